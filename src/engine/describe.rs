@@ -1,0 +1,154 @@
+//! Events as plain sentences, e.g.
+//! `A read 0x3004: page 3 not in memory → major fault, read from swap slot 5 into frame 2 (evicted B page 7, dirty → swap slot 9)`.
+//! "Page fault" and "segmentation fault" are always spelled out in full so they never look alike.
+
+use super::config::format_size;
+use super::events::{AccessEvent, AccessKind, AccessResult, Event, Eviction, EvictionFate, FaultKind, SegvReason, TlbLookup};
+use super::machine::Machine;
+use super::process::ExitCause;
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+impl Machine {
+    /// One sentence for `event`.
+    pub fn describe(&self, event: &Event) -> String {
+        match event {
+            Event::Spawn { pid, code_pages, flat } => {
+                let name = self.name_of(*pid);
+                if *flat {
+                    format!("spawned {name} (pid {pid}): its whole address space is valid and writable, no guard page")
+                } else if *code_pages > 0 {
+                    format!(
+                        "spawned {name} (pid {pid}) with {} of read-only code at pages 1–{code_pages}; page 0 is the null guard",
+                        plural(*code_pages, "page", "pages")
+                    )
+                } else {
+                    format!("spawned {name} (pid {pid}); page 0 is the null guard")
+                }
+            }
+            Event::Allocate { pid, label, start_vpn, pages, perms } => {
+                let start = start_vpn << self.config().page_shift();
+                let end = ((start_vpn + pages) << self.config().page_shift()) - 1;
+                format!(
+                    "{} allocated {label}: {} ({}) at {start:#x}–{end:#x}, {perms}; no frame is used until a page is touched",
+                    self.name_of(*pid),
+                    plural(*pages, "page", "pages"),
+                    format_size(pages * self.config().page_size)
+                )
+            }
+            Event::Free { pid, label, pages, frames_released, slots_released, .. } => format!(
+                "{} freed {label} ({}): released {} and {}",
+                self.name_of(*pid),
+                plural(*pages, "page", "pages"),
+                plural(*frames_released, "frame", "frames"),
+                plural(*slots_released, "swap slot", "swap slots")
+            ),
+            Event::Access(a) => self.describe_access(a),
+            Event::Exit { pid, cause, frames_released, slots_released } => {
+                let how = match cause {
+                    ExitCause::Exited => "exited",
+                    ExitCause::SegmentationFault => "was killed by the segmentation fault",
+                    ExitCause::ProtectionFault => "was killed by the protection fault",
+                };
+                format!(
+                    "{} {how}: released {} and {}",
+                    self.name_of(*pid),
+                    plural(*frames_released, "frame", "frames"),
+                    plural(*slots_released, "swap slot", "swap slots")
+                )
+            }
+            Event::Tick { units, now, interrupts } => {
+                let mut s = format!("{} pass idle (now t={now}", plural(*units, "time unit", "time units"));
+                if *interrupts > 0 {
+                    s.push_str(&format!(", {}", plural(*interrupts, "timer interrupt", "timer interrupts")));
+                }
+                s.push(')');
+                s
+            }
+            Event::Reclaim { eviction, free_frames } => {
+                let low = self.config().reclaim.map_or(0, |r| r.0);
+                format!(
+                    "reclaimer: fewer than {} → {} (now {} free)",
+                    plural(low as u64, "free frame", "free frames"),
+                    self.describe_eviction(eviction),
+                    plural(*free_frames as u64, "frame", "frames")
+                )
+            }
+            Event::Note { text } => text.clone(),
+        }
+    }
+
+    fn describe_eviction(&self, e: &Eviction) -> String {
+        let who = format!("evicted {} page {} from frame {}", self.name_of(e.pid), e.vpn, e.frame);
+        match e.fate {
+            EvictionFate::SwappedOut { slot, dirty: true } => format!("{who}, dirty → swap slot {slot}"),
+            EvictionFate::SwappedOut { slot, dirty: false } => format!("{who}, no copy in swap yet → swap slot {slot}"),
+            EvictionFate::DroppedCleanCopy { slot } => format!("{who}, clean with a copy in swap slot {slot} → dropped"),
+            EvictionFate::DroppedCode => format!("{who}, clean code → dropped (re-read from the executable)"),
+        }
+    }
+
+    fn describe_access(&self, a: &AccessEvent) -> String {
+        let name = self.name_of(a.pid);
+        let mut s = match a.kind {
+            AccessKind::Read => format!("{name} read {:#x}: ", a.addr),
+            AccessKind::Write => format!("{name} write {:#x} = {}: ", a.addr, a.value),
+        };
+        let tlb = match a.tlb {
+            TlbLookup::Hit => " (TLB hit)",
+            TlbLookup::Miss => " (TLB miss, page-table walk)",
+            TlbLookup::Off => "",
+        };
+        match a.result {
+            AccessResult::Hit { frame } => {
+                s.push_str(&format!("page {} is in frame {frame}{tlb} → hit", a.vpn));
+            }
+            AccessResult::PageFault { kind, frame, evicted } => {
+                s.push_str(&format!("page {} not in memory → ", a.vpn));
+                s.push_str(&match kind {
+                    FaultKind::ZeroFill => format!("minor fault, first touch: zero-filled frame {frame}"),
+                    FaultKind::CodeFromFile => {
+                        format!("minor fault, code page read from the executable into frame {frame}")
+                    }
+                    FaultKind::FromSwap { slot } => {
+                        format!("major fault, read from swap slot {slot} into frame {frame}")
+                    }
+                });
+                if let Some(e) = evicted {
+                    s.push_str(&format!(" ({})", self.describe_eviction(&e)));
+                }
+            }
+            AccessResult::SegmentationFault { reason: SegvReason::NullPage } => {
+                s.push_str("page 0 is the null guard page → segmentation fault (null pointer dereference)");
+            }
+            AccessResult::SegmentationFault { reason: SegvReason::Unmapped } => {
+                s.push_str(&format!("page {} is in no region → segmentation fault", a.vpn));
+            }
+            AccessResult::ProtectionFault { perms, code } => {
+                let what = match (a.kind, code) {
+                    (AccessKind::Write, true) => format!("read-only code ({perms})"),
+                    (AccessKind::Write, false) => format!("read-only ({perms})"),
+                    (AccessKind::Read, _) => format!("not readable ({perms})"),
+                };
+                s.push_str(&format!("page {} is {what} → protection fault", a.vpn));
+            }
+            AccessResult::OutOfMemory { victim_pid, victim_vpn, victim_frame } => {
+                s.push_str(&format!(
+                    "page {} not in memory, every frame is in use, and the victim {} page {victim_vpn} (frame {victim_frame}) \
+                     must be written to swap, but swap is full → out of memory; the access fails",
+                    a.vpn,
+                    self.name_of(victim_pid)
+                ));
+            }
+        }
+        if a.kind == AccessKind::Read && a.physical.is_some() {
+            s.push_str(&format!(", value {}", a.value));
+        }
+        if a.tlb_flushed {
+            s.push_str(&format!("; switched to {name}, TLB flushed"));
+        }
+        s
+    }
+}

@@ -1,0 +1,42 @@
+//! Misuse of the engine: requests that cannot be carried out. These are not simulated faults
+//! (a segmentation fault is a normal [`crate::engine::Event`]); they are refused requests, and a
+//! refused request changes nothing.
+
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SimError {
+    /// The configuration breaks a limit; the message says which.
+    Config(String),
+    UnknownPid(u32),
+    UnknownProcess(String),
+    ProcessExited { name: String },
+    NameTaken(String),
+    BadName(String),
+    AddressOutOfRange { addr: u64, va_bits: u32 },
+    /// Allocation requests that cannot be placed.
+    BadAllocation(String),
+    NotAllocated { name: String, what: String },
+    BadValue(String),
+}
+
+impl fmt::Display for SimError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SimError::Config(m) => write!(f, "invalid configuration: {m}"),
+            SimError::UnknownPid(p) => write!(f, "no process has pid {p}"),
+            SimError::UnknownProcess(n) => write!(f, "no process named \"{n}\" (spawn it first)"),
+            SimError::ProcessExited { name } => write!(f, "process {name} has exited"),
+            SimError::NameTaken(n) => write!(f, "a process named {n} is already running"),
+            SimError::BadName(m) => write!(f, "{m}"),
+            SimError::AddressOutOfRange { addr, va_bits } => {
+                write!(f, "address {addr:#x} is outside the {va_bits}-bit virtual address space")
+            }
+            SimError::BadAllocation(m) => write!(f, "cannot allocate: {m}"),
+            SimError::NotAllocated { name, what } => write!(f, "{name} has no region {what}"),
+            SimError::BadValue(m) => write!(f, "{m}"),
+        }
+    }
+}
+
+impl std::error::Error for SimError {}

@@ -1,0 +1,181 @@
+//! Typed events: everything the machine does is reported, in order, as one of these. Each renders
+//! as one plain sentence ([`crate::engine::Machine::describe`]) that a student can read aloud.
+
+use super::process::{ExitCause, Perms};
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AccessKind {
+    Read,
+    Write,
+}
+
+/// What the TLB said.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TlbLookup {
+    /// No TLB configured.
+    Off,
+    Hit,
+    Miss,
+}
+
+/// How a page fault was served.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "source", rename_all = "snake_case")]
+pub enum FaultKind {
+    /// Minor: first touch of an anonymous page, given a zero-filled frame.
+    ZeroFill,
+    /// Minor: a code page read from the executable.
+    CodeFromFile,
+    /// Major: read back from a swap slot.
+    FromSwap { slot: u32 },
+}
+
+impl FaultKind {
+    pub fn is_major(self) -> bool {
+        matches!(self, FaultKind::FromSwap { .. })
+    }
+}
+
+/// What happened to an evicted page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "fate", rename_all = "snake_case")]
+pub enum EvictionFate {
+    /// Written to a swap slot: it was dirty, or had no copy in swap yet (never swapped).
+    SwappedOut { slot: u32, dirty: bool },
+    /// Dropped: clean, with an identical copy still in swap slot `slot`.
+    DroppedCleanCopy { slot: u32 },
+    /// Dropped: a clean code page, re-read from the executable when needed.
+    DroppedCode,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Eviction {
+    pub pid: u32,
+    pub vpn: u64,
+    pub frame: u32,
+    #[serde(flatten)]
+    pub fate: EvictionFate,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SegvReason {
+    /// Page 0: the null guard.
+    NullPage,
+    /// No region covers the address.
+    Unmapped,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum AccessResult {
+    Hit {
+        frame: u32,
+    },
+    PageFault {
+        #[serde(flatten)]
+        kind: FaultKind,
+        frame: u32,
+        evicted: Option<Eviction>,
+    },
+    SegmentationFault {
+        reason: SegvReason,
+    },
+    ProtectionFault {
+        perms: Perms,
+        code: bool,
+    },
+    /// No free frame, and the victim needed a swap slot but swap is full. Nothing changed.
+    OutOfMemory {
+        victim_pid: u32,
+        victim_vpn: u64,
+        victim_frame: u32,
+    },
+}
+
+/// One memory access, whatever became of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct AccessEvent {
+    pub pid: u32,
+    pub kind: AccessKind,
+    pub addr: u64,
+    pub vpn: u64,
+    /// The byte read or written (0 when the access failed).
+    pub value: u8,
+    pub tlb: TlbLookup,
+    /// The running process changed, so the TLB was flushed before this access.
+    pub tlb_flushed: bool,
+    pub physical: Option<u64>,
+    #[serde(flatten)]
+    pub result: AccessResult,
+}
+
+impl AccessEvent {
+    pub fn is_fault(&self) -> bool {
+        matches!(self.result, AccessResult::PageFault { .. } | AccessResult::OutOfMemory { .. })
+    }
+
+    pub fn frame(&self) -> Option<u32> {
+        match self.result {
+            AccessResult::Hit { frame } | AccessResult::PageFault { frame, .. } => Some(frame),
+            _ => None,
+        }
+    }
+
+    pub fn eviction(&self) -> Option<Eviction> {
+        match self.result {
+            AccessResult::PageFault { evicted, .. } => evicted,
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    Spawn {
+        pid: u32,
+        code_pages: u64,
+        flat: bool,
+    },
+    Allocate {
+        pid: u32,
+        label: String,
+        start_vpn: u64,
+        pages: u64,
+        perms: Perms,
+    },
+    Free {
+        pid: u32,
+        label: String,
+        start_vpn: u64,
+        pages: u64,
+        frames_released: u64,
+        slots_released: u64,
+    },
+    Access(AccessEvent),
+    Exit {
+        pid: u32,
+        cause: ExitCause,
+        frames_released: u64,
+        slots_released: u64,
+    },
+    Tick {
+        units: u64,
+        now: u64,
+        interrupts: u64,
+    },
+    /// The background reclaimer evicted a page because free frames fell below its low mark.
+    Reclaim {
+        #[serde(flatten)]
+        eviction: Eviction,
+        free_frames: u32,
+    },
+    /// A scenario's `note` line: words for the reader, no effect on the machine.
+    Note {
+        text: String,
+    },
+}

@@ -1,0 +1,28 @@
+//! The paging engine: everything SPEC §1 describes, in plain Rust types.
+//!
+//! Layout: [`config`] (validated machine parameters), [`machine`] (the operations: spawn, allocate,
+//! access, tick, exit), [`page_table`] (sparse multi-level tables), [`frame_table`], [`swap`], [`tlb`],
+//! [`policy`] (one file per replacement policy), [`events`] (typed events that render as sentences),
+//! [`stats`]. Helper containers live in [`list`] and [`heap`].
+
+pub mod config;
+mod describe;
+pub mod error;
+pub mod events;
+pub mod frame_table;
+pub mod heap;
+pub mod list;
+pub mod machine;
+pub mod page_table;
+pub mod policy;
+pub mod process;
+pub mod stats;
+pub mod swap;
+pub mod tlb;
+
+pub use config::{Config, PolicyKind, SegvMode};
+pub use error::SimError;
+pub use events::{AccessEvent, AccessKind, AccessResult, Event, Eviction, EvictionFate, FaultKind, TlbLookup};
+pub use machine::{Machine, Pid};
+pub use process::{Perms, Region};
+pub use stats::Stats;

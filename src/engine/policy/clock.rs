@@ -1,0 +1,77 @@
+//! CLOCK (second chance), as in the textbooks: the frames form a circle with a hand. Loading a page
+//! and a hit both set its referenced bit. To find a victim the hand clears set bits and advances
+//! until it reaches a frame whose bit is clear; that page is evicted and the hand moves one past
+//! it (the frame about to be filled). Free frames are filled lowest first by the machine.
+//! The timer interrupt does not touch the bits: the hand is clock's only reset.
+
+use super::{AccessCtx, ReplacementPolicy};
+use crate::engine::frame_table::FrameTable;
+
+#[derive(Clone, Debug)]
+pub struct Clock {
+    hand: u32,
+    frames: u32,
+}
+
+impl Clock {
+    pub fn new(frames: u32) -> Self {
+        Clock { hand: 0, frames }
+    }
+}
+
+impl ReplacementPolicy for Clock {
+    fn loaded(&mut self, _: u32, _: AccessCtx, _: &FrameTable) {}
+    fn touched(&mut self, _: u32, _: AccessCtx, _: &FrameTable) {}
+    fn removed(&mut self, _: u32) {}
+
+    fn victim(&mut self, frames: &mut FrameTable) -> Option<u32> {
+        // Two turns suffice: after one, every occupied frame's bit is clear.
+        for _ in 0..=2 * self.frames as u64 {
+            let f = self.hand;
+            self.hand = (self.hand + 1) % self.frames;
+            if frames.is_free(f) {
+                continue;
+            }
+            if frames.referenced(f) {
+                frames.clear_referenced(f);
+                continue;
+            }
+            return Some(f);
+        }
+        None
+    }
+
+    fn order(&self, frames: &FrameTable) -> Vec<u32> {
+        (0..self.frames).map(|i| (self.hand + i) % self.frames).filter(|&f| !frames.is_free(f)).collect()
+    }
+
+    fn hand(&self) -> Option<u32> {
+        Some(self.hand)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::config::PolicyKind;
+    use crate::engine::policy::testing::Bench;
+    use crate::engine::policy::ReplacementPolicy;
+
+    #[test]
+    fn second_chance_clears_bits_and_moves_past_the_victim() {
+        let mut b = Bench::new(PolicyKind::Clock, 3);
+        for vpn in 0..3 {
+            b.load(vpn, false); // frames 0,1,2, all referenced
+        }
+        // Every bit set: the hand clears 0, 1, 2, comes back to 0 and takes it.
+        assert_eq!(b.victim(), 0);
+        assert_eq!(b.policy.hand(), Some(1));
+        assert!(!b.frames.referenced(1) && !b.frames.referenced(2));
+        // Frame 0 refilled (referenced), frame 1 hit again: the hand skips 1 (clearing it), takes 2.
+        b.frames.release(0);
+        b.load(9, false);
+        b.hit(1, false);
+        assert_eq!(b.victim(), 2);
+        assert_eq!(b.policy.hand(), Some(0));
+        assert!(!b.frames.referenced(1), "the hand cleared frame 1's second chance");
+    }
+}

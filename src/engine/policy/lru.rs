@@ -1,0 +1,52 @@
+//! LRU: evict the page whose last access is oldest. A list in access order, most recent last.
+
+use super::{AccessCtx, ReplacementPolicy};
+use crate::engine::frame_table::FrameTable;
+use crate::engine::list::{Links, List};
+
+#[derive(Clone, Debug)]
+pub struct Lru {
+    links: Links,
+    recency: List,
+}
+
+impl Lru {
+    pub fn new(frames: u32) -> Self {
+        Lru { links: Links::new(frames as usize), recency: List::default() }
+    }
+}
+
+impl ReplacementPolicy for Lru {
+    fn loaded(&mut self, frame: u32, _: AccessCtx, _: &FrameTable) {
+        self.recency.push_back(&mut self.links, frame);
+    }
+    #[inline]
+    fn touched(&mut self, frame: u32, _: AccessCtx, _: &FrameTable) {
+        self.recency.move_to_back(&mut self.links, frame);
+    }
+    fn removed(&mut self, frame: u32) {
+        self.recency.unlink(&mut self.links, frame);
+    }
+    fn victim(&mut self, _: &mut FrameTable) -> Option<u32> {
+        self.recency.front()
+    }
+    fn order(&self, _: &FrameTable) -> Vec<u32> {
+        self.recency.to_vec(&self.links)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::config::PolicyKind;
+    use crate::engine::policy::testing::Bench;
+
+    #[test]
+    fn evicts_the_least_recently_used() {
+        let mut b = Bench::new(PolicyKind::Lru, 3);
+        let f0 = b.load(10, false);
+        let f1 = b.load(11, false);
+        b.load(12, false);
+        b.hit(f0, false);
+        assert_eq!(b.victim(), f1);
+    }
+}

@@ -1,0 +1,84 @@
+//! RANDOM: evict a uniformly chosen resident page, from a PRNG seeded by `seed` (PCG32 via
+//! `oorandom`), so the same seed gives the same run on every machine.
+
+use super::{AccessCtx, ReplacementPolicy};
+use crate::engine::frame_table::FrameTable;
+use crate::engine::page_table::NONE;
+
+#[derive(Clone, Debug)]
+pub struct RandomPolicy {
+    rng: oorandom::Rand32,
+    /// Resident frames, dense, so a uniform pick is O(1) even when some frames are free.
+    resident: Vec<u32>,
+    position: Vec<u32>,
+}
+
+impl RandomPolicy {
+    pub fn new(frames: u32, seed: u64) -> Self {
+        RandomPolicy {
+            rng: oorandom::Rand32::new(seed),
+            resident: Vec::with_capacity(frames as usize),
+            position: vec![NONE; frames as usize],
+        }
+    }
+}
+
+impl ReplacementPolicy for RandomPolicy {
+    fn loaded(&mut self, frame: u32, _: AccessCtx, _: &FrameTable) {
+        self.position[frame as usize] = self.resident.len() as u32;
+        self.resident.push(frame);
+    }
+    fn touched(&mut self, _: u32, _: AccessCtx, _: &FrameTable) {}
+    fn removed(&mut self, frame: u32) {
+        let p = self.position[frame as usize];
+        if p == NONE {
+            return;
+        }
+        self.resident.swap_remove(p as usize);
+        if let Some(&moved) = self.resident.get(p as usize) {
+            self.position[moved as usize] = p;
+        }
+        self.position[frame as usize] = NONE;
+    }
+    fn victim(&mut self, _: &mut FrameTable) -> Option<u32> {
+        if self.resident.is_empty() {
+            return None;
+        }
+        let i = self.rng.rand_range(0..self.resident.len() as u32);
+        Some(self.resident[i as usize])
+    }
+    fn order(&self, _: &FrameTable) -> Vec<u32> {
+        let mut v = self.resident.clone();
+        v.sort_unstable();
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::config::PolicyKind;
+    use crate::engine::frame_table::FrameTable;
+    use crate::engine::policy::{AccessCtx, Policy, ReplacementPolicy};
+    use crate::engine::Config;
+
+    fn victims(seed: u64) -> Vec<u32> {
+        let config = Config { policy: PolicyKind::Random, frames: 8, seed, ..Config::default() };
+        let mut frames = FrameTable::new(8);
+        let mut p = Policy::new(&config);
+        for vpn in 0..8 {
+            let f = frames.take_free(0, vpn, false).unwrap();
+            p.loaded(f, AccessCtx { write: false, next_use: u64::MAX }, &frames);
+        }
+        (0..20).map(|_| p.victim(&mut frames).unwrap()).collect()
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_victims() {
+        assert_eq!(victims(7), victims(7));
+        assert_ne!(victims(7), victims(8));
+        let v = victims(7);
+        assert!(v.iter().all(|&f| f < 8));
+        let distinct: std::collections::BTreeSet<_> = v.iter().collect();
+        assert!(distinct.len() > 3, "20 picks from 8 frames should not keep hitting one: {v:?}");
+    }
+}

@@ -1,0 +1,102 @@
+//! Counters, global and per process, and the fault-rate time series.
+
+use serde::Serialize;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    pub accesses: u64,
+    pub reads: u64,
+    pub writes: u64,
+    pub tlb_hits: u64,
+    pub tlb_misses: u64,
+    /// Accesses that found their page resident.
+    pub hits: u64,
+    /// Accesses that found their page not resident (minor + major + those that ran out of memory).
+    pub faults: u64,
+    pub minor_faults: u64,
+    pub major_faults: u64,
+    pub swap_ins: u64,
+    pub swap_outs: u64,
+    /// Evictions that wrote nothing: clean pages with a swap copy, and code pages.
+    pub dropped: u64,
+    pub segfaults: u64,
+    pub protection_faults: u64,
+    pub out_of_memory: u64,
+    /// Pages in memory now.
+    pub resident: u64,
+    /// Pages in swap now (not counting swap copies of resident pages).
+    pub swapped: u64,
+    pub fault_rate: FaultSeries,
+}
+
+/// Faults per bucket of `bucket` accesses. At most [`FaultSeries::MAX_POINTS`] points are kept:
+/// when full, neighbours merge and buckets double, so a run of any length costs fixed memory.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FaultSeries {
+    pub bucket: u64,
+    pub faults: Vec<u32>,
+    /// Accesses and faults in the bucket being filled.
+    pub pending_accesses: u64,
+    pub pending_faults: u64,
+}
+
+impl FaultSeries {
+    pub const MAX_POINTS: usize = 256;
+
+    #[inline]
+    pub fn record(&mut self, fault: bool) {
+        self.pending_accesses += 1;
+        self.pending_faults += fault as u64;
+        if self.pending_accesses == self.bucket {
+            if self.faults.len() == Self::MAX_POINTS {
+                for i in 0..Self::MAX_POINTS / 2 {
+                    self.faults[i] = self.faults[2 * i] + self.faults[2 * i + 1];
+                }
+                self.faults.truncate(Self::MAX_POINTS / 2);
+                self.bucket *= 2;
+                // The pending bucket was half the new width: carry it on.
+                return;
+            }
+            self.faults.push(self.pending_faults as u32);
+            self.pending_accesses = 0;
+            self.pending_faults = 0;
+        }
+    }
+
+    /// Fault rate of each point, 0.0 … 1.0.
+    pub fn rates(&self) -> Vec<f64> {
+        self.faults.iter().map(|&f| f as f64 / self.bucket as f64).collect()
+    }
+}
+
+impl Default for FaultSeries {
+    fn default() -> Self {
+        FaultSeries {
+            bucket: 1,
+            faults: Vec::with_capacity(Self::MAX_POINTS),
+            pending_accesses: 0,
+            pending_faults: 0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_series_keeps_fixed_memory_and_every_fault() {
+        let mut s = FaultSeries::default();
+        let mut faults = 0u64;
+        for i in 0..100_000u64 {
+            let fault = i % 3 == 0;
+            faults += fault as u64;
+            s.record(fault);
+            assert!(s.faults.len() <= FaultSeries::MAX_POINTS);
+        }
+        let counted: u64 = s.faults.iter().map(|&f| f as u64).sum::<u64>() + s.pending_faults;
+        assert_eq!(counted, faults);
+        assert_eq!(s.faults.len() as u64 * s.bucket + s.pending_accesses, 100_000);
+        assert!(s.rates().iter().all(|&r| (0.30..0.37).contains(&r)));
+    }
+}
