@@ -181,6 +181,11 @@ impl Machine {
         }
     }
 
+    /// Logs a scenario note (words for the reader; no effect on the machine).
+    pub fn note(&mut self, text: &str) {
+        self.log(Event::Note { text: text.to_string() });
+    }
+
     // ----- processes and regions --------------------------------------------------------------
 
     fn live(&self, pid: Pid) -> Result<usize, SimError> {

@@ -1,1 +1,73 @@
-//! Scenario format (todo)
+//! Scenarios: the text format users write and links carry (SPEC §2.3), its pretty-printer, the
+//! runner that steps through one (forward and back), and share links (SPEC §2.4).
+
+pub mod link;
+mod parse;
+mod print;
+pub mod run;
+
+use crate::engine::{Config, Perms};
+use std::fmt;
+
+pub use parse::parse;
+pub use run::{Run, RunError, StepRecord};
+
+/// A parsed scenario: a machine configuration and the commands to run on it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scenario {
+    pub config: Config,
+    pub commands: Vec<Command>,
+}
+
+/// One command and the line it came from (1-based).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Command {
+    pub line: u32,
+    pub kind: CommandKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CommandKind {
+    Spawn { name: String, code_pages: u64, flat: bool },
+    Alloc { name: String, label: String, bytes: u64, perms: Perms, at: Option<u64> },
+    Write { name: String, addr: u64, value: u8 },
+    Read { name: String, addr: u64 },
+    /// Read the first byte of each listed page.
+    Refs { name: String, pages: Vec<u64> },
+    Tick { units: u64 },
+    Free { name: String, target: FreeTarget },
+    Exit { name: String },
+    /// Words for the reader, shown in the log at this point.
+    Note { text: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FreeTarget {
+    Label(String),
+    Addr(u64),
+}
+
+impl Scenario {
+    /// True if both scenarios do the same thing (line numbers aside).
+    pub fn same_as(&self, other: &Scenario) -> bool {
+        self.config == other.config
+            && self.commands.len() == other.commands.len()
+            && self.commands.iter().zip(&other.commands).all(|(a, b)| a.kind == b.kind)
+    }
+}
+
+/// A scenario that does not parse: where and what was expected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.line, self.column, self.message)
+    }
+}
+
+impl std::error::Error for ParseError {}

@@ -1,0 +1,387 @@
+//! The scenario parser. Every error names its line and column and what was expected there.
+//!
+//! Checks what can be known before running: keywords, numbers, names, sizes, that addresses fit
+//! the configured address space, that a process is spawned before it is used and that the
+//! configuration is valid. What only a run can tell (an allocation that overlaps, a process killed
+//! by a fault) is reported by the runner with the line number.
+
+use super::{Command, CommandKind, FreeTarget, ParseError, Scenario};
+use crate::engine::config::{parse_number, parse_size, Config};
+use crate::engine::process::{valid_name, Perms};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, Debug)]
+struct Token<'a> {
+    text: &'a str,
+    /// 1-based column in characters.
+    col: u32,
+}
+
+/// Splits a line (comment removed) into whitespace-separated tokens with their columns.
+fn tokenize(line: &str) -> Vec<Token<'_>> {
+    let mut out = Vec::new();
+    let mut start: Option<(usize, u32)> = None;
+    let mut col = 0u32;
+    for (i, c) in line.char_indices() {
+        col += 1;
+        if c.is_whitespace() {
+            if let Some((s, sc)) = start.take() {
+                out.push(Token { text: &line[s..i], col: sc });
+            }
+        } else if start.is_none() {
+            start = Some((i, col));
+        }
+    }
+    if let Some((s, sc)) = start {
+        out.push(Token { text: &line[s..], col: sc });
+    }
+    out
+}
+
+fn strip_comment(line: &str) -> &str {
+    line.split_once('#').map_or(line, |(code, _)| code)
+}
+
+struct LineParser<'a> {
+    line: u32,
+    tokens: Vec<Token<'a>>,
+    next: usize,
+    /// Column just past the last token, for "expected … at end of line".
+    end_col: u32,
+}
+
+impl<'a> LineParser<'a> {
+    fn err<T>(&self, col: u32, message: impl Into<String>) -> Result<T, ParseError> {
+        Err(ParseError { line: self.line, column: col, message: message.into() })
+    }
+
+    fn peek(&self) -> Option<Token<'a>> {
+        self.tokens.get(self.next).copied()
+    }
+
+    /// The next token, or an error saying `what` was expected at the end of the line.
+    fn expect(&mut self, what: &str) -> Result<Token<'a>, ParseError> {
+        match self.peek() {
+            Some(t) => {
+                self.next += 1;
+                Ok(t)
+            }
+            None => self.err(self.end_col, format!("expected {what} at the end of the line")),
+        }
+    }
+
+    fn name(&mut self, what: &str) -> Result<Token<'a>, ParseError> {
+        let t = self.expect(what)?;
+        if !valid_name(t.text) {
+            return self.err(
+                t.col,
+                format!("expected {what} (a letter first, then letters, digits, _ - .), found \"{}\"", t.text),
+            );
+        }
+        Ok(t)
+    }
+
+    fn number(&mut self, what: &str) -> Result<(u64, Token<'a>), ParseError> {
+        let t = self.expect(what)?;
+        match parse_number(t.text) {
+            Some(n) => Ok((n, t)),
+            None => self.err(t.col, format!("expected {what} (decimal or 0x hex), found \"{}\"", t.text)),
+        }
+    }
+
+    fn size(&mut self, what: &str) -> Result<(u64, Token<'a>), ParseError> {
+        let t = self.expect(what)?;
+        match parse_size(t.text) {
+            Some(n) => Ok((n, t)),
+            None => self.err(t.col, format!("expected {what} (like 4096, 0x1000, 16K or 1M), found \"{}\"", t.text)),
+        }
+    }
+
+    fn done(&self, after: &str) -> Result<(), ParseError> {
+        match self.peek() {
+            Some(t) => self.err(t.col, format!("unexpected \"{}\" after {after}", t.text)),
+            None => Ok(()),
+        }
+    }
+}
+
+/// What the parser knows about the processes named so far.
+#[derive(Default)]
+struct Names {
+    /// name → running (spawned and not exited, as far as the text says)
+    running: BTreeMap<String, bool>,
+}
+
+/// Parses scenario text. See SPEC §2.3 and `README.md` for the format.
+pub fn parse(text: &str) -> Result<Scenario, ParseError> {
+    let mut config = Config::default();
+    let mut config_line: Option<u32> = None;
+    let mut commands: Vec<Command> = Vec::new();
+    let mut names = Names::default();
+
+    for (index, raw) in text.lines().enumerate() {
+        let line_no = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        let code = strip_comment(raw);
+        let tokens = tokenize(code);
+        let Some(&keyword) = tokens.first() else { continue };
+        let end_col = code.trim_end().chars().count() as u32 + 1;
+        let mut p = LineParser { line: line_no, tokens, next: 1, end_col };
+        let kw = keyword.text.to_ascii_lowercase();
+
+        let kind = match kw.as_str() {
+            "config" => {
+                if let Some(first) = config_line {
+                    return p.err(keyword.col, format!("config appears twice (first on line {first})"));
+                }
+                if !commands.is_empty() {
+                    return p.err(keyword.col, "config must come before every other command");
+                }
+                config_line = Some(line_no);
+                if p.peek().is_none() {
+                    return p.err(p.end_col, "expected key=value settings after config");
+                }
+                while let Some(t) = p.peek() {
+                    p.next += 1;
+                    let Some((key, value)) = t.text.split_once('=') else {
+                        return p.err(t.col, format!("expected key=value, found \"{}\"", t.text));
+                    };
+                    let value_col = t.col + key.chars().count() as u32 + 1;
+                    if let Err(m) = config.set(key, value) {
+                        let col = if m.starts_with("unknown config key") { t.col } else { value_col };
+                        return p.err(col, m);
+                    }
+                }
+                if let Err(m) = config.validate() {
+                    return p.err(keyword.col, format!("invalid configuration: {m}"));
+                }
+                continue;
+            }
+            "spawn" => {
+                let name = p.name("a process name")?;
+                let mut code_pages = 0;
+                let mut flat = false;
+                while let Some(t) = p.peek() {
+                    p.next += 1;
+                    let lower = t.text.to_ascii_lowercase();
+                    if lower == "flat" {
+                        flat = true;
+                    } else if let Some(v) = lower.strip_prefix("code=") {
+                        code_pages = match parse_number(v) {
+                            Some(n) if n < config.pages_per_space() => n,
+                            Some(n) => {
+                                return p.err(t.col + 5, format!(
+                                    "{n} code pages do not fit in an address space of {} pages",
+                                    config.pages_per_space()
+                                ))
+                            }
+                            None => return p.err(t.col + 5, format!("expected a page count after code=, found \"{v}\"")),
+                        };
+                    } else {
+                        return p.err(t.col, format!("expected code=N or flat, found \"{}\"", t.text));
+                    }
+                }
+                if flat && code_pages > 0 {
+                    return p.err(name.col, "a flat process has no code region: use either flat or code=N");
+                }
+                if names.running.get(name.text) == Some(&true) {
+                    return p.err(name.col, format!("{} is already running", name.text));
+                }
+                names.running.insert(name.text.to_string(), true);
+                CommandKind::Spawn { name: name.text.to_string(), code_pages, flat }
+            }
+            "alloc" | "allocate" => {
+                let name = known_process(&mut p, &names)?;
+                let label = p.name("a region label like heap")?;
+                let (bytes, size_tok) = p.size("a size")?;
+                if bytes == 0 {
+                    return p.err(size_tok.col, "the size must be at least 1 byte");
+                }
+                let perms_tok = p.expect("permissions like rw")?;
+                let Some(perms) = Perms::parse(perms_tok.text) else {
+                    return p.err(perms_tok.col, format!("expected permissions (r, rw, rx, rwx), found \"{}\"", perms_tok.text));
+                };
+                let mut at = None;
+                if let Some(t) = p.peek() {
+                    if !t.text.eq_ignore_ascii_case("at") {
+                        return p.err(t.col, format!("expected `at ADDRESS` or the end of the line, found \"{}\"", t.text));
+                    }
+                    p.next += 1;
+                    let (addr, tok) = p.number("an address")?;
+                    check_addr(&p, &config, addr, tok)?;
+                    at = Some(addr);
+                }
+                p.done("the allocation")?;
+                CommandKind::Alloc { name, label: label.text.to_string(), bytes, perms, at }
+            }
+            "write" => {
+                let name = known_process(&mut p, &names)?;
+                let (addr, tok) = p.number("an address")?;
+                check_addr(&p, &config, addr, tok)?;
+                let (value, vtok) = p.number("a byte value")?;
+                if value > 255 {
+                    return p.err(vtok.col, format!("expected a byte value 0–255, found {value}"));
+                }
+                p.done("the value")?;
+                CommandKind::Write { name, addr, value: value as u8 }
+            }
+            "read" => {
+                let name = known_process(&mut p, &names)?;
+                let (addr, tok) = p.number("an address")?;
+                check_addr(&p, &config, addr, tok)?;
+                p.done("the address")?;
+                CommandKind::Read { name, addr }
+            }
+            "refs" => {
+                let name = known_process(&mut p, &names)?;
+                let mut pages = Vec::new();
+                while p.peek().is_some() {
+                    let (page, tok) = p.number("a page number")?;
+                    if page >= config.pages_per_space() {
+                        return p.err(tok.col, format!(
+                            "page {page} is outside the address space (pages 0–{})",
+                            config.pages_per_space() - 1
+                        ));
+                    }
+                    pages.push(page);
+                }
+                if pages.is_empty() {
+                    return p.err(p.end_col, "expected at least one page number");
+                }
+                CommandKind::Refs { name, pages }
+            }
+            "tick" => {
+                let units = if p.peek().is_some() { p.number("a number of time units")?.0 } else { 1 };
+                p.done("the time units")?;
+                CommandKind::Tick { units }
+            }
+            "free" => {
+                let name = known_process(&mut p, &names)?;
+                let t = p.expect("a region label or address")?;
+                let target = if let Some(addr) = parse_number(t.text) {
+                    check_addr(&p, &config, addr, t)?;
+                    FreeTarget::Addr(addr)
+                } else if valid_name(t.text) {
+                    FreeTarget::Label(t.text.to_string())
+                } else {
+                    return p.err(t.col, format!("expected a region label or address, found \"{}\"", t.text));
+                };
+                p.done("the region")?;
+                CommandKind::Free { name, target }
+            }
+            "exit" => {
+                let name = known_process(&mut p, &names)?;
+                p.done("the process name")?;
+                names.running.insert(name.clone(), false);
+                CommandKind::Exit { name }
+            }
+            "note" => {
+                let text = p.tokens[1..].iter().map(|t| t.text).collect::<Vec<_>>().join(" ");
+                if text.is_empty() {
+                    return p.err(p.end_col, "expected the text of the note");
+                }
+                CommandKind::Note { text }
+            }
+            _ => {
+                return p.err(
+                    keyword.col,
+                    format!(
+                        "expected a command (config, spawn, alloc, read, write, refs, tick, free, exit, note), found \"{}\"",
+                        keyword.text
+                    ),
+                )
+            }
+        };
+        commands.push(Command { line: line_no, kind });
+    }
+    Ok(Scenario { config, commands })
+}
+
+fn known_process(p: &mut LineParser<'_>, names: &Names) -> Result<String, ParseError> {
+    let t = p.name("a process name")?;
+    match names.running.get(t.text) {
+        Some(true) => Ok(t.text.to_string()),
+        Some(false) => p.err(t.col, format!("{} has exited before this line", t.text)),
+        None => p.err(t.col, format!("no process named {} (spawn it first)", t.text)),
+    }
+}
+
+fn check_addr(p: &LineParser<'_>, config: &Config, addr: u64, tok: Token<'_>) -> Result<(), ParseError> {
+    if addr >> config.va_bits != 0 {
+        return p.err(tok.col, format!("address {addr:#x} is outside the {}-bit address space", config.va_bits));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(text: &str) -> String {
+        parse(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn the_spec_example_parses() {
+        let text = "config frames=3 page=4096 vbits=16 swap=16 tlb=0 policy=fifo\n\
+                    spawn A code=1\n\
+                    alloc A heap 16K rw            # label, size, permissions\n\
+                    write A 0x2000 42\n\
+                    read  A 0x2000\n\
+                    refs  A 2 3 4 2 3 5\n\
+                    spawn T flat\n\
+                    refs  T 7 0 1 2 0 3 0 4\n\
+                    tick 10\n\
+                    free A heap\n\
+                    exit A\n";
+        let s = parse(text).unwrap();
+        assert_eq!(s.config.frames, 3);
+        assert_eq!(s.commands.len(), 10);
+        assert_eq!(
+            s.commands[1].kind,
+            CommandKind::Alloc { name: "A".into(), label: "heap".into(), bytes: 16384, perms: Perms::RW, at: None }
+        );
+        assert_eq!(s.commands[1].line, 3);
+    }
+
+    #[test]
+    fn keywords_are_case_insensitive() {
+        let s = parse("CONFIG FRAMES=2 Policy=LRU\nSpawn A\nREAD A 0x1000\n").unwrap();
+        assert_eq!(s.config.frames, 2);
+        assert_eq!(s.commands.len(), 2);
+    }
+
+    #[test]
+    fn errors_name_line_column_and_what_was_expected() {
+        assert_eq!(error("spawn A\nread A 0xZZ\n"), "2:8: expected an address (decimal or 0x hex), found \"0xZZ\"");
+        assert_eq!(error("spawn A\nalloc A heap 16Q rw"), "2:14: expected a size (like 4096, 0x1000, 16K or 1M), found \"16Q\"");
+        assert_eq!(error("spawn A\nread B 0x1000"), "2:6: no process named B (spawn it first)");
+        assert_eq!(error("config frames=three"), "1:15: expected a number for frames, found \"three\"");
+        assert_eq!(error("config colour=red"), "1:8: unknown config key \"colour\" (expected one of frames, page, vbits, swap, tlb, levels, policy, seed, segv, reclaim, timer)");
+        assert_eq!(error("  jump A"), "1:3: expected a command (config, spawn, alloc, read, write, refs, tick, free, exit, note), found \"jump\"");
+        assert_eq!(error("spawn A\nwrite A 0x1000"), "2:15: expected a byte value at the end of the line");
+        assert_eq!(error("spawn A\nwrite A 0x1000 256"), "2:16: expected a byte value 0–255, found 256");
+        assert_eq!(error("spawn A\nread A 0x10000"), "2:8: address 0x10000 is outside the 16-bit address space");
+        assert_eq!(error("spawn A\nrefs A 1 16"), "2:10: page 16 is outside the address space (pages 0–15)");
+        assert_eq!(error("spawn A\nconfig frames=2"), "2:1: config must come before every other command");
+        assert_eq!(error("config frames=0"), "1:1: invalid configuration: frames must be from 1 to 1048576, not 0");
+        assert_eq!(error("spawn A\nexit A\nread A 0"), "3:6: A has exited before this line");
+        assert_eq!(error("spawn A\nread A 0x1000 extra"), "2:15: unexpected \"extra\" after the address");
+        assert_eq!(error("spawn 9lives"), "1:7: expected a process name (a letter first, then letters, digits, _ - .), found \"9lives\"");
+        assert_eq!(error("spawn A flat code=2"), "1:7: a flat process has no code region: use either flat or code=N");
+    }
+
+    #[test]
+    fn comments_blank_lines_and_notes() {
+        let s = parse("# a comment\n\n   \nnote Look: # not part of it\nspawn A # trailing").unwrap();
+        assert_eq!(s.commands[0].kind, CommandKind::Note { text: "Look:".into() });
+        assert_eq!(s.commands[0].line, 4);
+        assert_eq!(s.commands[1].line, 5);
+    }
+
+    #[test]
+    fn free_by_label_or_address_and_tick_defaults_to_one() {
+        let s = parse("spawn A\nalloc A buf 1 r at 0x4000\nfree A 0x4000\ntick").unwrap();
+        assert_eq!(s.commands[2].kind, CommandKind::Free { name: "A".into(), target: FreeTarget::Addr(0x4000) });
+        assert_eq!(s.commands[3].kind, CommandKind::Tick { units: 1 });
+    }
+}
