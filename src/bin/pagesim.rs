@@ -1,1 +1,283 @@
-fn main() {}
+//! The pagesim command line (SPEC §2.2): run scenarios, replay traces, make share links.
+//!
+//! Bad input never panics: it exits non-zero with `file:line: what is wrong` (scenarios add the
+//! column: `file:line:col:`).
+
+use clap::{Parser, Subcommand};
+use pagesim::engine::config::{format_size, parse_size};
+use pagesim::engine::{Config, Event, Machine, PolicyKind, Stats};
+use pagesim::scenario::{self, link, Run};
+use pagesim::trace::{self, TraceFormat};
+use serde::Serialize;
+use std::io::Read;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "pagesim", version, about = "A virtual-memory simulator: address spaces, page faults, replacement and swap")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a scenario and print its events and statistics.
+    Run {
+        /// Scenario file (`-` for standard input).
+        file: String,
+        /// Print one JSON object instead of sentences.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Replay a memory-access trace in one process whose whole 48-bit address space is valid.
+    Trace {
+        /// Trace file (`-` for standard input; `.gz` is read transparently).
+        file: String,
+        #[arg(long, value_parser = parse_policy)]
+        policy: PolicyKind,
+        #[arg(long)]
+        frames: u32,
+        /// Page size in bytes (power of two, 16 … 64K).
+        #[arg(long, default_value = "4096", value_parser = parse_bytes)]
+        page_size: u64,
+        /// auto, pages, rw or lackey.
+        #[arg(long, default_value = "auto", value_parser = parse_format)]
+        format: TraceFormat,
+        /// Swap slots (default: one per distinct page the trace touches).
+        #[arg(long)]
+        swap: Option<u32>,
+        /// TLB entries (0 = none).
+        #[arg(long, default_value_t = 4)]
+        tlb: u32,
+        /// Seed for the random policy.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the share link for a scenario.
+    Link {
+        file: String,
+        /// Page the link opens (default: index.html).
+        #[arg(long, default_value = "index.html")]
+        base: String,
+        /// Open the link at this step.
+        #[arg(long)]
+        step: Option<usize>,
+    },
+    /// Print a scenario in canonical form.
+    Fmt { file: String },
+}
+
+fn parse_policy(s: &str) -> Result<PolicyKind, String> {
+    PolicyKind::parse(s).ok_or_else(|| format!("expected one of fifo, lru, clock, nru, lfu, aging, random, opt; found \"{s}\""))
+}
+
+fn parse_bytes(s: &str) -> Result<u64, String> {
+    parse_size(s).ok_or_else(|| format!("expected a size like 4096 or 4K, found \"{s}\""))
+}
+
+fn parse_format(s: &str) -> Result<TraceFormat, String> {
+    TraceFormat::parse(s).ok_or_else(|| format!("expected auto, pages, rw or lackey; found \"{s}\""))
+}
+
+/// A failure to report as `message` and exit 1.
+struct Failure(String);
+
+fn read_input(file: &str) -> Result<Vec<u8>, Failure> {
+    let mut bytes = Vec::new();
+    let result = if file == "-" {
+        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
+    } else {
+        std::fs::File::open(file).and_then(|mut f| f.read_to_end(&mut bytes)).map(|_| ())
+    };
+    result.map_err(|e| Failure(format!("{file}: cannot read: {e}")))?;
+    Ok(bytes)
+}
+
+fn read_text(file: &str) -> Result<String, Failure> {
+    String::from_utf8(read_input(file)?).map_err(|_| Failure(format!("{file}: not UTF-8 text")))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run { file, json } => cmd_run(&file, json),
+        Command::Trace { file, policy, frames, page_size, format, swap, tlb, seed, json } => {
+            cmd_trace(&file, policy, frames, page_size, format, swap, tlb, seed, json)
+        }
+        Command::Link { file, base, step } => cmd_link(&file, &base, step),
+        Command::Fmt { file } => cmd_fmt(&file),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failure(message)) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn parse_scenario(file: &str) -> Result<(String, scenario::Scenario), Failure> {
+    let text = read_text(file)?;
+    let parsed = scenario::parse(&text).map_err(|e| Failure(format!("{file}:{e}")))?;
+    Ok((text, parsed))
+}
+
+#[derive(Serialize)]
+struct EventJson<'a> {
+    #[serde(flatten)]
+    event: &'a Event,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct StepJson<'a> {
+    step: usize,
+    line: u32,
+    events: Vec<EventJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct ProcessJson<'a> {
+    pid: usize,
+    name: &'a str,
+    ended: Option<pagesim::engine::process::ExitCause>,
+    stats: &'a Stats,
+}
+
+#[derive(Serialize)]
+struct RunJson<'a> {
+    config: &'a Config,
+    steps: Vec<StepJson<'a>>,
+    stats: &'a Stats,
+    processes: Vec<ProcessJson<'a>>,
+    error: Option<String>,
+}
+
+fn cmd_run(file: &str, json: bool) -> Result<ExitCode, Failure> {
+    let (_, parsed) = parse_scenario(file)?;
+    let mut run = Run::new(parsed).map_err(|e| Failure(format!("{file}: {e}")))?;
+    let outcome = run.run_to_end();
+    let m = run.machine();
+    let error = outcome.as_ref().err().map(|e| format!("{file}:{}: {}", e.line, e.message));
+    if json {
+        let steps = run
+            .records()
+            .iter()
+            .map(|r| StepJson {
+                step: r.step,
+                line: r.line,
+                events: r.events.iter().map(|e| EventJson { event: e, text: m.describe(e) }).collect(),
+            })
+            .collect();
+        let processes = m
+            .processes()
+            .iter()
+            .enumerate()
+            .map(|(pid, p)| ProcessJson { pid, name: &p.name, ended: p.ended, stats: &p.stats })
+            .collect();
+        let out = RunJson { config: m.config(), steps, stats: m.stats(), processes, error: error.clone() };
+        println!("{}", serde_json::to_string_pretty(&out).expect("plain data serializes"));
+    } else {
+        for r in run.records() {
+            for e in &r.events {
+                println!("step {} (line {}): {}", r.step, r.line, m.describe(e));
+            }
+        }
+        println!();
+        println!("{}", stats_line("total", m.stats()));
+        for p in m.processes() {
+            println!("{}", stats_line(&p.name, &p.stats));
+        }
+    }
+    match error {
+        Some(e) => Err(Failure(e)),
+        None => Ok(ExitCode::SUCCESS),
+    }
+}
+
+fn stats_line(who: &str, s: &Stats) -> String {
+    let rate = if s.accesses > 0 { 100.0 * s.faults as f64 / s.accesses as f64 } else { 0.0 };
+    format!(
+        "{who}: accesses {} · hits {} · page faults {} ({} minor, {} major; {rate:.1}%) · swap-ins {} · \
+         swap-outs {} · dropped {} · segmentation faults {} · protection faults {} · out of memory {} · \
+         TLB hits {} / misses {} · resident {} · in swap {}",
+        s.accesses,
+        s.hits,
+        s.faults,
+        s.minor_faults,
+        s.major_faults,
+        s.swap_ins,
+        s.swap_outs,
+        s.dropped,
+        s.segfaults,
+        s.protection_faults,
+        s.out_of_memory,
+        s.tlb_hits,
+        s.tlb_misses,
+        s.resident,
+        s.swapped
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn cmd_trace(
+    file: &str,
+    policy: PolicyKind,
+    frames: u32,
+    page_size: u64,
+    format: TraceFormat,
+    swap: Option<u32>,
+    tlb: u32,
+    seed: u64,
+    json: bool,
+) -> Result<ExitCode, Failure> {
+    let bytes = read_input(file)?;
+    let tr = trace::read_trace(&bytes, format, page_size).map_err(|e| Failure(format!("{file}:{e}")))?;
+    let config = Config { policy, frames, tlb_entries: tlb, seed, ..Config::default() };
+    let summary = trace::replay(&tr, config, swap).map_err(|e| Failure(format!("{file}: {e}")))?;
+    if json {
+        println!("{}", serde_json::to_string(&summary).expect("plain data serializes"));
+    } else {
+        let rate = if summary.accesses > 0 { 100.0 * summary.faults as f64 / summary.accesses as f64 } else { 0.0 };
+        println!(
+            "{} accesses ({} format) to {} distinct pages of {}, {} frames, policy {}",
+            summary.accesses,
+            tr.format.map_or("?", |f| f.name()),
+            summary.distinct_pages,
+            format_size(summary.page_size),
+            summary.frames,
+            summary.policy
+        );
+        println!(
+            "hits {}, page faults {} ({rate:.2}%: {} minor, {} major), swap-ins {}, swap-outs {}, dropped {}, out of memory {}",
+            summary.hits,
+            summary.faults,
+            summary.minor_faults,
+            summary.major_faults,
+            summary.swap_ins,
+            summary.swap_outs,
+            summary.dropped,
+            summary.out_of_memory
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_link(file: &str, base: &str, step: Option<usize>) -> Result<ExitCode, Failure> {
+    let (text, _) = parse_scenario(file)?;
+    if text.len() > link::MAX_TEXT_BYTES {
+        return Err(Failure(format!("{file}: a link can carry at most {} KiB of scenario", link::MAX_TEXT_BYTES / 1024)));
+    }
+    println!("{}", link::share_url(base, &text, step));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_fmt(file: &str) -> Result<ExitCode, Failure> {
+    let (_, parsed) = parse_scenario(file)?;
+    // The machine must accept the configuration too (parse already validated it).
+    Machine::new(parsed.config.clone()).map_err(|e| Failure(format!("{file}: {e}")))?;
+    print!("{parsed}");
+    Ok(ExitCode::SUCCESS)
+}

@@ -2,6 +2,7 @@
 //! (a segmentation fault is a normal [`crate::engine::Event`]); they are refused requests, and a
 //! refused request changes nothing.
 
+use super::process::ExitCause;
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -10,7 +11,7 @@ pub enum SimError {
     Config(String),
     UnknownPid(u32),
     UnknownProcess(String),
-    ProcessExited { name: String },
+    ProcessExited { name: String, cause: ExitCause },
     NameTaken(String),
     BadName(String),
     AddressOutOfRange { addr: u64, va_bits: u32 },
@@ -26,7 +27,15 @@ impl fmt::Display for SimError {
             SimError::Config(m) => write!(f, "invalid configuration: {m}"),
             SimError::UnknownPid(p) => write!(f, "no process has pid {p}"),
             SimError::UnknownProcess(n) => write!(f, "no process named \"{n}\" (spawn it first)"),
-            SimError::ProcessExited { name } => write!(f, "process {name} has exited"),
+            SimError::ProcessExited { name, cause } => match cause {
+                ExitCause::Exited => write!(f, "{name} is no longer running: it exited"),
+                ExitCause::SegmentationFault => {
+                    write!(f, "{name} is no longer running: it was killed by a segmentation fault")
+                }
+                ExitCause::ProtectionFault => {
+                    write!(f, "{name} is no longer running: it was killed by a protection fault")
+                }
+            },
             SimError::NameTaken(n) => write!(f, "a process named {n} is already running"),
             SimError::BadName(m) => write!(f, "{m}"),
             SimError::AddressOutOfRange { addr, va_bits } => {

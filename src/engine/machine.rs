@@ -150,7 +150,10 @@ impl Machine {
     pub fn pid_of(&self, name: &str) -> Result<Pid, SimError> {
         match self.processes.iter().rposition(|p| p.name == name) {
             Some(i) if self.processes[i].alive() => Ok(i as Pid),
-            Some(_) => Err(SimError::ProcessExited { name: name.to_string() }),
+            Some(i) => Err(SimError::ProcessExited {
+                name: name.to_string(),
+                cause: self.processes[i].ended.unwrap_or(ExitCause::Exited),
+            }),
             None => Err(SimError::UnknownProcess(name.to_string())),
         }
     }
@@ -190,8 +193,8 @@ impl Machine {
 
     fn live(&self, pid: Pid) -> Result<usize, SimError> {
         let p = self.processes.get(pid as usize).ok_or(SimError::UnknownPid(pid))?;
-        if !p.alive() {
-            return Err(SimError::ProcessExited { name: p.name.clone() });
+        if let Some(cause) = p.ended {
+            return Err(SimError::ProcessExited { name: p.name.clone(), cause });
         }
         Ok(pid as usize)
     }
@@ -549,7 +552,7 @@ impl Machine {
             kind,
             addr,
             vpn,
-            value: 0,
+            value: value.unwrap_or(0),
             tlb: TlbLookup::Off,
             tlb_flushed: switched && self.tlb.enabled(),
             physical: None,

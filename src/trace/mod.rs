@@ -1,1 +1,10 @@
-//! Traces (todo)
+//! Memory-access traces: readers for the `pages`, `rw` and valgrind `lackey` formats (plain or
+//! gzip), and a replayer that runs one through a single flat process (SPEC §2.2 `pagesim trace`).
+//!
+//! The CLI and the browser share this code: the page hands the file's bytes to the same reader.
+
+mod read;
+mod replay;
+
+pub use read::{detect_format, read_trace, Trace, TraceError, TraceFormat};
+pub use replay::{replay, TraceReplay, TraceSummary, TRACE_LEVELS, TRACE_VA_BITS};
