@@ -233,9 +233,20 @@ fn cmd_trace(
     seed: u64,
     json: bool,
 ) -> Result<ExitCode, Failure> {
+    let config = Config {
+        policy,
+        frames,
+        tlb_entries: tlb,
+        seed,
+        page_size,
+        va_bits: trace::TRACE_VA_BITS,
+        levels: trace::TRACE_LEVELS,
+        ..Config::default()
+    };
+    // Check the settings before reading a possibly large file.
+    config.validate().map_err(|e| Failure(format!("invalid configuration: {e}")))?;
     let bytes = read_input(file)?;
     let tr = trace::read_trace(&bytes, format, page_size).map_err(|e| Failure(format!("{file}:{e}")))?;
-    let config = Config { policy, frames, tlb_entries: tlb, seed, ..Config::default() };
     let summary = trace::replay(&tr, config, swap).map_err(|e| Failure(format!("{file}: {e}")))?;
     if json {
         println!("{}", serde_json::to_string(&summary).expect("plain data serializes"));

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# pagesim build script. Each command installs only what is missing on a fresh machine.
+#
+#   ./build.sh setup    install the wasm32 target, the matching wasm-bindgen CLI, npm test tools, Chromium
+#   ./build.sh build    build the WebAssembly package into www/pkg/ (and the native CLI)
+#   ./build.sh serve    build, then serve www/ on http://127.0.0.1:8000
+#   ./build.sh test     every test: native cargo test, wasm API tests, browser tests in headless Chromium
+#   ./build.sh bench    print throughput figures (native and wasm) and render time per frame
+#   ./build.sh accept   rewrite the golden files under tests/golden/ after an intended change
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT="$PWD"
+TOOLS="$ROOT/.tools"
+export PATH="$TOOLS/bin:$ROOT/node_modules/.bin:$PATH"
+# Keep Chromium and friends from writing under ~.
+export XDG_CONFIG_HOME="$ROOT/.cache/xdg-config"
+export XDG_CACHE_HOME="$ROOT/.cache/xdg-cache"
+mkdir -p "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
+
+# The CLI must match the wasm-bindgen crate exactly, so read the pinned version from Cargo.toml.
+WASM_BINDGEN_VERSION="$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)"/\1/p' Cargo.toml)"
+PORT="${PORT:-8000}"
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "need root to run: $*" >&2; return 1; fi
+}
+
+setup_rust() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    log "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WASM_BINDGEN_VERSION"; then
+    log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION into .tools/ (about 2 minutes)"
+    # No --locked: a dependency version in its lockfile is missing from the registry mirror.
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --root "$TOOLS"
+  fi
+}
+
+setup_node() {
+  # Test and build tools only (binaryen's wasm-opt, playwright-core); reinstall when the lockfile changes.
+  if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.lock-copy; then
+    log "npm ci (test tools)"
+    npm ci --no-audit --no-fund
+    cp package-lock.json node_modules/.lock-copy
+  fi
+}
+
+setup_chromium() {
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    log "installing Debian chromium and chromium-driver"
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get install -y chromium chromium-driver >/dev/null ||
+      { as_root apt-get update >/dev/null && as_root apt-get install -y chromium chromium-driver >/dev/null; }
+  fi
+}
+
+setup() {
+  setup_rust
+  setup_node
+}
+
+build_wasm() {
+  log "building the wasm package"
+  cargo build --lib --release --target wasm32-unknown-unknown
+  rm -rf www/pkg
+  wasm-bindgen --target web --no-typescript --out-dir www/pkg \
+    target/wasm32-unknown-unknown/release/pagesim.wasm
+  # binaryen from npm (pinned in package.json); Debian's old wasm-opt breaks the module.
+  wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    www/pkg/pagesim_bg.wasm -o www/pkg/pagesim_bg.opt.wasm
+  mv www/pkg/pagesim_bg.opt.wasm www/pkg/pagesim_bg.wasm
+  printf '    www/pkg/pagesim_bg.wasm: %s bytes\n' "$(wc -c < www/pkg/pagesim_bg.wasm)"
+}
+
+build() {
+  setup
+  build_wasm
+  log "building the native CLI"
+  cargo build --release --bin pagesim
+}
+
+serve() {
+  build
+  log "serving www/ on http://127.0.0.1:$PORT (Ctrl-C to stop)"
+  exec node tools/serve.mjs www "$PORT"
+}
+
+run_tests() {
+  setup
+  setup_chromium
+  log "cargo fmt --check, clippy"
+  cargo fmt --check
+  cargo clippy --all-targets --quiet -- -D warnings
+  cargo clippy --lib --target wasm32-unknown-unknown --quiet -- -D warnings
+  log "native tests (cargo test)"
+  cargo test --release --quiet
+  build_wasm
+  if compgen -G "tests/wasm*.rs" >/dev/null; then
+    log "wasm API tests (wasm-bindgen-test under node)"
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+      cargo test --release --target wasm32-unknown-unknown --test 'wasm*'
+  fi
+  if compgen -G "tests/browser/*.test.mjs" >/dev/null; then
+    log "browser tests (headless Chromium)"
+    node --test --test-concurrency=1 tests/browser/
+  fi
+  log "all tests passed"
+}
+
+bench() {
+  setup
+  log "native benchmark"
+  cargo run --release --quiet --bin bench
+  if [ -f tools/bench-wasm.mjs ]; then
+    build_wasm
+    setup_chromium
+    log "wasm benchmark (node) and render time (headless Chromium)"
+    node tools/bench-wasm.mjs
+  fi
+}
+
+accept() {
+  log "rewriting golden files"
+  PAGESIM_ACCEPT=1 cargo test --release --quiet --test golden
+  git status --short tests/golden
+}
+
+case "${1:-}" in
+  setup) setup; setup_chromium ;;
+  build) build ;;
+  serve) serve ;;
+  test) run_tests ;;
+  bench) bench ;;
+  accept) accept ;;
+  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac
