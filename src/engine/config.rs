@@ -45,7 +45,9 @@ impl PolicyKind {
 
     /// Case-insensitive lookup by name.
     pub fn parse(s: &str) -> Option<PolicyKind> {
-        PolicyKind::ALL.into_iter().find(|p| p.name().eq_ignore_ascii_case(s))
+        PolicyKind::ALL
+            .into_iter()
+            .find(|p| p.name().eq_ignore_ascii_case(s))
     }
 }
 
@@ -96,6 +98,8 @@ pub const MAX_FRAMES: u32 = 1 << 20;
 pub const MAX_SWAP_SLOTS: u32 = 1 << 22;
 pub const MAX_TLB_ENTRIES: u32 = 4096;
 pub const MAX_TIMER: u64 = 1 << 40;
+/// Largest seed: JavaScript numbers hold integers exactly up to 2^53 - 1.
+pub const MAX_SEED: u64 = (1 << 53) - 1;
 
 impl Default for Config {
     fn default() -> Self {
@@ -117,7 +121,8 @@ impl Default for Config {
 
 /// The keys `config` accepts, as written in scenarios and settings.
 pub const CONFIG_KEYS: &[&str] = &[
-    "frames", "page", "vbits", "swap", "tlb", "levels", "policy", "seed", "segv", "reclaim", "timer",
+    "frames", "page", "vbits", "swap", "tlb", "levels", "policy", "seed", "segv", "reclaim",
+    "timer",
 ];
 
 impl Config {
@@ -143,14 +148,18 @@ impl Config {
         let bits = self.vpn_bits();
         let base = bits / n;
         let extra = bits % n;
-        (0..n).map(|i| base + if i == 0 { extra } else { 0 }).collect()
+        (0..n)
+            .map(|i| base + if i == 0 { extra } else { 0 })
+            .collect()
     }
 
     /// Sets one `key=value` pair as written in a scenario `config` line. Numbers may be decimal or
     /// `0x` hex with K/M suffixes. Returns a message naming what was expected.
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
         let key_lc = key.to_ascii_lowercase();
-        let num = |v: &str| parse_size(v).ok_or_else(|| format!("expected a number for {key_lc}, found \"{v}\""));
+        let num = |v: &str| {
+            parse_size(v).ok_or_else(|| format!("expected a number for {key_lc}, found \"{v}\""))
+        };
         match key_lc.as_str() {
             "frames" => self.frames = to_u32(num(value)?, "frames")?,
             "page" | "page_size" | "pagesize" => self.page_size = num(value)?,
@@ -195,19 +204,31 @@ impl Config {
     /// Checks every limit of SPEC §1. The message says which value is wrong and what is allowed.
     pub fn validate(&self) -> Result<(), String> {
         if !self.page_size.is_power_of_two() || !(16..=65536).contains(&self.page_size) {
-            return Err(format!("page size must be a power of two from 16 to 64K, not {}", self.page_size));
+            return Err(format!(
+                "page size must be a power of two from 16 to 64K, not {}",
+                self.page_size
+            ));
         }
         if !(8..=48).contains(&self.va_bits) {
             return Err(format!("vbits must be from 8 to 48, not {}", self.va_bits));
         }
         if !(1..=MAX_FRAMES).contains(&self.frames) {
-            return Err(format!("frames must be from 1 to {MAX_FRAMES}, not {}", self.frames));
+            return Err(format!(
+                "frames must be from 1 to {MAX_FRAMES}, not {}",
+                self.frames
+            ));
         }
         if self.swap_slots > MAX_SWAP_SLOTS {
-            return Err(format!("swap must be from 0 to {MAX_SWAP_SLOTS} slots, not {}", self.swap_slots));
+            return Err(format!(
+                "swap must be from 0 to {MAX_SWAP_SLOTS} slots, not {}",
+                self.swap_slots
+            ));
         }
         if self.tlb_entries > MAX_TLB_ENTRIES {
-            return Err(format!("tlb must be from 0 to {MAX_TLB_ENTRIES} entries, not {}", self.tlb_entries));
+            return Err(format!(
+                "tlb must be from 0 to {MAX_TLB_ENTRIES} entries, not {}",
+                self.tlb_entries
+            ));
         }
         if !(1..=4).contains(&self.levels) {
             return Err(format!("levels must be from 1 to 4, not {}", self.levels));
@@ -221,8 +242,17 @@ impl Config {
                 self.levels
             ));
         }
+        if self.seed > MAX_SEED {
+            return Err(format!(
+                "seed must be from 0 to {MAX_SEED}, not {}",
+                self.seed
+            ));
+        }
         if !(1..=MAX_TIMER).contains(&self.timer) {
-            return Err(format!("timer must be from 1 to {MAX_TIMER} time units, not {}", self.timer));
+            return Err(format!(
+                "timer must be from 1 to {MAX_TIMER} time units, not {}",
+                self.timer
+            ));
         }
         if let Some((lo, hi)) = self.reclaim {
             if lo > hi || hi == 0 || hi > self.frames {
@@ -296,9 +326,9 @@ pub fn parse_number(s: &str) -> Option<u64> {
 
 /// `4096` → `4K`, `3145728` → `3M`, `100` → `100`.
 pub fn format_size(bytes: u64) -> String {
-    if bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0 {
+    if bytes >= 1024 * 1024 && bytes.is_multiple_of(1024 * 1024) {
         format!("{}M", bytes / (1024 * 1024))
-    } else if bytes >= 1024 && bytes % 1024 == 0 {
+    } else if bytes >= 1024 && bytes.is_multiple_of(1024) {
         format!("{}K", bytes / 1024)
     } else {
         bytes.to_string()
@@ -325,31 +355,51 @@ mod tests {
 
     #[test]
     fn level_bits_split_the_page_number() {
-        let mut c = Config::default();
-        assert_eq!(c.level_bits(), vec![2, 2]); // 16-bit space, 4K pages: 4 VPN bits
-        c.va_bits = 48;
-        c.levels = 4;
+        assert_eq!(Config::default().level_bits(), vec![2, 2]); // 16-bit space, 4K pages: 4 VPN bits
+        let c = Config {
+            va_bits: 48,
+            levels: 4,
+            ..Config::default()
+        };
         assert_eq!(c.level_bits(), vec![9, 9, 9, 9]);
-        c.levels = 3;
-        c.va_bits = 17;
+        let c = Config {
+            va_bits: 17,
+            levels: 3,
+            ..Config::default()
+        };
         assert_eq!(c.level_bits(), vec![3, 1, 1]);
     }
 
     #[test]
     fn validation_names_the_bad_value() {
-        let mut c = Config::default();
-        c.page_size = 1000;
-        assert!(c.validate().unwrap_err().contains("power of two"));
-        let mut c = Config::default();
-        c.frames = 0;
-        assert!(c.validate().unwrap_err().contains("frames"));
-        let mut c = Config::default();
-        c.page_size = 65536;
-        assert!(c.validate().unwrap_err().contains("levels=2"));
-        let mut c = Config::default();
-        c.reclaim = Some((5, 3));
-        assert!(c.validate().unwrap_err().contains("reclaim"));
-        assert!(Config::default().set("colour", "red").unwrap_err().contains("unknown config key"));
-        assert!(Config::default().set("policy", "magic").unwrap_err().contains("expected a policy"));
+        let bad = |c: Config| c.validate().unwrap_err();
+        assert!(bad(Config {
+            page_size: 1000,
+            ..Config::default()
+        })
+        .contains("power of two"));
+        assert!(bad(Config {
+            frames: 0,
+            ..Config::default()
+        })
+        .contains("frames"));
+        assert!(bad(Config {
+            page_size: 65536,
+            ..Config::default()
+        })
+        .contains("levels=2"));
+        assert!(bad(Config {
+            reclaim: Some((5, 3)),
+            ..Config::default()
+        })
+        .contains("reclaim"));
+        assert!(Config::default()
+            .set("colour", "red")
+            .unwrap_err()
+            .contains("unknown config key"));
+        assert!(Config::default()
+            .set("policy", "magic")
+            .unwrap_err()
+            .contains("expected a policy"));
     }
 }

@@ -11,13 +11,22 @@ pub enum SimError {
     Config(String),
     UnknownPid(u32),
     UnknownProcess(String),
-    ProcessExited { name: String, cause: ExitCause },
+    ProcessExited {
+        name: String,
+        cause: ExitCause,
+    },
     NameTaken(String),
     BadName(String),
-    AddressOutOfRange { addr: u64, va_bits: u32 },
+    AddressOutOfRange {
+        addr: u64,
+        va_bits: u32,
+    },
     /// Allocation requests that cannot be placed.
     BadAllocation(String),
-    NotAllocated { name: String, what: String },
+    NotAllocated {
+        name: String,
+        what: String,
+    },
     BadValue(String),
 }
 
@@ -30,16 +39,25 @@ impl fmt::Display for SimError {
             SimError::ProcessExited { name, cause } => match cause {
                 ExitCause::Exited => write!(f, "{name} is no longer running: it exited"),
                 ExitCause::SegmentationFault => {
-                    write!(f, "{name} is no longer running: it was killed by a segmentation fault")
+                    write!(
+                        f,
+                        "{name} is no longer running: it was killed by a segmentation fault"
+                    )
                 }
                 ExitCause::ProtectionFault => {
-                    write!(f, "{name} is no longer running: it was killed by a protection fault")
+                    write!(
+                        f,
+                        "{name} is no longer running: it was killed by a protection fault"
+                    )
                 }
             },
             SimError::NameTaken(n) => write!(f, "a process named {n} is already running"),
             SimError::BadName(m) => write!(f, "{m}"),
             SimError::AddressOutOfRange { addr, va_bits } => {
-                write!(f, "address {addr:#x} is outside the {va_bits}-bit virtual address space")
+                write!(
+                    f,
+                    "address {addr:#x} is outside the {va_bits}-bit virtual address space"
+                )
             }
             SimError::BadAllocation(m) => write!(f, "cannot allocate: {m}"),
             SimError::NotAllocated { name, what } => write!(f, "{name} has no region {what}"),

@@ -6,10 +6,16 @@
 
 pub const NIL: u32 = u32::MAX;
 
+/// `prev` and `next` of every id, side by side so one cache line serves both.
 #[derive(Clone, Debug)]
 pub struct Links {
-    prev: Vec<u32>,
-    next: Vec<u32>,
+    nodes: Vec<Node>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Node {
+    prev: u32,
+    next: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,17 +27,34 @@ pub struct List {
 
 impl Default for List {
     fn default() -> Self {
-        List { head: NIL, tail: NIL, len: 0 }
+        List {
+            head: NIL,
+            tail: NIL,
+            len: 0,
+        }
     }
 }
 
 impl Links {
     pub fn new(n: usize) -> Self {
-        Links { prev: vec![NIL; n], next: vec![NIL; n] }
+        Links {
+            nodes: vec![
+                Node {
+                    prev: NIL,
+                    next: NIL
+                };
+                n
+            ],
+        }
     }
 
     pub fn next(&self, id: u32) -> u32 {
-        self.next[id as usize]
+        self.nodes[id as usize].next
+    }
+
+    #[inline(always)]
+    fn node(&mut self, id: u32) -> &mut Node {
+        &mut self.nodes[id as usize]
     }
 }
 
@@ -49,48 +72,59 @@ impl List {
         (self.head != NIL).then_some(self.head)
     }
 
+    #[inline]
     pub fn push_back(&mut self, links: &mut Links, id: u32) {
-        links.prev[id as usize] = self.tail;
-        links.next[id as usize] = NIL;
+        *links.node(id) = Node {
+            prev: self.tail,
+            next: NIL,
+        };
         if self.tail == NIL {
             self.head = id;
         } else {
-            links.next[self.tail as usize] = id;
+            links.node(self.tail).next = id;
         }
         self.tail = id;
         self.len += 1;
     }
 
     pub fn push_front(&mut self, links: &mut Links, id: u32) {
-        links.next[id as usize] = self.head;
-        links.prev[id as usize] = NIL;
+        *links.node(id) = Node {
+            prev: NIL,
+            next: self.head,
+        };
         if self.head == NIL {
             self.tail = id;
         } else {
-            links.prev[self.head as usize] = id;
+            links.node(self.head).prev = id;
         }
         self.head = id;
         self.len += 1;
     }
 
     /// Removes `id`, which must be in this list.
+    #[inline]
     pub fn unlink(&mut self, links: &mut Links, id: u32) {
-        let (p, n) = (links.prev[id as usize], links.next[id as usize]);
-        if p == NIL {
-            self.head = n;
+        let Node { prev, next } = std::mem::replace(
+            links.node(id),
+            Node {
+                prev: NIL,
+                next: NIL,
+            },
+        );
+        if prev == NIL {
+            self.head = next;
         } else {
-            links.next[p as usize] = n;
+            links.node(prev).next = next;
         }
-        if n == NIL {
-            self.tail = p;
+        if next == NIL {
+            self.tail = prev;
         } else {
-            links.prev[n as usize] = p;
+            links.node(next).prev = prev;
         }
-        links.prev[id as usize] = NIL;
-        links.next[id as usize] = NIL;
         self.len -= 1;
     }
 
+    #[inline]
     pub fn move_to_back(&mut self, links: &mut Links, id: u32) {
         if self.tail != id {
             self.unlink(links, id);
@@ -106,8 +140,8 @@ impl List {
         if self.tail == NIL {
             *self = *other;
         } else {
-            links.next[self.tail as usize] = other.head;
-            links.prev[other.head as usize] = self.tail;
+            links.node(self.tail).next = other.head;
+            links.node(other.head).prev = self.tail;
             self.tail = other.tail;
             self.len += other.len;
         }

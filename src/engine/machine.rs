@@ -8,13 +8,14 @@
 use super::config::{Config, SegvMode};
 use super::error::SimError;
 use super::events::{
-    AccessEvent, AccessKind, AccessResult, Event, Eviction, EvictionFate, FaultKind, SegvReason, TlbLookup,
+    AccessEvent, AccessKind, AccessResult, Event, Eviction, EvictionFate, FaultKind, SegvReason,
+    TlbLookup,
 };
 use super::frame_table::FrameTable;
 use super::page_table::{PageTable, Pte, PteState, NONE};
 use super::policy::{AccessCtx, Policy, ReplacementPolicy};
 use super::process::{valid_name, ExitCause, Perms, Process, Region};
-use super::stats::Stats;
+use super::stats::{Outcome, Stats};
 use super::swap::SwapDisk;
 use super::tlb::Tlb;
 use std::collections::BTreeMap;
@@ -39,6 +40,8 @@ pub struct Machine {
     policy: Policy,
     stats: Stats,
     time: u64,
+    /// When the next timer interrupt falls due (a multiple of `config.timer`).
+    next_interrupt: u64,
     running: Option<Pid>,
     recording: bool,
     events: Vec<Event>,
@@ -55,6 +58,7 @@ struct SwapFull {
 impl Machine {
     pub fn new(config: Config) -> Result<Machine, SimError> {
         config.validate().map_err(SimError::Config)?;
+        let config_timer = config.timer;
         Ok(Machine {
             frames: FrameTable::new(config.frames),
             swap: SwapDisk::new(config.swap_slots),
@@ -65,6 +69,7 @@ impl Machine {
             processes: Vec::new(),
             stats: Stats::default(),
             time: 0,
+            next_interrupt: config_timer,
             running: None,
             recording: true,
             events: Vec::new(),
@@ -159,7 +164,9 @@ impl Machine {
     }
 
     pub fn name_of(&self, pid: Pid) -> &str {
-        self.processes.get(pid as usize).map_or("?", |p| p.name.as_str())
+        self.processes
+            .get(pid as usize)
+            .map_or("?", |p| p.name.as_str())
     }
 
     // ----- events -----------------------------------------------------------------------------
@@ -186,15 +193,23 @@ impl Machine {
 
     /// Logs a scenario note (words for the reader; no effect on the machine).
     pub fn note(&mut self, text: &str) {
-        self.log(Event::Note { text: text.to_string() });
+        self.log(Event::Note {
+            text: text.to_string(),
+        });
     }
 
     // ----- processes and regions --------------------------------------------------------------
 
     fn live(&self, pid: Pid) -> Result<usize, SimError> {
-        let p = self.processes.get(pid as usize).ok_or(SimError::UnknownPid(pid))?;
+        let p = self
+            .processes
+            .get(pid as usize)
+            .ok_or(SimError::UnknownPid(pid))?;
         if let Some(cause) = p.ended {
-            return Err(SimError::ProcessExited { name: p.name.clone(), cause });
+            return Err(SimError::ProcessExited {
+                name: p.name.clone(),
+                cause,
+            });
         }
         Ok(pid as usize)
     }
@@ -226,12 +241,20 @@ impl Machine {
             return Err(SimError::NameTaken(name.to_string()));
         }
         if self.processes.len() >= MAX_PROCESSES {
-            return Err(SimError::BadValue(format!("at most {MAX_PROCESSES} processes per run")));
+            return Err(SimError::BadValue(format!(
+                "at most {MAX_PROCESSES} processes per run"
+            )));
         }
         let pid = self.processes.len() as Pid;
         let mut regions = BTreeMap::new();
         if code_pages > 0 {
-            let code = Region { start_vpn: 1, pages: code_pages, perms: Perms::RX, label: "code".into(), code: true };
+            let code = Region {
+                start_vpn: 1,
+                pages: code_pages,
+                perms: Perms::RX,
+                label: "code".into(),
+                code: true,
+            };
             regions.insert(1, code);
         }
         self.processes.push(Process {
@@ -243,7 +266,11 @@ impl Machine {
             stats: Stats::default(),
             next_label: 1,
         });
-        self.log(Event::Spawn { pid, code_pages, flat });
+        self.log(Event::Spawn {
+            pid,
+            code_pages,
+            flat,
+        });
         Ok(pid)
     }
 
@@ -263,7 +290,10 @@ impl Machine {
         let proc = &self.processes[p];
         let bad = |m: String| Err(SimError::BadAllocation(m));
         if proc.flat {
-            return bad(format!("{} is flat: its whole address space is already mapped", proc.name));
+            return bad(format!(
+                "{} is flat: its whole address space is already mapped",
+                proc.name
+            ));
         }
         if bytes == 0 {
             return bad("the size must be at least 1 byte".into());
@@ -273,10 +303,14 @@ impl Machine {
         }
         let pages = bytes.div_ceil(page);
         if pages >= space {
-            return bad(format!("{bytes} bytes is more than the {space} pages of the address space"));
+            return bad(format!(
+                "{bytes} bytes is more than the {space} pages of the address space"
+            ));
         }
         let label = match label {
-            Some(l) if !valid_name(l) => return bad(format!("\"{l}\" is not a valid region label")),
+            Some(l) if !valid_name(l) => {
+                return bad(format!("\"{l}\" is not a valid region label"))
+            }
             Some(l) if proc.region_by_label(l).is_some() => {
                 return bad(format!("{} already has a region named {l}", proc.name))
             }
@@ -292,19 +326,30 @@ impl Machine {
         let start = match at {
             Some(addr) => {
                 if addr % page != 0 {
-                    return bad(format!("{addr:#x} is not page-aligned (pages are {page} bytes)"));
+                    return bad(format!(
+                        "{addr:#x} is not page-aligned (pages are {page} bytes)"
+                    ));
                 }
                 if addr >> self.config.va_bits != 0 {
-                    return bad(format!("{addr:#x} is outside the {}-bit address space", self.config.va_bits));
+                    return bad(format!(
+                        "{addr:#x} is outside the {}-bit address space",
+                        self.config.va_bits
+                    ));
                 }
                 let vpn = addr >> self.page_shift;
                 if vpn == 0 {
                     return bad("page 0 is the null guard page and can never be allocated".into());
                 }
                 if vpn + pages > space {
-                    return bad(format!("{pages} pages from {addr:#x} run past the end of the address space"));
+                    return bad(format!(
+                        "{pages} pages from {addr:#x} run past the end of the address space"
+                    ));
                 }
-                if let Some(r) = proc.regions.values().find(|r| r.start_vpn < vpn + pages && r.end_vpn() > vpn) {
+                if let Some(r) = proc
+                    .regions
+                    .values()
+                    .find(|r| r.start_vpn < vpn + pages && r.end_vpn() > vpn)
+                {
                     return bad(format!(
                         "pages {}–{} overlap region {} (pages {}–{})",
                         vpn,
@@ -325,7 +370,10 @@ impl Machine {
                     candidate = candidate.max(r.end_vpn());
                 }
                 if candidate + pages > space {
-                    return bad(format!("no gap of {pages} free pages left in {}'s address space", proc.name));
+                    return bad(format!(
+                        "no gap of {pages} free pages left in {}'s address space",
+                        proc.name
+                    ));
                 }
                 candidate
             }
@@ -334,9 +382,21 @@ impl Machine {
         if label.starts_with('r') && label[1..].parse::<u32>().is_ok() {
             proc.next_label += 1;
         }
-        let region = Region { start_vpn: start, pages, perms, label: label.clone(), code: false };
+        let region = Region {
+            start_vpn: start,
+            pages,
+            perms,
+            label: label.clone(),
+            code: false,
+        };
         proc.regions.insert(start, region);
-        self.log(Event::Allocate { pid, label, start_vpn: start, pages, perms });
+        self.log(Event::Allocate {
+            pid,
+            label,
+            start_vpn: start,
+            pages,
+            perms,
+        });
         Ok(start << self.page_shift)
     }
 
@@ -347,7 +407,12 @@ impl Machine {
         let proc = &self.processes[p];
         let start = match proc.region_of(vpn) {
             Some(r) if addr >> self.config.va_bits == 0 => r.start_vpn,
-            _ => return Err(SimError::NotAllocated { name: proc.name.clone(), what: format!("at {addr:#x}") }),
+            _ => {
+                return Err(SimError::NotAllocated {
+                    name: proc.name.clone(),
+                    what: format!("at {addr:#x}"),
+                })
+            }
         };
         self.free_region(p, start);
         Ok(())
@@ -360,13 +425,19 @@ impl Machine {
         let start = proc
             .region_by_label(label)
             .map(|r| r.start_vpn)
-            .ok_or_else(|| SimError::NotAllocated { name: proc.name.clone(), what: format!("named {label}") })?;
+            .ok_or_else(|| SimError::NotAllocated {
+                name: proc.name.clone(),
+                what: format!("named {label}"),
+            })?;
         self.free_region(p, start);
         Ok(())
     }
 
     fn free_region(&mut self, p: usize, start: u64) {
-        let region = self.processes[p].regions.remove(&start).expect("region looked up by caller");
+        let region = self.processes[p]
+            .regions
+            .remove(&start)
+            .expect("region looked up by caller");
         let (frames, slots) = self.release_pages(p, region.start_vpn, region.end_vpn());
         self.log(Event::Free {
             pid: p as Pid,
@@ -382,7 +453,9 @@ impl Machine {
     fn release_pages(&mut self, p: usize, lo: u64, hi: u64) -> (u64, u64) {
         let (mut frames, mut slots) = (0, 0);
         for vpn in self.processes[p].page_table.valid_in_range(lo, hi) {
-            let Some(pte) = self.processes[p].page_table.remove(vpn) else { continue };
+            let Some(pte) = self.processes[p].page_table.remove(vpn) else {
+                continue;
+            };
             match pte.state {
                 PteState::Resident => {
                     self.tlb.invalidate(pte.tlb_slot, p as Pid, vpn);
@@ -423,7 +496,12 @@ impl Machine {
         if self.running == Some(p as Pid) {
             self.running = None;
         }
-        self.log(Event::Exit { pid: p as Pid, cause, frames_released: frames, slots_released: slots });
+        self.log(Event::Exit {
+            pid: p as Pid,
+            cause,
+            frames_released: frames,
+            slots_released: slots,
+        });
     }
 
     // ----- time -------------------------------------------------------------------------------
@@ -431,15 +509,33 @@ impl Machine {
     /// Advances the clock by `units` idle time units: timer interrupts and the reclaimer run.
     pub fn tick(&mut self, units: u64) {
         let interrupts = self.advance(units);
-        self.log(Event::Tick { units, now: self.time, interrupts });
+        self.log(Event::Tick {
+            units,
+            now: self.time,
+            interrupts,
+        });
         self.reclaim();
     }
 
     /// Moves time forward, firing the timer interrupts that fall due. Returns how many fell due.
+    #[inline]
     fn advance(&mut self, units: u64) -> u64 {
-        let before = self.time / self.config.timer;
         self.time = self.time.saturating_add(units);
-        let due = self.time / self.config.timer - before;
+        if self.time < self.next_interrupt {
+            return 0;
+        }
+        self.fire_timer()
+    }
+
+    /// Kept out of line: it runs once per `timer` units and would bloat the access path.
+    #[cold]
+    #[inline(never)]
+    fn fire_timer(&mut self) -> u64 {
+        let timer = self.config.timer;
+        let due = (self.time - self.next_interrupt) / timer + 1;
+        self.next_interrupt = self
+            .next_interrupt
+            .saturating_add(due.saturating_mul(timer));
         for _ in 0..due.min(MAX_USEFUL_INTERRUPTS) {
             self.policy.timer(&mut self.frames);
         }
@@ -447,17 +543,30 @@ impl Machine {
     }
 
     /// The background reclaimer: below `low` free frames, evict until `high` are free.
+    #[inline]
     fn reclaim(&mut self) {
-        let Some((low, high)) = self.config.reclaim else { return };
-        if self.frames.free_count() >= low {
-            return;
+        if let Some((low, _)) = self.config.reclaim {
+            if self.frames.free_count() < low {
+                self.reclaim_now();
+            }
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn reclaim_now(&mut self) {
+        let Some((_, high)) = self.config.reclaim else {
+            return;
+        };
         while self.frames.free_count() < high && self.frames.used() > 0 {
             match self.evict() {
                 Ok(eviction) => {
                     self.frames.release(eviction.frame);
                     let free_frames = self.frames.free_count();
-                    self.log(Event::Reclaim { eviction, free_frames });
+                    self.log(Event::Reclaim {
+                        eviction,
+                        free_frames,
+                    });
                 }
                 Err(_) => break, // swap full: the reclaimer gives up; a fault will report it
             }
@@ -469,37 +578,63 @@ impl Machine {
     /// Asks the policy for a victim and takes its page out of memory (writing it to swap if it
     /// has no valid copy there). The frame is left empty and out of the free pool.
     fn evict(&mut self) -> Result<Eviction, SwapFull> {
-        let f = self.policy.victim(&mut self.frames).expect("evict() is only called while a frame is in use");
+        let f = self
+            .policy
+            .victim(&mut self.frames)
+            .expect("evict() is only called while a frame is in use");
         let frame = self.frames.get(f);
         let (vpid, vvpn, dirty, code) = (frame.owner, frame.vpn, frame.dirty, frame.code);
         let vp = vpid as usize;
-        let pte = *self.processes[vp].page_table.get(vvpn).expect("a resident frame has a page-table entry");
+        let entry = self.processes[vp]
+            .page_table
+            .get_mut(vvpn)
+            .expect("a resident frame has a page-table entry");
         let fate = if code && !dirty {
             EvictionFate::DroppedCode
-        } else if !dirty && pte.swap_copy != NONE {
-            EvictionFate::DroppedCleanCopy { slot: pte.swap_copy }
+        } else if !dirty && entry.swap_copy != NONE {
+            EvictionFate::DroppedCleanCopy {
+                slot: entry.swap_copy,
+            }
         } else {
             if self.swap.free_count() == 0 {
-                return Err(SwapFull { pid: vpid, vpn: vvpn, frame: f });
+                return Err(SwapFull {
+                    pid: vpid,
+                    vpn: vvpn,
+                    frame: f,
+                });
             }
-            if pte.swap_copy != NONE {
-                self.swap.release(pte.swap_copy); // stale: the page changed since
+            if entry.swap_copy != NONE {
+                self.swap.release(entry.swap_copy); // stale: the page changed since
             }
             let data = self.frames.get_mut(f).data.take();
-            let slot = self.swap.store(vpid, vvpn, data).expect("a free slot was checked");
+            let slot = self
+                .swap
+                .store(vpid, vvpn, data)
+                .expect("a free slot was checked");
             EvictionFate::SwappedOut { slot, dirty }
         };
-        self.tlb.invalidate(pte.tlb_slot, vpid, vvpn);
+        self.tlb.invalidate(entry.tlb_slot, vpid, vvpn);
         self.policy.removed(f);
         self.frames.clear(f);
         let new_pte = match fate {
-            EvictionFate::DroppedCode => Pte { state: PteState::Empty, loc: NONE, ..pte },
+            EvictionFate::DroppedCode => Pte {
+                state: PteState::Empty,
+                loc: NONE,
+                ..*entry
+            },
             EvictionFate::DroppedCleanCopy { slot } | EvictionFate::SwappedOut { slot, .. } => {
-                Pte { state: PteState::Swapped, loc: slot, ..pte }
+                Pte {
+                    state: PteState::Swapped,
+                    loc: slot,
+                    ..*entry
+                }
             }
         };
-        let entry = self.processes[vp].page_table.get_mut(vvpn).expect("looked up above");
-        *entry = Pte { swap_copy: NONE, tlb_slot: NONE, ..new_pte };
+        *entry = Pte {
+            swap_copy: NONE,
+            tlb_slot: NONE,
+            ..new_pte
+        };
         let swapped = new_pte.state == PteState::Swapped;
         let written = matches!(fate, EvictionFate::SwappedOut { .. });
         for stats in [&mut self.stats, &mut self.processes[vp].stats] {
@@ -508,7 +643,12 @@ impl Machine {
             stats.swap_outs += written as u64;
             stats.dropped += !written as u64;
         }
-        Ok(Eviction { pid: vpid, vpn: vvpn, frame: f, fate })
+        Ok(Eviction {
+            pid: vpid,
+            vpn: vvpn,
+            frame: f,
+            fate,
+        })
     }
 
     // ----- accesses ---------------------------------------------------------------------------
@@ -537,8 +677,25 @@ impl Machine {
     ) -> Result<AccessEvent, SimError> {
         let p = self.live(pid)?;
         if addr >> self.config.va_bits != 0 {
-            return Err(SimError::AddressOutOfRange { addr, va_bits: self.config.va_bits });
+            return Err(SimError::AddressOutOfRange {
+                addr,
+                va_bits: self.config.va_bits,
+            });
         }
+        Ok(self.access_valid(p, addr, kind, value, next_use))
+    }
+
+    /// [`Machine::access`] for a request already checked: `p` is a running process and `addr`
+    /// fits the address space. Trace replays call this directly, a million times a second.
+    pub(crate) fn access_valid(
+        &mut self,
+        p: usize,
+        addr: u64,
+        kind: AccessKind,
+        value: Option<u8>,
+        next_use: u64,
+    ) -> AccessEvent {
+        let pid = p as Pid;
         let vpn = addr >> self.page_shift;
         let offset = (addr & (self.config.page_size - 1)) as usize;
         let write = kind == AccessKind::Write;
@@ -547,6 +704,7 @@ impl Machine {
             self.tlb.flush();
             self.running = Some(pid);
         }
+        let tlb_on = self.tlb.enabled();
         let mut event = AccessEvent {
             pid,
             kind,
@@ -554,104 +712,75 @@ impl Machine {
             vpn,
             value: value.unwrap_or(0),
             tlb: TlbLookup::Off,
-            tlb_flushed: switched && self.tlb.enabled(),
+            tlb_flushed: switched && tlb_on,
             physical: None,
             result: AccessResult::Hit { frame: 0 },
         };
-
-        let proc = &self.processes[p];
-        let existing = proc.page_table.get(vpn).copied();
-        let (perms, code) = match existing {
-            Some(pte) => (pte.perms, pte.code),
-            None if proc.flat => (Perms::RW, false),
-            None if vpn == 0 => return Ok(self.segfault(p, event, SegvReason::NullPage)),
-            None => match proc.region_of(vpn) {
-                Some(r) => (r.perms, r.code),
-                None => return Ok(self.segfault(p, event, SegvReason::Unmapped)),
-            },
+        let allowed = |perms: Perms| {
+            if write {
+                perms.writable()
+            } else {
+                perms.readable()
+            }
         };
-        let resident = existing.filter(|pte| pte.state == PteState::Resident);
-        if self.tlb.enabled() {
-            let hit = resident.is_some_and(|pte| self.tlb.lookup(pte.tlb_slot, pid, vpn));
-            event.tlb = if hit { TlbLookup::Hit } else { TlbLookup::Miss };
-        }
-        if (write && !perms.writable()) || (!write && !perms.readable()) {
-            event.result = AccessResult::ProtectionFault { perms, code };
-            return Ok(self.fatal_fault(p, event));
-        }
         let ctx = AccessCtx { write, next_use };
 
-        let frame = if let Some(pte) = resident {
-            // Hit: the hardware sets the referenced bit, and the dirty bit on a write.
-            let f = pte.loc;
-            self.frames.set_referenced(f);
-            let entry = self.processes[p].page_table.get_mut(vpn).expect("resident entry");
-            if write {
-                self.frames.get_mut(f).dirty = true;
-                if entry.swap_copy != NONE {
-                    self.swap.release(entry.swap_copy); // the copy in swap is stale now
-                    entry.swap_copy = NONE;
-                }
-            }
-            if event.tlb == TlbLookup::Miss {
-                entry.tlb_slot = self.tlb.insert(pid, vpn);
-            }
-            self.policy.touched(f, ctx, &self.frames);
-            event.result = AccessResult::Hit { frame: f };
-            f
-        } else {
-            // Page fault: find a frame, evicting if memory is full, then load the page.
-            let (f, evicted) = match self.frames.take_free(pid, vpn, code) {
-                Some(f) => (f, None),
-                None => match self.evict() {
-                    Ok(eviction) => {
-                        self.frames.reassign(eviction.frame, pid, vpn, code);
-                        (eviction.frame, Some(eviction))
+        // Fast path, one page-table walk: the page is resident.
+        let hit = match self.processes[p].page_table.get_mut(vpn) {
+            Some(pte) if pte.state == PteState::Resident => {
+                if tlb_on {
+                    let tlb_hit = self.tlb.lookup(pte.tlb_slot, pid, vpn);
+                    event.tlb = if tlb_hit {
+                        TlbLookup::Hit
+                    } else {
+                        TlbLookup::Miss
+                    };
+                    if !tlb_hit {
+                        pte.tlb_slot = self.tlb.insert(pid, vpn);
                     }
-                    Err(full) => {
-                        event.result = AccessResult::OutOfMemory {
-                            victim_pid: full.pid,
-                            victim_vpn: full.vpn,
-                            victim_frame: full.frame,
-                        };
-                        return Ok(self.finish(p, event));
-                    }
-                },
-            };
-            let swapped_slot = existing.filter(|pte| pte.state == PteState::Swapped).map(|pte| pte.loc);
-            let fault = match swapped_slot {
-                Some(slot) => {
-                    self.frames.get_mut(f).data = self.swap.read(slot);
-                    FaultKind::FromSwap { slot }
                 }
-                None if code => FaultKind::CodeFromFile,
-                None => FaultKind::ZeroFill,
-            };
-            let mut swap_copy = swapped_slot.unwrap_or(NONE);
-            if write {
-                self.frames.get_mut(f).dirty = true;
-                if swap_copy != NONE {
-                    self.swap.release(swap_copy);
-                    swap_copy = NONE;
-                }
-            }
-            let tlb_slot = if self.tlb.enabled() { self.tlb.insert(pid, vpn) } else { NONE };
-            let pte = Pte { state: PteState::Resident, perms, code, loc: f, swap_copy, tlb_slot, valid: true };
-            self.processes[p].page_table.insert(vpn, pte);
-            self.policy.loaded(f, ctx, &self.frames);
-            let major = fault.is_major();
-            for stats in [&mut self.stats, &mut self.processes[p].stats] {
-                stats.resident += 1;
-                if major {
-                    stats.swapped -= 1;
-                    stats.major_faults += 1;
-                    stats.swap_ins += 1;
+                if !allowed(pte.perms) {
+                    Err(AccessResult::ProtectionFault {
+                        perms: pte.perms,
+                        code: pte.code,
+                    })
                 } else {
-                    stats.minor_faults += 1;
+                    // The hardware sets the referenced bit, and the dirty bit on a write.
+                    let f = pte.loc;
+                    self.frames.set_referenced(f);
+                    if write {
+                        self.frames.get_mut(f).dirty = true;
+                        if pte.swap_copy != NONE {
+                            self.swap.release(pte.swap_copy); // the copy in swap is stale now
+                            pte.swap_copy = NONE;
+                        }
+                    }
+                    Ok(Some((f, pte.code)))
                 }
             }
-            event.result = AccessResult::PageFault { kind: fault, frame: f, evicted };
-            f
+            _ => Ok(None),
+        };
+        let (frame, code) = match hit {
+            Err(fault) => {
+                event.result = fault;
+                return self.fatal_fault(p, event);
+            }
+            Ok(Some((f, code))) => {
+                self.policy.touched(f, ctx, &self.frames);
+                event.result = AccessResult::Hit { frame: f };
+                (f, code)
+            }
+            Ok(None) => match self.page_fault(p, vpn, write, ctx, &mut event) {
+                Ok(loaded) => loaded,
+                Err(result) => {
+                    event.result = result;
+                    if let AccessResult::OutOfMemory { .. } = result {
+                        self.finish_access(p, &event);
+                        return event;
+                    }
+                    return self.fatal_fault(p, event);
+                }
+            },
         };
 
         // The bytes themselves.
@@ -670,17 +799,122 @@ impl Machine {
             },
         };
         event.physical = Some(((frame as u64) << self.page_shift) | offset as u64);
-        Ok(self.finish(p, event))
+        self.finish_access(p, &event);
+        event
     }
 
-    fn segfault(&mut self, p: usize, mut event: AccessEvent, reason: SegvReason) -> AccessEvent {
-        event.result = AccessResult::SegmentationFault { reason };
-        self.fatal_fault(p, event)
+    /// The slow path of an access whose page is not resident: checks the region, finds a frame
+    /// (evicting if memory is full) and loads the page. Returns the frame and whether the page is
+    /// code, or how the access failed (segmentation or protection fault, out of memory).
+    fn page_fault(
+        &mut self,
+        p: usize,
+        vpn: u64,
+        write: bool,
+        ctx: AccessCtx,
+        event: &mut AccessEvent,
+    ) -> Result<(u32, bool), AccessResult> {
+        let pid = p as Pid;
+        let proc = &self.processes[p];
+        let existing = proc.page_table.get(vpn).copied();
+        let (perms, code) = match existing {
+            Some(pte) => (pte.perms, pte.code),
+            None if proc.flat => (Perms::RW, false),
+            None if vpn == 0 => {
+                return Err(AccessResult::SegmentationFault {
+                    reason: SegvReason::NullPage,
+                })
+            }
+            None => match proc.region_of(vpn) {
+                Some(r) => (r.perms, r.code),
+                None => {
+                    return Err(AccessResult::SegmentationFault {
+                        reason: SegvReason::Unmapped,
+                    })
+                }
+            },
+        };
+        if self.tlb.enabled() {
+            event.tlb = TlbLookup::Miss;
+        }
+        if (write && !perms.writable()) || (!write && !perms.readable()) {
+            return Err(AccessResult::ProtectionFault { perms, code });
+        }
+        // Find a frame, evicting if memory is full.
+        let (f, evicted) = match self.frames.take_free(pid, vpn, code) {
+            Some(f) => (f, None),
+            None => match self.evict() {
+                Ok(eviction) => {
+                    self.frames.reassign(eviction.frame, pid, vpn, code);
+                    (eviction.frame, Some(eviction))
+                }
+                Err(full) => {
+                    return Err(AccessResult::OutOfMemory {
+                        victim_pid: full.pid,
+                        victim_vpn: full.vpn,
+                        victim_frame: full.frame,
+                    })
+                }
+            },
+        };
+        // Load the page: from swap (major), or zero-filled / from the executable (minor).
+        let swapped_slot = existing
+            .filter(|pte| pte.state == PteState::Swapped)
+            .map(|pte| pte.loc);
+        let fault = match swapped_slot {
+            Some(slot) => {
+                self.frames.get_mut(f).data = self.swap.read(slot);
+                FaultKind::FromSwap { slot }
+            }
+            None if code => FaultKind::CodeFromFile,
+            None => FaultKind::ZeroFill,
+        };
+        let mut swap_copy = swapped_slot.unwrap_or(NONE);
+        if write {
+            self.frames.get_mut(f).dirty = true;
+            if swap_copy != NONE {
+                self.swap.release(swap_copy);
+                swap_copy = NONE;
+            }
+        }
+        let tlb_slot = if self.tlb.enabled() {
+            self.tlb.insert(pid, vpn)
+        } else {
+            NONE
+        };
+        let pte = Pte {
+            state: PteState::Resident,
+            perms,
+            code,
+            loc: f,
+            swap_copy,
+            tlb_slot,
+            valid: true,
+        };
+        self.processes[p].page_table.insert(vpn, pte);
+        self.policy.loaded(f, ctx, &self.frames);
+        let major = fault.is_major();
+        for stats in [&mut self.stats, &mut self.processes[p].stats] {
+            stats.resident += 1;
+            if major {
+                stats.swapped -= 1;
+                stats.major_faults += 1;
+                stats.swap_ins += 1;
+            } else {
+                stats.minor_faults += 1;
+            }
+        }
+        event.result = AccessResult::PageFault {
+            kind: fault,
+            frame: f,
+            evicted,
+        };
+        Ok((f, code))
     }
 
     /// A segmentation or protection fault: reported, and the process ends unless `segv=report`.
     fn fatal_fault(&mut self, p: usize, event: AccessEvent) -> AccessEvent {
-        let event = self.finish(p, event);
+        self.finish_access(p, &event);
         if self.config.segv == SegvMode::Kill {
             let cause = match event.result {
                 AccessResult::ProtectionFault { .. } => ExitCause::ProtectionFault,
@@ -692,34 +926,24 @@ impl Machine {
     }
 
     /// Counts the access, logs it, and lets a time unit pass.
-    fn finish(&mut self, p: usize, event: AccessEvent) -> AccessEvent {
-        for stats in [&mut self.stats, &mut self.processes[p].stats] {
-            stats.accesses += 1;
-            match event.kind {
-                AccessKind::Read => stats.reads += 1,
-                AccessKind::Write => stats.writes += 1,
-            }
-            match event.tlb {
-                TlbLookup::Hit => stats.tlb_hits += 1,
-                TlbLookup::Miss => stats.tlb_misses += 1,
-                TlbLookup::Off => {}
-            }
-            match event.result {
-                AccessResult::Hit { .. } => stats.hits += 1,
-                AccessResult::PageFault { .. } => stats.faults += 1,
-                AccessResult::OutOfMemory { .. } => {
-                    stats.faults += 1;
-                    stats.out_of_memory += 1;
-                }
-                AccessResult::SegmentationFault { .. } => stats.segfaults += 1,
-                AccessResult::ProtectionFault { .. } => stats.protection_faults += 1,
-            }
-            stats.fault_rate.record(event.is_fault());
+    #[inline]
+    fn finish_access(&mut self, p: usize, event: &AccessEvent) {
+        let outcome = match event.result {
+            AccessResult::Hit { .. } => Outcome::Hit,
+            AccessResult::PageFault { .. } => Outcome::Fault,
+            AccessResult::OutOfMemory { .. } => Outcome::OutOfMemory,
+            AccessResult::SegmentationFault { .. } => Outcome::Segfault,
+            AccessResult::ProtectionFault { .. } => Outcome::ProtectionFault,
+        };
+        let write = event.kind == AccessKind::Write;
+        let (hit, miss) = (event.tlb == TlbLookup::Hit, event.tlb == TlbLookup::Miss);
+        self.stats.count(write, hit, miss, outcome);
+        self.processes[p].stats.count(write, hit, miss, outcome);
+        if self.recording {
+            self.events.push(Event::Access(*event));
         }
-        self.log(Event::Access(event));
         self.advance(1);
         self.reclaim();
-        event
     }
 
     // ----- checking ---------------------------------------------------------------------------
@@ -735,28 +959,46 @@ impl Machine {
             let (mut p_res, mut p_swp) = (0u64, 0u64);
             let vpns = proc.page_table.valid_in_range(0, u64::MAX);
             if !proc.alive() && !vpns.is_empty() {
-                return Err(format!("{} has ended but still maps pages {vpns:?}", proc.name));
+                return Err(format!(
+                    "{} has ended but still maps pages {vpns:?}",
+                    proc.name
+                ));
             }
             for vpn in vpns {
-                let pte = proc.page_table.get(vpn).ok_or("valid_in_range returned an absent page")?;
+                let pte = proc
+                    .page_table
+                    .get(vpn)
+                    .ok_or("valid_in_range returned an absent page")?;
                 if !proc.flat && (vpn == 0 || proc.region_of(vpn).is_none()) {
-                    return Err(format!("{} maps page {vpn} outside every region", proc.name));
+                    return Err(format!(
+                        "{} maps page {vpn} outside every region",
+                        proc.name
+                    ));
                 }
                 match pte.state {
                     PteState::Resident => {
                         p_res += 1;
                         let fr = self.frames.get(pte.loc);
                         if (fr.owner, fr.vpn) != (pid, vpn) {
-                            return Err(format!("{} page {vpn} says frame {} but the frame disagrees", proc.name, pte.loc));
+                            return Err(format!(
+                                "{} page {vpn} says frame {} but the frame disagrees",
+                                proc.name, pte.loc
+                            ));
                         }
                         if pte.swap_copy != NONE {
                             slot_refs += 1;
                             let s = self.swap.get(pte.swap_copy);
                             if (s.owner, s.vpn) != (pid, vpn) || fr.dirty {
-                                return Err(format!("{} page {vpn}: bad swap copy {}", proc.name, pte.swap_copy));
+                                return Err(format!(
+                                    "{} page {vpn}: bad swap copy {}",
+                                    proc.name, pte.swap_copy
+                                ));
                             }
                             if s.data != fr.data {
-                                return Err(format!("{} page {vpn}: swap copy differs from memory", proc.name));
+                                return Err(format!(
+                                    "{} page {vpn}: swap copy differs from memory",
+                                    proc.name
+                                ));
                             }
                         }
                     }
@@ -765,12 +1007,18 @@ impl Machine {
                         slot_refs += 1;
                         let s = self.swap.get(pte.loc);
                         if (s.owner, s.vpn) != (pid, vpn) {
-                            return Err(format!("{} page {vpn} says slot {} but the slot disagrees", proc.name, pte.loc));
+                            return Err(format!(
+                                "{} page {vpn} says slot {} but the slot disagrees",
+                                proc.name, pte.loc
+                            ));
                         }
                     }
                     PteState::Empty => {
                         if !pte.code {
-                            return Err(format!("{} page {vpn}: an empty entry that is not code", proc.name));
+                            return Err(format!(
+                                "{} page {vpn}: an empty entry that is not code",
+                                proc.name
+                            ));
                         }
                     }
                 }
@@ -804,17 +1052,25 @@ impl Machine {
                 continue;
             }
             owned += 1;
-            let pte = self.processes.get(fr.owner as usize).and_then(|p| p.page_table.get(fr.vpn));
+            let pte = self
+                .processes
+                .get(fr.owner as usize)
+                .and_then(|p| p.page_table.get(fr.vpn));
             if !matches!(pte, Some(pte) if pte.state == PteState::Resident && pte.loc == f) {
                 return Err(format!("frame {f} is owned by a page that does not map it"));
             }
         }
         if owned != resident {
-            return Err(format!("{owned} frames have owners, {resident} pages are resident"));
+            return Err(format!(
+                "{owned} frames have owners, {resident} pages are resident"
+            ));
         }
         let order = self.policy.order(&self.frames);
         if order.len() as u64 != resident {
-            return Err(format!("the policy tracks {} frames, {resident} are in use", order.len()));
+            return Err(format!(
+                "the policy tracks {} frames, {resident} are in use",
+                order.len()
+            ));
         }
         Ok(())
     }
@@ -823,6 +1079,7 @@ impl Machine {
 /// The bytes of the simulated executable: a fixed pattern per page, so reading code gives the same
 /// answer before and after the page is dropped and re-read from the file.
 pub fn code_byte(vpn: u64, offset: usize) -> u8 {
-    let x = vpn.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (offset as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+    let x = vpn.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        ^ (offset as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
     (x >> 56) as u8
 }

@@ -19,10 +19,13 @@ pub mod process;
 pub mod stats;
 pub mod swap;
 pub mod tlb;
+pub mod view;
 
 pub use config::{Config, PolicyKind, SegvMode};
 pub use error::SimError;
-pub use events::{AccessEvent, AccessKind, AccessResult, Event, Eviction, EvictionFate, FaultKind, TlbLookup};
+pub use events::{
+    AccessEvent, AccessKind, AccessResult, Event, Eviction, EvictionFate, FaultKind, TlbLookup,
+};
 pub use machine::{Machine, Pid};
 pub use process::{Perms, Region};
 pub use stats::Stats;

@@ -2,9 +2,13 @@
 //!
 //! The virtual page number is split into one index per level, top level first (see
 //! [`Config::level_bits`]). A table is created only when a page under it is first touched, so a
-//! 48-bit space with a few pages costs a few tables. Levels of up to 2^12 entries are plain arrays,
-//! like hardware tables; wider levels (a 1-level table over a 36-bit page number, say) are hash
-//! maps, so no configuration can ask for gigabytes of empty entries.
+//! 48-bit space with a few pages costs a few tables.
+//!
+//! Storage: all tables of one level live in one arena, table `t` at `[t << bits, (t + 1) << bits)`,
+//! so a walk is one indexed load per level, with no pointer chasing through boxes. Levels of up to
+//! 2^12 entries are such plain arrays, like hardware tables; a wider level (a 1-level table over a
+//! 36-bit page number, say) is a hash map keyed by (table, index), so no configuration can ask
+//! for gigabytes of empty entries.
 
 use super::config::Config;
 use super::process::Perms;
@@ -15,6 +19,9 @@ pub const NONE: u32 = u32::MAX;
 
 /// Widest level kept as a dense array (4096 entries).
 const DENSE_MAX_BITS: u32 = 12;
+
+/// Marks an absent child table in a dense arena (table 0 of every level exists, so 0 is a valid child).
+const ABSENT: u32 = u32::MAX;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum PteState {
@@ -56,22 +63,55 @@ impl Default for Pte {
     }
 }
 
+/// The tables of one inner level: child table numbers of the next level.
 #[derive(Clone, Debug)]
-enum Node {
-    /// Child table indices; 0 = absent (the root is never anyone's child).
-    Inner(Box<[u32]>),
-    SparseInner(FxHashMap<u64, u32>),
-    Leaf(Box<[Pte]>),
-    SparseLeaf(FxHashMap<u64, Pte>),
+enum Inner {
+    Dense(Vec<u32>),
+    Sparse(FxHashMap<u64, u32>),
+}
+
+/// One inner level: where its index sits in the page number, and its tables.
+#[derive(Clone, Debug)]
+struct Level {
+    shift: u32,
+    bits: u32,
+    mask: u64,
+    tables: Inner,
+}
+
+impl Level {
+    /// Child table number at (`table`, index of `vpn`), or [`ABSENT`].
+    #[inline(always)]
+    fn child(&self, table: u64, vpn: u64) -> (u64, u32) {
+        let at = (table << self.bits) | ((vpn >> self.shift) & self.mask);
+        let child = match &self.tables {
+            Inner::Dense(v) => v.get(at as usize).copied().unwrap_or(ABSENT),
+            Inner::Sparse(m) => m.get(&at).copied().unwrap_or(ABSENT),
+        };
+        (at, child)
+    }
+}
+
+/// The tables of the last level: the entries themselves.
+#[derive(Clone, Debug)]
+enum Leaves {
+    Dense(Vec<Pte>),
+    Sparse(FxHashMap<u64, Pte>),
 }
 
 #[derive(Clone, Debug)]
 pub struct PageTable {
-    nodes: Vec<Node>,
+    /// Levels 0 … levels-2.
+    inner: Vec<Level>,
+    leaves: Leaves,
+    /// Tables allocated per level (the root counts as one table of level 0).
+    tables: [u32; 4],
     bits: [u32; 4],
     shift: [u32; 4],
     mask: [u64; 4],
     levels: usize,
+    leaf_bits: u32,
+    leaf_mask: u64,
     valid_entries: u64,
 }
 
@@ -89,103 +129,122 @@ impl PageTable {
             mask[lvl] = (1u64 << level_bits[lvl]) - 1;
             below += level_bits[lvl];
         }
-        let mut table = PageTable { nodes: Vec::new(), bits, shift, mask, levels, valid_entries: 0 };
-        let root = table.new_node(0);
-        table.nodes.push(root);
+        let dense = |l: usize| bits[l] <= DENSE_MAX_BITS;
+        let inner = (0..levels - 1)
+            .map(|l| Level {
+                shift: shift[l],
+                bits: bits[l],
+                mask: mask[l],
+                tables: if dense(l) {
+                    Inner::Dense(Vec::new())
+                } else {
+                    Inner::Sparse(FxHashMap::default())
+                },
+            })
+            .collect();
+        let leaves = if dense(levels - 1) {
+            Leaves::Dense(Vec::new())
+        } else {
+            Leaves::Sparse(FxHashMap::default())
+        };
+        let (leaf_bits, leaf_mask) = (bits[levels - 1], mask[levels - 1]);
+        let mut table = PageTable {
+            inner,
+            leaves,
+            tables: [0; 4],
+            bits,
+            shift,
+            mask,
+            levels,
+            leaf_bits,
+            leaf_mask,
+            valid_entries: 0,
+        };
+        table.new_table(0);
         table
     }
 
-    fn new_node(&self, level: usize) -> Node {
-        let leaf = level + 1 == self.levels;
-        let dense = self.bits[level] <= DENSE_MAX_BITS;
-        let n = 1usize << self.bits[level].min(DENSE_MAX_BITS);
-        match (leaf, dense) {
-            (false, true) => Node::Inner(vec![0; n].into_boxed_slice()),
-            (false, false) => Node::SparseInner(FxHashMap::default()),
-            (true, true) => Node::Leaf(vec![Pte::default(); n].into_boxed_slice()),
-            (true, false) => Node::SparseLeaf(FxHashMap::default()),
+    /// Appends an empty table to `level`'s arena and returns its number.
+    fn new_table(&mut self, level: usize) -> u32 {
+        let n = 1usize << self.bits[level];
+        let t = self.tables[level];
+        self.tables[level] += 1;
+        if level + 1 == self.levels {
+            if let Leaves::Dense(v) = &mut self.leaves {
+                v.resize(v.len() + n, Pte::default());
+            }
+        } else if let Inner::Dense(v) = &mut self.inner[level].tables {
+            v.resize(v.len() + n, ABSENT);
         }
+        t
     }
 
     /// The per-level indices of `vpn`, top level first (what the MMU uses to walk).
     pub fn indices(&self, vpn: u64) -> Vec<u64> {
-        (0..self.levels).map(|l| (vpn >> self.shift[l]) & self.mask[l]).collect()
+        (0..self.levels)
+            .map(|l| (vpn >> self.shift[l]) & self.mask[l])
+            .collect()
     }
 
-    #[inline]
-    fn leaf_of(&self, vpn: u64) -> Option<usize> {
-        let mut node = 0usize;
-        for lvl in 0..self.levels - 1 {
-            let idx = (vpn >> self.shift[lvl]) & self.mask[lvl];
-            let child = match &self.nodes[node] {
-                Node::Inner(c) => c[idx as usize],
-                Node::SparseInner(m) => m.get(&idx).copied().unwrap_or(0),
-                _ => 0,
-            };
-            if child == 0 {
+    /// Position of `vpn`'s entry in the leaf arena (or its sparse key), if its tables exist.
+    #[inline(always)]
+    fn leaf_slot(&self, vpn: u64) -> Option<u64> {
+        let mut table = 0u64;
+        for level in &self.inner {
+            let (_, child) = level.child(table, vpn);
+            if child == ABSENT {
                 return None;
             }
-            node = child as usize;
+            table = child as u64;
         }
-        Some(node)
+        Some((table << self.leaf_bits) | (vpn & self.leaf_mask))
     }
 
     /// The entry for `vpn` if it exists. O(levels), no allocation.
-    #[inline]
+    #[inline(always)]
     pub fn get(&self, vpn: u64) -> Option<&Pte> {
-        let leaf = self.leaf_of(vpn)?;
-        let idx = vpn & self.mask[self.levels - 1];
-        let pte = match &self.nodes[leaf] {
-            Node::Leaf(p) => &p[idx as usize],
-            Node::SparseLeaf(m) => m.get(&idx)?,
-            _ => return None,
+        let at = self.leaf_slot(vpn)?;
+        let pte = match &self.leaves {
+            Leaves::Dense(v) => &v[at as usize],
+            Leaves::Sparse(m) => m.get(&at)?,
         };
         pte.valid.then_some(pte)
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn get_mut(&mut self, vpn: u64) -> Option<&mut Pte> {
-        let leaf = self.leaf_of(vpn)?;
-        let idx = vpn & self.mask[self.levels - 1];
-        let pte = match &mut self.nodes[leaf] {
-            Node::Leaf(p) => &mut p[idx as usize],
-            Node::SparseLeaf(m) => m.get_mut(&idx)?,
-            _ => return None,
+        let at = self.leaf_slot(vpn)?;
+        let pte = match &mut self.leaves {
+            Leaves::Dense(v) => &mut v[at as usize],
+            Leaves::Sparse(m) => m.get_mut(&at)?,
         };
         pte.valid.then_some(pte)
     }
 
     /// Creates the entry for `vpn` (and any missing tables on the way) and returns it.
     pub fn insert(&mut self, vpn: u64, pte: Pte) -> &mut Pte {
-        let mut node = 0usize;
+        let mut table = 0u64;
         for lvl in 0..self.levels - 1 {
-            let idx = (vpn >> self.shift[lvl]) & self.mask[lvl];
-            let existing = match &self.nodes[node] {
-                Node::Inner(c) => c[idx as usize],
-                Node::SparseInner(m) => m.get(&idx).copied().unwrap_or(0),
-                _ => 0,
-            };
-            node = if existing != 0 {
-                existing as usize
+            let (at, existing) = self.inner[lvl].child(table, vpn);
+            let child = if existing != ABSENT {
+                existing
             } else {
-                let child = self.nodes.len() as u32;
-                let new = self.new_node(lvl + 1);
-                self.nodes.push(new);
-                match &mut self.nodes[node] {
-                    Node::Inner(c) => c[idx as usize] = child,
-                    Node::SparseInner(m) => {
-                        m.insert(idx, child);
+                let child = self.new_table(lvl + 1);
+                match &mut self.inner[lvl].tables {
+                    Inner::Dense(v) => v[at as usize] = child,
+                    Inner::Sparse(m) => {
+                        m.insert(at, child);
                     }
-                    _ => {}
                 }
-                child as usize
+                child
             };
+            table = child as u64;
         }
-        let idx = vpn & self.mask[self.levels - 1];
-        let slot = match &mut self.nodes[node] {
-            Node::Leaf(p) => &mut p[idx as usize],
-            Node::SparseLeaf(m) => m.entry(idx).or_default(),
-            _ => unreachable!("the last level is always a leaf"),
+        let last = self.levels - 1;
+        let at = (table << self.bits[last]) | (vpn & self.mask[last]);
+        let slot = match &mut self.leaves {
+            Leaves::Dense(v) => &mut v[at as usize],
+            Leaves::Sparse(m) => m.entry(at).or_default(),
         };
         if !slot.valid {
             self.valid_entries += 1;
@@ -196,12 +255,10 @@ impl PageTable {
 
     /// Removes the entry for `vpn`, returning what it held.
     pub fn remove(&mut self, vpn: u64) -> Option<Pte> {
-        let leaf = self.leaf_of(vpn)?;
-        let idx = vpn & self.mask[self.levels - 1];
-        let old = match &mut self.nodes[leaf] {
-            Node::Leaf(p) => std::mem::take(&mut p[idx as usize]),
-            Node::SparseLeaf(m) => m.remove(&idx)?,
-            _ => return None,
+        let at = self.leaf_slot(vpn)?;
+        let old = match &mut self.leaves {
+            Leaves::Dense(v) => std::mem::take(&mut v[at as usize]),
+            Leaves::Sparse(m) => m.remove(&at)?,
         };
         if old.valid {
             self.valid_entries -= 1;
@@ -222,50 +279,71 @@ impl PageTable {
         out
     }
 
-    fn collect(&self, node: usize, level: usize, prefix: u64, lo: u64, hi: u64, out: &mut Vec<u64>) {
+    /// Visits table `table` of `level`, whose entries start at page `prefix`.
+    fn collect(&self, level: usize, table: u64, prefix: u64, lo: u64, hi: u64, out: &mut Vec<u64>) {
         let span = 1u64 << self.shift[level];
-        let overlaps = |idx: u64| {
+        let in_range = |idx: u64| {
             let start = prefix | (idx << self.shift[level]);
-            start < hi && start + span > lo
+            start < hi && start.saturating_add(span) > lo
         };
-        match &self.nodes[node] {
-            Node::Inner(children) => {
-                for (idx, &child) in children.iter().enumerate() {
-                    if child != 0 && overlaps(idx as u64) {
-                        let p = prefix | ((idx as u64) << self.shift[level]);
-                        self.collect(child as usize, level + 1, p, lo, hi, out);
+        let n = 1u64 << self.bits[level];
+        if level + 1 == self.levels {
+            let mut visit = |idx: u64, pte: &Pte| {
+                let vpn = prefix | idx;
+                if pte.valid && vpn >= lo && vpn < hi {
+                    out.push(vpn);
+                }
+            };
+            match &self.leaves {
+                Leaves::Dense(v) => {
+                    let base = (table << self.bits[level]) as usize;
+                    for (idx, pte) in v[base..base + n as usize].iter().enumerate() {
+                        visit(idx as u64, pte);
+                    }
+                }
+                Leaves::Sparse(m) => {
+                    for (&at, pte) in m {
+                        if at >> self.bits[level] == table {
+                            visit(at & self.mask[level], pte);
+                        }
                     }
                 }
             }
-            Node::SparseInner(children) => {
-                for (&idx, &child) in children {
-                    if overlaps(idx) {
-                        self.collect(child as usize, level + 1, prefix | (idx << self.shift[level]), lo, hi, out);
+            return;
+        }
+        let mut children: Vec<(u64, u32)> = Vec::new();
+        match &self.inner[level].tables {
+            Inner::Dense(v) => {
+                let base = (table << self.bits[level]) as usize;
+                for (idx, &child) in v[base..base + n as usize].iter().enumerate() {
+                    if child != ABSENT && in_range(idx as u64) {
+                        children.push((idx as u64, child));
                     }
                 }
             }
-            Node::Leaf(ptes) => {
-                for (idx, pte) in ptes.iter().enumerate() {
-                    let vpn = prefix | idx as u64;
-                    if pte.valid && vpn >= lo && vpn < hi {
-                        out.push(vpn);
-                    }
-                }
-            }
-            Node::SparseLeaf(ptes) => {
-                for (&idx, pte) in ptes {
-                    let vpn = prefix | idx;
-                    if pte.valid && vpn >= lo && vpn < hi {
-                        out.push(vpn);
+            Inner::Sparse(m) => {
+                for (&at, &child) in m {
+                    if at >> self.bits[level] == table && in_range(at & self.mask[level]) {
+                        children.push((at & self.mask[level], child));
                     }
                 }
             }
         }
+        for (idx, child) in children {
+            self.collect(
+                level + 1,
+                child as u64,
+                prefix | (idx << self.shift[level]),
+                lo,
+                hi,
+                out,
+            );
+        }
     }
 
-    /// Number of tables (nodes) allocated, the root included.
+    /// Number of tables allocated, the root included.
     pub fn table_count(&self) -> usize {
-        self.nodes.len()
+        self.tables[..self.levels].iter().map(|&t| t as usize).sum()
     }
 
     /// Entries that exist (touched pages still mapped).
@@ -279,7 +357,12 @@ mod tests {
     use super::*;
 
     fn config(va_bits: u32, page: u64, levels: u32) -> Config {
-        Config { va_bits, page_size: page, levels, ..Config::default() }
+        Config {
+            va_bits,
+            page_size: page,
+            levels,
+            ..Config::default()
+        }
     }
 
     #[test]
@@ -287,10 +370,21 @@ mod tests {
         let mut pt = PageTable::new(&config(48, 4096, 4));
         let vpns = [0u64, 1, 0x7_ffff_ffff, 0x1234_5678, 0x8_0000_0000 - 2];
         for &v in &vpns {
-            pt.insert(v, Pte { state: PteState::Resident, loc: v as u32, ..Pte::default() });
+            pt.insert(
+                v,
+                Pte {
+                    state: PteState::Resident,
+                    loc: v as u32,
+                    ..Pte::default()
+                },
+            );
         }
         // root + at most 3 tables per distinct top-level path
-        assert!(pt.table_count() <= 1 + 3 * vpns.len(), "{} tables", pt.table_count());
+        assert!(
+            pt.table_count() <= 1 + 3 * vpns.len(),
+            "{} tables",
+            pt.table_count()
+        );
         for &v in &vpns {
             assert_eq!(pt.get(v).unwrap().loc, v as u32);
         }
@@ -312,6 +406,16 @@ mod tests {
         assert!(pt.get(0xf_ffff_ffff).is_some());
         assert_eq!(pt.valid_in_range(0, u64::MAX), vec![0xf_ffff_ffff]);
         assert_eq!(pt.indices(0xf_ffff_ffff), vec![0xf_ffff_ffff]);
+        // 2 levels of 18 bits: both sparse.
+        let mut pt = PageTable::new(&config(48, 4096, 2));
+        for v in [5u64, 0x3_ffff, 0x4_0000, 0xf_ffff_fff0] {
+            pt.insert(v, Pte::default());
+        }
+        assert_eq!(
+            pt.valid_in_range(0x3_0000, 0x5_0000),
+            vec![0x3_ffff, 0x4_0000]
+        );
+        assert_eq!(pt.table_count(), 4);
     }
 
     #[test]

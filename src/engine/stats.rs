@@ -40,32 +40,72 @@ pub struct FaultSeries {
     pub pending_faults: u64,
 }
 
+impl Stats {
+    /// Counts one access. Branch-light: it runs twice per access (machine and process).
+    #[inline(always)]
+    pub fn count(&mut self, write: bool, tlb_hit: bool, tlb_miss: bool, outcome: Outcome) {
+        self.accesses += 1;
+        self.writes += write as u64;
+        self.reads += !write as u64;
+        self.tlb_hits += tlb_hit as u64;
+        self.tlb_misses += tlb_miss as u64;
+        let fault = matches!(outcome, Outcome::Fault | Outcome::OutOfMemory);
+        self.hits += (outcome == Outcome::Hit) as u64;
+        self.faults += fault as u64;
+        if outcome >= Outcome::OutOfMemory {
+            self.out_of_memory += (outcome == Outcome::OutOfMemory) as u64;
+            self.segfaults += (outcome == Outcome::Segfault) as u64;
+            self.protection_faults += (outcome == Outcome::ProtectionFault) as u64;
+        }
+        self.fault_rate.record(fault);
+    }
+}
+
+/// How an access ended, for counting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    Hit,
+    Fault,
+    OutOfMemory,
+    Segfault,
+    ProtectionFault,
+}
+
 impl FaultSeries {
     pub const MAX_POINTS: usize = 256;
 
-    #[inline]
+    #[inline(always)]
     pub fn record(&mut self, fault: bool) {
         self.pending_accesses += 1;
         self.pending_faults += fault as u64;
         if self.pending_accesses == self.bucket {
-            if self.faults.len() == Self::MAX_POINTS {
-                for i in 0..Self::MAX_POINTS / 2 {
-                    self.faults[i] = self.faults[2 * i] + self.faults[2 * i + 1];
-                }
-                self.faults.truncate(Self::MAX_POINTS / 2);
-                self.bucket *= 2;
-                // The pending bucket was half the new width: carry it on.
-                return;
-            }
-            self.faults.push(self.pending_faults as u32);
-            self.pending_accesses = 0;
-            self.pending_faults = 0;
+            self.close_bucket();
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn close_bucket(&mut self) {
+        if self.faults.len() == Self::MAX_POINTS {
+            for i in 0..Self::MAX_POINTS / 2 {
+                self.faults[i] = self.faults[2 * i] + self.faults[2 * i + 1];
+            }
+            self.faults.truncate(Self::MAX_POINTS / 2);
+            self.bucket *= 2;
+            // The pending bucket was half the new width: carry it on.
+            return;
+        }
+        self.faults.push(self.pending_faults as u32);
+        self.pending_accesses = 0;
+        self.pending_faults = 0;
     }
 
     /// Fault rate of each point, 0.0 … 1.0.
     pub fn rates(&self) -> Vec<f64> {
-        self.faults.iter().map(|&f| f as f64 / self.bucket as f64).collect()
+        self.faults
+            .iter()
+            .map(|&f| f as f64 / self.bucket as f64)
+            .collect()
     }
 }
 
@@ -96,7 +136,10 @@ mod tests {
         }
         let counted: u64 = s.faults.iter().map(|&f| f as u64).sum::<u64>() + s.pending_faults;
         assert_eq!(counted, faults);
-        assert_eq!(s.faults.len() as u64 * s.bucket + s.pending_accesses, 100_000);
+        assert_eq!(
+            s.faults.len() as u64 * s.bucket + s.pending_accesses,
+            100_000
+        );
         assert!(s.rates().iter().all(|&r| (0.30..0.37).contains(&r)));
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod link;
 mod parse;
+pub mod presets;
 mod print;
 pub mod run;
 
@@ -28,17 +29,46 @@ pub struct Command {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CommandKind {
-    Spawn { name: String, code_pages: u64, flat: bool },
-    Alloc { name: String, label: String, bytes: u64, perms: Perms, at: Option<u64> },
-    Write { name: String, addr: u64, value: u8 },
-    Read { name: String, addr: u64 },
+    Spawn {
+        name: String,
+        code_pages: u64,
+        flat: bool,
+    },
+    Alloc {
+        name: String,
+        label: String,
+        bytes: u64,
+        perms: Perms,
+        at: Option<u64>,
+    },
+    Write {
+        name: String,
+        addr: u64,
+        value: u8,
+    },
+    Read {
+        name: String,
+        addr: u64,
+    },
     /// Read the first byte of each listed page.
-    Refs { name: String, pages: Vec<u64> },
-    Tick { units: u64 },
-    Free { name: String, target: FreeTarget },
-    Exit { name: String },
+    Refs {
+        name: String,
+        pages: Vec<u64>,
+    },
+    Tick {
+        units: u64,
+    },
+    Free {
+        name: String,
+        target: FreeTarget,
+    },
+    Exit {
+        name: String,
+    },
     /// Words for the reader, shown in the log at this point.
-    Note { text: String },
+    Note {
+        text: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,7 +82,11 @@ impl Scenario {
     pub fn same_as(&self, other: &Scenario) -> bool {
         self.config == other.config
             && self.commands.len() == other.commands.len()
-            && self.commands.iter().zip(&other.commands).all(|(a, b)| a.kind == b.kind)
+            && self
+                .commands
+                .iter()
+                .zip(&other.commands)
+                .all(|(a, b)| a.kind == b.kind)
     }
 }
 

@@ -68,7 +68,11 @@ pub struct TraceReplay {
 impl TraceReplay {
     /// Prepares a replay. `swap`: slots, or `None` for one per distinct page of the trace.
     /// `tlb`: TLB entries. The `config` fields that a trace fixes (address width, levels) are set here.
-    pub fn new(trace: &Trace, mut config: Config, swap: Option<u32>) -> Result<TraceReplay, SimError> {
+    pub fn new(
+        trace: &Trace,
+        mut config: Config,
+        swap: Option<u32>,
+    ) -> Result<TraceReplay, SimError> {
         config.page_size = trace.page_size;
         config.va_bits = TRACE_VA_BITS;
         config.levels = TRACE_LEVELS;
@@ -89,7 +93,13 @@ impl TraceReplay {
         machine.set_recording(false);
         let pid = machine.spawn_flat("trace")?;
         let _ = machine.take_events();
-        Ok(TraceReplay { machine, pid, next_use, distinct_pages, pos: 0 })
+        Ok(TraceReplay {
+            machine,
+            pid,
+            next_use,
+            distinct_pages,
+            pos: 0,
+        })
     }
 
     pub fn machine(&self) -> &Machine {
@@ -107,10 +117,15 @@ impl TraceReplay {
         let shift = self.machine.config().page_shift();
         for i in self.pos..end {
             let (vpn, write) = trace.get(i);
-            let kind = if write { AccessKind::Write } else { AccessKind::Read };
+            let kind = if write {
+                AccessKind::Write
+            } else {
+                AccessKind::Read
+            };
             let next = self.next_use.as_ref().map_or(u64::MAX, |v| v[i]);
-            // Cannot fail: the process is flat and alive, and every page fits in 48 bits.
-            let _ = self.machine.access(self.pid, vpn << shift, kind, None, next);
+            // Checked once for all: the process is flat and alive, and every page fits in 48 bits.
+            self.machine
+                .access_valid(self.pid as usize, vpn << shift, kind, None, next);
         }
         let done = end - self.pos;
         self.pos = end;
@@ -118,7 +133,11 @@ impl TraceReplay {
     }
 
     pub fn summary(&self) -> TraceSummary {
-        TraceSummary::new(self.machine.config(), self.distinct_pages, self.machine.stats())
+        TraceSummary::new(
+            self.machine.config(),
+            self.distinct_pages,
+            self.machine.stats(),
+        )
     }
 }
 
@@ -135,7 +154,11 @@ mod tests {
 
     fn faults(policy: PolicyKind, frames: u32, pages: &[u64]) -> u64 {
         let trace = Trace::from_pages(4096, pages.iter().map(|&p| (p, false)));
-        let config = Config { policy, frames, ..Config::default() };
+        let config = Config {
+            policy,
+            frames,
+            ..Config::default()
+        };
         replay(&trace, config, None).unwrap().faults
     }
 

@@ -41,11 +41,24 @@ fn clear_bit(bits: &mut [u64; 4], i: usize) {
 }
 
 fn lowest(bits: &[u64; 4]) -> Option<usize> {
-    bits.iter().enumerate().find(|(_, w)| **w != 0).map(|(i, w)| i * 64 + w.trailing_zeros() as usize)
+    bits.iter()
+        .enumerate()
+        .find(|(_, w)| **w != 0)
+        .map(|(i, w)| i * 64 + w.trailing_zeros() as usize)
 }
 
-fn set_bits(bits: &[u64; 4]) -> impl Iterator<Item = usize> + '_ {
-    (0..BUCKETS).filter(move |&i| bits[i / 64] & (1 << (i % 64)) != 0)
+/// The set bits of a bitmap, ascending (it takes a copy, so the caller may change the original).
+fn set_bits(bits: [u64; 4]) -> impl Iterator<Item = usize> {
+    (0..4).flat_map(move |w| {
+        let mut word = bits[w];
+        std::iter::from_fn(move || {
+            (word != 0).then(|| {
+                let b = word.trailing_zeros() as usize;
+                word &= word - 1;
+                w * 64 + b
+            })
+        })
+    })
 }
 
 impl Aging {
@@ -72,7 +85,11 @@ impl Aging {
             return (self.counter[f], self.was_referenced[f]);
         }
         let c = self.counter[f];
-        let first = if self.was_referenced[f] { (c >> 1) | 0x80 } else { c >> 1 };
+        let first = if self.was_referenced[f] {
+            (c >> 1) | 0x80
+        } else {
+            c >> 1
+        };
         let rest = elapsed - 1;
         (if rest >= 8 { 0 } else { first >> rest }, false)
     }
@@ -131,11 +148,11 @@ impl ReplacementPolicy for Aging {
         let mut idle = [List::default(); BUCKETS];
         let mut bits = [0u64; 4];
         // Ascending order keeps 2k's pages ahead of 2k+1's in the merged list k.
-        for c in set_bits(&self.idle_bits).collect::<Vec<_>>() {
+        for c in set_bits(self.idle_bits) {
             idle[c >> 1].append(&mut self.links, &mut self.idle[c]);
             set_bit(&mut bits, c >> 1);
         }
-        for c in set_bits(&self.referenced_bits).collect::<Vec<_>>() {
+        for c in set_bits(self.referenced_bits) {
             let to = (c >> 1) | 0x80;
             idle[to].append(&mut self.links, &mut self.referenced[c]);
             set_bit(&mut bits, to);
@@ -149,10 +166,10 @@ impl ReplacementPolicy for Aging {
 
     fn order(&self, _: &FrameTable) -> Vec<u32> {
         let mut out = Vec::new();
-        for c in set_bits(&self.idle_bits) {
+        for c in set_bits(self.idle_bits) {
             out.extend(self.idle[c].to_vec(&self.links));
         }
-        for c in set_bits(&self.referenced_bits) {
+        for c in set_bits(self.referenced_bits) {
             out.extend(self.referenced[c].to_vec(&self.links));
         }
         out

@@ -58,7 +58,8 @@ pub enum Policy {
     Clock(clock::Clock),
     Nru(nru::Nru),
     Lfu(lfu::Lfu),
-    Aging(aging::Aging),
+    /// Boxed: its 512 list heads would make every other variant as large.
+    Aging(Box<aging::Aging>),
     Random(random::RandomPolicy),
     Opt(opt::Opt),
 }
@@ -87,7 +88,7 @@ impl Policy {
             PolicyKind::Clock => Policy::Clock(clock::Clock::new(n)),
             PolicyKind::Nru => Policy::Nru(nru::Nru::new(n)),
             PolicyKind::Lfu => Policy::Lfu(lfu::Lfu::new(n)),
-            PolicyKind::Aging => Policy::Aging(aging::Aging::new(n)),
+            PolicyKind::Aging => Policy::Aging(Box::new(aging::Aging::new(n))),
             PolicyKind::Random => Policy::Random(random::RandomPolicy::new(n, config.seed)),
             PolicyKind::Opt => Policy::Opt(opt::Opt::new(n)),
         }
@@ -137,14 +138,28 @@ pub(crate) mod testing {
 
     impl Bench {
         pub fn new(kind: PolicyKind, n: u32) -> Bench {
-            let config = Config { policy: kind, frames: n, ..Config::default() };
-            Bench { frames: FrameTable::new(n), policy: Policy::new(&config) }
+            let config = Config {
+                policy: kind,
+                frames: n,
+                ..Config::default()
+            };
+            Bench {
+                frames: FrameTable::new(n),
+                policy: Policy::new(&config),
+            }
         }
 
         pub fn load(&mut self, vpn: u64, write: bool) -> u32 {
             let f = self.frames.take_free(0, vpn, false).expect("a free frame");
             self.frames.get_mut(f).dirty = write;
-            self.policy.loaded(f, AccessCtx { write, next_use: u64::MAX }, &self.frames);
+            self.policy.loaded(
+                f,
+                AccessCtx {
+                    write,
+                    next_use: u64::MAX,
+                },
+                &self.frames,
+            );
             f
         }
 
@@ -153,7 +168,14 @@ pub(crate) mod testing {
             if write {
                 self.frames.get_mut(f).dirty = true;
             }
-            self.policy.touched(f, AccessCtx { write, next_use: u64::MAX }, &self.frames);
+            self.policy.touched(
+                f,
+                AccessCtx {
+                    write,
+                    next_use: u64::MAX,
+                },
+                &self.frames,
+            );
         }
 
         pub fn victim(&mut self) -> u32 {

@@ -1,0 +1,333 @@
+//! The gallery of built-in scenarios, each with a one-paragraph explanation. They live in Rust so
+//! the CLI tests, the link tests and the page all use the same texts.
+
+/// One preset: a stable id (used in links and tests), a title, what it teaches, and its text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Preset {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub summary: &'static str,
+    pub text: &'static str,
+}
+
+pub const PRESETS: &[Preset] = &[
+    Preset {
+        id: "demand-paging",
+        title: "Demand paging",
+        summary: "Allocating memory only reserves addresses: no frame is used until a page is first touched. \
+                  Each first touch is a minor page fault that hands the page a zero-filled frame; \
+                  later accesses to the same page are hits. Watch the heap strip stay hollow until it is used.",
+        text: "\
+config frames=4 page=4K vbits=16 swap=8 tlb=2 policy=lru
+note A reserves 8 pages of heap. No frame is used yet.
+spawn A code=1
+alloc A heap 32K rw
+note The first touch of each page is a minor fault: a zero-filled frame.
+write A 0x2000 1
+write A 0x3000 2
+read A 0x2004
+note Reading a never-written byte gives 0 (zero-fill).
+read A 0x5000
+note Code is read from the executable on first use: also a minor fault.
+read A 0x1000
+read A 0x2000
+read A 0x3000
+note Only 4 of A's 9 mapped pages ever used a frame.
+",
+    },
+    Preset {
+        id: "null-pointer",
+        title: "Null pointer",
+        summary: "Page 0 of every address space is a guard page that is never mapped, so dereferencing a null \
+                  pointer (or a small offset from one) is caught as a segmentation fault, not a page fault. \
+                  The kernel ends the process and frees its memory; other processes carry on.",
+        text: "\
+config frames=4 page=4K vbits=16 swap=8 tlb=0 policy=fifo
+spawn A code=1
+spawn B code=1
+alloc A heap 8K rw
+alloc B heap 8K rw
+write A 0x2000 7
+write B 0x2000 9
+note A follows a null pointer plus a field offset: address 0x0008, page 0.
+read A 0x0008
+note A was killed and its frames freed. B is unaffected.
+read B 0x2000
+",
+    },
+    Preset {
+        id: "read-only-code",
+        title: "Read-only code",
+        summary: "Program code is mapped read-only from the executable. Reading it is fine (a minor fault loads \
+                  it from the file); writing it is a protection fault. Because code is never dirty, an evicted \
+                  code page is simply dropped and re-read later: it never goes to swap.",
+        text: "\
+config frames=2 page=4K vbits=16 swap=8 tlb=0 policy=fifo
+spawn A code=3
+note Executing code: each code page is read from the executable.
+read A 0x1000
+read A 0x2000
+note Memory is full: the oldest code page is dropped, not swapped (it is clean and in the file).
+read A 0x3000
+read A 0x1000
+note Now a buggy store into the code segment.
+write A 0x1010 255
+",
+    },
+    Preset {
+        id: "isolation",
+        title: "Isolation",
+        summary: "Every process has its own page table, so the same virtual address in two processes is two \
+                  different pages in different frames. A and B both use address 0x4000 without seeing each \
+                  other's data, and B cannot reach A's memory at all: an address A maps is unmapped in B.",
+        text: "\
+config frames=4 page=4K vbits=16 swap=8 tlb=4 policy=lru segv=report
+spawn A
+spawn B
+alloc A data 4K rw at 0x4000
+alloc B data 4K rw at 0x4000
+write A 0x4000 11
+write B 0x4000 22
+note Same virtual address, different frames, different values:
+read A 0x4000
+read B 0x4000
+alloc A secret 4K rw at 0x8000
+write A 0x8000 42
+note B tries A's secret address: in B it is unmapped (segv=report keeps B running).
+read B 0x8000
+read A 0x8000
+",
+    },
+    Preset {
+        id: "swapping",
+        title: "Swapping",
+        summary: "With four frames and six pages in use, the kernel must evict. A dirty page (or one that was \
+                  never written to swap) is written to a swap slot; when it is needed again a major page fault \
+                  reads it back, with its data intact. A clean page whose copy is still in swap is dropped for free.",
+        text: "\
+config frames=4 page=4K vbits=16 swap=8 tlb=0 policy=lru
+spawn A
+alloc A buffer 24K rw
+note A fills six pages; only four fit in memory.
+write A 0x1000 10
+write A 0x2000 20
+write A 0x3000 30
+write A 0x4000 40
+write A 0x5000 50
+write A 0x6000 60
+note Reading the first pages back: major faults from swap, values intact.
+read A 0x1000
+read A 0x2000
+note Page 1 was just read back and not changed: its copy in swap is still good.
+read A 0x3000
+read A 0x4000
+read A 0x5000
+read A 0x6000
+read A 0x1000
+",
+    },
+    Preset {
+        id: "belady",
+        title: "Belady's anomaly",
+        summary: "With FIFO replacement, more memory can mean more page faults. The reference string \
+                  1 2 3 4 1 2 5 1 2 3 4 5 takes 9 faults with 3 frames but 10 with 4. Set frames to 3 in \
+                  Settings to compare, or open the comparison plot: LRU and OPT never behave this way.",
+        text: "\
+config frames=4 page=4K vbits=16 swap=16 tlb=0 policy=fifo
+note FIFO with 4 frames. Count the faults, then try frames=3.
+spawn T flat
+refs T 1 2 3 4 1 2 5 1 2 3 4 5
+",
+    },
+    Preset {
+        id: "thrashing",
+        title: "Thrashing",
+        summary: "Two processes whose working sets together exceed memory take turns evicting each other's \
+                  pages: nearly every access is a page fault and little useful work gets done. When one of them \
+                  exits, the other's working set fits and the faults stop.",
+        text: "\
+config frames=6 page=4K vbits=16 swap=16 tlb=0 policy=lru
+spawn A flat
+spawn B flat
+note A and B each loop over 4 pages, taking turns; 8 pages do not fit in 6 frames.
+refs A 1 2 3 4
+refs B 1 2 3 4
+refs A 1 2 3 4
+refs B 1 2 3 4
+refs A 1 2 3 4
+refs B 1 2 3 4
+note B exits: A's working set fits.
+exit B
+refs A 1 2 3 4
+refs A 1 2 3 4
+",
+    },
+    Preset {
+        id: "lru-fifo-opt",
+        title: "LRU vs FIFO vs OPT",
+        summary: "The classic reference string 7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1 with 3 frames: \
+                  FIFO takes 15 page faults, LRU 12 and OPT (Belady's optimal, which knows the future) 9. \
+                  Change the policy in Settings and step through to see which victim each one picks.",
+        text: "\
+config frames=3 page=4K vbits=16 swap=16 tlb=0 policy=lru
+note LRU evicts the page unused for longest. FIFO: 15 faults, LRU: 12, OPT: 9.
+spawn T flat
+refs T 7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1
+",
+    },
+    Preset {
+        id: "clock",
+        title: "Second chance (CLOCK)",
+        summary: "CLOCK approximates LRU cheaply: frames form a circle with a hand; a referenced page gets a \
+                  second chance (its bit is cleared and the hand moves on) and the first page found with a \
+                  clear bit is evicted. Watch the hand and the R marks on the frames.",
+        text: "\
+config frames=4 page=4K vbits=16 swap=16 tlb=0 policy=clock
+spawn T flat
+refs T 1 2 3 4 1 2 5 1 2 3 4 5 6 1 2
+",
+    },
+    Preset {
+        id: "tlb",
+        title: "TLB and context switches",
+        summary: "The TLB caches recent translations so most accesses skip the page-table walk. It holds no \
+                  process tags here, so switching between processes flushes it and the first accesses after a \
+                  switch miss again.",
+        text: "\
+config frames=8 page=4K vbits=16 swap=8 tlb=4 policy=lru
+spawn A code=2
+spawn B code=2
+read A 0x1000
+read A 0x1004
+read A 0x2000
+read A 0x1008
+note Switch to B: the TLB is flushed.
+read B 0x1000
+read B 0x1004
+note Back to A: its translations are gone too.
+read A 0x1000
+read A 0x2000
+",
+    },
+];
+
+/// The preset with this id.
+pub fn preset(id: &str) -> Option<&'static Preset> {
+    PRESETS.iter().find(|p| p.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::events::AccessResult;
+    use crate::engine::{Event, PolicyKind};
+    use crate::scenario::{link, parse, Run};
+
+    fn run(id: &str) -> Run {
+        let mut run = Run::new(parse(preset(id).unwrap().text).unwrap()).unwrap();
+        run.run_to_end().unwrap_or_else(|e| panic!("{id}: {e}"));
+        run
+    }
+
+    fn accesses(run: &Run) -> Vec<AccessResult> {
+        run.records()
+            .iter()
+            .flat_map(|r| &r.events)
+            .filter_map(|e| {
+                if let Event::Access(a) = e {
+                    Some(a.result)
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_preset_runs_to_the_end_and_round_trips_as_a_link() {
+        for p in PRESETS {
+            let r = run(p.id);
+            assert!(r.at_end(), "{}", p.id);
+            r.machine().check_invariants().unwrap();
+            assert_eq!(link::decode(&link::encode(p.text)).unwrap(), p.text);
+            assert!(parse(&parse(p.text).unwrap().to_string())
+                .unwrap()
+                .same_as(&parse(p.text).unwrap()));
+        }
+    }
+
+    #[test]
+    fn presets_show_what_they_promise() {
+        let s = run("demand-paging").machine().stats().clone();
+        assert_eq!((s.minor_faults, s.major_faults, s.resident), (4, 0, 4));
+
+        let r = run("null-pointer");
+        assert!(accesses(&r)
+            .iter()
+            .any(|a| matches!(a, AccessResult::SegmentationFault { .. })));
+        assert_eq!(r.machine().processes()[1].stats.hits, 1, "B carries on");
+
+        let r = run("read-only-code");
+        assert_eq!(r.machine().stats().protection_faults, 1);
+        assert_eq!(
+            r.machine().stats().swap_outs,
+            0,
+            "code is dropped, never swapped"
+        );
+        assert!(r.machine().stats().dropped >= 1);
+
+        let r = run("isolation");
+        let values: Vec<u8> = r
+            .records()
+            .iter()
+            .flat_map(|rec| &rec.events)
+            .filter_map(|e| match e {
+                Event::Access(a)
+                    if a.kind == crate::engine::AccessKind::Read && a.physical.is_some() =>
+                {
+                    Some(a.value)
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(values, vec![11, 22, 42]);
+        assert_eq!(r.machine().stats().segfaults, 1);
+
+        let r = run("swapping");
+        let s = r.machine().stats();
+        assert!(
+            s.swap_outs >= 2 && s.major_faults >= 2 && s.dropped >= 1,
+            "{s:?}"
+        );
+
+        assert_eq!(run("belady").machine().stats().faults, 10);
+        assert_eq!(run("lru-fifo-opt").machine().stats().faults, 12);
+
+        let r = run("thrashing");
+        let a = &r.machine().processes()[0].stats;
+        assert!(a.faults >= 12, "thrashing: {a:?}");
+        let tail: Vec<_> = accesses(&r).into_iter().rev().take(4).collect();
+        assert!(
+            tail.iter().all(|a| matches!(a, AccessResult::Hit { .. })),
+            "after B exits A fits"
+        );
+
+        let r = run("tlb");
+        assert!(r.machine().stats().tlb_hits >= 2);
+    }
+
+    #[test]
+    fn the_comparison_preset_gives_the_textbook_numbers_for_each_policy() {
+        for (policy, faults) in [
+            (PolicyKind::Fifo, 15),
+            (PolicyKind::Lru, 12),
+            (PolicyKind::Opt, 9),
+        ] {
+            let mut s = parse(preset("lru-fifo-opt").unwrap().text).unwrap();
+            s.config.policy = policy;
+            let mut r = Run::new(s).unwrap();
+            r.run_to_end().unwrap();
+            assert_eq!(r.machine().stats().faults, faults, "{policy}");
+        }
+    }
+}

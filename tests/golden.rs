@@ -1,0 +1,140 @@
+//! Golden files: fixed reference strings run through each policy, step by step (hit or fault, the
+//! victim, the frame contents, the policy's order), compared with `tests/golden/<policy>.txt`.
+//! When behaviour changes on purpose, rewrite them with `./build.sh accept` and review the diff.
+
+use pagesim::engine::{Event, PolicyKind};
+use pagesim::scenario::{parse, Run};
+use std::fmt::Write;
+
+/// (title, frames, timer, reference string; a `w` suffix makes the access a write)
+fn workloads() -> Vec<(&'static str, u32, u64, String)> {
+    let textbook = "7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1".to_string();
+    let belady = "1 2 3 4 1 2 5 1 2 3 4 5".to_string();
+    // A seeded mix with writes: a hot set {0,1,2} and a cold tail, from a fixed LCG.
+    let mut x: u32 = 12345;
+    let mixed: Vec<String> = (0..48)
+        .map(|i| {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            let r = (x >> 16) % 10;
+            let page = if r < 6 { r % 3 } else { 3 + r % 5 };
+            if i % 4 == 1 {
+                format!("{page}w")
+            } else {
+                page.to_string()
+            }
+        })
+        .collect();
+    vec![
+        ("textbook", 3, 16, textbook.clone()),
+        ("textbook", 4, 16, textbook),
+        ("belady", 3, 16, belady.clone()),
+        ("belady", 4, 16, belady),
+        ("mixed, timer=4", 4, 4, mixed.join(" ")),
+    ]
+}
+
+fn render(policy: PolicyKind) -> String {
+    let mut out = String::new();
+    for (title, frames, timer, refs) in workloads() {
+        let mut text = format!(
+            "config frames={frames} policy={policy} tlb=0 timer={timer} seed=7\nspawn T flat\n"
+        );
+        for r in refs.split(' ') {
+            match r.strip_suffix('w') {
+                Some(page) => {
+                    writeln!(text, "write T {:#x} 1", page.parse::<u64>().unwrap() * 4096).unwrap()
+                }
+                None => writeln!(text, "read T {:#x}", r.parse::<u64>().unwrap() * 4096).unwrap(),
+            }
+        }
+        let mut run = Run::new(parse(&text).unwrap()).unwrap();
+        writeln!(out, "# {policy}, {title}, {frames} frames: {refs}").unwrap();
+        run.step().unwrap(); // spawn
+        for r in refs.split(' ') {
+            let record = run.step().unwrap().unwrap().clone();
+            let m = run.machine();
+            let Some(Event::Access(a)) = record.events.first() else {
+                panic!("an access")
+            };
+            let what = match a.eviction() {
+                Some(e) => format!("fault, evict {}", e.vpn),
+                None if a.is_fault() => "fault".to_string(),
+                None => "hit".to_string(),
+            };
+            let page_in = |f: u32| {
+                let fr = m.frames().get(f);
+                if m.frames().is_free(f) {
+                    "-".to_string()
+                } else {
+                    format!("{}{}", fr.vpn, if fr.dirty { "*" } else { "" })
+                }
+            };
+            let frames: Vec<String> = (0..m.frames().len()).map(page_in).collect();
+            let order: Vec<String> = m
+                .policy_order()
+                .iter()
+                .map(|&f| match m.policy_value(f) {
+                    Some(v) if policy != PolicyKind::Opt => {
+                        format!("{}:{v}", m.frames().get(f).vpn)
+                    }
+                    _ => m.frames().get(f).vpn.to_string(),
+                })
+                .collect();
+            let hand = m
+                .clock_hand()
+                .map(|h| format!(" hand {h}"))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "{r:>3}  {what:<15} frames [{}]  order [{}]{hand}",
+                frames.join(" "),
+                order.join(" ")
+            )
+            .unwrap();
+        }
+        let s = run.machine().stats();
+        writeln!(
+            out,
+            "faults {}, hits {}, swap-outs {}, dropped {}\n",
+            s.faults, s.hits, s.swap_outs, s.dropped
+        )
+        .unwrap();
+    }
+    out
+}
+
+#[test]
+fn policies_match_their_golden_files() {
+    let dir = format!("{}/tests/golden", env!("CARGO_MANIFEST_DIR"));
+    let accept = std::env::var_os("PAGESIM_ACCEPT").is_some();
+    let mut mismatches = Vec::new();
+    for policy in PolicyKind::ALL {
+        let path = format!("{dir}/{policy}.txt");
+        let actual = render(policy);
+        if accept {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, &actual).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&path)
+            .unwrap_or_else(|_| panic!("{path} is missing: run ./build.sh accept and review it"));
+        if expected != actual {
+            let line = expected
+                .lines()
+                .zip(actual.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(0);
+            mismatches.push(format!(
+                "{policy}: first difference at line {}:\n  expected: {}\n  actual:   {}",
+                line + 1,
+                expected.lines().nth(line).unwrap_or(""),
+                actual.lines().nth(line).unwrap_or("")
+            ));
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "golden files differ (./build.sh accept if intended):\n{}",
+        mismatches.join("\n")
+    );
+}
