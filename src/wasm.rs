@@ -39,10 +39,7 @@ fn parse_error(e: &ParseError) -> JsValue {
 /// A whole number in `0..=max` from a JS value, or an error naming `what`.
 fn int(v: &JsValue, what: &str, max: u64) -> Result<u64, JsValue> {
     let Some(n) = v.as_f64() else {
-        return Err(error(format!(
-            "{what} must be a number, not {}",
-            describe(v)
-        )));
+        return Err(error(format!("{what} must be a number, not {}", describe(v))));
     };
     if !n.is_finite() || n.fract() != 0.0 || n < 0.0 {
         return Err(error(format!("{what} must be a whole number ≥ 0, not {n}")));
@@ -54,8 +51,7 @@ fn int(v: &JsValue, what: &str, max: u64) -> Result<u64, JsValue> {
 }
 
 fn text(v: &JsValue, what: &str) -> Result<String, JsValue> {
-    v.as_string()
-        .ok_or_else(|| error(format!("{what} must be a string, not {}", describe(v))))
+    v.as_string().ok_or_else(|| error(format!("{what} must be a string, not {}", describe(v))))
 }
 
 fn describe(v: &JsValue) -> String {
@@ -66,20 +62,14 @@ fn describe(v: &JsValue) -> String {
     } else if let Some(s) = v.as_string() {
         format!("\"{}\"", s.chars().take(20).collect::<String>())
     } else {
-        v.js_typeof()
-            .as_string()
-            .unwrap_or_else(|| "a value".into())
+        v.js_typeof().as_string().unwrap_or_else(|| "a value".into())
     }
 }
 
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| {
-            error(format!(
-                "internal: cannot convert a result for JavaScript: {e}"
-            ))
-        })
+        .map_err(|e| error(format!("internal: cannot convert a result for JavaScript: {e}")))
 }
 
 /// A machine configuration from `{frames: 8, policy: "lru", page: 4096, …}` (keys as in a scenario's
@@ -99,16 +89,11 @@ fn config_from_object(obj: &JsValue) -> Result<Config, JsValue> {
         } else if value.is_undefined() || value.is_null() {
             continue;
         } else {
-            return Err(error(format!(
-                "config value {key} must be a number or a string, not {}",
-                describe(&value)
-            )));
+            return Err(error(format!("config value {key} must be a number or a string, not {}", describe(&value))));
         };
         config.set(&key, &value).map_err(error)?;
     }
-    config
-        .validate()
-        .map_err(|m| error(format!("invalid configuration: {m}")))?;
+    config.validate().map_err(|m| error(format!("invalid configuration: {m}")))?;
     Ok(config)
 }
 
@@ -137,12 +122,7 @@ fn step_out<'a>(m: &Machine, r: &'a StepRecord) -> StepOut<'a> {
         events: r
             .events
             .iter()
-            .map(|e| EventOut {
-                step: r.step,
-                line: r.line,
-                text: m.describe(e),
-                event: e,
-            })
+            .map(|e| EventOut { step: r.step, line: r.line, text: m.describe(e), event: e })
             .collect(),
     }
 }
@@ -237,14 +217,7 @@ pub struct Simulator {
 impl Simulator {
     fn from_scenario(scenario: Scenario, source: String) -> Result<Simulator, JsValue> {
         let run = Run::new(scenario).map_err(|e| error(e.to_string()))?;
-        Ok(Simulator {
-            run,
-            source,
-            emitted: 0,
-            cells: Vec::new(),
-            frames: Vec::new(),
-            slots: Vec::new(),
-        })
+        Ok(Simulator { run, source, emitted: 0, cells: Vec::new(), frames: Vec::new(), slots: Vec::new() })
     }
 
     fn machine(&self) -> &Machine {
@@ -255,10 +228,7 @@ impl Simulator {
         let pid = int(v, "pid", u32::MAX as u64)? as Pid;
         match self.machine().process(pid) {
             Some(p) if p.alive() => Ok(pid),
-            Some(p) => Err(error(format!(
-                "{} (pid {pid}) is no longer running",
-                p.name
-            ))),
+            Some(p) => Err(error(format!("{} (pid {pid}) is no longer running", p.name))),
             None => Err(error(format!("no process has pid {pid}"))),
         }
     }
@@ -271,9 +241,7 @@ impl Simulator {
         let bits = self.machine().config().va_bits;
         let a = int(v, "address", u64::MAX)?;
         if a >> bits != 0 {
-            return Err(error(format!(
-                "address {a:#x} is outside the {bits}-bit virtual address space"
-            )));
+            return Err(error(format!("address {a:#x} is outside the {bits}-bit virtual address space")));
         }
         Ok(a)
     }
@@ -291,20 +259,11 @@ impl Simulator {
     #[wasm_bindgen(constructor)]
     pub fn new(arg: JsValue) -> Result<Simulator, JsValue> {
         if arg.is_undefined() || arg.is_null() {
-            return Simulator::from_scenario(
-                Scenario {
-                    config: Config::default(),
-                    commands: vec![],
-                },
-                String::new(),
-            );
+            return Simulator::from_scenario(Scenario { config: Config::default(), commands: vec![] }, String::new());
         }
         if let Some(text) = arg.as_string() {
             if text.len() > link::MAX_TEXT_BYTES {
-                return Err(error(format!(
-                    "a scenario may be at most {} KiB",
-                    link::MAX_TEXT_BYTES / 1024
-                )));
+                return Err(error(format!("a scenario may be at most {} KiB", link::MAX_TEXT_BYTES / 1024)));
             }
             let scenario = parse(&text).map_err(|e| parse_error(&e))?;
             return Simulator::from_scenario(scenario, text);
@@ -312,83 +271,37 @@ impl Simulator {
         if arg.is_object() {
             let config = config_from_object(&arg)?;
             let source = config.to_line() + "\n";
-            return Simulator::from_scenario(
-                Scenario {
-                    config,
-                    commands: vec![],
-                },
-                source,
-            );
+            return Simulator::from_scenario(Scenario { config, commands: vec![] }, source);
         }
-        Err(error(format!(
-            "new Simulator() takes a scenario text or a config object, not {}",
-            describe(&arg)
-        )))
+        Err(error(format!("new Simulator() takes a scenario text or a config object, not {}", describe(&arg))))
     }
 
     /// Starts a process; returns its pid. `sim.spawn("A", 2)` maps 2 code pages from page 1.
     pub fn spawn(&mut self, name: JsValue, code_pages: JsValue) -> Result<f64, JsValue> {
         let name = text(&name, "the process name")?;
-        let code_pages = if code_pages.is_undefined() {
-            0
-        } else {
-            int(&code_pages, "code pages", u32::MAX as u64)?
-        };
-        self.push(Op::Spawn {
-            name: name.clone(),
-            code_pages,
-            flat: false,
-        })?;
-        self.machine()
-            .pid_of(&name)
-            .map(|p| p as f64)
-            .map_err(|e| error(e.to_string()))
+        let code_pages = if code_pages.is_undefined() { 0 } else { int(&code_pages, "code pages", u32::MAX as u64)? };
+        self.push(Op::Spawn { name: name.clone(), code_pages, flat: false })?;
+        self.machine().pid_of(&name).map(|p| p as f64).map_err(|e| error(e.to_string()))
     }
 
     /// Starts a process whose whole address space is valid (no guard page). `sim.spawnFlat("T")`
     #[wasm_bindgen(js_name = spawnFlat)]
     pub fn spawn_flat(&mut self, name: JsValue) -> Result<f64, JsValue> {
         let name = text(&name, "the process name")?;
-        self.push(Op::Spawn {
-            name: name.clone(),
-            code_pages: 0,
-            flat: true,
-        })?;
-        self.machine()
-            .pid_of(&name)
-            .map(|p| p as f64)
-            .map_err(|e| error(e.to_string()))
+        self.push(Op::Spawn { name: name.clone(), code_pages: 0, flat: true })?;
+        self.machine().pid_of(&name).map(|p| p as f64).map_err(|e| error(e.to_string()))
     }
 
     /// Reserves `bytes` with permissions like `"rw"`, optionally at a page-aligned address;
     /// returns the start address. `sim.allocate(pid, 16384, "rw")`
-    pub fn allocate(
-        &mut self,
-        pid: JsValue,
-        bytes: JsValue,
-        perms: JsValue,
-        at: JsValue,
-    ) -> Result<f64, JsValue> {
+    pub fn allocate(&mut self, pid: JsValue, bytes: JsValue, perms: JsValue, at: JsValue) -> Result<f64, JsValue> {
         let pid = self.pid(&pid)?;
         let bytes = int(&bytes, "size", 1 << 48)?;
         let perms_text = text(&perms, "permissions")?;
-        let perms = Perms::parse(&perms_text).ok_or_else(|| {
-            error(format!(
-                "permissions must be letters from r, w, x, not \"{perms_text}\""
-            ))
-        })?;
-        let at = if at.is_undefined() || at.is_null() {
-            None
-        } else {
-            Some(self.addr(&at)?)
-        };
-        let record = self.push(Op::Alloc {
-            name: self.name(pid),
-            label: None,
-            bytes,
-            perms,
-            at,
-        })?;
+        let perms = Perms::parse(&perms_text)
+            .ok_or_else(|| error(format!("permissions must be letters from r, w, x, not \"{perms_text}\"")))?;
+        let at = if at.is_undefined() || at.is_null() { None } else { Some(self.addr(&at)?) };
+        let record = self.push(Op::Alloc { name: self.name(pid), label: None, bytes, perms, at })?;
         let shift = self.machine().config().page_shift();
         record
             .events
@@ -404,11 +317,7 @@ impl Simulator {
     pub fn free(&mut self, pid: JsValue, addr: JsValue) -> Result<(), JsValue> {
         let pid = self.pid(&pid)?;
         let addr = self.addr(&addr)?;
-        self.push(Op::Free {
-            name: self.name(pid),
-            target: FreeTarget::Addr(addr),
-        })
-        .map(|_| ())
+        self.push(Op::Free { name: self.name(pid), target: FreeTarget::Addr(addr) }).map(|_| ())
     }
 
     /// Reads a byte: the value, or `undefined` if the access faulted (see `events()`).
@@ -416,12 +325,7 @@ impl Simulator {
     pub fn read(&mut self, pid: JsValue, addr: JsValue) -> Result<Option<u8>, JsValue> {
         let pid = self.pid(&pid)?;
         let addr = self.addr(&addr)?;
-        let record = self.push(Op::Access {
-            name: self.name(pid),
-            addr,
-            value: None,
-            next_use: u64::MAX,
-        })?;
+        let record = self.push(Op::Access { name: self.name(pid), addr, value: None, next_use: u64::MAX })?;
         Ok(record.events.iter().find_map(|e| match e {
             Event::Access(a) if a.physical.is_some() => Some(a.value),
             _ => None,
@@ -433,13 +337,7 @@ impl Simulator {
         let pid = self.pid(&pid)?;
         let addr = self.addr(&addr)?;
         let value = int(&value, "value", 255)? as u8;
-        self.push(Op::Access {
-            name: self.name(pid),
-            addr,
-            value: Some(value),
-            next_use: u64::MAX,
-        })
-        .map(|_| ())
+        self.push(Op::Access { name: self.name(pid), addr, value: Some(value), next_use: u64::MAX }).map(|_| ())
     }
 
     /// Lets `n` idle time units pass. `sim.tick(10)`
@@ -451,10 +349,7 @@ impl Simulator {
     /// Ends a process. `sim.exit(pid)`
     pub fn exit(&mut self, pid: JsValue) -> Result<(), JsValue> {
         let pid = self.pid(&pid)?;
-        self.push(Op::Exit {
-            name: self.name(pid),
-        })
-        .map(|_| ())
+        self.push(Op::Exit { name: self.name(pid) }).map(|_| ())
     }
 
     /// Does the next scenario step: returns `{step, line, events}` or `null` at the end.
@@ -473,10 +368,7 @@ impl Simulator {
     /// Does up to `n` steps; returns how many. `sim.run(100)`
     pub fn run(&mut self, n: JsValue) -> Result<f64, JsValue> {
         let n = int(&n, "steps", u32::MAX as u64)? as usize;
-        self.run
-            .run(n)
-            .map(|d| d as f64)
-            .map_err(|e| error(e.to_string()))
+        self.run.run(n).map(|d| d as f64).map_err(|e| error(e.to_string()))
     }
 
     /// Goes to the state after `n` steps (back or forward, exactly). `sim.goto(12)`
@@ -529,12 +421,7 @@ impl Simulator {
                     message: &'a str,
                     text: String,
                 }
-                to_js(&E {
-                    step: e.step,
-                    line: e.line,
-                    message: &e.message,
-                    text: e.to_string(),
-                })
+                to_js(&E { step: e.step, line: e.line, message: &e.message, text: e.to_string() })
             }
         }
     }
@@ -550,15 +437,8 @@ impl Simulator {
     /// its log from this after jumping.
     pub fn log(&self, from: f64) -> Result<JsValue, JsValue> {
         let records = self.run.records();
-        let from = if from.is_finite() && from > 0.0 {
-            (from as usize).min(records.len())
-        } else {
-            0
-        };
-        let out: Vec<StepOut> = records[from..]
-            .iter()
-            .map(|r| step_out(self.machine(), r))
-            .collect();
+        let from = if from.is_finite() && from > 0.0 { (from as usize).min(records.len()) } else { 0 };
+        let out: Vec<StepOut> = records[from..].iter().map(|r| step_out(self.machine(), r)).collect();
         to_js(&out)
     }
 
@@ -623,14 +503,9 @@ impl Simulator {
         let (kind, name, addr, value) = match &step.op {
             Op::Spawn { name, .. } => ("spawn", Some(name.as_str()), None, None),
             Op::Alloc { name, .. } => ("alloc", Some(name.as_str()), None, None),
-            Op::Access {
-                name, addr, value, ..
-            } => (
-                if value.is_some() { "write" } else { "read" },
-                Some(name.as_str()),
-                Some(*addr),
-                *value,
-            ),
+            Op::Access { name, addr, value, .. } => {
+                (if value.is_some() { "write" } else { "read" }, Some(name.as_str()), Some(*addr), *value)
+            }
             Op::Tick { .. } => ("tick", None, None, None),
             Op::Free { name, .. } => ("free", Some(name.as_str()), None, None),
             Op::Exit { name } => ("exit", Some(name.as_str()), None, None),
@@ -655,9 +530,7 @@ impl Simulator {
         let pid = int(&pid, "pid", u32::MAX as u64)? as Pid;
         let addr = self.addr(&addr)?;
         let m = self.machine();
-        let proc = m
-            .process(pid)
-            .ok_or_else(|| error(format!("no process has pid {pid}")))?;
+        let proc = m.process(pid).ok_or_else(|| error(format!("no process has pid {pid}")))?;
         let shift = m.config().page_shift();
         let vpn = addr >> shift;
         let pte = proc.page_table.get(vpn);
@@ -691,12 +564,7 @@ impl Simulator {
             pid: Pid,
             vpn: u64,
         }
-        let v: Vec<T> = self
-            .machine()
-            .tlb_entries()
-            .into_iter()
-            .map(|(pid, vpn)| T { pid, vpn })
-            .collect();
+        let v: Vec<T> = self.machine().tlb_entries().into_iter().map(|(pid, vpn)| T { pid, vpn }).collect();
         to_js(&v)
     }
 
@@ -723,8 +591,7 @@ impl Simulator {
         let ppc = int(&pages_per_cell, "pages per cell", 1 << 48)?.max(1);
         let cells = int(&cells, "cells", 1 << 16)? as usize;
         let mut buf = std::mem::take(&mut self.cells);
-        self.machine()
-            .fill_page_cells(pid, first, ppc, cells, &mut buf);
+        self.machine().fill_page_cells(pid, first, ppc, cells, &mut buf);
         self.cells = buf;
         Ok(self.cells.as_ptr() as u32)
     }
@@ -776,10 +643,7 @@ impl Simulator {
 /// Page-state codes used in the views: `{Unmapped: 0, Guard: 1, …}`.
 #[wasm_bindgen(js_name = pageStates)]
 pub fn page_states() -> Result<JsValue, JsValue> {
-    let map: std::collections::BTreeMap<&str, u8> = PageState::ALL
-        .iter()
-        .map(|s| (s.name(), *s as u8))
-        .collect();
+    let map: std::collections::BTreeMap<&str, u8> = PageState::ALL.iter().map(|s| (s.name(), *s as u8)).collect();
     to_js(&map)
 }
 
@@ -809,12 +673,7 @@ pub fn view_layout() -> Result<JsValue, JsValue> {
 pub fn presets() -> Result<JsValue, JsValue> {
     let v: Vec<PresetOut> = presets::PRESETS
         .iter()
-        .map(|p| PresetOut {
-            id: p.id,
-            title: p.title,
-            summary: p.summary,
-            text: p.text,
-        })
+        .map(|p| PresetOut { id: p.id, title: p.title, summary: p.summary, text: p.text })
         .collect();
     to_js(&v)
 }
@@ -830,9 +689,7 @@ pub fn check_scenario(text: JsValue) -> Result<(), JsValue> {
 #[wasm_bindgen(js_name = formatScenario)]
 pub fn format_scenario(text: JsValue) -> Result<String, JsValue> {
     let text = self::text(&text, "the scenario")?;
-    parse(&text)
-        .map(|s| s.to_string())
-        .map_err(|e| parse_error(&e))
+    parse(&text).map(|s| s.to_string()).map_err(|e| parse_error(&e))
 }
 
 /// The payload of a share link: `1.<base64url(deflate(text))>`.
@@ -840,10 +697,7 @@ pub fn format_scenario(text: JsValue) -> Result<String, JsValue> {
 pub fn encode_link(text: JsValue) -> Result<String, JsValue> {
     let text = self::text(&text, "the scenario")?;
     if text.len() > link::MAX_TEXT_BYTES {
-        return Err(error(format!(
-            "a link can carry at most {} KiB of scenario",
-            link::MAX_TEXT_BYTES / 1024
-        )));
+        return Err(error(format!("a link can carry at most {} KiB of scenario", link::MAX_TEXT_BYTES / 1024)));
     }
     Ok(link::encode(&text))
 }
@@ -853,11 +707,8 @@ pub fn encode_link(text: JsValue) -> Result<String, JsValue> {
 pub fn share_url(base: JsValue, text: JsValue, step: JsValue) -> Result<String, JsValue> {
     let base = self::text(&base, "the base URL")?;
     let text = self::text(&text, "the scenario")?;
-    let step = if step.is_undefined() || step.is_null() {
-        None
-    } else {
-        Some(int(&step, "step", u32::MAX as u64)? as usize)
-    };
+    let step =
+        if step.is_undefined() || step.is_null() { None } else { Some(int(&step, "step", u32::MAX as u64)? as usize) };
     encode_link(JsValue::from_str(&text))?;
     Ok(link::share_url(&base, &text, step))
 }
@@ -875,35 +726,21 @@ pub fn decode_link(fragment: JsValue) -> Result<JsValue, JsValue> {
         mode: Option<String>,
         embed: bool,
     }
-    to_js(&S {
-        text: state.text,
-        step: state.step,
-        mode: state.mode,
-        embed: state.embed,
-    })
+    to_js(&S { text: state.text, step: state.step, mode: state.mode, embed: state.embed })
 }
 
 /// Page faults of a scenario under each policy and frame count: `faults[i][j]` for `policies[i]`
 /// and `frames[j]` (the comparison plot). Steps that fail end that run early.
 #[wasm_bindgen(js_name = compareScenario)]
-pub fn compare_scenario(
-    text: JsValue,
-    policies: Vec<String>,
-    frames: Vec<f64>,
-) -> Result<JsValue, JsValue> {
+pub fn compare_scenario(text: JsValue, policies: Vec<String>, frames: Vec<f64>) -> Result<JsValue, JsValue> {
     let text = self::text(&text, "the scenario")?;
     let scenario = parse(&text).map_err(|e| parse_error(&e))?;
     let mut out = Vec::new();
     for p in &policies {
-        let policy =
-            PolicyKind::parse(p).ok_or_else(|| error(format!("unknown policy \"{p}\"")))?;
+        let policy = PolicyKind::parse(p).ok_or_else(|| error(format!("unknown policy \"{p}\"")))?;
         let mut row = Vec::new();
         for &f in &frames {
-            let f = int(
-                &JsValue::from_f64(f),
-                "frames",
-                crate::engine::config::MAX_FRAMES as u64,
-            )? as u32;
+            let f = int(&JsValue::from_f64(f), "frames", crate::engine::config::MAX_FRAMES as u64)? as u32;
             let mut s = scenario.clone();
             s.config.policy = policy;
             s.config.frames = f;
@@ -936,32 +773,13 @@ pub struct TraceSession {
 impl TraceSession {
     #[wasm_bindgen(constructor)]
     pub fn new(bytes: &[u8], format: JsValue, page_size: JsValue) -> Result<TraceSession, JsValue> {
-        let format = if format.is_undefined() {
-            "auto".to_string()
-        } else {
-            text(&format, "the format")?
-        };
-        let format = TraceFormat::parse(&format).ok_or_else(|| {
-            error(format!(
-                "format must be auto, pages, rw or lackey, not \"{format}\""
-            ))
-        })?;
-        let page_size = if page_size.is_undefined() {
-            4096
-        } else {
-            int(&page_size, "page size", 65536)?
-        };
-        let trace = trace::read_trace(bytes, format, page_size).map_err(|e| {
-            error(if e.line > 0 {
-                format!("line {}", e)
-            } else {
-                e.to_string()
-            })
-        })?;
-        Ok(TraceSession {
-            trace,
-            replay: None,
-        })
+        let format = if format.is_undefined() { "auto".to_string() } else { text(&format, "the format")? };
+        let format = TraceFormat::parse(&format)
+            .ok_or_else(|| error(format!("format must be auto, pages, rw or lackey, not \"{format}\"")))?;
+        let page_size = if page_size.is_undefined() { 4096 } else { int(&page_size, "page size", 65536)? };
+        let trace = trace::read_trace(bytes, format, page_size)
+            .map_err(|e| error(if e.line > 0 { format!("line {}", e) } else { e.to_string() }))?;
+        Ok(TraceSession { trace, replay: None })
     }
 
     #[wasm_bindgen(getter)]
@@ -978,26 +796,18 @@ impl TraceSession {
     /// Starts (or restarts) a replay with a policy and frame count.
     pub fn start(&mut self, policy: JsValue, frames: JsValue) -> Result<(), JsValue> {
         let policy_name = text(&policy, "the policy")?;
-        let policy = PolicyKind::parse(&policy_name)
-            .ok_or_else(|| error(format!("unknown policy \"{policy_name}\"")))?;
+        let policy =
+            PolicyKind::parse(&policy_name).ok_or_else(|| error(format!("unknown policy \"{policy_name}\"")))?;
         let frames = int(&frames, "frames", crate::engine::config::MAX_FRAMES as u64)? as u32;
-        let config = Config {
-            policy,
-            frames,
-            ..Config::default()
-        };
-        self.replay =
-            Some(TraceReplay::new(&self.trace, config, None).map_err(|e| error(e.to_string()))?);
+        let config = Config { policy, frames, ..Config::default() };
+        self.replay = Some(TraceReplay::new(&self.trace, config, None).map_err(|e| error(e.to_string()))?);
         Ok(())
     }
 
     /// Replays up to `n` more accesses; returns how many.
     pub fn advance(&mut self, n: JsValue) -> Result<f64, JsValue> {
         let n = int(&n, "accesses", u32::MAX as u64)? as usize;
-        let replay = self
-            .replay
-            .as_mut()
-            .ok_or_else(|| error("call start(policy, frames) first"))?;
+        let replay = self.replay.as_mut().ok_or_else(|| error("call start(policy, frames) first"))?;
         Ok(replay.advance(&self.trace, n) as f64)
     }
 
@@ -1009,17 +819,12 @@ impl TraceSession {
 
     #[wasm_bindgen(getter)]
     pub fn done(&self) -> bool {
-        self.replay
-            .as_ref()
-            .is_some_and(|r| r.pos() == self.trace.len())
+        self.replay.as_ref().is_some_and(|r| r.pos() == self.trace.len())
     }
 
     /// `{accesses, hits, faults, swap_ins, swap_outs, …}` of the replay so far.
     pub fn summary(&self) -> Result<JsValue, JsValue> {
-        let replay = self
-            .replay
-            .as_ref()
-            .ok_or_else(|| error("call start(policy, frames) first"))?;
+        let replay = self.replay.as_ref().ok_or_else(|| error("call start(policy, frames) first"))?;
         to_js(&replay.summary())
     }
 }

@@ -5,10 +5,7 @@ use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 fn pagesim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pagesim"))
-        .args(args)
-        .output()
-        .unwrap()
+    Command::new(env!("CARGO_BIN_EXE_pagesim")).args(args).output().unwrap()
 }
 
 fn pagesim_stdin(args: &[&str], input: &[u8]) -> Output {
@@ -49,14 +46,8 @@ fn run_prints_sentences_and_statistics() {
     let out = pagesim(&["run", &f]);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        text.contains("step 3 (line 4): A write 0x2000 = 42: page 2 not in memory → minor fault"),
-        "{text}"
-    );
-    assert!(
-        text.contains("major fault, read from swap slot 0 into frame 0"),
-        "{text}"
-    );
+    assert!(text.contains("step 3 (line 4): A write 0x2000 = 42: page 2 not in memory → minor fault"), "{text}");
+    assert!(text.contains("major fault, read from swap slot 0 into frame 0"), "{text}");
     assert!(text.contains("value 42"), "{text}");
     assert!(text.contains("total: accesses 3"), "{text}");
 }
@@ -72,56 +63,28 @@ fn run_json_has_steps_events_and_statistics() {
     assert_eq!(access["type"], "access");
     assert_eq!(access["result"], "segmentation_fault");
     assert_eq!(access["reason"], "null_page");
-    assert!(access["text"]
-        .as_str()
-        .unwrap()
-        .contains("null pointer dereference"));
+    assert!(access["text"].as_str().unwrap().contains("null pointer dereference"));
     assert_eq!(v["processes"][0]["ended"], "segmentation_fault");
 }
 
 #[test]
 fn a_real_valgrind_trace_replays() {
-    let out = pagesim(&[
-        "trace",
-        &data("sumarr.lackey.gz"),
-        "--policy",
-        "lru",
-        "--frames",
-        "8",
-        "--json",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = pagesim(&["trace", &data("sumarr.lackey.gz"), "--policy", "lru", "--frames", "8", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     // 65,545 lines: valgrind's banner (==N== lines) is skipped, every I/L/S/M line is one access.
     assert!(v["accesses"].as_u64().unwrap() > 60_000, "{v}");
-    assert_eq!(
-        v["accesses"],
-        v["hits"].as_u64().unwrap() + v["faults"].as_u64().unwrap()
-    );
+    assert_eq!(v["accesses"], v["hits"].as_u64().unwrap() + v["faults"].as_u64().unwrap());
     let distinct = v["distinct_pages"].as_u64().unwrap();
-    assert!(
-        distinct > 8,
-        "the program touches code, stack, data and its 16 KiB array: {v}"
-    );
-    assert!(
-        v["faults"].as_u64().unwrap() >= distinct,
-        "every distinct page faults at least once"
-    );
+    assert!(distinct > 8, "the program touches code, stack, data and its 16 KiB array: {v}");
+    assert!(v["faults"].as_u64().unwrap() >= distinct, "every distinct page faults at least once");
     assert!(v["swap_outs"].as_u64().unwrap() > 0);
     // The same file read as plain text from stdin gives the same figures.
     let gz = std::fs::read(data("sumarr.lackey.gz")).unwrap();
     let mut plain = Vec::new();
     std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut plain).unwrap();
-    let out2 = pagesim_stdin(
-        &[
-            "trace", "-", "--format", "lackey", "--policy", "lru", "--frames", "8", "--json",
-        ],
-        &plain,
-    );
+    let out2 =
+        pagesim_stdin(&["trace", "-", "--format", "lackey", "--policy", "lru", "--frames", "8", "--json"], &plain);
     assert_eq!(out.stdout, out2.stdout);
 }
 
@@ -132,37 +95,18 @@ fn trace_formats_from_stdin() {
         b"R 0x1000\nW 0x2000\nR 0x3000\nR 1000\n",
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(
-        (
-            v["accesses"].as_u64(),
-            v["faults"].as_u64(),
-            v["swap_outs"].as_u64()
-        ),
-        (Some(4), Some(4), Some(2))
-    );
-    let out = pagesim_stdin(
-        &["trace", "-", "--policy", "lru", "--frames", "3"],
-        b"1 2 3 1",
-    );
+    assert_eq!((v["accesses"].as_u64(), v["faults"].as_u64(), v["swap_outs"].as_u64()), (Some(4), Some(4), Some(2)));
+    let out = pagesim_stdin(&["trace", "-", "--policy", "lru", "--frames", "3"], b"1 2 3 1");
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        text.contains("4 accesses (pages format) to 3 distinct pages"),
-        "{text}"
-    );
+    assert!(text.contains("4 accesses (pages format) to 3 distinct pages"), "{text}");
 }
 
 #[test]
 fn bad_input_names_file_and_line() {
     let bad = temp_file("bad.txt", "spawn A\nalloc A heap 16Q rw\n");
-    fails_with(
-        &pagesim(&["run", &bad]),
-        &format!("{bad}:2:14: expected a size"),
-    );
+    fails_with(&pagesim(&["run", &bad]), &format!("{bad}:2:14: expected a size"));
     let dead = temp_file("dead.txt", "spawn A\nread A 0x0\nread A 0x1000\n");
-    fails_with(
-        &pagesim(&["run", &dead]),
-        &format!("{dead}:3: A is no longer running"),
-    );
+    fails_with(&pagesim(&["run", &dead]), &format!("{dead}:3: A is no longer running"));
     let garbage = temp_file("garbage.pages", "1 2 3\n4 five 6\n");
     fails_with(
         &pagesim(&["trace", &garbage, "--policy", "lru", "--frames", "3"]),
@@ -170,47 +114,19 @@ fn bad_input_names_file_and_line() {
     );
     let lackey = temp_file("bad.lackey", "I  0400,3\n L 04zz,4\n");
     fails_with(
-        &pagesim(&[
-            "trace", &lackey, "--format", "lackey", "--policy", "lru", "--frames", "3",
-        ]),
+        &pagesim(&["trace", &lackey, "--format", "lackey", "--policy", "lru", "--frames", "3"]),
         &format!("{lackey}:2: expected a hex address"),
     );
+    fails_with(&pagesim(&["trace", &garbage, "--policy", "lru", "--frames", "0"]), "frames must be from 1");
     fails_with(
-        &pagesim(&["trace", &garbage, "--policy", "lru", "--frames", "0"]),
-        "frames must be from 1",
-    );
-    fails_with(
-        &pagesim(&[
-            "trace",
-            &garbage,
-            "--policy",
-            "lru",
-            "--frames",
-            "3",
-            "--page-size",
-            "1000",
-        ]),
+        &pagesim(&["trace", &garbage, "--policy", "lru", "--frames", "3", "--page-size", "1000"]),
         "power of two",
     );
-    fails_with(
-        &pagesim(&["trace", &garbage, "--policy", "belady", "--frames", "3"]),
-        "expected one of fifo",
-    );
-    fails_with(
-        &pagesim(&[
-            "trace", &garbage, "--policy", "lru", "--frames", "3", "--bogus",
-        ]),
-        "--bogus",
-    );
-    fails_with(
-        &pagesim(&["run", "/no/such/file"]),
-        "/no/such/file: cannot read",
-    );
+    fails_with(&pagesim(&["trace", &garbage, "--policy", "belady", "--frames", "3"]), "expected one of fifo");
+    fails_with(&pagesim(&["trace", &garbage, "--policy", "lru", "--frames", "3", "--bogus"]), "--bogus");
+    fails_with(&pagesim(&["run", "/no/such/file"]), "/no/such/file: cannot read");
     let config = temp_file("config.txt", "config frames=4 reclaim=3,9\n");
-    fails_with(
-        &pagesim(&["run", &config]),
-        &format!("{config}:1:1: invalid configuration: reclaim"),
-    );
+    fails_with(&pagesim(&["run", &config]), &format!("{config}:1:1: invalid configuration: reclaim"));
     fails_with(&pagesim(&["frobnicate"]), "frobnicate");
 }
 
@@ -218,27 +134,13 @@ fn bad_input_names_file_and_line() {
 fn link_prints_a_url_that_decodes_to_the_file() {
     let text = "config frames=3\nspawn T flat\nrefs T 1 2 3 1\n";
     let f = temp_file("link.txt", text);
-    let out = pagesim(&[
-        "link",
-        &f,
-        "--base",
-        "https://example.org/pagesim/",
-        "--step",
-        "3",
-    ]);
+    let out = pagesim(&["link", &f, "--base", "https://example.org/pagesim/", "--step", "3"]);
     assert!(out.status.success());
     let url = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        url.starts_with("https://example.org/pagesim/#s=1."),
-        "{url}"
-    );
-    let state =
-        pagesim::scenario::link::parse_fragment(url.trim().split_once('#').unwrap().1).unwrap();
+    assert!(url.starts_with("https://example.org/pagesim/#s=1."), "{url}");
+    let state = pagesim::scenario::link::parse_fragment(url.trim().split_once('#').unwrap().1).unwrap();
     assert_eq!(state.text, text);
     assert_eq!(state.step, Some(3));
     let bad = temp_file("badlink.txt", "spawn\n");
-    fails_with(
-        &pagesim(&["link", &bad]),
-        &format!("{bad}:1:6: expected a process name"),
-    );
+    fails_with(&pagesim(&["link", &bad]), &format!("{bad}:1:6: expected a process name"));
 }

@@ -98,10 +98,14 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         (0..64u64, 0..64u64).prop_map(|(a, b)| (4, a, b)),
         (0..4u64, 0..1u64).prop_map(|(r, _)| (5, r, 0)),
     ];
-    (1..8u32, proptest::sample::select(vec!["fifo", "lru", "clock", "nru", "lfu", "aging", "random", "opt"]),
-     proptest::collection::vec(command, 0..40))
+    (
+        1..8u32,
+        proptest::sample::select(vec!["fifo", "lru", "clock", "nru", "lfu", "aging", "random", "opt"]),
+        proptest::collection::vec(command, 0..40),
+    )
         .prop_map(|(frames, policy, cmds)| {
-            let mut text = format!("config frames={frames} policy={policy} vbits=12 page=64\nspawn A code=1\nspawn T flat\n");
+            let mut text =
+                format!("config frames={frames} policy={policy} vbits=12 page=64\nspawn A code=1\nspawn T flat\n");
             for (kind, a, b) in cmds {
                 text.push_str(&match kind {
                     0 => format!("write A {:#x} {}\n", a * 64 + 3, b),
@@ -120,20 +124,8 @@ fn scenario() -> impl Strategy<Value = Scenario> {
 fn the_generator_covers_every_command_kind() {
     // Guard against a generator that silently stops producing some commands.
     let s = parse("spawn A\nalloc A heap 1K rw at 0x400\nwrite A 0x400 1\nread A 0x400\nrefs A 1\ntick 3\nnote hi\nfree A heap\nexit A\n").unwrap();
-    let kinds: Vec<_> = s
-        .commands
-        .iter()
-        .map(|c| std::mem::discriminant(&c.kind))
-        .collect();
+    let kinds: Vec<_> = s.commands.iter().map(|c| std::mem::discriminant(&c.kind)).collect();
     assert_eq!(kinds.len(), 9);
-    assert!(matches!(
-        s.commands[1].kind,
-        CommandKind::Alloc {
-            perms: Perms::RW,
-            ..
-        }
-    ));
-    assert!(
-        matches!(&s.commands[7].kind, CommandKind::Free { target: FreeTarget::Label(l), .. } if l == "heap")
-    );
+    assert!(matches!(s.commands[1].kind, CommandKind::Alloc { perms: Perms::RW, .. }));
+    assert!(matches!(&s.commands[7].kind, CommandKind::Free { target: FreeTarget::Label(l), .. } if l == "heap"));
 }

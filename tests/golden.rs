@@ -36,14 +36,10 @@ fn workloads() -> Vec<(&'static str, u32, u64, String)> {
 fn render(policy: PolicyKind) -> String {
     let mut out = String::new();
     for (title, frames, timer, refs) in workloads() {
-        let mut text = format!(
-            "config frames={frames} policy={policy} tlb=0 timer={timer} seed=7\nspawn T flat\n"
-        );
+        let mut text = format!("config frames={frames} policy={policy} tlb=0 timer={timer} seed=7\nspawn T flat\n");
         for r in refs.split(' ') {
             match r.strip_suffix('w') {
-                Some(page) => {
-                    writeln!(text, "write T {:#x} 1", page.parse::<u64>().unwrap() * 4096).unwrap()
-                }
+                Some(page) => writeln!(text, "write T {:#x} 1", page.parse::<u64>().unwrap() * 4096).unwrap(),
                 None => writeln!(text, "read T {:#x}", r.parse::<u64>().unwrap() * 4096).unwrap(),
             }
         }
@@ -53,9 +49,7 @@ fn render(policy: PolicyKind) -> String {
         for r in refs.split(' ') {
             let record = run.step().unwrap().unwrap().clone();
             let m = run.machine();
-            let Some(Event::Access(a)) = record.events.first() else {
-                panic!("an access")
-            };
+            let Some(Event::Access(a)) = record.events.first() else { panic!("an access") };
             let what = match a.eviction() {
                 Some(e) => format!("fault, evict {}", e.vpn),
                 None if a.is_fault() => "fault".to_string(),
@@ -80,25 +74,13 @@ fn render(policy: PolicyKind) -> String {
                     _ => m.frames().get(f).vpn.to_string(),
                 })
                 .collect();
-            let hand = m
-                .clock_hand()
-                .map(|h| format!(" hand {h}"))
-                .unwrap_or_default();
-            writeln!(
-                out,
-                "{r:>3}  {what:<15} frames [{}]  order [{}]{hand}",
-                frames.join(" "),
-                order.join(" ")
-            )
-            .unwrap();
+            let hand = m.clock_hand().map(|h| format!(" hand {h}")).unwrap_or_default();
+            writeln!(out, "{r:>3}  {what:<15} frames [{}]  order [{}]{hand}", frames.join(" "), order.join(" "))
+                .unwrap();
         }
         let s = run.machine().stats();
-        writeln!(
-            out,
-            "faults {}, hits {}, swap-outs {}, dropped {}\n",
-            s.faults, s.hits, s.swap_outs, s.dropped
-        )
-        .unwrap();
+        writeln!(out, "faults {}, hits {}, swap-outs {}, dropped {}\n", s.faults, s.hits, s.swap_outs, s.dropped)
+            .unwrap();
     }
     out
 }
@@ -119,11 +101,7 @@ fn policies_match_their_golden_files() {
         let expected = std::fs::read_to_string(&path)
             .unwrap_or_else(|_| panic!("{path} is missing: run ./build.sh accept and review it"));
         if expected != actual {
-            let line = expected
-                .lines()
-                .zip(actual.lines())
-                .position(|(a, b)| a != b)
-                .unwrap_or(0);
+            let line = expected.lines().zip(actual.lines()).position(|(a, b)| a != b).unwrap_or(0);
             mismatches.push(format!(
                 "{policy}: first difference at line {}:\n  expected: {}\n  actual:   {}",
                 line + 1,
@@ -132,9 +110,5 @@ fn policies_match_their_golden_files() {
             ));
         }
     }
-    assert!(
-        mismatches.is_empty(),
-        "golden files differ (./build.sh accept if intended):\n{}",
-        mismatches.join("\n")
-    );
+    assert!(mismatches.is_empty(), "golden files differ (./build.sh accept if intended):\n{}", mismatches.join("\n"));
 }

@@ -19,36 +19,13 @@ const PAGES: u64 = 1 << (VA_BITS - 6);
 
 #[derive(Clone, Debug)]
 enum Op {
-    Spawn {
-        who: usize,
-        code: u64,
-        flat: bool,
-    },
-    Alloc {
-        who: usize,
-        pages: u64,
-        perms: u8,
-        at: Option<u64>,
-    },
-    Free {
-        who: usize,
-        region: usize,
-    },
-    Read {
-        who: usize,
-        addr: u64,
-    },
-    Write {
-        who: usize,
-        addr: u64,
-        value: u8,
-    },
-    Tick {
-        units: u64,
-    },
-    Exit {
-        who: usize,
-    },
+    Spawn { who: usize, code: u64, flat: bool },
+    Alloc { who: usize, pages: u64, perms: u8, at: Option<u64> },
+    Free { who: usize, region: usize },
+    Read { who: usize, addr: u64 },
+    Write { who: usize, addr: u64, value: u8 },
+    Tick { units: u64 },
+    Exit { who: usize },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -67,35 +44,20 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 fn config(policy: PolicyKind) -> impl Strategy<Value = Config> {
-    (
-        1..6u32,
-        0..10u32,
-        0..4u32,
-        1..3u32,
-        1..12u64,
-        any::<bool>(),
-        0..(1u64 << 53),
-        proptest::option::of(0..3u32),
-    )
-        .prop_map(
-            move |(frames, swap, tlb, levels, timer, report, seed, reclaim)| Config {
-                page_size: PAGE,
-                va_bits: VA_BITS,
-                frames,
-                swap_slots: swap,
-                tlb_entries: tlb,
-                levels,
-                policy,
-                seed,
-                segv: if report {
-                    SegvMode::Report
-                } else {
-                    SegvMode::Kill
-                },
-                reclaim: reclaim.map(|lo| (lo.min(frames), (lo + 1).min(frames))),
-                timer,
-            },
-        )
+    (1..6u32, 0..10u32, 0..4u32, 1..3u32, 1..12u64, any::<bool>(), 0..(1u64 << 53), proptest::option::of(0..3u32))
+        .prop_map(move |(frames, swap, tlb, levels, timer, report, seed, reclaim)| Config {
+            page_size: PAGE,
+            va_bits: VA_BITS,
+            frames,
+            swap_slots: swap,
+            tlb_entries: tlb,
+            levels,
+            policy,
+            seed,
+            segv: if report { SegvMode::Report } else { SegvMode::Kill },
+            reclaim: reclaim.map(|lo| (lo.min(frames), (lo + 1).min(frames))),
+            timer,
+        })
 }
 
 /// What the model knows of one process.
@@ -110,23 +72,14 @@ struct ModelProc {
 
 impl Default for ModelProc {
     fn default() -> Self {
-        ModelProc {
-            pid: u32::MAX,
-            alive: false,
-            flat: false,
-            regions: BTreeMap::new(),
-            bytes: HashMap::new(),
-        }
+        ModelProc { pid: u32::MAX, alive: false, flat: false, regions: BTreeMap::new(), bytes: HashMap::new() }
     }
 }
 
 impl ModelProc {
     /// The process ended: its pid stays (using it is an error), its memory is gone.
     fn end(&mut self) {
-        *self = ModelProc {
-            pid: self.pid,
-            ..ModelProc::default()
-        };
+        *self = ModelProc { pid: self.pid, ..ModelProc::default() };
     }
 
     fn region_of(&self, vpn: u64) -> Option<(u64, u64, Perms, bool)> {
@@ -145,58 +98,29 @@ fn check(config: Config, ops: Vec<Op>) -> Result<(), TestCaseError> {
     for (step, op) in ops.into_iter().enumerate() {
         match op {
             Op::Spawn { who, code, flat } => {
-                let r = if flat {
-                    m.spawn_flat(names[who])
-                } else {
-                    m.spawn(names[who], code)
-                };
-                prop_assert_eq!(
-                    r.is_ok(),
-                    !model[who].alive,
-                    "spawn {} at step {}",
-                    names[who],
-                    step
-                );
+                let r = if flat { m.spawn_flat(names[who]) } else { m.spawn(names[who], code) };
+                prop_assert_eq!(r.is_ok(), !model[who].alive, "spawn {} at step {}", names[who], step);
                 if let Ok(pid) = r {
-                    let mut p = ModelProc {
-                        pid,
-                        alive: true,
-                        flat,
-                        ..ModelProc::default()
-                    };
+                    let mut p = ModelProc { pid, alive: true, flat, ..ModelProc::default() };
                     if code > 0 && !flat {
                         p.regions.insert(1, (code, Perms::RX, true));
                     }
                     model[who] = p;
                 }
             }
-            Op::Alloc {
-                who,
-                pages,
-                perms,
-                at,
-            } => {
+            Op::Alloc { who, pages, perms, at } => {
                 let p = &mut model[who];
-                let r = m.allocate(
-                    p.pid,
-                    pages * PAGE,
-                    Perms::from_bits(perms),
-                    at.map(|a| a * PAGE),
-                    None,
-                );
+                let r = m.allocate(p.pid, pages * PAGE, Perms::from_bits(perms), at.map(|a| a * PAGE), None);
                 if !p.alive || p.flat {
                     prop_assert!(r.is_err());
                 } else if let Some(start) = at {
                     let fits = start >= 1
                         && start + pages <= PAGES
-                        && p.regions
-                            .iter()
-                            .all(|(s, (n, _, _))| start + pages <= *s || *s + *n <= start);
+                        && p.regions.iter().all(|(s, (n, _, _))| start + pages <= *s || *s + *n <= start);
                     prop_assert_eq!(r.is_ok(), fits, "alloc at page {}: {:?}", start, r);
                 }
                 if let Ok(addr) = r {
-                    p.regions
-                        .insert(addr / PAGE, (pages, Perms::from_bits(perms), false));
+                    p.regions.insert(addr / PAGE, (pages, Perms::from_bits(perms), false));
                 }
             }
             Op::Free { who, region } => {
@@ -210,15 +134,10 @@ fn check(config: Config, ops: Vec<Op>) -> Result<(), TestCaseError> {
                 let r = m.free(p.pid, start * PAGE);
                 prop_assert!(r.is_ok(), "free page {}: {:?}", start, r);
                 let (n, _, _) = p.regions.remove(&start).unwrap();
-                p.bytes
-                    .retain(|a, _| a / PAGE < start || a / PAGE >= start + n);
+                p.bytes.retain(|a, _| a / PAGE < start || a / PAGE >= start + n);
             }
             Op::Read { who, addr } | Op::Write { who, addr, .. } => {
-                let value = if let Op::Write { value, .. } = op {
-                    Some(value)
-                } else {
-                    None
-                };
+                let value = if let Op::Write { value, .. } = op { Some(value) } else { None };
                 let p = &mut model[who];
                 let r = match value {
                     Some(v) => m.write(p.pid, addr, v),
@@ -230,34 +149,18 @@ fn check(config: Config, ops: Vec<Op>) -> Result<(), TestCaseError> {
                 }
                 let e = r.unwrap();
                 let vpn = addr / PAGE;
-                let region = if p.flat {
-                    Some((0, PAGES, Perms::RW, false))
-                } else {
-                    p.region_of(vpn)
-                };
+                let region = if p.flat { Some((0, PAGES, Perms::RW, false)) } else { p.region_of(vpn) };
                 match region {
                     None => {
-                        prop_assert!(
-                            matches!(e.result, AccessResult::SegmentationFault { .. }),
-                            "{:?}",
-                            e
-                        );
+                        prop_assert!(matches!(e.result, AccessResult::SegmentationFault { .. }), "{:?}", e);
                         if config.segv == SegvMode::Kill {
                             p.end();
                         }
                     }
                     Some((_, _, perms, code)) => {
-                        let allowed = if value.is_some() {
-                            perms.writable()
-                        } else {
-                            perms.readable()
-                        };
+                        let allowed = if value.is_some() { perms.writable() } else { perms.readable() };
                         if !allowed {
-                            prop_assert!(
-                                matches!(e.result, AccessResult::ProtectionFault { .. }),
-                                "{:?}",
-                                e
-                            );
+                            prop_assert!(matches!(e.result, AccessResult::ProtectionFault { .. }), "{:?}", e);
                             if config.segv == SegvMode::Kill {
                                 p.end();
                             }
@@ -277,14 +180,7 @@ fn check(config: Config, ops: Vec<Op>) -> Result<(), TestCaseError> {
                                     None if code => code_byte(vpn, (addr % PAGE) as usize),
                                     None => 0,
                                 };
-                                prop_assert_eq!(
-                                    e.value,
-                                    expected,
-                                    "read {} {:#x} at step {}",
-                                    names[who],
-                                    addr,
-                                    step
-                                );
+                                prop_assert_eq!(e.value, expected, "read {} {:#x} at step {}", names[who], addr, step);
                             }
                         }
                     }
@@ -301,10 +197,7 @@ fn check(config: Config, ops: Vec<Op>) -> Result<(), TestCaseError> {
             return Err(TestCaseError::fail(format!("after step {step}: {e}")));
         }
         let s = m.stats();
-        prop_assert_eq!(
-            s.accesses,
-            s.hits + s.faults + s.segfaults + s.protection_faults
-        );
+        prop_assert_eq!(s.accesses, s.hits + s.faults + s.segfaults + s.protection_faults);
     }
     Ok(())
 }

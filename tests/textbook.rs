@@ -10,22 +10,11 @@ const BELADY: &str = "1 2 3 4 1 2 5 1 2 3 4 5";
 
 fn faults_by_trace(policy: PolicyKind, frames: u32, refs: &str) -> u64 {
     let trace = read_trace(refs.as_bytes(), TraceFormat::Pages, 4096).unwrap();
-    replay(
-        &trace,
-        Config {
-            policy,
-            frames,
-            ..Config::default()
-        },
-        None,
-    )
-    .unwrap()
-    .faults
+    replay(&trace, Config { policy, frames, ..Config::default() }, None).unwrap().faults
 }
 
 fn faults_by_scenario(policy: PolicyKind, frames: u32, refs: &str) -> u64 {
-    let text =
-        format!("config frames={frames} policy={policy} tlb=0\nspawn T flat\nrefs T {refs}\n");
+    let text = format!("config frames={frames} policy={policy} tlb=0\nspawn T flat\nrefs T {refs}\n");
     let mut run = Run::new(parse(&text).unwrap()).unwrap();
     run.run_to_end().unwrap();
     run.machine().stats().faults
@@ -33,32 +22,17 @@ fn faults_by_scenario(policy: PolicyKind, frames: u32, refs: &str) -> u64 {
 
 fn faults_by_cli(policy: PolicyKind, frames: u32, file: &str) -> u64 {
     let out = Command::new(env!("CARGO_BIN_EXE_pagesim"))
-        .args([
-            "trace",
-            "--format",
-            "pages",
-            "--policy",
-            policy.name(),
-            "--frames",
-            &frames.to_string(),
-        ])
+        .args(["trace", "--format", "pages", "--policy", policy.name(), "--frames", &frames.to_string()])
         .arg(format!("{}/tests/data/{file}", env!("CARGO_MANIFEST_DIR")))
         .arg("--json")
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     for key in ["accesses", "hits", "faults", "swap_ins", "swap_outs"] {
         assert!(v[key].is_u64(), "--json output lacks {key}: {v}");
     }
-    assert_eq!(
-        v["accesses"],
-        v["hits"].as_u64().unwrap() + v["faults"].as_u64().unwrap()
-    );
+    assert_eq!(v["accesses"], v["hits"].as_u64().unwrap() + v["faults"].as_u64().unwrap());
     v["faults"].as_u64().unwrap()
 }
 
@@ -94,14 +68,8 @@ fn every_policy_counts_cold_misses_and_never_beats_opt() {
         let opt = faults_by_trace(PolicyKind::Opt, frames, TEXTBOOK);
         for policy in PolicyKind::ALL {
             let f = faults_by_trace(policy, frames, TEXTBOOK);
-            assert!(
-                f >= opt,
-                "{policy} with {frames} frames: {f} faults, fewer than OPT's {opt}"
-            );
-            assert!(
-                f >= 6,
-                "{policy}: 6 distinct pages must give at least 6 cold misses, got {f}"
-            );
+            assert!(f >= opt, "{policy} with {frames} frames: {f} faults, fewer than OPT's {opt}");
+            assert!(f >= 6, "{policy}: 6 distinct pages must give at least 6 cold misses, got {f}");
         }
     }
 }
@@ -112,9 +80,6 @@ fn a_stack_policy_never_gets_worse_with_more_frames() {
     let refs = "1 2 3 4 1 2 5 1 2 3 4 5 6 1 7 2 8 3 1 9 4 2 5 0 1";
     for policy in [PolicyKind::Lru, PolicyKind::Opt] {
         let counts: Vec<u64> = (1..=10).map(|f| faults_by_trace(policy, f, refs)).collect();
-        assert!(
-            counts.windows(2).all(|w| w[1] <= w[0]),
-            "{policy}: {counts:?}"
-        );
+        assert!(counts.windows(2).all(|w| w[1] <= w[0]), "{policy}: {counts:?}");
     }
 }

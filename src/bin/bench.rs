@@ -46,9 +46,7 @@ const SCAN_PAGES: u64 = 200_000;
 fn workload(n: usize, scan_stride: u64) -> Trace {
     let mut x: u64 = 0x2545_F491_4F6C_DD1D;
     let mut next = move || {
-        x = x
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
+        x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
         (x >> 33) as u32
     };
     let mut scan = 0u64;
@@ -86,32 +84,21 @@ impl Row {
 
 /// Best of five replays (the machine is shared; the best run is the least disturbed).
 fn measure(trace: &Trace, policy: PolicyKind) -> Row {
-    let config = Config {
-        policy,
-        frames: FRAMES,
-        tlb_entries: 64,
-        ..Config::default()
-    };
+    let config = Config { policy, frames: FRAMES, tlb_entries: 64, ..Config::default() };
     let mut best = f64::MAX;
     let mut faults = 0;
     let mut peak_bytes = 0;
     for _ in 0..5 {
         let base = CURRENT.load(Ordering::Relaxed);
         PEAK.store(base, Ordering::Relaxed);
-        let mut replay =
-            TraceReplay::new(trace, config.clone(), None).expect("valid configuration");
+        let mut replay = TraceReplay::new(trace, config.clone(), None).expect("valid configuration");
         let start = Instant::now();
         replay.advance(trace, usize::MAX);
         best = best.min(start.elapsed().as_secs_f64());
         faults = replay.summary().faults;
         peak_bytes = PEAK.load(Ordering::Relaxed) - base;
     }
-    Row {
-        accesses: trace.len(),
-        seconds: best,
-        faults,
-        peak_bytes,
-    }
+    Row { accesses: trace.len(), seconds: best, faults, peak_bytes }
 }
 
 fn main() {
@@ -125,10 +112,8 @@ fn main() {
         .unwrap_or(1_000_000);
     let mix = workload(n, 64);
     let heavy = workload(n, 4096);
-    let rows: Vec<(PolicyKind, Row, Row)> = PolicyKind::ALL
-        .iter()
-        .map(|&p| (p, measure(&mix, p), measure(&heavy, p)))
-        .collect();
+    let rows: Vec<(PolicyKind, Row, Row)> =
+        PolicyKind::ALL.iter().map(|&p| (p, measure(&mix, p), measure(&heavy, p))).collect();
     if json {
         let items: Vec<String> = rows
             .iter()

@@ -74,9 +74,8 @@ enum Command {
 }
 
 fn parse_policy(s: &str) -> Result<PolicyKind, String> {
-    PolicyKind::parse(s).ok_or_else(|| {
-        format!("expected one of fifo, lru, clock, nru, lfu, aging, random, opt; found \"{s}\"")
-    })
+    PolicyKind::parse(s)
+        .ok_or_else(|| format!("expected one of fifo, lru, clock, nru, lfu, aging, random, opt; found \"{s}\""))
 }
 
 fn parse_bytes(s: &str) -> Result<u64, String> {
@@ -84,8 +83,7 @@ fn parse_bytes(s: &str) -> Result<u64, String> {
 }
 
 fn parse_format(s: &str) -> Result<TraceFormat, String> {
-    TraceFormat::parse(s)
-        .ok_or_else(|| format!("expected auto, pages, rw or lackey; found \"{s}\""))
+    TraceFormat::parse(s).ok_or_else(|| format!("expected auto, pages, rw or lackey; found \"{s}\""))
 }
 
 /// A failure to report as `message` and exit 1.
@@ -96,9 +94,7 @@ fn read_input(file: &str) -> Result<Vec<u8>, Failure> {
     let result = if file == "-" {
         std::io::stdin().read_to_end(&mut bytes).map(|_| ())
     } else {
-        std::fs::File::open(file)
-            .and_then(|mut f| f.read_to_end(&mut bytes))
-            .map(|_| ())
+        std::fs::File::open(file).and_then(|mut f| f.read_to_end(&mut bytes)).map(|_| ())
     };
     result.map_err(|e| Failure(format!("{file}: cannot read: {e}")))?;
     Ok(bytes)
@@ -112,19 +108,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run { file, json } => cmd_run(&file, json),
-        Command::Trace {
-            file,
-            policy,
-            frames,
-            page_size,
-            format,
-            swap,
-            tlb,
-            seed,
-            json,
-        } => cmd_trace(
-            &file, policy, frames, page_size, format, swap, tlb, seed, json,
-        ),
+        Command::Trace { file, policy, frames, page_size, format, swap, tlb, seed, json } => {
+            cmd_trace(&file, policy, frames, page_size, format, swap, tlb, seed, json)
+        }
         Command::Link { file, base, step } => cmd_link(&file, &base, step),
         Command::Fmt { file } => cmd_fmt(&file),
     };
@@ -179,10 +165,7 @@ fn cmd_run(file: &str, json: bool) -> Result<ExitCode, Failure> {
     let mut run = Run::new(parsed).map_err(|e| Failure(format!("{file}: {e}")))?;
     let outcome = run.run_to_end();
     let m = run.machine();
-    let error = outcome
-        .as_ref()
-        .err()
-        .map(|e| format!("{file}:{}: {}", e.line, e.message));
+    let error = outcome.as_ref().err().map(|e| format!("{file}:{}: {}", e.line, e.message));
     if json {
         let steps = run
             .records()
@@ -190,38 +173,17 @@ fn cmd_run(file: &str, json: bool) -> Result<ExitCode, Failure> {
             .map(|r| StepJson {
                 step: r.step,
                 line: r.line,
-                events: r
-                    .events
-                    .iter()
-                    .map(|e| EventJson {
-                        event: e,
-                        text: m.describe(e),
-                    })
-                    .collect(),
+                events: r.events.iter().map(|e| EventJson { event: e, text: m.describe(e) }).collect(),
             })
             .collect();
         let processes = m
             .processes()
             .iter()
             .enumerate()
-            .map(|(pid, p)| ProcessJson {
-                pid,
-                name: &p.name,
-                ended: p.ended,
-                stats: &p.stats,
-            })
+            .map(|(pid, p)| ProcessJson { pid, name: &p.name, ended: p.ended, stats: &p.stats })
             .collect();
-        let out = RunJson {
-            config: m.config(),
-            steps,
-            stats: m.stats(),
-            processes,
-            error: error.clone(),
-        };
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&out).expect("plain data serializes")
-        );
+        let out = RunJson { config: m.config(), steps, stats: m.stats(), processes, error: error.clone() };
+        println!("{}", serde_json::to_string_pretty(&out).expect("plain data serializes"));
     } else {
         for r in run.records() {
             for e in &r.events {
@@ -241,11 +203,7 @@ fn cmd_run(file: &str, json: bool) -> Result<ExitCode, Failure> {
 }
 
 fn stats_line(who: &str, s: &Stats) -> String {
-    let rate = if s.accesses > 0 {
-        100.0 * s.faults as f64 / s.accesses as f64
-    } else {
-        0.0
-    };
+    let rate = if s.accesses > 0 { 100.0 * s.faults as f64 / s.accesses as f64 } else { 0.0 };
     format!(
         "{who}: accesses {} · hits {} · page faults {} ({} minor, {} major; {rate:.1}%) · swap-ins {} · \
          swap-outs {} · dropped {} · segmentation faults {} · protection faults {} · out of memory {} · \
@@ -291,24 +249,14 @@ fn cmd_trace(
         ..Config::default()
     };
     // Check the settings before reading a possibly large file.
-    config
-        .validate()
-        .map_err(|e| Failure(format!("invalid configuration: {e}")))?;
+    config.validate().map_err(|e| Failure(format!("invalid configuration: {e}")))?;
     let bytes = read_input(file)?;
-    let tr =
-        trace::read_trace(&bytes, format, page_size).map_err(|e| Failure(format!("{file}:{e}")))?;
+    let tr = trace::read_trace(&bytes, format, page_size).map_err(|e| Failure(format!("{file}:{e}")))?;
     let summary = trace::replay(&tr, config, swap).map_err(|e| Failure(format!("{file}: {e}")))?;
     if json {
-        println!(
-            "{}",
-            serde_json::to_string(&summary).expect("plain data serializes")
-        );
+        println!("{}", serde_json::to_string(&summary).expect("plain data serializes"));
     } else {
-        let rate = if summary.accesses > 0 {
-            100.0 * summary.faults as f64 / summary.accesses as f64
-        } else {
-            0.0
-        };
+        let rate = if summary.accesses > 0 { 100.0 * summary.faults as f64 / summary.accesses as f64 } else { 0.0 };
         println!(
             "{} accesses ({} format) to {} distinct pages of {}, {} frames, policy {}",
             summary.accesses,

@@ -45,9 +45,7 @@ impl PolicyKind {
 
     /// Case-insensitive lookup by name.
     pub fn parse(s: &str) -> Option<PolicyKind> {
-        PolicyKind::ALL
-            .into_iter()
-            .find(|p| p.name().eq_ignore_ascii_case(s))
+        PolicyKind::ALL.into_iter().find(|p| p.name().eq_ignore_ascii_case(s))
     }
 }
 
@@ -120,10 +118,8 @@ impl Default for Config {
 }
 
 /// The keys `config` accepts, as written in scenarios and settings.
-pub const CONFIG_KEYS: &[&str] = &[
-    "frames", "page", "vbits", "swap", "tlb", "levels", "policy", "seed", "segv", "reclaim",
-    "timer",
-];
+pub const CONFIG_KEYS: &[&str] =
+    &["frames", "page", "vbits", "swap", "tlb", "levels", "policy", "seed", "segv", "reclaim", "timer"];
 
 impl Config {
     /// log2(page_size): the number of offset bits in an address.
@@ -148,18 +144,14 @@ impl Config {
         let bits = self.vpn_bits();
         let base = bits / n;
         let extra = bits % n;
-        (0..n)
-            .map(|i| base + if i == 0 { extra } else { 0 })
-            .collect()
+        (0..n).map(|i| base + if i == 0 { extra } else { 0 }).collect()
     }
 
     /// Sets one `key=value` pair as written in a scenario `config` line. Numbers may be decimal or
     /// `0x` hex with K/M suffixes. Returns a message naming what was expected.
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
         let key_lc = key.to_ascii_lowercase();
-        let num = |v: &str| {
-            parse_size(v).ok_or_else(|| format!("expected a number for {key_lc}, found \"{v}\""))
-        };
+        let num = |v: &str| parse_size(v).ok_or_else(|| format!("expected a number for {key_lc}, found \"{v}\""));
         match key_lc.as_str() {
             "frames" => self.frames = to_u32(num(value)?, "frames")?,
             "page" | "page_size" | "pagesize" => self.page_size = num(value)?,
@@ -191,12 +183,7 @@ impl Config {
                     self.reclaim = Some((to_u32(num(lo)?, "reclaim")?, to_u32(num(hi)?, "reclaim")?));
                 }
             }
-            _ => {
-                return Err(format!(
-                    "unknown config key \"{key}\" (expected one of {})",
-                    CONFIG_KEYS.join(", ")
-                ))
-            }
+            _ => return Err(format!("unknown config key \"{key}\" (expected one of {})", CONFIG_KEYS.join(", "))),
         }
         Ok(())
     }
@@ -204,31 +191,19 @@ impl Config {
     /// Checks every limit of SPEC §1. The message says which value is wrong and what is allowed.
     pub fn validate(&self) -> Result<(), String> {
         if !self.page_size.is_power_of_two() || !(16..=65536).contains(&self.page_size) {
-            return Err(format!(
-                "page size must be a power of two from 16 to 64K, not {}",
-                self.page_size
-            ));
+            return Err(format!("page size must be a power of two from 16 to 64K, not {}", self.page_size));
         }
         if !(8..=48).contains(&self.va_bits) {
             return Err(format!("vbits must be from 8 to 48, not {}", self.va_bits));
         }
         if !(1..=MAX_FRAMES).contains(&self.frames) {
-            return Err(format!(
-                "frames must be from 1 to {MAX_FRAMES}, not {}",
-                self.frames
-            ));
+            return Err(format!("frames must be from 1 to {MAX_FRAMES}, not {}", self.frames));
         }
         if self.swap_slots > MAX_SWAP_SLOTS {
-            return Err(format!(
-                "swap must be from 0 to {MAX_SWAP_SLOTS} slots, not {}",
-                self.swap_slots
-            ));
+            return Err(format!("swap must be from 0 to {MAX_SWAP_SLOTS} slots, not {}", self.swap_slots));
         }
         if self.tlb_entries > MAX_TLB_ENTRIES {
-            return Err(format!(
-                "tlb must be from 0 to {MAX_TLB_ENTRIES} entries, not {}",
-                self.tlb_entries
-            ));
+            return Err(format!("tlb must be from 0 to {MAX_TLB_ENTRIES} entries, not {}", self.tlb_entries));
         }
         if !(1..=4).contains(&self.levels) {
             return Err(format!("levels must be from 1 to 4, not {}", self.levels));
@@ -243,16 +218,10 @@ impl Config {
             ));
         }
         if self.seed > MAX_SEED {
-            return Err(format!(
-                "seed must be from 0 to {MAX_SEED}, not {}",
-                self.seed
-            ));
+            return Err(format!("seed must be from 0 to {MAX_SEED}, not {}", self.seed));
         }
         if !(1..=MAX_TIMER).contains(&self.timer) {
-            return Err(format!(
-                "timer must be from 1 to {MAX_TIMER} time units, not {}",
-                self.timer
-            ));
+            return Err(format!("timer must be from 1 to {MAX_TIMER} time units, not {}", self.timer));
         }
         if let Some((lo, hi)) = self.reclaim {
             if lo > hi || hi == 0 || hi > self.frames {
@@ -356,50 +325,20 @@ mod tests {
     #[test]
     fn level_bits_split_the_page_number() {
         assert_eq!(Config::default().level_bits(), vec![2, 2]); // 16-bit space, 4K pages: 4 VPN bits
-        let c = Config {
-            va_bits: 48,
-            levels: 4,
-            ..Config::default()
-        };
+        let c = Config { va_bits: 48, levels: 4, ..Config::default() };
         assert_eq!(c.level_bits(), vec![9, 9, 9, 9]);
-        let c = Config {
-            va_bits: 17,
-            levels: 3,
-            ..Config::default()
-        };
+        let c = Config { va_bits: 17, levels: 3, ..Config::default() };
         assert_eq!(c.level_bits(), vec![3, 1, 1]);
     }
 
     #[test]
     fn validation_names_the_bad_value() {
         let bad = |c: Config| c.validate().unwrap_err();
-        assert!(bad(Config {
-            page_size: 1000,
-            ..Config::default()
-        })
-        .contains("power of two"));
-        assert!(bad(Config {
-            frames: 0,
-            ..Config::default()
-        })
-        .contains("frames"));
-        assert!(bad(Config {
-            page_size: 65536,
-            ..Config::default()
-        })
-        .contains("levels=2"));
-        assert!(bad(Config {
-            reclaim: Some((5, 3)),
-            ..Config::default()
-        })
-        .contains("reclaim"));
-        assert!(Config::default()
-            .set("colour", "red")
-            .unwrap_err()
-            .contains("unknown config key"));
-        assert!(Config::default()
-            .set("policy", "magic")
-            .unwrap_err()
-            .contains("expected a policy"));
+        assert!(bad(Config { page_size: 1000, ..Config::default() }).contains("power of two"));
+        assert!(bad(Config { frames: 0, ..Config::default() }).contains("frames"));
+        assert!(bad(Config { page_size: 65536, ..Config::default() }).contains("levels=2"));
+        assert!(bad(Config { reclaim: Some((5, 3)), ..Config::default() }).contains("reclaim"));
+        assert!(Config::default().set("colour", "red").unwrap_err().contains("unknown config key"));
+        assert!(Config::default().set("policy", "magic").unwrap_err().contains("expected a policy"));
     }
 }

@@ -4,8 +4,7 @@
 
 use super::config::format_size;
 use super::events::{
-    AccessEvent, AccessKind, AccessResult, Event, Eviction, EvictionFate, FaultKind, SegvReason,
-    TlbLookup,
+    AccessEvent, AccessKind, AccessResult, Event, Eviction, EvictionFate, FaultKind, SegvReason, TlbLookup,
 };
 use super::machine::Machine;
 use super::process::ExitCause;
@@ -18,11 +17,7 @@ impl Machine {
     /// One sentence for `event`.
     pub fn describe(&self, event: &Event) -> String {
         match event {
-            Event::Spawn {
-                pid,
-                code_pages,
-                flat,
-            } => {
+            Event::Spawn { pid, code_pages, flat } => {
                 let name = self.name_of(*pid);
                 if *flat {
                     format!("spawned {name} (pid {pid}): its whole address space is valid and writable, no guard page")
@@ -35,13 +30,7 @@ impl Machine {
                     format!("spawned {name} (pid {pid}); page 0 is the null guard")
                 }
             }
-            Event::Allocate {
-                pid,
-                label,
-                start_vpn,
-                pages,
-                perms,
-            } => {
+            Event::Allocate { pid, label, start_vpn, pages, perms } => {
                 let start = start_vpn << self.config().page_shift();
                 let end = ((start_vpn + pages) << self.config().page_shift()) - 1;
                 format!(
@@ -51,14 +40,7 @@ impl Machine {
                     format_size(pages * self.config().page_size)
                 )
             }
-            Event::Free {
-                pid,
-                label,
-                pages,
-                frames_released,
-                slots_released,
-                ..
-            } => format!(
+            Event::Free { pid, label, pages, frames_released, slots_released, .. } => format!(
                 "{} freed {label} ({}): released {} and {}",
                 self.name_of(*pid),
                 plural(*pages, "page", "pages"),
@@ -66,12 +48,7 @@ impl Machine {
                 plural(*slots_released, "swap slot", "swap slots")
             ),
             Event::Access(a) => self.describe_access(a),
-            Event::Exit {
-                pid,
-                cause,
-                frames_released,
-                slots_released,
-            } => {
+            Event::Exit { pid, cause, frames_released, slots_released } => {
                 let how = match cause {
                     ExitCause::Exited => "exited",
                     ExitCause::SegmentationFault => "was killed by the segmentation fault",
@@ -84,28 +61,15 @@ impl Machine {
                     plural(*slots_released, "swap slot", "swap slots")
                 )
             }
-            Event::Tick {
-                units,
-                now,
-                interrupts,
-            } => {
-                let mut s = format!(
-                    "{} pass idle (now t={now}",
-                    plural(*units, "time unit", "time units")
-                );
+            Event::Tick { units, now, interrupts } => {
+                let mut s = format!("{} pass idle (now t={now}", plural(*units, "time unit", "time units"));
                 if *interrupts > 0 {
-                    s.push_str(&format!(
-                        ", {}",
-                        plural(*interrupts, "timer interrupt", "timer interrupts")
-                    ));
+                    s.push_str(&format!(", {}", plural(*interrupts, "timer interrupt", "timer interrupts")));
                 }
                 s.push(')');
                 s
             }
-            Event::Reclaim {
-                eviction,
-                free_frames,
-            } => {
+            Event::Reclaim { eviction, free_frames } => {
                 let low = self.config().reclaim.map_or(0, |r| r.0);
                 format!(
                     "reclaimer: fewer than {} → {} (now {} free)",
@@ -119,12 +83,7 @@ impl Machine {
     }
 
     fn describe_eviction(&self, e: &Eviction) -> String {
-        let who = format!(
-            "evicted {} page {} from frame {}",
-            self.name_of(e.pid),
-            e.vpn,
-            e.frame
-        );
+        let who = format!("evicted {} page {} from frame {}", self.name_of(e.pid), e.vpn, e.frame);
         match e.fate {
             EvictionFate::SwappedOut { slot, dirty: true } => {
                 format!("{who}, dirty → swap slot {slot}")
@@ -156,20 +115,14 @@ impl Machine {
             AccessResult::Hit { frame } => {
                 s.push_str(&format!("page {} is in frame {frame}{tlb} → hit", a.vpn));
             }
-            AccessResult::PageFault {
-                kind,
-                frame,
-                evicted,
-            } => {
+            AccessResult::PageFault { kind, frame, evicted } => {
                 s.push_str(&format!("page {} not in memory → ", a.vpn));
                 s.push_str(&match kind {
                     FaultKind::ZeroFill => {
                         format!("minor fault, first touch: zero-filled frame {frame}")
                     }
                     FaultKind::CodeFromFile => {
-                        format!(
-                            "minor fault, code page read from the executable into frame {frame}"
-                        )
+                        format!("minor fault, code page read from the executable into frame {frame}")
                     }
                     FaultKind::FromSwap { slot } => {
                         format!("major fault, read from swap slot {slot} into frame {frame}")
@@ -179,20 +132,11 @@ impl Machine {
                     s.push_str(&format!(" ({})", self.describe_eviction(&e)));
                 }
             }
-            AccessResult::SegmentationFault {
-                reason: SegvReason::NullPage,
-            } => {
-                s.push_str(
-                    "page 0 is the null guard page → segmentation fault (null pointer dereference)",
-                );
+            AccessResult::SegmentationFault { reason: SegvReason::NullPage } => {
+                s.push_str("page 0 is the null guard page → segmentation fault (null pointer dereference)");
             }
-            AccessResult::SegmentationFault {
-                reason: SegvReason::Unmapped,
-            } => {
-                s.push_str(&format!(
-                    "page {} is in no region → segmentation fault",
-                    a.vpn
-                ));
+            AccessResult::SegmentationFault { reason: SegvReason::Unmapped } => {
+                s.push_str(&format!("page {} is in no region → segmentation fault", a.vpn));
             }
             AccessResult::ProtectionFault { perms, code } => {
                 let what = match (a.kind, code) {
@@ -202,11 +146,7 @@ impl Machine {
                 };
                 s.push_str(&format!("page {} is {what} → protection fault", a.vpn));
             }
-            AccessResult::OutOfMemory {
-                victim_pid,
-                victim_vpn,
-                victim_frame,
-            } => {
+            AccessResult::OutOfMemory { victim_pid, victim_vpn, victim_frame } => {
                 s.push_str(&format!(
                     "page {} not in memory, every frame is in use, and the victim {} page {victim_vpn} (frame {victim_frame}) \
                      must be written to swap, but swap is full → out of memory; the access fails",

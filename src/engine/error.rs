@@ -39,25 +39,16 @@ impl fmt::Display for SimError {
             SimError::ProcessExited { name, cause } => match cause {
                 ExitCause::Exited => write!(f, "{name} is no longer running: it exited"),
                 ExitCause::SegmentationFault => {
-                    write!(
-                        f,
-                        "{name} is no longer running: it was killed by a segmentation fault"
-                    )
+                    write!(f, "{name} is no longer running: it was killed by a segmentation fault")
                 }
                 ExitCause::ProtectionFault => {
-                    write!(
-                        f,
-                        "{name} is no longer running: it was killed by a protection fault"
-                    )
+                    write!(f, "{name} is no longer running: it was killed by a protection fault")
                 }
             },
             SimError::NameTaken(n) => write!(f, "a process named {n} is already running"),
             SimError::BadName(m) => write!(f, "{m}"),
             SimError::AddressOutOfRange { addr, va_bits } => {
-                write!(
-                    f,
-                    "address {addr:#x} is outside the {va_bits}-bit virtual address space"
-                )
+                write!(f, "address {addr:#x} is outside the {va_bits}-bit virtual address space")
             }
             SimError::BadAllocation(m) => write!(f, "cannot allocate: {m}"),
             SimError::NotAllocated { name, what } => write!(f, "{name} has no region {what}"),

@@ -115,10 +115,7 @@ pub struct AccessEvent {
 
 impl AccessEvent {
     pub fn is_fault(&self) -> bool {
-        matches!(
-            self.result,
-            AccessResult::PageFault { .. } | AccessResult::OutOfMemory { .. }
-        )
+        matches!(self.result, AccessResult::PageFault { .. } | AccessResult::OutOfMemory { .. })
     }
 
     pub fn frame(&self) -> Option<u32> {

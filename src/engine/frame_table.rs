@@ -28,19 +28,8 @@ pub struct FrameTable {
 
 impl FrameTable {
     pub fn new(count: u32) -> Self {
-        let empty = Frame {
-            owner: NONE,
-            vpn: 0,
-            dirty: false,
-            code: false,
-            ref_epoch: 0,
-            data: None,
-        };
-        FrameTable {
-            frames: vec![empty; count as usize],
-            free: LowestFree::new(count),
-            epoch: 1,
-        }
+        let empty = Frame { owner: NONE, vpn: 0, dirty: false, code: false, ref_epoch: 0, data: None };
+        FrameTable { frames: vec![empty; count as usize], free: LowestFree::new(count), epoch: 1 }
     }
 
     pub fn len(&self) -> u32 {
@@ -78,28 +67,14 @@ impl FrameTable {
         let f = self.free.take()?;
         let epoch = self.epoch;
         let frame = &mut self.frames[f as usize];
-        *frame = Frame {
-            owner,
-            vpn,
-            dirty: false,
-            code,
-            ref_epoch: epoch,
-            data: None,
-        };
+        *frame = Frame { owner, vpn, dirty: false, code, ref_epoch: epoch, data: None };
         Some(f)
     }
 
     /// Reuses frame `f` (just emptied by an eviction) for `(owner, vpn)`.
     pub fn reassign(&mut self, f: u32, owner: u32, vpn: u64, code: bool) {
         let epoch = self.epoch;
-        self.frames[f as usize] = Frame {
-            owner,
-            vpn,
-            dirty: false,
-            code,
-            ref_epoch: epoch,
-            data: None,
-        };
+        self.frames[f as usize] = Frame { owner, vpn, dirty: false, code, ref_epoch: epoch, data: None };
     }
 
     /// Empties frame `f` and returns its bytes (for a swap-out).

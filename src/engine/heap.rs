@@ -16,11 +16,7 @@ pub struct IndexedMinHeap<K: Ord + Copy> {
 
 impl<K: Ord + Copy> IndexedMinHeap<K> {
     pub fn new(n: usize) -> Self {
-        IndexedMinHeap {
-            heap: Vec::with_capacity(n),
-            pos: vec![ABSENT; n],
-            keys: vec![None; n],
-        }
+        IndexedMinHeap { heap: Vec::with_capacity(n), pos: vec![ABSENT; n], keys: vec![None; n] }
     }
 
     pub fn contains(&self, id: u32) -> bool {
@@ -130,11 +126,7 @@ pub struct LowestFree {
 
 impl LowestFree {
     pub fn new(capacity: u32) -> Self {
-        LowestFree {
-            released: BinaryHeap::new(),
-            next_fresh: 0,
-            capacity,
-        }
+        LowestFree { released: BinaryHeap::new(), next_fresh: 0, capacity }
     }
 
     pub fn take(&mut self) -> Option<u32> {

@@ -27,25 +27,13 @@ pub struct List {
 
 impl Default for List {
     fn default() -> Self {
-        List {
-            head: NIL,
-            tail: NIL,
-            len: 0,
-        }
+        List { head: NIL, tail: NIL, len: 0 }
     }
 }
 
 impl Links {
     pub fn new(n: usize) -> Self {
-        Links {
-            nodes: vec![
-                Node {
-                    prev: NIL,
-                    next: NIL
-                };
-                n
-            ],
-        }
+        Links { nodes: vec![Node { prev: NIL, next: NIL }; n] }
     }
 
     pub fn next(&self, id: u32) -> u32 {
@@ -74,10 +62,7 @@ impl List {
 
     #[inline]
     pub fn push_back(&mut self, links: &mut Links, id: u32) {
-        *links.node(id) = Node {
-            prev: self.tail,
-            next: NIL,
-        };
+        *links.node(id) = Node { prev: self.tail, next: NIL };
         if self.tail == NIL {
             self.head = id;
         } else {
@@ -88,10 +73,7 @@ impl List {
     }
 
     pub fn push_front(&mut self, links: &mut Links, id: u32) {
-        *links.node(id) = Node {
-            prev: NIL,
-            next: self.head,
-        };
+        *links.node(id) = Node { prev: NIL, next: self.head };
         if self.head == NIL {
             self.tail = id;
         } else {
@@ -104,13 +86,7 @@ impl List {
     /// Removes `id`, which must be in this list.
     #[inline]
     pub fn unlink(&mut self, links: &mut Links, id: u32) {
-        let Node { prev, next } = std::mem::replace(
-            links.node(id),
-            Node {
-                prev: NIL,
-                next: NIL,
-            },
-        );
+        let Node { prev, next } = std::mem::replace(links.node(id), Node { prev: NIL, next: NIL });
         if prev == NIL {
             self.head = next;
         } else {

@@ -8,8 +8,7 @@
 use super::config::{Config, SegvMode};
 use super::error::SimError;
 use super::events::{
-    AccessEvent, AccessKind, AccessResult, Event, Eviction, EvictionFate, FaultKind, SegvReason,
-    TlbLookup,
+    AccessEvent, AccessKind, AccessResult, Event, Eviction, EvictionFate, FaultKind, SegvReason, TlbLookup,
 };
 use super::frame_table::FrameTable;
 use super::page_table::{PageTable, Pte, PteState, NONE};
@@ -164,9 +163,7 @@ impl Machine {
     }
 
     pub fn name_of(&self, pid: Pid) -> &str {
-        self.processes
-            .get(pid as usize)
-            .map_or("?", |p| p.name.as_str())
+        self.processes.get(pid as usize).map_or("?", |p| p.name.as_str())
     }
 
     // ----- events -----------------------------------------------------------------------------
@@ -193,23 +190,15 @@ impl Machine {
 
     /// Logs a scenario note (words for the reader; no effect on the machine).
     pub fn note(&mut self, text: &str) {
-        self.log(Event::Note {
-            text: text.to_string(),
-        });
+        self.log(Event::Note { text: text.to_string() });
     }
 
     // ----- processes and regions --------------------------------------------------------------
 
     fn live(&self, pid: Pid) -> Result<usize, SimError> {
-        let p = self
-            .processes
-            .get(pid as usize)
-            .ok_or(SimError::UnknownPid(pid))?;
+        let p = self.processes.get(pid as usize).ok_or(SimError::UnknownPid(pid))?;
         if let Some(cause) = p.ended {
-            return Err(SimError::ProcessExited {
-                name: p.name.clone(),
-                cause,
-            });
+            return Err(SimError::ProcessExited { name: p.name.clone(), cause });
         }
         Ok(pid as usize)
     }
@@ -241,20 +230,12 @@ impl Machine {
             return Err(SimError::NameTaken(name.to_string()));
         }
         if self.processes.len() >= MAX_PROCESSES {
-            return Err(SimError::BadValue(format!(
-                "at most {MAX_PROCESSES} processes per run"
-            )));
+            return Err(SimError::BadValue(format!("at most {MAX_PROCESSES} processes per run")));
         }
         let pid = self.processes.len() as Pid;
         let mut regions = BTreeMap::new();
         if code_pages > 0 {
-            let code = Region {
-                start_vpn: 1,
-                pages: code_pages,
-                perms: Perms::RX,
-                label: "code".into(),
-                code: true,
-            };
+            let code = Region { start_vpn: 1, pages: code_pages, perms: Perms::RX, label: "code".into(), code: true };
             regions.insert(1, code);
         }
         self.processes.push(Process {
@@ -266,11 +247,7 @@ impl Machine {
             stats: Stats::default(),
             next_label: 1,
         });
-        self.log(Event::Spawn {
-            pid,
-            code_pages,
-            flat,
-        });
+        self.log(Event::Spawn { pid, code_pages, flat });
         Ok(pid)
     }
 
@@ -290,10 +267,7 @@ impl Machine {
         let proc = &self.processes[p];
         let bad = |m: String| Err(SimError::BadAllocation(m));
         if proc.flat {
-            return bad(format!(
-                "{} is flat: its whole address space is already mapped",
-                proc.name
-            ));
+            return bad(format!("{} is flat: its whole address space is already mapped", proc.name));
         }
         if bytes == 0 {
             return bad("the size must be at least 1 byte".into());
@@ -303,14 +277,10 @@ impl Machine {
         }
         let pages = bytes.div_ceil(page);
         if pages >= space {
-            return bad(format!(
-                "{bytes} bytes is more than the {space} pages of the address space"
-            ));
+            return bad(format!("{bytes} bytes is more than the {space} pages of the address space"));
         }
         let label = match label {
-            Some(l) if !valid_name(l) => {
-                return bad(format!("\"{l}\" is not a valid region label"))
-            }
+            Some(l) if !valid_name(l) => return bad(format!("\"{l}\" is not a valid region label")),
             Some(l) if proc.region_by_label(l).is_some() => {
                 return bad(format!("{} already has a region named {l}", proc.name))
             }
@@ -326,30 +296,19 @@ impl Machine {
         let start = match at {
             Some(addr) => {
                 if addr % page != 0 {
-                    return bad(format!(
-                        "{addr:#x} is not page-aligned (pages are {page} bytes)"
-                    ));
+                    return bad(format!("{addr:#x} is not page-aligned (pages are {page} bytes)"));
                 }
                 if addr >> self.config.va_bits != 0 {
-                    return bad(format!(
-                        "{addr:#x} is outside the {}-bit address space",
-                        self.config.va_bits
-                    ));
+                    return bad(format!("{addr:#x} is outside the {}-bit address space", self.config.va_bits));
                 }
                 let vpn = addr >> self.page_shift;
                 if vpn == 0 {
                     return bad("page 0 is the null guard page and can never be allocated".into());
                 }
                 if vpn + pages > space {
-                    return bad(format!(
-                        "{pages} pages from {addr:#x} run past the end of the address space"
-                    ));
+                    return bad(format!("{pages} pages from {addr:#x} run past the end of the address space"));
                 }
-                if let Some(r) = proc
-                    .regions
-                    .values()
-                    .find(|r| r.start_vpn < vpn + pages && r.end_vpn() > vpn)
-                {
+                if let Some(r) = proc.regions.values().find(|r| r.start_vpn < vpn + pages && r.end_vpn() > vpn) {
                     return bad(format!(
                         "pages {}–{} overlap region {} (pages {}–{})",
                         vpn,
@@ -370,10 +329,7 @@ impl Machine {
                     candidate = candidate.max(r.end_vpn());
                 }
                 if candidate + pages > space {
-                    return bad(format!(
-                        "no gap of {pages} free pages left in {}'s address space",
-                        proc.name
-                    ));
+                    return bad(format!("no gap of {pages} free pages left in {}'s address space", proc.name));
                 }
                 candidate
             }
@@ -382,21 +338,9 @@ impl Machine {
         if label.starts_with('r') && label[1..].parse::<u32>().is_ok() {
             proc.next_label += 1;
         }
-        let region = Region {
-            start_vpn: start,
-            pages,
-            perms,
-            label: label.clone(),
-            code: false,
-        };
+        let region = Region { start_vpn: start, pages, perms, label: label.clone(), code: false };
         proc.regions.insert(start, region);
-        self.log(Event::Allocate {
-            pid,
-            label,
-            start_vpn: start,
-            pages,
-            perms,
-        });
+        self.log(Event::Allocate { pid, label, start_vpn: start, pages, perms });
         Ok(start << self.page_shift)
     }
 
@@ -407,12 +351,7 @@ impl Machine {
         let proc = &self.processes[p];
         let start = match proc.region_of(vpn) {
             Some(r) if addr >> self.config.va_bits == 0 => r.start_vpn,
-            _ => {
-                return Err(SimError::NotAllocated {
-                    name: proc.name.clone(),
-                    what: format!("at {addr:#x}"),
-                })
-            }
+            _ => return Err(SimError::NotAllocated { name: proc.name.clone(), what: format!("at {addr:#x}") }),
         };
         self.free_region(p, start);
         Ok(())
@@ -425,19 +364,13 @@ impl Machine {
         let start = proc
             .region_by_label(label)
             .map(|r| r.start_vpn)
-            .ok_or_else(|| SimError::NotAllocated {
-                name: proc.name.clone(),
-                what: format!("named {label}"),
-            })?;
+            .ok_or_else(|| SimError::NotAllocated { name: proc.name.clone(), what: format!("named {label}") })?;
         self.free_region(p, start);
         Ok(())
     }
 
     fn free_region(&mut self, p: usize, start: u64) {
-        let region = self.processes[p]
-            .regions
-            .remove(&start)
-            .expect("region looked up by caller");
+        let region = self.processes[p].regions.remove(&start).expect("region looked up by caller");
         let (frames, slots) = self.release_pages(p, region.start_vpn, region.end_vpn());
         self.log(Event::Free {
             pid: p as Pid,
@@ -496,12 +429,7 @@ impl Machine {
         if self.running == Some(p as Pid) {
             self.running = None;
         }
-        self.log(Event::Exit {
-            pid: p as Pid,
-            cause,
-            frames_released: frames,
-            slots_released: slots,
-        });
+        self.log(Event::Exit { pid: p as Pid, cause, frames_released: frames, slots_released: slots });
     }
 
     // ----- time -------------------------------------------------------------------------------
@@ -509,11 +437,7 @@ impl Machine {
     /// Advances the clock by `units` idle time units: timer interrupts and the reclaimer run.
     pub fn tick(&mut self, units: u64) {
         let interrupts = self.advance(units);
-        self.log(Event::Tick {
-            units,
-            now: self.time,
-            interrupts,
-        });
+        self.log(Event::Tick { units, now: self.time, interrupts });
         self.reclaim();
     }
 
@@ -533,9 +457,7 @@ impl Machine {
     fn fire_timer(&mut self) -> u64 {
         let timer = self.config.timer;
         let due = (self.time - self.next_interrupt) / timer + 1;
-        self.next_interrupt = self
-            .next_interrupt
-            .saturating_add(due.saturating_mul(timer));
+        self.next_interrupt = self.next_interrupt.saturating_add(due.saturating_mul(timer));
         for _ in 0..due.min(MAX_USEFUL_INTERRUPTS) {
             self.policy.timer(&mut self.frames);
         }
@@ -563,10 +485,7 @@ impl Machine {
                 Ok(eviction) => {
                     self.frames.release(eviction.frame);
                     let free_frames = self.frames.free_count();
-                    self.log(Event::Reclaim {
-                        eviction,
-                        free_frames,
-                    });
+                    self.log(Event::Reclaim { eviction, free_frames });
                 }
                 Err(_) => break, // swap full: the reclaimer gives up; a fault will report it
             }
@@ -578,63 +497,36 @@ impl Machine {
     /// Asks the policy for a victim and takes its page out of memory (writing it to swap if it
     /// has no valid copy there). The frame is left empty and out of the free pool.
     fn evict(&mut self) -> Result<Eviction, SwapFull> {
-        let f = self
-            .policy
-            .victim(&mut self.frames)
-            .expect("evict() is only called while a frame is in use");
+        let f = self.policy.victim(&mut self.frames).expect("evict() is only called while a frame is in use");
         let frame = self.frames.get(f);
         let (vpid, vvpn, dirty, code) = (frame.owner, frame.vpn, frame.dirty, frame.code);
         let vp = vpid as usize;
-        let entry = self.processes[vp]
-            .page_table
-            .get_mut(vvpn)
-            .expect("a resident frame has a page-table entry");
+        let entry = self.processes[vp].page_table.get_mut(vvpn).expect("a resident frame has a page-table entry");
         let fate = if code && !dirty {
             EvictionFate::DroppedCode
         } else if !dirty && entry.swap_copy != NONE {
-            EvictionFate::DroppedCleanCopy {
-                slot: entry.swap_copy,
-            }
+            EvictionFate::DroppedCleanCopy { slot: entry.swap_copy }
         } else {
             if self.swap.free_count() == 0 {
-                return Err(SwapFull {
-                    pid: vpid,
-                    vpn: vvpn,
-                    frame: f,
-                });
+                return Err(SwapFull { pid: vpid, vpn: vvpn, frame: f });
             }
             if entry.swap_copy != NONE {
                 self.swap.release(entry.swap_copy); // stale: the page changed since
             }
             let data = self.frames.get_mut(f).data.take();
-            let slot = self
-                .swap
-                .store(vpid, vvpn, data)
-                .expect("a free slot was checked");
+            let slot = self.swap.store(vpid, vvpn, data).expect("a free slot was checked");
             EvictionFate::SwappedOut { slot, dirty }
         };
         self.tlb.invalidate(entry.tlb_slot, vpid, vvpn);
         self.policy.removed(f);
         self.frames.clear(f);
         let new_pte = match fate {
-            EvictionFate::DroppedCode => Pte {
-                state: PteState::Empty,
-                loc: NONE,
-                ..*entry
-            },
+            EvictionFate::DroppedCode => Pte { state: PteState::Empty, loc: NONE, ..*entry },
             EvictionFate::DroppedCleanCopy { slot } | EvictionFate::SwappedOut { slot, .. } => {
-                Pte {
-                    state: PteState::Swapped,
-                    loc: slot,
-                    ..*entry
-                }
+                Pte { state: PteState::Swapped, loc: slot, ..*entry }
             }
         };
-        *entry = Pte {
-            swap_copy: NONE,
-            tlb_slot: NONE,
-            ..new_pte
-        };
+        *entry = Pte { swap_copy: NONE, tlb_slot: NONE, ..new_pte };
         let swapped = new_pte.state == PteState::Swapped;
         let written = matches!(fate, EvictionFate::SwappedOut { .. });
         for stats in [&mut self.stats, &mut self.processes[vp].stats] {
@@ -643,12 +535,7 @@ impl Machine {
             stats.swap_outs += written as u64;
             stats.dropped += !written as u64;
         }
-        Ok(Eviction {
-            pid: vpid,
-            vpn: vvpn,
-            frame: f,
-            fate,
-        })
+        Ok(Eviction { pid: vpid, vpn: vvpn, frame: f, fate })
     }
 
     // ----- accesses ---------------------------------------------------------------------------
@@ -677,10 +564,7 @@ impl Machine {
     ) -> Result<AccessEvent, SimError> {
         let p = self.live(pid)?;
         if addr >> self.config.va_bits != 0 {
-            return Err(SimError::AddressOutOfRange {
-                addr,
-                va_bits: self.config.va_bits,
-            });
+            return Err(SimError::AddressOutOfRange { addr, va_bits: self.config.va_bits });
         }
         Ok(self.access_valid(p, addr, kind, value, next_use))
     }
@@ -730,20 +614,13 @@ impl Machine {
             Some(pte) if pte.state == PteState::Resident => {
                 if tlb_on {
                     let tlb_hit = self.tlb.lookup(pte.tlb_slot, pid, vpn);
-                    event.tlb = if tlb_hit {
-                        TlbLookup::Hit
-                    } else {
-                        TlbLookup::Miss
-                    };
+                    event.tlb = if tlb_hit { TlbLookup::Hit } else { TlbLookup::Miss };
                     if !tlb_hit {
                         pte.tlb_slot = self.tlb.insert(pid, vpn);
                     }
                 }
                 if !allowed(pte.perms) {
-                    Err(AccessResult::ProtectionFault {
-                        perms: pte.perms,
-                        code: pte.code,
-                    })
+                    Err(AccessResult::ProtectionFault { perms: pte.perms, code: pte.code })
                 } else {
                     // The hardware sets the referenced bit, and the dirty bit on a write.
                     let f = pte.loc;
@@ -820,18 +697,10 @@ impl Machine {
         let (perms, code) = match existing {
             Some(pte) => (pte.perms, pte.code),
             None if proc.flat => (Perms::RW, false),
-            None if vpn == 0 => {
-                return Err(AccessResult::SegmentationFault {
-                    reason: SegvReason::NullPage,
-                })
-            }
+            None if vpn == 0 => return Err(AccessResult::SegmentationFault { reason: SegvReason::NullPage }),
             None => match proc.region_of(vpn) {
                 Some(r) => (r.perms, r.code),
-                None => {
-                    return Err(AccessResult::SegmentationFault {
-                        reason: SegvReason::Unmapped,
-                    })
-                }
+                None => return Err(AccessResult::SegmentationFault { reason: SegvReason::Unmapped }),
             },
         };
         if self.tlb.enabled() {
@@ -858,9 +727,7 @@ impl Machine {
             },
         };
         // Load the page: from swap (major), or zero-filled / from the executable (minor).
-        let swapped_slot = existing
-            .filter(|pte| pte.state == PteState::Swapped)
-            .map(|pte| pte.loc);
+        let swapped_slot = existing.filter(|pte| pte.state == PteState::Swapped).map(|pte| pte.loc);
         let fault = match swapped_slot {
             Some(slot) => {
                 self.frames.get_mut(f).data = self.swap.read(slot);
@@ -877,20 +744,8 @@ impl Machine {
                 swap_copy = NONE;
             }
         }
-        let tlb_slot = if self.tlb.enabled() {
-            self.tlb.insert(pid, vpn)
-        } else {
-            NONE
-        };
-        let pte = Pte {
-            state: PteState::Resident,
-            perms,
-            code,
-            loc: f,
-            swap_copy,
-            tlb_slot,
-            valid: true,
-        };
+        let tlb_slot = if self.tlb.enabled() { self.tlb.insert(pid, vpn) } else { NONE };
+        let pte = Pte { state: PteState::Resident, perms, code, loc: f, swap_copy, tlb_slot, valid: true };
         self.processes[p].page_table.insert(vpn, pte);
         self.policy.loaded(f, ctx, &self.frames);
         let major = fault.is_major();
@@ -904,11 +759,7 @@ impl Machine {
                 stats.minor_faults += 1;
             }
         }
-        event.result = AccessResult::PageFault {
-            kind: fault,
-            frame: f,
-            evicted,
-        };
+        event.result = AccessResult::PageFault { kind: fault, frame: f, evicted };
         Ok((f, code))
     }
 
@@ -959,21 +810,12 @@ impl Machine {
             let (mut p_res, mut p_swp) = (0u64, 0u64);
             let vpns = proc.page_table.valid_in_range(0, u64::MAX);
             if !proc.alive() && !vpns.is_empty() {
-                return Err(format!(
-                    "{} has ended but still maps pages {vpns:?}",
-                    proc.name
-                ));
+                return Err(format!("{} has ended but still maps pages {vpns:?}", proc.name));
             }
             for vpn in vpns {
-                let pte = proc
-                    .page_table
-                    .get(vpn)
-                    .ok_or("valid_in_range returned an absent page")?;
+                let pte = proc.page_table.get(vpn).ok_or("valid_in_range returned an absent page")?;
                 if !proc.flat && (vpn == 0 || proc.region_of(vpn).is_none()) {
-                    return Err(format!(
-                        "{} maps page {vpn} outside every region",
-                        proc.name
-                    ));
+                    return Err(format!("{} maps page {vpn} outside every region", proc.name));
                 }
                 match pte.state {
                     PteState::Resident => {
@@ -989,16 +831,10 @@ impl Machine {
                             slot_refs += 1;
                             let s = self.swap.get(pte.swap_copy);
                             if (s.owner, s.vpn) != (pid, vpn) || fr.dirty {
-                                return Err(format!(
-                                    "{} page {vpn}: bad swap copy {}",
-                                    proc.name, pte.swap_copy
-                                ));
+                                return Err(format!("{} page {vpn}: bad swap copy {}", proc.name, pte.swap_copy));
                             }
                             if s.data != fr.data {
-                                return Err(format!(
-                                    "{} page {vpn}: swap copy differs from memory",
-                                    proc.name
-                                ));
+                                return Err(format!("{} page {vpn}: swap copy differs from memory", proc.name));
                             }
                         }
                     }
@@ -1015,10 +851,7 @@ impl Machine {
                     }
                     PteState::Empty => {
                         if !pte.code {
-                            return Err(format!(
-                                "{} page {vpn}: an empty entry that is not code",
-                                proc.name
-                            ));
+                            return Err(format!("{} page {vpn}: an empty entry that is not code", proc.name));
                         }
                     }
                 }
@@ -1052,25 +885,17 @@ impl Machine {
                 continue;
             }
             owned += 1;
-            let pte = self
-                .processes
-                .get(fr.owner as usize)
-                .and_then(|p| p.page_table.get(fr.vpn));
+            let pte = self.processes.get(fr.owner as usize).and_then(|p| p.page_table.get(fr.vpn));
             if !matches!(pte, Some(pte) if pte.state == PteState::Resident && pte.loc == f) {
                 return Err(format!("frame {f} is owned by a page that does not map it"));
             }
         }
         if owned != resident {
-            return Err(format!(
-                "{owned} frames have owners, {resident} pages are resident"
-            ));
+            return Err(format!("{owned} frames have owners, {resident} pages are resident"));
         }
         let order = self.policy.order(&self.frames);
         if order.len() as u64 != resident {
-            return Err(format!(
-                "the policy tracks {} frames, {resident} are in use",
-                order.len()
-            ));
+            return Err(format!("the policy tracks {} frames, {resident} are in use", order.len()));
         }
         Ok(())
     }
@@ -1079,7 +904,6 @@ impl Machine {
 /// The bytes of the simulated executable: a fixed pattern per page, so reading code gives the same
 /// answer before and after the page is dropped and re-read from the file.
 pub fn code_byte(vpn: u64, offset: usize) -> u8 {
-    let x = vpn.wrapping_mul(0x9E37_79B9_7F4A_7C15)
-        ^ (offset as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+    let x = vpn.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (offset as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
     (x >> 56) as u8
 }

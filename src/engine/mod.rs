@@ -23,9 +23,7 @@ pub mod view;
 
 pub use config::{Config, PolicyKind, SegvMode};
 pub use error::SimError;
-pub use events::{
-    AccessEvent, AccessKind, AccessResult, Event, Eviction, EvictionFate, FaultKind, TlbLookup,
-};
+pub use events::{AccessEvent, AccessKind, AccessResult, Event, Eviction, EvictionFate, FaultKind, TlbLookup};
 pub use machine::{Machine, Pid};
 pub use process::{Perms, Region};
 pub use stats::Stats;

@@ -135,18 +135,10 @@ impl PageTable {
                 shift: shift[l],
                 bits: bits[l],
                 mask: mask[l],
-                tables: if dense(l) {
-                    Inner::Dense(Vec::new())
-                } else {
-                    Inner::Sparse(FxHashMap::default())
-                },
+                tables: if dense(l) { Inner::Dense(Vec::new()) } else { Inner::Sparse(FxHashMap::default()) },
             })
             .collect();
-        let leaves = if dense(levels - 1) {
-            Leaves::Dense(Vec::new())
-        } else {
-            Leaves::Sparse(FxHashMap::default())
-        };
+        let leaves = if dense(levels - 1) { Leaves::Dense(Vec::new()) } else { Leaves::Sparse(FxHashMap::default()) };
         let (leaf_bits, leaf_mask) = (bits[levels - 1], mask[levels - 1]);
         let mut table = PageTable {
             inner,
@@ -181,9 +173,7 @@ impl PageTable {
 
     /// The per-level indices of `vpn`, top level first (what the MMU uses to walk).
     pub fn indices(&self, vpn: u64) -> Vec<u64> {
-        (0..self.levels)
-            .map(|l| (vpn >> self.shift[l]) & self.mask[l])
-            .collect()
+        (0..self.levels).map(|l| (vpn >> self.shift[l]) & self.mask[l]).collect()
     }
 
     /// Position of `vpn`'s entry in the leaf arena (or its sparse key), if its tables exist.
@@ -330,14 +320,7 @@ impl PageTable {
             }
         }
         for (idx, child) in children {
-            self.collect(
-                level + 1,
-                child as u64,
-                prefix | (idx << self.shift[level]),
-                lo,
-                hi,
-                out,
-            );
+            self.collect(level + 1, child as u64, prefix | (idx << self.shift[level]), lo, hi, out);
         }
     }
 
@@ -357,12 +340,7 @@ mod tests {
     use super::*;
 
     fn config(va_bits: u32, page: u64, levels: u32) -> Config {
-        Config {
-            va_bits,
-            page_size: page,
-            levels,
-            ..Config::default()
-        }
+        Config { va_bits, page_size: page, levels, ..Config::default() }
     }
 
     #[test]
@@ -370,21 +348,10 @@ mod tests {
         let mut pt = PageTable::new(&config(48, 4096, 4));
         let vpns = [0u64, 1, 0x7_ffff_ffff, 0x1234_5678, 0x8_0000_0000 - 2];
         for &v in &vpns {
-            pt.insert(
-                v,
-                Pte {
-                    state: PteState::Resident,
-                    loc: v as u32,
-                    ..Pte::default()
-                },
-            );
+            pt.insert(v, Pte { state: PteState::Resident, loc: v as u32, ..Pte::default() });
         }
         // root + at most 3 tables per distinct top-level path
-        assert!(
-            pt.table_count() <= 1 + 3 * vpns.len(),
-            "{} tables",
-            pt.table_count()
-        );
+        assert!(pt.table_count() <= 1 + 3 * vpns.len(), "{} tables", pt.table_count());
         for &v in &vpns {
             assert_eq!(pt.get(v).unwrap().loc, v as u32);
         }
@@ -411,10 +378,7 @@ mod tests {
         for v in [5u64, 0x3_ffff, 0x4_0000, 0xf_ffff_fff0] {
             pt.insert(v, Pte::default());
         }
-        assert_eq!(
-            pt.valid_in_range(0x3_0000, 0x5_0000),
-            vec![0x3_ffff, 0x4_0000]
-        );
+        assert_eq!(pt.valid_in_range(0x3_0000, 0x5_0000), vec![0x3_ffff, 0x4_0000]);
         assert_eq!(pt.table_count(), 4);
     }
 

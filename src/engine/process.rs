@@ -118,11 +118,7 @@ impl Process {
 
     /// The region holding `vpn`, if any. O(log regions).
     pub fn region_of(&self, vpn: u64) -> Option<&Region> {
-        self.regions
-            .range(..=vpn)
-            .next_back()
-            .map(|(_, r)| r)
-            .filter(|r| r.contains(vpn))
+        self.regions.range(..=vpn).next_back().map(|(_, r)| r).filter(|r| r.contains(vpn))
     }
 
     pub fn region_by_label(&self, label: &str) -> Option<&Region> {

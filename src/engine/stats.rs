@@ -102,21 +102,13 @@ impl FaultSeries {
 
     /// Fault rate of each point, 0.0 … 1.0.
     pub fn rates(&self) -> Vec<f64> {
-        self.faults
-            .iter()
-            .map(|&f| f as f64 / self.bucket as f64)
-            .collect()
+        self.faults.iter().map(|&f| f as f64 / self.bucket as f64).collect()
     }
 }
 
 impl Default for FaultSeries {
     fn default() -> Self {
-        FaultSeries {
-            bucket: 1,
-            faults: Vec::with_capacity(Self::MAX_POINTS),
-            pending_accesses: 0,
-            pending_faults: 0,
-        }
+        FaultSeries { bucket: 1, faults: Vec::with_capacity(Self::MAX_POINTS), pending_accesses: 0, pending_faults: 0 }
     }
 }
 
@@ -136,10 +128,7 @@ mod tests {
         }
         let counted: u64 = s.faults.iter().map(|&f| f as u64).sum::<u64>() + s.pending_faults;
         assert_eq!(counted, faults);
-        assert_eq!(
-            s.faults.len() as u64 * s.bucket + s.pending_accesses,
-            100_000
-        );
+        assert_eq!(s.faults.len() as u64 * s.bucket + s.pending_accesses, 100_000);
         assert!(s.rates().iter().all(|&r| (0.30..0.37).contains(&r)));
     }
 }

@@ -12,11 +12,7 @@ pub struct Slot {
     pub data: Option<Box<[u8]>>,
 }
 
-const EMPTY: Slot = Slot {
-    owner: NONE,
-    vpn: 0,
-    data: None,
-};
+const EMPTY: Slot = Slot { owner: NONE, vpn: 0, data: None };
 
 #[derive(Clone, Debug)]
 pub struct SwapDisk {
@@ -28,11 +24,7 @@ pub struct SwapDisk {
 
 impl SwapDisk {
     pub fn new(capacity: u32) -> Self {
-        SwapDisk {
-            slots: Vec::new(),
-            free: LowestFree::new(capacity),
-            capacity,
-        }
+        SwapDisk { slots: Vec::new(), free: LowestFree::new(capacity), capacity }
     }
 
     pub fn capacity(&self) -> u32 {

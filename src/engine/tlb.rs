@@ -33,20 +33,8 @@ impl Tlb {
         for s in 0..entries {
             lru.push_back(&mut links, s);
         }
-        let tags = vec![
-            Tag {
-                pid: NONE,
-                vpn: 0,
-                generation: 0
-            };
-            entries as usize
-        ];
-        Tlb {
-            tags,
-            links,
-            lru,
-            generation: 1,
-        }
+        let tags = vec![Tag { pid: NONE, vpn: 0, generation: 0 }; entries as usize];
+        Tlb { tags, links, lru, generation: 1 }
     }
 
     pub fn enabled(&self) -> bool {
@@ -60,12 +48,7 @@ impl Tlb {
     fn holds(&self, slot: u32, pid: u32, vpn: u64) -> bool {
         slot != NONE
             && (slot as usize) < self.tags.len()
-            && self.tags[slot as usize]
-                == Tag {
-                    pid,
-                    vpn,
-                    generation: self.generation,
-                }
+            && self.tags[slot as usize] == Tag { pid, vpn, generation: self.generation }
     }
 
     /// Is the translation for `(pid, vpn)` in `slot`? A hit makes it most recently used.
@@ -83,11 +66,7 @@ impl Tlb {
         let Some(slot) = self.lru.front() else {
             return NONE;
         };
-        self.tags[slot as usize] = Tag {
-            pid,
-            vpn,
-            generation: self.generation,
-        };
+        self.tags[slot as usize] = Tag { pid, vpn, generation: self.generation };
         self.lru.move_to_back(&mut self.links, slot);
         slot
     }
@@ -131,10 +110,7 @@ mod tests {
         let c = tlb.insert(0, 3); // evicts 2
         assert_eq!(c, b);
         assert!(!tlb.lookup(b, 0, 2));
-        assert!(
-            !tlb.lookup(a, 1, 1),
-            "another process's page 1 is a different page"
-        );
+        assert!(!tlb.lookup(a, 1, 1), "another process's page 1 is a different page");
         assert_eq!(tlb.entries(), vec![(0, 1), (0, 3)]);
         tlb.invalidate(a, 0, 1);
         assert_eq!(tlb.entries(), vec![(0, 3)]);

@@ -91,14 +91,7 @@ impl Machine {
     /// Fills `out` with `cells` page cells of process `pid`, each covering `pages_per_cell` pages
     /// from `first_vpn`. Costs O(regions + mapped pages in the window), not O(pages), so a 48-bit
     /// space can be summarised into a few hundred cells.
-    pub fn fill_page_cells(
-        &self,
-        pid: Pid,
-        first_vpn: u64,
-        pages_per_cell: u64,
-        cells: usize,
-        out: &mut Vec<u32>,
-    ) {
+    pub fn fill_page_cells(&self, pid: Pid, first_vpn: u64, pages_per_cell: u64, cells: usize, out: &mut Vec<u32>) {
         out.clear();
         out.resize(cells * CELL_WORDS, 0);
         for w in out.chunks_mut(CELL_WORDS) {
@@ -108,9 +101,7 @@ impl Machine {
             return;
         };
         let ppc = pages_per_cell.max(1);
-        let end = first_vpn
-            .saturating_add(ppc.saturating_mul(cells as u64))
-            .min(self.config().pages_per_space());
+        let end = first_vpn.saturating_add(ppc.saturating_mul(cells as u64)).min(self.config().pages_per_space());
         if first_vpn >= end {
             return;
         }
@@ -119,40 +110,24 @@ impl Machine {
         let mut cell_flags = vec![0u32; cells];
         let cell_of = |vpn: u64| ((vpn - first_vpn) / ppc) as usize;
         let cell_start = |c: usize| first_vpn + c as u64 * ppc;
-        let mut add_range =
-            |counts: &mut Vec<[u64; 6]>, lo: u64, hi: u64, state: PageState, f: u32| {
-                let (lo, hi) = (lo.max(first_vpn), hi.min(end));
-                if lo >= hi {
-                    return;
-                }
-                for c in cell_of(lo)..=cell_of(hi - 1) {
-                    let overlap = hi.min(cell_start(c) + ppc) - lo.max(cell_start(c));
-                    counts[c][state as usize] += overlap;
-                    cell_flags[c] |= f;
-                }
-            };
+        let mut add_range = |counts: &mut Vec<[u64; 6]>, lo: u64, hi: u64, state: PageState, f: u32| {
+            let (lo, hi) = (lo.max(first_vpn), hi.min(end));
+            if lo >= hi {
+                return;
+            }
+            for c in cell_of(lo)..=cell_of(hi - 1) {
+                let overlap = hi.min(cell_start(c) + ppc) - lo.max(cell_start(c));
+                counts[c][state as usize] += overlap;
+                cell_flags[c] |= f;
+            }
+        };
         if proc.flat {
-            add_range(
-                &mut counts,
-                first_vpn,
-                end,
-                PageState::Reserved,
-                flags::WRITABLE,
-            );
+            add_range(&mut counts, first_vpn, end, PageState::Reserved, flags::WRITABLE);
         } else {
             add_range(&mut counts, 0, 1, PageState::Guard, 0);
             for r in proc.regions.values() {
-                let state = if r.code {
-                    PageState::Code
-                } else {
-                    PageState::Reserved
-                };
-                let f = if r.code { flags::CODE } else { 0 }
-                    | if r.perms.writable() {
-                        flags::WRITABLE
-                    } else {
-                        0
-                    };
+                let state = if r.code { PageState::Code } else { PageState::Reserved };
+                let f = if r.code { flags::CODE } else { 0 } | if r.perms.writable() { flags::WRITABLE } else { 0 };
                 add_range(&mut counts, r.start_vpn, r.end_vpn(), state, f);
             }
         }
@@ -177,11 +152,7 @@ impl Machine {
                     f |= flags::SWAP_COPY;
                 }
             }
-            let base = if pte.code {
-                PageState::Code
-            } else {
-                PageState::Reserved
-            };
+            let base = if pte.code { PageState::Code } else { PageState::Reserved };
             counts[c][base as usize] = counts[c][base as usize].saturating_sub(1);
             counts[c][state as usize] += 1;
             cell_flags[c] |= f;
@@ -193,16 +164,9 @@ impl Machine {
             let pages = end.min(cell_start(c) + ppc).saturating_sub(cell_start(c));
             let mut n = counts[c];
             n[PageState::Unmapped as usize] = pages - n.iter().sum::<u64>().min(pages);
-            let present = PageState::ALL
-                .iter()
-                .filter(|&&st| n[st as usize] > 0)
-                .count();
-            let state = PageState::ALL
-                .iter()
-                .rev()
-                .find(|&&st| n[st as usize] > 0)
-                .copied()
-                .unwrap_or(PageState::Unmapped);
+            let present = PageState::ALL.iter().filter(|&&st| n[st as usize] > 0).count();
+            let state =
+                PageState::ALL.iter().rev().find(|&&st| n[st as usize] > 0).copied().unwrap_or(PageState::Unmapped);
             let mixed = if present > 1 { flags::MIXED } else { 0 };
             out[c * CELL_WORDS] = state as u32 | ((cell_flags[c] | mixed) << 8);
             out[c * CELL_WORDS + 2] = n[PageState::Resident as usize] as u32;
@@ -235,9 +199,7 @@ impl Machine {
                 fl |= flags::CODE;
             }
             let (lo, hi) = split(fr.vpn);
-            let value = self
-                .policy_value(f)
-                .map_or(NONE, |v| v.min(NONE as u64 - 1) as u32);
+            let value = self.policy_value(f).map_or(NONE, |v| v.min(NONE as u64 - 1) as u32);
             out.extend_from_slice(&[fr.owner + 1, lo, hi, fl, value]);
         }
     }
@@ -271,24 +233,14 @@ mod tests {
 
     fn cell(out: &[u32], i: usize) -> (PageState, u32, u32, u32) {
         let w = &out[i * CELL_WORDS..];
-        (
-            PageState::ALL[(w[0] & 0xff) as usize],
-            w[0] >> 8,
-            w[1],
-            w[2],
-        )
+        (PageState::ALL[(w[0] & 0xff) as usize], w[0] >> 8, w[1], w[2])
     }
 
     #[test]
     fn cells_show_guard_code_reserved_resident_and_swapped() {
-        let mut m = Machine::new(Config {
-            frames: 2,
-            ..Config::default()
-        })
-        .unwrap();
+        let mut m = Machine::new(Config { frames: 2, ..Config::default() }).unwrap();
         let a = m.spawn("A", 1).unwrap();
-        m.allocate(a, 3 * 4096, Perms::RW, Some(0x4000), None)
-            .unwrap();
+        m.allocate(a, 3 * 4096, Perms::RW, Some(0x4000), None).unwrap();
         m.write(a, 0x4000, 1).unwrap();
         m.read(a, 0x1000).unwrap();
         m.read(a, 0x5000).unwrap(); // evicts page 4 (dirty) to swap
@@ -305,10 +257,7 @@ mod tests {
         // Zoomed out: 4 pages a cell. Cell 1 (pages 4-7) mixes swapped, resident, reserved, unmapped.
         m.fill_page_cells(a, 0, 4, 4, &mut out);
         let (state, f, loc, resident) = cell(&out, 1);
-        assert_eq!(
-            (state, f & flags::MIXED != 0, loc, resident),
-            (PageState::Resident, true, NONE, 1)
-        );
+        assert_eq!((state, f & flags::MIXED != 0, loc, resident), (PageState::Resident, true, NONE, 1));
         let mut frames = Vec::new();
         m.fill_frames(&mut frames);
         assert_eq!(frames.len(), 2 * FRAME_WORDS);
@@ -321,20 +270,13 @@ mod tests {
 
     #[test]
     fn a_48_bit_space_summarises_without_scanning_it() {
-        let mut m = Machine::new(Config {
-            va_bits: 48,
-            levels: 4,
-            ..Config::default()
-        })
-        .unwrap();
+        let mut m = Machine::new(Config { va_bits: 48, levels: 4, ..Config::default() }).unwrap();
         let t = m.spawn_flat("T").unwrap();
         m.write(t, 0xffff_f000_0000, 1).unwrap();
         let mut out = Vec::new();
         let pages = m.config().pages_per_space();
         m.fill_page_cells(t, 0, pages / 256, 256, &mut out);
-        let resident: Vec<usize> = (0..256)
-            .filter(|&i| cell(&out, i).0 == PageState::Resident)
-            .collect();
+        let resident: Vec<usize> = (0..256).filter(|&i| cell(&out, i).0 == PageState::Resident).collect();
         assert_eq!(resident, vec![255]);
         assert_eq!(cell(&out, 0).0, PageState::Reserved);
     }

@@ -21,9 +21,7 @@ pub const MAX_PAYLOAD_CHARS: usize = 2 * MAX_TEXT_BYTES;
 /// base64url without padding when writing; padding tolerated when reading.
 const B64: GeneralPurpose = GeneralPurpose::new(
     &URL_SAFE,
-    GeneralPurposeConfig::new()
-        .with_encode_padding(false)
-        .with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    GeneralPurposeConfig::new().with_encode_padding(false).with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,30 +67,23 @@ pub fn decode(payload: &str) -> Result<String, LinkError> {
     let payload = payload.trim();
     let Some(body) = payload.strip_prefix(VERSION_TAG) else {
         let tag: String = payload.chars().take_while(|&c| c != '.').take(8).collect();
-        return Err(LinkError::WrongVersion(if payload.contains('.') {
-            format!("{tag}.")
-        } else {
-            tag
-        }));
+        return Err(LinkError::WrongVersion(if payload.contains('.') { format!("{tag}.") } else { tag }));
     };
     if body.len() > MAX_PAYLOAD_CHARS {
         return Err(LinkError::TooLarge);
     }
     let compressed = B64.decode(body).map_err(|e| match e {
         // A wrong length or a dangling last symbol is what cutting a link short looks like.
-        base64::DecodeError::InvalidLength(_) | base64::DecodeError::InvalidLastSymbol(..) => {
-            LinkError::Corrupt
-        }
+        base64::DecodeError::InvalidLength(_) | base64::DecodeError::InvalidLastSymbol(..) => LinkError::Corrupt,
         _ => LinkError::NotBase64,
     })?;
-    let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_TEXT_BYTES)
-        .map_err(|e| {
-            if e.status == TINFLStatus::HasMoreOutput {
-                LinkError::TooLarge
-            } else {
-                LinkError::Corrupt
-            }
-        })?;
+    let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_TEXT_BYTES).map_err(|e| {
+        if e.status == TINFLStatus::HasMoreOutput {
+            LinkError::TooLarge
+        } else {
+            LinkError::Corrupt
+        }
+    })?;
     String::from_utf8(bytes).map_err(|_| LinkError::NotText)
 }
 
@@ -120,31 +111,14 @@ pub fn parse_fragment(fragment: &str) -> Result<LinkState, LinkError> {
         match key {
             "s" => text = Some(decode(value)?),
             "t" => {
-                step = Some(
-                    value
-                        .parse::<usize>()
-                        .map_err(|_| LinkError::BadStep(value.chars().take(12).collect()))?,
-                )
+                step = Some(value.parse::<usize>().map_err(|_| LinkError::BadStep(value.chars().take(12).collect()))?)
             }
-            "mode" => {
-                mode = Some(
-                    value
-                        .chars()
-                        .filter(|c| c.is_ascii_alphanumeric())
-                        .take(16)
-                        .collect(),
-                )
-            }
+            "mode" => mode = Some(value.chars().filter(|c| c.is_ascii_alphanumeric()).take(16).collect()),
             "embed" => embed = true,
             _ => {} // unknown keys are ignored, for links from later versions
         }
     }
-    Ok(LinkState {
-        text: text.ok_or(LinkError::Missing)?,
-        step,
-        mode,
-        embed,
-    })
+    Ok(LinkState { text: text.ok_or(LinkError::Missing)?, step, mode, embed })
 }
 
 /// The full share URL: `base#s=…` plus `&t=step` when not at the start.
@@ -166,21 +140,11 @@ mod tests {
         let text = "config frames=3\nspawn A code=1 # ünïcödé comment\nrefs A 1 1 1\n";
         let payload = encode(text);
         assert!(payload.starts_with("1."));
-        assert!(payload[2..]
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        assert!(payload[2..].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
         assert_eq!(decode(&payload).unwrap(), text);
         let url = share_url("https://example.org/pagesim/index.html#old", text, Some(7));
         let state = parse_fragment(url.split_once('#').unwrap().1).unwrap();
-        assert_eq!(
-            state,
-            LinkState {
-                text: text.into(),
-                step: Some(7),
-                mode: None,
-                embed: false
-            }
-        );
+        assert_eq!(state, LinkState { text: text.into(), step: Some(7), mode: None, embed: false });
         let state = parse_fragment(&format!("#embed&s={payload}&mode=predict")).unwrap();
         assert!(state.embed);
         assert_eq!(state.mode.as_deref(), Some("predict"));
@@ -189,32 +153,19 @@ mod tests {
     #[test]
     fn every_malformed_payload_has_its_own_error() {
         let good = encode("spawn A\nread A 0x1000\n");
-        assert_eq!(
-            decode(&good.replacen("1.", "2.", 1)),
-            Err(LinkError::WrongVersion("2.".into()))
-        );
+        assert_eq!(decode(&good.replacen("1.", "2.", 1)), Err(LinkError::WrongVersion("2.".into())));
         assert_eq!(decode("xyz"), Err(LinkError::WrongVersion("xyz".into())));
         assert_eq!(decode("1.ab$c"), Err(LinkError::NotBase64));
         for cut in 1..8 {
-            assert_eq!(
-                decode(&good[..good.len() - cut]),
-                Err(LinkError::Corrupt),
-                "cut {cut}"
-            );
+            assert_eq!(decode(&good[..good.len() - cut]), Err(LinkError::Corrupt), "cut {cut}");
         }
         assert_eq!(decode("1.AAAA"), Err(LinkError::Corrupt));
         let huge = "a".repeat(MAX_TEXT_BYTES + 1);
         assert_eq!(decode(&encode(&huge)), Err(LinkError::TooLarge));
-        assert_eq!(
-            decode(&encode(&"b".repeat(MAX_TEXT_BYTES))).unwrap().len(),
-            MAX_TEXT_BYTES
-        );
+        assert_eq!(decode(&encode(&"b".repeat(MAX_TEXT_BYTES))).unwrap().len(), MAX_TEXT_BYTES);
         let not_utf8 = B64.encode(miniz_oxide::deflate::compress_to_vec(&[0xff, 0xfe], 6));
         assert_eq!(decode(&format!("1.{not_utf8}")), Err(LinkError::NotText));
         assert_eq!(parse_fragment("t=3"), Err(LinkError::Missing));
-        assert_eq!(
-            parse_fragment(&format!("s={good}&t=x")),
-            Err(LinkError::BadStep("x".into()))
-        );
+        assert_eq!(parse_fragment(&format!("s={good}&t=x")), Err(LinkError::BadStep("x".into())));
     }
 }

@@ -82,11 +82,7 @@ impl Scenario {
     pub fn same_as(&self, other: &Scenario) -> bool {
         self.config == other.config
             && self.commands.len() == other.commands.len()
-            && self
-                .commands
-                .iter()
-                .zip(&other.commands)
-                .all(|(a, b)| a.kind == b.kind)
+            && self.commands.iter().zip(&other.commands).all(|(a, b)| a.kind == b.kind)
     }
 }
 

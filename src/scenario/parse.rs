@@ -26,20 +26,14 @@ fn tokenize(line: &str) -> Vec<Token<'_>> {
         col += 1;
         if c.is_whitespace() {
             if let Some((s, sc)) = start.take() {
-                out.push(Token {
-                    text: &line[s..i],
-                    col: sc,
-                });
+                out.push(Token { text: &line[s..i], col: sc });
             }
         } else if start.is_none() {
             start = Some((i, col));
         }
     }
     if let Some((s, sc)) = start {
-        out.push(Token {
-            text: &line[s..],
-            col: sc,
-        });
+        out.push(Token { text: &line[s..], col: sc });
     }
     out
 }
@@ -58,11 +52,7 @@ struct LineParser<'a> {
 
 impl<'a> LineParser<'a> {
     fn err<T>(&self, col: u32, message: impl Into<String>) -> Result<T, ParseError> {
-        Err(ParseError {
-            line: self.line,
-            column: col,
-            message: message.into(),
-        })
+        Err(ParseError { line: self.line, column: col, message: message.into() })
     }
 
     fn peek(&self) -> Option<Token<'a>> {
@@ -76,10 +66,7 @@ impl<'a> LineParser<'a> {
                 self.next += 1;
                 Ok(t)
             }
-            None => self.err(
-                self.end_col,
-                format!("expected {what} at the end of the line"),
-            ),
+            None => self.err(self.end_col, format!("expected {what} at the end of the line")),
         }
     }
 
@@ -88,10 +75,7 @@ impl<'a> LineParser<'a> {
         if !valid_name(t.text) {
             return self.err(
                 t.col,
-                format!(
-                    "expected {what} (a letter first, then letters, digits, _ - .), found \"{}\"",
-                    t.text
-                ),
+                format!("expected {what} (a letter first, then letters, digits, _ - .), found \"{}\"", t.text),
             );
         }
         Ok(t)
@@ -101,10 +85,7 @@ impl<'a> LineParser<'a> {
         let t = self.expect(what)?;
         match parse_number(t.text) {
             Some(n) => Ok((n, t)),
-            None => self.err(
-                t.col,
-                format!("expected {what} (decimal or 0x hex), found \"{}\"", t.text),
-            ),
+            None => self.err(t.col, format!("expected {what} (decimal or 0x hex), found \"{}\"", t.text)),
         }
     }
 
@@ -112,13 +93,7 @@ impl<'a> LineParser<'a> {
         let t = self.expect(what)?;
         match parse_size(t.text) {
             Some(n) => Ok((n, t)),
-            None => self.err(
-                t.col,
-                format!(
-                    "expected {what} (like 4096, 0x1000, 16K or 1M), found \"{}\"",
-                    t.text
-                ),
-            ),
+            None => self.err(t.col, format!("expected {what} (like 4096, 0x1000, 16K or 1M), found \"{}\"", t.text)),
         }
     }
 
@@ -152,12 +127,7 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
             continue;
         };
         let end_col = code.trim_end().chars().count() as u32 + 1;
-        let mut p = LineParser {
-            line: line_no,
-            tokens,
-            next: 1,
-            end_col,
-        };
+        let mut p = LineParser { line: line_no, tokens, next: 1, end_col };
         let kw = keyword.text.to_ascii_lowercase();
 
         let kind = match kw.as_str() {
@@ -323,10 +293,7 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
                 )
             }
         };
-        commands.push(Command {
-            line: line_no,
-            kind,
-        });
+        commands.push(Command { line: line_no, kind });
     }
     Ok(Scenario { config, commands })
 }
@@ -336,27 +303,13 @@ fn known_process(p: &mut LineParser<'_>, names: &Names) -> Result<String, ParseE
     match names.running.get(t.text) {
         Some(true) => Ok(t.text.to_string()),
         Some(false) => p.err(t.col, format!("{} has exited before this line", t.text)),
-        None => p.err(
-            t.col,
-            format!("no process named {} (spawn it first)", t.text),
-        ),
+        None => p.err(t.col, format!("no process named {} (spawn it first)", t.text)),
     }
 }
 
-fn check_addr(
-    p: &LineParser<'_>,
-    config: &Config,
-    addr: u64,
-    tok: Token<'_>,
-) -> Result<(), ParseError> {
+fn check_addr(p: &LineParser<'_>, config: &Config, addr: u64, tok: Token<'_>) -> Result<(), ParseError> {
     if addr >> config.va_bits != 0 {
-        return p.err(
-            tok.col,
-            format!(
-                "address {addr:#x} is outside the {}-bit address space",
-                config.va_bits
-            ),
-        );
+        return p.err(tok.col, format!("address {addr:#x} is outside the {}-bit address space", config.va_bits));
     }
     Ok(())
 }
@@ -387,13 +340,7 @@ mod tests {
         assert_eq!(s.commands.len(), 10);
         assert_eq!(
             s.commands[1].kind,
-            CommandKind::Alloc {
-                name: "A".into(),
-                label: "heap".into(),
-                bytes: 16384,
-                perms: Perms::RW,
-                at: None
-            }
+            CommandKind::Alloc { name: "A".into(), label: "heap".into(), bytes: 16384, perms: Perms::RW, at: None }
         );
         assert_eq!(s.commands[1].line, 3);
     }
@@ -407,73 +354,37 @@ mod tests {
 
     #[test]
     fn errors_name_line_column_and_what_was_expected() {
-        assert_eq!(
-            error("spawn A\nread A 0xZZ\n"),
-            "2:8: expected an address (decimal or 0x hex), found \"0xZZ\""
-        );
+        assert_eq!(error("spawn A\nread A 0xZZ\n"), "2:8: expected an address (decimal or 0x hex), found \"0xZZ\"");
         assert_eq!(
             error("spawn A\nalloc A heap 16Q rw"),
             "2:14: expected a size (like 4096, 0x1000, 16K or 1M), found \"16Q\""
         );
-        assert_eq!(
-            error("spawn A\nread B 0x1000"),
-            "2:6: no process named B (spawn it first)"
-        );
-        assert_eq!(
-            error("config frames=three"),
-            "1:15: expected a number for frames, found \"three\""
-        );
+        assert_eq!(error("spawn A\nread B 0x1000"), "2:6: no process named B (spawn it first)");
+        assert_eq!(error("config frames=three"), "1:15: expected a number for frames, found \"three\"");
         assert_eq!(error("config colour=red"), "1:8: unknown config key \"colour\" (expected one of frames, page, vbits, swap, tlb, levels, policy, seed, segv, reclaim, timer)");
-        assert_eq!(error("  jump A"), "1:3: expected a command (config, spawn, alloc, read, write, refs, tick, free, exit, note), found \"jump\"");
         assert_eq!(
-            error("spawn A\nwrite A 0x1000"),
-            "2:15: expected a byte value at the end of the line"
+            error("  jump A"),
+            "1:3: expected a command (config, spawn, alloc, read, write, refs, tick, free, exit, note), found \"jump\""
         );
+        assert_eq!(error("spawn A\nwrite A 0x1000"), "2:15: expected a byte value at the end of the line");
+        assert_eq!(error("spawn A\nwrite A 0x1000 256"), "2:16: expected a byte value 0–255, found 256");
+        assert_eq!(error("spawn A\nread A 0x10000"), "2:8: address 0x10000 is outside the 16-bit address space");
+        assert_eq!(error("spawn A\nrefs A 1 16"), "2:10: page 16 is outside the address space (pages 0–15)");
+        assert_eq!(error("spawn A\nconfig frames=2"), "2:1: config must come before every other command");
+        assert_eq!(error("config frames=0"), "1:1: invalid configuration: frames must be from 1 to 1048576, not 0");
+        assert_eq!(error("spawn A\nexit A\nread A 0"), "3:6: A has exited before this line");
+        assert_eq!(error("spawn A\nread A 0x1000 extra"), "2:15: unexpected \"extra\" after the address");
         assert_eq!(
-            error("spawn A\nwrite A 0x1000 256"),
-            "2:16: expected a byte value 0–255, found 256"
+            error("spawn 9lives"),
+            "1:7: expected a process name (a letter first, then letters, digits, _ - .), found \"9lives\""
         );
-        assert_eq!(
-            error("spawn A\nread A 0x10000"),
-            "2:8: address 0x10000 is outside the 16-bit address space"
-        );
-        assert_eq!(
-            error("spawn A\nrefs A 1 16"),
-            "2:10: page 16 is outside the address space (pages 0–15)"
-        );
-        assert_eq!(
-            error("spawn A\nconfig frames=2"),
-            "2:1: config must come before every other command"
-        );
-        assert_eq!(
-            error("config frames=0"),
-            "1:1: invalid configuration: frames must be from 1 to 1048576, not 0"
-        );
-        assert_eq!(
-            error("spawn A\nexit A\nread A 0"),
-            "3:6: A has exited before this line"
-        );
-        assert_eq!(
-            error("spawn A\nread A 0x1000 extra"),
-            "2:15: unexpected \"extra\" after the address"
-        );
-        assert_eq!(error("spawn 9lives"), "1:7: expected a process name (a letter first, then letters, digits, _ - .), found \"9lives\"");
-        assert_eq!(
-            error("spawn A flat code=2"),
-            "1:7: a flat process has no code region: use either flat or code=N"
-        );
+        assert_eq!(error("spawn A flat code=2"), "1:7: a flat process has no code region: use either flat or code=N");
     }
 
     #[test]
     fn comments_blank_lines_and_notes() {
-        let s =
-            parse("# a comment\n\n   \nnote Look: # not part of it\nspawn A # trailing").unwrap();
-        assert_eq!(
-            s.commands[0].kind,
-            CommandKind::Note {
-                text: "Look:".into()
-            }
-        );
+        let s = parse("# a comment\n\n   \nnote Look: # not part of it\nspawn A # trailing").unwrap();
+        assert_eq!(s.commands[0].kind, CommandKind::Note { text: "Look:".into() });
         assert_eq!(s.commands[0].line, 4);
         assert_eq!(s.commands[1].line, 5);
     }
@@ -481,13 +392,7 @@ mod tests {
     #[test]
     fn free_by_label_or_address_and_tick_defaults_to_one() {
         let s = parse("spawn A\nalloc A buf 1 r at 0x4000\nfree A 0x4000\ntick").unwrap();
-        assert_eq!(
-            s.commands[2].kind,
-            CommandKind::Free {
-                name: "A".into(),
-                target: FreeTarget::Addr(0x4000)
-            }
-        );
+        assert_eq!(s.commands[2].kind, CommandKind::Free { name: "A".into(), target: FreeTarget::Addr(0x4000) });
         assert_eq!(s.commands[3].kind, CommandKind::Tick { units: 1 });
     }
 }

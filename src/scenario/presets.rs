@@ -233,13 +233,7 @@ mod tests {
         run.records()
             .iter()
             .flat_map(|r| &r.events)
-            .filter_map(|e| {
-                if let Event::Access(a) = e {
-                    Some(a.result)
-                } else {
-                    None
-                }
-            })
+            .filter_map(|e| if let Event::Access(a) = e { Some(a.result) } else { None })
             .collect()
     }
 
@@ -250,9 +244,7 @@ mod tests {
             assert!(r.at_end(), "{}", p.id);
             r.machine().check_invariants().unwrap();
             assert_eq!(link::decode(&link::encode(p.text)).unwrap(), p.text);
-            assert!(parse(&parse(p.text).unwrap().to_string())
-                .unwrap()
-                .same_as(&parse(p.text).unwrap()));
+            assert!(parse(&parse(p.text).unwrap().to_string()).unwrap().same_as(&parse(p.text).unwrap()));
         }
     }
 
@@ -262,18 +254,12 @@ mod tests {
         assert_eq!((s.minor_faults, s.major_faults, s.resident), (4, 0, 4));
 
         let r = run("null-pointer");
-        assert!(accesses(&r)
-            .iter()
-            .any(|a| matches!(a, AccessResult::SegmentationFault { .. })));
+        assert!(accesses(&r).iter().any(|a| matches!(a, AccessResult::SegmentationFault { .. })));
         assert_eq!(r.machine().processes()[1].stats.hits, 1, "B carries on");
 
         let r = run("read-only-code");
         assert_eq!(r.machine().stats().protection_faults, 1);
-        assert_eq!(
-            r.machine().stats().swap_outs,
-            0,
-            "code is dropped, never swapped"
-        );
+        assert_eq!(r.machine().stats().swap_outs, 0, "code is dropped, never swapped");
         assert!(r.machine().stats().dropped >= 1);
 
         let r = run("isolation");
@@ -282,11 +268,7 @@ mod tests {
             .iter()
             .flat_map(|rec| &rec.events)
             .filter_map(|e| match e {
-                Event::Access(a)
-                    if a.kind == crate::engine::AccessKind::Read && a.physical.is_some() =>
-                {
-                    Some(a.value)
-                }
+                Event::Access(a) if a.kind == crate::engine::AccessKind::Read && a.physical.is_some() => Some(a.value),
                 _ => None,
             })
             .collect();
@@ -295,10 +277,7 @@ mod tests {
 
         let r = run("swapping");
         let s = r.machine().stats();
-        assert!(
-            s.swap_outs >= 2 && s.major_faults >= 2 && s.dropped >= 1,
-            "{s:?}"
-        );
+        assert!(s.swap_outs >= 2 && s.major_faults >= 2 && s.dropped >= 1, "{s:?}");
 
         assert_eq!(run("belady").machine().stats().faults, 10);
         assert_eq!(run("lru-fifo-opt").machine().stats().faults, 12);
@@ -307,10 +286,7 @@ mod tests {
         let a = &r.machine().processes()[0].stats;
         assert!(a.faults >= 12, "thrashing: {a:?}");
         let tail: Vec<_> = accesses(&r).into_iter().rev().take(4).collect();
-        assert!(
-            tail.iter().all(|a| matches!(a, AccessResult::Hit { .. })),
-            "after B exits A fits"
-        );
+        assert!(tail.iter().all(|a| matches!(a, AccessResult::Hit { .. })), "after B exits A fits");
 
         let r = run("tlb");
         assert!(r.machine().stats().tlb_hits >= 2);
@@ -318,11 +294,7 @@ mod tests {
 
     #[test]
     fn the_comparison_preset_gives_the_textbook_numbers_for_each_policy() {
-        for (policy, faults) in [
-            (PolicyKind::Fifo, 15),
-            (PolicyKind::Lru, 12),
-            (PolicyKind::Opt, 9),
-        ] {
+        for (policy, faults) in [(PolicyKind::Fifo, 15), (PolicyKind::Lru, 12), (PolicyKind::Opt, 9)] {
             let mut s = parse(preset("lru-fifo-opt").unwrap().text).unwrap();
             s.config.policy = policy;
             let mut r = Run::new(s).unwrap();

@@ -18,30 +18,11 @@ impl fmt::Display for Scenario {
 impl fmt::Display for CommandKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CommandKind::Spawn {
-                name, flat: true, ..
-            } => write!(f, "spawn {name} flat"),
-            CommandKind::Spawn {
-                name,
-                code_pages: 0,
-                ..
-            } => write!(f, "spawn {name}"),
-            CommandKind::Spawn {
-                name, code_pages, ..
-            } => write!(f, "spawn {name} code={code_pages}"),
-            CommandKind::Alloc {
-                name,
-                label,
-                bytes,
-                perms,
-                at,
-            } => {
-                write!(
-                    f,
-                    "alloc {name} {label} {} {}",
-                    format_size(*bytes),
-                    perms.to_string().replace('-', "")
-                )?;
+            CommandKind::Spawn { name, flat: true, .. } => write!(f, "spawn {name} flat"),
+            CommandKind::Spawn { name, code_pages: 0, .. } => write!(f, "spawn {name}"),
+            CommandKind::Spawn { name, code_pages, .. } => write!(f, "spawn {name} code={code_pages}"),
+            CommandKind::Alloc { name, label, bytes, perms, at } => {
+                write!(f, "alloc {name} {label} {} {}", format_size(*bytes), perms.to_string().replace('-', ""))?;
                 if let Some(at) = at {
                     write!(f, " at {at:#x}")?;
                 }
@@ -57,14 +38,8 @@ impl fmt::Display for CommandKind {
                 Ok(())
             }
             CommandKind::Tick { units } => write!(f, "tick {units}"),
-            CommandKind::Free {
-                name,
-                target: FreeTarget::Label(l),
-            } => write!(f, "free {name} {l}"),
-            CommandKind::Free {
-                name,
-                target: FreeTarget::Addr(a),
-            } => write!(f, "free {name} {a:#x}"),
+            CommandKind::Free { name, target: FreeTarget::Label(l) } => write!(f, "free {name} {l}"),
+            CommandKind::Free { name, target: FreeTarget::Addr(a) } => write!(f, "free {name} {a:#x}"),
             CommandKind::Exit { name } => write!(f, "exit {name}"),
             CommandKind::Note { text } => write!(f, "note {text}"),
         }

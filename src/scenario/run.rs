@@ -99,81 +99,31 @@ pub fn compile(scenario: &Scenario) -> Vec<Step> {
             keys.push(key);
         };
         match &c.kind {
-            CommandKind::Spawn {
-                name,
-                code_pages,
-                flat,
-            } => {
+            CommandKind::Spawn { name, code_pages, flat } => {
                 let next_id = incarnation.len();
                 incarnation.entry(name).or_insert((next_id, 0)).1 += 1;
-                push(
-                    Op::Spawn {
-                        name: name.clone(),
-                        code_pages: *code_pages,
-                        flat: *flat,
-                    },
-                    None,
-                );
+                push(Op::Spawn { name: name.clone(), code_pages: *code_pages, flat: *flat }, None);
             }
-            CommandKind::Alloc {
-                name,
-                label,
-                bytes,
-                perms,
-                at,
-            } => push(
-                Op::Alloc {
-                    name: name.clone(),
-                    label: Some(label.clone()),
-                    bytes: *bytes,
-                    perms: *perms,
-                    at: *at,
-                },
+            CommandKind::Alloc { name, label, bytes, perms, at } => push(
+                Op::Alloc { name: name.clone(), label: Some(label.clone()), bytes: *bytes, perms: *perms, at: *at },
                 None,
             ),
             CommandKind::Read { name, addr } => {
                 let key = key_of(name, addr >> shift);
-                push(
-                    Op::Access {
-                        name: name.clone(),
-                        addr: *addr,
-                        value: None,
-                        next_use: u64::MAX,
-                    },
-                    key,
-                );
+                push(Op::Access { name: name.clone(), addr: *addr, value: None, next_use: u64::MAX }, key);
             }
             CommandKind::Write { name, addr, value } => {
                 let key = key_of(name, addr >> shift);
-                push(
-                    Op::Access {
-                        name: name.clone(),
-                        addr: *addr,
-                        value: Some(*value),
-                        next_use: u64::MAX,
-                    },
-                    key,
-                );
+                push(Op::Access { name: name.clone(), addr: *addr, value: Some(*value), next_use: u64::MAX }, key);
             }
             CommandKind::Refs { name, pages } => {
                 for &page in pages {
-                    let op = Op::Access {
-                        name: name.clone(),
-                        addr: page << shift,
-                        value: None,
-                        next_use: u64::MAX,
-                    };
+                    let op = Op::Access { name: name.clone(), addr: page << shift, value: None, next_use: u64::MAX };
                     push(op, key_of(name, page));
                 }
             }
             CommandKind::Tick { units } => push(Op::Tick { units: *units }, None),
-            CommandKind::Free { name, target } => push(
-                Op::Free {
-                    name: name.clone(),
-                    target: target.clone(),
-                },
-                None,
-            ),
+            CommandKind::Free { name, target } => push(Op::Free { name: name.clone(), target: target.clone() }, None),
             CommandKind::Exit { name } => push(Op::Exit { name: name.clone() }, None),
             CommandKind::Note { text } => push(Op::Note { text: text.clone() }, None),
         }
@@ -272,20 +222,12 @@ impl Run {
         let number = self.pos + 1;
         if let Err(e) = execute(&mut self.machine, &step.op) {
             let _ = self.machine.take_events();
-            let error = RunError {
-                step: number,
-                line: step.line,
-                message: e.to_string(),
-            };
+            let error = RunError { step: number, line: step.line, message: e.to_string() };
             self.error = Some(error.clone());
             return Err(error);
         }
         let events = self.machine.take_events();
-        self.records.push(StepRecord {
-            step: number,
-            line: step.line,
-            events,
-        });
+        self.records.push(StepRecord { step: number, line: step.line, events });
         self.pos = number;
         self.maybe_snapshot();
         Ok(self.records.last())
@@ -339,8 +281,7 @@ impl Run {
             // Replay to the target; these steps are already recorded, so their events are dropped.
             while self.pos < target {
                 let step = &self.steps[self.pos];
-                execute(&mut self.machine, &step.op)
-                    .expect("a step that succeeded before succeeds again");
+                execute(&mut self.machine, &step.op).expect("a step that succeeded before succeeds again");
                 let _ = self.machine.take_events();
                 self.pos += 1;
             }
@@ -383,39 +324,20 @@ impl Run {
 /// Carries out one step on the machine.
 pub fn execute(m: &mut Machine, op: &Op) -> Result<(), SimError> {
     match op {
-        Op::Spawn {
-            name,
-            code_pages,
-            flat,
-        } => {
+        Op::Spawn { name, code_pages, flat } => {
             if *flat {
                 m.spawn_flat(name)?;
             } else {
                 m.spawn(name, *code_pages)?;
             }
         }
-        Op::Alloc {
-            name,
-            label,
-            bytes,
-            perms,
-            at,
-        } => {
+        Op::Alloc { name, label, bytes, perms, at } => {
             let pid = m.pid_of(name)?;
             m.allocate(pid, *bytes, *perms, *at, label.as_deref())?;
         }
-        Op::Access {
-            name,
-            addr,
-            value,
-            next_use,
-        } => {
+        Op::Access { name, addr, value, next_use } => {
             let pid = m.pid_of(name)?;
-            let kind = if value.is_some() {
-                AccessKind::Write
-            } else {
-                AccessKind::Read
-            };
+            let kind = if value.is_some() { AccessKind::Write } else { AccessKind::Read };
             m.access(pid, *addr, kind, *value, *next_use)?;
         }
         Op::Tick { units } => m.tick(*units),
@@ -442,8 +364,7 @@ mod tests {
 
     #[test]
     fn next_use_points_at_the_next_access_of_the_same_page() {
-        let s = parse("spawn T flat\nrefs T 1 2 1\nread T 0x2fff\nexit T\nspawn T flat\nrefs T 1")
-            .unwrap();
+        let s = parse("spawn T flat\nrefs T 1 2 1\nread T 0x2fff\nexit T\nspawn T flat\nrefs T 1").unwrap();
         let steps = compile(&s);
         let next: Vec<u64> = steps
             .iter()
@@ -478,9 +399,7 @@ mod tests {
 
     #[test]
     fn an_impossible_step_stops_the_run_with_its_line() {
-        let s =
-            parse("spawn A\nalloc A x 4K rw at 0x1000\nalloc A y 4K rw at 0x1000\nread A 0x1000")
-                .unwrap();
+        let s = parse("spawn A\nalloc A x 4K rw at 0x1000\nalloc A y 4K rw at 0x1000\nread A 0x1000").unwrap();
         let mut run = Run::new(s).unwrap();
         let err = run.run_to_end().unwrap_err();
         assert_eq!(err.line, 3);

@@ -92,19 +92,13 @@ impl Trace {
         Trace {
             format: Some(TraceFormat::Pages),
             page_size,
-            packed: pages
-                .into_iter()
-                .map(|(vpn, w)| vpn << 1 | w as u64)
-                .collect(),
+            packed: pages.into_iter().map(|(vpn, w)| vpn << 1 | w as u64).collect(),
         }
     }
 }
 
 fn err<T>(line: usize, message: impl Into<String>) -> Result<T, TraceError> {
-    Err(TraceError {
-        line,
-        message: message.into(),
-    })
+    Err(TraceError { line, message: message.into() })
 }
 
 /// Decompresses gzip input (detected by its magic bytes); other input is returned as is.
@@ -113,10 +107,7 @@ fn maybe_gunzip(bytes: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, TraceError> 
         let mut out = Vec::new();
         MultiGzDecoder::new(bytes)
             .read_to_end(&mut out)
-            .map_err(|e| TraceError {
-                line: 0,
-                message: format!("the gzip data is damaged: {e}"),
-            })?;
+            .map_err(|e| TraceError { line: 0, message: format!("the gzip data is damaged: {e}") })?;
         Ok(out.into())
     } else {
         Ok(bytes.into())
@@ -150,10 +141,7 @@ pub fn detect_format(text: &str) -> TraceFormat {
 }
 
 fn parse_hex(s: &str) -> Option<u64> {
-    let s = s
-        .strip_prefix("0x")
-        .or_else(|| s.strip_prefix("0X"))
-        .unwrap_or(s);
+    let s = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")).unwrap_or(s);
     if s.is_empty() || s.len() > 16 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
@@ -163,34 +151,20 @@ fn parse_hex(s: &str) -> Option<u64> {
 /// Reads a trace (plain text or gzip) in `format` for pages of `page_size` bytes.
 pub fn read_trace(bytes: &[u8], format: TraceFormat, page_size: u64) -> Result<Trace, TraceError> {
     if !page_size.is_power_of_two() || !(16..=65536).contains(&page_size) {
-        return err(
-            0,
-            format!("page size must be a power of two from 16 to 64K, not {page_size}"),
-        );
+        return err(0, format!("page size must be a power of two from 16 to 64K, not {page_size}"));
     }
     let bytes = maybe_gunzip(bytes)?;
     let text = std::str::from_utf8(&bytes).map_err(|e| TraceError {
-        line: bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1,
+        line: bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1,
         message: "the trace is not text (a binary file?)".into(),
     })?;
-    let format = if format == TraceFormat::Auto {
-        detect_format(text)
-    } else {
-        format
-    };
+    let format = if format == TraceFormat::Auto { detect_format(text) } else { format };
     let shift = page_size.trailing_zeros();
     let max_vpn = 1u64 << (TRACE_ADDRESS_BITS - shift);
     let mut packed = Vec::new();
     let addr_limit = |line: usize, addr: u64| -> Result<u64, TraceError> {
         if addr >> TRACE_ADDRESS_BITS != 0 {
-            return err(
-                line,
-                format!("address {addr:#x} is wider than {TRACE_ADDRESS_BITS} bits"),
-            );
+            return err(line, format!("address {addr:#x} is wider than {TRACE_ADDRESS_BITS} bits"));
         }
         Ok(addr >> shift)
     };
@@ -201,23 +175,11 @@ pub fn read_trace(bytes: &[u8], format: TraceFormat, page_size: u64) -> Result<T
             TraceFormat::Pages | TraceFormat::Auto => {
                 let code = line.split('#').next().unwrap_or("");
                 for tok in code.split_whitespace() {
-                    let Some(vpn) = tok
-                        .parse::<u64>()
-                        .ok()
-                        .filter(|_| tok.bytes().all(|b| b.is_ascii_digit()))
-                    else {
-                        return err(
-                            n,
-                            format!("expected a decimal page number, found \"{}\"", clip(tok)),
-                        );
+                    let Some(vpn) = tok.parse::<u64>().ok().filter(|_| tok.bytes().all(|b| b.is_ascii_digit())) else {
+                        return err(n, format!("expected a decimal page number, found \"{}\"", clip(tok)));
                     };
                     if vpn >= max_vpn {
-                        return err(
-                            n,
-                            format!(
-                                "page {vpn} is beyond a {TRACE_ADDRESS_BITS}-bit address space"
-                            ),
-                        );
+                        return err(n, format!("page {vpn} is beyond a {TRACE_ADDRESS_BITS}-bit address space"));
                     }
                     packed.push(vpn << 1);
                 }
@@ -235,16 +197,10 @@ pub fn read_trace(bytes: &[u8], format: TraceFormat, page_size: u64) -> Result<T
                     return err(n, "expected an address after R/W");
                 };
                 let Some(addr) = parse_hex(addr_tok) else {
-                    return err(
-                        n,
-                        format!("expected a hex address, found \"{}\"", clip(addr_tok)),
-                    );
+                    return err(n, format!("expected a hex address, found \"{}\"", clip(addr_tok)));
                 };
                 if let Some(extra) = toks.next() {
-                    return err(
-                        n,
-                        format!("unexpected \"{}\" after the address", clip(extra)),
-                    );
+                    return err(n, format!("unexpected \"{}\" after the address", clip(extra)));
                 }
                 packed.push(addr_limit(n, addr)? << 1 | write as u64);
             }
@@ -252,47 +208,32 @@ pub fn read_trace(bytes: &[u8], format: TraceFormat, page_size: u64) -> Result<T
                 if line.trim().is_empty() || line.starts_with("==") || line.starts_with("--") {
                     continue;
                 }
-                let write =
-                    match line.as_bytes() {
-                        [b'I', b' ', ..] => false,
-                        [b' ', b'L', b' ', ..] => false,
-                        [b' ', b'S', b' ', ..] | [b' ', b'M', b' ', ..] => true,
-                        _ => return err(
+                let write = match line.as_bytes() {
+                    [b'I', b' ', ..] => false,
+                    [b' ', b'L', b' ', ..] => false,
+                    [b' ', b'S', b' ', ..] | [b' ', b'M', b' ', ..] => true,
+                    _ => {
+                        return err(
                             n,
-                            format!(
-                                "expected a lackey line (I, L, S or M and ADDR,SIZE), found \"{}\"",
-                                clip(line)
-                            ),
-                        ),
-                    };
+                            format!("expected a lackey line (I, L, S or M and ADDR,SIZE), found \"{}\"", clip(line)),
+                        )
+                    }
+                };
                 let rest = line[2..].trim();
                 let Some((addr_tok, size_tok)) = rest.split_once(',') else {
                     return err(n, format!("expected ADDR,SIZE, found \"{}\"", clip(rest)));
                 };
                 let Some(addr) = parse_hex(addr_tok.trim()) else {
-                    return err(
-                        n,
-                        format!("expected a hex address, found \"{}\"", clip(addr_tok)),
-                    );
+                    return err(n, format!("expected a hex address, found \"{}\"", clip(addr_tok)));
                 };
                 if size_tok.trim().parse::<u32>().is_err() {
-                    return err(
-                        n,
-                        format!(
-                            "expected a size after the comma, found \"{}\"",
-                            clip(size_tok)
-                        ),
-                    );
+                    return err(n, format!("expected a size after the comma, found \"{}\"", clip(size_tok)));
                 }
                 packed.push(addr_limit(n, addr)? << 1 | write as u64);
             }
         }
     }
-    Ok(Trace {
-        format: Some(format),
-        page_size,
-        packed,
-    })
+    Ok(Trace { format: Some(format), page_size, packed })
 }
 
 /// Keeps error messages short when a line is garbage.
@@ -314,30 +255,18 @@ mod tests {
     fn reads_each_format() {
         let t = read_trace(b"7 0 1\n2 0 # comment\n", TraceFormat::Auto, 4096).unwrap();
         assert_eq!(t.format, Some(TraceFormat::Pages));
-        assert_eq!(
-            t.iter().map(|(v, _)| v).collect::<Vec<_>>(),
-            vec![7, 0, 1, 2, 0]
-        );
+        assert_eq!(t.iter().map(|(v, _)| v).collect::<Vec<_>>(), vec![7, 0, 1, 2, 0]);
 
         let t = read_trace(b"R 0x1000\nW 2fff\nw 0X3000\n", TraceFormat::Auto, 4096).unwrap();
         assert_eq!(t.format, Some(TraceFormat::Rw));
-        assert_eq!(
-            t.iter().collect::<Vec<_>>(),
-            vec![(1, false), (2, true), (3, true)]
-        );
+        assert_eq!(t.iter().collect::<Vec<_>>(), vec![(1, false), (2, true), (3, true)]);
 
-        let lackey =
-            b"==123== Lackey\nI  04000000,3\n L 1ffefffd58,8\n S 04001000,4\n M 0400100a,2\n";
+        let lackey = b"==123== Lackey\nI  04000000,3\n L 1ffefffd58,8\n S 04001000,4\n M 0400100a,2\n";
         let t = read_trace(lackey, TraceFormat::Auto, 4096).unwrap();
         assert_eq!(t.format, Some(TraceFormat::Lackey));
         assert_eq!(
             t.iter().collect::<Vec<_>>(),
-            vec![
-                (0x4000, false),
-                (0x1ff_efff, false),
-                (0x4001, true),
-                (0x4001, true)
-            ]
+            vec![(0x4000, false), (0x1ff_efff, false), (0x4001, true), (0x4001, true)]
         );
     }
 
@@ -354,17 +283,11 @@ mod tests {
     #[test]
     fn garbage_names_its_line() {
         let e = read_trace(b"1 2\n3 x4\n", TraceFormat::Pages, 4096).unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "2: expected a decimal page number, found \"x4\""
-        );
+        assert_eq!(e.to_string(), "2: expected a decimal page number, found \"x4\"");
         let e = read_trace(b"R 0x10\nX 0x20\n", TraceFormat::Rw, 4096).unwrap_err();
         assert_eq!(e.to_string(), "2: expected R or W, found \"X\"");
         let e = read_trace(b"R 0x1000000000000\n", TraceFormat::Rw, 4096).unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "1: address 0x1000000000000 is wider than 48 bits"
-        );
+        assert_eq!(e.to_string(), "1: address 0x1000000000000 is wider than 48 bits");
         let e = read_trace(b"I  0400,3\nhello\n", TraceFormat::Lackey, 4096).unwrap_err();
         assert_eq!(e.line, 2);
         let e = read_trace(b" L 0400\n", TraceFormat::Lackey, 4096).unwrap_err();

@@ -68,11 +68,7 @@ pub struct TraceReplay {
 impl TraceReplay {
     /// Prepares a replay. `swap`: slots, or `None` for one per distinct page of the trace.
     /// `tlb`: TLB entries. The `config` fields that a trace fixes (address width, levels) are set here.
-    pub fn new(
-        trace: &Trace,
-        mut config: Config,
-        swap: Option<u32>,
-    ) -> Result<TraceReplay, SimError> {
+    pub fn new(trace: &Trace, mut config: Config, swap: Option<u32>) -> Result<TraceReplay, SimError> {
         config.page_size = trace.page_size;
         config.va_bits = TRACE_VA_BITS;
         config.levels = TRACE_LEVELS;
@@ -93,13 +89,7 @@ impl TraceReplay {
         machine.set_recording(false);
         let pid = machine.spawn_flat("trace")?;
         let _ = machine.take_events();
-        Ok(TraceReplay {
-            machine,
-            pid,
-            next_use,
-            distinct_pages,
-            pos: 0,
-        })
+        Ok(TraceReplay { machine, pid, next_use, distinct_pages, pos: 0 })
     }
 
     pub fn machine(&self) -> &Machine {
@@ -117,15 +107,10 @@ impl TraceReplay {
         let shift = self.machine.config().page_shift();
         for i in self.pos..end {
             let (vpn, write) = trace.get(i);
-            let kind = if write {
-                AccessKind::Write
-            } else {
-                AccessKind::Read
-            };
+            let kind = if write { AccessKind::Write } else { AccessKind::Read };
             let next = self.next_use.as_ref().map_or(u64::MAX, |v| v[i]);
             // Checked once for all: the process is flat and alive, and every page fits in 48 bits.
-            self.machine
-                .access_valid(self.pid as usize, vpn << shift, kind, None, next);
+            self.machine.access_valid(self.pid as usize, vpn << shift, kind, None, next);
         }
         let done = end - self.pos;
         self.pos = end;
@@ -133,11 +118,7 @@ impl TraceReplay {
     }
 
     pub fn summary(&self) -> TraceSummary {
-        TraceSummary::new(
-            self.machine.config(),
-            self.distinct_pages,
-            self.machine.stats(),
-        )
+        TraceSummary::new(self.machine.config(), self.distinct_pages, self.machine.stats())
     }
 }
 
@@ -154,11 +135,7 @@ mod tests {
 
     fn faults(policy: PolicyKind, frames: u32, pages: &[u64]) -> u64 {
         let trace = Trace::from_pages(4096, pages.iter().map(|&p| (p, false)));
-        let config = Config {
-            policy,
-            frames,
-            ..Config::default()
-        };
+        let config = Config { policy, frames, ..Config::default() };
         replay(&trace, config, None).unwrap().faults
     }
 

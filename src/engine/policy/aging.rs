@@ -41,10 +41,7 @@ fn clear_bit(bits: &mut [u64; 4], i: usize) {
 }
 
 fn lowest(bits: &[u64; 4]) -> Option<usize> {
-    bits.iter()
-        .enumerate()
-        .find(|(_, w)| **w != 0)
-        .map(|(i, w)| i * 64 + w.trailing_zeros() as usize)
+    bits.iter().enumerate().find(|(_, w)| **w != 0).map(|(i, w)| i * 64 + w.trailing_zeros() as usize)
 }
 
 /// The set bits of a bitmap, ascending (it takes a copy, so the caller may change the original).
@@ -85,11 +82,7 @@ impl Aging {
             return (self.counter[f], self.was_referenced[f]);
         }
         let c = self.counter[f];
-        let first = if self.was_referenced[f] {
-            (c >> 1) | 0x80
-        } else {
-            c >> 1
-        };
+        let first = if self.was_referenced[f] { (c >> 1) | 0x80 } else { c >> 1 };
         let rest = elapsed - 1;
         (if rest >= 8 { 0 } else { first >> rest }, false)
     }

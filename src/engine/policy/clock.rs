@@ -42,10 +42,7 @@ impl ReplacementPolicy for Clock {
     }
 
     fn order(&self, frames: &FrameTable) -> Vec<u32> {
-        (0..self.frames)
-            .map(|i| (self.hand + i) % self.frames)
-            .filter(|&f| !frames.is_free(f))
-            .collect()
+        (0..self.frames).map(|i| (self.hand + i) % self.frames).filter(|&f| !frames.is_free(f)).collect()
     }
 
     fn hand(&self) -> Option<u32> {
@@ -75,9 +72,6 @@ mod tests {
         b.hit(1, false);
         assert_eq!(b.victim(), 2);
         assert_eq!(b.policy.hand(), Some(0));
-        assert!(
-            !b.frames.referenced(1),
-            "the hand cleared frame 1's second chance"
-        );
+        assert!(!b.frames.referenced(1), "the hand cleared frame 1's second chance");
     }
 }

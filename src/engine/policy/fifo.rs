@@ -12,10 +12,7 @@ pub struct Fifo {
 
 impl Fifo {
     pub fn new(frames: u32) -> Self {
-        Fifo {
-            links: Links::new(frames as usize),
-            queue: List::default(),
-        }
+        Fifo { links: Links::new(frames as usize), queue: List::default() }
     }
 }
 

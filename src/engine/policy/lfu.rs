@@ -14,10 +14,7 @@ pub struct Lfu {
 
 impl Lfu {
     pub fn new(frames: u32) -> Self {
-        Lfu {
-            heap: IndexedMinHeap::new(frames as usize),
-            clock: 0,
-        }
+        Lfu { heap: IndexedMinHeap::new(frames as usize), clock: 0 }
     }
 }
 
@@ -38,9 +35,7 @@ impl ReplacementPolicy for Lfu {
         self.heap.peek()
     }
     fn order(&self, frames: &FrameTable) -> Vec<u32> {
-        let mut v: Vec<u32> = (0..frames.len())
-            .filter(|&f| self.heap.contains(f))
-            .collect();
+        let mut v: Vec<u32> = (0..frames.len()).filter(|&f| self.heap.contains(f)).collect();
         v.sort_by_key(|&f| self.heap.key(f));
         v
     }
@@ -64,11 +59,7 @@ mod tests {
         b.hit(a, false); // a: 3
         b.hit(d, false); // d: 2
         b.hit(c, false); // c: 2, used after d
-        assert_eq!(
-            b.victim(),
-            d,
-            "c and d tie at 2 uses; d was used less recently"
-        );
+        assert_eq!(b.victim(), d, "c and d tie at 2 uses; d was used less recently");
         b.hit(d, false); // d: 3
         assert_eq!(b.victim(), c);
     }

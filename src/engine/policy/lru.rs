@@ -12,10 +12,7 @@ pub struct Lru {
 
 impl Lru {
     pub fn new(frames: u32) -> Self {
-        Lru {
-            links: Links::new(frames as usize),
-            recency: List::default(),
-        }
+        Lru { links: Links::new(frames as usize), recency: List::default() }
     }
 }
 

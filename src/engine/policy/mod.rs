@@ -138,28 +138,14 @@ pub(crate) mod testing {
 
     impl Bench {
         pub fn new(kind: PolicyKind, n: u32) -> Bench {
-            let config = Config {
-                policy: kind,
-                frames: n,
-                ..Config::default()
-            };
-            Bench {
-                frames: FrameTable::new(n),
-                policy: Policy::new(&config),
-            }
+            let config = Config { policy: kind, frames: n, ..Config::default() };
+            Bench { frames: FrameTable::new(n), policy: Policy::new(&config) }
         }
 
         pub fn load(&mut self, vpn: u64, write: bool) -> u32 {
             let f = self.frames.take_free(0, vpn, false).expect("a free frame");
             self.frames.get_mut(f).dirty = write;
-            self.policy.loaded(
-                f,
-                AccessCtx {
-                    write,
-                    next_use: u64::MAX,
-                },
-                &self.frames,
-            );
+            self.policy.loaded(f, AccessCtx { write, next_use: u64::MAX }, &self.frames);
             f
         }
 
@@ -168,14 +154,7 @@ pub(crate) mod testing {
             if write {
                 self.frames.get_mut(f).dirty = true;
             }
-            self.policy.touched(
-                f,
-                AccessCtx {
-                    write,
-                    next_use: u64::MAX,
-                },
-                &self.frames,
-            );
+            self.policy.touched(f, AccessCtx { write, next_use: u64::MAX }, &self.frames);
         }
 
         pub fn victim(&mut self) -> u32 {

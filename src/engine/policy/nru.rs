@@ -37,11 +37,7 @@ impl ReplacementPolicy for Nru {
     fn loaded(&mut self, frame: u32, _: AccessCtx, frames: &FrameTable) {
         let dirty = frames.get(frame).dirty;
         self.is_dirty[frame as usize] = dirty;
-        let list = if dirty {
-            &mut self.dirty
-        } else {
-            &mut self.clean
-        };
+        let list = if dirty { &mut self.dirty } else { &mut self.clean };
         list.push_back(&mut self.links, frame);
     }
 
@@ -60,11 +56,7 @@ impl ReplacementPolicy for Nru {
     }
 
     fn removed(&mut self, frame: u32) {
-        let list = if self.is_dirty[frame as usize] {
-            &mut self.dirty
-        } else {
-            &mut self.clean
-        };
+        let list = if self.is_dirty[frame as usize] { &mut self.dirty } else { &mut self.clean };
         list.unlink(&mut self.links, frame);
         self.is_dirty[frame as usize] = false;
     }
@@ -112,11 +104,7 @@ mod tests {
         assert_eq!(b.victim(), c, "class 0, least recently referenced");
         b.hit(c, false); // c: class 2
         b.hit(e, false); // e: class 2
-        assert_eq!(
-            b.victim(),
-            d,
-            "class 1 (dirty, not referenced) beats class 2"
-        );
+        assert_eq!(b.victim(), d, "class 1 (dirty, not referenced) beats class 2");
         b.hit(d, false);
         b.hit(g, false); // all referenced: class 2 (c, e) before class 3 (d, g)
         assert_eq!(b.victim(), c);

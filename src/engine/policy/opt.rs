@@ -15,9 +15,7 @@ pub struct Opt {
 
 impl Opt {
     pub fn new(frames: u32) -> Self {
-        Opt {
-            heap: IndexedMinHeap::new(frames as usize),
-        }
+        Opt { heap: IndexedMinHeap::new(frames as usize) }
     }
 }
 
@@ -35,9 +33,7 @@ impl ReplacementPolicy for Opt {
         self.heap.peek()
     }
     fn order(&self, frames: &FrameTable) -> Vec<u32> {
-        let mut v: Vec<u32> = (0..frames.len())
-            .filter(|&f| self.heap.contains(f))
-            .collect();
+        let mut v: Vec<u32> = (0..frames.len()).filter(|&f| self.heap.contains(f)).collect();
         v.sort_by_key(|&f| (self.heap.key(f), f));
         v
     }
@@ -55,42 +51,17 @@ mod tests {
 
     #[test]
     fn evicts_the_furthest_next_use() {
-        let config = Config {
-            policy: PolicyKind::Opt,
-            frames: 3,
-            ..Config::default()
-        };
+        let config = Config { policy: PolicyKind::Opt, frames: 3, ..Config::default() };
         let mut frames = FrameTable::new(3);
         let mut p = Policy::new(&config);
         for (vpn, next) in [(1, 10), (2, 5), (3, 7)] {
             let f = frames.take_free(0, vpn, false).unwrap();
-            p.loaded(
-                f,
-                AccessCtx {
-                    write: false,
-                    next_use: next,
-                },
-                &frames,
-            );
+            p.loaded(f, AccessCtx { write: false, next_use: next }, &frames);
         }
         assert_eq!(p.victim(&mut frames), Some(0)); // next use at 10
-        p.touched(
-            0,
-            AccessCtx {
-                write: false,
-                next_use: 6,
-            },
-            &frames,
-        );
+        p.touched(0, AccessCtx { write: false, next_use: 6 }, &frames);
         assert_eq!(p.victim(&mut frames), Some(2)); // 7 is now furthest
-        p.touched(
-            1,
-            AccessCtx {
-                write: false,
-                next_use: u64::MAX,
-            },
-            &frames,
-        );
+        p.touched(1, AccessCtx { write: false, next_use: u64::MAX }, &frames);
         assert_eq!(p.victim(&mut frames), Some(1)); // never used again
     }
 }

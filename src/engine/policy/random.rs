@@ -62,24 +62,12 @@ mod tests {
     use crate::engine::Config;
 
     fn victims(seed: u64) -> Vec<u32> {
-        let config = Config {
-            policy: PolicyKind::Random,
-            frames: 8,
-            seed,
-            ..Config::default()
-        };
+        let config = Config { policy: PolicyKind::Random, frames: 8, seed, ..Config::default() };
         let mut frames = FrameTable::new(8);
         let mut p = Policy::new(&config);
         for vpn in 0..8 {
             let f = frames.take_free(0, vpn, false).unwrap();
-            p.loaded(
-                f,
-                AccessCtx {
-                    write: false,
-                    next_use: u64::MAX,
-                },
-                &frames,
-            );
+            p.loaded(f, AccessCtx { write: false, next_use: u64::MAX }, &frames);
         }
         (0..20).map(|_| p.victim(&mut frames).unwrap()).collect()
     }
@@ -91,9 +79,6 @@ mod tests {
         let v = victims(7);
         assert!(v.iter().all(|&f| f < 8));
         let distinct: std::collections::BTreeSet<_> = v.iter().collect();
-        assert!(
-            distinct.len() > 3,
-            "20 picks from 8 frames should not keep hitting one: {v:?}"
-        );
+        assert!(distinct.len() > 3, "20 picks from 8 frames should not keep hitting one: {v:?}");
     }
 }
