@@ -103,7 +103,7 @@ run_tests() {
   if compgen -G "tests/wasm*.rs" >/dev/null; then
     log "wasm API tests (wasm-bindgen-test under node)"
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-      cargo test --release --target wasm32-unknown-unknown --test 'wasm*'
+      cargo test --release --target wasm32-unknown-unknown --no-default-features --test 'wasm*'
   fi
   if compgen -G "tests/browser/*.test.mjs" >/dev/null; then
     log "browser tests (headless Chromium)"

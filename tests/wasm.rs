@@ -1,0 +1,211 @@
+//! WebAssembly API tests (run under node by `./build.sh test` with wasm-bindgen-test-runner).
+//! The methods work from JavaScript values, and bad arguments of every kind are JS errors with a
+//! message, never a trap.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Array, Reflect};
+use pagesim::wasm::{self as api, Simulator, TraceSession};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &key.into()).unwrap()
+}
+
+fn num(v: &JsValue, key: &str) -> f64 {
+    get(v, key).as_f64().unwrap_or_else(|| panic!("{key} is not a number"))
+}
+
+fn message(e: JsValue) -> String {
+    e.dyn_into::<js_sys::Error>().expect("a JS Error").message().into()
+}
+
+fn n(x: f64) -> JsValue {
+    JsValue::from_f64(x)
+}
+
+fn s(x: &str) -> JsValue {
+    JsValue::from_str(x)
+}
+
+#[wasm_bindgen_test]
+fn the_api_runs_a_scenario_and_reports() {
+    let mut sim = Simulator::new(s("config frames=3 policy=fifo tlb=0\nspawn T flat\nrefs T 7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1\n")).unwrap();
+    assert_eq!(sim.length(), 21.0);
+    assert_eq!(sim.run(n(100.0)).unwrap(), 21.0);
+    assert!(sim.at_end());
+    let stats = sim.stats().unwrap();
+    assert_eq!(num(&get(&stats, "total"), "faults"), 15.0);
+    let events: Array = sim.events().unwrap().unchecked_into();
+    assert_eq!(events.length(), 21);
+    let first: Array = get(&events.get(1), "events").unchecked_into();
+    let text = get(&first.get(0), "text").as_string().unwrap();
+    assert!(text.contains("T read 0x7000: page 7 not in memory → minor fault"), "{text}");
+    assert_eq!(Array::from(&sim.events().unwrap()).length(), 0, "events() returns only new ones");
+    sim.goto(n(5.0)).unwrap();
+    assert_eq!(sim.position(), 5.0);
+    assert_eq!(num(&get(&sim.stats().unwrap(), "total"), "faults"), 4.0);
+}
+
+#[wasm_bindgen_test]
+fn direct_calls_read_and_write_real_bytes() {
+    let mut sim = Simulator::new(JsValue::from(js_sys::JSON::parse(r#"{"frames": 2, "swap": 8, "policy": "lru"}"#).unwrap())).unwrap();
+    let a = sim.spawn(s("A"), n(1.0)).unwrap();
+    let b = sim.spawn(s("B"), JsValue::UNDEFINED).unwrap();
+    let heap = sim.allocate(n(a), n(16384.0), s("rw"), JsValue::UNDEFINED).unwrap();
+    assert_eq!(heap, 0x2000 as f64);
+    let bheap = sim.allocate(n(b), n(4096.0), s("rw"), n(0x2000 as f64)).unwrap();
+    assert_eq!(bheap, heap);
+    for i in 0..4 {
+        sim.write(n(a), n(heap + i as f64 * 4096.0), n(10.0 + i as f64)).unwrap();
+    }
+    sim.write(n(b), n(heap), n(99.0)).unwrap();
+    for i in 0..4 {
+        assert_eq!(sim.read(n(a), n(heap + i as f64 * 4096.0)).unwrap(), Some(10 + i), "through swap");
+    }
+    assert_eq!(sim.read(n(b), n(heap)).unwrap(), Some(99), "isolated");
+    assert_eq!(sim.read(n(a), n(0.0)).unwrap(), None, "null pointer: a fault, not a value");
+    assert!(message(sim.read(n(a), n(heap)).unwrap_err()).contains("no longer running"));
+    sim.tick(n(5.0)).unwrap();
+    sim.exit(n(b)).unwrap();
+    let stats = sim.stats().unwrap();
+    assert!(num(&get(&stats, "total"), "swap_outs") >= 2.0);
+    assert_eq!(num(&get(&stats, "total"), "segfaults"), 1.0);
+}
+
+#[wasm_bindgen_test]
+fn bad_arguments_are_errors_not_traps() {
+    let mut sim = Simulator::new(JsValue::UNDEFINED).unwrap();
+    let a = sim.spawn(s("A"), n(0.0)).unwrap();
+    let cases: Vec<(Result<f64, JsValue>, &str)> = vec![
+        (sim.allocate(n(a), n(-5.0), s("rw"), JsValue::UNDEFINED), "whole number"),
+        (sim.allocate(n(a), n(f64::NAN), s("rw"), JsValue::UNDEFINED), "whole number"),
+        (sim.allocate(n(a), n(1e300), s("rw"), JsValue::UNDEFINED), "at most"),
+        (sim.allocate(n(a), n(4096.0), s("rq"), JsValue::UNDEFINED), "permissions"),
+        (sim.allocate(n(a), n(4096.0), n(3.0), JsValue::UNDEFINED), "must be a string"),
+        (sim.allocate(n(a), n(4096.0), s("rw"), n(0.0)), "null guard"),
+        (sim.allocate(n(77.0), n(4096.0), s("rw"), JsValue::UNDEFINED), "no process has pid 77"),
+        (sim.allocate(JsValue::UNDEFINED, n(4096.0), s("rw"), JsValue::UNDEFINED), "pid must be a number"),
+        (sim.allocate(n(1.5), n(4096.0), s("rw"), JsValue::UNDEFINED), "whole number"),
+        (sim.spawn(s("A"), n(0.0)), "already running"),
+        (sim.spawn(s("<img src=x>"), n(0.0)), "not a valid process name"),
+        (sim.spawn(JsValue::NULL, n(0.0)), "must be a string"),
+        (sim.spawn(s("C"), n(1e9)), "do not fit"),
+        (sim.run(n(-1.0)), "whole number"),
+    ];
+    for (result, expected) in cases {
+        let m = message(result.unwrap_err());
+        assert!(m.contains(expected), "{m:?} should mention {expected:?}");
+    }
+    assert!(message(sim.read(n(a), n(65536.0)).unwrap_err()).contains("outside the 16-bit"));
+    assert!(message(sim.read(n(a), n(f64::INFINITY)).unwrap_err()).contains("whole number"));
+    assert!(message(sim.write(n(a), n(0x1000 as f64), n(256.0)).unwrap_err()).contains("at most 255"));
+    assert!(message(sim.tick(s("10")).unwrap_err()).contains("must be a number"));
+    assert!(message(sim.goto(n(-3.0)).unwrap_err()).contains("whole number"));
+    assert!(sim.view_cells(n(a), n(-1.0), n(1.0), n(16.0)).is_err());
+    // Still working after all that.
+    let heap = sim.allocate(n(a), n(4096.0), s("rw"), JsValue::UNDEFINED).unwrap();
+    sim.write(n(a), n(heap), n(5.0)).unwrap();
+    assert_eq!(sim.read(n(a), n(heap)).unwrap(), Some(5));
+}
+
+#[wasm_bindgen_test]
+fn scenario_errors_carry_line_and_column() {
+    let e = Simulator::new(s("spawn A\nread A 0xZZ\n")).err().unwrap();
+    assert_eq!(num(&e, "line"), 2.0);
+    assert_eq!(num(&e, "column"), 8.0);
+    assert!(message(e).starts_with("2:8: expected an address"));
+    assert!(message(Simulator::new(n(3.0)).err().unwrap()).contains("scenario text or a config object"));
+    let bad_config = JsValue::from(js_sys::JSON::parse(r#"{"frames": -1}"#).unwrap());
+    assert!(message(Simulator::new(bad_config).err().unwrap()).contains("whole number"));
+    let bad_policy = JsValue::from(js_sys::JSON::parse(r#"{"policy": "magic"}"#).unwrap());
+    assert!(message(Simulator::new(bad_policy).err().unwrap()).contains("expected a policy"));
+}
+
+#[wasm_bindgen_test]
+fn views_links_presets_and_traces() {
+    let mut sim = Simulator::new(s("config frames=2\nspawn A code=1\nread A 0x1000\n")).unwrap();
+    sim.run(n(10.0)).unwrap();
+    sim.view_frames();
+    assert_eq!(sim.view_frames_len(), 2 * 5);
+    sim.view_cells(n(0.0), n(0.0), n(1.0), n(16.0)).unwrap();
+    assert_eq!(sim.view_cells_len(), 16 * 3);
+    let states = api::page_states().unwrap();
+    assert_eq!(num(&states, "Resident"), 5.0);
+    let layout = api::view_layout().unwrap();
+    assert_eq!(num(&layout, "cellWords"), 3.0);
+
+    let presets: Array = api::presets().unwrap().unchecked_into();
+    assert!(presets.length() >= 8);
+    for p in presets.iter() {
+        let text = get(&p, "text").as_string().unwrap();
+        let payload = api::encode_link(s(&text)).unwrap();
+        let state = api::decode_link(s(&format!("#s={payload}&t=3"))).unwrap();
+        assert_eq!(get(&state, "text").as_string().unwrap(), text);
+        assert_eq!(num(&state, "step"), 3.0);
+    }
+    for bad in ["#s=2.abc", "#s=1.@@@", "#t=1", "#s=1.AAAA"] {
+        assert!(api::decode_link(s(bad)).is_err(), "{bad}");
+    }
+
+    let mut t = TraceSession::new(b"1 2 3 4 1 2 5 1 2 3 4 5", JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
+    assert_eq!(t.format(), "pages");
+    t.start(s("fifo"), n(3.0)).unwrap();
+    t.advance(n(5.0)).unwrap();
+    assert!(!t.done());
+    t.advance(n(100.0)).unwrap();
+    assert!(t.done());
+    assert_eq!(num(&t.summary().unwrap(), "faults"), 9.0);
+    assert!(TraceSession::new(b"1 2 x", JsValue::UNDEFINED, JsValue::UNDEFINED).is_err());
+    let cmp = api::compare_scenario(s("spawn T flat\nrefs T 1 2 3 4 1 2 5 1 2 3 4 5"), vec!["fifo".into()], vec![3.0, 4.0]).unwrap();
+    let row: Array = Array::from(&cmp).get(0).unchecked_into();
+    assert_eq!((row.get(0).as_f64(), row.get(1).as_f64()), (Some(9.0), Some(10.0)), "Belady's anomaly");
+}
+
+/// Random calls with random (often invalid) arguments: every one returns or throws, none traps.
+#[wasm_bindgen_test]
+fn random_calls_never_trap() {
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut rnd = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let value = |r: u64| -> JsValue {
+        match r % 9 {
+            0 => JsValue::UNDEFINED,
+            1 => JsValue::NULL,
+            2 => n(f64::NAN),
+            3 => n(-1.0),
+            4 => n((r >> 8) as f64 * 1e12),
+            5 => s("A"),
+            6 => n(((r >> 8) % 4) as f64),
+            _ => n(((r >> 8) % 0x10000) as f64),
+        }
+    };
+    let mut sim = Simulator::new(s("config frames=3 swap=4\nspawn A code=1\nspawn B\nalloc B heap 8K rw\n")).unwrap();
+    sim.run(n(10.0)).unwrap();
+    for _ in 0..3000 {
+        let r = rnd();
+        let (a, b, c) = (value(rnd()), value(rnd()), value(rnd()));
+        let _ = match r % 12 {
+            0 => sim.read(a, b).map(|_| ()),
+            1 => sim.write(a, b, c),
+            2 => sim.allocate(a, b, s("rw"), c).map(|_| ()),
+            3 => sim.free(a, b),
+            4 => sim.tick(a),
+            5 => sim.spawn(a, b).map(|_| ()),
+            6 => sim.exit(a),
+            7 => sim.goto(a),
+            8 => sim.view_cells(a, b, c, n(8.0)).map(|_| ()),
+            9 => sim.translate(a, b).map(|_| ()),
+            10 => {
+                sim.back();
+                Ok(())
+            }
+            _ => sim.step().map(|_| ()),
+        };
+    }
+    sim.stats().unwrap();
+}
