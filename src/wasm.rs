@@ -179,6 +179,9 @@ struct Walk {
     indices: Vec<u64>,
     /// The running process's TLB holds this translation.
     in_tlb: bool,
+    /// Tables found on the walk (root included); fewer than the levels means the walk stopped
+    /// at an empty slot.
+    tables_found: usize,
     state: Option<&'static str>,
     frame: Option<u32>,
     slot: Option<u32>,
@@ -391,6 +394,10 @@ impl Simulator {
         self.emitted = 0;
     }
 
+    /// Releases the simulator's memory now (it is also released when garbage-collected).
+    /// `free` is taken by the SPEC's `free(pid, addr)`, hence the name. `sim.dispose()`
+    pub fn dispose(self) {}
+
     /// Steps done so far.
     #[wasm_bindgen(getter)]
     pub fn position(&self) -> f64 {
@@ -548,6 +555,7 @@ impl Simulator {
             level_bits: m.config().level_bits(),
             indices: m.table_indices(vpn),
             in_tlb,
+            tables_found: proc.page_table.tables_on_walk(vpn),
             state,
             frame,
             slot,
@@ -820,6 +828,19 @@ impl TraceSession {
     #[wasm_bindgen(getter)]
     pub fn done(&self) -> bool {
         self.replay.as_ref().is_some_and(|r| r.pos() == self.trace.len())
+    }
+
+    /// The trace as a scenario to step through (`limit` accesses at most), with this policy and
+    /// frame count.
+    #[wasm_bindgen(js_name = toScenario)]
+    pub fn to_scenario(&self, policy: JsValue, frames: JsValue, limit: JsValue) -> Result<String, JsValue> {
+        let policy_name = text(&policy, "the policy")?;
+        let policy =
+            PolicyKind::parse(&policy_name).ok_or_else(|| error(format!("unknown policy \"{policy_name}\"")))?;
+        let frames = int(&frames, "frames", crate::engine::config::MAX_FRAMES as u64)? as u32;
+        let limit = int(&limit, "limit", 1 << 20)? as usize;
+        let config = Config { policy, frames, ..Config::default() };
+        trace::to_scenario(&self.trace, &config, limit).map_err(error)
     }
 
     /// `{accesses, hits, faults, swap_ins, swap_outs, …}` of the replay so far.

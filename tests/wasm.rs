@@ -30,7 +30,10 @@ fn s(x: &str) -> JsValue {
 
 #[wasm_bindgen_test]
 fn the_api_runs_a_scenario_and_reports() {
-    let mut sim = Simulator::new(s("config frames=3 policy=fifo tlb=0\nspawn T flat\nrefs T 7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1\n")).unwrap();
+    let mut sim = Simulator::new(s(
+        "config frames=3 policy=fifo tlb=0\nspawn T flat\nrefs T 7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1\n",
+    ))
+    .unwrap();
     assert_eq!(sim.length(), 21.0);
     assert_eq!(sim.run(n(100.0)).unwrap(), 21.0);
     assert!(sim.at_end());
@@ -49,7 +52,9 @@ fn the_api_runs_a_scenario_and_reports() {
 
 #[wasm_bindgen_test]
 fn direct_calls_read_and_write_real_bytes() {
-    let mut sim = Simulator::new(JsValue::from(js_sys::JSON::parse(r#"{"frames": 2, "swap": 8, "policy": "lru"}"#).unwrap())).unwrap();
+    let mut sim =
+        Simulator::new(JsValue::from(js_sys::JSON::parse(r#"{"frames": 2, "swap": 8, "policy": "lru"}"#).unwrap()))
+            .unwrap();
     let a = sim.spawn(s("A"), n(1.0)).unwrap();
     let b = sim.spawn(s("B"), JsValue::UNDEFINED).unwrap();
     let heap = sim.allocate(n(a), n(16384.0), s("rw"), JsValue::UNDEFINED).unwrap();
@@ -157,7 +162,9 @@ fn views_links_presets_and_traces() {
     assert!(t.done());
     assert_eq!(num(&t.summary().unwrap(), "faults"), 9.0);
     assert!(TraceSession::new(b"1 2 x", JsValue::UNDEFINED, JsValue::UNDEFINED).is_err());
-    let cmp = api::compare_scenario(s("spawn T flat\nrefs T 1 2 3 4 1 2 5 1 2 3 4 5"), vec!["fifo".into()], vec![3.0, 4.0]).unwrap();
+    let cmp =
+        api::compare_scenario(s("spawn T flat\nrefs T 1 2 3 4 1 2 5 1 2 3 4 5"), vec!["fifo".into()], vec![3.0, 4.0])
+            .unwrap();
     let row: Array = Array::from(&cmp).get(0).unchecked_into();
     assert_eq!((row.get(0).as_f64(), row.get(1).as_f64()), (Some(9.0), Some(10.0)), "Belady's anomaly");
 }

@@ -190,6 +190,20 @@ impl PageTable {
         Some((table << self.leaf_bits) | (vpn & self.leaf_mask))
     }
 
+    /// How many tables exist on the walk to `vpn`, the root included (1 … levels): what an MMU
+    /// finds before it either reaches the entry or meets an empty slot.
+    pub fn tables_on_walk(&self, vpn: u64) -> usize {
+        let mut table = 0u64;
+        for (i, level) in self.inner.iter().enumerate() {
+            let (_, child) = level.child(table, vpn);
+            if child == ABSENT {
+                return i + 1;
+            }
+            table = child as u64;
+        }
+        self.levels
+    }
+
     /// The entry for `vpn` if it exists. O(levels), no allocation.
     #[inline(always)]
     pub fn get(&self, vpn: u64) -> Option<&Pte> {
@@ -356,6 +370,8 @@ mod tests {
             assert_eq!(pt.get(v).unwrap().loc, v as u32);
         }
         assert!(pt.get(2).is_none());
+        assert_eq!(pt.tables_on_walk(1), 4);
+        assert_eq!(pt.tables_on_walk(0x4_0000_0000), 1, "nothing under that top-level slot");
         let mut sorted = vpns.to_vec();
         sorted.sort();
         assert_eq!(pt.valid_in_range(0, u64::MAX), sorted);

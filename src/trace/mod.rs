@@ -7,4 +7,4 @@ mod read;
 mod replay;
 
 pub use read::{detect_format, read_trace, Trace, TraceError, TraceFormat};
-pub use replay::{replay, TraceReplay, TraceSummary, TRACE_LEVELS, TRACE_VA_BITS};
+pub use replay::{replay, to_scenario, TraceReplay, TraceSummary, TRACE_LEVELS, TRACE_VA_BITS};

@@ -122,6 +122,49 @@ impl TraceReplay {
     }
 }
 
+/// The trace as scenario text, one step per access, so it can be stepped through on the page:
+/// a flat process in a 48-bit space, reads for reads, writes (of the byte 1) for writes. Refused
+/// above `limit` accesses (a scenario is for looking at, not for millions of steps).
+pub fn to_scenario(trace: &Trace, config: &Config, limit: usize) -> Result<String, String> {
+    if trace.len() > limit {
+        return Err(format!(
+            "the trace has {} accesses; at most {limit} can be opened step by step (replay it instead)",
+            trace.len()
+        ));
+    }
+    let distinct: std::collections::HashSet<u64> = trace.iter().map(|(vpn, _)| vpn).collect();
+    let cfg = Config {
+        page_size: trace.page_size,
+        va_bits: TRACE_VA_BITS,
+        levels: TRACE_LEVELS,
+        swap_slots: (distinct.len() as u32).min(crate::engine::config::MAX_SWAP_SLOTS),
+        ..config.clone()
+    };
+    cfg.validate()?;
+    let shift = trace.page_size.trailing_zeros();
+    let mut text = format!("{}\nspawn T flat\n", cfg.to_line());
+    let mut refs: Vec<String> = Vec::new();
+    let flush = |text: &mut String, refs: &mut Vec<String>| {
+        if !refs.is_empty() {
+            text.push_str(&format!("refs T {}\n", refs.join(" ")));
+            refs.clear();
+        }
+    };
+    for (vpn, write) in trace.iter() {
+        if write {
+            flush(&mut text, &mut refs);
+            text.push_str(&format!("write T {:#x} 1\n", vpn << shift));
+        } else {
+            refs.push(vpn.to_string());
+            if refs.len() == 16 {
+                flush(&mut text, &mut refs);
+            }
+        }
+    }
+    flush(&mut text, &mut refs);
+    Ok(text)
+}
+
 /// Replays a whole trace and returns its figures.
 pub fn replay(trace: &Trace, config: Config, swap: Option<u32>) -> Result<TraceSummary, SimError> {
     let mut r = TraceReplay::new(trace, config, swap)?;
@@ -137,6 +180,19 @@ mod tests {
         let trace = Trace::from_pages(4096, pages.iter().map(|&p| (p, false)));
         let config = Config { policy, frames, ..Config::default() };
         replay(&trace, config, None).unwrap().faults
+    }
+
+    #[test]
+    fn a_trace_becomes_a_scenario_with_the_same_faults() {
+        let trace = Trace::from_pages(4096, [(1, false), (2, true), (3, false), (1, false), (4, true), (2, false)]);
+        let config = Config { policy: PolicyKind::Lru, frames: 2, ..Config::default() };
+        let text = to_scenario(&trace, &config, 100).unwrap();
+        let mut run = crate::scenario::Run::new(crate::scenario::parse(&text).unwrap()).unwrap();
+        run.run_to_end().unwrap();
+        let replayed = replay(&trace, config.clone(), None).unwrap();
+        assert_eq!(run.machine().stats().faults, replayed.faults);
+        assert_eq!(run.machine().stats().swap_outs, replayed.swap_outs);
+        assert!(to_scenario(&trace, &config, 5).unwrap_err().contains("at most 5"));
     }
 
     #[test]

@@ -1,0 +1,82 @@
+// Shared set-up for the browser tests: serve www/ on a free port, drive Debian's Chromium with
+// playwright-core, and collect console errors.
+import { chromium } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '../../tools/serve.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const dataDir = join(root, 'tests', 'data');
+
+export async function startServer() {
+  const server = await serve(join(root, 'www'), 0);
+  return { server, base: `http://127.0.0.1:${server.address().port}/` };
+}
+
+export async function launch({ width = 1280, height = 860, colorScheme = 'light' } = {}) {
+  const profile = mkdtempSync(join(tmpdir(), 'pagesim-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    viewport: { width, height },
+    colorScheme,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  const errors = [];
+  const watch = (page) => {
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('pageerror', (e) => errors.push(e.message));
+  };
+  context.on('page', watch);
+  for (const p of context.pages()) watch(p);
+  const close = async () => {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  };
+  return { context, errors, close };
+}
+
+/** Opens `url` in a fresh tab and waits until the app has loaded its first scenario. */
+export async function open(context, url) {
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 20000 });
+  return page;
+}
+
+/** A hash of the canvas pixels, to tell whether the picture changed. */
+export function canvasHash(page) {
+  return page.evaluate(() => {
+    const c = document.getElementById('canvas');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let h = 2166136261;
+    for (let i = 0; i < d.length; i += 4) h = Math.imul(h ^ (d[i] | (d[i + 1] << 8) | (d[i + 2] << 16)), 16777619);
+    return h >>> 0;
+  });
+}
+
+/** Colours found on the outline just outside a drawn rectangle (device pixels sampled). */
+export function ringColours(page, rect) {
+  return page.evaluate((r) => {
+    const c = document.getElementById('canvas');
+    const dpr = c.width / c.clientWidth;
+    const ctx = c.getContext('2d');
+    const seen = new Set();
+    for (let d = 1; d <= 6; d++) {
+      for (const [x, y] of [[r.x + r.w / 2, r.y - d], [r.x + r.w / 2, r.y + r.h + d], [r.x - d, r.y + r.h / 2], [r.x + r.w + d, r.y + r.h / 2]]) {
+        const p = ctx.getImageData(Math.round(x * dpr), Math.round(y * dpr), 1, 1).data;
+        seen.add(`${p[0]},${p[1]},${p[2]}`);
+      }
+    }
+    return [...seen];
+  }, rect);
+}
+
+/** `#rrggbb` → "r,g,b". */
+export function rgb(hex) {
+  const n = parseInt(hex.replace('#', ''), 16);
+  return `${(n >> 16) & 255},${(n >> 8) & 255},${n & 255}`;
+}

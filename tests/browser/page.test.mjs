@@ -1,0 +1,201 @@
+// The page in headless Chromium: it loads cleanly, steps change the picture and the statistics,
+// a fault outlines its victim, step back is exact, editor errors show their line, every preset
+// runs to the end, and it works at phone width.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, open, canvasHash, ringColours, rgb } from './helpers.mjs';
+
+let server, base, browser;
+
+before(async () => {
+  ({ server, base } = await startServer());
+  browser = await launch();
+});
+
+after(async () => {
+  await browser.close();
+  server.close();
+});
+
+const statsText = (page) => page.evaluate(() => JSON.stringify(window.pagesim.state.sim.stats()));
+
+test('the page loads with no console errors and draws something', async () => {
+  const page = await open(browser.context, base);
+  assert.equal(await page.title(), 'pagesim — virtual memory, step by step');
+  await page.keyboard.press('ArrowRight'); // spawn A: its address space appears
+  await page.keyboard.press('ArrowRight');
+  const nonBlank = await page.evaluate(() => {
+    const c = document.getElementById('canvas');
+    const d = new Uint32Array(c.getContext('2d').getImageData(0, 0, c.width, c.height).data.buffer);
+    let different = 0;
+    for (let i = 0; i < d.length; i++) if (d[i] !== d[0]) different++;
+    return different / d.length;
+  });
+  assert.ok(nonBlank > 0.02, `the canvas has a picture, not a blank fill (${(nonBlank * 100).toFixed(1)}% drawn)`);
+  assert.match(await page.textContent('#legend'), /null guard page/);
+  assert.deepEqual(browser.errors, []);
+  await page.close();
+});
+
+test('stepping a preset changes the statistics and the canvas', async () => {
+  const page = await open(browser.context, `${base}#p=swapping`);
+  const pixels0 = await canvasHash(page);
+  const stats0 = await page.textContent('#stats');
+  for (let i = 0; i < 4; i++) await page.click('#btn-step');
+  assert.match(await page.textContent('#counter'), /step 4 \//);
+  assert.notEqual(await page.textContent('#stats'), stats0);
+  assert.notEqual(await canvasHash(page), pixels0);
+  assert.match(await page.textContent('#step-text'), /minor fault/);
+  assert.match(await page.textContent('#log'), /A write 0x1000 = 10/);
+  await page.close();
+});
+
+test('a fault that evicts outlines the victim page and its frame', async () => {
+  const page = await open(browser.context, `${base}#p=swapping`);
+  // Step until an access evicts a page.
+  let victim = null;
+  for (let i = 0; i < 20 && !victim; i++) {
+    await page.keyboard.press('ArrowRight');
+    victim = await page.evaluate(() => window.pagesim.state.highlight?.victim ?? null);
+  }
+  assert.ok(victim, 'some step evicts a page');
+  await page.waitForTimeout(600); // let the step animation settle
+  const colour = await page.evaluate(() => window.pagesim.renderer.palette.victim);
+  const pageRect = await page.evaluate((v) => window.pagesim.renderer.locate({ page: { pid: v.pid, vpn: v.vpn } }), victim);
+  assert.ok(pageRect, 'the victim page is on screen');
+  assert.ok((await ringColours(page, pageRect)).includes(rgb(colour)), 'victim page outlined in the victim colour');
+  const frameRect = await page.evaluate((v) => window.pagesim.renderer.locate({ frame: v.frame }), victim);
+  assert.ok((await ringColours(page, frameRect)).includes(rgb(colour)), 'its frame is outlined too');
+  assert.match(await page.textContent('#step-text'), /evicted A page \d+ from frame \d+/);
+  await page.close();
+});
+
+test('step back restores exactly the previous statistics and picture', async () => {
+  const page = await open(browser.context, `${base}#p=lru-fifo-opt`);
+  for (let i = 0; i < 9; i++) await page.keyboard.press('ArrowRight');
+  await page.waitForTimeout(500);
+  const before = { stats: await statsText(page), table: await page.textContent('#stats'), pixels: await canvasHash(page) };
+  await page.keyboard.press('ArrowRight');
+  assert.notEqual(await statsText(page), before.stats);
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForTimeout(500);
+  assert.equal(await statsText(page), before.stats);
+  assert.equal(await page.textContent('#stats'), before.table);
+  assert.equal(await canvasHash(page), before.pixels);
+  // Far back and forward again lands on the same state too.
+  await page.keyboard.press('Home');
+  for (let i = 0; i < 9; i++) await page.keyboard.press('ArrowRight');
+  await page.waitForTimeout(500);
+  assert.equal(await statsText(page), before.stats);
+  await page.close();
+});
+
+test('an editor error is shown at its line', async () => {
+  const page = await open(browser.context, base);
+  await page.click('#btn-editor');
+  await page.fill('#editor-text', 'config frames=3\nspawn A\nread A 0xZZ\n');
+  await page.waitForFunction(() => document.getElementById('editor-error').textContent !== '');
+  assert.match(await page.textContent('#editor-error'), /line 3, column 8: expected an address/);
+  assert.equal(await page.textContent('#editor-gutter .bad'), '3\n');
+  assert.equal((await page.textContent('#editor-mirror .bad')).trim(), 'read A 0xZZ');
+  // Fixing it clears the error and Run loads it.
+  await page.fill('#editor-text', 'config frames=3\nspawn A\nread A 0x0\n');
+  await page.waitForFunction(() => document.getElementById('editor-error').textContent === '');
+  await page.click('#editor-apply');
+  assert.match(await page.textContent('#counter'), /step 0 \/ 2/);
+  await page.keyboard.press('End');
+  assert.match(await page.textContent('#step-text'), /segmentation fault \(null pointer dereference\)/);
+  await page.close();
+});
+
+test('every preset runs to the end without an error', async () => {
+  const page = await open(browser.context, base);
+  const ids = await page.evaluate(() => window.pagesim.api.presets().map((p) => p.id));
+  assert.ok(ids.length >= 8);
+  for (const id of ids) {
+    const result = await page.evaluate((pid) => {
+      window.pagesim.loadPreset(pid);
+      const sim = window.pagesim.state.sim;
+      window.pagesim.jump(sim.length);
+      return { pos: sim.position, len: sim.length, error: sim.runError(), counter: document.getElementById('counter').textContent };
+    }, id);
+    assert.equal(result.error, null, `${id}: ${JSON.stringify(result.error)}`);
+    assert.equal(result.pos, result.len, id);
+    assert.equal(result.counter, `step ${result.len} / ${result.len}`, id);
+  }
+  assert.deepEqual(browser.errors, []);
+  await page.close();
+});
+
+test('play runs the scenario to its end', async () => {
+  const page = await open(browser.context, `${base}#p=belady`);
+  await page.fill('#speed', '10');
+  await page.click('#btn-play');
+  await page.waitForFunction(() => window.pagesim.state.sim.atEnd, null, { timeout: 10000 });
+  assert.match(await page.textContent('#counter'), /step 14 \/ 14/);
+  assert.equal(await page.getAttribute('#btn-play', 'aria-label'), 'Play');
+  await page.close();
+});
+
+test('settings rebuild the run with the new machine', async () => {
+  const page = await open(browser.context, `${base}#p=belady`);
+  await page.click('#btn-settings');
+  await page.fill('#settings-panel input[name=frames]', '3');
+  await page.click('#settings-panel button[type=submit]');
+  await page.keyboard.press('End');
+  const faults = await page.evaluate(() => window.pagesim.state.sim.stats().total.faults);
+  assert.equal(faults, 9, "Belady's string with 3 frames");
+  assert.match(await page.evaluate(() => window.pagesim.state.text), /config policy=fifo frames=3/);
+  await page.close();
+});
+
+test('the page works at 390 px wide', async () => {
+  const phone = await launch({ width: 390, height: 844 });
+  try {
+    const page = await open(phone.context, `${base}#p=swapping`);
+    const widths = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, canvas: document.getElementById('canvas').clientWidth }));
+    assert.ok(widths.doc <= 390, `no horizontal scrolling (${widths.doc}px)`);
+    assert.ok(widths.canvas > 300, 'the canvas uses the width');
+    const pixels = await canvasHash(page);
+    await page.tap('#btn-step').catch(() => page.click('#btn-step'));
+    await page.click('#btn-step');
+    assert.match(await page.textContent('#counter'), /step 2 \//);
+    assert.notEqual(await canvasHash(page), pixels);
+    const box = await page.locator('#btn-play').boundingBox();
+    assert.ok(box && box.width >= 44 && box.height >= 44, `controls stay big enough for a thumb (${JSON.stringify(box)})`);
+    assert.deepEqual(phone.errors, []);
+  } finally {
+    await phone.close();
+  }
+});
+
+test('hovering a cell names it', async () => {
+  const page = await open(browser.context, `${base}#p=demand-paging`);
+  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
+  const r = await page.evaluate(() => window.pagesim.renderer.locate({ page: { pid: 0, vpn: 2 } }));
+  const box = await page.locator('#canvas').boundingBox();
+  await page.mouse.move(box.x + r.x + r.w / 2, box.y + r.y + r.h / 2);
+  await page.waitForSelector('#tooltip:not([hidden])');
+  const tip = await page.textContent('#tooltip');
+  assert.match(tip, /A page 2 \(0x2000–0x2fff\)/);
+  assert.match(tip, /resident in frame 0/);
+  assert.match(tip, /region heap rw-/);
+  await page.close();
+});
+
+test('a 48-bit address space is summarised and can be zoomed', async () => {
+  const page = await open(browser.context, base);
+  await page.evaluate(() => window.pagesim.load('config vbits=48 levels=4 frames=4\nspawn T flat\nwrite T 0x7ff000001000 1\nread T 0x1000\n'));
+  await page.keyboard.press('End');
+  const before = await page.evaluate(() => window.pagesim.renderer.locate({ page: { pid: 0, vpn: 1 } }));
+  assert.ok(before, 'page 1 falls in a summarised cell');
+  const box = await page.locator('#canvas').boundingBox();
+  const pixels = await canvasHash(page);
+  await page.mouse.move(box.x + before.x + before.w / 2, box.y + before.y + before.h / 2);
+  for (let i = 0; i < 6; i++) await page.mouse.wheel(0, -100);
+  await page.waitForTimeout(100);
+  assert.notEqual(await canvasHash(page), pixels, 'zooming redraws');
+  const tip = await page.textContent('#tooltip').catch(() => '');
+  assert.ok(typeof tip === 'string');
+  await page.close();
+});

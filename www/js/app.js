@@ -1,0 +1,539 @@
+// pagesim's page: wires the engine, the canvas and the panels together. Each concern lives in its
+// own module (render/…, ui/…); this file owns the state (the current simulator and scenario) and
+// the flow: load a scenario, step, redraw.
+
+import { loadEngine, wasmView } from './engine.js';
+import { createRenderer } from './render/canvas.js';
+import { createLog } from './ui/log.js';
+import { renderStats, drawRatePlot } from './ui/stats.js';
+import { renderTranslation } from './ui/translation.js';
+import { createEditor } from './ui/editor.js';
+import { fillSettings, applySettings } from './ui/settings.js';
+import { highlightOf, kindOf, KIND_LABEL, accessOf } from './ui/events.js';
+import { drawLegend } from './ui/legend.js';
+import { createLinks } from './ui/share.js';
+import { createPredict } from './ui/predict.js';
+import { createTraceDialog } from './ui/trace.js';
+import { drawComparePlot } from './ui/compare.js';
+
+const $ = (sel) => document.querySelector(sel);
+const SPEEDS = [0.5, 1, 2, 3, 5, 8, 12, 20, 40, 100]; // steps per second
+const COMPARE_PRESETS = new Set(['belady', 'lru-fifo-opt', 'clock', 'thrashing']);
+const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
+
+const engine = await loadEngine();
+const { api } = engine;
+const presets = api.presets();
+const embedded = document.body.classList.contains('embed') || /(^#|&)embed(&|$)/.test(location.hash);
+if (embedded) document.body.classList.add('embed');
+
+const state = {
+  sim: null,
+  text: '',
+  presetId: null,
+  config: null,
+  playing: false,
+  lastTick: 0,
+  owed: 0,
+  pulseStart: 0,
+};
+
+const canvas = $('#canvas');
+const renderer = createRenderer(canvas, engine);
+const log = $('#log') ? createLog($('#log'), (step) => jump(step)) : null;
+const editor = $('#editor-text')
+  ? createEditor(
+    { text: $('#editor-text'), gutter: $('#editor-gutter'), mirror: $('#editor-mirror'), error: $('#editor-error'), apply: $('#editor-apply') },
+    api,
+    (text) => load(text, { presetId: null }),
+  )
+  : null;
+const links = createLinks(api, { embedded, toast, getState: () => state });
+const predict = $('#predict') ? createPredict($('#predict'), { onReveal: () => stepForward(true) }) : null;
+const traceDialog = $('#trace-dialog') ? createTraceDialog($('#trace-dialog'), api, { toast, openScenario: (text) => load(text, { presetId: null }) }) : null;
+
+// ----- loading scenarios ---------------------------------------------------------------------
+
+/**
+ * Loads scenario text; on a parse error keeps the current scenario and shows the error.
+ * Returns true on success.
+ */
+function load(text, { presetId = null, step = 0, keepZoom = false } = {}) {
+  let sim;
+  try {
+    sim = new api.Simulator(text);
+  } catch (e) {
+    showError(e);
+    return false;
+  }
+  state.sim?.dispose();
+  state.sim = sim;
+  state.text = text;
+  state.presetId = presetId;
+  state.config = sim.config();
+  pause();
+  if (!keepZoom) renderer.resetZoom();
+  log?.clear();
+  editor?.set(text);
+  if ($('#settings-panel')) fillSettings($('#settings-panel'), state.config);
+  if ($('#preset')) $('#preset').value = presetId ?? '';
+  showAbout();
+  predict?.reset();
+  hideBanner();
+  if (step > 0) {
+    try {
+      sim.goto(step);
+    } catch (e) {
+      showBanner(`Could not reach step ${step}: ${e.message}`);
+    }
+  }
+  refresh({ animate: false });
+  return true;
+}
+
+function showError(e) {
+  if (editor && e.line) {
+    $('#editor-panel').hidden = false;
+    $('#btn-editor').setAttribute('aria-expanded', 'true');
+    editor.check();
+  } else {
+    showBanner(e.message);
+  }
+}
+
+function loadPreset(id, step = 0) {
+  const p = presets.find((x) => x.id === id) ?? presets[0];
+  return load(p.text, { presetId: p.id, step });
+}
+
+// ----- stepping ------------------------------------------------------------------------------
+
+function stepForward(force = false) {
+  const sim = state.sim;
+  if (sim.atEnd) {
+    pause();
+    return false;
+  }
+  if (!force && predict?.active && predict.ask(sim, state.config, names(), occupiedFrames)) {
+    pause();
+    return false;
+  }
+  try {
+    sim.step();
+  } catch (e) {
+    pause();
+    refresh();
+    return false;
+  }
+  state.pulseStart = performance.now();
+  refresh();
+  return true;
+}
+
+function stepBack() {
+  pause();
+  predict?.cancel();
+  state.sim.back();
+  refresh({ animate: false });
+}
+
+function jump(step) {
+  pause();
+  predict?.cancel();
+  try {
+    state.sim.goto(step);
+  } catch {
+    /* an impossible step: the run stops before it; refresh shows the error */
+  }
+  refresh({ animate: false });
+}
+
+function play() {
+  if (state.sim.atEnd) jump(0);
+  state.playing = true;
+  state.lastTick = performance.now();
+  state.owed = 1; // the first step right away
+  setPlayButton();
+  requestAnimationFrame(tick);
+}
+
+function pause() {
+  state.playing = false;
+  setPlayButton();
+}
+
+function tick(now) {
+  if (!state.playing) return;
+  const speed = SPEEDS[Number($('#speed').value) - 1] ?? 2;
+  state.owed += ((now - state.lastTick) / 1000) * speed;
+  state.lastTick = now;
+  let n = Math.min(Math.floor(state.owed), 200);
+  state.owed -= n;
+  while (n-- > 0 && state.playing) {
+    if (!stepForward()) break;
+  }
+  if (state.playing) requestAnimationFrame(tick);
+}
+
+function setPlayButton() {
+  const b = $('#btn-play');
+  b.textContent = state.playing ? '❚❚' : '▶';
+  b.setAttribute('aria-label', state.playing ? 'Pause' : 'Play');
+}
+
+// ----- drawing -------------------------------------------------------------------------------
+
+/** Frames in use, for the victim question: [{frame, label}]. */
+function occupiedFrames() {
+  const { layout: L } = engine;
+  const words = wasmView(state.sim.viewFrames(), state.sim.viewFramesLen());
+  const byPid = names();
+  const out = [];
+  for (let f = 0; f * L.frameWords < words.length; f++) {
+    const o = f * L.frameWords;
+    if (words[o]) out.push({ frame: f, label: `${byPid.get(words[o] - 1) ?? '?'} page ${words[o + 2] * 2 ** 32 + words[o + 1]}` });
+  }
+  return out;
+}
+
+function names() {
+  return new Map(state.stats.processes.map((p) => [p.pid, p.name]));
+}
+
+let pulseFrame = 0;
+
+/** Brings every panel up to date with the simulator. */
+function refresh({ animate = true } = {}) {
+  const sim = state.sim;
+  state.stats = sim.stats();
+  const fresh = sim.events();
+  const pos = sim.position;
+  if (log) {
+    log.truncate(pos, pos);
+    log.append(fresh, pos);
+  }
+  const records = log ? log.records : fresh;
+  const current = records.length && records[records.length - 1].step === pos ? records[records.length - 1] : lastRecord(pos);
+  state.highlight = pos > 0 ? highlightOf(current) : null;
+  if (!animate) state.pulseStart = 0;
+
+  $('#counter').textContent = `step ${pos} / ${sim.length}`;
+  const scrub = $('#scrub');
+  scrub.max = String(sim.length);
+  scrub.value = String(pos);
+  $('#btn-back').disabled = pos === 0;
+  $('#btn-reset').disabled = pos === 0;
+  $('#btn-step').disabled = sim.atEnd;
+
+  const err = sim.runError();
+  showStep(current, pos, err);
+  if (err) {
+    editor?.showRunError(err.line, err.message);
+  } else if (current) {
+    editor?.markLine(current.line);
+  }
+  if ($('#stats')) {
+    renderStats($('#stats'), state.stats, renderer.palette, state.config);
+    drawRatePlot($('#rate-plot'), state.stats.total.fault_rate, renderer.palette);
+  }
+  if ($('#translation')) renderTranslation($('#translation'), sim, records, state.config, names());
+  links.follow(state.text, pos);
+  draw();
+  if (state.pulseStart && !reducedMotion.matches) {
+    cancelAnimationFrame(pulseFrame);
+    pulseFrame = requestAnimationFrame(animatePulse);
+  }
+}
+
+function lastRecord(pos) {
+  if (pos === 0) return null;
+  try {
+    const r = state.sim.log(pos - 1);
+    return r[r.length - 1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function animatePulse(now) {
+  draw(now);
+  if (now - state.pulseStart < 450) pulseFrame = requestAnimationFrame(animatePulse);
+}
+
+function draw(now = performance.now()) {
+  const age = state.pulseStart ? (now - state.pulseStart) / 450 : 1;
+  const pulse = reducedMotion.matches ? 0 : Math.max(0, 1 - age);
+  const { neededHeight } = renderer.draw({
+    sim: state.sim,
+    processes: state.stats.processes,
+    config: state.config,
+    highlight: state.highlight,
+    pulse,
+  });
+  fitCanvasHeight(neededHeight);
+}
+
+/**
+ * Shrinks the canvas to what the picture needs (a small machine leaves no empty band), between
+ * a floor and 70% of the window. An embedded frame always fills its iframe instead.
+ */
+function fitCanvasHeight(needed) {
+  if (embedded) return;
+  const box = $('#canvas-box');
+  const target = Math.round(Math.max(200, Math.min(needed, window.innerHeight * 0.7)));
+  if (Math.abs(box.clientHeight - target) > 6 && target < box.clientHeight + 400) {
+    box.style.height = `${target}px`;
+  }
+}
+
+/** The "now" panel: the current step's sentences with a chip for hit / fault kind. */
+function showStep(record, pos, err) {
+  const titleEl = $('#step-title'), textEl = $('#step-text');
+  if (!titleEl) {
+    const cap = $('#embed-step');
+    if (cap) cap.textContent = record ? record.events.map((e) => e.text).join(' · ') : 'Press ▶ to play or → to step.';
+    return;
+  }
+  if (err) {
+    titleEl.textContent = `Stopped before step ${err.step} · line ${err.line}`;
+    textEl.replaceChildren(document.createTextNode(err.message));
+    textEl.classList.add('error');
+    return;
+  }
+  textEl.classList.remove('error');
+  if (!record) {
+    titleEl.textContent = pos === 0 ? `Ready · ${state.sim.length} steps` : `Step ${pos}`;
+    textEl.textContent = 'Press ▶ to play or → to step.';
+    return;
+  }
+  const a = accessOf(record);
+  titleEl.textContent = `Step ${record.step} of ${state.sim.length} · line ${record.line}`;
+  const kind = kindOf(record);
+  const parts = [];
+  if (kind !== 'other') {
+    const chip = document.createElement('span');
+    chip.className = `chip ${kind}`;
+    chip.textContent = KIND_LABEL[kind];
+    parts.push(chip);
+  }
+  parts.push(document.createTextNode(record.events.map((e) => e.text).join(' ')));
+  textEl.replaceChildren(...parts);
+  textEl.dataset.kind = a ? kind : 'other';
+}
+
+function showAbout() {
+  const p = presets.find((x) => x.id === state.presetId);
+  if ($('#about-title')) {
+    $('#about-title').textContent = p ? p.title : 'Your scenario';
+    $('#about-text').textContent = p ? p.summary
+      : 'A scenario of your own. Edit it under Scenario; Share makes a link that opens it exactly here.';
+  }
+  if (embedded && $('#embed-title')) $('#embed-title').textContent = p ? p.title : 'pagesim scenario';
+  const box = $('#compare');
+  if (!box) return;
+  const compare = p && COMPARE_PRESETS.has(p.id);
+  box.hidden = !compare;
+  if (compare) {
+    const frames = [1, 2, 3, 4, 5, 6, 7, 8];
+    const policies = ['fifo', 'lru', 'clock', 'opt'];
+    try {
+      const faults = api.compareScenario(state.text, policies, frames);
+      drawComparePlot($('#compare-plot'), { policies, frames, faults, palette: renderer.palette, current: state.config.frames });
+      $('#compare-note').textContent = 'Page faults of this scenario for 1–8 frames under each policy.';
+    } catch (e) {
+      box.hidden = true;
+    }
+  }
+}
+
+// ----- banners and toasts --------------------------------------------------------------------
+
+function showBanner(message) {
+  const b = $('#banner');
+  if (!b) return;
+  const strong = document.createElement('strong');
+  strong.textContent = 'Could not open this: ';
+  b.replaceChildren(strong, document.createTextNode(message));
+  b.hidden = false;
+}
+
+function hideBanner() {
+  const b = $('#banner');
+  if (b) b.hidden = true;
+}
+
+let toastTimer = 0;
+function toast(message) {
+  const t = $('#toast');
+  t.textContent = message;
+  t.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { t.hidden = true; }, 2200);
+}
+
+// ----- wiring --------------------------------------------------------------------------------
+
+$('#btn-step').addEventListener('click', () => { pause(); stepForward(); });
+$('#btn-back').addEventListener('click', stepBack);
+$('#btn-reset').addEventListener('click', () => jump(0));
+$('#btn-play').addEventListener('click', () => (state.playing ? pause() : play()));
+$('#scrub').addEventListener('input', (e) => jump(Number(e.target.value)));
+
+document.addEventListener('keydown', (e) => {
+  if (e.target.closest?.('input, textarea, select, [contenteditable]') || e.altKey || e.ctrlKey || e.metaKey) return;
+  if (document.querySelector('dialog[open]')) return;
+  const keys = {
+    ' ': () => (state.playing ? pause() : play()),
+    ArrowRight: () => { pause(); stepForward(); },
+    ArrowLeft: stepBack,
+    Home: () => jump(0),
+    End: () => jump(state.sim.length),
+  };
+  const action = keys[e.key];
+  if (action) {
+    e.preventDefault();
+    action();
+  }
+});
+
+if ($('#preset')) {
+  const select = $('#preset');
+  const custom = new Option('Custom scenario', '');
+  select.append(...presets.map((p) => new Option(p.title, p.id)), custom);
+  select.addEventListener('change', () => {
+    if (select.value) loadPreset(select.value);
+  });
+  const list = $('#gallery-list');
+  list.append(...presets.map((p) => {
+    const b = document.createElement('button');
+    b.type = 'button';
+    const t = document.createElement('strong');
+    t.textContent = p.title;
+    const s = document.createElement('span');
+    s.textContent = p.summary;
+    b.append(t, s);
+    b.addEventListener('click', () => {
+      $('#gallery').close();
+      loadPreset(p.id);
+    });
+    return b;
+  }));
+  $('#btn-gallery').addEventListener('click', () => $('#gallery').showModal());
+}
+
+function toggle(button, panel) {
+  const open = panel.hidden;
+  panel.hidden = !open;
+  button.setAttribute('aria-expanded', String(open));
+  requestAnimationFrame(draw);
+}
+$('#btn-editor')?.addEventListener('click', () => toggle($('#btn-editor'), $('#editor-panel')));
+$('#btn-settings')?.addEventListener('click', () => toggle($('#btn-settings'), $('#settings-panel')));
+$('#settings-panel')?.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const text = applySettings(e.target, state.text);
+  const pos = state.sim.position;
+  try {
+    api.checkScenario(text);
+  } catch (err) {
+    $('#settings-error').textContent = err.message;
+    return;
+  }
+  $('#settings-error').textContent = '';
+  load(text, { presetId: state.presetId, step: pos, keepZoom: true });
+});
+
+$('#btn-theme')?.addEventListener('click', () => {
+  const root = document.documentElement;
+  const dark = getComputedStyle(root).colorScheme === 'dark';
+  root.dataset.theme = dark ? 'light' : 'dark';
+  try { localStorage.setItem('pagesim-theme', root.dataset.theme); } catch { /* private mode */ }
+  themeChanged();
+});
+try {
+  const saved = localStorage.getItem('pagesim-theme');
+  if (saved) document.documentElement.dataset.theme = saved;
+} catch { /* no storage */ }
+window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', themeChanged);
+
+function themeChanged() {
+  renderer.themeChanged();
+  if ($('#legend')) drawLegend($('#legend'), renderer);
+  refresh({ animate: false });
+  showAbout();
+}
+
+$('#btn-predict')?.addEventListener('click', (e) => {
+  const on = !predict.active;
+  predict.setActive(on);
+  e.currentTarget.setAttribute('aria-pressed', String(on));
+  if (on) pause();
+  links.setMode(on ? 'predict' : null);
+  refresh({ animate: false });
+});
+$('#btn-share')?.addEventListener('click', () => links.share());
+$('#btn-embed')?.addEventListener('click', () => links.showEmbed($('#embed-dialog')));
+$('#btn-trace')?.addEventListener('click', () => traceDialog.open());
+
+// hover and zoom
+const tooltip = $('#tooltip');
+canvas.addEventListener('mousemove', (e) => {
+  const r = canvas.getBoundingClientRect();
+  const text = renderer.describeAt(e.clientX - r.left, e.clientY - r.top);
+  if (!text) {
+    tooltip.hidden = true;
+    return;
+  }
+  tooltip.textContent = text;
+  tooltip.hidden = false;
+  const box = canvas.parentElement.getBoundingClientRect();
+  const x = Math.min(e.clientX - box.left + 14, box.width - tooltip.offsetWidth - 6);
+  const y = e.clientY - box.top + 16 + tooltip.offsetHeight > box.height ? e.clientY - box.top - tooltip.offsetHeight - 10 : e.clientY - box.top + 16;
+  tooltip.style.left = `${Math.max(4, x)}px`;
+  tooltip.style.top = `${Math.max(4, y)}px`;
+});
+canvas.addEventListener('mouseleave', () => { tooltip.hidden = true; });
+canvas.addEventListener('wheel', (e) => {
+  const r = canvas.getBoundingClientRect();
+  if (renderer.zoomAt(e.clientX - r.left, e.clientY - r.top, e.deltaY < 0 ? 0.5 : 2)) {
+    e.preventDefault();
+    draw();
+  }
+}, { passive: false });
+canvas.addEventListener('dblclick', (e) => {
+  const r = canvas.getBoundingClientRect();
+  if (renderer.zoomAt(e.clientX - r.left, e.clientY - r.top, 1 / 8)) draw();
+});
+canvas.addEventListener('contextmenu', (e) => {
+  const r = canvas.getBoundingClientRect();
+  if (renderer.zoomAt(e.clientX - r.left, e.clientY - r.top, 8)) {
+    e.preventDefault();
+    draw();
+  }
+});
+new ResizeObserver(() => draw()).observe(canvas);
+
+// ----- start ---------------------------------------------------------------------------------
+
+if ($('#legend')) drawLegend($('#legend'), renderer);
+const opened = links.open(location.hash);
+if (opened.error) {
+  loadPreset('demand-paging');
+  showBanner(opened.error);
+} else if (opened.text != null) {
+  const preset = presets.find((p) => p.text === opened.text);
+  if (!load(opened.text, { presetId: preset?.id ?? null, step: opened.step ?? 0 })) {
+    loadPreset('demand-paging');
+  }
+  if (opened.mode === 'predict' && predict) {
+    predict.setActive(true);
+    $('#btn-predict').setAttribute('aria-pressed', 'true');
+    links.setMode('predict');
+  }
+} else {
+  loadPreset(opened.preset ?? 'demand-paging');
+}
+document.body.dataset.ready = 'true';
+
+// For tests and the curious: the page's state from the console.
+window.pagesim = { state, api, renderer, jump, load, loadPreset, refresh };

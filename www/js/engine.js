@@ -1,0 +1,23 @@
+// The one place that loads the WebAssembly module. Everything else imports from here.
+import init, * as api from '../pkg/pagesim.js';
+
+let memory = null;
+
+/** Loads the module once; returns the API plus the codes and layouts the engine exports. */
+export async function loadEngine() {
+  if (!memory) {
+    const exports = await init();
+    memory = exports.memory;
+    // wasm-bindgen maps Symbol.dispose to `free`, which here is the SPEC's free(pid, addr).
+    if (Symbol.dispose) api.Simulator.prototype[Symbol.dispose] = api.Simulator.prototype.dispose;
+  }
+  return { api, states: api.pageStates(), layout: api.viewLayout() };
+}
+
+/**
+ * A Uint32Array over wasm memory. Made afresh on every use: when wasm memory grows, its
+ * ArrayBuffer is replaced and older views go empty.
+ */
+export function wasmView(ptr, len) {
+  return new Uint32Array(memory.buffer, ptr, len);
+}

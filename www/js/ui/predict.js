@@ -1,0 +1,142 @@
+// Predict mode, for self-study and class: before each memory access is shown, the page asks what
+// will happen (hit or fault; for a fault with memory full, which frame becomes the victim), then
+// reveals the step and keeps a score.
+//
+// The answer is known exactly: the engine is deterministic, so the page does the step, reads it,
+// and steps back (snapshots make that exact) before asking.
+
+import { accessOf, kindOf } from './events.js';
+
+function button(label, onClick, value) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = label;
+  if (value != null) b.dataset.answer = value;
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+export function createPredict(box, { onReveal }) {
+  let active = false;
+  let score = { right: 0, asked: 0 };
+  let pending = null; // {truth, kind, victimFrame, question}
+
+  function render(parts) {
+    box.hidden = !active;
+    box.replaceChildren(...parts);
+  }
+
+  function scoreLine() {
+    const p = document.createElement('p');
+    p.className = 'muted score';
+    p.textContent = `Predict mode · score ${score.right} / ${score.asked}`;
+    return p;
+  }
+
+  function verdict(ok, text) {
+    const p = document.createElement('p');
+    p.className = ok ? 'right verdict' : 'wrong verdict';
+    p.textContent = text;
+    return p;
+  }
+
+  function mark(ok) {
+    score.asked += 1;
+    if (ok) score.right += 1;
+  }
+
+  function finish(ok, text) {
+    pending = null;
+    onReveal();
+    render([verdict(ok, text), scoreLine()]);
+  }
+
+  function askVictim(truth) {
+    const frames = truth.frames;
+    const choices = document.createElement('div');
+    choices.className = 'choices';
+    const answer = (frame) => () => {
+      const ok = frame === truth.victimFrame;
+      mark(ok);
+      const right = truth.victimFrame == null ? 'a free frame was used, no victim' : `frame ${truth.victimFrame} (${truth.victimLabel}) was the victim`;
+      finish(ok, ok ? `Right: ${right}.` : `Not quite: ${right}.`);
+    };
+    choices.append(button('a free frame', answer(null), 'free'));
+    for (const f of frames) choices.append(button(`frame ${f.frame} · ${f.label}`, answer(f.frame), `frame-${f.frame}`));
+    const q = document.createElement('p');
+    q.textContent = 'A page fault, right. Which frame will it take?';
+    render([q, choices, scoreLine()]);
+  }
+
+  return {
+    get active() { return active; },
+    get score() { return { ...score }; },
+    setActive(on) {
+      active = on;
+      pending = null;
+      render(on ? [scoreLine()] : []);
+    },
+    reset() {
+      score = { right: 0, asked: 0 };
+      pending = null;
+      if (active) render([scoreLine()]);
+    },
+    cancel() {
+      if (pending) {
+        pending = null;
+        render([scoreLine()]);
+      }
+    },
+
+    /**
+     * If the next step is a memory access, works out its outcome and asks; returns true while a
+     * question is pending (the caller waits), false if the step can simply be shown.
+     */
+    ask(sim, config, names, frames) {
+      if (pending) return true;
+      const next = sim.nextStep();
+      if (!next || (next.kind !== 'read' && next.kind !== 'write')) return false;
+      let record;
+      try {
+        record = sim.step();
+        sim.back();
+      } catch {
+        return false; // an impossible step: show its error directly
+      }
+      const a = accessOf(record);
+      if (!a) return false;
+      const kind = kindOf(record);
+      const truth = {
+        kind,
+        victimFrame: a.evicted ? a.evicted.frame : null,
+        victimLabel: a.evicted ? `${names.get(a.evicted.pid) ?? '?'} page ${a.evicted.vpn}` : '',
+        frames: frames(),
+      };
+      pending = truth;
+      const q = document.createElement('p');
+      const who = next.name ?? '?';
+      q.textContent = `Step ${next.step}: ${who} ${next.kind}s 0x${next.addr.toString(16)} (page ${next.vpn}). What happens?`;
+      const choices = document.createElement('div');
+      choices.className = 'choices';
+      const answer = (guess) => () => {
+        const actual = kind === 'minor' || kind === 'major' || kind === 'oom' ? 'fault' : kind === 'hit' ? 'hit' : 'segv';
+        const ok = guess === actual;
+        const words = { hit: 'a hit', fault: 'a page fault', segv: kind === 'prot' ? 'a protection fault' : 'a segmentation fault' };
+        if (ok && actual === 'fault' && kind !== 'oom' && truth.frames.length >= config.frames) {
+          // memory is full: the real question is which victim
+          askVictim(truth);
+          return;
+        }
+        mark(ok);
+        finish(ok, ok ? `Right: ${words[actual]}.` : `Not quite: it is ${words[actual]}.`);
+      };
+      choices.append(
+        button('Hit', answer('hit'), 'hit'),
+        button('Page fault', answer('fault'), 'fault'),
+        button('Segmentation / protection fault', answer('segv'), 'segv'),
+      );
+      render([q, choices, scoreLine()]);
+      return true;
+    },
+  };
+}

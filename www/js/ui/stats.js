@@ -1,0 +1,85 @@
+// The statistics table (machine and per process) and the fault-rate plot.
+import { processColour } from '../render/palette.js';
+
+const COLUMNS = [
+  ['accesses', 'acc.'],
+  ['hits', 'hits'],
+  ['faults', 'faults'],
+  ['major_faults', 'major'],
+  ['swap_outs', 'swap out'],
+  ['segfaults', 'segv'],
+];
+
+export function renderStats(box, stats, palette, config) {
+  const table = document.createElement('table');
+  const head = table.createTHead().insertRow();
+  for (const h of ['', ...COLUMNS.map((c) => c[1])]) {
+    const th = document.createElement('th');
+    th.textContent = h;
+    head.append(th);
+  }
+  const body = table.createTBody();
+  const row = (label, s, colour, ended) => {
+    const tr = body.insertRow();
+    const name = tr.insertCell();
+    if (colour) {
+      const sw = document.createElement('span');
+      sw.className = 'swatch';
+      sw.style.background = colour;
+      name.append(sw);
+    }
+    name.append(document.createTextNode(label + (ended ? ' †' : '')));
+    for (const [key] of COLUMNS) tr.insertCell().textContent = String(s[key]);
+  };
+  row('all', stats.total);
+  for (const p of stats.processes) row(p.name, p.stats, processColour(palette, p.pid), !p.alive);
+  const t = stats.total;
+  const rate = t.accesses ? ((100 * t.faults) / t.accesses).toFixed(1) : '0.0';
+  const tlb = t.tlb_hits + t.tlb_misses;
+  const summary = document.createElement('p');
+  summary.className = 'muted';
+  summary.textContent = `fault rate ${rate}% · ${t.minor_faults} minor, ${t.major_faults} major`
+    + (tlb ? ` · TLB hit rate ${((100 * t.tlb_hits) / tlb).toFixed(0)}%` : '')
+    + ` · ${stats.frames_used}/${config.frames} frames used · ${stats.swap_used} swap slots used · t=${stats.time}`;
+  box.replaceChildren(table, summary);
+}
+
+/** Fault rate over time (faults per access in each bucket of the engine's series). */
+export function drawRatePlot(canvas, series, palette) {
+  const dpr = window.devicePixelRatio || 1;
+  const w = canvas.clientWidth || 320, h = canvas.clientHeight || 90;
+  canvas.width = Math.round(w * dpr);
+  canvas.height = Math.round(h * dpr);
+  const ctx = canvas.getContext('2d');
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.fillStyle = palette.bg;
+  ctx.fillRect(0, 0, w, h);
+  const points = series.faults.map((f) => f / series.bucket);
+  if (series.pending_accesses > 0) points.push(series.pending_faults / series.pending_accesses);
+  const left = 34, bottom = h - 14, top = 6, right = w - 4;
+  ctx.strokeStyle = palette.cellLine;
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  ctx.moveTo(left, top); ctx.lineTo(left, bottom); ctx.lineTo(right, bottom);
+  ctx.stroke();
+  ctx.fillStyle = palette.muted;
+  ctx.font = '10px system-ui, sans-serif';
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  ctx.fillText('100%', left - 3, top + 2);
+  ctx.fillText('0', left - 3, bottom);
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'top';
+  const accesses = series.faults.length * series.bucket + series.pending_accesses;
+  ctx.fillText(`fault rate over ${accesses} accesses`, left + 4, bottom + 1);
+  if (!points.length) return;
+  const x = (i) => left + ((i + 0.5) / points.length) * (right - left);
+  const y = (r) => bottom - r * (bottom - top);
+  ctx.strokeStyle = palette.accent;
+  ctx.fillStyle = palette.accent;
+  ctx.lineWidth = 1.5;
+  ctx.beginPath();
+  points.forEach((r, i) => (i ? ctx.lineTo(x(i), y(r)) : ctx.moveTo(x(i), y(r))));
+  ctx.stroke();
+  if (points.length < 60) points.forEach((r, i) => { ctx.beginPath(); ctx.arc(x(i), y(r), 2, 0, 7); ctx.fill(); });
+}

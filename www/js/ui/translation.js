@@ -1,0 +1,93 @@
+// The address-translation panel: the last access's virtual address split into per-level
+// indices and offset, the TLB lookup, the page-table walk and the physical address.
+import { accessOf } from './events.js';
+
+const hex = (n, width = 0) => '0x' + Math.floor(n).toString(16).padStart(width, '0');
+
+function el(tag, text, cls) {
+  const e = document.createElement(tag);
+  if (text != null) e.textContent = text;
+  if (cls) e.className = cls;
+  return e;
+}
+
+/** Shows the translation of the newest access at or before the current step. */
+export function renderTranslation(box, sim, records, config, names) {
+  let access = null;
+  for (let i = records.length - 1; i >= 0 && !access; i--) access = accessOf(records[i]);
+  if (!access) {
+    box.replaceChildren(el('p', 'No memory access yet.', 'muted'));
+    return;
+  }
+  let walk;
+  try {
+    walk = sim.translate(access.pid, access.addr);
+  } catch {
+    walk = null;
+  }
+  const name = names.get(access.pid) ?? `pid ${access.pid}`;
+  const parts = [];
+  const head = el('p');
+  head.append(el('strong', `${name} ${access.kind} `), el('span', hex(access.addr), 'mono'));
+  parts.push(head);
+
+  const offsetBits = Math.log2(config.page_size);
+  const split = el('div', null, 'va-split');
+  if (walk) {
+    walk.level_bits.forEach((bits, i) => {
+      const s = el('span', String(walk.indices[i]));
+      s.append(el('small', `L${i + 1} · ${bits} bit${bits === 1 ? '' : 's'}`));
+      split.append(s);
+    });
+  }
+  const off = el('span', hex(access.addr % config.page_size));
+  off.append(el('small', `offset · ${offsetBits} bits`));
+  split.append(off);
+  const vpnBits = config.va_bits - offsetBits;
+  parts.push(el('p', `${hex(access.addr)} = page ${access.vpn}, offset ${hex(access.addr % config.page_size)}: `
+    + `the ${vpnBits}-bit page number is split into one index per table level, the low ${offsetBits} bits are the offset.`, 'muted'), split);
+
+  const steps = el('ol', null, 'walk');
+  const li = (t) => steps.append(el('li', t));
+  if (access.tlb === 'hit') li(`TLB hit: page ${access.vpn} → frame ${access.frame}, no walk needed`);
+  else {
+    if (access.tlb === 'miss') li(`TLB miss${access.tlb_flushed ? ' (flushed by the switch to ' + name + ')' : ''}: walk the page table`);
+    else li('no TLB: walk the page table');
+    if (walk) {
+      const levels = walk.indices.length;
+      for (let i = 0; i < levels; i++) {
+        const idx = walk.indices[i];
+        if (i >= walk.tables_found) {
+          li(`L${i + 1} table: none (nothing is mapped under that L${i} entry)`);
+          break;
+        }
+        li(i === levels - 1 ? `L${i + 1} table, entry ${idx}: the page-table entry` : `L${i + 1} table, entry ${idx} → L${i + 2} table`);
+      }
+    }
+  }
+  switch (access.result) {
+    case 'hit':
+      li(`present: frame ${access.frame}`);
+      break;
+    case 'page_fault':
+      li(`not present → page fault (${access.source === 'from_swap' ? `major: read from swap slot ${access.slot}` : access.source === 'code_from_file' ? 'minor: read from the executable' : 'minor: zero-filled'}), now frame ${access.frame}`);
+      break;
+    case 'segmentation_fault':
+      li(access.reason === 'null_page' ? 'page 0 is the guard: no entry ever → segmentation fault' : 'in no region → segmentation fault');
+      break;
+    case 'protection_fault':
+      li(`entry allows ${access.perms} → protection fault`);
+      break;
+    case 'out_of_memory':
+      li('not present, no frame can be freed (swap full) → out of memory');
+      break;
+  }
+  parts.push(steps);
+  if (access.physical != null) {
+    const p = el('p');
+    p.append(el('span', 'physical address '), el('strong', hex(access.physical), 'mono'),
+      el('span', ` = frame ${access.frame} × ${config.page_size} + ${hex(access.addr % config.page_size)}`, 'muted'));
+    parts.push(p);
+  }
+  box.replaceChildren(...parts);
+}
