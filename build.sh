@@ -114,14 +114,10 @@ run_tests() {
 
 bench() {
   setup
-  log "native benchmark"
-  cargo run --release --quiet --bin bench
-  if [ -f tools/bench-wasm.mjs ]; then
-    build_wasm
-    setup_chromium
-    log "wasm benchmark (node) and render time (headless Chromium)"
-    node tools/bench-wasm.mjs
-  fi
+  setup_chromium
+  build_wasm
+  log "benchmark: native and wasm throughput, render time per frame"
+  node tools/bench.mjs
 }
 
 accept() {

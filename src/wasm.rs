@@ -790,6 +790,14 @@ impl TraceSession {
         Ok(TraceSession { trace, replay: None })
     }
 
+    /// The benchmark workload (the same as the native `bench`): `n` accesses, 80% to a hot set,
+    /// 20% a sequential scan moving `scanStride` bytes per access. `TraceSession.synthetic(1e6, 64)`
+    pub fn synthetic(n: JsValue, scan_stride: JsValue) -> Result<TraceSession, JsValue> {
+        let n = int(&n, "accesses", 50_000_000)? as usize;
+        let stride = int(&scan_stride, "scan stride", 1 << 20)?.max(1);
+        Ok(TraceSession { trace: trace::synthetic::hot_set_and_scan(n, stride), replay: None })
+    }
+
     #[wasm_bindgen(getter)]
     pub fn length(&self) -> f64 {
         self.trace.len() as f64
@@ -801,13 +809,15 @@ impl TraceSession {
         self.trace.format.map_or("auto", |f| f.name()).to_string()
     }
 
-    /// Starts (or restarts) a replay with a policy and frame count.
-    pub fn start(&mut self, policy: JsValue, frames: JsValue) -> Result<(), JsValue> {
+    /// Starts (or restarts) a replay with a policy, a frame count and optionally TLB entries
+    /// (default 4). `t.start("lru", 64)`
+    pub fn start(&mut self, policy: JsValue, frames: JsValue, tlb: JsValue) -> Result<(), JsValue> {
         let policy_name = text(&policy, "the policy")?;
         let policy =
             PolicyKind::parse(&policy_name).ok_or_else(|| error(format!("unknown policy \"{policy_name}\"")))?;
         let frames = int(&frames, "frames", crate::engine::config::MAX_FRAMES as u64)? as u32;
-        let config = Config { policy, frames, ..Config::default() };
+        let tlb = if tlb.is_undefined() { 4 } else { int(&tlb, "TLB entries", 4096)? as u32 };
+        let config = Config { policy, frames, tlb_entries: tlb, ..Config::default() };
         self.replay = Some(TraceReplay::new(&self.trace, config, None).map_err(|e| error(e.to_string()))?);
         Ok(())
     }

@@ -155,7 +155,7 @@ fn views_links_presets_and_traces() {
 
     let mut t = TraceSession::new(b"1 2 3 4 1 2 5 1 2 3 4 5", JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
     assert_eq!(t.format(), "pages");
-    t.start(s("fifo"), n(3.0)).unwrap();
+    t.start(s("fifo"), n(3.0), JsValue::UNDEFINED).unwrap();
     t.advance(n(5.0)).unwrap();
     assert!(!t.done());
     t.advance(n(100.0)).unwrap();

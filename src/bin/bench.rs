@@ -5,6 +5,7 @@
 //!   cargo run --release --bin bench [-- --json] [-- --accesses N]
 
 use pagesim::engine::{Config, PolicyKind};
+use pagesim::trace::synthetic::{hot_set_and_scan, HOT_PAGES};
 use pagesim::trace::{Trace, TraceReplay};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -35,37 +36,6 @@ unsafe impl GlobalAlloc for Counting {
 static ALLOCATOR: Counting = Counting;
 
 pub const FRAMES: u32 = 1024;
-const HOT_PAGES: u64 = 900;
-const SCAN_PAGES: u64 = 200_000;
-
-/// The workloads: 80% of accesses go to a hot set of 900 pages (skewed: a few pages are much
-/// hotter), 20% continue a sequential scan over 200,000 pages (800 MB); one access in four is a
-/// write. `scan_stride` is how far the scan moves per access: 64 bytes (a cache line, as a loop
-/// over an array does) for the realistic mix, a whole page for the fault-heavy variant in which
-/// every scan access is a page fault. A fixed LCG makes both identical on every run and machine.
-fn workload(n: usize, scan_stride: u64) -> Trace {
-    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-    let mut next = move || {
-        x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-        (x >> 33) as u32
-    };
-    let mut scan = 0u64;
-    let pages = (0..n).map(move |_| {
-        let r = next();
-        let write = r % 4 == 0;
-        let vpn = if r % 10 < 8 {
-            // squaring a uniform number skews towards low page numbers
-            let u = (next() % 1000) as u64;
-            1_000 + u * u * HOT_PAGES / 1_000_000
-        } else {
-            scan = (scan + scan_stride) % (SCAN_PAGES * 4096);
-            1_000_000 + scan / 4096
-        };
-        (vpn, write)
-    });
-    Trace::from_pages(4096, pages)
-}
-
 struct Row {
     accesses: usize,
     seconds: f64,
@@ -110,8 +80,8 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .and_then(|s| s.parse().ok())
         .unwrap_or(1_000_000);
-    let mix = workload(n, 64);
-    let heavy = workload(n, 4096);
+    let mix = hot_set_and_scan(n, 64);
+    let heavy = hot_set_and_scan(n, 4096);
     let rows: Vec<(PolicyKind, Row, Row)> =
         PolicyKind::ALL.iter().map(|&p| (p, measure(&mix, p), measure(&heavy, p))).collect();
     if json {

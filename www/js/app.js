@@ -536,4 +536,4 @@ if (opened.error) {
 document.body.dataset.ready = 'true';
 
 // For tests and the curious: the page's state from the console.
-window.pagesim = { state, api, renderer, jump, load, loadPreset, refresh };
+window.pagesim = { state, api, renderer, jump, load, loadPreset, refresh, draw };

@@ -1,0 +1,257 @@
+// Course features in headless Chromium: share links, the Share button, embedding, hostile links,
+// traces dropped on the page, predict mode, and a responsive page during a long replay.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { deflateRawSync } from 'node:zlib';
+import { join } from 'node:path';
+import { startServer, launch, open, dataDir } from './helpers.mjs';
+
+let server, base, browser;
+
+before(async () => {
+  ({ server, base } = await startServer());
+  browser = await launch();
+  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+});
+
+after(async () => {
+  await browser.close();
+  server.close();
+});
+
+const state = (page) => page.evaluate(() => ({
+  text: window.pagesim.state.text,
+  pos: window.pagesim.state.sim.position,
+  stats: JSON.stringify(window.pagesim.state.sim.stats()),
+}));
+
+const SWAPPING_STEPS = 9;
+
+test('a shared link opens the same scenario at the same step as stepping there by hand', async () => {
+  const page = await open(browser.context, `${base}#p=swapping`);
+  for (let i = 0; i < SWAPPING_STEPS; i++) await page.keyboard.press('ArrowRight');
+  const byHand = await state(page);
+  const url = await page.evaluate(([b, t, n]) => window.pagesim.api.shareUrl(b, t, n), [`${base}index.html`, byHand.text, SWAPPING_STEPS]);
+  assert.match(url, /#s=1\.[A-Za-z0-9_-]+&t=9$/);
+  const linked = await open(browser.context, url);
+  assert.deepEqual(await state(linked), byHand);
+  assert.equal(await linked.textContent('#counter'), await page.textContent('#counter'));
+  // Step back from a linked step is exact too.
+  await linked.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  assert.deepEqual(await state(linked), await state(page));
+  // The address bar follows the state (replaceState, so history does not grow).
+  const historyLength = await linked.evaluate(() => history.length);
+  await linked.waitForFunction(() => location.hash.endsWith('&t=8'));
+  assert.equal(await linked.evaluate(() => history.length), historyLength);
+  await page.close();
+  await linked.close();
+});
+
+test('pagesim link makes the same link as the page', async () => {
+  const cli = join(process.cwd(), 'target', 'release', 'pagesim');
+  assert.ok(existsSync(cli), `the CLI is built (${cli})`);
+  const file = join(dataDir, 'link-scenario.txt');
+  const text = readFileSync(file, 'utf8');
+  const fromCli = execFileSync(cli, ['link', file, '--base', `${base}index.html`, '--step', '4']).toString().trim();
+  const page = await open(browser.context, base);
+  const fromPage = await page.evaluate(([b, t]) => window.pagesim.api.shareUrl(b, t, 4), [`${base}index.html`, text]);
+  assert.equal(fromCli, fromPage);
+  const linked = await open(browser.context, fromCli);
+  assert.equal((await state(linked)).pos, 4);
+  assert.equal((await state(linked)).text, text);
+  await page.close();
+  await linked.close();
+});
+
+test("the Share button's link reopens the same state in a fresh page", async () => {
+  const page = await open(browser.context, `${base}#p=lru-fifo-opt`);
+  for (let i = 0; i < 11; i++) await page.keyboard.press('ArrowRight');
+  await page.click('#btn-share');
+  await page.waitForSelector('#toast:not([hidden])');
+  assert.match(await page.textContent('#toast'), /Link copied/);
+  const url = await page.evaluate(() => navigator.clipboard.readText());
+  assert.equal(url, await page.evaluate(() => document.body.dataset.lastShare));
+  const fresh = await launch();
+  try {
+    const reopened = await open(fresh.context, url);
+    assert.deepEqual(await state(reopened), await state(page));
+    assert.deepEqual(fresh.errors, []);
+  } finally {
+    await fresh.close();
+  }
+  await page.close();
+});
+
+for (const [w, h] of [[800, 450], [400, 600]]) {
+  test(`embed.html fills a ${w}×${h} iframe with the canvas and controls and no scrollbars`, async () => {
+    const page = await open(browser.context, `${base}#p=swapping`);
+    await page.click('#btn-embed');
+    const snippet = await page.inputValue('#embed-code');
+    assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/embed\.html#s=1\.[^"]+" width="800" height="450"/);
+    const src = /src="([^"]+)"/.exec(snippet)[1];
+    const host = await browser.context.newPage();
+    await host.setContent(`<!doctype html><body style="margin:0"><iframe src="${src}" width="${w}" height="${h}" style="border:0"></iframe></body>`);
+    const frame = host.frames().find((f) => f.url().includes('embed.html'));
+    await frame.waitForFunction(() => document.body.dataset.ready === 'true');
+    const m = await frame.evaluate(() => ({
+      sw: document.documentElement.scrollWidth, sh: document.documentElement.scrollHeight,
+      iw: innerWidth, ih: innerHeight,
+      canvas: document.getElementById('canvas').getBoundingClientRect().toJSON(),
+      controls: document.querySelector('.controls').getBoundingClientRect().toJSON(),
+      side: !!document.querySelector('.side'),
+    }));
+    assert.ok(m.sw <= m.iw && m.sh <= m.ih, `no scrollbars: ${JSON.stringify(m)}`);
+    assert.ok(m.canvas.height > h * 0.5, 'the canvas takes most of the frame');
+    assert.ok(m.controls.bottom <= m.ih + 0.5 && m.controls.top > m.canvas.top, 'controls visible under the canvas');
+    assert.equal(m.side, false, 'no side panel in the embed');
+    await frame.click('#btn-step');
+    assert.match(await frame.textContent('#counter'), /step 1 \//);
+    await host.close();
+    await page.close();
+  });
+}
+
+test('hostile links show a clear message, load the default scenario, and run no script', async () => {
+  const good = await (async () => {
+    const page = await open(browser.context, base);
+    const p = await page.evaluate(() => window.pagesim.api.encodeLink('config frames=2\nspawn A\n'));
+    await page.close();
+    return p;
+  })();
+  const b64 = (buf) => buf.toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  const oversized = `1.${b64(deflateRawSync(Buffer.from('note x\n'.repeat(50000))))}`;
+  const cases = [
+    [`#s=${good.slice(0, -7)}`, /damaged or cut short/],
+    [`#s=${good.slice(0, 6)}$$$${good.slice(9)}`, /not valid base64url/],
+    [`#s=2.${good.slice(2)}`, /different version of pagesim/],
+    [`#s=${oversized}`, /larger than 256 KiB/],
+    ['#s=1.<script>alert(1)</script>', /not valid base64url|damaged/],
+    [`#s=${good}&t=abc`, /not a step number/],
+  ];
+  for (const [hash, message] of cases) {
+    const page = await open(browser.context, `${base}${hash}`);
+    assert.equal(await page.isVisible('#banner'), true, hash);
+    assert.match(await page.textContent('#banner'), message, hash);
+    assert.equal(await page.evaluate(() => window.pagesim.state.presetId), 'demand-paging', 'the default scenario is loaded');
+    await page.close();
+  }
+  // A scenario whose text carries markup: shown as text, never run.
+  const evil = 'note <img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>\nspawn A\n';
+  const page = await open(browser.context, base);
+  const payload = await page.evaluate((t) => window.pagesim.api.encodeLink(t), evil);
+  const linked = await open(browser.context, `${base}#s=${payload}`);
+  await linked.keyboard.press('ArrowRight');
+  await linked.waitForTimeout(200);
+  assert.equal(await linked.evaluate(() => window.__pwned), undefined);
+  assert.match(await linked.textContent('#step-text'), /<img src=x onerror=/);
+  assert.equal(await linked.locator('#log img, #step-text img, #about img').count(), 0);
+  const csp = await linked.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
+  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
+  assert.doesNotMatch(csp, /unsafe-inline/);
+  await page.close();
+  await linked.close();
+});
+
+test('a lackey trace dropped on the page replays and the comparison plot shows', async () => {
+  browser.errors.length = 0;
+  const page = await open(browser.context, base);
+  await page.click('#btn-trace');
+  const bytes = [...readFileSync(join(dataDir, 'sumarr.lackey.gz'))];
+  await page.evaluate((data) => {
+    const file = new File([new Uint8Array(data)], 'sumarr.lackey.gz', { type: 'application/gzip' });
+    const dt = new DataTransfer();
+    dt.items.add(file);
+    document.getElementById('trace-drop').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, bytes);
+  await page.waitForFunction(() => !document.getElementById('trace-run').disabled);
+  await page.fill('#trace-frames', '8');
+  await page.click('#trace-run');
+  await page.waitForFunction(() => document.getElementById('trace-dialog').dataset.done === 'true', null, { timeout: 60000 });
+  const result = await page.textContent('#trace-result');
+  assert.match(result, /LRU, 8 frames: [\d,]+ accesses/);
+  assert.match(await page.textContent('#trace-status'), /Done in/);
+  assert.equal(await page.isVisible('#trace-plot'), true);
+  const drawn = await page.evaluate(() => {
+    const c = document.getElementById('trace-plot');
+    const d = new Uint32Array(c.getContext('2d').getImageData(0, 0, c.width, c.height).data.buffer);
+    return d.filter((x) => x !== d[0]).length;
+  });
+  assert.ok(drawn > 500, 'the plot has lines');
+  assert.deepEqual(browser.errors, []);
+  await page.close();
+});
+
+test('a small trace opens step by step in the simulator', async () => {
+  const page = await open(browser.context, base);
+  await page.click('#btn-trace');
+  await page.setInputFiles('#trace-file', { name: 'belady.pages', mimeType: 'text/plain', buffer: readFileSync(join(dataDir, 'belady.pages')) });
+  await page.waitForFunction(() => !document.getElementById('trace-run').disabled);
+  await page.selectOption('#trace-policy', 'fifo');
+  await page.fill('#trace-frames', '3');
+  await page.click('#trace-run');
+  await page.waitForSelector('#trace-open:not([hidden])', { timeout: 30000 });
+  await page.click('#trace-open');
+  await page.keyboard.press('End');
+  assert.equal(await page.evaluate(() => window.pagesim.state.sim.stats().total.faults), 9);
+  await page.close();
+});
+
+test('predict mode scores a right and a wrong answer', async () => {
+  const text = 'config frames=1 tlb=0 policy=fifo\nspawn T flat\nrefs T 1 1 2\n';
+  const page = await open(browser.context, base);
+  const payload = await page.evaluate((t) => window.pagesim.api.encodeLink(t), text);
+  await page.close();
+  const p = await open(browser.context, `${base}#s=${payload}&mode=predict`);
+  assert.equal(await p.getAttribute('#btn-predict', 'aria-pressed'), 'true', 'the link opened predict mode');
+  await p.keyboard.press('ArrowRight'); // spawn: nothing to predict
+  assert.match(await p.textContent('#counter'), /step 1 \//);
+  await p.keyboard.press('ArrowRight'); // page 1, first touch
+  assert.match(await p.textContent('#predict'), /Step 2: T reads 0x1000 \(page 1\)\. What happens\?/);
+  assert.match(await p.textContent('#counter'), /step 1 \//, 'not revealed before the answer');
+  await p.click('#predict button[data-answer=fault]');
+  assert.match(await p.textContent('#predict'), /Right: a page fault\./);
+  assert.match(await p.textContent('#predict'), /score 1 \/ 1/);
+  assert.match(await p.textContent('#counter'), /step 2 \//);
+  await p.keyboard.press('ArrowRight'); // page 1 again: a hit
+  await p.click('#predict button[data-answer=fault]');
+  assert.match(await p.textContent('#predict'), /Not quite: it is a hit\./);
+  assert.match(await p.textContent('#predict'), /score 1 \/ 2/);
+  await p.keyboard.press('ArrowRight'); // page 2: a fault with memory full → which victim?
+  await p.click('#predict button[data-answer=fault]');
+  assert.match(await p.textContent('#predict'), /Which frame will it take\?/);
+  await p.click('#predict button[data-answer=frame-0]');
+  assert.match(await p.textContent('#predict'), /Right: frame 0 \(T page 1\) was the victim\./);
+  assert.match(await p.textContent('#predict'), /score 2 \/ 3/);
+  await p.close();
+});
+
+test('the page stays responsive while a large trace replays, and the replay can be cancelled', async () => {
+  const page = await open(browser.context, base);
+  await page.click('#btn-trace');
+  // 3 million references over 300,000 pages: seconds of work for the worker.
+  let x = 12345;
+  const parts = [];
+  for (let i = 0; i < 3_000_000; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    parts.push(String(x % 300_000));
+  }
+  await page.setInputFiles('#trace-file', { name: 'big.pages', mimeType: 'text/plain', buffer: Buffer.from(parts.join(' ')) });
+  await page.waitForFunction(() => !document.getElementById('trace-run').disabled);
+  await page.fill('#trace-frames', '1000');
+  await page.click('#trace-run');
+  await page.waitForFunction(() => document.getElementById('trace-progress').value > 0, null, { timeout: 30000 });
+  const delays = [];
+  for (let i = 0; i < 5; i++) {
+    delays.push(await page.evaluate(() => new Promise((r) => { const t = performance.now(); setTimeout(() => r(performance.now() - t), 5); })));
+  }
+  assert.ok(Math.max(...delays) < 250, `the main thread answers within 250 ms while replaying: ${delays.map((d) => d.toFixed(0))}`);
+  const t0 = Date.now();
+  await page.click('#trace-cancel');
+  assert.ok(Date.now() - t0 < 1000, 'the click is handled at once');
+  assert.equal(await page.textContent('#trace-status'), 'Cancelled.');
+  assert.equal(await page.isVisible('#trace-progress'), false);
+  await page.close();
+});
