@@ -37,7 +37,7 @@ export function createLog(list, onJump) {
     // Scroll the list itself (scrollIntoView would scroll the whole page too).
     const cur = list.querySelector('li.current') ?? list.lastElementChild;
     if (cur) {
-      const top = cur.offsetTop - list.offsetTop;
+      const top = cur.offsetTop; // the list is the offset parent (position: relative)
       if (top < list.scrollTop || top + cur.offsetHeight > list.scrollTop + list.clientHeight) {
         list.scrollTop = Math.max(0, top - list.clientHeight + cur.offsetHeight + 4);
       }
