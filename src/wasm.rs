@@ -742,6 +742,9 @@ pub fn decode_link(fragment: JsValue) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = compareScenario)]
 pub fn compare_scenario(text: JsValue, policies: Vec<String>, frames: Vec<f64>) -> Result<JsValue, JsValue> {
     let text = self::text(&text, "the scenario")?;
+    if text.len() > link::MAX_TEXT_BYTES || policies.len() * frames.len() > 1024 {
+        return Err(error("compareScenario takes at most 256 KiB of scenario and 1024 runs"));
+    }
     let scenario = parse(&text).map_err(|e| parse_error(&e))?;
     let mut out = Vec::new();
     for p in &policies {
@@ -793,7 +796,7 @@ impl TraceSession {
     /// The benchmark workload (the same as the native `bench`): `n` accesses, 80% to a hot set,
     /// 20% a sequential scan moving `scanStride` bytes per access. `TraceSession.synthetic(1e6, 64)`
     pub fn synthetic(n: JsValue, scan_stride: JsValue) -> Result<TraceSession, JsValue> {
-        let n = int(&n, "accesses", 50_000_000)? as usize;
+        let n = int(&n, "accesses", 10_000_000)? as usize;
         let stride = int(&scan_stride, "scan stride", 1 << 20)?.max(1);
         Ok(TraceSession { trace: trace::synthetic::hot_set_and_scan(n, stride), replay: None })
     }

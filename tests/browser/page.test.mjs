@@ -199,3 +199,23 @@ test('a 48-bit address space is summarised and can be zoomed', async () => {
   assert.ok(typeof tip === 'string');
   await page.close();
 });
+
+test('light and dark colour schemes, and the theme button', async () => {
+  const dark = await launch({ colorScheme: 'dark' });
+  try {
+    const page = await open(dark.context, `${base}#p=swapping`);
+    const corner = () => page.evaluate(() => {
+      const c = document.getElementById('canvas');
+      return Array.from(c.getContext('2d').getImageData(2, 2, 1, 1).data.slice(0, 3)).join(',');
+    });
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+    const panel = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--panel').trim());
+    assert.equal(await corner(), rgb(panel), 'the canvas uses the dark panel colour');
+    await page.click('#btn-theme');
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
+    assert.equal(await corner(), '255,255,255', 'and follows the switch to light');
+    assert.deepEqual(dark.errors, []);
+  } finally {
+    await dark.close();
+  }
+});

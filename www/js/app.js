@@ -2,6 +2,7 @@
 // own module (render/…, ui/…); this file owns the state (the current simulator and scenario) and
 // the flow: load a scenario, step, redraw.
 
+import { toggleTheme, watchSystemTheme } from './theme.js';
 import { loadEngine, wasmView } from './engine.js';
 import { createRenderer } from './render/canvas.js';
 import { createLog } from './ui/log.js';
@@ -444,17 +445,10 @@ $('#settings-panel')?.addEventListener('submit', (e) => {
 });
 
 $('#btn-theme')?.addEventListener('click', () => {
-  const root = document.documentElement;
-  const dark = getComputedStyle(root).colorScheme === 'dark';
-  root.dataset.theme = dark ? 'light' : 'dark';
-  try { localStorage.setItem('pagesim-theme', root.dataset.theme); } catch { /* private mode */ }
+  toggleTheme();
   themeChanged();
 });
-try {
-  const saved = localStorage.getItem('pagesim-theme');
-  if (saved) document.documentElement.dataset.theme = saved;
-} catch { /* no storage */ }
-window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', themeChanged);
+watchSystemTheme(themeChanged);
 
 function themeChanged() {
   renderer.themeChanged();

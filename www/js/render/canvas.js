@@ -5,6 +5,7 @@
 import { wasmView } from '../engine.js';
 import { computeLayout, gridCell, gridHit, stripHit, defaultWindow, clampWindow } from './layout.js';
 import { readPalette, processColour, textOn, withAlpha, processTag } from './palette.js';
+import { prepareCanvas } from './hidpi.js';
 
 const STATE_NAMES = ['Unmapped', 'Guard', 'Reserved', 'Code', 'Swapped', 'Resident'];
 
@@ -41,13 +42,7 @@ export function createRenderer(canvas, engine) {
 
   /** Sizes the backing store to the element's CSS size times devicePixelRatio (crisp text). */
   function fit() {
-    const dpr = window.devicePixelRatio || 1;
-    const w = Math.max(1, canvas.clientWidth), h = Math.max(1, canvas.clientHeight);
-    if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
-      canvas.width = Math.round(w * dpr);
-      canvas.height = Math.round(h * dpr);
-    }
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const { w, h } = prepareCanvas(canvas, 1, 1);
     return { w, h };
   }
 

@@ -1,3 +1,5 @@
+import { prepareCanvas } from '../render/hidpi.js';
+
 // The comparison plot: page faults against the number of frames, one line per policy. Lines also
 // differ by dash and marker, so they read without colour. Belady's anomaly shows as FIFO going up.
 
@@ -9,12 +11,7 @@ const STYLES = [
 ];
 
 export function drawComparePlot(canvas, { policies, frames, faults, palette, current }) {
-  const dpr = window.devicePixelRatio || 1;
-  const w = canvas.clientWidth || 320, h = canvas.clientHeight || 160;
-  canvas.width = Math.round(w * dpr);
-  canvas.height = Math.round(h * dpr);
-  const ctx = canvas.getContext('2d');
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  const { ctx, w, h } = prepareCanvas(canvas, 320, 160);
   ctx.fillStyle = palette.bg;
   ctx.fillRect(0, 0, w, h);
   const left = 34, right = w - 70, top = 8, bottom = h - 22;

@@ -1,5 +1,6 @@
 // The statistics table (machine and per process) and the fault-rate plot.
 import { processColour } from '../render/palette.js';
+import { prepareCanvas } from '../render/hidpi.js';
 
 const COLUMNS = [
   ['accesses', 'acc.'],
@@ -46,12 +47,7 @@ export function renderStats(box, stats, palette, config) {
 
 /** Fault rate over time (faults per access in each bucket of the engine's series). */
 export function drawRatePlot(canvas, series, palette) {
-  const dpr = window.devicePixelRatio || 1;
-  const w = canvas.clientWidth || 320, h = canvas.clientHeight || 90;
-  canvas.width = Math.round(w * dpr);
-  canvas.height = Math.round(h * dpr);
-  const ctx = canvas.getContext('2d');
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  const { ctx, w, h } = prepareCanvas(canvas, 320, 90);
   ctx.fillStyle = palette.bg;
   ctx.fillRect(0, 0, w, h);
   const points = series.faults.map((f) => f / series.bucket);
