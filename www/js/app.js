@@ -5,6 +5,7 @@
 import { toggleTheme, watchSystemTheme } from './theme.js';
 import { loadEngine, wasmView } from './engine.js';
 import { createRenderer } from './render/canvas.js';
+import { pageTag } from './render/palette.js';
 import { createLog } from './ui/log.js';
 import { renderStats, drawRatePlot } from './ui/stats.js';
 import { renderTranslation } from './ui/translation.js';
@@ -192,7 +193,9 @@ function occupiedFrames() {
   const out = [];
   for (let f = 0; f * L.frameWords < words.length; f++) {
     const o = f * L.frameWords;
-    if (words[o]) out.push({ frame: f, label: `${byPid.get(words[o] - 1) ?? '?'} page ${words[o + 2] * 2 ** 32 + words[o + 1]}` });
+    if (!words[o]) continue;
+    const name = byPid.get(words[o] - 1) ?? '?', vpn = words[o + 2] * 2 ** 32 + words[o + 1];
+    out.push({ frame: f, label: `${name} page ${vpn}`, tag: pageTag(name, vpn) });
   }
   return out;
 }
@@ -238,6 +241,7 @@ function refresh({ animate = true } = {}) {
     drawRatePlot($('#rate-plot'), state.stats.total.fault_rate, renderer.palette);
   }
   if ($('#translation')) renderTranslation($('#translation'), sim, records, state.config, names());
+  if ($('#policy-order')) showPolicyOrder($('#policy-order'));
   links.follow(state.text, pos);
   draw();
   if (state.pulseStart && !reducedMotion.matches) {
@@ -320,6 +324,31 @@ function showStep(record, pos, err) {
   parts.push(document.createTextNode(record.events.map((e) => e.text).join(' ')));
   textEl.replaceChildren(...parts);
   textEl.dataset.kind = a ? kind : 'other';
+}
+
+const ORDER_WORDS = {
+  fifo: 'FIFO queue, oldest first (the next victim)',
+  lru: 'LRU order, least recently used first (the next victim)',
+  clock: 'CLOCK: frames from the hand on; the first with a clear referenced bit goes',
+  nru: 'NRU classes (R,D): class 0 first, least recently used within a class',
+  lfu: 'LFU: fewest uses first, least recently used among ties',
+  aging: 'AGING counters, lowest first (referenced since the last tick counts highest)',
+  random: 'RANDOM: any resident page may be picked',
+  opt: 'OPT: the page used furthest in the future (or never again) first',
+};
+
+/** One line under the step: the policy's order of the resident pages, which explains its choice. */
+function showPolicyOrder(el) {
+  const order = state.sim.policyOrder();
+  if (!order.length) {
+    el.textContent = '';
+    return;
+  }
+  const byFrame = new Map(occupiedFrames().map((f) => [f.frame, f.tag]));
+  const list = Array.from(order).slice(0, 24).map((f) => byFrame.get(f) ?? `frame ${f}`);
+  const b = document.createElement('b');
+  b.textContent = list.join(' → ') + (order.length > 24 ? ' …' : '');
+  el.replaceChildren(document.createTextNode(`${ORDER_WORDS[state.config.policy] ?? ''}: `), b);
 }
 
 function showAbout() {

@@ -4,7 +4,7 @@
 
 import { wasmView } from '../engine.js';
 import { computeLayout, gridCell, gridHit, stripHit, defaultWindow, clampWindow } from './layout.js';
-import { readPalette, processColour, textOn, withAlpha, processTag } from './palette.js';
+import { readPalette, processColour, textOn, withAlpha, pageTag } from './palette.js';
 import { prepareCanvas } from './hidpi.js';
 
 const STATE_NAMES = ['Unmapped', 'Guard', 'Reserved', 'Code', 'Swapped', 'Resident'];
@@ -188,9 +188,10 @@ export function createRenderer(canvas, engine) {
         const loc = s.words[c * L.cellWords + 1];
         if (loc === NONE || (st !== S.Resident && st !== S.Swapped)) continue;
         const grid = st === S.Resident ? lay.frames : lay.swap;
-        if (loc >= grid.count || !grid.size) continue;
+        const at = st === S.Resident ? Math.floor(loc / lay.frames.perCell) : loc;
+        if (at >= grid.count || !grid.size) continue;
         const from = { x: s.x + (c + 0.5) * s.cellW, y: s.y + s.h };
-        const cell = gridCell(grid, loc);
+        const cell = gridCell(grid, at);
         const to = { x: cell.x + cell.s / 2, y: cell.y };
         const hot = hl && hl.pid === s.pid && hl.vpn === s.first + c;
         ctx.strokeStyle = hot ? colour : withAlpha(colour, palette.dark ? 0.45 : 0.4);
@@ -231,7 +232,8 @@ export function createRenderer(canvas, engine) {
       if (s.h > 26) {
         font(10);
         ctx.fillStyle = palette.muted;
-        const note = proc && !proc.alive ? (proc.ended === 'exited' ? 'exited' : 'killed') : `pid ${s.pid}`;
+        const note = proc && !proc.alive ? (proc.ended === 'exited' ? 'exited' : 'killed')
+          : `pid ${s.pid}${s.ppc > 1 ? ` · ×${s.ppc}` : ''}`;
         ctx.fillText(note, lay.pad, s.y + s.h / 2 + 8, lay.labelW - 6);
       }
       if (proc && !proc.alive) {
@@ -248,15 +250,7 @@ export function createRenderer(canvas, engine) {
           ? (st === S.Resident ? `f${loc}` : st === S.Swapped ? `s${loc}` : '') : '';
         drawPage(s.x + c * s.cellW, s.y, s.cellW - gap, s.h, st, fl, colour, label);
       }
-      if (s.zoomed || s.ppc > 1) {
-        font(10);
-        ctx.fillStyle = palette.muted;
-        ctx.textAlign = 'right';
-        ctx.textBaseline = 'bottom';
-        const last = s.first + s.cells * s.ppc;
-        ctx.fillText(`${hex(s.first * config.page_size)} – ${hex(last * config.page_size - 1)} · ${s.ppc} pages/cell`,
-          s.x + s.cells * s.cellW, s.y - 1);
-      }
+
       pageRects.push(s);
     }
     // page numbers under the strips when cells are wide enough
@@ -274,7 +268,8 @@ export function createRenderer(canvas, engine) {
 
     // --- frames
     const fg = lay.frames;
-    for (let f = 0; f < frameCount && f < fg.count; f++) {
+    if (fg.perCell > 1) drawFrameSummary(fg, frames, frameCount);
+    for (let f = 0; fg.perCell === 1 && f < frameCount && f < fg.count; f++) {
       const o = f * L.frameWords;
       const owner = frames[o], vlo = frames[o + 1], vhi = frames[o + 2], fl = frames[o + 3], value = frames[o + 4];
       const { x, y, s } = gridCell(fg, f);
@@ -297,7 +292,7 @@ export function createRenderer(canvas, engine) {
           ctx.fillStyle = textOn(colour);
           font(Math.min(12, s / 3.2), 700, true);
           ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
-          ctx.fillText(`${processTag(names.get(pid) ?? '?')}${vpn}`, x + s / 2, y + s / 2 - (s >= 34 ? 4 : 0), s - 3);
+          ctx.fillText(pageTag(names.get(pid) ?? '?', vpn), x + s / 2, y + s / 2 - (s >= 34 ? 4 : 0), s - 3);
           if (s >= 34 && value !== NONE && ['aging', 'lfu', 'nru'].includes(config.policy)) {
             font(9, 400, true);
             const shown = config.policy === 'aging' ? value.toString(2).padStart(8, '0') : String(value);
@@ -318,9 +313,9 @@ export function createRenderer(canvas, engine) {
         ctx.fillText(String(f), x + 3, y + 2); ctx.globalAlpha = 1;
       }
     }
-    if (config.frames > fg.count) {
-      font(10); ctx.fillStyle = palette.muted; ctx.textAlign = 'left';
-      ctx.fillText(`+${config.frames - fg.count} more`, fg.x, fg.y + fg.h + 2);
+    if (fg.perCell > 1) {
+      font(10); ctx.fillStyle = palette.muted; ctx.textAlign = 'right'; ctx.textBaseline = 'top';
+      ctx.fillText(`${fg.perCell} frames per cell`, fg.x + fg.w, fg.titleY + 1);
     }
 
     // --- swap slots
@@ -346,7 +341,7 @@ export function createRenderer(canvas, engine) {
         ctx.fillStyle = palette.text;
         font(Math.min(11, s / 3), 700, true);
         ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
-        ctx.fillText(`${processTag(names.get(owner - 1) ?? '?')}${vlo}`, x + s / 2, y + s / 2, s - 2);
+        ctx.fillText(pageTag(names.get(owner - 1) ?? '?', vlo), x + s / 2, y + s / 2, s - 2);
       }
     }
 
@@ -355,6 +350,35 @@ export function createRenderer(canvas, engine) {
 
     last = { lay, strips, frames, slots, config, names, processes };
     return { neededHeight: lay.neededHeight };
+  }
+
+  /**
+   * Many frames per cell: each cell takes the colour of its most common owner, filled in
+   * proportion to how many of its frames are in use.
+   */
+  function drawFrameSummary(fg, frames, frameCount) {
+    for (let c = 0; c < fg.count; c++) {
+      const { x, y, s } = gridCell(fg, c);
+      const counts = new Map();
+      let used = 0;
+      const end = Math.min(frameCount, (c + 1) * fg.perCell);
+      for (let f = c * fg.perCell; f < end; f++) {
+        const owner = frames[f * L.frameWords];
+        if (owner) {
+          used++;
+          counts.set(owner, (counts.get(owner) ?? 0) + 1);
+        }
+      }
+      ctx.fillStyle = palette.empty;
+      ctx.fillRect(x, y, s, s);
+      if (used) {
+        let top = 0, best = 0;
+        for (const [owner, n] of counts) if (n > best) { best = n; top = owner; }
+        ctx.fillStyle = processColour(palette, top - 1);
+        const h = Math.max(1, Math.round((s * used) / (end - c * fg.perCell)));
+        ctx.fillRect(x, y + s - h, s, h);
+      }
+    }
   }
 
   function pageRect(strips, pid, vpn) {
@@ -403,6 +427,7 @@ export function createRenderer(canvas, engine) {
     const grow = 2 + 4 * pulse;
     const page = pageRect(strips, hl.pid, hl.vpn);
     const cellOf = (grid, i) => {
+      if (i != null && grid.perCell > 1) i = Math.floor(i / grid.perCell);
       if (i == null || i >= grid.count || !grid.size) return null;
       const c = gridCell(grid, i);
       return { x: c.x, y: c.y, w: c.s, h: c.s };
@@ -446,7 +471,11 @@ export function createRenderer(canvas, engine) {
     if (hit) {
       const s = strips.find((t) => t.pid === hit.strip.pid);
       const proc = processes.find((p) => p.pid === s.pid);
-      if (hit.cell < 0) return `${s.name} (pid ${s.pid})${proc && !proc.alive ? ' — ended' : ''}\nscroll to zoom · right-click to zoom out`;
+      if (hit.cell < 0) {
+        const end = (s.first + s.cells * s.ppc) * ps - 1;
+        return `${s.name} (pid ${s.pid})${proc && !proc.alive ? ' — ended' : ''}\nshowing ${hex(s.first * ps)}–${hex(end)}`
+          + `${s.ppc > 1 ? `, ${s.ppc} pages a cell` : ''}\nscroll over the cells to zoom · right-click to zoom out`;
+      }
       const w0 = s.words[hit.cell * L.cellWords];
       const st = w0 & 0xff, fl = w0 >>> 8, loc = s.words[hit.cell * L.cellWords + 1];
       const resident = s.words[hit.cell * L.cellWords + 2];
@@ -473,7 +502,14 @@ export function createRenderer(canvas, engine) {
       if (region) lines.push(`region ${region.label} ${region.perms}${region.code ? ' (code)' : ''}`);
       return lines.join('\n');
     }
-    const f = gridHit(lay.frames, x, y);
+    const fc = gridHit(lay.frames, x, y);
+    if (fc >= 0 && lay.frames.perCell > 1) {
+      const first = fc * lay.frames.perCell, lastF = Math.min(config.frames, first + lay.frames.perCell) - 1;
+      let used = 0;
+      for (let i = first; i <= lastF; i++) if (frames[i * L.frameWords]) used++;
+      return `frames ${first}–${lastF}\n${used} of ${lastF - first + 1} in use`;
+    }
+    const f = fc;
     if (f >= 0) {
       const o = f * L.frameWords;
       if (!frames[o]) return `frame ${f}: free` + (frames[o + 3] & F.HAND ? '\nthe clock hand points here' : '');
@@ -558,7 +594,8 @@ export function createRenderer(canvas, engine) {
     if (!last) return null;
     if (what.page) return pageRect(last.strips, what.page.pid, what.page.vpn);
     const grid = what.frame != null ? last.lay.frames : last.lay.swap;
-    const i = what.frame ?? what.slot;
+    let i = what.frame ?? what.slot;
+    if (what.frame != null && grid.perCell > 1) i = Math.floor(i / grid.perCell);
     if (i == null || i >= grid.count || !grid.size) return null;
     const c = gridCell(grid, i);
     return { x: c.x, y: c.y, w: c.s, h: c.s };

@@ -82,7 +82,10 @@ export function computeLayout({ width, height, processes, pagesPerSpace, frames,
   const framesW = hasSwap ? (width - PAD * 3) * 0.6 : width - PAD * 2;
   const swapW = hasSwap ? width - PAD * 3 - framesW : 0;
   const gridH = bottomH - TITLE;
-  const fg = fitGrid(frames, framesW, gridH, 72);
+  // Thousands of frames: below 3 px a cell stands for several frames (summarised).
+  const capacity = Math.max(1, Math.floor(framesW / 3) * Math.floor(gridH / 3));
+  const framesPerCell = frames > capacity ? Math.ceil(frames / capacity) : 1;
+  const fg = fitGrid(Math.ceil(frames / framesPerCell), framesW, gridH, 72);
   const sg = hasSwap ? fitGrid(swapShown, swapW, gridH, 44) : { size: 0, cols: 0, rows: 0, gap: 0 };
   // The height the picture needs: the page can shrink the canvas to it instead of leaving a gap.
   const gridsBottom = bottomY + TITLE + Math.max(fg.rows * fg.size, sg.rows * sg.size);
@@ -97,7 +100,10 @@ export function computeLayout({ width, height, processes, pagesPerSpace, frames,
     strips,
     lineTop,
     lineBottom: bottomY,
-    frames: { x: PAD, y: bottomY + TITLE, w: framesW, h: gridH, titleY: bottomY, count: frames, ...fg },
+    frames: {
+      x: PAD, y: bottomY + TITLE, w: framesW, h: gridH, titleY: bottomY,
+      count: Math.ceil(frames / framesPerCell), perCell: framesPerCell, ...fg,
+    },
     swap: { x: PAD * 2 + framesW, y: bottomY + TITLE, w: swapW, h: gridH, titleY: bottomY, count: swapShown, ...sg },
     neededHeight: Math.ceil(gridsBottom + PAD + 40), // room under the grids for swap arrows
   };

@@ -58,3 +58,9 @@ export function withAlpha(hex, alpha) {
 export function processTag(name) {
   return name.length <= 2 ? name : name.slice(0, 2);
 }
+
+/** "A3" for page 3 of A; "P1·3" when the tag ends in a digit, so it cannot be misread. */
+export function pageTag(name, vpn) {
+  const tag = processTag(name);
+  return /\d$/.test(tag) ? `${tag}·${vpn}` : `${tag}${vpn}`;
+}

@@ -83,6 +83,14 @@ export function renderTranslation(box, sim, records, config, names) {
       break;
   }
   parts.push(steps);
+  const tlb = sim.tlbEntries();
+  if (config.tlb_entries > 0) {
+    const t = el('p', null, 'muted');
+    const recent = tlb.slice(-8).map((e) => `${names.get(e.pid) ?? e.pid} page ${e.vpn}`);
+    t.textContent = `TLB (${tlb.length}/${config.tlb_entries} entries, least recently used first): `
+      + (tlb.length ? (tlb.length > 8 ? `… ${tlb.length - 8} more, ` : '') + recent.join(', ') : 'empty');
+    parts.push(t);
+  }
   if (access.physical != null) {
     const p = el('p');
     p.append(el('span', 'physical address '), el('strong', hex(access.physical), 'mono'),
