@@ -269,7 +269,8 @@ export function createRenderer(canvas, engine) {
     // --- frames
     const fg = lay.frames;
     if (fg.perCell > 1) drawFrameSummary(fg, frames, frameCount);
-    for (let f = 0; fg.perCell === 1 && f < frameCount && f < fg.count; f++) {
+    else if (fg.size < 12) drawFramesCompact(fg, frames, frameCount);
+    for (let f = 0; fg.perCell === 1 && fg.size >= 12 && f < frameCount && f < fg.count; f++) {
       const o = f * L.frameWords;
       const owner = frames[o], vlo = frames[o + 1], vhi = frames[o + 2], fl = frames[o + 3], value = frames[o + 4];
       const { x, y, s } = gridCell(fg, f);
@@ -350,6 +351,47 @@ export function createRenderer(canvas, engine) {
 
     last = { lay, strips, frames, slots, config, names, processes };
     return { neededHeight: lay.neededHeight };
+  }
+
+  /**
+   * Small frames (thousands of them): one path per owner colour instead of a path per frame,
+   * and square marks for dirty and referenced. Same information, a fraction of the draw calls.
+   */
+  function drawFramesCompact(fg, frames, frameCount) {
+    const byOwner = new Map();
+    const free = new Path2D();
+    const dirty = new Path2D();
+    const referenced = new Path2D();
+    const n = Math.min(frameCount, fg.count);
+    const m = Math.max(1, Math.floor(fg.size / 3));
+    for (let f = 0; f < n; f++) {
+      const o = f * L.frameWords;
+      const { x, y, s } = gridCell(fg, f);
+      const owner = frames[o];
+      if (!owner) {
+        free.rect(x + 0.5, y + 0.5, s - 1, s - 1);
+      } else {
+        if (!byOwner.has(owner)) byOwner.set(owner, new Path2D());
+        byOwner.get(owner).rect(x, y, s, s);
+        const fl = frames[o + 3];
+        if (fl & F.DIRTY) dirty.rect(x + s - m, y, m, m);
+        if (fl & F.REFERENCED) referenced.rect(x, y + s - m, m, m);
+      }
+      if (frames[o + 3] & F.HAND) {
+        ctx.fillStyle = palette.text;
+        ctx.fillRect(x, y - 3, s, 2);
+      }
+    }
+    ctx.strokeStyle = palette.cellLine;
+    ctx.lineWidth = 1;
+    ctx.stroke(free);
+    for (const [owner, path] of byOwner) {
+      ctx.fillStyle = processColour(palette, owner - 1);
+      ctx.fill(path);
+    }
+    ctx.fillStyle = palette.dark ? '#000' : '#fff';
+    ctx.fill(dirty);
+    ctx.fill(referenced);
   }
 
   /**
