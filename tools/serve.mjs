@@ -41,11 +41,19 @@ export function serve(dir, port = 8000) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     }
   });
-  return new Promise((ok) => server.listen(port, '127.0.0.1', () => ok(server)));
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(port, '127.0.0.1', () => ok(server));
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [dir = 'www', port = '8000'] = process.argv.slice(2);
-  const server = await serve(dir, Number(port));
-  console.log(`pagesim: http://127.0.0.1:${server.address().port}/`);
+  try {
+    const server = await serve(dir, Number(port));
+    console.log(`pagesim: http://127.0.0.1:${server.address().port}/  (Ctrl-C to stop)`);
+  } catch (e) {
+    console.error(e.code === 'EADDRINUSE' ? `port ${port} is in use: stop the other server or run PORT=8001 ./build.sh serve` : e.message);
+    process.exit(1);
+  }
 }
