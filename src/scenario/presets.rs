@@ -130,8 +130,9 @@ read A 0x1000
         id: "belady",
         title: "Belady's anomaly",
         summary: "With FIFO replacement, more memory can mean more page faults. The reference string \
-                  1 2 3 4 1 2 5 1 2 3 4 5 takes 9 faults with 3 frames but 10 with 4. Set frames to 3 in \
-                  Settings to compare, or open the comparison plot: LRU and OPT never behave this way.",
+                  1 2 3 4 1 2 5 1 2 3 4 5 takes 9 faults with 3 frames but 10 with 4. The plot below shows \
+                  the faults for 1–8 frames under each policy (or set frames to 3 in Settings and step through): \
+                  LRU and OPT never behave this way.",
         text: "\
 config frames=4 page=4K vbits=16 swap=16 tlb=0 policy=fifo
 note FIFO with 4 frames. Count the faults, then try frames=3.

@@ -14,20 +14,34 @@ export function drawComparePlot(canvas, { policies, frames, faults, palette, cur
   const { ctx, w, h } = prepareCanvas(canvas, 320, 160);
   ctx.fillStyle = palette.bg;
   ctx.fillRect(0, 0, w, h);
-  const left = 34, right = w - 70, top = 8, bottom = h - 22;
-  const max = Math.max(1, ...faults.flat());
+  const all = faults.flat();
+  const max = Math.max(1, ...all);
+  const min = Math.max(1, Math.min(...all.filter((v) => v > 0)));
+  // A trace's curve falls by orders of magnitude: then a log scale shows the part that matters.
+  const log = max / min > 50;
+  ctx.font = '10px system-ui, sans-serif';
+  const left = Math.max(30, ctx.measureText(max.toLocaleString()).width + 14), right = w - 70, top = 8, bottom = h - 22;
   const x = (i) => left + (frames.length === 1 ? 0.5 : i / (frames.length - 1)) * (right - left);
-  const y = (v) => bottom - (v / max) * (bottom - top);
+  const y = log
+    ? (v) => bottom - (Math.log10(Math.max(1, v)) / Math.log10(max)) * (bottom - top)
+    : (v) => bottom - (v / max) * (bottom - top);
   ctx.strokeStyle = palette.cellLine;
   ctx.lineWidth = 1;
   ctx.beginPath(); ctx.moveTo(left, top); ctx.lineTo(left, bottom); ctx.lineTo(right, bottom); ctx.stroke();
   ctx.fillStyle = palette.muted;
   ctx.font = '10px system-ui, sans-serif';
   ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
-  ctx.fillText(String(max), left - 4, top + 2);
-  ctx.fillText('0', left - 4, bottom);
-  ctx.save(); ctx.translate(10, (top + bottom) / 2); ctx.rotate(-Math.PI / 2); ctx.textAlign = 'center';
-  ctx.fillText('faults', 0, 0); ctx.restore();
+  ctx.fillText(max.toLocaleString(), left - 4, top + 2);
+  ctx.fillText(log ? '1' : '0', left - 4, bottom);
+  if (log) {
+    for (let p = 10; p < max / 3; p *= 10) {
+      ctx.fillText(p.toLocaleString(), left - 4, y(p));
+      ctx.strokeStyle = palette.cellLine; ctx.setLineDash([2, 3]);
+      ctx.beginPath(); ctx.moveTo(left, y(p)); ctx.lineTo(right, y(p)); ctx.stroke(); ctx.setLineDash([]);
+    }
+  }
+  ctx.save(); ctx.translate(9, (top + bottom) / 2); ctx.rotate(-Math.PI / 2); ctx.textAlign = 'center';
+  ctx.fillText(log ? 'faults (log)' : 'faults', 0, 0); ctx.restore();
   ctx.textAlign = 'center'; ctx.textBaseline = 'top';
   frames.forEach((f, i) => {
     if (frames.length <= 12 || i % Math.ceil(frames.length / 12) === 0) ctx.fillText(String(f), x(i), bottom + 3);
