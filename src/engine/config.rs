@@ -30,6 +30,7 @@ impl PolicyKind {
         PolicyKind::Opt,
     ];
 
+    /// The lower-case name used in scenarios, the CLI and JSON.
     pub fn name(self) -> &'static str {
         match self {
             PolicyKind::Fifo => "fifo",
@@ -92,9 +93,13 @@ pub struct Config {
     pub timer: u64,
 }
 
+/// Most physical frames a machine may have.
 pub const MAX_FRAMES: u32 = 1 << 20;
+/// Most swap slots.
 pub const MAX_SWAP_SLOTS: u32 = 1 << 22;
+/// Most TLB entries.
 pub const MAX_TLB_ENTRIES: u32 = 4096;
+/// Longest timer period, in time units.
 pub const MAX_TIMER: u64 = 1 << 40;
 /// Largest seed: JavaScript numbers hold integers exactly up to 2^53 - 1.
 pub const MAX_SEED: u64 = (1 << 53) - 1;

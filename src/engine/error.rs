@@ -5,6 +5,7 @@
 use super::process::ExitCause;
 use std::fmt;
 
+/// Why a request was refused. `Display` gives the message users see.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SimError {
     /// The configuration breaks a limit; the message says which.

@@ -4,6 +4,7 @@
 use super::process::{ExitCause, Perms};
 use serde::Serialize;
 
+/// Whether an access reads or writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AccessKind {
@@ -34,6 +35,7 @@ pub enum FaultKind {
 }
 
 impl FaultKind {
+    /// A major fault reads from swap (disk); minor faults do not.
     pub fn is_major(self) -> bool {
         matches!(self, FaultKind::FromSwap { .. })
     }
@@ -51,6 +53,7 @@ pub enum EvictionFate {
     DroppedCode,
 }
 
+/// A page taken out of memory to make room: whose, which frame, and where it went.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Eviction {
     pub pid: u32,
@@ -60,6 +63,7 @@ pub struct Eviction {
     pub fate: EvictionFate,
 }
 
+/// Why an address is invalid.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SegvReason {
@@ -69,6 +73,7 @@ pub enum SegvReason {
     Unmapped,
 }
 
+/// How an access ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "result", rename_all = "snake_case")]
 pub enum AccessResult {
@@ -114,10 +119,12 @@ pub struct AccessEvent {
 }
 
 impl AccessEvent {
+    /// The page was not resident (a page fault, served or out of memory).
     pub fn is_fault(&self) -> bool {
         matches!(self.result, AccessResult::PageFault { .. } | AccessResult::OutOfMemory { .. })
     }
 
+    /// The frame that served the access, if any.
     pub fn frame(&self) -> Option<u32> {
         match self.result {
             AccessResult::Hit { frame } | AccessResult::PageFault { frame, .. } => Some(frame),
@@ -125,6 +132,7 @@ impl AccessEvent {
         }
     }
 
+    /// The page evicted to serve this access, if any.
     pub fn eviction(&self) -> Option<Eviction> {
         match self.result {
             AccessResult::PageFault { evicted, .. } => evicted,
@@ -133,6 +141,7 @@ impl AccessEvent {
     }
 }
 
+/// Everything the machine reports, in order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {

@@ -4,6 +4,7 @@
 use super::heap::LowestFree;
 use super::page_table::NONE;
 
+/// One physical frame.
 #[derive(Clone, Debug)]
 pub struct Frame {
     /// Owning process id, or [`NONE`] if free.
@@ -19,6 +20,7 @@ pub struct Frame {
     pub data: Option<Box<[u8]>>,
 }
 
+/// All frames, with the pool of free ones (lowest first).
 #[derive(Clone, Debug)]
 pub struct FrameTable {
     frames: Vec<Frame>,

@@ -99,6 +99,7 @@ enum Leaves {
     Sparse(FxHashMap<u64, Pte>),
 }
 
+/// A process's page table (see the module comment for its layout).
 #[derive(Clone, Debug)]
 pub struct PageTable {
     /// Levels 0 … levels-2.

@@ -96,6 +96,7 @@ pub enum ExitCause {
     ProtectionFault,
 }
 
+/// One process: its name, page table, regions and statistics.
 #[derive(Clone, Debug)]
 pub struct Process {
     pub name: String,

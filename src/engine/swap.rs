@@ -3,6 +3,7 @@
 use super::heap::LowestFree;
 use super::page_table::NONE;
 
+/// One swap slot.
 #[derive(Clone, Debug)]
 pub struct Slot {
     /// Owning process id, or [`NONE`] if free.
@@ -14,6 +15,7 @@ pub struct Slot {
 
 const EMPTY: Slot = Slot { owner: NONE, vpn: 0, data: None };
 
+/// The swap disk: slots and the pool of free ones.
 #[derive(Clone, Debug)]
 pub struct SwapDisk {
     /// Only slots ever used are stored; the rest are implicitly empty.

@@ -17,6 +17,7 @@ struct Tag {
     generation: u64,
 }
 
+/// The TLB: tags per slot and LRU order.
 #[derive(Clone, Debug)]
 pub struct Tlb {
     tags: Vec<Tag>,

@@ -12,6 +12,7 @@ use std::fmt;
 /// Snapshots kept at most; beyond this every other one is dropped and the interval doubles.
 const MAX_SNAPSHOTS: usize = 64;
 
+/// One step's operation, with process names resolved at run time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Op {
     Spawn {
@@ -49,6 +50,7 @@ pub enum Op {
     },
 }
 
+/// A compiled step: what to do and the line it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Step {
     /// Source line of the command this step comes from.
@@ -140,6 +142,7 @@ pub fn compile(scenario: &Scenario) -> Vec<Step> {
     steps
 }
 
+/// A scenario being run: the machine, the steps, the records and the snapshots for going back.
 #[derive(Clone, Debug)]
 pub struct Run {
     scenario: Scenario,
