@@ -93,10 +93,20 @@ serve() {
 run_tests() {
   setup
   setup_chromium
-  log "cargo fmt --check, clippy"
-  cargo fmt --check
-  cargo clippy --all-targets --quiet -- -D warnings
-  cargo clippy --lib --target wasm32-unknown-unknown --quiet -- -D warnings
+  # Style gates, when the toolchain has the components (rustup's default profile does).
+  if cargo fmt --version >/dev/null 2>&1; then
+    log "cargo fmt --check"
+    cargo fmt --check
+  else
+    log "rustfmt not installed: skipping the format check"
+  fi
+  if cargo clippy --version >/dev/null 2>&1; then
+    log "clippy (native and wasm32)"
+    cargo clippy --all-targets --quiet -- -D warnings
+    cargo clippy --lib --target wasm32-unknown-unknown --quiet -- -D warnings
+  else
+    log "clippy not installed: skipping lints"
+  fi
   log "native tests (cargo test)"
   cargo test --release --quiet
   build_wasm
