@@ -9,6 +9,7 @@ const COLUMNS = [
   ['major_faults', 'major'],
   ['swap_outs', 'swap out'],
   ['segfaults', 'segv'],
+  ['resident', 'resident'],
 ];
 
 export function renderStats(box, stats, palette, config) {
