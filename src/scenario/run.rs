@@ -240,9 +240,8 @@ impl Run {
     /// step, and any steps of the scenario after this point are dropped (the run has diverged).
     /// If the operation is impossible, nothing changes and the error is returned.
     pub fn push(&mut self, line: u32, op: Op) -> Result<&StepRecord, RunError> {
-        if let Some(e) = &self.error {
-            return Err(e.clone());
-        }
+        // Steps after this point, including one that failed, are dropped: the run goes on from here.
+        self.error = None;
         self.steps.truncate(self.pos);
         self.steps.push(Step { line, op });
         match self.step() {
@@ -398,6 +397,21 @@ mod tests {
         run.run_to_end().unwrap();
         assert_eq!(run.machine().stats(), &end_stats);
         assert_eq!(run.records(), &records[..]);
+    }
+
+    #[test]
+    fn an_extra_operation_continues_after_an_impossible_step() {
+        let s = parse("spawn A\nalloc A x 4K rw at 0x1000\nalloc A y 4K rw at 0x1000\n").unwrap();
+        let mut run = Run::new(s).unwrap();
+        assert!(run.run_to_end().is_err());
+        let op = Op::Access { name: "A".into(), addr: 0x1000, value: Some(5), next_use: u64::MAX };
+        let record = run.push(0, op).unwrap();
+        assert_eq!(record.step, 3);
+        assert_eq!(run.len(), 3, "the failed step was replaced");
+        assert!(run.error().is_none() && run.at_end());
+        let bad = Op::Access { name: "B".into(), addr: 0, value: None, next_use: u64::MAX };
+        assert!(run.push(0, bad).is_err());
+        assert_eq!((run.len(), run.pos()), (3, 3), "a refused operation leaves nothing behind");
     }
 
     #[test]
