@@ -13,6 +13,10 @@
 use super::config::Config;
 use super::process::Perms;
 use rustc_hash::FxHashMap;
+use std::cell::Cell;
+
+/// Entries in the walk cache (see [`PageTable`]).
+const WALK_CACHE: usize = 64;
 
 /// "No frame / slot / TLB entry".
 pub const NONE: u32 = u32::MAX;
@@ -114,6 +118,10 @@ pub struct PageTable {
     leaf_bits: u32,
     leaf_mask: u64,
     valid_entries: u64,
+    /// Which leaf table holds the entries of `vpn >> leaf_bits`, for recent prefixes: a speed-up
+    /// of the simulator itself (like a CPU's paging-structure cache), invisible to the model.
+    /// Tables are never freed, so an entry never goes stale.
+    walk_cache: [Cell<(u64, u32)>; WALK_CACHE],
 }
 
 impl PageTable {
@@ -152,6 +160,7 @@ impl PageTable {
             leaf_bits,
             leaf_mask,
             valid_entries: 0,
+            walk_cache: std::array::from_fn(|_| Cell::new((u64::MAX, 0))),
         };
         table.new_table(0);
         table
@@ -180,14 +189,23 @@ impl PageTable {
     /// Position of `vpn`'s entry in the leaf arena (or its sparse key), if its tables exist.
     #[inline(always)]
     fn leaf_slot(&self, vpn: u64) -> Option<u64> {
-        let mut table = 0u64;
-        for level in &self.inner {
-            let (_, child) = level.child(table, vpn);
-            if child == ABSENT {
-                return None;
+        let prefix = vpn >> self.leaf_bits;
+        let cached = &self.walk_cache[prefix as usize % WALK_CACHE];
+        let (cached_prefix, cached_table) = cached.get();
+        let table = if cached_prefix == prefix {
+            cached_table as u64
+        } else {
+            let mut table = 0u64;
+            for level in &self.inner {
+                let (_, child) = level.child(table, vpn);
+                if child == ABSENT {
+                    return None;
+                }
+                table = child as u64;
             }
-            table = child as u64;
-        }
+            cached.set((prefix, table as u32));
+            table
+        };
         Some((table << self.leaf_bits) | (vpn & self.leaf_mask))
     }
 

@@ -41,22 +41,45 @@ pub struct FaultSeries {
 }
 
 impl Stats {
-    /// Counts one access. Branch-light: it runs twice per access (machine and process).
+    /// Counts one access. Plain branches, one counter each: they predict well (most accesses
+    /// hit), and unlike branch-free sums they do not get vectorised into 16-byte read-modify-writes
+    /// that stall on the previous access's 8-byte stores (measured: a third of the access time).
     #[inline(always)]
     pub fn count(&mut self, write: bool, tlb_hit: bool, tlb_miss: bool, outcome: Outcome) {
         self.accesses += 1;
-        self.writes += write as u64;
-        self.reads += !write as u64;
-        self.tlb_hits += tlb_hit as u64;
-        self.tlb_misses += tlb_miss as u64;
-        let fault = matches!(outcome, Outcome::Fault | Outcome::OutOfMemory);
-        self.hits += (outcome == Outcome::Hit) as u64;
-        self.faults += fault as u64;
-        if outcome >= Outcome::OutOfMemory {
-            self.out_of_memory += (outcome == Outcome::OutOfMemory) as u64;
-            self.segfaults += (outcome == Outcome::Segfault) as u64;
-            self.protection_faults += (outcome == Outcome::ProtectionFault) as u64;
+        if write {
+            self.writes += 1;
+        } else {
+            self.reads += 1;
         }
+        if tlb_hit {
+            self.tlb_hits += 1;
+        } else if tlb_miss {
+            self.tlb_misses += 1;
+        }
+        let fault = match outcome {
+            Outcome::Hit => {
+                self.hits += 1;
+                false
+            }
+            Outcome::Fault => {
+                self.faults += 1;
+                true
+            }
+            Outcome::OutOfMemory => {
+                self.faults += 1;
+                self.out_of_memory += 1;
+                true
+            }
+            Outcome::Segfault => {
+                self.segfaults += 1;
+                false
+            }
+            Outcome::ProtectionFault => {
+                self.protection_faults += 1;
+                false
+            }
+        };
         self.fault_rate.record(fault);
     }
 }
