@@ -242,6 +242,7 @@ function refresh({ animate = true } = {}) {
   }
   if ($('#translation')) renderTranslation($('#translation'), sim, records, state.config, names());
   if ($('#policy-order')) showPolicyOrder($('#policy-order'));
+  if ($('#next-step')) showNextStep($('#next-step'));
   links.follow(state.text, pos);
   draw();
   if (state.pulseStart && !reducedMotion.matches) {
@@ -336,6 +337,28 @@ const ORDER_WORDS = {
   random: 'RANDOM: any resident page may be picked',
   opt: 'OPT: the page used furthest in the future (or never again) first',
 };
+
+/** What the next step will do, so a student can think before pressing →. */
+function showNextStep(el) {
+  const next = state.sim.nextStep();
+  if (!next) {
+    el.textContent = state.sim.length ? 'This is the last step.' : '';
+    return;
+  }
+  const what = {
+    read: () => `${next.name} reads 0x${next.addr.toString(16)} (page ${next.vpn})`,
+    write: () => `${next.name} writes ${next.value} to 0x${next.addr.toString(16)} (page ${next.vpn})`,
+    spawn: () => `${next.name} is started`,
+    alloc: () => `${next.name} allocates memory`,
+    free: () => `${next.name} frees a region`,
+    exit: () => `${next.name} exits`,
+    tick: () => 'time passes',
+    note: () => 'a note',
+  }[next.kind]?.() ?? next.kind;
+  const b = document.createElement('b');
+  b.textContent = what;
+  el.replaceChildren(document.createTextNode(`Next (step ${next.step}, line ${next.line}): `), b);
+}
 
 /** One line under the step: the policy's order of the resident pages, which explains its choice. */
 function showPolicyOrder(el) {
