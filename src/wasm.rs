@@ -553,7 +553,7 @@ impl Simulator {
             vpn,
             offset: addr & (m.config().page_size - 1),
             level_bits: m.config().level_bits(),
-            indices: m.table_indices(vpn),
+            indices: proc.page_table.indices(vpn),
             in_tlb,
             tables_found: proc.page_table.tables_on_walk(vpn),
             state,

@@ -137,19 +137,6 @@ impl Machine {
         self.policy.hand()
     }
 
-    /// The per-level page-table indices of a page number, top level first.
-    pub fn table_indices(&self, vpn: u64) -> Vec<u64> {
-        let mask = self.config.pages_per_space() - 1;
-        let bits = self.config.level_bits();
-        let mut shift: u32 = bits.iter().sum();
-        bits.iter()
-            .map(|b| {
-                shift -= b;
-                ((vpn & mask) >> shift) & ((1u64 << b) - 1)
-            })
-            .collect()
-    }
-
     /// The most recent running process with this name.
     pub fn pid_of(&self, name: &str) -> Result<Pid, SimError> {
         match self.processes.iter().rposition(|p| p.name == name) {
@@ -787,9 +774,8 @@ impl Machine {
             AccessResult::ProtectionFault { .. } => Outcome::ProtectionFault,
         };
         let write = event.kind == AccessKind::Write;
-        let (hit, miss) = (event.tlb == TlbLookup::Hit, event.tlb == TlbLookup::Miss);
-        self.stats.count(write, hit, miss, outcome);
-        self.processes[p].stats.count(write, hit, miss, outcome);
+        self.stats.count(write, event.tlb, outcome);
+        self.processes[p].stats.count(write, event.tlb, outcome);
         if self.recording {
             self.events.push(Event::Access(*event));
         }

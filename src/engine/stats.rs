@@ -1,5 +1,6 @@
 //! Counters, global and per process, and the fault-rate time series.
 
+use super::events::TlbLookup;
 use serde::Serialize;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -45,17 +46,17 @@ impl Stats {
     /// hit), and unlike branch-free sums they do not get vectorised into 16-byte read-modify-writes
     /// that stall on the previous access's 8-byte stores (measured: a third of the access time).
     #[inline(always)]
-    pub fn count(&mut self, write: bool, tlb_hit: bool, tlb_miss: bool, outcome: Outcome) {
+    pub fn count(&mut self, write: bool, tlb: TlbLookup, outcome: Outcome) {
         self.accesses += 1;
         if write {
             self.writes += 1;
         } else {
             self.reads += 1;
         }
-        if tlb_hit {
-            self.tlb_hits += 1;
-        } else if tlb_miss {
-            self.tlb_misses += 1;
+        match tlb {
+            TlbLookup::Hit => self.tlb_hits += 1,
+            TlbLookup::Miss => self.tlb_misses += 1,
+            TlbLookup::Off => {}
         }
         let fault = match outcome {
             Outcome::Hit => {
