@@ -7,8 +7,6 @@ import { computeLayout, gridCell, gridHit, stripHit, defaultWindow, clampWindow 
 import { readPalette, processColour, textOn, withAlpha, pageTag } from './palette.js';
 import { prepareCanvas } from './hidpi.js';
 
-const STATE_NAMES = ['Unmapped', 'Guard', 'Reserved', 'Code', 'Swapped', 'Resident'];
-
 /** Creates the renderer for `canvas`. `engine` is what loadEngine() returned. */
 export function createRenderer(canvas, engine) {
   const { states: S, layout: L } = engine;
@@ -661,4 +659,3 @@ export function fmtSize(bytes) {
   return `${bytes} B`;
 }
 
-export { STATE_NAMES };
