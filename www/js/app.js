@@ -11,7 +11,7 @@ import { renderStats, drawRatePlot } from './ui/stats.js';
 import { renderTranslation } from './ui/translation.js';
 import { createEditor } from './ui/editor.js';
 import { fillSettings, applySettings } from './ui/settings.js';
-import { highlightOf, kindOf, KIND_LABEL, accessOf } from './ui/events.js';
+import { highlightOf, kindOf, accessOf, chipFor } from './ui/events.js';
 import { drawLegend } from './ui/legend.js';
 import { createLinks } from './ui/share.js';
 import { createPredict } from './ui/predict.js';
@@ -314,17 +314,10 @@ function showStep(record, pos, err) {
   }
   const a = accessOf(record);
   titleEl.textContent = `Step ${record.step} of ${state.sim.length} · line ${record.line}`;
-  const kind = kindOf(record);
-  const parts = [];
-  if (kind !== 'other') {
-    const chip = document.createElement('span');
-    chip.className = `chip ${kind}`;
-    chip.textContent = KIND_LABEL[kind];
-    parts.push(chip);
-  }
-  parts.push(document.createTextNode(record.events.map((e) => e.text).join(' ')));
-  textEl.replaceChildren(...parts);
-  textEl.dataset.kind = a ? kind : 'other';
+  const chip = chipFor(record);
+  const text = document.createTextNode(record.events.map((e) => e.text).join(' '));
+  textEl.replaceChildren(...(chip ? [chip, text] : [text]));
+  textEl.dataset.kind = a ? kindOf(record) : 'other';
 }
 
 const ORDER_WORDS = {

@@ -50,3 +50,13 @@ export function highlightOf(record) {
 function victimOf(e) {
   return { pid: e.pid, vpn: e.vpn, frame: e.frame, fate: e.fate, slot: e.slot ?? null };
 }
+
+/** The coloured chip for a record's kind ("hit", "major fault", …), or null for other steps. */
+export function chipFor(record) {
+  const kind = kindOf(record);
+  if (kind === 'other') return null;
+  const chip = document.createElement('span');
+  chip.className = `chip ${kind}`;
+  chip.textContent = KIND_LABEL[kind];
+  return chip;
+}

@@ -1,5 +1,5 @@
 // The event log: one line per step in plain sentences, newest at the bottom; click to jump there.
-import { kindOf, KIND_LABEL } from './events.js';
+import { chipFor } from './events.js';
 
 const MAX_SHOWN = 600;
 
@@ -13,13 +13,8 @@ export function createLog(list, onJump) {
     n.className = 'n';
     n.textContent = String(record.step);
     li.append(n);
-    const kind = kindOf(record);
-    if (kind !== 'other') {
-      const chip = document.createElement('span');
-      chip.className = `chip ${kind}`;
-      chip.textContent = KIND_LABEL[kind];
-      li.append(chip);
-    }
+    const chip = chipFor(record);
+    if (chip) li.append(chip);
     // textContent only: scenario names and notes are never parsed as HTML.
     li.append(document.createTextNode(record.events.map((e) => e.text).join(' · ')));
     li.title = `step ${record.step}, line ${record.line}: click to go back to this step`;
