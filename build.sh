@@ -69,6 +69,11 @@ build_wasm() {
   rm -rf www/pkg
   wasm-bindgen --target web --no-typescript --out-dir www/pkg \
     target/wasm32-unknown-unknown/release/pagesim.wasm
+  # wasm-bindgen points Symbol.dispose at `free`, which is the SPEC's free(pid, addr) on a
+  # Simulator; point it at dispose() instead. Fail loudly if the generated line ever changes.
+  local dispose='Simulator.prototype\[Symbol.dispose\] = Simulator.prototype.free;'
+  grep -q "$dispose" www/pkg/pagesim.js || { echo "build.sh: the Symbol.dispose line of the glue changed" >&2; exit 1; }
+  sed -i "s/$dispose/Simulator.prototype[Symbol.dispose] = Simulator.prototype.dispose;/" www/pkg/pagesim.js
   # binaryen from npm (pinned in package.json); Debian's old wasm-opt breaks the module.
   wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \

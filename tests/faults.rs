@@ -242,7 +242,7 @@ fn nru_uses_the_timer_to_age_referenced_bits() {
     let t = m.spawn_flat("T").unwrap();
     m.write(t, 0x0000, 1).unwrap(); // page 0 dirty
     m.read(t, 0x1000).unwrap(); // page 1 clean
-    m.tick(10); // interrupts clear R: page 0 class 1, page 1 class 0
+    m.tick(10).unwrap(); // interrupts clear R: page 0 class 1, page 1 class 0
     m.read(t, 0x2000).unwrap();
     let ev = m.events().iter().rev().find_map(|e| match e {
         Event::Access(a) => a.eviction(),

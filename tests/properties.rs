@@ -57,6 +57,7 @@ fn config(policy: PolicyKind) -> impl Strategy<Value = Config> {
             segv: if report { SegvMode::Report } else { SegvMode::Kill },
             reclaim: reclaim.map(|lo| (lo.min(frames), (lo + 1).min(frames))),
             timer,
+            ..Config::default()
         })
 }
 
@@ -186,7 +187,7 @@ fn check(config: Config, ops: Vec<Op>) -> Result<(), TestCaseError> {
                     }
                 }
             }
-            Op::Tick { units } => m.tick(units),
+            Op::Tick { units } => m.tick(units).unwrap(),
             Op::Exit { who } => {
                 let r = m.exit(model[who].pid);
                 prop_assert_eq!(r.is_ok(), model[who].alive);

@@ -28,15 +28,23 @@ fn s(x: &str) -> JsValue {
     JsValue::from_str(x)
 }
 
+fn bytes(b: &[u8]) -> JsValue {
+    js_sys::Uint8Array::from(b).into()
+}
+
+fn list(items: &[JsValue]) -> JsValue {
+    items.iter().collect::<Array>().into()
+}
+
 #[wasm_bindgen_test]
 fn the_api_runs_a_scenario_and_reports() {
-    let mut sim = Simulator::new(s(
+    let sim = Simulator::new(s(
         "config frames=3 policy=fifo tlb=0\nspawn T flat\nrefs T 7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1\n",
     ))
     .unwrap();
-    assert_eq!(sim.length(), 21.0);
+    assert_eq!(sim.length().unwrap(), 21.0);
     assert_eq!(sim.run(n(100.0)).unwrap(), 21.0);
-    assert!(sim.at_end());
+    assert!(sim.at_end().unwrap());
     let stats = sim.stats().unwrap();
     assert_eq!(num(&get(&stats, "total"), "faults"), 15.0);
     let events: Array = sim.events().unwrap().unchecked_into();
@@ -46,13 +54,13 @@ fn the_api_runs_a_scenario_and_reports() {
     assert!(text.contains("T read 0x7000: page 7 not in memory → minor fault"), "{text}");
     assert_eq!(Array::from(&sim.events().unwrap()).length(), 0, "events() returns only new ones");
     sim.goto(n(5.0)).unwrap();
-    assert_eq!(sim.position(), 5.0);
+    assert_eq!(sim.position().unwrap(), 5.0);
     assert_eq!(num(&get(&sim.stats().unwrap(), "total"), "faults"), 4.0);
 }
 
 #[wasm_bindgen_test]
 fn direct_calls_read_and_write_real_bytes() {
-    let mut sim =
+    let sim =
         Simulator::new(JsValue::from(js_sys::JSON::parse(r#"{"frames": 2, "swap": 8, "policy": "lru"}"#).unwrap()))
             .unwrap();
     let a = sim.spawn(s("A"), n(1.0)).unwrap();
@@ -80,7 +88,7 @@ fn direct_calls_read_and_write_real_bytes() {
 
 #[wasm_bindgen_test]
 fn bad_arguments_are_errors_not_traps() {
-    let mut sim = Simulator::new(JsValue::UNDEFINED).unwrap();
+    let sim = Simulator::new(JsValue::UNDEFINED).unwrap();
     let a = sim.spawn(s("A"), n(0.0)).unwrap();
     let cases: Vec<(Result<f64, JsValue>, &str)> = vec![
         (sim.allocate(n(a), n(-5.0), s("rw"), JsValue::UNDEFINED), "whole number"),
@@ -129,12 +137,12 @@ fn scenario_errors_carry_line_and_column() {
 
 #[wasm_bindgen_test]
 fn views_links_presets_and_traces() {
-    let mut sim = Simulator::new(s("config frames=2\nspawn A code=1\nread A 0x1000\n")).unwrap();
+    let sim = Simulator::new(s("config frames=2\nspawn A code=1\nread A 0x1000\n")).unwrap();
     sim.run(n(10.0)).unwrap();
-    sim.view_frames();
-    assert_eq!(sim.view_frames_len(), 2 * 5);
+    sim.view_frames().unwrap();
+    assert_eq!(sim.view_frames_len().unwrap(), 2 * 5);
     sim.view_cells(n(0.0), n(0.0), n(1.0), n(16.0)).unwrap();
-    assert_eq!(sim.view_cells_len(), 16 * 3);
+    assert_eq!(sim.view_cells_len().unwrap(), 16 * 3);
     let states = api::page_states().unwrap();
     assert_eq!(num(&states, "Resident"), 5.0);
     let layout = api::view_layout().unwrap();
@@ -153,7 +161,7 @@ fn views_links_presets_and_traces() {
         assert!(api::decode_link(s(bad)).is_err(), "{bad}");
     }
 
-    let mut t = TraceSession::new(b"1 2 3 4 1 2 5 1 2 3 4 5", JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
+    let mut t = TraceSession::new(bytes(b"1 2 3 4 1 2 5 1 2 3 4 5"), JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
     assert_eq!(t.format(), "pages");
     t.start(s("fifo"), n(3.0), JsValue::UNDEFINED).unwrap();
     t.advance(n(5.0)).unwrap();
@@ -161,10 +169,13 @@ fn views_links_presets_and_traces() {
     t.advance(n(100.0)).unwrap();
     assert!(t.done());
     assert_eq!(num(&t.summary().unwrap(), "faults"), 9.0);
-    assert!(TraceSession::new(b"1 2 x", JsValue::UNDEFINED, JsValue::UNDEFINED).is_err());
-    let cmp =
-        api::compare_scenario(s("spawn T flat\nrefs T 1 2 3 4 1 2 5 1 2 3 4 5"), vec!["fifo".into()], vec![3.0, 4.0])
-            .unwrap();
+    assert!(TraceSession::new(bytes(b"1 2 x"), JsValue::UNDEFINED, JsValue::UNDEFINED).is_err());
+    let cmp = api::compare_scenario(
+        s("spawn T flat\nrefs T 1 2 3 4 1 2 5 1 2 3 4 5"),
+        list(&[s("fifo")]),
+        list(&[n(3.0), n(4.0)]),
+    )
+    .unwrap();
     let row: Array = Array::from(&cmp).get(0).unchecked_into();
     assert_eq!((row.get(0).as_f64(), row.get(1).as_f64()), (Some(9.0), Some(10.0)), "Belady's anomaly");
 }
@@ -191,7 +202,7 @@ fn random_calls_never_trap() {
             _ => n(((r >> 8) % 0x10000) as f64),
         }
     };
-    let mut sim = Simulator::new(s("config frames=3 swap=4\nspawn A code=1\nspawn B\nalloc B heap 8K rw\n")).unwrap();
+    let sim = Simulator::new(s("config frames=3 swap=4\nspawn A code=1\nspawn B\nalloc B heap 8K rw\n")).unwrap();
     sim.run(n(10.0)).unwrap();
     for _ in 0..3000 {
         let r = rnd();
@@ -207,10 +218,7 @@ fn random_calls_never_trap() {
             7 => sim.goto(a),
             8 => sim.view_cells(a, b, c, n(8.0)).map(|_| ()),
             9 => sim.translate(a, b).map(|_| ()),
-            10 => {
-                sim.back();
-                Ok(())
-            }
+            10 => sim.back(),
             _ => sim.step().map(|_| ()),
         };
     }

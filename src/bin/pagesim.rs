@@ -130,17 +130,17 @@ fn parse_scenario(file: &str) -> Result<(String, scenario::Scenario), Failure> {
 }
 
 #[derive(Serialize)]
-struct EventJson<'a> {
+struct EventJson {
     #[serde(flatten)]
-    event: &'a Event,
+    event: Event,
     text: String,
 }
 
 #[derive(Serialize)]
-struct StepJson<'a> {
+struct StepJson {
     step: usize,
     line: u32,
-    events: Vec<EventJson<'a>>,
+    events: Vec<EventJson>,
 }
 
 #[derive(Serialize)]
@@ -154,7 +154,7 @@ struct ProcessJson<'a> {
 #[derive(Serialize)]
 struct RunJson<'a> {
     config: &'a Config,
-    steps: Vec<StepJson<'a>>,
+    steps: Vec<StepJson>,
     stats: &'a Stats,
     processes: Vec<ProcessJson<'a>>,
     error: Option<String>,
@@ -163,33 +163,36 @@ struct RunJson<'a> {
 fn cmd_run(file: &str, json: bool) -> Result<ExitCode, Failure> {
     let (_, parsed) = parse_scenario(file)?;
     let mut run = Run::new(parsed).map_err(|e| Failure(format!("{file}: {e}")))?;
-    let outcome = run.run_to_end();
+    // Steps are printed (or collected) as they run: the runner keeps no events of its own.
+    let mut steps = Vec::new();
+    let outcome = loop {
+        match run.step() {
+            Ok(Some(r)) => {
+                let m = run.machine();
+                if json {
+                    let events = r.events.into_iter().map(|e| EventJson { text: m.describe(&e), event: e }).collect();
+                    steps.push(StepJson { step: r.step, line: r.line, events });
+                } else {
+                    for e in &r.events {
+                        println!("step {} (line {}): {}", r.step, r.line, m.describe(e));
+                    }
+                }
+            }
+            Ok(None) => break Ok(()),
+            Err(e) => break Err(e),
+        }
+    };
     let m = run.machine();
     let error = outcome.as_ref().err().map(|e| format!("{file}:{}: {}", e.line, e.message));
     if json {
-        let steps = run
-            .records()
-            .iter()
-            .map(|r| StepJson {
-                step: r.step,
-                line: r.line,
-                events: r.events.iter().map(|e| EventJson { event: e, text: m.describe(e) }).collect(),
-            })
-            .collect();
         let processes = m
             .processes()
-            .iter()
             .enumerate()
             .map(|(pid, p)| ProcessJson { pid, name: &p.name, ended: p.ended, stats: &p.stats })
             .collect();
         let out = RunJson { config: m.config(), steps, stats: m.stats(), processes, error: error.clone() };
         println!("{}", serde_json::to_string_pretty(&out).expect("plain data serializes"));
     } else {
-        for r in run.records() {
-            for e in &r.events {
-                println!("step {} (line {}): {}", r.step, r.line, m.describe(e));
-            }
-        }
         println!();
         println!("{}", stats_line("total", m.stats()));
         for p in m.processes() {

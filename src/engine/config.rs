@@ -91,6 +91,12 @@ pub struct Config {
     /// Period of the timer interrupt in time units; it clears referenced bits for `nru` and shifts
     /// the `aging` counters.
     pub timer: u64,
+    /// Most bytes the machine's state may take (page bytes, page tables, records); see
+    /// [`crate::engine::budget`].
+    pub budget: u64,
+    /// Most bytes a scenario's history (checkpoints and the operation log for step back) may take;
+    /// beyond it the oldest steps are forgotten.
+    pub history: u64,
 }
 
 /// Most physical frames a machine may have.
@@ -103,6 +109,12 @@ pub const MAX_TLB_ENTRIES: u32 = 4096;
 pub const MAX_TIMER: u64 = 1 << 40;
 /// Largest seed: JavaScript numbers hold integers exactly up to 2^53 - 1.
 pub const MAX_SEED: u64 = (1 << 53) - 1;
+pub use super::budget::{DEFAULT_BUDGET, MAX_BUDGET, MIN_BUDGET};
+/// Default limit of a scenario's history (`config history=`).
+pub const DEFAULT_HISTORY: u64 = 64 << 20;
+/// Smallest and largest `history`.
+pub const MIN_HISTORY: u64 = 1 << 20;
+pub const MAX_HISTORY: u64 = 1 << 30;
 
 impl Default for Config {
     fn default() -> Self {
@@ -118,13 +130,17 @@ impl Default for Config {
             segv: SegvMode::Kill,
             reclaim: None,
             timer: 16,
+            budget: DEFAULT_BUDGET,
+            history: DEFAULT_HISTORY,
         }
     }
 }
 
 /// The keys `config` accepts, as written in scenarios and settings.
-pub const CONFIG_KEYS: &[&str] =
-    &["frames", "page", "vbits", "swap", "tlb", "levels", "policy", "seed", "segv", "reclaim", "timer"];
+pub const CONFIG_KEYS: &[&str] = &[
+    "frames", "page", "vbits", "swap", "tlb", "levels", "policy", "seed", "segv", "reclaim", "timer", "budget",
+    "history",
+];
 
 impl Config {
     /// log2(page_size): the number of offset bits in an address.
@@ -166,6 +182,8 @@ impl Config {
             "levels" => self.levels = to_u32(num(value)?, "levels")?,
             "seed" => self.seed = num(value)?,
             "timer" => self.timer = num(value)?,
+            "budget" => self.budget = num(value)?,
+            "history" => self.history = num(value)?,
             "policy" => {
                 self.policy = PolicyKind::parse(value).ok_or_else(|| {
                     format!("expected a policy (fifo, lru, clock, nru, lfu, aging, random, opt), found \"{value}\"")
@@ -228,6 +246,22 @@ impl Config {
         if !(1..=MAX_TIMER).contains(&self.timer) {
             return Err(format!("timer must be from 1 to {MAX_TIMER} time units, not {}", self.timer));
         }
+        if !(MIN_BUDGET..=MAX_BUDGET).contains(&self.budget) {
+            return Err(format!(
+                "budget must be from {} to {} bytes, not {}",
+                format_size(MIN_BUDGET),
+                format_size(MAX_BUDGET),
+                self.budget
+            ));
+        }
+        if !(MIN_HISTORY..=MAX_HISTORY).contains(&self.history) {
+            return Err(format!(
+                "history must be from {} to {} bytes, not {}",
+                format_size(MIN_HISTORY),
+                format_size(MAX_HISTORY),
+                self.history
+            ));
+        }
         if let Some((lo, hi)) = self.reclaim {
             if lo > hi || hi == 0 || hi > self.frames {
                 return Err(format!(
@@ -262,6 +296,12 @@ impl Config {
         }
         if self.timer != Config::default().timer {
             s.push_str(&format!(" timer={}", self.timer));
+        }
+        if self.budget != DEFAULT_BUDGET {
+            s.push_str(&format!(" budget={}", format_size(self.budget)));
+        }
+        if self.history != DEFAULT_HISTORY {
+            s.push_str(&format!(" history={}", format_size(self.history)));
         }
         s
     }

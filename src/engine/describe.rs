@@ -78,6 +78,11 @@ impl Machine {
                     plural(*free_frames as u64, "frame", "frames")
                 )
             }
+            Event::ReclaimMore { evicted, free_frames } => format!(
+                "reclaimer: evicted {} more (now {} free)",
+                plural(*evicted, "page", "pages"),
+                plural(*free_frames as u64, "frame", "frames")
+            ),
             Event::Note { text } => text.clone(),
         }
     }

@@ -29,6 +29,9 @@ pub enum SimError {
         what: String,
     },
     BadValue(String),
+    /// The operation could take the machine's state past its memory budget; the message says how
+    /// much is used and how to raise the limit.
+    Budget(String),
 }
 
 impl fmt::Display for SimError {
@@ -54,6 +57,7 @@ impl fmt::Display for SimError {
             SimError::BadAllocation(m) => write!(f, "cannot allocate: {m}"),
             SimError::NotAllocated { name, what } => write!(f, "{name} has no region {what}"),
             SimError::BadValue(m) => write!(f, "{m}"),
+            SimError::Budget(m) => write!(f, "{m}"),
         }
     }
 }

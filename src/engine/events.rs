@@ -183,6 +183,11 @@ pub enum Event {
         eviction: Eviction,
         free_frames: u32,
     },
+    /// The reclaimer evicted more pages in one run than are reported one by one.
+    ReclaimMore {
+        evicted: u64,
+        free_frames: u32,
+    },
     /// A scenario's `note` line: words for the reader, no effect on the machine.
     Note {
         text: String,

@@ -1,7 +1,12 @@
 //! Physical memory: one entry per frame with its owner, the hardware dirty and referenced bits,
 //! and the page's bytes.
+//!
+//! Frames are handed out lowest first, so only frames up to the highest ever used are stored: a
+//! machine of a million frames that uses sixteen keeps sixteen entries.
 
+use super::cow::{SnapVec, Snapshot};
 use super::heap::LowestFree;
+use super::page_data::SharedData;
 use super::page_table::NONE;
 
 /// One physical frame.
@@ -17,33 +22,57 @@ pub struct Frame {
     ref_epoch: u64,
     /// The page's bytes; `None` = all zero (or, for code, the executable's bytes). Allocated on the
     /// first write only, so a replayed trace of a million pages stores no data.
-    pub data: Option<Box<[u8]>>,
+    pub data: SharedData,
 }
+
+/// Page data compares by identity: a freeze asks "did this frame change?", and a frame whose bytes
+/// changed holds a new copy of them.
+impl PartialEq for Frame {
+    fn eq(&self, o: &Frame) -> bool {
+        let same_data = match (&self.data, &o.data) {
+            (None, None) => true,
+            (Some(a), Some(b)) => std::rc::Rc::ptr_eq(a, b),
+            _ => false,
+        };
+        same_data
+            && (self.owner, self.vpn, self.dirty, self.code, self.ref_epoch)
+                == (o.owner, o.vpn, o.dirty, o.code, o.ref_epoch)
+    }
+}
+
+const EMPTY: Frame = Frame { owner: NONE, vpn: 0, dirty: false, code: false, ref_epoch: 0, data: None };
 
 /// All frames, with the pool of free ones (lowest first).
 #[derive(Clone, Debug)]
 pub struct FrameTable {
-    frames: Vec<Frame>,
+    /// Frames `0..high water`; every frame above is free and empty.
+    frames: SnapVec<Frame>,
+    capacity: u32,
     free: LowestFree,
     epoch: u64,
 }
 
 impl FrameTable {
     pub fn new(count: u32) -> Self {
-        let empty = Frame { owner: NONE, vpn: 0, dirty: false, code: false, ref_epoch: 0, data: None };
-        FrameTable { frames: vec![empty; count as usize], free: LowestFree::new(count), epoch: 1 }
+        FrameTable { frames: SnapVec::default(), capacity: count, free: LowestFree::new(count), epoch: 1 }
     }
 
+    /// Frames the machine has.
     pub fn len(&self) -> u32 {
-        self.frames.len() as u32
+        self.capacity
     }
 
     pub fn is_empty(&self) -> bool {
-        self.frames.is_empty()
+        self.capacity == 0
+    }
+
+    /// Frames ever used: every frame at or above is free.
+    pub fn high_water(&self) -> u32 {
+        self.frames.len() as u32
     }
 
     pub fn used(&self) -> u32 {
-        self.len() - self.free.free_count()
+        self.capacity - self.free.free_count()
     }
 
     pub fn free_count(&self) -> u32 {
@@ -52,24 +81,28 @@ impl FrameTable {
 
     #[inline]
     pub fn get(&self, f: u32) -> &Frame {
-        &self.frames[f as usize]
+        self.frames.get(f as usize).unwrap_or(&EMPTY)
     }
 
+    /// A frame in use (below the high water mark).
     #[inline]
     pub fn get_mut(&mut self, f: u32) -> &mut Frame {
         &mut self.frames[f as usize]
     }
 
     pub fn is_free(&self, f: u32) -> bool {
-        self.frames[f as usize].owner == NONE
+        self.get(f).owner == NONE
     }
 
     /// The lowest free frame, now owned by `(owner, vpn)`, referenced and clean.
     pub fn take_free(&mut self, owner: u32, vpn: u64, code: bool) -> Option<u32> {
         let f = self.free.take()?;
-        let epoch = self.epoch;
-        let frame = &mut self.frames[f as usize];
-        *frame = Frame { owner, vpn, dirty: false, code, ref_epoch: epoch, data: None };
+        let frame = Frame { owner, vpn, dirty: false, code, ref_epoch: self.epoch, data: None };
+        if f as usize == self.frames.len() {
+            self.frames.push(frame);
+        } else {
+            self.frames[f as usize] = frame;
+        }
         Some(f)
     }
 
@@ -80,7 +113,7 @@ impl FrameTable {
     }
 
     /// Empties frame `f` and returns its bytes (for a swap-out).
-    pub fn clear(&mut self, f: u32) -> Option<Box<[u8]>> {
+    pub fn clear(&mut self, f: u32) -> SharedData {
         let frame = &mut self.frames[f as usize];
         frame.owner = NONE;
         frame.dirty = false;
@@ -97,12 +130,13 @@ impl FrameTable {
 
     #[inline]
     pub fn referenced(&self, f: u32) -> bool {
-        self.frames[f as usize].ref_epoch == self.epoch
+        self.get(f).ref_epoch == self.epoch
     }
 
     #[inline]
     pub fn set_referenced(&mut self, f: u32) {
-        self.frames[f as usize].ref_epoch = self.epoch;
+        let epoch = self.epoch;
+        self.frames[f as usize].ref_epoch = epoch;
     }
 
     pub fn clear_referenced(&mut self, f: u32) {
@@ -112,5 +146,16 @@ impl FrameTable {
     /// Clears every referenced bit in O(1).
     pub fn clear_all_referenced(&mut self) {
         self.epoch += 1;
+    }
+}
+
+impl Snapshot for FrameTable {
+    fn freeze(&mut self) -> (Self, usize) {
+        let (frames, a) = self.frames.freeze();
+        let (free, b) = self.free.freeze();
+        (FrameTable { frames, free, ..*self }, a + b)
+    }
+    fn thaw(&self) -> Self {
+        FrameTable { frames: self.frames.thaw(), free: self.free.thaw(), ..*self }
     }
 }

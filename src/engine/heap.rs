@@ -1,30 +1,36 @@
-//! Priority structures with O(log n) updates and no allocation after construction.
+//! Priority structures with O(log n) updates, stored in [`SnapVec`]s so checkpoints share them.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use super::cow::{SnapVec, Snapshot};
 
 const ABSENT: u32 = u32::MAX;
 
 /// A binary min-heap over ids `0..n`, each with a key that can be changed in place. Used by `lfu`
 /// (least count) and `opt` (furthest next use): both need "change the key of frame f" on a hit.
+/// Ids are frames; the per-id arrays grow to the highest id used, not to the frame count.
 #[derive(Clone, Debug)]
 pub struct IndexedMinHeap<K: Ord + Copy> {
-    heap: Vec<u32>,
-    pos: Vec<u32>,
-    keys: Vec<Option<K>>,
+    heap: SnapVec<u32>,
+    pos: SnapVec<u32>,
+    keys: SnapVec<Option<K>>,
+}
+
+impl<K: Ord + Copy> Default for IndexedMinHeap<K> {
+    fn default() -> Self {
+        IndexedMinHeap { heap: SnapVec::default(), pos: SnapVec::default(), keys: SnapVec::default() }
+    }
 }
 
 impl<K: Ord + Copy> IndexedMinHeap<K> {
-    pub fn new(n: usize) -> Self {
-        IndexedMinHeap { heap: Vec::with_capacity(n), pos: vec![ABSENT; n], keys: vec![None; n] }
+    pub fn new() -> Self {
+        Self::default()
     }
 
     pub fn contains(&self, id: u32) -> bool {
-        self.pos[id as usize] != ABSENT
+        self.pos.get(id as usize).is_some_and(|&p| p != ABSENT)
     }
 
     pub fn key(&self, id: u32) -> Option<K> {
-        self.keys[id as usize]
+        self.keys.get(id as usize).copied().flatten()
     }
 
     pub fn len(&self) -> usize {
@@ -39,9 +45,18 @@ impl<K: Ord + Copy> IndexedMinHeap<K> {
         self.heap.first().copied()
     }
 
+    /// Ids that have keys, ascending (for display, not the hot path).
+    pub fn ids(&self) -> impl Iterator<Item = u32> + '_ {
+        self.pos.iter().enumerate().filter(|(_, &p)| p != ABSENT).map(|(i, _)| i as u32)
+    }
+
     /// Inserts `id` or changes its key.
     pub fn set(&mut self, id: u32, key: K) {
         let i = id as usize;
+        if i >= self.pos.len() {
+            self.pos.resize(i + 1, ABSENT);
+            self.keys.resize(i + 1, None);
+        }
         let old = self.keys[i].replace(key);
         if self.pos[i] == ABSENT {
             self.pos[i] = self.heap.len() as u32;
@@ -57,11 +72,10 @@ impl<K: Ord + Copy> IndexedMinHeap<K> {
     }
 
     pub fn remove(&mut self, id: u32) {
-        let p = self.pos[id as usize];
-        if p == ABSENT {
+        if !self.contains(id) {
             return;
         }
-        let p = p as usize;
+        let p = self.pos[id as usize] as usize;
         let last = self.heap.len() - 1;
         self.swap(p, last);
         self.heap.pop();
@@ -80,8 +94,9 @@ impl<K: Ord + Copy> IndexedMinHeap<K> {
 
     fn swap(&mut self, a: usize, b: usize) {
         self.heap.swap(a, b);
-        self.pos[self.heap[a] as usize] = a as u32;
-        self.pos[self.heap[b] as usize] = b as u32;
+        let (ha, hb) = (self.heap[a], self.heap[b]);
+        self.pos[ha as usize] = a as u32;
+        self.pos[hb as usize] = b as u32;
     }
 
     fn sift_up(&mut self, mut i: usize) {
@@ -114,24 +129,42 @@ impl<K: Ord + Copy> IndexedMinHeap<K> {
     }
 }
 
+impl<K: Ord + Copy> Snapshot for IndexedMinHeap<K> {
+    fn freeze(&mut self) -> (Self, usize) {
+        let (heap, a) = self.heap.freeze();
+        let (pos, b) = self.pos.freeze();
+        let (keys, c) = self.keys.freeze();
+        (IndexedMinHeap { heap, pos, keys }, a + b + c)
+    }
+    fn thaw(&self) -> Self {
+        IndexedMinHeap { heap: self.heap.thaw(), pos: self.pos.thaw(), keys: self.keys.thaw() }
+    }
+}
+
 /// Hands out the lowest free id of `0..capacity` (frames are filled in order, swap slots are
 /// taken lowest first, which keeps runs easy to follow). Ids never used yet are not stored, so a
-/// swap disk of 4 million slots costs nothing until it is used.
+/// swap disk of 4 million slots or a million frames costs nothing until they are used.
 #[derive(Clone, Debug)]
 pub struct LowestFree {
-    released: BinaryHeap<Reverse<u32>>,
+    /// Released ids, a binary min-heap.
+    released: SnapVec<u32>,
     next_fresh: u32,
     capacity: u32,
 }
 
 impl LowestFree {
     pub fn new(capacity: u32) -> Self {
-        LowestFree { released: BinaryHeap::new(), next_fresh: 0, capacity }
+        LowestFree { released: SnapVec::new(), next_fresh: 0, capacity }
     }
 
     pub fn take(&mut self) -> Option<u32> {
-        if let Some(Reverse(id)) = self.released.pop() {
-            Some(id)
+        if let Some(&lowest) = self.released.first() {
+            let last = self.released.pop().expect("not empty");
+            if !self.released.is_empty() {
+                self.released[0] = last;
+                self.sift_down(0);
+            }
+            Some(lowest)
         } else if self.next_fresh < self.capacity {
             self.next_fresh += 1;
             Some(self.next_fresh - 1)
@@ -142,7 +175,35 @@ impl LowestFree {
 
     /// Returns `id` to the pool. It must have been taken and not released since.
     pub fn release(&mut self, id: u32) {
-        self.released.push(Reverse(id));
+        self.released.push(id);
+        let mut i = self.released.len() - 1;
+        while i > 0 {
+            let parent = (i - 1) / 2;
+            if self.released[parent] <= self.released[i] {
+                break;
+            }
+            self.released.swap(i, parent);
+            i = parent;
+        }
+    }
+
+    fn sift_down(&mut self, mut i: usize) {
+        let n = self.released.len();
+        loop {
+            let (l, r) = (2 * i + 1, 2 * i + 2);
+            let mut m = i;
+            if l < n && self.released[l] < self.released[m] {
+                m = l;
+            }
+            if r < n && self.released[r] < self.released[m] {
+                m = r;
+            }
+            if m == i {
+                break;
+            }
+            self.released.swap(i, m);
+            i = m;
+        }
     }
 
     pub fn free_count(&self) -> u32 {
@@ -155,13 +216,23 @@ impl LowestFree {
     }
 }
 
+impl Snapshot for LowestFree {
+    fn freeze(&mut self) -> (Self, usize) {
+        let (released, bytes) = self.released.freeze();
+        (LowestFree { released, ..*self }, bytes)
+    }
+    fn thaw(&self) -> Self {
+        LowestFree { released: self.released.thaw(), ..*self }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn indexed_heap_orders_and_updates() {
-        let mut h = IndexedMinHeap::new(5);
+        let mut h = IndexedMinHeap::new();
         h.set(0, 5);
         h.set(1, 3);
         h.set(2, 9);
@@ -176,14 +247,19 @@ mod tests {
         assert_eq!(h.peek(), Some(3));
         assert_eq!(h.len(), 2);
         assert!(!h.contains(2));
+        assert!(!h.contains(99));
+        assert_eq!(h.ids().collect::<Vec<_>>(), vec![1, 3]);
     }
 
     #[test]
     fn lowest_free_reuses_lowest_first() {
-        let mut f = LowestFree::new(3);
-        assert_eq!((f.take(), f.take()), (Some(0), Some(1)));
+        let mut f = LowestFree::new(5);
+        assert_eq!((f.take(), f.take(), f.take(), f.take()), (Some(0), Some(1), Some(2), Some(3)));
+        f.release(2);
         f.release(0);
-        assert_eq!(f.free_count(), 2);
-        assert_eq!((f.take(), f.take(), f.take()), (Some(0), Some(2), None));
+        f.release(3);
+        assert_eq!(f.free_count(), 4);
+        assert_eq!((f.take(), f.take(), f.take(), f.take(), f.take()), (Some(0), Some(2), Some(3), Some(4), None));
+        assert_eq!(f.high_water(), 5);
     }
 }

@@ -1,18 +1,22 @@
 //! Intrusive doubly-linked lists over small integer ids (frames, TLB slots).
 //!
 //! One [`Links`] arena holds `prev`/`next` for every id; any number of [`List`] heads share it, with
-//! each id in at most one list at a time. Push, unlink, move-to-back and splice are O(1) and never
-//! allocate, which keeps FIFO, LRU, NRU and aging O(1) per access.
+//! each id in at most one list at a time. Push, unlink, move-to-back and splice are O(1) and
+//! allocate only when an id beyond the highest seen so far joins, which keeps FIFO, LRU, NRU and
+//! aging O(1) per access. The arena is a [`SnapVec`], so checkpoints share it.
+
+use super::cow::{SnapVec, Snapshot};
 
 pub const NIL: u32 = u32::MAX;
 
-/// `prev` and `next` of every id, side by side so one cache line serves both.
-#[derive(Clone, Debug)]
+/// `prev` and `next` of every id, side by side so one cache line serves both. Grows to the
+/// highest id used.
+#[derive(Clone, Debug, Default)]
 pub struct Links {
-    nodes: Vec<Node>,
+    nodes: SnapVec<Node>,
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Node {
     prev: u32,
     next: u32,
@@ -31,18 +35,41 @@ impl Default for List {
     }
 }
 
+const UNLINKED: Node = Node { prev: NIL, next: NIL };
+
 impl Links {
-    pub fn new(n: usize) -> Self {
-        Links { nodes: vec![Node { prev: NIL, next: NIL }; n] }
+    pub fn new() -> Self {
+        Links::default()
     }
 
     pub fn next(&self, id: u32) -> u32 {
-        self.nodes[id as usize].next
+        self.nodes.get(id as usize).map_or(NIL, |n| n.next)
+    }
+
+    /// Makes room for `id` (the arena grows to the highest id used). Call before `id` first joins
+    /// a list; every other operation indexes directly.
+    #[inline]
+    pub fn ensure(&mut self, id: u32) {
+        let i = id as usize;
+        if i >= self.nodes.len() {
+            self.nodes.resize(i + 1, UNLINKED);
+        }
     }
 
     #[inline(always)]
     fn node(&mut self, id: u32) -> &mut Node {
-        &mut self.nodes[id as usize]
+        let i = id as usize;
+        &mut self.nodes[i]
+    }
+}
+
+impl Snapshot for Links {
+    fn freeze(&mut self) -> (Self, usize) {
+        let (nodes, bytes) = self.nodes.freeze();
+        (Links { nodes }, bytes)
+    }
+    fn thaw(&self) -> Self {
+        Links { nodes: self.nodes.thaw() }
     }
 }
 
@@ -142,7 +169,8 @@ mod tests {
 
     #[test]
     fn push_unlink_move_append() {
-        let mut links = Links::new(6);
+        let mut links = Links::new();
+        links.ensure(5);
         let mut a = List::default();
         let mut b = List::default();
         for id in [0, 1, 2] {

@@ -5,7 +5,9 @@
 //! [`policy`] (one file per replacement policy), [`events`] (typed events that render as sentences),
 //! [`stats`]. Helper containers live in [`list`] and [`heap`].
 
+pub mod budget;
 pub mod config;
+pub mod cow;
 mod describe;
 pub mod error;
 pub mod events;
@@ -13,6 +15,7 @@ pub mod frame_table;
 pub mod heap;
 pub mod list;
 pub mod machine;
+pub mod page_data;
 pub mod page_table;
 pub mod policy;
 pub mod process;

@@ -8,11 +8,12 @@
 //! so a walk is one indexed load per level, with no pointer chasing through boxes. Levels of up to
 //! 2^12 entries are such plain arrays, like hardware tables; a wider level (a 1-level table over a
 //! 36-bit page number, say) is a hash map keyed by (table, index), so no configuration can ask
-//! for gigabytes of empty entries.
+//! for gigabytes of empty entries. Arenas and maps are copy-on-write ([`SnapVec`], [`CowMap`]), so
+//! a checkpoint of the machine shares them.
 
 use super::config::Config;
+use super::cow::{CowMap, SnapVec, Snapshot};
 use super::process::Perms;
-use rustc_hash::FxHashMap;
 use std::cell::Cell;
 
 /// Entries in the walk cache (see [`PageTable`]).
@@ -23,6 +24,9 @@ pub const NONE: u32 = u32::MAX;
 
 /// Widest level kept as a dense array (4096 entries).
 const DENSE_MAX_BITS: u32 = 12;
+
+/// What one entry of a hash-map level costs (key, value, control byte, spare capacity).
+const SPARSE_ENTRY_BYTES: u64 = 40;
 
 /// Marks an absent child table in a dense arena (table 0 of every level exists, so 0 is a valid child).
 const ABSENT: u32 = u32::MAX;
@@ -70,8 +74,8 @@ impl Default for Pte {
 /// The tables of one inner level: child table numbers of the next level.
 #[derive(Clone, Debug)]
 enum Inner {
-    Dense(Vec<u32>),
-    Sparse(FxHashMap<u64, u32>),
+    Dense(SnapVec<u32>),
+    Sparse(CowMap<u32>),
 }
 
 /// One inner level: where its index sits in the page number, and its tables.
@@ -99,8 +103,8 @@ impl Level {
 /// The tables of the last level: the entries themselves.
 #[derive(Clone, Debug)]
 enum Leaves {
-    Dense(Vec<Pte>),
-    Sparse(FxHashMap<u64, Pte>),
+    Dense(SnapVec<Pte>),
+    Sparse(CowMap<Pte>),
 }
 
 /// A process's page table (see the module comment for its layout).
@@ -118,6 +122,8 @@ pub struct PageTable {
     leaf_bits: u32,
     leaf_mask: u64,
     valid_entries: u64,
+    /// Bytes of all tables (counted as they are created; see [`PageTable::heap_bytes`]).
+    bytes: u64,
     /// Which leaf table holds the entries of `vpn >> leaf_bits`, for recent prefixes: a speed-up
     /// of the simulator itself (like a CPU's paging-structure cache), invisible to the model.
     /// Tables are never freed, so an entry never goes stale.
@@ -144,10 +150,11 @@ impl PageTable {
                 shift: shift[l],
                 bits: bits[l],
                 mask: mask[l],
-                tables: if dense(l) { Inner::Dense(Vec::new()) } else { Inner::Sparse(FxHashMap::default()) },
+                tables: if dense(l) { Inner::Dense(SnapVec::default()) } else { Inner::Sparse(CowMap::default()) },
             })
             .collect();
-        let leaves = if dense(levels - 1) { Leaves::Dense(Vec::new()) } else { Leaves::Sparse(FxHashMap::default()) };
+        let leaves =
+            if dense(levels - 1) { Leaves::Dense(SnapVec::default()) } else { Leaves::Sparse(CowMap::default()) };
         let (leaf_bits, leaf_mask) = (bits[levels - 1], mask[levels - 1]);
         let mut table = PageTable {
             inner,
@@ -160,7 +167,8 @@ impl PageTable {
             leaf_bits,
             leaf_mask,
             valid_entries: 0,
-            walk_cache: std::array::from_fn(|_| Cell::new((u64::MAX, 0))),
+            bytes: 0,
+            walk_cache: empty_walk_cache(),
         };
         table.new_table(0);
         table
@@ -173,10 +181,14 @@ impl PageTable {
         self.tables[level] += 1;
         if level + 1 == self.levels {
             if let Leaves::Dense(v) = &mut self.leaves {
-                v.resize(v.len() + n, Pte::default());
+                let len = v.len();
+                v.resize(len + n, Pte::default());
+                self.bytes += (n * std::mem::size_of::<Pte>()) as u64;
             }
         } else if let Inner::Dense(v) = &mut self.inner[level].tables {
-            v.resize(v.len() + n, ABSENT);
+            let len = v.len();
+            v.resize(len + n, ABSENT);
+            self.bytes += (n * std::mem::size_of::<u32>()) as u64;
         }
         t
     }
@@ -228,7 +240,7 @@ impl PageTable {
     pub fn get(&self, vpn: u64) -> Option<&Pte> {
         let at = self.leaf_slot(vpn)?;
         let pte = match &self.leaves {
-            Leaves::Dense(v) => &v[at as usize],
+            Leaves::Dense(v) => v.get(at as usize)?,
             Leaves::Sparse(m) => m.get(&at)?,
         };
         pte.valid.then_some(pte)
@@ -238,7 +250,7 @@ impl PageTable {
     pub fn get_mut(&mut self, vpn: u64) -> Option<&mut Pte> {
         let at = self.leaf_slot(vpn)?;
         let pte = match &mut self.leaves {
-            Leaves::Dense(v) => &mut v[at as usize],
+            Leaves::Dense(v) => v.get_mut(at as usize)?,
             Leaves::Sparse(m) => m.get_mut(&at)?,
         };
         pte.valid.then_some(pte)
@@ -257,6 +269,7 @@ impl PageTable {
                     Inner::Dense(v) => v[at as usize] = child,
                     Inner::Sparse(m) => {
                         m.insert(at, child);
+                        self.bytes += SPARSE_ENTRY_BYTES;
                     }
                 }
                 child
@@ -267,7 +280,12 @@ impl PageTable {
         let at = (table << self.bits[last]) | (vpn & self.mask[last]);
         let slot = match &mut self.leaves {
             Leaves::Dense(v) => &mut v[at as usize],
-            Leaves::Sparse(m) => m.entry(at).or_default(),
+            Leaves::Sparse(m) => {
+                if m.get(&at).is_none() {
+                    self.bytes += SPARSE_ENTRY_BYTES;
+                }
+                m.entry_or_insert_with(at, Pte::default)
+            }
         };
         if !slot.valid {
             self.valid_entries += 1;
@@ -280,8 +298,12 @@ impl PageTable {
     pub fn remove(&mut self, vpn: u64) -> Option<Pte> {
         let at = self.leaf_slot(vpn)?;
         let old = match &mut self.leaves {
-            Leaves::Dense(v) => std::mem::take(&mut v[at as usize]),
-            Leaves::Sparse(m) => m.remove(&at)?,
+            Leaves::Dense(v) => std::mem::take(v.get_mut(at as usize)?),
+            Leaves::Sparse(m) => {
+                let old = m.remove(&at)?;
+                self.bytes -= SPARSE_ENTRY_BYTES;
+                old
+            }
         };
         if old.valid {
             self.valid_entries -= 1;
@@ -320,12 +342,12 @@ impl PageTable {
             match &self.leaves {
                 Leaves::Dense(v) => {
                     let base = (table << self.bits[level]) as usize;
-                    for (idx, pte) in v[base..base + n as usize].iter().enumerate() {
-                        visit(idx as u64, pte);
+                    for idx in 0..n as usize {
+                        visit(idx as u64, &v[base + idx]);
                     }
                 }
                 Leaves::Sparse(m) => {
-                    for (&at, pte) in m {
+                    for (&at, pte) in m.iter() {
                         if at >> self.bits[level] == table {
                             visit(at & self.mask[level], pte);
                         }
@@ -338,14 +360,15 @@ impl PageTable {
         match &self.inner[level].tables {
             Inner::Dense(v) => {
                 let base = (table << self.bits[level]) as usize;
-                for (idx, &child) in v[base..base + n as usize].iter().enumerate() {
+                for idx in 0..n as usize {
+                    let child = v[base + idx];
                     if child != ABSENT && in_range(idx as u64) {
                         children.push((idx as u64, child));
                     }
                 }
             }
             Inner::Sparse(m) => {
-                for (&at, &child) in m {
+                for (&at, &child) in m.iter() {
                     if at >> self.bits[level] == table && in_range(at & self.mask[level]) {
                         children.push((at & self.mask[level], child));
                     }
@@ -366,6 +389,88 @@ impl PageTable {
     pub fn entry_count(&self) -> u64 {
         self.valid_entries
     }
+
+    /// Bytes of all tables, for the memory budget (counted as tables and sparse entries come and
+    /// go, so this is O(1)).
+    pub fn heap_bytes(&self) -> usize {
+        self.bytes as usize
+    }
+
+    /// The most bytes one insert can add: a new table on every level below the root.
+    pub fn max_insert_growth(&self) -> usize {
+        (1..self.levels)
+            .map(|l| {
+                let entry = if l + 1 == self.levels { std::mem::size_of::<Pte>() } else { std::mem::size_of::<u32>() };
+                if self.bits[l] <= DENSE_MAX_BITS {
+                    entry << self.bits[l]
+                } else {
+                    SPARSE_ENTRY_BYTES as usize
+                }
+            })
+            .sum::<usize>()
+            + 64
+    }
+}
+
+impl Snapshot for Inner {
+    fn freeze(&mut self) -> (Self, usize) {
+        match self {
+            Inner::Dense(v) => {
+                let (v, bytes) = v.freeze();
+                (Inner::Dense(v), bytes)
+            }
+            Inner::Sparse(m) => (Inner::Sparse(m.clone()), m.shallow_bytes()),
+        }
+    }
+    fn thaw(&self) -> Self {
+        match self {
+            Inner::Dense(v) => Inner::Dense(v.thaw()),
+            Inner::Sparse(m) => Inner::Sparse(m.clone()),
+        }
+    }
+}
+
+impl Snapshot for Leaves {
+    fn freeze(&mut self) -> (Self, usize) {
+        match self {
+            Leaves::Dense(v) => {
+                let (v, bytes) = v.freeze();
+                (Leaves::Dense(v), bytes)
+            }
+            Leaves::Sparse(m) => (Leaves::Sparse(m.clone()), m.shallow_bytes()),
+        }
+    }
+    fn thaw(&self) -> Self {
+        match self {
+            Leaves::Dense(v) => Leaves::Dense(v.thaw()),
+            Leaves::Sparse(m) => Leaves::Sparse(m.clone()),
+        }
+    }
+}
+
+impl Snapshot for PageTable {
+    fn freeze(&mut self) -> (Self, usize) {
+        let mut bytes = std::mem::size_of::<PageTable>();
+        let inner = self
+            .inner
+            .iter_mut()
+            .map(|l| {
+                let (tables, b) = l.tables.freeze();
+                bytes += b;
+                Level { tables, ..*l }
+            })
+            .collect();
+        let (leaves, b) = self.leaves.freeze();
+        (PageTable { inner, leaves, walk_cache: empty_walk_cache(), ..*self }, bytes + b)
+    }
+    fn thaw(&self) -> Self {
+        let inner = self.inner.iter().map(|l| Level { tables: l.tables.thaw(), ..*l }).collect();
+        PageTable { inner, leaves: self.leaves.thaw(), walk_cache: empty_walk_cache(), ..*self }
+    }
+}
+
+fn empty_walk_cache() -> [Cell<(u64, u32)>; WALK_CACHE] {
+    std::array::from_fn(|_| Cell::new((u64::MAX, 0)))
 }
 
 #[cfg(test)]

@@ -1,9 +1,10 @@
 //! Processes: a name, a page table and a list of regions (like `mmap` areas).
 
+use super::cow::Snapshot;
 use super::page_table::PageTable;
 use super::stats::Stats;
+use rpds::RedBlackTreeMap;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// Read/write/execute permissions of a region.
@@ -105,8 +106,7 @@ pub struct Process {
     /// Whole address space valid and writable, no null guard (reference strings and traces).
     pub flat: bool,
     pub page_table: PageTable,
-    /// Regions by first page; they never overlap.
-    pub regions: BTreeMap<u64, Region>,
+    pub regions: Regions,
     pub stats: Stats,
     /// Counter for the labels of regions allocated without one (`r1`, `r2`, …).
     pub next_label: u32,
@@ -119,11 +119,151 @@ impl Process {
 
     /// The region holding `vpn`, if any. O(log regions).
     pub fn region_of(&self, vpn: u64) -> Option<&Region> {
-        self.regions.range(..=vpn).next_back().map(|(_, r)| r).filter(|r| r.contains(vpn))
+        self.regions.region_of(vpn)
     }
 
     pub fn region_by_label(&self, label: &str) -> Option<&Region> {
-        self.regions.values().find(|r| r.label == label)
+        self.regions.by_label(label)
+    }
+
+    /// Where a region of `pages` pages goes: at page `at` if given (checked), else at the lowest gap
+    /// above page 0. `space` is the number of pages in the address space. The message says why a
+    /// request cannot be placed.
+    pub fn place(&self, pages: u64, at: Option<u64>, space: u64) -> Result<u64, String> {
+        match at {
+            Some(vpn) => {
+                if vpn == 0 {
+                    return Err("page 0 is the null guard page and can never be allocated".into());
+                }
+                if vpn.saturating_add(pages) > space {
+                    return Err(format!("{pages} pages from page {vpn} run past the end of the address space"));
+                }
+                if let Some(r) = self.regions.overlapping(vpn, pages) {
+                    return Err(format!(
+                        "pages {}–{} overlap region {} (pages {}–{})",
+                        vpn,
+                        vpn + pages - 1,
+                        r.label,
+                        r.start_vpn,
+                        r.end_vpn() - 1
+                    ));
+                }
+                Ok(vpn)
+            }
+            None => self
+                .regions
+                .lowest_gap(pages, space)
+                .ok_or_else(|| format!("no gap of {pages} free pages left in {}'s address space", self.name)),
+        }
+    }
+}
+
+impl Snapshot for Process {
+    /// The page table freezes; the rest is small or shared (regions are persistent maps).
+    fn freeze(&mut self) -> (Self, usize) {
+        let (page_table, bytes) = self.page_table.freeze();
+        let small = std::mem::size_of::<Process>() + self.name.len() + self.stats.fault_rate.faults.len() * 4;
+        (self.with_table(page_table), bytes + small)
+    }
+    fn thaw(&self) -> Self {
+        self.with_table(self.page_table.thaw())
+    }
+}
+
+impl Process {
+    /// A copy of this process with another page table.
+    fn with_table(&self, page_table: PageTable) -> Process {
+        Process {
+            name: self.name.clone(),
+            ended: self.ended,
+            flat: self.flat,
+            page_table,
+            regions: self.regions.clone(),
+            stats: self.stats.clone(),
+            next_label: self.next_label,
+        }
+    }
+}
+
+/// A process's regions: by first page (they never overlap) and by label (labels are unique). Both
+/// maps are persistent, so a checkpoint of the machine shares them.
+#[derive(Clone, Debug, Default)]
+pub struct Regions {
+    by_start: RedBlackTreeMap<u64, Region>,
+    by_label: RedBlackTreeMap<String, u64>,
+    /// Pages `1..low_water` are all inside regions: the search for a gap starts here, so a run of
+    /// allocations costs O(log regions) each, not a walk over every region.
+    low_water: u64,
+}
+
+impl Regions {
+    pub fn len(&self) -> usize {
+        self.by_start.size()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_start.is_empty()
+    }
+
+    /// Regions in address order.
+    pub fn iter(&self) -> impl Iterator<Item = &Region> + '_ {
+        self.by_start.values()
+    }
+
+    pub fn region_of(&self, vpn: u64) -> Option<&Region> {
+        self.by_start.range(..=vpn).next_back().map(|(_, r)| r).filter(|r| r.contains(vpn))
+    }
+
+    pub fn by_label(&self, label: &str) -> Option<&Region> {
+        self.by_label.get(label).and_then(|start| self.by_start.get(start))
+    }
+
+    /// A region that shares a page with `pages` pages from `vpn`.
+    pub fn overlapping(&self, vpn: u64, pages: u64) -> Option<&Region> {
+        let end = vpn.saturating_add(pages);
+        self.by_start.range(..end).next_back().map(|(_, r)| r).filter(|r| r.end_vpn() > vpn)
+    }
+
+    /// The lowest page ≥ 1 where `pages` free pages begin, below `space`.
+    pub fn lowest_gap(&self, pages: u64, space: u64) -> Option<u64> {
+        let mut candidate = self.low_water.max(1);
+        for (_, r) in self.by_start.range(candidate..) {
+            if r.start_vpn >= candidate.saturating_add(pages) {
+                break;
+            }
+            candidate = candidate.max(r.end_vpn());
+        }
+        (candidate.saturating_add(pages) <= space).then_some(candidate)
+    }
+
+    pub fn insert(&mut self, region: Region) {
+        self.by_label.insert_mut(region.label.clone(), region.start_vpn);
+        let (start, end) = (region.start_vpn, region.end_vpn());
+        self.by_start.insert_mut(start, region);
+        if start <= self.low_water.max(1) {
+            // The covered prefix grows: skip over the regions that now continue it.
+            let mut low = end.max(self.low_water);
+            while let Some((_, r)) = self.by_start.range(low..).next() {
+                if r.start_vpn != low {
+                    break;
+                }
+                low = r.end_vpn();
+            }
+            self.low_water = low;
+        }
+    }
+
+    /// Removes the region starting at page `start`.
+    pub fn remove(&mut self, start: u64) -> Option<Region> {
+        let region = self.by_start.get(&start)?.clone();
+        self.by_start.remove_mut(&start);
+        self.by_label.remove_mut(region.label.as_str());
+        self.low_water = self.low_water.min(start);
+        Some(region)
+    }
+
+    pub fn clear(&mut self) {
+        *self = Regions::default();
     }
 }
 
@@ -148,6 +288,35 @@ mod tests {
         assert_eq!(Perms::parse(""), None);
         assert_eq!(Perms::parse("rr"), None);
         assert_eq!(Perms::parse("rq"), None);
+    }
+
+    fn region(start_vpn: u64, pages: u64, label: &str) -> Region {
+        Region { start_vpn, pages, perms: Perms::RW, label: label.into(), code: false }
+    }
+
+    #[test]
+    fn gaps_are_found_lowest_first_and_frees_reopen_them() {
+        let mut r = Regions::default();
+        assert_eq!(r.lowest_gap(2, 16), Some(1));
+        r.insert(region(1, 2, "a"));
+        r.insert(region(3, 2, "b"));
+        assert_eq!(r.lowest_gap(1, 16), Some(5));
+        r.insert(region(8, 1, "c"));
+        assert_eq!(r.lowest_gap(3, 16), Some(5));
+        assert_eq!(r.lowest_gap(4, 16), Some(9));
+        assert_eq!(r.lowest_gap(8, 16), None);
+        assert_eq!(r.remove(1).map(|x| x.label), Some("a".to_string()));
+        assert_eq!(r.lowest_gap(2, 16), Some(1));
+        assert!(r.by_label("a").is_none());
+        assert_eq!(r.by_label("c").map(|x| x.start_vpn), Some(8));
+        assert_eq!(r.region_of(4).map(|x| x.label.as_str()), Some("b"));
+        assert!(r.region_of(5).is_none());
+        assert_eq!(r.overlapping(7, 2).map(|x| x.label.as_str()), Some("c"));
+        assert!(r.overlapping(5, 3).is_none());
+        // Filling the hole makes the covered prefix reach past b again.
+        r.insert(region(1, 2, "d"));
+        assert_eq!(r.lowest_gap(1, 16), Some(5));
+        assert_eq!(r.iter().map(|x| x.start_vpn).collect::<Vec<_>>(), vec![1, 3, 8]);
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The swap disk: numbered slots of one page each, taken lowest first.
 
+use super::cow::{SnapVec, Snapshot};
 use super::heap::LowestFree;
+use super::page_data::SharedData;
 use super::page_table::NONE;
 
 /// One swap slot.
@@ -9,8 +11,19 @@ pub struct Slot {
     /// Owning process id, or [`NONE`] if free.
     pub owner: u32,
     pub vpn: u64,
-    /// The page's bytes as written out; `None` = all zero.
-    pub data: Option<Box<[u8]>>,
+    /// The page's bytes as written out; `None` = all zero. Shared with the frame it is read into.
+    pub data: SharedData,
+}
+
+impl PartialEq for Slot {
+    fn eq(&self, o: &Slot) -> bool {
+        let same_data = match (&self.data, &o.data) {
+            (None, None) => true,
+            (Some(a), Some(b)) => std::rc::Rc::ptr_eq(a, b),
+            _ => false,
+        };
+        same_data && (self.owner, self.vpn) == (o.owner, o.vpn)
+    }
 }
 
 const EMPTY: Slot = Slot { owner: NONE, vpn: 0, data: None };
@@ -19,14 +32,14 @@ const EMPTY: Slot = Slot { owner: NONE, vpn: 0, data: None };
 #[derive(Clone, Debug)]
 pub struct SwapDisk {
     /// Only slots ever used are stored; the rest are implicitly empty.
-    slots: Vec<Slot>,
+    slots: SnapVec<Slot>,
     free: LowestFree,
     capacity: u32,
 }
 
 impl SwapDisk {
     pub fn new(capacity: u32) -> Self {
-        SwapDisk { slots: Vec::new(), free: LowestFree::new(capacity), capacity }
+        SwapDisk { slots: SnapVec::default(), free: LowestFree::new(capacity), capacity }
     }
 
     pub fn capacity(&self) -> u32 {
@@ -46,18 +59,20 @@ impl SwapDisk {
     }
 
     /// Writes a page to the lowest free slot, or returns `None` if swap is full.
-    pub fn store(&mut self, owner: u32, vpn: u64, data: Option<Box<[u8]>>) -> Option<u32> {
+    pub fn store(&mut self, owner: u32, vpn: u64, data: SharedData) -> Option<u32> {
         let s = self.free.take()?;
-        if s as usize >= self.slots.len() {
-            self.slots.resize(s as usize + 1, EMPTY);
+        let slot = Slot { owner, vpn, data };
+        if s as usize == self.slots.len() {
+            self.slots.push(slot);
+        } else {
+            self.slots[s as usize] = slot;
         }
-        self.slots[s as usize] = Slot { owner, vpn, data };
         Some(s)
     }
 
-    /// A copy of the bytes in slot `s` (the slot keeps its copy: a clean page read back in can be
-    /// dropped again without another write).
-    pub fn read(&self, s: u32) -> Option<Box<[u8]>> {
+    /// The bytes in slot `s`, shared (the slot keeps its copy: a clean page read back in can be
+    /// dropped again without another write; a write to the page copies the data first).
+    pub fn read(&self, s: u32) -> SharedData {
         self.get(s).data.clone()
     }
 
@@ -71,5 +86,16 @@ impl SwapDisk {
     /// Slots ever used; every slot at or above is free.
     pub fn high_water(&self) -> u32 {
         self.free.high_water()
+    }
+}
+
+impl Snapshot for SwapDisk {
+    fn freeze(&mut self) -> (Self, usize) {
+        let (slots, a) = self.slots.freeze();
+        let (free, b) = self.free.freeze();
+        (SwapDisk { slots, free, capacity: self.capacity }, a + b)
+    }
+    fn thaw(&self) -> Self {
+        SwapDisk { slots: self.slots.thaw(), free: self.free.thaw(), capacity: self.capacity }
     }
 }

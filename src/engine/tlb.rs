@@ -6,6 +6,7 @@
 //! lookup is O(1) whatever the TLB size. A flush bumps a generation number instead of touching every
 //! entry.
 
+use super::cow::{SnapVec, Snapshot};
 use super::list::{Links, List};
 use super::page_table::NONE;
 
@@ -20,7 +21,7 @@ struct Tag {
 /// The TLB: tags per slot and LRU order.
 #[derive(Clone, Debug)]
 pub struct Tlb {
-    tags: Vec<Tag>,
+    tags: SnapVec<Tag>,
     links: Links,
     /// All slots, least recently used (or invalid) first.
     lru: List,
@@ -29,12 +30,15 @@ pub struct Tlb {
 
 impl Tlb {
     pub fn new(entries: u32) -> Self {
-        let mut links = Links::new(entries as usize);
+        let mut links = Links::new();
+        if entries > 0 {
+            links.ensure(entries - 1);
+        }
         let mut lru = List::default();
         for s in 0..entries {
             lru.push_back(&mut links, s);
         }
-        let tags = vec![Tag { pid: NONE, vpn: 0, generation: 0 }; entries as usize];
+        let tags = SnapVec::filled(entries as usize, Tag { pid: NONE, vpn: 0, generation: 0 });
         Tlb { tags, links, lru, generation: 1 }
     }
 
@@ -95,6 +99,17 @@ impl Tlb {
             .filter(|t| t.generation == self.generation)
             .map(|t| (t.pid, t.vpn))
             .collect()
+    }
+}
+
+impl Snapshot for Tlb {
+    fn freeze(&mut self) -> (Self, usize) {
+        let (tags, a) = self.tags.freeze();
+        let (links, b) = self.links.freeze();
+        (Tlb { tags, links, ..*self }, a + b)
+    }
+    fn thaw(&self) -> Self {
+        Tlb { tags: self.tags.thaw(), links: self.links.thaw(), ..*self }
     }
 }
 

@@ -125,7 +125,7 @@ impl Machine {
             add_range(&mut counts, first_vpn, end, PageState::Reserved, flags::WRITABLE);
         } else {
             add_range(&mut counts, 0, 1, PageState::Guard, 0);
-            for r in proc.regions.values() {
+            for r in proc.regions.iter() {
                 let state = if r.code { PageState::Code } else { PageState::Reserved };
                 let f = if r.code { flags::CODE } else { 0 } | if r.perms.writable() { flags::WRITABLE } else { 0 };
                 add_range(&mut counts, r.start_vpn, r.end_vpn(), state, f);

@@ -231,7 +231,7 @@ mod tests {
     }
 
     fn accesses(run: &Run) -> Vec<AccessResult> {
-        run.records()
+        run.records(0, run.pos())
             .iter()
             .flat_map(|r| &r.events)
             .filter_map(|e| if let Event::Access(a) = e { Some(a.result) } else { None })
@@ -256,7 +256,7 @@ mod tests {
 
         let r = run("null-pointer");
         assert!(accesses(&r).iter().any(|a| matches!(a, AccessResult::SegmentationFault { .. })));
-        assert_eq!(r.machine().processes()[1].stats.hits, 1, "B carries on");
+        assert_eq!(r.machine().process(1).unwrap().stats.hits, 1, "B carries on");
 
         let r = run("read-only-code");
         assert_eq!(r.machine().stats().protection_faults, 1);
@@ -265,7 +265,7 @@ mod tests {
 
         let r = run("isolation");
         let values: Vec<u8> = r
-            .records()
+            .records(0, r.pos())
             .iter()
             .flat_map(|rec| &rec.events)
             .filter_map(|e| match e {
@@ -284,7 +284,7 @@ mod tests {
         assert_eq!(run("lru-fifo-opt").machine().stats().faults, 12);
 
         let r = run("thrashing");
-        let a = &r.machine().processes()[0].stats;
+        let a = &r.machine().process(0).unwrap().stats;
         assert!(a.faults >= 12, "thrashing: {a:?}");
         let tail: Vec<_> = accesses(&r).into_iter().rev().take(4).collect();
         assert!(tail.iter().all(|a| matches!(a, AccessResult::Hit { .. })), "after B exits A fits");

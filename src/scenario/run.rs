@@ -1,61 +1,108 @@
-//! Running a scenario one step at a time, forward and back.
+//! Running a scenario one step at a time, forward and back: the time machine.
 //!
-//! A scenario compiles to a list of steps (one per command, one per page of a `refs` line). Each
-//! access step knows when the same page is accessed next, which is what `opt` needs. Step back is
-//! exact: the runner keeps machine snapshots at intervals and replays from the nearest one.
+//! A scenario compiles to a list of operations (one per command, one per page of a `refs` line);
+//! calls from JavaScript append more. Going to any step is exact and cheap:
+//!
+//! - **The history is the operation log plus checkpoints.** A checkpoint is a frozen copy of the
+//!   machine that shares every chunk of state that did not change since the checkpoint before it
+//!   (`engine::cow`): it costs what changed plus a pointer per chunk, not the machine's size.
+//! - **Checkpoints are spaced by what they cost**, between [`MIN_INTERVAL`] and [`MAX_INTERVAL`]
+//!   steps apart, about [`BYTES_PER_STEP`] bytes of checkpoint per step. Reaching any step restores
+//!   the checkpoint at or before it and replays at most [`MAX_INTERVAL`] operations.
+//! - **New calls after a step back discard the abandoned future**: its operations and every
+//!   checkpoint taken in it.
+//! - **The history is bounded** by `config history=` (64 MiB by default): past it, the oldest
+//!   checkpoint and the operations before the next one are forgotten, and the earliest reachable
+//!   step moves forward ([`Run::history_start`]).
+//! - **Events are not kept per step.** The last [`RECENT`] steps' records are cached; any other
+//!   step's record is made again by replaying from a checkpoint ([`Run::records`]).
+//!
+//! Operations are compact (16 bytes, names interned), so a million calls cost about 20 MB.
 
 use super::{CommandKind, FreeTarget, Scenario};
+use crate::engine::machine::Checkpoint as Frozen;
 use crate::engine::{AccessKind, Event, Machine, Perms, SimError};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
+use std::rc::Rc;
 
-/// Snapshots kept at most; beyond this every other one is dropped and the interval doubles.
-const MAX_SNAPSHOTS: usize = 64;
+/// Fewest and most steps between checkpoints: the most operations reaching a step replays.
+pub const MIN_INTERVAL: usize = 32;
+pub const MAX_INTERVAL: usize = 1024;
+/// Checkpoint bytes per step the spacing aims at.
+pub const BYTES_PER_STEP: usize = 8;
+/// Records of the most recent steps kept for the page's log and `events()`.
+pub const RECENT: usize = 256;
+/// Most records one call to [`Run::records`] makes.
+pub const MAX_RECORDS: usize = 10_000;
 
-/// One step's operation, with process names resolved at run time.
+/// Index of an interned process name.
+pub type NameId = u32;
+
+/// One step's operation, compact: names are interned ([`Run::name`]), rare payloads boxed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Op {
-    Spawn {
-        name: String,
-        code_pages: u64,
-        flat: bool,
-    },
-    /// `label: None` picks `r1`, `r2`, … (calls from JavaScript have no label).
-    Alloc {
-        name: String,
-        label: Option<String>,
-        bytes: u64,
-        perms: Perms,
-        at: Option<u64>,
-    },
-    /// A read (`value: None`) or a write of one byte.
-    Access {
-        name: String,
-        addr: u64,
-        value: Option<u8>,
-        next_use: u64,
-    },
-    Tick {
-        units: u64,
-    },
-    Free {
-        name: String,
-        target: FreeTarget,
-    },
-    Exit {
-        name: String,
-    },
-    Note {
-        text: String,
-    },
+    Spawn(Box<SpawnOp>),
+    Alloc(Box<AllocOp>),
+    Access(AccessOp),
+    Tick(u64),
+    Free(Box<(NameId, FreeTarget)>),
+    Exit(NameId),
+    Note(Box<String>),
 }
 
-/// A compiled step: what to do and the line it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Step {
-    /// Source line of the command this step comes from.
-    pub line: u32,
-    pub op: Op,
+pub struct SpawnOp {
+    pub name: NameId,
+    pub code_pages: u64,
+    pub flat: bool,
+}
+
+/// `label: None` picks `r1`, `r2`, … (calls from JavaScript have no label).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AllocOp {
+    pub name: NameId,
+    pub label: Option<String>,
+    pub bytes: u64,
+    pub perms: Perms,
+    pub at: Option<u64>,
+}
+
+/// A read or a one-byte write, packed into 12 bytes: addresses are at most 48 bits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AccessOp {
+    pub name: NameId,
+    addr_lo: u32,
+    /// Address bits 32–47, the value in bits 16–23, bit 24 set for a write.
+    addr_hi: u32,
+}
+
+impl AccessOp {
+    pub fn new(name: NameId, addr: u64, value: Option<u8>) -> AccessOp {
+        debug_assert!(addr >> 48 == 0, "addresses are at most 48 bits");
+        let hi = ((addr >> 32) as u32 & 0xffff) | value.map_or(0, |v| (v as u32) << 16 | 1 << 24);
+        AccessOp { name, addr_lo: addr as u32, addr_hi: hi }
+    }
+
+    pub fn addr(&self) -> u64 {
+        (self.addr_hi as u64 & 0xffff) << 32 | self.addr_lo as u64
+    }
+
+    /// The byte written, or `None` for a read.
+    pub fn value(&self) -> Option<u8> {
+        (self.addr_hi & 1 << 24 != 0).then_some((self.addr_hi >> 16) as u8)
+    }
+}
+
+/// An operation as callers give it, with names spelled out ([`Run::push`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action<'a> {
+    Spawn { name: &'a str, code_pages: u64, flat: bool },
+    Alloc { name: &'a str, label: Option<&'a str>, bytes: u64, perms: Perms, at: Option<u64> },
+    Access { name: &'a str, addr: u64, value: Option<u8> },
+    Tick { units: u64 },
+    Free { name: &'a str, target: FreeTarget },
+    Exit { name: &'a str },
 }
 
 /// What one step did.
@@ -67,7 +114,7 @@ pub struct StepRecord {
     pub events: Vec<Event>,
 }
 
-/// A step that could not be carried out (the request was impossible); the run stops before it.
+/// A step that could not be carried out; the run stops before it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RunError {
     pub step: usize,
@@ -77,109 +124,226 @@ pub struct RunError {
 
 impl fmt::Display for RunError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}: {}", self.line, self.message)
+        if self.line == 0 {
+            write!(f, "step {}: {}", self.step, self.message)
+        } else {
+            write!(f, "line {}: {}", self.line, self.message)
+        }
     }
 }
 
 impl std::error::Error for RunError {}
 
-/// Expands commands into steps and fills in each access's next use of the same page.
-pub fn compile(scenario: &Scenario) -> Vec<Step> {
-    let shift = scenario.config.page_shift();
-    let mut steps = Vec::new();
-    // Which incarnation of a name each access belongs to: a respawned A is a new process.
-    // The key of an access is (name, incarnation, page), with names numbered in order of spawn.
-    let mut incarnation: HashMap<&str, (usize, u32)> = HashMap::new();
-    let mut keys: Vec<Option<(usize, u32, u64)>> = Vec::new();
-    for c in &scenario.commands {
-        let key_of = |name: &str, page: u64| {
-            let (id, inc) = incarnation[name];
-            Some((id, inc, page))
-        };
-        let mut push = |op: Op, key: Option<(usize, u32, u64)>| {
-            steps.push(Step { line: c.line, op });
-            keys.push(key);
-        };
-        match &c.kind {
-            CommandKind::Spawn { name, code_pages, flat } => {
-                let next_id = incarnation.len();
-                incarnation.entry(name).or_insert((next_id, 0)).1 += 1;
-                push(Op::Spawn { name: name.clone(), code_pages: *code_pages, flat: *flat }, None);
-            }
-            CommandKind::Alloc { name, label, bytes, perms, at } => push(
-                Op::Alloc { name: name.clone(), label: Some(label.clone()), bytes: *bytes, perms: *perms, at: *at },
-                None,
-            ),
-            CommandKind::Read { name, addr } => {
-                let key = key_of(name, addr >> shift);
-                push(Op::Access { name: name.clone(), addr: *addr, value: None, next_use: u64::MAX }, key);
-            }
-            CommandKind::Write { name, addr, value } => {
-                let key = key_of(name, addr >> shift);
-                push(Op::Access { name: name.clone(), addr: *addr, value: Some(*value), next_use: u64::MAX }, key);
-            }
-            CommandKind::Refs { name, pages } => {
-                for &page in pages {
-                    let op = Op::Access { name: name.clone(), addr: page << shift, value: None, next_use: u64::MAX };
-                    push(op, key_of(name, page));
-                }
-            }
-            CommandKind::Tick { units } => push(Op::Tick { units: *units }, None),
-            CommandKind::Free { name, target } => push(Op::Free { name: name.clone(), target: target.clone() }, None),
-            CommandKind::Exit { name } => push(Op::Exit { name: name.clone() }, None),
-            CommandKind::Note { text } => push(Op::Note { text: text.clone() }, None),
-        }
-    }
-    let mut next_seen: HashMap<(usize, u32, u64), u64> = HashMap::new();
-    for i in (0..steps.len()).rev() {
-        if let Some(key) = keys[i] {
-            let next = next_seen.insert(key, i as u64).unwrap_or(u64::MAX);
-            if let Op::Access { next_use, .. } = &mut steps[i].op {
-                *next_use = next;
-            }
-        }
-    }
-    steps
+/// Interned process names: operations refer to names by index.
+#[derive(Clone, Debug, Default)]
+struct Names {
+    list: Vec<String>,
+    index: HashMap<String, NameId>,
 }
 
-/// A scenario being run: the machine, the steps, the records and the snapshots for going back.
+impl Names {
+    fn intern(&mut self, name: &str) -> NameId {
+        if let Some(&id) = self.index.get(name) {
+            return id;
+        }
+        let id = self.list.len() as NameId;
+        self.list.push(name.to_string());
+        self.index.insert(name.to_string(), id);
+        id
+    }
+
+    fn get(&self, id: NameId) -> &str {
+        self.list.get(id as usize).map_or("?", String::as_str)
+    }
+
+    /// Forgets names interned after the first `n` (an operation that was refused).
+    fn truncate(&mut self, n: usize) {
+        for name in self.list.drain(n.min(self.list.len())..) {
+            self.index.remove(&name);
+        }
+    }
+}
+
+/// The operation log: operations `base+1 ..= base+len` (1-based step numbers), with their source
+/// lines and, for `opt`, each access's next use.
+#[derive(Clone, Debug, Default)]
+struct Log {
+    ops: VecDeque<Op>,
+    lines: VecDeque<u32>,
+    /// Only when the policy is `opt`: time of the next access to the same page (`u64::MAX`: none).
+    next_use: Option<VecDeque<u64>>,
+    /// Heap bytes of boxed payloads, for the history budget.
+    payload_bytes: usize,
+}
+
+impl Log {
+    fn len(&self) -> usize {
+        self.ops.len()
+    }
+
+    fn push(&mut self, op: Op, line: u32, next_use: u64) {
+        self.payload_bytes += payload_bytes(&op);
+        self.ops.push_back(op);
+        self.lines.push_back(line);
+        if let Some(n) = &mut self.next_use {
+            n.push_back(next_use);
+        }
+    }
+
+    fn truncate(&mut self, n: usize) {
+        for op in self.ops.range(n.min(self.ops.len())..) {
+            self.payload_bytes -= payload_bytes(op);
+        }
+        self.ops.truncate(n);
+        self.lines.truncate(n);
+        if let Some(v) = &mut self.next_use {
+            v.truncate(n);
+        }
+    }
+
+    fn drop_front(&mut self, n: usize) {
+        for op in self.ops.drain(..n) {
+            self.payload_bytes -= payload_bytes(&op);
+        }
+        self.lines.drain(..n);
+        if let Some(v) = &mut self.next_use {
+            v.drain(..n);
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        let per = std::mem::size_of::<Op>() + 4 + if self.next_use.is_some() { 8 } else { 0 };
+        self.ops.len() * per + self.payload_bytes
+    }
+}
+
+fn payload_bytes(op: &Op) -> usize {
+    match op {
+        Op::Spawn(_) => std::mem::size_of::<SpawnOp>(),
+        Op::Alloc(a) => std::mem::size_of::<AllocOp>() + a.label.as_ref().map_or(0, |l| l.len()),
+        Op::Free(f) => {
+            std::mem::size_of::<(NameId, FreeTarget)>() + if let FreeTarget::Label(l) = &f.1 { l.len() } else { 0 }
+        }
+        Op::Note(t) => std::mem::size_of::<String>() + t.len(),
+        Op::Access(_) | Op::Tick(_) | Op::Exit(_) => 0,
+    }
+}
+
+/// The machine after `at` steps, frozen, and what keeping it costs.
+#[derive(Debug)]
+struct Checkpoint {
+    at: usize,
+    state: Rc<Frozen>,
+    /// The chunks it did not share with the checkpoint before, and its pointers.
+    bytes: usize,
+}
+
+impl Clone for Checkpoint {
+    fn clone(&self) -> Self {
+        Checkpoint { at: self.at, state: self.state.clone(), bytes: self.bytes }
+    }
+}
+
+/// A scenario being run: the machine, the operation log and the checkpoints for going back.
 #[derive(Clone, Debug)]
 pub struct Run {
     scenario: Scenario,
-    steps: Vec<Step>,
+    names: Names,
+    log: Log,
+    /// Steps forgotten at the front of the history (the log starts at step `base + 1`).
+    base: usize,
     machine: Machine,
     /// Steps done.
     pos: usize,
-    records: Vec<StepRecord>,
-    /// `(steps done, machine then)`, ascending; the first is the initial machine.
-    snapshots: Vec<(usize, Machine)>,
-    snapshot_every: usize,
+    /// Ascending; the first is at `base`.
+    checkpoints: Vec<Checkpoint>,
+    /// Steps between the last checkpoint and the next.
+    interval: usize,
+    /// Records of the steps just before `pos`, oldest first.
+    recent: VecDeque<StepRecord>,
     /// Set when the next step was impossible; cleared by going back.
     error: Option<RunError>,
 }
 
+/// Expands commands into the operation log and fills in each access's next use of the same page.
+fn compile(scenario: &Scenario, names: &mut Names) -> Log {
+    let shift = scenario.config.page_shift();
+    let mut log = Log::default();
+    let mut next_use_of: Vec<u64> = Vec::new();
+    // Which incarnation of a name each access belongs to: a respawned A is a new process.
+    // The key of an access is (name, incarnation, page).
+    let mut incarnation: HashMap<NameId, u32> = HashMap::new();
+    let mut keys: Vec<Option<(NameId, u32, u64)>> = Vec::new();
+    for c in &scenario.commands {
+        let mut push = |op: Op, key: Option<(NameId, u32, u64)>| {
+            log.push(op, c.line, u64::MAX);
+            keys.push(key);
+        };
+        match &c.kind {
+            CommandKind::Spawn { name, code_pages, flat } => {
+                let name = names.intern(name);
+                *incarnation.entry(name).or_insert(0) += 1;
+                push(Op::Spawn(Box::new(SpawnOp { name, code_pages: *code_pages, flat: *flat })), None);
+            }
+            CommandKind::Alloc { name, label, bytes, perms, at } => {
+                let name = names.intern(name);
+                let op = AllocOp { name, label: Some(label.clone()), bytes: *bytes, perms: *perms, at: *at };
+                push(Op::Alloc(Box::new(op)), None);
+            }
+            CommandKind::Read { name, addr } | CommandKind::Write { name, addr, .. } => {
+                let name = names.intern(name);
+                let value = if let CommandKind::Write { value, .. } = &c.kind { Some(*value) } else { None };
+                let key = (name, incarnation.get(&name).copied().unwrap_or(0), addr >> shift);
+                push(Op::Access(AccessOp::new(name, *addr, value)), Some(key));
+            }
+            CommandKind::Refs { name, pages } => {
+                let name = names.intern(name);
+                let inc = incarnation.get(&name).copied().unwrap_or(0);
+                for &page in pages {
+                    push(Op::Access(AccessOp::new(name, page << shift, None)), Some((name, inc, page)));
+                }
+            }
+            CommandKind::Tick { units } => push(Op::Tick(*units), None),
+            CommandKind::Free { name, target } => push(Op::Free(Box::new((names.intern(name), target.clone()))), None),
+            CommandKind::Exit { name } => push(Op::Exit(names.intern(name)), None),
+            CommandKind::Note { text } => push(Op::Note(Box::new(text.clone())), None),
+        }
+    }
+    if scenario.config.policy == crate::engine::PolicyKind::Opt {
+        next_use_of.resize(keys.len(), u64::MAX);
+        let mut seen: HashMap<(NameId, u32, u64), u64> = HashMap::new();
+        for i in (0..keys.len()).rev() {
+            if let Some(key) = keys[i] {
+                next_use_of[i] = seen.insert(key, i as u64).unwrap_or(u64::MAX);
+            }
+        }
+        log.next_use = Some(next_use_of.into());
+    }
+    log
+}
+
 impl Run {
     pub fn new(scenario: Scenario) -> Result<Run, SimError> {
-        let machine = Machine::new(scenario.config.clone())?;
-        let steps = compile(&scenario);
+        let mut machine = Machine::new(scenario.config.clone())?;
+        let mut names = Names::default();
+        let log = compile(&scenario, &mut names);
+        let (state, bytes) = machine.checkpoint();
         Ok(Run {
             scenario,
-            steps,
-            snapshots: vec![(0, machine.clone())],
+            names,
+            log,
+            base: 0,
+            checkpoints: vec![Checkpoint { at: 0, state: Rc::new(state), bytes }],
             machine,
             pos: 0,
-            records: Vec::new(),
-            snapshot_every: 32,
+            interval: MIN_INTERVAL,
+            recent: VecDeque::new(),
             error: None,
         })
     }
 
     pub fn scenario(&self) -> &Scenario {
         &self.scenario
-    }
-
-    pub fn steps(&self) -> &[Step] {
-        &self.steps
     }
 
     pub fn machine(&self) -> &Machine {
@@ -191,68 +355,140 @@ impl Run {
         self.pos
     }
 
-    /// Steps in the whole scenario.
+    /// Steps in the run (its history and the scenario's steps not yet done).
     pub fn len(&self) -> usize {
-        self.steps.len()
+        self.base + self.log.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.steps.is_empty()
+        self.len() == 0
     }
 
     pub fn at_end(&self) -> bool {
-        self.pos == self.steps.len() || self.error.is_some()
+        self.pos == self.len() || self.error.is_some()
     }
 
-    /// The records of the steps done, in order.
-    pub fn records(&self) -> &[StepRecord] {
-        &self.records
+    /// The earliest step that can still be reached: 0 unless the history budget made the run
+    /// forget its oldest steps.
+    pub fn history_start(&self) -> usize {
+        self.base
+    }
+
+    /// Bytes the history holds now (operation log and checkpoints), counted against
+    /// `config history=`.
+    pub fn history_bytes(&self) -> usize {
+        self.log.bytes() + self.checkpoints.iter().map(|c| c.bytes).sum::<usize>()
     }
 
     pub fn error(&self) -> Option<&RunError> {
         self.error.as_ref()
     }
 
+    /// The name an operation refers to.
+    pub fn name(&self, id: NameId) -> &str {
+        self.names.get(id)
+    }
+
+    /// Step `n` (1-based): its operation and source line, while it is in the history.
+    pub fn op(&self, n: usize) -> Option<(&Op, u32)> {
+        let i = n.checked_sub(self.base + 1)?;
+        Some((self.log.ops.get(i)?, self.log.lines[i]))
+    }
+
+    fn next_use(&self, i: usize) -> u64 {
+        self.log.next_use.as_ref().map_or(u64::MAX, |v| v[i])
+    }
+
     /// Does the next step. `Ok(None)` at the end; `Err` if the step is impossible (the run then
     /// stays before it).
-    pub fn step(&mut self) -> Result<Option<&StepRecord>, RunError> {
+    pub fn step(&mut self) -> Result<Option<StepRecord>, RunError> {
         if let Some(e) = &self.error {
             return Err(e.clone());
         }
-        let Some(step) = self.steps.get(self.pos) else {
+        let i = self.pos - self.base;
+        let Some(op) = self.log.ops.get(i) else {
             return Ok(None);
         };
         let number = self.pos + 1;
-        if let Err(e) = execute(&mut self.machine, &step.op) {
+        let line = self.log.lines[i];
+        let next_use = self.log.next_use.as_ref().map_or(u64::MAX, |v| v[i]);
+        let result = execute(&mut self.machine, &self.names, op, next_use);
+        if let Err(e) = result {
             let _ = self.machine.take_events();
-            let error = RunError { step: number, line: step.line, message: e.to_string() };
+            let error = RunError { step: number, line, message: e.to_string() };
             self.error = Some(error.clone());
             return Err(error);
         }
-        let events = self.machine.take_events();
-        self.records.push(StepRecord { step: number, line: step.line, events });
+        let record = StepRecord { step: number, line, events: self.machine.take_events() };
         self.pos = number;
-        self.maybe_snapshot();
-        Ok(self.records.last())
+        self.remember(record.clone());
+        self.maybe_checkpoint();
+        Ok(Some(record))
+    }
+
+    fn remember(&mut self, record: StepRecord) {
+        if self.recent.back().is_some_and(|r| r.step + 1 != record.step) {
+            self.recent.clear();
+        }
+        if self.recent.len() == RECENT {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(record);
     }
 
     /// Carries out one extra operation now (a call from JavaScript, say): it becomes the next
-    /// step, and any steps of the scenario after this point are dropped (the run has diverged).
-    /// If the operation is impossible, nothing changes and the error is returned.
-    pub fn push(&mut self, line: u32, op: Op) -> Result<&StepRecord, RunError> {
-        // Steps after this point, including one that failed, are dropped: the run goes on from here.
-        self.error = None;
-        self.steps.truncate(self.pos);
-        self.steps.push(Step { line, op });
+    /// step, and the steps after this point are dropped (the run has diverged), with every
+    /// checkpoint taken in them. If the operation is impossible, nothing changes and the error is
+    /// returned.
+    pub fn push(&mut self, line: u32, action: Action<'_>) -> Result<StepRecord, RunError> {
+        let names_before = self.names.list.len();
+        let op = match action {
+            Action::Spawn { name, code_pages, flat } => {
+                Op::Spawn(Box::new(SpawnOp { name: self.names.intern(name), code_pages, flat }))
+            }
+            Action::Alloc { name, label, bytes, perms, at } => Op::Alloc(Box::new(AllocOp {
+                name: self.names.intern(name),
+                label: label.map(str::to_string),
+                bytes,
+                perms,
+                at,
+            })),
+            Action::Access { name, addr, value } => {
+                if addr >> 48 != 0 {
+                    return Err(RunError {
+                        step: self.pos + 1,
+                        line,
+                        message: format!("address {addr:#x} is wider than 48 bits"),
+                    });
+                }
+                Op::Access(AccessOp::new(self.names.intern(name), addr, value))
+            }
+            Action::Tick { units } => Op::Tick(units),
+            Action::Free { name, target } => Op::Free(Box::new((self.names.intern(name), target))),
+            Action::Exit { name } => Op::Exit(self.names.intern(name)),
+        };
+        self.discard_future();
+        self.log.push(op, line, u64::MAX);
         match self.step() {
-            Ok(Some(_)) => Ok(self.records.last().expect("just recorded")),
-            Ok(None) => unreachable!("a step was just pushed"),
+            Ok(Some(record)) => Ok(record),
+            Ok(None) => unreachable!("an operation was just pushed"),
             Err(e) => {
-                self.steps.pop();
+                self.log.truncate(self.pos - self.base);
+                self.names.truncate(names_before);
                 self.error = None;
                 Err(e)
             }
         }
+    }
+
+    /// Forgets everything after `pos`: steps, the error that stopped there, records and
+    /// checkpoints of the abandoned timeline.
+    fn discard_future(&mut self) {
+        self.error = None;
+        self.log.truncate(self.pos - self.base);
+        let pos = self.pos;
+        self.checkpoints.retain(|c| c.at <= pos);
+        self.recent.retain(|r| r.step <= pos);
     }
 
     /// Does up to `n` steps; returns how many were done. Stops at the end or at an error.
@@ -271,90 +507,183 @@ impl Run {
         Ok(())
     }
 
-    /// Goes to the state after `target` steps, back or forward. Going back is exact.
+    /// Goes to the state after `target` steps, back or forward; going back is exact. A target
+    /// before [`Run::history_start`] is refused.
     pub fn goto(&mut self, target: usize) -> Result<(), RunError> {
-        let target = target.min(self.steps.len());
-        if target < self.pos || (self.error.is_some() && target <= self.pos) {
-            let i = self.snapshots.partition_point(|(p, _)| *p <= target) - 1;
-            let (at, machine) = &self.snapshots[i];
-            self.machine = machine.clone();
-            self.pos = *at;
-            self.error = None;
-            // Replay to the target; these steps are already recorded, so their events are dropped.
-            while self.pos < target {
-                let step = &self.steps[self.pos];
-                execute(&mut self.machine, &step.op).expect("a step that succeeded before succeeds again");
-                let _ = self.machine.take_events();
-                self.pos += 1;
-            }
-            self.records.truncate(target);
-            return Ok(());
+        let target = target.min(self.len());
+        if target < self.base {
+            return Err(self.forgotten(target));
         }
-        while self.pos < target {
-            if self.step()?.is_none() {
-                break;
+        let from_checkpoint = self.checkpoint_at_or_before(target);
+        let forward = target >= self.pos && self.error.is_none();
+        // Forward from here when that is no further than from the nearest checkpoint.
+        if !(forward && self.pos >= self.checkpoints[from_checkpoint].at) {
+            let c = &self.checkpoints[from_checkpoint];
+            self.machine = c.state.restore();
+            self.pos = c.at;
+            self.error = None;
+            if self.recent.back().is_some_and(|r| r.step > self.pos) {
+                self.recent.clear();
+            }
+        }
+        if target > self.pos {
+            let (machine, pos) = (&mut self.machine, self.pos);
+            // Steps below the last checkpoint are replayed quietly; the rest run as new steps
+            // (so checkpoints and records follow).
+            let frontier = self.checkpoints.last().map_or(0, |c| c.at).min(target);
+            if pos < frontier {
+                replay(machine, &self.names, &self.log, self.base, pos, frontier).map_err(|message| RunError {
+                    step: pos + 1,
+                    line: 0,
+                    message,
+                })?;
+                self.pos = frontier;
+                self.recent.clear();
+            }
+            while self.pos < target {
+                if self.step()?.is_none() {
+                    break;
+                }
             }
         }
         Ok(())
     }
 
+    fn forgotten(&self, target: usize) -> RunError {
+        RunError {
+            step: target,
+            line: 0,
+            message: format!(
+                "step {target} is no longer in the history: steps before {} were forgotten to keep the history \
+                 within {} (raise it with `config history=…`)",
+                self.base,
+                crate::engine::budget::human_bytes(self.scenario.config.history)
+            ),
+        }
+    }
+
+    fn checkpoint_at_or_before(&self, target: usize) -> usize {
+        self.checkpoints.partition_point(|c| c.at <= target).saturating_sub(1)
+    }
+
     /// One step back.
     pub fn back(&mut self) {
-        let target = self.pos.saturating_sub(1);
+        let target = self.pos.saturating_sub(1).max(self.base);
         let _ = self.goto(target);
     }
 
-    /// Back to the start.
+    /// Back to the start (or the earliest step the history still holds).
     pub fn reset(&mut self) {
-        let _ = self.goto(0);
+        let _ = self.goto(self.base);
     }
 
-    fn maybe_snapshot(&mut self) {
-        let last = self.snapshots.last().map_or(0, |s| s.0);
-        if !self.pos.is_multiple_of(self.snapshot_every) || self.pos <= last {
+    /// The records of steps `from+1 ..= to` (at most [`MAX_RECORDS`], the latest kept): from the
+    /// cache, or made again by replaying from a checkpoint. The run itself does not move.
+    pub fn records(&self, from: usize, to: usize) -> Vec<StepRecord> {
+        let to = to.min(self.pos);
+        let from = from.max(self.base).max(to.saturating_sub(MAX_RECORDS));
+        if from >= to {
+            return Vec::new();
+        }
+        if let Some(first) = self.recent.front() {
+            if first.step <= from + 1 && self.recent.back().is_some_and(|r| r.step >= to) {
+                return self.recent.iter().filter(|r| r.step > from && r.step <= to).cloned().collect();
+            }
+        }
+        let c = &self.checkpoints[self.checkpoint_at_or_before(from)];
+        let mut m = c.state.restore();
+        m.set_recording(false);
+        if replay(&mut m, &self.names, &self.log, self.base, c.at, from).is_err() {
+            return Vec::new();
+        }
+        m.set_recording(true);
+        let mut out = Vec::with_capacity(to - from);
+        for n in from..to {
+            let i = n - self.base;
+            if execute(&mut m, &self.names, &self.log.ops[i], self.next_use(i)).is_err() {
+                break;
+            }
+            out.push(StepRecord { step: n + 1, line: self.log.lines[i], events: m.take_events() });
+        }
+        out
+    }
+
+    /// The record of step `n` (1-based), if it has been done.
+    pub fn record(&self, n: usize) -> Option<StepRecord> {
+        self.records(n.saturating_sub(1), n).pop()
+    }
+
+    fn maybe_checkpoint(&mut self) {
+        let last = self.checkpoints.last().expect("there is always a checkpoint");
+        if self.pos < last.at + self.interval {
             return;
         }
-        self.snapshots.push((self.pos, self.machine.clone()));
-        if self.snapshots.len() > MAX_SNAPSHOTS {
-            self.snapshot_every *= 2;
-            let every = self.snapshot_every;
-            self.snapshots.retain(|(p, _)| p % every == 0);
+        let (state, bytes) = self.machine.checkpoint();
+        // The next checkpoint comes about as many steps later as this one cost bytes per step.
+        self.interval = (bytes / BYTES_PER_STEP).clamp(MIN_INTERVAL, MAX_INTERVAL);
+        self.checkpoints.push(Checkpoint { at: self.pos, state: Rc::new(state), bytes });
+        self.keep_history_budget();
+    }
+
+    /// Forgets the oldest steps while the history holds more than `config history=`.
+    fn keep_history_budget(&mut self) {
+        let limit = self.scenario.config.history as usize;
+        while self.checkpoints.len() > 1 && self.history_bytes() > limit {
+            let dropped = self.checkpoints.remove(0);
+            let new_base = self.checkpoints[0].at;
+            self.log.drop_front(new_base - self.base);
+            self.base = new_base;
+            drop(dropped);
+            self.recent.retain(|r| r.step > new_base);
         }
     }
 }
 
-/// Carries out one step on the machine.
-pub fn execute(m: &mut Machine, op: &Op) -> Result<(), SimError> {
+/// Replays steps `from+1 ..= to` on `m` (they succeeded before, so they succeed again).
+fn replay(m: &mut Machine, names: &Names, log: &Log, base: usize, from: usize, to: usize) -> Result<(), String> {
+    let recording = m.recording();
+    m.set_recording(false);
+    for n in from..to {
+        let i = n - base;
+        let next = log.next_use.as_ref().map_or(u64::MAX, |v| v[i]);
+        execute(m, names, &log.ops[i], next).map_err(|e| format!("internal: step {} failed on replay: {e}", n + 1))?;
+    }
+    m.set_recording(recording);
+    Ok(())
+}
+
+/// Carries out one operation on the machine.
+fn execute(m: &mut Machine, names: &Names, op: &Op, next_use: u64) -> Result<(), SimError> {
     match op {
-        Op::Spawn { name, code_pages, flat } => {
-            if *flat {
-                m.spawn_flat(name)?;
+        Op::Spawn(s) => {
+            if s.flat {
+                m.spawn_flat(names.get(s.name))?;
             } else {
-                m.spawn(name, *code_pages)?;
+                m.spawn(names.get(s.name), s.code_pages)?;
             }
         }
-        Op::Alloc { name, label, bytes, perms, at } => {
-            let pid = m.pid_of(name)?;
-            m.allocate(pid, *bytes, *perms, *at, label.as_deref())?;
+        Op::Alloc(a) => {
+            let pid = m.pid_of(names.get(a.name))?;
+            m.allocate(pid, a.bytes, a.perms, a.at, a.label.as_deref())?;
         }
-        Op::Access { name, addr, value, next_use } => {
-            let pid = m.pid_of(name)?;
-            let kind = if value.is_some() { AccessKind::Write } else { AccessKind::Read };
-            m.access(pid, *addr, kind, *value, *next_use)?;
+        Op::Access(a) => {
+            let pid = m.pid_of(names.get(a.name))?;
+            let kind = if a.value().is_some() { AccessKind::Write } else { AccessKind::Read };
+            m.access(pid, a.addr(), kind, a.value(), next_use)?;
         }
-        Op::Tick { units } => m.tick(*units),
-        Op::Free { name, target } => {
-            let pid = m.pid_of(name)?;
-            match target {
+        Op::Tick(units) => m.tick(*units)?,
+        Op::Free(f) => {
+            let pid = m.pid_of(names.get(f.0))?;
+            match &f.1 {
                 FreeTarget::Label(l) => m.free_label(pid, l)?,
                 FreeTarget::Addr(a) => m.free(pid, *a)?,
             }
         }
-        Op::Exit { name } => {
-            let pid = m.pid_of(name)?;
+        Op::Exit(name) => {
+            let pid = m.pid_of(names.get(*name))?;
             m.exit(pid)?;
         }
-        Op::Note { text } => m.note(text),
+        Op::Note(text) => m.note(text),
     }
     Ok(())
 }
@@ -364,19 +693,30 @@ mod tests {
     use super::*;
     use crate::scenario::parse;
 
-    #[test]
-    fn next_use_points_at_the_next_access_of_the_same_page() {
-        let s = parse("spawn T flat\nrefs T 1 2 1\nread T 0x2fff\nexit T\nspawn T flat\nrefs T 1").unwrap();
-        let steps = compile(&s);
-        let next: Vec<u64> = steps
-            .iter()
-            .filter_map(|s| match s.op {
-                Op::Access { next_use, .. } => Some(next_use),
+    fn accesses(run: &Run) -> Vec<u64> {
+        (1..=run.len())
+            .filter_map(|n| match run.op(n) {
+                Some((Op::Access(_), _)) => Some(run.log.next_use.as_ref().unwrap()[n - 1]),
                 _ => None,
             })
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn ops_are_small() {
+        assert_eq!(std::mem::size_of::<Op>(), 16);
+        let a = AccessOp::new(3, 0xffff_ffff_ffff, Some(200));
+        assert_eq!((a.name, a.addr(), a.value()), (3, 0xffff_ffff_ffff, Some(200)));
+        assert_eq!(AccessOp::new(0, 0x1234, None).value(), None);
+    }
+
+    #[test]
+    fn next_use_points_at_the_next_access_of_the_same_page() {
+        let s = parse("config policy=opt\nspawn T flat\nrefs T 1 2 1\nread T 0x2fff\nexit T\nspawn T flat\nrefs T 1")
+            .unwrap();
+        let run = Run::new(s).unwrap();
         // steps: 0 spawn, 1 ref1, 2 ref2, 3 ref1, 4 read page 2, 5 exit, 6 spawn, 7 ref1 (new T)
-        assert_eq!(next, vec![3, 4, u64::MAX, u64::MAX, u64::MAX]);
+        assert_eq!(accesses(&run), vec![3, 4, u64::MAX, u64::MAX, u64::MAX]);
     }
 
     #[test]
@@ -389,14 +729,16 @@ mod tests {
         let mut run = Run::new(s).unwrap();
         run.run_to_end().unwrap();
         let end_stats = run.machine().stats().clone();
-        let records = run.records().to_vec();
+        let records = run.records(0, run.len());
+        assert_eq!(records.len(), run.len());
         for target in (0..run.len()).rev() {
             run.goto(target).unwrap();
-            assert_eq!(run.records().len(), target);
+            assert_eq!(run.pos(), target);
+            assert_eq!(run.records(0, run.len()), records[..target].to_vec());
         }
         run.run_to_end().unwrap();
         assert_eq!(run.machine().stats(), &end_stats);
-        assert_eq!(run.records(), &records[..]);
+        assert_eq!(run.records(0, run.len()), records);
     }
 
     #[test]
@@ -404,14 +746,13 @@ mod tests {
         let s = parse("spawn A\nalloc A x 4K rw at 0x1000\nalloc A y 4K rw at 0x1000\n").unwrap();
         let mut run = Run::new(s).unwrap();
         assert!(run.run_to_end().is_err());
-        let op = Op::Access { name: "A".into(), addr: 0x1000, value: Some(5), next_use: u64::MAX };
-        let record = run.push(0, op).unwrap();
+        let record = run.push(0, Action::Access { name: "A", addr: 0x1000, value: Some(5) }).unwrap();
         assert_eq!(record.step, 3);
         assert_eq!(run.len(), 3, "the failed step was replaced");
         assert!(run.error().is_none() && run.at_end());
-        let bad = Op::Access { name: "B".into(), addr: 0, value: None, next_use: u64::MAX };
-        assert!(run.push(0, bad).is_err());
+        assert!(run.push(0, Action::Access { name: "B", addr: 0, value: None }).is_err());
         assert_eq!((run.len(), run.pos()), (3, 3), "a refused operation leaves nothing behind");
+        assert_eq!(run.names.list, vec!["A".to_string()], "nor an interned name");
     }
 
     #[test]
@@ -425,5 +766,55 @@ mod tests {
         run.back();
         assert_eq!(run.pos(), 1);
         assert!(run.error().is_none());
+    }
+
+    /// The first release's bug: a checkpoint of an abandoned timeline was restored later.
+    #[test]
+    fn a_new_timeline_never_sees_the_abandoned_one() {
+        let mut text = String::from("config frames=4 swap=128 vbits=20\nspawn A\nalloc A heap 400K rw\n");
+        for i in 0..98 {
+            text.push_str(&format!("write A {:#x} 1\n", 0x1000 * (i + 1)));
+        }
+        let mut run = Run::new(parse(&text).unwrap()).unwrap();
+        run.run(1000).unwrap();
+        run.goto(5).unwrap();
+        for _ in 0..40 {
+            run.push(0, Action::Tick { units: 1 }).unwrap();
+        }
+        run.goto(40).unwrap();
+        let pid = run.machine().pid_of("A").unwrap();
+        let mut m = run.machine().clone();
+        assert_eq!(m.read(pid, 0x1000 * 50).unwrap().value, 0, "never written on this timeline");
+        assert_eq!(run.machine().stats().writes, 3);
+        // Writes by another process instead of ticks: the first release panicked here.
+        run.goto(5).unwrap();
+        run.push(0, Action::Spawn { name: "B", code_pages: 0, flat: false }).unwrap();
+        run.push(0, Action::Alloc { name: "B", label: None, bytes: 1 << 16, perms: Perms::RW, at: None }).unwrap();
+        for i in 0..40u64 {
+            run.push(0, Action::Access { name: "B", addr: 0x1000 * (1 + i % 15), value: Some(2) }).unwrap();
+        }
+        run.goto(40).unwrap();
+        assert_eq!(run.pos(), 40);
+        assert_eq!(run.machine().stats().writes, 3 + 33);
+    }
+
+    #[test]
+    fn the_history_budget_forgets_the_oldest_steps() {
+        let s = parse("config frames=4 vbits=20 history=1M\nspawn T flat\n").unwrap();
+        let mut run = Run::new(s).unwrap();
+        run.run_to_end().unwrap();
+        for i in 0..200_000u64 {
+            run.push(0, Action::Access { name: "T", addr: (i % 64) << 12, value: None }).unwrap();
+        }
+        // Checked at each checkpoint: between two, the log grows by at most an interval.
+        assert!(run.history_bytes() <= (1 << 20) + MAX_INTERVAL * 24, "{}", run.history_bytes());
+        assert!(run.history_start() > 0);
+        let err = run.goto(0).unwrap_err();
+        assert!(err.message.contains("no longer in the history"), "{err}");
+        let start = run.history_start();
+        run.goto(start).unwrap();
+        run.goto(run.len()).unwrap();
+        assert_eq!(run.machine().stats().accesses, 200_000);
+        assert_eq!(run.len(), 200_001);
     }
 }

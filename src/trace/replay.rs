@@ -101,8 +101,11 @@ impl TraceReplay {
         self.pos
     }
 
-    /// Replays up to `n` more accesses of `trace` (the one given to `new`). Returns how many.
-    pub fn advance(&mut self, trace: &Trace, n: usize) -> usize {
+    /// Replays up to `n` more accesses of `trace` (the one given to `new`). Returns how many, or
+    /// the error that stopped the replay (the memory budget: a trace touching more pages than its
+    /// page tables may hold); the replay then stays before the access that would not fit.
+    pub fn advance(&mut self, trace: &Trace, n: usize) -> Result<usize, SimError> {
+        let start = self.pos;
         let end = trace.len().min(self.pos.saturating_add(n));
         let shift = self.machine.config().page_shift();
         for i in self.pos..end {
@@ -110,11 +113,12 @@ impl TraceReplay {
             let kind = if write { AccessKind::Write } else { AccessKind::Read };
             let next = self.next_use.as_ref().map_or(u64::MAX, |v| v[i]);
             // Checked once for all: the process is flat and alive, and every page fits in 48 bits.
-            self.machine.access_valid(self.pid as usize, vpn << shift, kind, None, next);
+            self.machine
+                .access_valid(self.pid as usize, vpn << shift, kind, None, next)
+                .map_err(|e| SimError::Budget(format!("access {} of the trace: {e}", i + 1)))?;
+            self.pos = i + 1;
         }
-        let done = end - self.pos;
-        self.pos = end;
-        done
+        Ok(self.pos - start)
     }
 
     pub fn summary(&self) -> TraceSummary {
@@ -168,7 +172,7 @@ pub fn to_scenario(trace: &Trace, config: &Config, limit: usize) -> Result<Strin
 /// Replays a whole trace and returns its figures.
 pub fn replay(trace: &Trace, config: Config, swap: Option<u32>) -> Result<TraceSummary, SimError> {
     let mut r = TraceReplay::new(trace, config, swap)?;
-    r.advance(trace, usize::MAX);
+    r.advance(trace, usize::MAX)?;
     Ok(r.summary())
 }
 

@@ -10,25 +10,32 @@
 //! of frames. A frame's own counter is recomputed from the value it had when it last moved.
 
 use super::{AccessCtx, ReplacementPolicy};
+use crate::engine::cow::{SnapVec, Snapshot};
 use crate::engine::frame_table::FrameTable;
 use crate::engine::list::{Links, List};
 
 const BUCKETS: usize = 256;
 
+/// A frame's counter and R bit as of interrupt number `stamp`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Age {
+    counter: u8,
+    referenced: bool,
+    resident: bool,
+    stamp: u64,
+}
+
 #[derive(Clone, Debug)]
 pub struct Aging {
     links: Links,
     /// Pages not referenced since the last interrupt, by counter value.
-    idle: [List; BUCKETS],
+    idle: SnapVec<List>,
     /// Pages referenced since the last interrupt, by counter value.
-    referenced: [List; BUCKETS],
+    referenced: SnapVec<List>,
     idle_bits: [u64; 4],
     referenced_bits: [u64; 4],
-    /// Counter value and R bit as of interrupt number `stamp`.
-    counter: Vec<u8>,
-    was_referenced: Vec<bool>,
-    stamp: Vec<u64>,
-    resident: Vec<bool>,
+    /// Per frame (grows to the highest frame used).
+    ages: SnapVec<Age>,
     interrupts: u64,
 }
 
@@ -59,30 +66,31 @@ fn set_bits(bits: [u64; 4]) -> impl Iterator<Item = usize> {
 }
 
 impl Aging {
-    pub fn new(frames: u32) -> Self {
-        let n = frames as usize;
+    pub fn new() -> Self {
         Aging {
-            links: Links::new(n),
-            idle: [List::default(); BUCKETS],
-            referenced: [List::default(); BUCKETS],
+            links: Links::new(),
+            idle: SnapVec::filled(BUCKETS, List::default()),
+            referenced: SnapVec::filled(BUCKETS, List::default()),
             idle_bits: [0; 4],
             referenced_bits: [0; 4],
-            counter: vec![0; n],
-            was_referenced: vec![false; n],
-            stamp: vec![0; n],
-            resident: vec![false; n],
+            ages: SnapVec::default(),
             interrupts: 0,
         }
     }
 
+    fn age(&self, f: usize) -> Age {
+        self.ages.get(f).copied().unwrap_or_default()
+    }
+
     /// The frame's counter now, and whether it was referenced since the last interrupt.
     fn current(&self, f: usize) -> (u8, bool) {
-        let elapsed = self.interrupts - self.stamp[f];
+        let age = self.age(f);
+        let elapsed = self.interrupts - age.stamp;
         if elapsed == 0 {
-            return (self.counter[f], self.was_referenced[f]);
+            return (age.counter, age.referenced);
         }
-        let c = self.counter[f];
-        let first = if self.was_referenced[f] { (c >> 1) | 0x80 } else { c >> 1 };
+        let c = age.counter;
+        let first = if age.referenced { (c >> 1) | 0x80 } else { c >> 1 };
         let rest = elapsed - 1;
         (if rest >= 8 { 0 } else { first >> rest }, false)
     }
@@ -103,16 +111,29 @@ impl Aging {
     fn push_referenced(&mut self, f: u32, c: u8) {
         self.referenced[c as usize].push_back(&mut self.links, f);
         set_bit(&mut self.referenced_bits, c as usize);
-        self.counter[f as usize] = c;
-        self.was_referenced[f as usize] = true;
-        self.stamp[f as usize] = self.interrupts;
+        let f = f as usize;
+        if f >= self.ages.len() {
+            self.ages.resize(f + 1, Age::default());
+        }
+        let stamp = self.interrupts;
+        let age = &mut self.ages[f];
+        age.counter = c;
+        age.referenced = true;
+        age.stamp = stamp;
+    }
+}
+
+impl Default for Aging {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
 impl ReplacementPolicy for Aging {
     fn loaded(&mut self, frame: u32, _: AccessCtx, _: &FrameTable) {
-        self.resident[frame as usize] = true;
+        self.links.ensure(frame);
         self.push_referenced(frame, 0);
+        self.ages[frame as usize].resident = true;
     }
 
     fn touched(&mut self, frame: u32, _: AccessCtx, _: &FrameTable) {
@@ -124,9 +145,9 @@ impl ReplacementPolicy for Aging {
     }
 
     fn removed(&mut self, frame: u32) {
-        if self.resident[frame as usize] {
+        if self.age(frame as usize).resident {
             self.unlink(frame);
-            self.resident[frame as usize] = false;
+            self.ages[frame as usize].resident = false;
         }
     }
 
@@ -138,19 +159,21 @@ impl ReplacementPolicy for Aging {
     }
 
     fn timer(&mut self, frames: &mut FrameTable) {
-        let mut idle = [List::default(); BUCKETS];
+        // Merged in place, ascending: list c moves to c/2, which was emptied when c/2 itself moved
+        // (c/2 < c), and 2k's pages stay ahead of 2k+1's. Referenced lists land at 128 + c/2,
+        // emptied by the idle pass.
         let mut bits = [0u64; 4];
-        // Ascending order keeps 2k's pages ahead of 2k+1's in the merged list k.
         for c in set_bits(self.idle_bits) {
-            idle[c >> 1].append(&mut self.links, &mut self.idle[c]);
+            let mut moving = std::mem::take(&mut self.idle[c]);
+            self.idle[c >> 1].append(&mut self.links, &mut moving);
             set_bit(&mut bits, c >> 1);
         }
         for c in set_bits(self.referenced_bits) {
             let to = (c >> 1) | 0x80;
-            idle[to].append(&mut self.links, &mut self.referenced[c]);
+            let mut moving = std::mem::take(&mut self.referenced[c]);
+            self.idle[to].append(&mut self.links, &mut moving);
             set_bit(&mut bits, to);
         }
-        self.idle = idle;
         self.idle_bits = bits;
         self.referenced_bits = [0; 4];
         self.interrupts += 1;
@@ -169,7 +192,26 @@ impl ReplacementPolicy for Aging {
     }
 
     fn frame_value(&self, frame: u32, _: &FrameTable) -> Option<u64> {
-        self.resident[frame as usize].then(|| self.current(frame as usize).0 as u64)
+        self.age(frame as usize).resident.then(|| self.current(frame as usize).0 as u64)
+    }
+}
+
+impl Snapshot for Aging {
+    fn freeze(&mut self) -> (Self, usize) {
+        let (links, a) = self.links.freeze();
+        let (idle, b) = self.idle.freeze();
+        let (referenced, c) = self.referenced.freeze();
+        let (ages, d) = self.ages.freeze();
+        (Aging { links, idle, referenced, ages, ..*self }, a + b + c + d)
+    }
+    fn thaw(&self) -> Self {
+        Aging {
+            links: self.links.thaw(),
+            idle: self.idle.thaw(),
+            referenced: self.referenced.thaw(),
+            ages: self.ages.thaw(),
+            ..*self
+        }
     }
 }
 

@@ -42,7 +42,9 @@ impl ReplacementPolicy for Clock {
     }
 
     fn order(&self, frames: &FrameTable) -> Vec<u32> {
-        (0..self.frames).map(|i| (self.hand + i) % self.frames).filter(|&f| !frames.is_free(f)).collect()
+        // Frames at or above the high water mark are free: only the used range is walked.
+        let used = frames.high_water();
+        (self.hand..used).chain(0..self.hand.min(used)).filter(|&f| !frames.is_free(f)).collect()
     }
 
     fn hand(&self) -> Option<u32> {

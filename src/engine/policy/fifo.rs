@@ -1,6 +1,7 @@
 //! FIFO: evict the page that has been in memory longest, whatever its use.
 
 use super::{AccessCtx, ReplacementPolicy};
+use crate::engine::cow::Snapshot;
 use crate::engine::frame_table::FrameTable;
 use crate::engine::list::{Links, List};
 
@@ -11,13 +12,14 @@ pub struct Fifo {
 }
 
 impl Fifo {
-    pub fn new(frames: u32) -> Self {
-        Fifo { links: Links::new(frames as usize), queue: List::default() }
+    pub fn new() -> Self {
+        Fifo { links: Links::new(), queue: List::default() }
     }
 }
 
 impl ReplacementPolicy for Fifo {
     fn loaded(&mut self, frame: u32, _: AccessCtx, _: &FrameTable) {
+        self.links.ensure(frame);
         self.queue.push_back(&mut self.links, frame);
     }
     fn touched(&mut self, _: u32, _: AccessCtx, _: &FrameTable) {}
@@ -29,6 +31,16 @@ impl ReplacementPolicy for Fifo {
     }
     fn order(&self, _: &FrameTable) -> Vec<u32> {
         self.queue.to_vec(&self.links)
+    }
+}
+
+impl Snapshot for Fifo {
+    fn freeze(&mut self) -> (Self, usize) {
+        let (links, bytes) = self.links.freeze();
+        (Fifo { links, queue: self.queue }, bytes)
+    }
+    fn thaw(&self) -> Self {
+        Fifo { links: self.links.thaw(), queue: self.queue }
     }
 }
 

@@ -2,6 +2,7 @@
 //! recently used of them. Counts start at 1 on each load (a page's count does not survive eviction).
 
 use super::{AccessCtx, ReplacementPolicy};
+use crate::engine::cow::Snapshot;
 use crate::engine::frame_table::FrameTable;
 use crate::engine::heap::IndexedMinHeap;
 
@@ -13,8 +14,8 @@ pub struct Lfu {
 }
 
 impl Lfu {
-    pub fn new(frames: u32) -> Self {
-        Lfu { heap: IndexedMinHeap::new(frames as usize), clock: 0 }
+    pub fn new() -> Self {
+        Lfu { heap: IndexedMinHeap::new(), clock: 0 }
     }
 }
 
@@ -35,12 +36,23 @@ impl ReplacementPolicy for Lfu {
         self.heap.peek()
     }
     fn order(&self, frames: &FrameTable) -> Vec<u32> {
-        let mut v: Vec<u32> = (0..frames.len()).filter(|&f| self.heap.contains(f)).collect();
+        let _ = frames;
+        let mut v: Vec<u32> = self.heap.ids().collect();
         v.sort_by_key(|&f| self.heap.key(f));
         v
     }
     fn frame_value(&self, frame: u32, _: &FrameTable) -> Option<u64> {
         self.heap.key(frame).map(|k| k.0)
+    }
+}
+
+impl Snapshot for Lfu {
+    fn freeze(&mut self) -> (Self, usize) {
+        let (heap, bytes) = self.heap.freeze();
+        (Lfu { heap, clock: self.clock }, bytes)
+    }
+    fn thaw(&self) -> Self {
+        Lfu { heap: self.heap.thaw(), clock: self.clock }
     }
 }
 

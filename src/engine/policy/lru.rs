@@ -1,6 +1,7 @@
 //! LRU: evict the page whose last access is oldest. A list in access order, most recent last.
 
 use super::{AccessCtx, ReplacementPolicy};
+use crate::engine::cow::Snapshot;
 use crate::engine::frame_table::FrameTable;
 use crate::engine::list::{Links, List};
 
@@ -11,13 +12,14 @@ pub struct Lru {
 }
 
 impl Lru {
-    pub fn new(frames: u32) -> Self {
-        Lru { links: Links::new(frames as usize), recency: List::default() }
+    pub fn new() -> Self {
+        Lru { links: Links::new(), recency: List::default() }
     }
 }
 
 impl ReplacementPolicy for Lru {
     fn loaded(&mut self, frame: u32, _: AccessCtx, _: &FrameTable) {
+        self.links.ensure(frame);
         self.recency.push_back(&mut self.links, frame);
     }
     #[inline]
@@ -32,6 +34,16 @@ impl ReplacementPolicy for Lru {
     }
     fn order(&self, _: &FrameTable) -> Vec<u32> {
         self.recency.to_vec(&self.links)
+    }
+}
+
+impl Snapshot for Lru {
+    fn freeze(&mut self) -> (Self, usize) {
+        let (links, bytes) = self.links.freeze();
+        (Lru { links, recency: self.recency }, bytes)
+    }
+    fn thaw(&self) -> Self {
+        Lru { links: self.links.thaw(), recency: self.recency }
     }
 }
 

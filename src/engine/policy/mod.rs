@@ -17,6 +17,7 @@ mod opt;
 mod random;
 
 use super::config::{Config, PolicyKind};
+use super::cow::Snapshot;
 use super::frame_table::FrameTable;
 
 /// What the policy may know about the access that loaded or hit a page.
@@ -58,8 +59,7 @@ pub enum Policy {
     Clock(clock::Clock),
     Nru(nru::Nru),
     Lfu(lfu::Lfu),
-    /// Boxed: its 512 list heads would make every other variant as large.
-    Aging(Box<aging::Aging>),
+    Aging(aging::Aging),
     Random(random::RandomPolicy),
     Opt(opt::Opt),
 }
@@ -81,19 +81,56 @@ macro_rules! dispatch {
 
 impl Policy {
     pub fn new(config: &Config) -> Policy {
-        let n = config.frames;
+        // Per-frame state grows with the frames used, not with the frames configured.
         match config.policy {
-            PolicyKind::Fifo => Policy::Fifo(fifo::Fifo::new(n)),
-            PolicyKind::Lru => Policy::Lru(lru::Lru::new(n)),
-            PolicyKind::Clock => Policy::Clock(clock::Clock::new(n)),
-            PolicyKind::Nru => Policy::Nru(nru::Nru::new(n)),
-            PolicyKind::Lfu => Policy::Lfu(lfu::Lfu::new(n)),
-            PolicyKind::Aging => Policy::Aging(Box::new(aging::Aging::new(n))),
-            PolicyKind::Random => Policy::Random(random::RandomPolicy::new(n, config.seed)),
-            PolicyKind::Opt => Policy::Opt(opt::Opt::new(n)),
+            PolicyKind::Fifo => Policy::Fifo(fifo::Fifo::new()),
+            PolicyKind::Lru => Policy::Lru(lru::Lru::new()),
+            PolicyKind::Clock => Policy::Clock(clock::Clock::new(config.frames)),
+            PolicyKind::Nru => Policy::Nru(nru::Nru::new()),
+            PolicyKind::Lfu => Policy::Lfu(lfu::Lfu::new()),
+            PolicyKind::Aging => Policy::Aging(aging::Aging::new()),
+            PolicyKind::Random => Policy::Random(random::RandomPolicy::new(config.seed)),
+            PolicyKind::Opt => Policy::Opt(opt::Opt::new()),
         }
     }
 }
+
+impl Snapshot for Policy {
+    fn freeze(&mut self) -> (Self, usize) {
+        match self {
+            Policy::Fifo(p) => p.freeze_into(Policy::Fifo),
+            Policy::Lru(p) => p.freeze_into(Policy::Lru),
+            Policy::Clock(p) => (Policy::Clock(p.clone()), 0),
+            Policy::Nru(p) => p.freeze_into(Policy::Nru),
+            Policy::Lfu(p) => p.freeze_into(Policy::Lfu),
+            Policy::Aging(p) => p.freeze_into(Policy::Aging),
+            Policy::Random(p) => p.freeze_into(Policy::Random),
+            Policy::Opt(p) => p.freeze_into(Policy::Opt),
+        }
+    }
+    fn thaw(&self) -> Self {
+        match self {
+            Policy::Fifo(p) => Policy::Fifo(p.thaw()),
+            Policy::Lru(p) => Policy::Lru(p.thaw()),
+            Policy::Clock(p) => Policy::Clock(p.clone()),
+            Policy::Nru(p) => Policy::Nru(p.thaw()),
+            Policy::Lfu(p) => Policy::Lfu(p.thaw()),
+            Policy::Aging(p) => Policy::Aging(p.thaw()),
+            Policy::Random(p) => Policy::Random(p.thaw()),
+            Policy::Opt(p) => Policy::Opt(p.thaw()),
+        }
+    }
+}
+
+/// Freezes a policy and wraps it in its `Policy` variant.
+trait FreezeInto: Snapshot {
+    fn freeze_into(&mut self, wrap: impl FnOnce(Self) -> Policy) -> (Policy, usize) {
+        let (frozen, bytes) = self.freeze();
+        (wrap(frozen), bytes)
+    }
+}
+
+impl<T: Snapshot> FreezeInto for T {}
 
 impl ReplacementPolicy for Policy {
     #[inline]

@@ -7,6 +7,7 @@
 //! reference, so the pages with R clear (referenced before the last interrupt) are at the front.
 
 use super::{AccessCtx, ReplacementPolicy};
+use crate::engine::cow::{SnapVec, Snapshot};
 use crate::engine::frame_table::FrameTable;
 use crate::engine::list::{Links, List};
 
@@ -15,17 +16,13 @@ pub struct Nru {
     links: Links,
     clean: List,
     dirty: List,
-    is_dirty: Vec<bool>,
+    /// Which list each frame is in (grows to the highest frame used).
+    is_dirty: SnapVec<bool>,
 }
 
 impl Nru {
-    pub fn new(frames: u32) -> Self {
-        Nru {
-            links: Links::new(frames as usize),
-            clean: List::default(),
-            dirty: List::default(),
-            is_dirty: vec![false; frames as usize],
-        }
+    pub fn new() -> Self {
+        Nru { links: Links::new(), clean: List::default(), dirty: List::default(), is_dirty: SnapVec::default() }
     }
 
     fn class(frames: &FrameTable, f: u32) -> u64 {
@@ -36,6 +33,10 @@ impl Nru {
 impl ReplacementPolicy for Nru {
     fn loaded(&mut self, frame: u32, _: AccessCtx, frames: &FrameTable) {
         let dirty = frames.get(frame).dirty;
+        if frame as usize >= self.is_dirty.len() {
+            self.is_dirty.resize(frame as usize + 1, false);
+        }
+        self.links.ensure(frame);
         self.is_dirty[frame as usize] = dirty;
         let list = if dirty { &mut self.dirty } else { &mut self.clean };
         list.push_back(&mut self.links, frame);
@@ -82,6 +83,17 @@ impl ReplacementPolicy for Nru {
 
     fn frame_value(&self, frame: u32, frames: &FrameTable) -> Option<u64> {
         (!frames.is_free(frame)).then(|| Nru::class(frames, frame))
+    }
+}
+
+impl Snapshot for Nru {
+    fn freeze(&mut self) -> (Self, usize) {
+        let (links, a) = self.links.freeze();
+        let (is_dirty, b) = self.is_dirty.freeze();
+        (Nru { links, is_dirty, clean: self.clean, dirty: self.dirty }, a + b)
+    }
+    fn thaw(&self) -> Self {
+        Nru { links: self.links.thaw(), is_dirty: self.is_dirty.thaw(), clean: self.clean, dirty: self.dirty }
     }
 }
 

@@ -4,6 +4,7 @@
 //! accesses made one at a time with no known future every page counts as "never used again".
 
 use super::{AccessCtx, ReplacementPolicy};
+use crate::engine::cow::Snapshot;
 use crate::engine::frame_table::FrameTable;
 use crate::engine::heap::IndexedMinHeap;
 use std::cmp::Reverse;
@@ -14,8 +15,8 @@ pub struct Opt {
 }
 
 impl Opt {
-    pub fn new(frames: u32) -> Self {
-        Opt { heap: IndexedMinHeap::new(frames as usize) }
+    pub fn new() -> Self {
+        Opt { heap: IndexedMinHeap::new() }
     }
 }
 
@@ -33,12 +34,23 @@ impl ReplacementPolicy for Opt {
         self.heap.peek()
     }
     fn order(&self, frames: &FrameTable) -> Vec<u32> {
-        let mut v: Vec<u32> = (0..frames.len()).filter(|&f| self.heap.contains(f)).collect();
+        let _ = frames;
+        let mut v: Vec<u32> = self.heap.ids().collect();
         v.sort_by_key(|&f| (self.heap.key(f), f));
         v
     }
     fn frame_value(&self, frame: u32, _: &FrameTable) -> Option<u64> {
         self.heap.key(frame).map(|Reverse(t)| t)
+    }
+}
+
+impl Snapshot for Opt {
+    fn freeze(&mut self) -> (Self, usize) {
+        let (heap, bytes) = self.heap.freeze();
+        (Opt { heap }, bytes)
+    }
+    fn thaw(&self) -> Self {
+        Opt { heap: self.heap.thaw() }
     }
 }
 

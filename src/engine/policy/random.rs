@@ -2,6 +2,7 @@
 //! `oorandom`), so the same seed gives the same run on every machine.
 
 use super::{AccessCtx, ReplacementPolicy};
+use crate::engine::cow::{SnapVec, Snapshot};
 use crate::engine::frame_table::FrameTable;
 use crate::engine::page_table::NONE;
 
@@ -9,34 +10,35 @@ use crate::engine::page_table::NONE;
 pub struct RandomPolicy {
     rng: oorandom::Rand32,
     /// Resident frames, dense, so a uniform pick is O(1) even when some frames are free.
-    resident: Vec<u32>,
-    position: Vec<u32>,
+    resident: SnapVec<u32>,
+    /// Index of each frame in `resident` (grows to the highest frame used).
+    position: SnapVec<u32>,
 }
 
 impl RandomPolicy {
-    pub fn new(frames: u32, seed: u64) -> Self {
-        RandomPolicy {
-            rng: oorandom::Rand32::new(seed),
-            resident: Vec::with_capacity(frames as usize),
-            position: vec![NONE; frames as usize],
-        }
+    pub fn new(seed: u64) -> Self {
+        RandomPolicy { rng: oorandom::Rand32::new(seed), resident: SnapVec::default(), position: SnapVec::default() }
     }
 }
 
 impl ReplacementPolicy for RandomPolicy {
     fn loaded(&mut self, frame: u32, _: AccessCtx, _: &FrameTable) {
+        if frame as usize >= self.position.len() {
+            self.position.resize(frame as usize + 1, NONE);
+        }
         self.position[frame as usize] = self.resident.len() as u32;
         self.resident.push(frame);
     }
     fn touched(&mut self, _: u32, _: AccessCtx, _: &FrameTable) {}
     fn removed(&mut self, frame: u32) {
-        let p = self.position[frame as usize];
+        let p = self.position.get(frame as usize).copied().unwrap_or(NONE);
         if p == NONE {
             return;
         }
-        self.resident.swap_remove(p as usize);
-        if let Some(&moved) = self.resident.get(p as usize) {
-            self.position[moved as usize] = p;
+        let last = self.resident.pop().expect("a resident frame is listed");
+        if last != frame {
+            self.resident[p as usize] = last;
+            self.position[last as usize] = p;
         }
         self.position[frame as usize] = NONE;
     }
@@ -48,9 +50,20 @@ impl ReplacementPolicy for RandomPolicy {
         Some(self.resident[i as usize])
     }
     fn order(&self, _: &FrameTable) -> Vec<u32> {
-        let mut v = self.resident.clone();
+        let mut v: Vec<u32> = self.resident.iter().copied().collect();
         v.sort_unstable();
         v
+    }
+}
+
+impl Snapshot for RandomPolicy {
+    fn freeze(&mut self) -> (Self, usize) {
+        let (resident, a) = self.resident.freeze();
+        let (position, b) = self.position.freeze();
+        (RandomPolicy { rng: self.rng, resident, position }, a + b)
+    }
+    fn thaw(&self) -> Self {
+        RandomPolicy { rng: self.rng, resident: self.resident.thaw(), position: self.position.thaw() }
     }
 }
 

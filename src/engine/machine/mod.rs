@@ -1,0 +1,554 @@
+//! The machine: processes, physical frames, swap, TLB and the replacement policy, and the
+//! operations on them (spawn, allocate, free, read, write, tick, exit).
+//!
+//! Every operation either returns a [`SimError`] and changes nothing, or does its work and appends
+//! typed [`Event`]s to the log. An access is O(levels) for the walk plus the policy's O(1) or
+//! O(log frames), and allocates nothing unless it writes the first byte of a page.
+//!
+//! The code is split by concern: this file holds the state, inspection and the life of processes
+//! and regions; [`access`](self::access) the access path and eviction; [`time`](self::time) the
+//! clock, timer interrupts and the reclaimer; [`invariants`](self::invariants) the consistency check
+//! the property tests run after every step.
+//!
+//! Cloning a machine is cheap and shares its storage (see [`super::cow`]): that is what the scenario
+//! runner's checkpoints are.
+
+mod access;
+mod invariants;
+mod time;
+
+use super::budget::{self, Usage};
+use super::config::Config;
+use super::cow::Snapshot;
+use super::error::SimError;
+use super::events::Event;
+use super::frame_table::FrameTable;
+use super::page_table::{PageTable, PteState, NONE};
+use super::policy::{Policy, ReplacementPolicy};
+use super::process::{valid_name, ExitCause, Perms, Process, Region, Regions};
+use super::stats::Stats;
+use super::swap::SwapDisk;
+use super::tlb::Tlb;
+
+pub use access::code_byte;
+
+/// Process id: an index, never reused within one machine.
+pub type Pid = u32;
+
+/// Most processes one machine will create (keeps a runaway script from exhausting memory).
+pub const MAX_PROCESSES: usize = 4096;
+
+/// Latest time the clock can show: JavaScript numbers hold integers exactly up to 2^53 − 1, and
+/// time crosses to the page in events and statistics. A `tick` past it is refused; accesses at the
+/// end of time leave the clock there.
+pub const MAX_TIME: u64 = (1 << 53) - 1;
+
+#[derive(Clone, Debug)]
+pub struct Machine {
+    config: Config,
+    /// A plain vector: every access touches its process, and a checkpoint's copy of a process is
+    /// shallow (its page table's arenas and its regions are shared).
+    processes: Vec<Process>,
+    frames: FrameTable,
+    swap: SwapDisk,
+    tlb: Tlb,
+    policy: Policy,
+    stats: Stats,
+    time: u64,
+    /// When the next timer interrupt falls due (a multiple of `config.timer`).
+    next_interrupt: u64,
+    running: Option<Pid>,
+    recording: bool,
+    events: Vec<Event>,
+    page_shift: u32,
+    /// What the state costs now, against `config.budget`.
+    usage: Usage,
+    /// The most one access can add to `usage` (new page tables, a frame, a slot, page bytes).
+    access_growth: u64,
+    /// Page bytes copied since the last checkpoint because a checkpoint shared them.
+    shared_copies: u64,
+}
+
+/// A frozen machine: what the scenario runner keeps for going back. Only [`Checkpoint::restore`]
+/// reads it.
+#[derive(Debug)]
+pub struct Checkpoint(Machine);
+
+impl Checkpoint {
+    /// A live machine in the checkpoint's state. Its next checkpoint shares what did not change.
+    pub fn restore(&self) -> Machine {
+        let m = &self.0;
+        Machine {
+            config: m.config.clone(),
+            processes: m.processes.iter().map(Snapshot::thaw).collect(),
+            frames: m.frames.thaw(),
+            swap: m.swap.thaw(),
+            tlb: m.tlb.thaw(),
+            policy: m.policy.thaw(),
+            stats: m.stats.clone(),
+            events: Vec::new(),
+            ..*m
+        }
+    }
+}
+
+impl Machine {
+    pub fn new(config: Config) -> Result<Machine, SimError> {
+        config.validate().map_err(SimError::Config)?;
+        let config_timer = config.timer;
+        let table = PageTable::new(&config);
+        let access_growth =
+            table.max_insert_growth() as u64 + budget::FRAME_COST + budget::SLOT_COST + budget::MAX_WRITE_GROWTH;
+        Ok(Machine {
+            frames: FrameTable::new(config.frames),
+            swap: SwapDisk::new(config.swap_slots),
+            tlb: Tlb::new(config.tlb_entries),
+            policy: Policy::new(&config),
+            page_shift: config.page_shift(),
+            config,
+            processes: Vec::new(),
+            stats: Stats::default(),
+            time: 0,
+            next_interrupt: config_timer,
+            running: None,
+            recording: true,
+            events: Vec::new(),
+            usage: Usage::default(),
+            access_growth,
+            shared_copies: 0,
+        })
+    }
+
+    // ----- inspection -------------------------------------------------------------------------
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Time units elapsed (one per access plus idle ticks), at most [`MAX_TIME`].
+    pub fn time(&self) -> u64 {
+        self.time
+    }
+
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    /// Every process ever spawned, by pid.
+    pub fn processes(&self) -> impl Iterator<Item = &Process> + '_ {
+        self.processes.iter()
+    }
+
+    pub fn process_count(&self) -> usize {
+        self.processes.len()
+    }
+
+    pub fn process(&self, pid: Pid) -> Option<&Process> {
+        self.processes.get(pid as usize)
+    }
+
+    pub fn frames(&self) -> &FrameTable {
+        &self.frames
+    }
+
+    pub fn swap(&self) -> &SwapDisk {
+        &self.swap
+    }
+
+    /// The process whose translations the TLB holds.
+    pub fn running(&self) -> Option<Pid> {
+        self.running
+    }
+
+    /// Valid TLB entries as `(pid, vpn)`, least recently used first.
+    pub fn tlb_entries(&self) -> Vec<(Pid, u64)> {
+        self.tlb.entries()
+    }
+
+    pub fn tlb_capacity(&self) -> u32 {
+        self.tlb.capacity()
+    }
+
+    /// Resident frames in the policy's order (next victim first for fifo, lru, lfu, opt, nru, aging).
+    pub fn policy_order(&self) -> Vec<u32> {
+        self.policy.order(&self.frames)
+    }
+
+    /// The policy's number for a frame: aging counter, LFU count, OPT next use, NRU class.
+    pub fn policy_value(&self, frame: u32) -> Option<u64> {
+        if frame >= self.frames.high_water() {
+            return None;
+        }
+        self.policy.frame_value(frame, &self.frames)
+    }
+
+    pub fn clock_hand(&self) -> Option<u32> {
+        self.policy.hand()
+    }
+
+    /// What the machine's state costs now, counted against `config.budget`.
+    pub fn usage(&self) -> Usage {
+        let mut u = self.usage;
+        u.records +=
+            self.frames.high_water() as u64 * budget::FRAME_COST + self.swap.high_water() as u64 * budget::SLOT_COST;
+        u
+    }
+
+    /// Freezes the machine for the scenario runner's history: the checkpoint shares every chunk
+    /// of state that did not change since the previous checkpoint (see [`super::cow`]). Returns
+    /// it with what it costs: the chunks it copied, its pointers, and page bytes that writes had
+    /// to copy since the previous checkpoint because it shared them.
+    pub fn checkpoint(&mut self) -> (Checkpoint, usize) {
+        let mut bytes = std::mem::take(&mut self.shared_copies) as usize + std::mem::size_of::<Machine>();
+        let mut processes = Vec::with_capacity(self.processes.len());
+        for p in &mut self.processes {
+            let (frozen, n) = p.freeze();
+            processes.push(frozen);
+            bytes += n;
+        }
+        let (frames, a) = self.frames.freeze();
+        let (swap, b) = self.swap.freeze();
+        let (tlb, c) = self.tlb.freeze();
+        let (policy, d) = self.policy.freeze();
+        bytes += a + b + c + d + self.stats.fault_rate.faults.len() * 4;
+        let frozen = Machine {
+            config: self.config.clone(),
+            processes,
+            frames,
+            swap,
+            tlb,
+            policy,
+            stats: self.stats.clone(),
+            events: Vec::new(),
+            ..*self
+        };
+        (Checkpoint(frozen), bytes)
+    }
+
+    /// The most recent running process with this name.
+    pub fn pid_of(&self, name: &str) -> Result<Pid, SimError> {
+        let mut found = None;
+        for (i, p) in self.processes.iter().enumerate() {
+            if p.name == name {
+                found = Some(i);
+                if p.alive() {
+                    return Ok(i as Pid);
+                }
+            }
+        }
+        match found {
+            Some(i) => Err(SimError::ProcessExited {
+                name: name.to_string(),
+                cause: self.processes[i].ended.unwrap_or(ExitCause::Exited),
+            }),
+            None => Err(SimError::UnknownProcess(name.to_string())),
+        }
+    }
+
+    pub fn name_of(&self, pid: Pid) -> &str {
+        self.processes.get(pid as usize).map_or("?", |p| p.name.as_str())
+    }
+
+    // ----- events -----------------------------------------------------------------------------
+
+    /// Turns the event log on or off (trace replays of millions of accesses keep only statistics).
+    pub fn set_recording(&mut self, on: bool) {
+        self.recording = on;
+    }
+
+    pub fn recording(&self) -> bool {
+        self.recording
+    }
+
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// Returns and clears the events logged so far.
+    pub fn take_events(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.events)
+    }
+
+    fn log(&mut self, event: Event) {
+        if self.recording {
+            self.events.push(event);
+        }
+    }
+
+    /// Logs a scenario note (words for the reader; no effect on the machine).
+    pub fn note(&mut self, text: &str) {
+        self.log(Event::Note { text: text.to_string() });
+    }
+
+    // ----- the budget -------------------------------------------------------------------------
+
+    /// Refuses an operation that could add `growth` bytes past the budget.
+    #[inline]
+    fn check_budget(&self, growth: u64) -> Result<(), SimError> {
+        if self.usage().total().saturating_add(growth) > self.config.budget {
+            return Err(self.over_budget());
+        }
+        Ok(())
+    }
+
+    #[cold]
+    fn over_budget(&self) -> SimError {
+        SimError::Budget(self.usage().exhausted(self.config.budget))
+    }
+
+    // ----- processes and regions --------------------------------------------------------------
+
+    fn live(&self, pid: Pid) -> Result<usize, SimError> {
+        let p = self.processes.get(pid as usize).ok_or(SimError::UnknownPid(pid))?;
+        if let Some(cause) = p.ended {
+            return Err(SimError::ProcessExited { name: p.name.clone(), cause });
+        }
+        Ok(pid as usize)
+    }
+
+    /// Starts a process with `code_pages` read-only code pages mapped from page 1.
+    pub fn spawn(&mut self, name: &str, code_pages: u64) -> Result<Pid, SimError> {
+        if code_pages >= self.config.pages_per_space() {
+            return Err(SimError::BadAllocation(format!(
+                "{code_pages} code pages do not fit in a space of {} pages (page 0 is the guard)",
+                self.config.pages_per_space()
+            )));
+        }
+        self.new_process(name, false, code_pages)
+    }
+
+    /// Starts a process whose whole address space is valid and writable, with no guard page: for
+    /// textbook reference strings (page 0 included) and traces.
+    pub fn spawn_flat(&mut self, name: &str) -> Result<Pid, SimError> {
+        self.new_process(name, true, 0)
+    }
+
+    fn new_process(&mut self, name: &str, flat: bool, code_pages: u64) -> Result<Pid, SimError> {
+        if !valid_name(name) {
+            return Err(SimError::BadName(format!(
+                "\"{}\" is not a valid process name (a letter first, then letters, digits, _ - .; at most 32)",
+                excerpt(name)
+            )));
+        }
+        if self.processes.iter().any(|p| p.alive() && p.name == name) {
+            return Err(SimError::NameTaken(name.to_string()));
+        }
+        if self.processes.len() >= MAX_PROCESSES {
+            return Err(SimError::BadValue(format!("at most {MAX_PROCESSES} processes per run")));
+        }
+        self.check_budget(budget::PROCESS_COST + budget::REGION_COST)?;
+        let pid = self.processes.len() as Pid;
+        let mut regions = Regions::default();
+        if code_pages > 0 {
+            regions.insert(Region {
+                start_vpn: 1,
+                pages: code_pages,
+                perms: Perms::RX,
+                label: "code".into(),
+                code: true,
+            });
+            self.usage.records += budget::REGION_COST;
+        }
+        let page_table = PageTable::new(&self.config);
+        self.usage.page_tables += page_table.heap_bytes() as u64;
+        self.processes.push(Process {
+            name: name.to_string(),
+            ended: None,
+            flat,
+            page_table,
+            regions,
+            stats: Stats::default(),
+            next_label: 1,
+        });
+        self.usage.records += budget::PROCESS_COST;
+        self.log(Event::Spawn { pid, code_pages, flat });
+        Ok(pid)
+    }
+
+    /// Reserves `bytes` (rounded up to whole pages) with `perms`, at `at` or at the lowest gap
+    /// above page 0. No frame is used until a page is touched. Returns the start address.
+    pub fn allocate(
+        &mut self,
+        pid: Pid,
+        bytes: u64,
+        perms: Perms,
+        at: Option<u64>,
+        label: Option<&str>,
+    ) -> Result<u64, SimError> {
+        let p = self.live(pid)?;
+        let page = self.config.page_size;
+        let space = self.config.pages_per_space();
+        let proc = &self.processes[p];
+        let bad = |m: String| Err(SimError::BadAllocation(m));
+        if proc.flat {
+            return bad(format!("{} is flat: its whole address space is already mapped", proc.name));
+        }
+        if bytes == 0 {
+            return bad("the size must be at least 1 byte".into());
+        }
+        if perms.bits() == 0 {
+            return bad("a region needs at least one of r, w, x".into());
+        }
+        let pages = bytes.div_ceil(page);
+        if pages >= space {
+            return bad(format!("{bytes} bytes is more than the {space} pages of the address space"));
+        }
+        let label = match label {
+            Some(l) if !valid_name(l) => return bad(format!("\"{}\" is not a valid region label", excerpt(l))),
+            Some(l) if proc.region_by_label(l).is_some() => {
+                return bad(format!("{} already has a region named {l}", proc.name))
+            }
+            Some(l) => l.to_string(),
+            None => {
+                let mut n = proc.next_label;
+                while proc.region_by_label(&format!("r{n}")).is_some() {
+                    n += 1;
+                }
+                format!("r{n}")
+            }
+        };
+        let at_vpn = match at {
+            Some(addr) if addr % page != 0 => {
+                return bad(format!("{addr:#x} is not page-aligned (pages are {page} bytes)"));
+            }
+            Some(addr) if addr >> self.config.va_bits != 0 => {
+                return bad(format!("{addr:#x} is outside the {}-bit address space", self.config.va_bits));
+            }
+            Some(addr) => Some(addr >> self.page_shift),
+            None => None,
+        };
+        let start = proc.place(pages, at_vpn, space).map_err(SimError::BadAllocation)?;
+        self.check_budget(budget::REGION_COST)?;
+        let proc = &mut self.processes[p];
+        if label.starts_with('r') && label[1..].parse::<u32>().is_ok() {
+            proc.next_label = proc.next_label.saturating_add(1);
+        }
+        proc.regions.insert(Region { start_vpn: start, pages, perms, label: label.clone(), code: false });
+        self.usage.records += budget::REGION_COST;
+        self.log(Event::Allocate { pid, label, start_vpn: start, pages, perms });
+        Ok(start << self.page_shift)
+    }
+
+    /// Unmaps the region containing `addr` and releases its frames and swap slots.
+    pub fn free(&mut self, pid: Pid, addr: u64) -> Result<(), SimError> {
+        let p = self.live(pid)?;
+        let vpn = addr >> self.page_shift;
+        let proc = &self.processes[p];
+        let start = match proc.region_of(vpn) {
+            Some(r) if addr >> self.config.va_bits == 0 => r.start_vpn,
+            _ => return Err(SimError::NotAllocated { name: proc.name.clone(), what: format!("at {addr:#x}") }),
+        };
+        self.free_region(p, start);
+        Ok(())
+    }
+
+    /// Unmaps the region called `label`.
+    pub fn free_label(&mut self, pid: Pid, label: &str) -> Result<(), SimError> {
+        let p = self.live(pid)?;
+        let proc = &self.processes[p];
+        let start = proc.region_by_label(label).map(|r| r.start_vpn).ok_or_else(|| SimError::NotAllocated {
+            name: proc.name.clone(),
+            what: format!("named {}", excerpt(label)),
+        })?;
+        self.free_region(p, start);
+        Ok(())
+    }
+
+    fn free_region(&mut self, p: usize, start: u64) {
+        let region = self.processes[p].regions.remove(start).expect("region looked up by caller");
+        self.usage.records -= budget::REGION_COST;
+        let (frames, slots) = self.release_pages(p, region.start_vpn, region.end_vpn());
+        self.log(Event::Free {
+            pid: p as Pid,
+            label: region.label,
+            start_vpn: region.start_vpn,
+            pages: region.pages,
+            frames_released: frames,
+            slots_released: slots,
+        });
+    }
+
+    /// Drops every page of process `p` in `lo..hi`; returns (frames, swap slots) released.
+    fn release_pages(&mut self, p: usize, lo: u64, hi: u64) -> (u64, u64) {
+        let (mut frames, mut slots) = (0, 0);
+        for vpn in self.processes[p].page_table.valid_in_range(lo, hi) {
+            let Some(pte) = self.processes[p].page_table.remove(vpn) else {
+                continue;
+            };
+            match pte.state {
+                PteState::Resident => {
+                    self.tlb.invalidate(pte.tlb_slot, p as Pid, vpn);
+                    self.policy.removed(pte.loc);
+                    self.release_frame(pte.loc);
+                    self.stats.resident -= 1;
+                    self.processes[p].stats.resident -= 1;
+                    frames += 1;
+                    if pte.swap_copy != NONE {
+                        self.release_slot(pte.swap_copy);
+                        slots += 1;
+                    }
+                }
+                PteState::Swapped => {
+                    self.release_slot(pte.loc);
+                    self.stats.swapped -= 1;
+                    self.processes[p].stats.swapped -= 1;
+                    slots += 1;
+                }
+                PteState::Empty => {}
+            }
+        }
+        (frames, slots)
+    }
+
+    /// Empties frame `f`, returns it to the free pool and stops counting its bytes.
+    fn release_frame(&mut self, f: u32) {
+        let bytes = data_bytes(&self.frames.get(f).data);
+        self.usage.add_data(-bytes);
+        self.frames.release(f);
+    }
+
+    /// Frees swap slot `s` and stops counting its bytes.
+    fn release_slot(&mut self, s: u32) {
+        let bytes = data_bytes(&self.swap.get(s).data);
+        self.usage.add_data(-bytes);
+        self.swap.release(s);
+    }
+
+    /// Ends a process normally, freeing all its memory.
+    pub fn exit(&mut self, pid: Pid) -> Result<(), SimError> {
+        let p = self.live(pid)?;
+        self.end_process(p, ExitCause::Exited);
+        Ok(())
+    }
+
+    fn end_process(&mut self, p: usize, cause: ExitCause) {
+        let (frames, slots) = self.release_pages(p, 0, u64::MAX);
+        let fresh = PageTable::new(&self.config);
+        let proc = &mut self.processes[p];
+        self.usage.records -= budget::REGION_COST * proc.regions.len() as u64;
+        self.usage.page_tables -= proc.page_table.heap_bytes() as u64;
+        self.usage.page_tables += fresh.heap_bytes() as u64;
+        proc.regions.clear();
+        // An ended process keeps its name and statistics; its tables go.
+        proc.page_table = fresh;
+        proc.ended = Some(cause);
+        if self.running == Some(p as Pid) {
+            self.running = None;
+        }
+        self.log(Event::Exit { pid: p as Pid, cause, frames_released: frames, slots_released: slots });
+    }
+}
+
+/// Heap bytes of page data, as the budget counts them.
+fn data_bytes(data: &super::page_data::SharedData) -> isize {
+    data.as_ref().map_or(0, |d| (d.heap_bytes() + std::mem::size_of::<super::page_data::PageData>() + 16) as isize)
+}
+
+/// At most 40 characters of a name for a message, so a hostile name cannot flood the output.
+fn excerpt(s: &str) -> String {
+    let mut out: String = s.chars().take(40).flat_map(char::escape_default).collect();
+    if s.chars().count() > 40 {
+        out.push('…');
+    }
+    out
+}
