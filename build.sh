@@ -120,6 +120,8 @@ run_tests() {
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
       cargo test --release --target wasm32-unknown-unknown --no-default-features --test 'wasm*'
   fi
+  log "JavaScript API tests (node: history, memory and hostile-argument cases)"
+  node --test --test-concurrency=1 tests/node/
   if compgen -G "tests/browser/*.test.mjs" >/dev/null; then
     log "browser tests (headless Chromium)"
     node --test --test-concurrency=1 tests/browser/

@@ -19,6 +19,7 @@
 //!   changes anything.
 
 use crate::engine::config::{Config, PolicyKind, MAX_FRAMES};
+use crate::engine::error::quoted;
 use crate::engine::events::Event;
 use crate::engine::machine::MAX_TIME;
 use crate::engine::process::ExitCause;
@@ -156,8 +157,7 @@ fn describe(v: &JsValue) -> String {
     } else if v.is_null() {
         "null".into()
     } else if let Some(s) = v.as_string() {
-        let shown: String = s.chars().take(20).flat_map(char::escape_default).collect();
-        format!("\"{shown}{}\"", if s.chars().count() > 20 { "…" } else { "" })
+        quoted(&s)
     } else {
         v.js_typeof().as_string().unwrap_or_else(|| "a value".into())
     }
@@ -307,7 +307,8 @@ struct PresetOut {
 #[wasm_bindgen]
 pub struct Simulator {
     /// `None` once disposed. Borrowed per call with `try_borrow_mut` (see the module comment).
-    state: RefCell<Option<State>>,
+    /// Boxed, so a disposed simulator that JavaScript has not collected yet holds a few bytes.
+    state: RefCell<Option<Box<State>>>,
 }
 
 struct State {
@@ -366,7 +367,7 @@ impl Simulator {
     fn from_scenario(scenario: Scenario, source: String) -> Result<Simulator, JsValue> {
         let run = Run::new(scenario).map_err(|e| error(e.to_string()))?;
         let state = State { run, source, emitted: 0, cells: Vec::new(), frames: Vec::new(), slots: Vec::new() };
-        Ok(Simulator { state: RefCell::new(Some(state)) })
+        Ok(Simulator { state: RefCell::new(Some(Box::new(state))) })
     }
 
     /// Runs `f` on the state, or says why it cannot run.
@@ -1026,7 +1027,7 @@ impl TraceSession {
     pub fn start(&mut self, policy: JsValue, frames: JsValue, tlb: JsValue) -> Result<(), JsValue> {
         let policy_name = text(&policy, "the policy")?;
         let policy =
-            PolicyKind::parse(&policy_name).ok_or_else(|| error(format!("unknown policy \"{policy_name}\"")))?;
+            PolicyKind::parse(&policy_name).ok_or_else(|| error(format!("unknown policy {}", quoted(&policy_name))))?;
         let frames = int(&frames, "frames", crate::engine::config::MAX_FRAMES as u64)? as u32;
         let tlb = if tlb.is_undefined() { 4 } else { int(&tlb, "TLB entries", 4096)? as u32 };
         let config = Config { policy, frames, tlb_entries: tlb, ..Config::default() };
@@ -1058,7 +1059,7 @@ impl TraceSession {
     pub fn to_scenario(&self, policy: JsValue, frames: JsValue, limit: JsValue) -> Result<String, JsValue> {
         let policy_name = text(&policy, "the policy")?;
         let policy =
-            PolicyKind::parse(&policy_name).ok_or_else(|| error(format!("unknown policy \"{policy_name}\"")))?;
+            PolicyKind::parse(&policy_name).ok_or_else(|| error(format!("unknown policy {}", quoted(&policy_name))))?;
         let frames = int(&frames, "frames", crate::engine::config::MAX_FRAMES as u64)? as u32;
         let limit = int(&limit, "limit", 1 << 20)? as usize;
         let config = Config { policy, frames, ..Config::default() };

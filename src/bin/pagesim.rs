@@ -89,14 +89,21 @@ fn parse_format(s: &str) -> Result<TraceFormat, String> {
 /// A failure to report as `message` and exit 1.
 struct Failure(String);
 
+/// Most bytes the command line reads from one file or standard input: the limits the readers
+/// keep (trace text, scenario size) all fit under it, and `/dev/zero` stops here.
+const MAX_INPUT: u64 = pagesim::trace::MAX_TRACE_TEXT;
+
 fn read_input(file: &str) -> Result<Vec<u8>, Failure> {
     let mut bytes = Vec::new();
     let result = if file == "-" {
-        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
+        std::io::stdin().take(MAX_INPUT + 1).read_to_end(&mut bytes).map(|_| ())
     } else {
-        std::fs::File::open(file).and_then(|mut f| f.read_to_end(&mut bytes)).map(|_| ())
+        std::fs::File::open(file).and_then(|f| f.take(MAX_INPUT + 1).read_to_end(&mut bytes)).map(|_| ())
     };
     result.map_err(|e| Failure(format!("{file}: cannot read: {e}")))?;
+    if bytes.len() as u64 > MAX_INPUT {
+        return Err(Failure(format!("{file}: larger than {} MiB, the limit of one input", MAX_INPUT >> 20)));
+    }
     Ok(bytes)
 }
 

@@ -1,5 +1,6 @@
 //! Machine parameters (SPEC §1 "Machine") and their validation.
 
+use super::error::quoted;
 use serde::Serialize;
 use std::fmt;
 
@@ -172,7 +173,7 @@ impl Config {
     /// `0x` hex with K/M suffixes. Returns a message naming what was expected.
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
         let key_lc = key.to_ascii_lowercase();
-        let num = |v: &str| parse_size(v).ok_or_else(|| format!("expected a number for {key_lc}, found \"{v}\""));
+        let num = |v: &str| parse_size(v).ok_or_else(|| format!("expected a number for {key_lc}, found {}", quoted(v)));
         match key_lc.as_str() {
             "frames" => self.frames = to_u32(num(value)?, "frames")?,
             "page" | "page_size" | "pagesize" => self.page_size = num(value)?,
@@ -186,27 +187,32 @@ impl Config {
             "history" => self.history = num(value)?,
             "policy" => {
                 self.policy = PolicyKind::parse(value).ok_or_else(|| {
-                    format!("expected a policy (fifo, lru, clock, nru, lfu, aging, random, opt), found \"{value}\"")
+                    format!(
+                        "expected a policy (fifo, lru, clock, nru, lfu, aging, random, opt), found {}",
+                        quoted(value)
+                    )
                 })?
             }
             "segv" => {
                 self.segv = match value.to_ascii_lowercase().as_str() {
                     "kill" => SegvMode::Kill,
                     "report" => SegvMode::Report,
-                    _ => return Err(format!("expected segv=kill or segv=report, found \"{value}\"")),
+                    _ => return Err(format!("expected segv=kill or segv=report, found {}", quoted(value))),
                 }
             }
             "reclaim" => {
                 if value.eq_ignore_ascii_case("off") {
                     self.reclaim = None;
                 } else {
-                    let (lo, hi) = value
-                        .split_once(',')
-                        .ok_or_else(|| format!("expected reclaim=LOW,HIGH (two frame counts), found \"{value}\""))?;
+                    let (lo, hi) = value.split_once(',').ok_or_else(|| {
+                        format!("expected reclaim=LOW,HIGH (two frame counts), found {}", quoted(value))
+                    })?;
                     self.reclaim = Some((to_u32(num(lo)?, "reclaim")?, to_u32(num(hi)?, "reclaim")?));
                 }
             }
-            _ => return Err(format!("unknown config key \"{key}\" (expected one of {})", CONFIG_KEYS.join(", "))),
+            _ => {
+                return Err(format!("unknown config key {} (expected one of {})", quoted(key), CONFIG_KEYS.join(", ")))
+            }
         }
         Ok(())
     }

@@ -39,7 +39,7 @@ impl fmt::Display for SimError {
         match self {
             SimError::Config(m) => write!(f, "invalid configuration: {m}"),
             SimError::UnknownPid(p) => write!(f, "no process has pid {p}"),
-            SimError::UnknownProcess(n) => write!(f, "no process named \"{n}\" (spawn it first)"),
+            SimError::UnknownProcess(n) => write!(f, "no process named {} (spawn it first)", quoted(n)),
             SimError::ProcessExited { name, cause } => match cause {
                 ExitCause::Exited => write!(f, "{name} is no longer running: it exited"),
                 ExitCause::SegmentationFault => {
@@ -63,3 +63,35 @@ impl fmt::Display for SimError {
 }
 
 impl std::error::Error for SimError {}
+
+/// `text` in quotes for a message: at most 40 characters (then `…`), with control characters
+/// escaped, so a 10 MB token or an escape sequence cannot flood or hijack a terminal.
+pub fn quoted(text: &str) -> String {
+    let mut out = String::from("\"");
+    for (i, c) in text.chars().enumerate() {
+        if i == 40 {
+            out.push('…');
+            break;
+        }
+        if c.is_control() || c == '"' || c == '\\' || c == '\u{feff}' {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quoted;
+
+    #[test]
+    fn quotes_are_short_and_escaped() {
+        assert_eq!(quoted("abc"), "\"abc\"");
+        assert_eq!(quoted("a\u{1b}[31mb\0"), "\"a\\u{1b}[31mb\\u{0}\"");
+        assert_eq!(quoted(&"x".repeat(100)), format!("\"{}…\"", "x".repeat(40)));
+        assert_eq!(quoted("é→"), "\"é→\"");
+    }
+}

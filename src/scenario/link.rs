@@ -43,7 +43,8 @@ impl fmt::Display for LinkError {
             LinkError::Missing => write!(f, "this link has no scenario in it (no s=…)"),
             LinkError::WrongVersion(tag) => write!(
                 f,
-                "this link was made by a different version of pagesim (it starts with \"{tag}\", expected \"{VERSION_TAG}\")"
+                "this link was made by a different version of pagesim (it starts with {}, expected \"{VERSION_TAG}\")",
+                crate::engine::error::quoted(tag)
             ),
             LinkError::NotBase64 => write!(f, "this link is damaged: the scenario is not valid base64url"),
             LinkError::Corrupt => write!(f, "this link is damaged or cut short: the scenario data does not decompress"),

@@ -7,6 +7,8 @@
 
 use super::{Command, CommandKind, FreeTarget, ParseError, Scenario};
 use crate::engine::config::{parse_number, parse_size, Config};
+use crate::engine::error::quoted;
+use crate::engine::machine::MAX_TIME;
 use crate::engine::process::{valid_name, Perms};
 use std::collections::BTreeMap;
 
@@ -75,7 +77,7 @@ impl<'a> LineParser<'a> {
         if !valid_name(t.text) {
             return self.err(
                 t.col,
-                format!("expected {what} (a letter first, then letters, digits, _ - .), found \"{}\"", t.text),
+                format!("expected {what} (a letter first, then letters, digits, _ - .), found {}", quoted(t.text)),
             );
         }
         Ok(t)
@@ -85,7 +87,7 @@ impl<'a> LineParser<'a> {
         let t = self.expect(what)?;
         match parse_number(t.text) {
             Some(n) => Ok((n, t)),
-            None => self.err(t.col, format!("expected {what} (decimal or 0x hex), found \"{}\"", t.text)),
+            None => self.err(t.col, format!("expected {what} (decimal or 0x hex), found {}", quoted(t.text))),
         }
     }
 
@@ -93,13 +95,15 @@ impl<'a> LineParser<'a> {
         let t = self.expect(what)?;
         match parse_size(t.text) {
             Some(n) => Ok((n, t)),
-            None => self.err(t.col, format!("expected {what} (like 4096, 0x1000, 16K or 1M), found \"{}\"", t.text)),
+            None => {
+                self.err(t.col, format!("expected {what} (like 4096, 0x1000, 16K or 1M), found {}", quoted(t.text)))
+            }
         }
     }
 
     fn done(&self, after: &str) -> Result<(), ParseError> {
         match self.peek() {
-            Some(t) => self.err(t.col, format!("unexpected \"{}\" after {after}", t.text)),
+            Some(t) => self.err(t.col, format!("unexpected {} after {after}", quoted(t.text))),
             None => Ok(()),
         }
     }
@@ -112,8 +116,15 @@ struct Names {
     running: BTreeMap<String, bool>,
 }
 
+/// Largest scenario text the parser reads (links carry at most 256 KiB; files may be bigger).
+pub const MAX_SCENARIO_BYTES: usize = 64 << 20;
+
 /// Parses scenario text. See SPEC §2.3 and `README.md` for the format.
 pub fn parse(text: &str) -> Result<Scenario, ParseError> {
+    if text.len() > MAX_SCENARIO_BYTES {
+        let message = format!("the scenario is larger than {} MiB, the limit", MAX_SCENARIO_BYTES >> 20);
+        return Err(ParseError { line: 1, column: 1, message });
+    }
     let mut config = Config::default();
     let mut config_line: Option<u32> = None;
     let mut commands: Vec<Command> = Vec::new();
@@ -145,7 +156,7 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
                 while let Some(t) = p.peek() {
                     p.next += 1;
                     let Some((key, value)) = t.text.split_once('=') else {
-                        return p.err(t.col, format!("expected key=value, found \"{}\"", t.text));
+                        return p.err(t.col, format!("expected key=value, found {}", quoted(t.text)));
                     };
                     let value_col = t.col + key.chars().count() as u32 + 1;
                     if let Err(m) = config.set(key, value) {
@@ -171,15 +182,21 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
                         code_pages = match parse_number(v) {
                             Some(n) if n < config.pages_per_space() => n,
                             Some(n) => {
-                                return p.err(t.col + 5, format!(
-                                    "{n} code pages do not fit in an address space of {} pages",
-                                    config.pages_per_space()
-                                ))
+                                return p.err(
+                                    t.col + 5,
+                                    format!(
+                                        "{n} code pages do not fit in an address space of {} pages",
+                                        config.pages_per_space()
+                                    ),
+                                )
                             }
-                            None => return p.err(t.col + 5, format!("expected a page count after code=, found \"{v}\"")),
+                            None => {
+                                return p
+                                    .err(t.col + 5, format!("expected a page count after code=, found {}", quoted(v)))
+                            }
                         };
                     } else {
-                        return p.err(t.col, format!("expected code=N or flat, found \"{}\"", t.text));
+                        return p.err(t.col, format!("expected code=N or flat, found {}", quoted(t.text)));
                     }
                 }
                 if flat && code_pages > 0 {
@@ -200,12 +217,18 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
                 }
                 let perms_tok = p.expect("permissions like rw")?;
                 let Some(perms) = Perms::parse(perms_tok.text) else {
-                    return p.err(perms_tok.col, format!("expected permissions (r, rw, rx, rwx), found \"{}\"", perms_tok.text));
+                    return p.err(
+                        perms_tok.col,
+                        format!("expected permissions (r, rw, rx, rwx), found {}", quoted(perms_tok.text)),
+                    );
                 };
                 let mut at = None;
                 if let Some(t) = p.peek() {
                     if !t.text.eq_ignore_ascii_case("at") {
-                        return p.err(t.col, format!("expected `at ADDRESS` or the end of the line, found \"{}\"", t.text));
+                        return p.err(
+                            t.col,
+                            format!("expected `at ADDRESS` or the end of the line, found {}", quoted(t.text)),
+                        );
                     }
                     p.next += 1;
                     let (addr, tok) = p.number("an address")?;
@@ -239,10 +262,13 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
                 while p.peek().is_some() {
                     let (page, tok) = p.number("a page number")?;
                     if page >= config.pages_per_space() {
-                        return p.err(tok.col, format!(
-                            "page {page} is outside the address space (pages 0–{})",
-                            config.pages_per_space() - 1
-                        ));
+                        return p.err(
+                            tok.col,
+                            format!(
+                                "page {page} is outside the address space (pages 0–{})",
+                                config.pages_per_space() - 1
+                            ),
+                        );
                     }
                     pages.push(page);
                 }
@@ -252,7 +278,21 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
                 CommandKind::Refs { name, pages }
             }
             "tick" => {
-                let units = if p.peek().is_some() { p.number("a number of time units")?.0 } else { 1 };
+                let units = match p.peek() {
+                    Some(_) => {
+                        let (units, t) = p.number("a number of time units")?;
+                        if units > MAX_TIME {
+                            return p.err(
+                                t.col,
+                                format!(
+                                    "a tick is at most {MAX_TIME} time units (2^53 − 1, the clock's end), not {units}"
+                                ),
+                            );
+                        }
+                        units
+                    }
+                    None => 1,
+                };
                 p.done("the time units")?;
                 CommandKind::Tick { units }
             }
@@ -265,7 +305,7 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
                 } else if valid_name(t.text) {
                     FreeTarget::Label(t.text.to_string())
                 } else {
-                    return p.err(t.col, format!("expected a region label or address, found \"{}\"", t.text));
+                    return p.err(t.col, format!("expected a region label or address, found {}", quoted(t.text)));
                 };
                 p.done("the region")?;
                 CommandKind::Free { name, target }
@@ -284,13 +324,9 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
                 CommandKind::Note { text }
             }
             _ => {
-                return p.err(
-                    keyword.col,
-                    format!(
-                        "expected a command (config, spawn, alloc, read, write, refs, tick, free, exit, note), found \"{}\"",
-                        keyword.text
-                    ),
-                )
+                const COMMANDS: &str = "config, spawn, alloc, read, write, refs, tick, free, exit, note";
+                let found = quoted(keyword.text);
+                return p.err(keyword.col, format!("expected a command ({COMMANDS}), found {found}"));
             }
         };
         commands.push(Command { line: line_no, kind });
@@ -387,6 +423,15 @@ mod tests {
         assert_eq!(s.commands[0].kind, CommandKind::Note { text: "Look:".into() });
         assert_eq!(s.commands[0].line, 4);
         assert_eq!(s.commands[1].line, 5);
+    }
+
+    #[test]
+    fn ticks_past_the_end_of_time_are_refused() {
+        assert_eq!(
+            error("tick 9007199254740993"),
+            "1:6: a tick is at most 9007199254740991 time units (2^53 − 1, the clock's end), not 9007199254740993"
+        );
+        assert!(parse("tick 9007199254740991").is_ok());
     }
 
     #[test]

@@ -259,6 +259,8 @@ pub struct Run {
     checkpoints: Vec<Checkpoint>,
     /// Steps between the last checkpoint and the next.
     interval: usize,
+    /// Bounds of `interval` ([`MIN_INTERVAL`], [`MAX_INTERVAL`]; tests set them small).
+    spacing: (usize, usize),
     /// Records of the steps just before `pos`, oldest first.
     recent: VecDeque<StepRecord>,
     /// Set when the next step was impossible; cleared by going back.
@@ -337,9 +339,18 @@ impl Run {
             machine,
             pos: 0,
             interval: MIN_INTERVAL,
+            spacing: (MIN_INTERVAL, MAX_INTERVAL),
             recent: VecDeque::new(),
             error: None,
         })
+    }
+
+    /// Sets the fewest and most steps between checkpoints (tests use tiny ones to exercise
+    /// checkpoints in short runs). Reaching a step replays at most `max` operations.
+    pub fn set_checkpoint_spacing(&mut self, min: usize, max: usize) {
+        let min = min.max(1);
+        self.spacing = (min, max.max(min));
+        self.interval = self.interval.clamp(self.spacing.0, self.spacing.1);
     }
 
     pub fn scenario(&self) -> &Scenario {
@@ -438,8 +449,8 @@ impl Run {
 
     /// Carries out one extra operation now (a call from JavaScript, say): it becomes the next
     /// step, and the steps after this point are dropped (the run has diverged), with every
-    /// checkpoint taken in them. If the operation is impossible, nothing changes and the error is
-    /// returned.
+    /// checkpoint taken in them. If the operation is impossible, nothing changes (the steps after
+    /// this point stay) and the error is returned.
     pub fn push(&mut self, line: u32, action: Action<'_>) -> Result<StepRecord, RunError> {
         let names_before = self.names.list.len();
         let op = match action {
@@ -467,18 +478,21 @@ impl Run {
             Action::Free { name, target } => Op::Free(Box::new((self.names.intern(name), target))),
             Action::Exit { name } => Op::Exit(self.names.intern(name)),
         };
+        // Carried out first: a refused operation changes nothing, not even the future it would
+        // have replaced (the engine changes nothing when it refuses).
+        let number = self.pos + 1;
+        if let Err(e) = execute(&mut self.machine, &self.names, &op, u64::MAX) {
+            let _ = self.machine.take_events();
+            self.names.truncate(names_before);
+            return Err(RunError { step: number, line, message: e.to_string() });
+        }
         self.discard_future();
         self.log.push(op, line, u64::MAX);
-        match self.step() {
-            Ok(Some(record)) => Ok(record),
-            Ok(None) => unreachable!("an operation was just pushed"),
-            Err(e) => {
-                self.log.truncate(self.pos - self.base);
-                self.names.truncate(names_before);
-                self.error = None;
-                Err(e)
-            }
-        }
+        let record = StepRecord { step: number, line, events: self.machine.take_events() };
+        self.pos = number;
+        self.remember(record.clone());
+        self.maybe_checkpoint();
+        Ok(record)
     }
 
     /// Forgets everything after `pos`: steps, the error that stopped there, records and
@@ -620,7 +634,7 @@ impl Run {
         }
         let (state, bytes) = self.machine.checkpoint();
         // The next checkpoint comes about as many steps later as this one cost bytes per step.
-        self.interval = (bytes / BYTES_PER_STEP).clamp(MIN_INTERVAL, MAX_INTERVAL);
+        self.interval = (bytes / BYTES_PER_STEP).clamp(self.spacing.0, self.spacing.1);
         self.checkpoints.push(Checkpoint { at: self.pos, state: Rc::new(state), bytes });
         self.keep_history_budget();
     }

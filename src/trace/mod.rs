@@ -7,5 +7,5 @@ mod read;
 mod replay;
 pub mod synthetic;
 
-pub use read::{detect_format, read_trace, Trace, TraceError, TraceFormat};
+pub use read::{detect_format, read_trace, Trace, TraceError, TraceFormat, MAX_TRACE_ACCESSES, MAX_TRACE_TEXT};
 pub use replay::{replay, to_scenario, TraceReplay, TraceSummary, TRACE_LEVELS, TRACE_VA_BITS};

@@ -1,12 +1,18 @@
 //! Trace readers. Each access is stored packed as `vpn << 1 | is_write` (8 bytes), so a trace of
 //! ten million accesses fits in 80 MB.
 
+use crate::engine::error::quoted;
 use flate2::read::MultiGzDecoder;
 use std::fmt;
 use std::io::Read;
 
 /// Addresses of traces are at most this wide (user space on x86-64 and AArch64).
 pub const TRACE_ADDRESS_BITS: u32 = 48;
+/// Most text a trace may hold (after decompression): a trace is read whole, so this bounds the
+/// memory a file can take.
+pub const MAX_TRACE_TEXT: u64 = 1 << 30;
+/// Most accesses a trace may hold (8 bytes each in memory).
+pub const MAX_TRACE_ACCESSES: usize = 100_000_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TraceFormat {
@@ -106,9 +112,15 @@ fn maybe_gunzip(bytes: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, TraceError> 
     if bytes.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::new();
         MultiGzDecoder::new(bytes)
+            .take(MAX_TRACE_TEXT + 1)
             .read_to_end(&mut out)
             .map_err(|e| TraceError { line: 0, message: format!("the gzip data is damaged: {e}") })?;
+        if out.len() as u64 > MAX_TRACE_TEXT {
+            return err(0, format!("the trace decompresses to more than {} MiB, the limit", MAX_TRACE_TEXT >> 20));
+        }
         Ok(out.into())
+    } else if bytes.len() as u64 > MAX_TRACE_TEXT {
+        err(0, format!("the trace is larger than {} MiB, the limit", MAX_TRACE_TEXT >> 20))
     } else {
         Ok(bytes.into())
     }
@@ -171,12 +183,15 @@ pub fn read_trace(bytes: &[u8], format: TraceFormat, page_size: u64) -> Result<T
 
     for (i, line) in text.lines().enumerate() {
         let n = i + 1;
+        if packed.len() > MAX_TRACE_ACCESSES {
+            return err(n, format!("the trace has more than {MAX_TRACE_ACCESSES} accesses, the limit"));
+        }
         match format {
             TraceFormat::Pages | TraceFormat::Auto => {
                 let code = line.split('#').next().unwrap_or("");
                 for tok in code.split_whitespace() {
                     let Some(vpn) = tok.parse::<u64>().ok().filter(|_| tok.bytes().all(|b| b.is_ascii_digit())) else {
-                        return err(n, format!("expected a decimal page number, found \"{}\"", clip(tok)));
+                        return err(n, format!("expected a decimal page number, found {}", quoted(tok)));
                     };
                     if vpn >= max_vpn {
                         return err(n, format!("page {vpn} is beyond a {TRACE_ADDRESS_BITS}-bit address space"));
@@ -191,16 +206,16 @@ pub fn read_trace(bytes: &[u8], format: TraceFormat, page_size: u64) -> Result<T
                 let write = match op {
                     "R" | "r" => false,
                     "W" | "w" => true,
-                    _ => return err(n, format!("expected R or W, found \"{}\"", clip(op))),
+                    _ => return err(n, format!("expected R or W, found {}", quoted(op))),
                 };
                 let Some(addr_tok) = toks.next() else {
                     return err(n, "expected an address after R/W");
                 };
                 let Some(addr) = parse_hex(addr_tok) else {
-                    return err(n, format!("expected a hex address, found \"{}\"", clip(addr_tok)));
+                    return err(n, format!("expected a hex address, found {}", quoted(addr_tok)));
                 };
                 if let Some(extra) = toks.next() {
-                    return err(n, format!("unexpected \"{}\" after the address", clip(extra)));
+                    return err(n, format!("unexpected {} after the address", quoted(extra)));
                 }
                 packed.push(addr_limit(n, addr)? << 1 | write as u64);
             }
@@ -215,34 +230,25 @@ pub fn read_trace(bytes: &[u8], format: TraceFormat, page_size: u64) -> Result<T
                     _ => {
                         return err(
                             n,
-                            format!("expected a lackey line (I, L, S or M and ADDR,SIZE), found \"{}\"", clip(line)),
+                            format!("expected a lackey line (I, L, S or M and ADDR,SIZE), found {}", quoted(line)),
                         )
                     }
                 };
                 let rest = line[2..].trim();
                 let Some((addr_tok, size_tok)) = rest.split_once(',') else {
-                    return err(n, format!("expected ADDR,SIZE, found \"{}\"", clip(rest)));
+                    return err(n, format!("expected ADDR,SIZE, found {}", quoted(rest)));
                 };
                 let Some(addr) = parse_hex(addr_tok.trim()) else {
-                    return err(n, format!("expected a hex address, found \"{}\"", clip(addr_tok)));
+                    return err(n, format!("expected a hex address, found {}", quoted(addr_tok)));
                 };
                 if size_tok.trim().parse::<u32>().is_err() {
-                    return err(n, format!("expected a size after the comma, found \"{}\"", clip(size_tok)));
+                    return err(n, format!("expected a size after the comma, found {}", quoted(size_tok)));
                 }
                 packed.push(addr_limit(n, addr)? << 1 | write as u64);
             }
         }
     }
     Ok(Trace { format: Some(format), page_size, packed })
-}
-
-/// Keeps error messages short when a line is garbage.
-fn clip(s: &str) -> String {
-    let mut out: String = s.chars().take(40).collect();
-    if s.chars().count() > 40 {
-        out.push('…');
-    }
-    out
 }
 
 #[cfg(test)]

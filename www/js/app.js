@@ -128,6 +128,7 @@ function stepForward(force = false) {
     return false;
   }
   state.pulseStart = performance.now();
+  if (sim.atEnd) pause(); // playback stops on the last step, not one tick later
   refresh();
   return true;
 }

@@ -8,8 +8,6 @@ export async function loadEngine() {
   if (!memory) {
     const exports = await init();
     memory = exports.memory;
-    // wasm-bindgen maps Symbol.dispose to `free`, which here is the SPEC's free(pid, addr).
-    if (Symbol.dispose) api.Simulator.prototype[Symbol.dispose] = api.Simulator.prototype.dispose;
   }
   return { api, states: api.pageStates(), layout: api.viewLayout() };
 }

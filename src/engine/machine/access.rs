@@ -173,13 +173,10 @@ impl Machine {
         // The bytes themselves.
         event.value = match value {
             Some(v) => {
-                let data = &mut self.frames.get_mut(frame).data;
-                if let Some(shared) = data.as_ref().filter(|d| std::rc::Rc::strong_count(d) > 1) {
-                    // A checkpoint (or the swap copy) keeps the old bytes; this write copies them.
-                    self.shared_copies += shared.heap_bytes() as u64;
-                }
-                let grew = write_shared(data, offset, v);
+                let (grew, copied) = write_shared(&mut self.frames.get_mut(frame).data, offset, v);
                 self.usage.add_data(grew);
+                // A checkpoint (or a swap copy) kept the old bytes: they are history now.
+                self.shared_copies += copied as u64;
                 v
             }
             None if write => 0,

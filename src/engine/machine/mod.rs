@@ -20,6 +20,7 @@ mod time;
 use super::budget::{self, Usage};
 use super::config::Config;
 use super::cow::Snapshot;
+use super::error::quoted;
 use super::error::SimError;
 use super::events::Event;
 use super::frame_table::FrameTable;
@@ -326,8 +327,8 @@ impl Machine {
     fn new_process(&mut self, name: &str, flat: bool, code_pages: u64) -> Result<Pid, SimError> {
         if !valid_name(name) {
             return Err(SimError::BadName(format!(
-                "\"{}\" is not a valid process name (a letter first, then letters, digits, _ - .; at most 32)",
-                excerpt(name)
+                "{} is not a valid process name (a letter first, then letters, digits, _ - .; at most 32)",
+                quoted(name)
             )));
         }
         if self.processes.iter().any(|p| p.alive() && p.name == name) {
@@ -394,7 +395,7 @@ impl Machine {
             return bad(format!("{bytes} bytes is more than the {space} pages of the address space"));
         }
         let label = match label {
-            Some(l) if !valid_name(l) => return bad(format!("\"{}\" is not a valid region label", excerpt(l))),
+            Some(l) if !valid_name(l) => return bad(format!("{} is not a valid region label", quoted(l))),
             Some(l) if proc.region_by_label(l).is_some() => {
                 return bad(format!("{} already has a region named {l}", proc.name))
             }
@@ -448,7 +449,7 @@ impl Machine {
         let proc = &self.processes[p];
         let start = proc.region_by_label(label).map(|r| r.start_vpn).ok_or_else(|| SimError::NotAllocated {
             name: proc.name.clone(),
-            what: format!("named {}", excerpt(label)),
+            what: if valid_name(label) { format!("named {label}") } else { format!("named {}", quoted(label)) },
         })?;
         self.free_region(p, start);
         Ok(())
@@ -542,13 +543,4 @@ impl Machine {
 /// Heap bytes of page data, as the budget counts them.
 fn data_bytes(data: &super::page_data::SharedData) -> isize {
     data.as_ref().map_or(0, |d| (d.heap_bytes() + std::mem::size_of::<super::page_data::PageData>() + 16) as isize)
-}
-
-/// At most 40 characters of a name for a message, so a hostile name cannot flood the output.
-fn excerpt(s: &str) -> String {
-    let mut out: String = s.chars().take(40).flat_map(char::escape_default).collect();
-    if s.chars().count() > 40 {
-        out.push('…');
-    }
-    out
 }

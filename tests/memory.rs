@@ -1,0 +1,172 @@
+//! Memory bounds: what the first release spent gigabytes on now costs what is used. Heap bytes are
+//! counted by a global allocator wrapper that only this test binary uses; each test measures the
+//! peak above what was live when it started (the tests of this file run one at a time).
+
+use pagesim::engine::{Config, Machine, PolicyKind};
+use pagesim::scenario::run::Action;
+use pagesim::scenario::{parse, Run};
+use pagesim::trace::{replay, Trace};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+/// Tests of this file measure one at a time.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+        PEAK.fetch_max(now, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
+        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(p, layout) }
+    }
+    unsafe fn realloc(&self, p: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if new_size > layout.size() {
+            let now = CURRENT.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size - layout.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        } else {
+            CURRENT.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+        }
+        unsafe { System.realloc(p, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+const MIB: usize = 1 << 20;
+
+/// Runs `f` and returns its result and the peak heap above the start, in bytes.
+fn peak_of<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let base = CURRENT.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    let out = f();
+    (out, PEAK.load(Ordering::Relaxed) - base)
+}
+
+/// The first release: 3.2 GB for this 64 KB scenario in the CLI (a snapshot was a full copy of
+/// every 64 KiB page written).
+#[test]
+fn writes_to_big_pages_cost_bytes_not_pages() {
+    let mut text = String::from("config frames=4096 page=64K vbits=32 swap=64\nspawn A\nalloc A heap 200M rw\n");
+    for i in 0..2600u64 {
+        text.push_str(&format!("write A {:#x} {}\n", (1 + i) * 65536 + i % 4096, 1 + i % 250));
+    }
+    assert!(text.len() > 50_000, "about the size of the first release's 64 KB case");
+    let (steps, peak) = peak_of(|| {
+        let mut run = Run::new(parse(&text).unwrap()).unwrap();
+        let mut steps = 0;
+        while run.step().unwrap().is_some() {
+            steps += 1;
+        }
+        run.goto(5).unwrap();
+        run.goto(run.len()).unwrap();
+        steps
+    });
+    assert_eq!(steps, 2602);
+    assert!(peak < 64 * MIB, "peak {} MiB", peak / MIB);
+}
+
+/// A machine of 2^20 frames that touches 16 pages: its memory is for the 16.
+#[test]
+fn a_million_frames_cost_what_is_used() {
+    let mut text = String::from("config frames=1048576 swap=64 vbits=20\nspawn A\nalloc A heap 64K rw\n");
+    for i in 0..2000u64 {
+        text.push_str(&format!("write A {:#x} {}\n", 0x1000 * (1 + i % 16), i % 256));
+    }
+    let (_, peak) = peak_of(|| {
+        let mut run = Run::new(parse(&text).unwrap()).unwrap();
+        run.goto(run.len()).unwrap();
+        run.goto(0).unwrap();
+        run.goto(run.len()).unwrap();
+        assert_eq!(run.machine().stats().writes, 2000);
+    });
+    assert!(peak < 64 * MIB, "peak {} MiB", peak / MIB);
+}
+
+/// A million calls: the operation log is 20 bytes a step and checkpoints about 8.
+#[test]
+fn a_million_calls_stay_under_48_mib() {
+    let (run, peak) = peak_of(|| {
+        let mut run = Run::new(parse("config frames=4\nspawn A code=1\nalloc A heap 32K rw\n").unwrap()).unwrap();
+        run.run_to_end().unwrap();
+        for i in 0..1_000_000u64 {
+            run.push(0, Action::Access { name: "A", addr: 0x2000 + 0x1000 * (i % 8), value: None }).unwrap();
+        }
+        run
+    });
+    assert_eq!(run.pos(), 1_000_002);
+    assert!(peak < 48 * MIB, "peak {} MiB", peak / MIB);
+    assert!(run.history_bytes() < 40 * MIB, "history {} MiB", run.history_bytes() / MIB);
+}
+
+/// Past the budget: a clear error naming the limit, nothing changed, and the run goes on.
+#[test]
+fn the_budget_refuses_with_a_message_and_the_run_goes_on() {
+    let mut text =
+        String::from("config frames=2048 page=64K vbits=32 swap=0 budget=2M\nspawn A\nalloc A heap 100M rw\n");
+    // Each page filled with 64 scattered bytes: a few KiB each, so 2 MiB fills up quickly.
+    for page in 1..1000u64 {
+        for k in 0..64u64 {
+            text.push_str(&format!("write A {:#x} 7\n", page * 65536 + k * 1000));
+        }
+    }
+    let mut run = Run::new(parse(&text).unwrap()).unwrap();
+    let err = run.run_to_end().unwrap_err();
+    assert!(err.message.contains("memory budget is used up"), "{err}");
+    assert!(err.message.contains("config budget="), "{err}");
+    let stopped_at = run.pos();
+    let before = format!("{:?}", run.machine().stats());
+    // Stepping again gives the same error and changes nothing.
+    assert!(run.step().is_err());
+    assert_eq!(format!("{:?}", run.machine().stats()), before);
+    // Freeing memory lets new calls go on.
+    run.push(0, Action::Free { name: "A", target: pagesim::scenario::FreeTarget::Label("heap".into()) }).unwrap();
+    run.push(0, Action::Access { name: "A", addr: 0, value: None }).unwrap();
+    run.goto(stopped_at / 2).unwrap();
+    assert!(run.machine().usage().total() <= 2 * MIB as u64);
+}
+
+/// A trace that scatters pages over a 48-bit space needs a page-table tree per page: past the
+/// budget it stops with an error instead of exhausting memory.
+#[test]
+fn a_trace_past_the_budget_stops_with_an_error() {
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let pages: Vec<(u64, bool)> = (0..200_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x & ((1 << 36) - 1), false)
+        })
+        .collect();
+    let trace = Trace::from_pages(4096, pages);
+    let config = Config { policy: PolicyKind::Lru, frames: 64, budget: 16 * MIB as u64, ..Config::default() };
+    let (result, peak) = peak_of(|| replay(&trace, config, None));
+    let err = result.unwrap_err().to_string();
+    assert!(err.contains("memory budget is used up"), "{err}");
+    assert!(peak < 48 * MIB, "peak {} MiB", peak / MIB);
+}
+
+/// The budget counts what the machine holds, and frees count down.
+#[test]
+fn usage_follows_what_is_held() {
+    let mut m = Machine::new(Config { frames: 4, swap_slots: 8, ..Config::default() }).unwrap();
+    let a = m.spawn("A", 0).unwrap();
+    let heap = m.allocate(a, 4 * 4096, pagesim::engine::Perms::RW, None, None).unwrap();
+    let empty = m.usage();
+    for i in 0..4 {
+        m.write(a, heap + i * 4096, 1).unwrap();
+    }
+    assert!(m.usage().page_data > empty.page_data);
+    m.free(a, heap).unwrap();
+    assert_eq!(m.usage().page_data, 0, "freed pages hold no bytes");
+}

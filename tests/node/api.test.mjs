@@ -1,0 +1,155 @@
+// The JavaScript API as JavaScript calls it (through wasm-bindgen's glue, not from Rust): a long
+// random sequence of calls with hostile argument values never traps the module, and a fresh
+// simulator gives the right answers afterwards.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const pkgDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'www', 'pkg');
+const pkg = await import(join(pkgDir, 'pagesim.js'));
+pkg.initSync({ module: readFileSync(join(pkgDir, 'pagesim_bg.wasm')) });
+
+const TEXTBOOK = '7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1';
+
+function faults(policy, frames) {
+  const sim = new pkg.Simulator(`config frames=${frames} policy=${policy} tlb=0\nspawn T flat\nrefs T ${TEXTBOOK}\n`);
+  sim.run(100);
+  const f = sim.stats().total.faults;
+  sim.dispose();
+  return f;
+}
+
+let seed = 0x2545f491;
+function rnd(n) {
+  seed ^= seed << 13; seed >>>= 0;
+  seed ^= seed >>> 17;
+  seed ^= seed << 5; seed >>>= 0;
+  return seed % n;
+}
+
+const throwing = { get frames() { throw new Error('getter'); }, valueOf() { throw new Error('valueOf'); } };
+const proxy = new Proxy({}, {
+  ownKeys() { throw new Error('ownKeys'); },
+  get() { throw new Error('get'); },
+  getPrototypeOf() { throw new Error('getPrototypeOf'); },
+});
+const { proxy: revoked, revoke } = Proxy.revocable({}, {});
+revoke();
+const hostile = [
+  undefined, null, NaN, -1, 0, 1, 3, 4096, 0x1000, 0x2000, 1.5, 2 ** 31, 2 ** 32, 2 ** 53, 2 ** 53 + 2, 1e300,
+  Infinity, -Infinity, 'A', 'B', 'rw', 'lru', '', 'x'.repeat(100_000), '<img src=x onerror=alert(1)>', '\u0000\u001b[31m',
+  {}, [], [1, 2], { length: -1 }, { length: 2 ** 31 }, throwing, proxy, revoked, Symbol('s'), 10n, () => 1,
+  new Uint8Array([49, 32, 50]), new ArrayBuffer(4), new Date(0),
+];
+const pick = () => hostile[rnd(hostile.length)];
+
+const methods = [
+  (s) => s.spawn(pick(), pick()),
+  (s) => s.spawnFlat(pick()),
+  (s) => s.allocate(pick(), pick(), pick(), pick()),
+  (s) => s.free(pick(), pick()),
+  (s) => s.read(pick(), pick()),
+  (s) => s.read(rnd(3), rnd(0x10000)),
+  (s) => s.write(rnd(3), rnd(0x10000), rnd(300)),
+  (s) => s.write(pick(), pick(), pick()),
+  (s) => s.tick(pick()),
+  (s) => s.exit(pick()),
+  (s) => s.step(),
+  (s) => s.run(pick()),
+  (s) => s.goto(pick()),
+  (s) => s.goto(rnd(50)),
+  (s) => s.back(),
+  (s) => s.reset(),
+  (s) => s.events(),
+  (s) => s.log(pick(), pick()),
+  (s) => s.stats(),
+  (s) => s.config(),
+  (s) => s.nextStep(),
+  (s) => s.translate(pick(), pick()),
+  (s) => s.tlbEntries(),
+  (s) => s.policyOrder(),
+  (s) => s.viewCells(pick(), pick(), pick(), pick()),
+  (s) => s.viewFrames(),
+  (s) => s.viewSwap(pick(), pick()),
+  (s) => s.runError(),
+  (s) => [s.position, s.length, s.atEnd, s.historyStart],
+  () => new pkg.Simulator(pick()).dispose(),
+  () => pkg.checkScenario(pick()),
+  () => pkg.formatScenario(pick()),
+  () => pkg.encodeLink(pick()),
+  () => pkg.decodeLink(pick()),
+  () => pkg.shareUrl(pick(), pick(), pick()),
+  () => pkg.compareScenario(pick(), pick(), pick()),
+  () => new pkg.TraceSession(pick(), pick(), pick()),
+  (s, t) => t.start(pick(), pick(), pick()),
+  (s, t) => t.advance(pick()),
+  (s, t) => t.toScenario(pick(), pick(), pick()),
+  (s, t) => t.summary(),
+];
+
+test('150,000 random calls with hostile arguments: Errors, never a trap', () => {
+  let sims = [
+    new pkg.Simulator('config frames=3 swap=8\nspawn A code=1\nspawn B\nalloc B heap 8K rw\nwrite B 0x2000 7\n'),
+    new pkg.Simulator({ frames: 2, policy: 'clock' }),
+    new pkg.Simulator(`config frames=3 policy=opt\nspawn T flat\nrefs T ${TEXTBOOK}\n`),
+  ];
+  const trace = new pkg.TraceSession(new TextEncoder().encode(TEXTBOOK));
+  trace.start('lru', 3);
+  let calls = 0;
+  let errors = 0;
+  for (let i = 0; i < 150_000; i++) {
+    const sim = sims[rnd(sims.length)];
+    try {
+      methods[rnd(methods.length)](sim, trace);
+    } catch (e) {
+      // Every failure is a JavaScript Error with a message, never a WebAssembly trap.
+      assert.ok(e instanceof Error, `call ${i} threw ${typeof e}`);
+      assert.ok(!(e instanceof WebAssembly.RuntimeError), `call ${i} trapped: ${e.message}`);
+      assert.ok(e.message.length > 0 && e.message.length < 2000, `call ${i}: a short message, not ${e.message.length}: ${e.message.slice(0, 200)}`);
+      errors++;
+    }
+    calls++;
+    if (i % 20_000 === 0) {
+      // Now and then: dispose one (later calls on it must be Errors) and start another.
+      sims[0].dispose();
+      assert.throws(() => sims[0].stats(), /disposed/);
+      sims = [sims[1], sims[2], new pkg.Simulator({ frames: 1 + rnd(6), policy: ['fifo', 'lru', 'clock', 'aging'][rnd(4)] })];
+    }
+  }
+  assert.ok(calls >= 150_000);
+  assert.ok(errors > 10_000, `hostile arguments were refused (${errors} errors)`);
+  for (const s of sims) s.stats();
+  // A fresh simulator after all that: the textbook answers.
+  assert.deepEqual([faults('fifo', 3), faults('lru', 3), faults('opt', 3), faults('clock', 3)], [15, 12, 9, 14]);
+});
+
+test('Symbol.dispose disposes the simulator; free(pid, addr) frees a region', () => {
+  const sim = new pkg.Simulator({ frames: 2 });
+  const a = sim.spawn('A', 0);
+  const heap = sim.allocate(a, 4096, 'rw');
+  sim.free(a, heap);
+  assert.equal(sim.stats().processes[0].regions.length, 0);
+  sim[Symbol.dispose]();
+  assert.throws(() => sim.read(a, heap), /disposed/);
+});
+
+test('a getter that calls back into the same simulator gets an Error, not a trap', () => {
+  const sim = new pkg.Simulator({ frames: 2 });
+  const a = sim.spawn('A', 1);
+  let inner;
+  const sneaky = new Proxy([], {
+    get(target, key) {
+      if (key === 'length') {
+        try { sim.read(a, 0x1000); } catch (e) { inner = e.message; }
+        return 0;
+      }
+      return Reflect.get(target, key);
+    },
+  });
+  // compareScenario reads its lists through the helpers: the callback runs inside that read.
+  pkg.compareScenario('spawn T flat\nrefs T 1', sneaky, [1]);
+  assert.equal(inner, undefined, 'the simulator was not busy: compareScenario does not hold it');
+  assert.equal(sim.read(a, 0x1000) !== undefined, true);
+});
