@@ -255,3 +255,35 @@ test('the page stays responsive while a large trace replays, and the replay can 
   assert.equal(await page.isVisible('#trace-progress'), false);
   await page.close();
 });
+
+test('a link of 2,600 writes to 64 KiB pages opens at its last step, quickly and drawn', async () => {
+  let text = 'config frames=4096 page=64K vbits=32 swap=64\nspawn A\nalloc A heap 200M rw\n';
+  for (let i = 0; i < 2600; i++) text += `write A 0x${((1 + i) * 65536 + (i % 4096)).toString(16)} ${1 + (i % 250)}\n`;
+  const page = await open(browser.context, base);
+  const payload = await page.evaluate((t) => window.pagesim.api.encodeLink(t), text);
+  await page.close();
+  const t0 = Date.now();
+  const linked = await open(browser.context, `${base}#s=${payload}&t=2602`);
+  const ms = Date.now() - t0;
+  assert.match(await linked.textContent('#counter'), /step 2,?602 \/ 2,?602/);
+  assert.equal(await linked.isVisible('#banner'), false);
+  const memoryMiB = await linked.evaluate(() => window.pagesim.memoryBytes()) / 2 ** 20;
+  assert.ok(memoryMiB < 128, `${memoryMiB} MiB of WebAssembly memory`);
+  // The first release froze for 90 s and then trapped; a few seconds is generous for a shared machine.
+  assert.ok(ms < 15000, `${ms} ms to open`);
+  await linked.close();
+});
+
+test('a link that ticks past 2^53 − 1 shows the error, not a blank page', async () => {
+  const page = await open(browser.context, base);
+  const payload = await page.evaluate(() => window.pagesim.api.encodeLink('config frames=2\nspawn A\ntick 9007199254740993\n'));
+  await page.close();
+  const linked = await open(browser.context, `${base}#s=${payload}`);
+  const shown = await linked.evaluate(() => document.body.innerText);
+  assert.match(shown, /a tick is at most 9007199254740991 time units/);
+  assert.match(await linked.inputValue('#editor-text'), /tick 9007199254740993/, 'the text is kept, in the editor');
+  await linked.waitForTimeout(500);
+  assert.ok(linked.url().includes(payload), 'and in the address bar');
+  assert.deepEqual(browser.errors.filter((e) => /represented|unreachable/.test(e)), []);
+  await linked.close();
+});

@@ -3,7 +3,7 @@
 // the flow: load a scenario, step, redraw.
 
 import { toggleTheme, watchSystemTheme } from './theme.js';
-import { loadEngine, wasmView } from './engine.js';
+import { loadEngine, wasmView, memoryBytes } from './engine.js';
 import { createRenderer } from './render/canvas.js';
 import { pageTag } from './render/palette.js';
 import { createLog } from './ui/log.js';
@@ -91,6 +91,36 @@ function load(text, { presetId = null, step = 0, keepZoom = false } = {}) {
   }
   refresh({ animate: false });
   return true;
+}
+
+/**
+ * A link whose scenario does not parse: keep its text (in the editor, with the error at its line,
+ * and in the address bar) on an empty machine, instead of replacing it with a preset.
+ */
+function openBroken(text) {
+  let error;
+  try {
+    api.checkScenario(text);
+  } catch (e) {
+    error = e;
+  }
+  state.sim?.dispose();
+  state.sim = new api.Simulator();
+  state.text = text;
+  state.presetId = null;
+  state.config = state.sim.config();
+  if (editor) {
+    editor.set(text);
+    editor.check();
+    $('#editor-panel').hidden = false;
+    $('#btn-editor').setAttribute('aria-expanded', 'true');
+  }
+  showAbout();
+  refresh({ animate: false });
+  const where = embedded
+    ? 'Open it in the full page to fix it.'
+    : 'It is open in the editor: fix it and press Run.';
+  showBanner(`this link's scenario has an error — ${error?.message ?? 'it does not parse'}. ${where}`);
 }
 
 function showError(e) {
@@ -563,7 +593,7 @@ if (opened.error) {
 } else if (opened.text != null) {
   const preset = presets.find((p) => p.text === opened.text);
   if (!load(opened.text, { presetId: preset?.id ?? null, step: opened.step ?? 0 })) {
-    loadPreset('demand-paging');
+    openBroken(opened.text);
   }
   if (opened.mode === 'predict' && predict) {
     predict.setActive(true);
@@ -576,4 +606,4 @@ if (opened.error) {
 document.body.dataset.ready = 'true';
 
 // For tests and the curious: the page's state from the console.
-window.pagesim = { state, api, renderer, jump, load, loadPreset, refresh, draw };
+window.pagesim = { state, api, renderer, jump, load, loadPreset, refresh, draw, memoryBytes };

@@ -19,3 +19,8 @@ export async function loadEngine() {
 export function wasmView(ptr, len) {
   return new Uint32Array(memory.buffer, ptr, len);
 }
+
+/** Bytes of WebAssembly memory now (it grows and never shrinks): for tests and the curious. */
+export function memoryBytes() {
+  return memory.buffer.byteLength;
+}
