@@ -144,3 +144,33 @@ fn link_prints_a_url_that_decodes_to_the_file() {
     let bad = temp_file("badlink.txt", "spawn\n");
     fails_with(&pagesim(&["link", &bad]), &format!("{bad}:1:6: expected a process name"));
 }
+
+/// `--curve` against one replay per frame count, for every policy (the stack algorithms in one
+/// pass, FIFO and CLOCK simulated per size, the others replayed per size).
+#[test]
+fn curves_equal_one_replay_per_frame_count() {
+    let trace = data("sumarr.lackey.gz");
+    for policy in ["lru", "opt", "fifo", "clock", "nru", "lfu", "aging", "random"] {
+        let out = pagesim(&["trace", &trace, "--policy", policy, "--curve", "--max", "24", "--json"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["policy"], policy);
+        let curve: Vec<u64> = v["curve"].as_array().unwrap().iter().map(|x| x.as_u64().unwrap()).collect();
+        assert_eq!(curve.len(), 24);
+        for frames in [1usize, 2, 3, 5, 8, 13, 21, 24] {
+            let one = pagesim(&["trace", &trace, "--policy", policy, "--frames", &frames.to_string(), "--json"]);
+            let one: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
+            assert_eq!(curve[frames - 1], one["faults"].as_u64().unwrap(), "{policy}, {frames} frames");
+        }
+        if policy == "lru" || policy == "opt" {
+            assert!(curve.windows(2).all(|w| w[0] >= w[1]), "{policy}: a stack algorithm never gets worse");
+        }
+    }
+    // The text form has a line per frame count.
+    let text = pagesim(&["trace", &trace, "--policy", "lru", "--curve", "--max", "3"]);
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.starts_with("lru page faults for 1…3 frames"), "{text}");
+    assert_eq!(text.lines().count(), 4);
+    fails_with(&pagesim(&["trace", &trace, "--policy", "lru", "--curve", "--frames", "3"]), "--frames");
+    fails_with(&pagesim(&["trace", &trace, "--policy", "lru"]), "--frames");
+}

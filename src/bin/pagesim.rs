@@ -39,8 +39,18 @@ enum Command {
         file: String,
         #[arg(long, value_parser = parse_policy)]
         policy: PolicyKind,
+        /// Physical frames (not with --curve).
+        #[arg(long, required_unless_present = "curve", conflicts_with = "curve")]
+        frames: Option<u32>,
+        /// Faults for every frame count 1…N instead of one replay (LRU and OPT in one pass).
         #[arg(long)]
-        frames: u32,
+        curve: bool,
+        /// The largest frame count of the curve (default: the trace's distinct pages, at most 65,536).
+        #[arg(long, requires = "curve")]
+        max: Option<u32>,
+        /// Most bytes the machine's state may take (default 256M).
+        #[arg(long, value_parser = parse_bytes)]
+        budget: Option<u64>,
         /// Page size in bytes (power of two, 16 … 64K).
         #[arg(long, default_value = "4096", value_parser = parse_bytes)]
         page_size: u64,
@@ -107,6 +117,15 @@ fn read_input(file: &str) -> Result<Vec<u8>, Failure> {
     Ok(bytes)
 }
 
+/// A file (or standard input) to read as a stream, buffered in large chunks.
+fn open_input(file: &str) -> Result<Box<dyn Read>, Failure> {
+    if file == "-" {
+        return Ok(Box::new(std::io::stdin().lock()));
+    }
+    let f = std::fs::File::open(file).map_err(|e| Failure(format!("{file}: cannot read: {e}")))?;
+    Ok(Box::new(f))
+}
+
 fn read_text(file: &str) -> Result<String, Failure> {
     String::from_utf8(read_input(file)?).map_err(|_| Failure(format!("{file}: not UTF-8 text")))
 }
@@ -115,8 +134,23 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run { file, json } => cmd_run(&file, json),
-        Command::Trace { file, policy, frames, page_size, format, swap, tlb, seed, json } => {
-            cmd_trace(&file, policy, frames, page_size, format, swap, tlb, seed, json)
+        Command::Trace { file, policy, frames, curve, max, budget, page_size, format, swap, tlb, seed, json } => {
+            let config = Config {
+                policy,
+                frames: frames.unwrap_or(1),
+                tlb_entries: tlb,
+                seed,
+                page_size,
+                va_bits: trace::TRACE_VA_BITS,
+                levels: trace::TRACE_LEVELS,
+                budget: budget.unwrap_or(pagesim::engine::budget::DEFAULT_BUDGET),
+                ..Config::default()
+            };
+            if curve {
+                cmd_curve(&file, config, format, max, json)
+            } else {
+                cmd_trace(&file, config, format, swap, json)
+            }
         }
         Command::Link { file, base, step } => cmd_link(&file, &base, step),
         Command::Fmt { file } => cmd_fmt(&file),
@@ -236,33 +270,24 @@ fn stats_line(who: &str, s: &Stats) -> String {
     )
 }
 
-#[allow(clippy::too_many_arguments)]
 fn cmd_trace(
     file: &str,
-    policy: PolicyKind,
-    frames: u32,
-    page_size: u64,
+    config: Config,
     format: TraceFormat,
     swap: Option<u32>,
-    tlb: u32,
-    seed: u64,
     json: bool,
 ) -> Result<ExitCode, Failure> {
-    let config = Config {
-        policy,
-        frames,
-        tlb_entries: tlb,
-        seed,
-        page_size,
-        va_bits: trace::TRACE_VA_BITS,
-        levels: trace::TRACE_LEVELS,
-        ..Config::default()
-    };
     // Check the settings before reading a possibly large file.
     config.validate().map_err(|e| Failure(format!("invalid configuration: {e}")))?;
-    let bytes = read_input(file)?;
-    let tr = trace::read_trace(&bytes, format, page_size).map_err(|e| Failure(format!("{file}:{e}")))?;
-    let summary = trace::replay(&tr, config, swap).map_err(|e| Failure(format!("{file}: {e}")))?;
+    // The trace is read as a stream: memory is the machine's, however long the file.
+    let (summary, read_format) =
+        trace::replay_stream(open_input(file)?, format, config, swap).map_err(|e| match e {
+            trace::ReplayError::Trace(e) if e.line > 0 => Failure(format!("{file}:{}: {}", e.line, e.message)),
+            trace::ReplayError::Sim(e @ pagesim::engine::SimError::Budget(_)) => {
+                Failure(format!("{file}: {e} (on the command line: --budget BYTES)"))
+            }
+            e => Failure(format!("{file}: {e}")),
+        })?;
     if json {
         println!("{}", serde_json::to_string(&summary).expect("plain data serializes"));
     } else {
@@ -270,7 +295,7 @@ fn cmd_trace(
         println!(
             "{} accesses ({} format) to {} distinct pages of {}, {} frames, policy {}",
             summary.accesses,
-            tr.format.map_or("?", |f| f.name()),
+            read_format.name(),
             summary.distinct_pages,
             format_size(summary.page_size),
             summary.frames,
@@ -289,6 +314,107 @@ fn cmd_trace(
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `pagesim trace --curve`: faults for every frame count 1…max.
+fn cmd_curve(
+    file: &str,
+    config: Config,
+    format: TraceFormat,
+    max: Option<u32>,
+    json: bool,
+) -> Result<ExitCode, Failure> {
+    config.validate().map_err(|e| Failure(format!("invalid configuration: {e}")))?;
+    let mut vpns = Vec::new();
+    trace::scan_trace(open_input(file)?, format, config.page_size, trace::MAX_TRACE_ACCESSES as u64, |vpn, w| {
+        vpns.push((vpn, w))
+    })
+    .map_err(|e| {
+        Failure(if e.line > 0 { format!("{file}:{}: {}", e.line, e.message) } else { format!("{file}: {e}") })
+    })?;
+    let tr = trace::Trace::from_pages(config.page_size, vpns);
+    let dense = trace::curve::DenseTrace::new(&tr);
+    let max = max.map_or(dense.distinct.clamp(1, 65_536), |m| m.max(1) as usize);
+    let sizes: Vec<usize> = (1..=max).collect();
+    let faults = match config.policy {
+        PolicyKind::Lru => trace::curve::lru_curve(&dense, max),
+        PolicyKind::Opt => trace::curve::opt_curve(&dense, max),
+        PolicyKind::Fifo => in_parallel(&sizes, |part| trace::curve::fifo_faults(&dense, part)),
+        PolicyKind::Clock => in_parallel(&sizes, |part| trace::curve::clock_faults(&dense, part)),
+        // Not stack algorithms and not simulated on their own: a full replay per frame count.
+        _ => in_parallel(&sizes, |part| {
+            part.iter()
+                .map(|&k| {
+                    let c = Config { frames: k as u32, ..config.clone() };
+                    trace::replay(&tr, c, None).map_or(u64::MAX, |s| s.faults)
+                })
+                .collect()
+        }),
+    };
+    if faults.contains(&u64::MAX) {
+        return Err(Failure(format!("{file}: a replay was refused (the memory budget; raise it with --budget)")));
+    }
+    if json {
+        #[derive(Serialize)]
+        struct Curve {
+            policy: PolicyKind,
+            page_size: u64,
+            accesses: usize,
+            distinct_pages: usize,
+            curve: Vec<u64>,
+        }
+        let out = Curve {
+            policy: config.policy,
+            page_size: config.page_size,
+            accesses: tr.len(),
+            distinct_pages: dense.distinct,
+            curve: faults,
+        };
+        println!("{}", serde_json::to_string(&out).expect("plain data serializes"));
+    } else {
+        println!(
+            "{} page faults for 1…{max} frames ({} accesses to {} distinct pages of {})",
+            config.policy,
+            group(tr.len() as u64),
+            group(dense.distinct as u64),
+            format_size(config.page_size)
+        );
+        for (k, f) in faults.iter().enumerate() {
+            println!("{:>8} {:>12}", k + 1, group(*f));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `f` over parts of `sizes`, one part per core; the results in the order of `sizes`.
+fn in_parallel(sizes: &[usize], f: impl Fn(&[usize]) -> Vec<u64> + Sync) -> Vec<u64> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()).min(sizes.len().max(1));
+    // Interleaved parts balance the work: bigger frame counts cost no more, but neighbours are alike.
+    let parts: Vec<Vec<usize>> = (0..cores).map(|c| sizes.iter().copied().skip(c).step_by(cores).collect()).collect();
+    let results: Vec<Vec<u64>> = std::thread::scope(|s| {
+        let handles: Vec<_> = parts.iter().map(|p| s.spawn(|| f(p))).collect();
+        handles.into_iter().map(|h| h.join().expect("a curve thread")).collect()
+    });
+    let mut out = vec![0; sizes.len()];
+    for (c, r) in results.iter().enumerate() {
+        for (j, v) in r.iter().enumerate() {
+            out[c + j * cores] = *v;
+        }
+    }
+    out
+}
+
+/// `1234567` → `1,234,567`.
+fn group(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn cmd_link(file: &str, base: &str, step: Option<usize>) -> Result<ExitCode, Failure> {

@@ -3,9 +3,15 @@
 //!
 //! The CLI and the browser share this code: the page hands the file's bytes to the same reader.
 
+pub mod curve;
 mod read;
 mod replay;
 pub mod synthetic;
 
-pub use read::{detect_format, read_trace, Trace, TraceError, TraceFormat, MAX_TRACE_ACCESSES, MAX_TRACE_TEXT};
-pub use replay::{replay, to_scenario, TraceReplay, TraceSummary, TRACE_LEVELS, TRACE_VA_BITS};
+pub use read::{
+    detect_format, read_trace, scan_trace, Trace, TraceError, TraceFormat, TraceScan, MAX_TRACE_ACCESSES,
+    MAX_TRACE_TEXT,
+};
+pub use replay::{
+    replay, replay_stream, to_scenario, ReplayError, TraceReplay, TraceSummary, TRACE_LEVELS, TRACE_VA_BITS,
+};

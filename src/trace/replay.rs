@@ -2,7 +2,7 @@
 //! 4-level page tables (9 bits a level for 4 KiB pages, as on x86-64), and by default enough swap
 //! for every page the trace touches.
 
-use super::read::Trace;
+use super::read::{scan_trace, Trace, TraceError, TraceFormat};
 use crate::engine::{AccessKind, Config, Machine, Pid, PolicyKind, SimError, Stats};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -61,35 +61,46 @@ pub struct TraceReplay {
     pid: Pid,
     /// Next-use time of each access, for `opt` only.
     next_use: Option<Vec<u64>>,
-    distinct_pages: u64,
+    /// Swap slots asked for (`None`: enough for every page the trace touches).
+    swap: Option<u32>,
     pos: usize,
+}
+
+/// The machine a trace replays on: one flat process in a 48-bit space with 4-level tables. Without
+/// `swap`, the swap disk has the most slots a machine may have: slots are taken lowest first and
+/// stored only when used, and a trace never needs more than one per distinct page, so this is the
+/// same as sizing swap to the trace's pages, without a pass to count them first.
+fn trace_machine(page_size: u64, mut config: Config, swap: Option<u32>) -> Result<(Machine, Pid), SimError> {
+    config.page_size = page_size;
+    config.va_bits = TRACE_VA_BITS;
+    config.levels = TRACE_LEVELS;
+    config.swap_slots = swap.unwrap_or(crate::engine::config::MAX_SWAP_SLOTS);
+    let mut machine = Machine::new(config)?;
+    machine.set_recording(false);
+    let pid = machine.spawn_flat("trace")?;
+    let _ = machine.take_events();
+    Ok((machine, pid))
+}
+
+/// The figures of a replay so far.
+fn summary_of(machine: &Machine, pid: Pid, swap: Option<u32>) -> TraceSummary {
+    // A flat process never frees a page: its page-table entries are the distinct pages touched.
+    let distinct = machine.process(pid).map_or(0, |p| p.page_table.entry_count());
+    let mut config = machine.config().clone();
+    if swap.is_none() {
+        config.swap_slots = distinct.min(crate::engine::config::MAX_SWAP_SLOTS as u64) as u32;
+    }
+    TraceSummary::new(&config, distinct, machine.stats())
 }
 
 impl TraceReplay {
     /// Prepares a replay. `swap`: slots, or `None` for one per distinct page of the trace.
-    /// `tlb`: TLB entries. The `config` fields that a trace fixes (address width, levels) are set here.
-    pub fn new(trace: &Trace, mut config: Config, swap: Option<u32>) -> Result<TraceReplay, SimError> {
-        config.page_size = trace.page_size;
-        config.va_bits = TRACE_VA_BITS;
-        config.levels = TRACE_LEVELS;
-        // One pass: distinct pages (for the swap size) and, for opt, each access's next use.
-        let mut last_seen: FxHashMap<u64, usize> = FxHashMap::default();
-        let mut next_use = (config.policy == PolicyKind::Opt).then(|| vec![u64::MAX; trace.len()]);
-        for (i, (vpn, _)) in trace.iter().enumerate() {
-            if let Some(prev) = last_seen.insert(vpn, i) {
-                if let Some(next) = next_use.as_mut() {
-                    next[prev] = i as u64;
-                }
-            }
-        }
-        let distinct_pages = last_seen.len() as u64;
-        let max_swap = crate::engine::config::MAX_SWAP_SLOTS;
-        config.swap_slots = swap.unwrap_or_else(|| distinct_pages.min(max_swap as u64) as u32);
-        let mut machine = Machine::new(config)?;
-        machine.set_recording(false);
-        let pid = machine.spawn_flat("trace")?;
-        let _ = machine.take_events();
-        Ok(TraceReplay { machine, pid, next_use, distinct_pages, pos: 0 })
+    /// The `config` fields that a trace fixes (address width, levels) are set here.
+    pub fn new(trace: &Trace, config: Config, swap: Option<u32>) -> Result<TraceReplay, SimError> {
+        // For opt, one pass for each access's next use.
+        let next_use = (config.policy == PolicyKind::Opt).then(|| next_uses(trace));
+        let (machine, pid) = trace_machine(trace.page_size, config, swap)?;
+        Ok(TraceReplay { machine, pid, next_use, swap, pos: 0 })
     }
 
     pub fn machine(&self) -> &Machine {
@@ -122,8 +133,82 @@ impl TraceReplay {
     }
 
     pub fn summary(&self) -> TraceSummary {
-        TraceSummary::new(self.machine.config(), self.distinct_pages, self.machine.stats())
+        summary_of(&self.machine, self.pid, self.swap)
     }
+}
+
+/// Each access's next access to the same page (`u64::MAX`: none).
+fn next_uses(trace: &Trace) -> Vec<u64> {
+    let mut last_seen: FxHashMap<u64, usize> = FxHashMap::default();
+    let mut next = vec![u64::MAX; trace.len()];
+    for (i, (vpn, _)) in trace.iter().enumerate() {
+        if let Some(prev) = last_seen.insert(vpn, i) {
+            next[prev] = i as u64;
+        }
+    }
+    next
+}
+
+/// Why a streamed replay stopped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReplayError {
+    /// The trace does not read (with its line).
+    Trace(TraceError),
+    /// The machine refused (the configuration, or the memory budget).
+    Sim(SimError),
+}
+
+impl std::fmt::Display for ReplayError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReplayError::Trace(e) => write!(f, "{e}"),
+            ReplayError::Sim(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for ReplayError {}
+
+/// Replays a trace as it is read, so memory stays at the machine's state however long the trace
+/// is (the command line's `pagesim trace`). `opt` needs the future: its trace is read whole first,
+/// up to [`MAX_TRACE_ACCESSES`](super::MAX_TRACE_ACCESSES) accesses. Returns the figures and the
+/// format read.
+pub fn replay_stream<R: std::io::Read>(
+    input: R,
+    format: TraceFormat,
+    config: Config,
+    swap: Option<u32>,
+) -> Result<(TraceSummary, TraceFormat), ReplayError> {
+    let page_size = config.page_size;
+    if config.policy == PolicyKind::Opt {
+        let mut packed = Vec::new();
+        let limit = super::MAX_TRACE_ACCESSES as u64;
+        let scan =
+            scan_trace(input, format, page_size, limit, |vpn, w| packed.push((vpn, w))).map_err(ReplayError::Trace)?;
+        let trace = Trace::from_pages(page_size, packed);
+        let mut r = TraceReplay::new(&trace, config, swap).map_err(ReplayError::Sim)?;
+        r.advance(&trace, usize::MAX).map_err(ReplayError::Sim)?;
+        return Ok((r.summary(), scan.format));
+    }
+    let (mut machine, pid) = trace_machine(page_size, config, swap).map_err(ReplayError::Sim)?;
+    let shift = page_size.trailing_zeros();
+    let mut refused = None;
+    let mut n = 0u64;
+    let scan = scan_trace(input, format, page_size, u64::MAX, |vpn, write| {
+        if refused.is_some() {
+            return;
+        }
+        n += 1;
+        let kind = if write { AccessKind::Write } else { AccessKind::Read };
+        if let Err(e) = machine.access_valid(pid as usize, vpn << shift, kind, None, u64::MAX) {
+            refused = Some(SimError::Budget(format!("access {n} of the trace: {e}")));
+        }
+    })
+    .map_err(ReplayError::Trace)?;
+    if let Some(e) = refused {
+        return Err(ReplayError::Sim(e));
+    }
+    Ok((summary_of(&machine, pid, swap), scan.format))
 }
 
 /// The trace as scenario text, one step per access, so it can be stepped through on the page:

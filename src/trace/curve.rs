@@ -1,0 +1,279 @@
+//! Fault curves: page faults for every frame count of a trace, for the comparison plot and
+//! `pagesim trace --curve`.
+//!
+//! LRU and OPT are *stack algorithms* (Mattson et al., 1970): for every access there is a depth in a
+//! priority stack such that the access hits exactly when memory has at least that many frames. One
+//! pass computes the depths, and the curve follows from their histogram:
+//! - LRU: the depth is the number of distinct pages used since the page's previous access, counted
+//!   with a Fenwick tree over access times (a 1 at the latest access of each page): O(n log n).
+//! - OPT: the stack is kept in order of the pages' next use. An access brings its page to the top,
+//!   and every page above its old position that is used later than all pages above it moves one
+//!   "record" down (Mattson's priority stack): O(n × depth), cut off at the largest frame count asked.
+//!
+//! FIFO and CLOCK are not stack algorithms: they are simulated once per frame count, but only their
+//! faults are counted, on pages renumbered densely (an array lookup per access, no hashing), many
+//! frame counts in one pass over the trace.
+//!
+//! Every count here equals the engine's `faults` for the same trace and frame count (a trace replay
+//! never runs out of swap, and the TLB, dirty bits and timer do not change these four policies'
+//! choices); `tests/curve.rs` checks it against full replays.
+
+use super::read::Trace;
+use rustc_hash::FxHashMap;
+
+/// A trace's pages renumbered `0..distinct` in order of first use.
+#[derive(Clone, Debug)]
+pub struct DenseTrace {
+    pub ids: Vec<u32>,
+    pub distinct: usize,
+}
+
+impl DenseTrace {
+    pub fn new(trace: &Trace) -> DenseTrace {
+        let mut map: FxHashMap<u64, u32> = FxHashMap::default();
+        let ids = trace
+            .iter()
+            .map(|(vpn, _)| {
+                let next = map.len() as u32;
+                *map.entry(vpn).or_insert(next)
+            })
+            .collect();
+        DenseTrace { ids, distinct: map.len() }
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+}
+
+/// Faults for 1..=max frames from a histogram of stack depths (`hist[d]`: accesses that hit with
+/// `d` or more frames; `misses`: accesses that miss whatever the size up to `max`).
+fn faults_from_depths(hist: &[u64], misses: u64, max: usize) -> Vec<u64> {
+    // faults(k) = misses + accesses whose depth is > k
+    let mut out = vec![0; max];
+    let mut deeper: u64 = 0;
+    for k in (1..=max).rev() {
+        out[k - 1] = misses + deeper;
+        deeper += hist[k];
+    }
+    out
+}
+
+/// LRU faults for every frame count 1..=max, in one pass.
+pub fn lru_curve(t: &DenseTrace, max: usize) -> Vec<u64> {
+    let n = t.ids.len();
+    let mut tree = Fenwick::new(n);
+    let mut last: Vec<u32> = vec![u32::MAX; t.distinct];
+    let mut hist = vec![0u64; max + 1];
+    let mut misses = 0u64;
+    for (i, &id) in t.ids.iter().enumerate() {
+        let prev = last[id as usize];
+        if prev == u32::MAX {
+            misses += 1;
+        } else {
+            // Distinct pages used after `prev`: the latest uses that fall in (prev, i).
+            let depth = (tree.prefix(i) - tree.prefix(prev as usize + 1)) as usize + 1;
+            if depth <= max {
+                hist[depth] += 1;
+            } else {
+                misses += 1;
+            }
+            tree.add(prev as usize, -1);
+        }
+        tree.add(i, 1);
+        last[id as usize] = i as u32;
+    }
+    faults_from_depths(&hist, misses, max)
+}
+
+/// OPT faults for every frame count 1..=max, in one pass.
+pub fn opt_curve(t: &DenseTrace, max: usize) -> Vec<u64> {
+    const ABSENT: u32 = u32::MAX;
+    // Each access's next use of the same page (u32::MAX: never).
+    let mut next = vec![u32::MAX; t.ids.len()];
+    let mut seen = vec![u32::MAX; t.distinct];
+    for i in (0..t.ids.len()).rev() {
+        let id = t.ids[i] as usize;
+        next[i] = seen[id];
+        seen[id] = i as u32;
+    }
+    // The top `max` of the stack: a page deeper than that misses with every size asked.
+    let mut stack: Vec<u32> = Vec::with_capacity(max);
+    let mut depth_of = vec![ABSENT; t.distinct];
+    let mut priority = vec![u32::MAX; t.distinct]; // when the page is used next
+    let mut hist = vec![0u64; max + 1];
+    let mut misses = 0u64;
+    for (i, &y) in t.ids.iter().enumerate() {
+        let y = y as usize;
+        let at = depth_of[y]; // 0-based position, or ABSENT
+        if at == ABSENT {
+            misses += 1;
+        } else {
+            hist[at as usize + 1] += 1;
+        }
+        priority[y] = next[i];
+        if at == 0 {
+            continue;
+        }
+        // y goes on top; walking down to y's old place (or the bottom), the page used latest so
+        // far is carried on and the other stays.
+        let end = if at == ABSENT { stack.len() } else { at as usize };
+        if stack.is_empty() {
+            stack.push(y as u32);
+            depth_of[y] = 0;
+            continue;
+        }
+        let mut carry = std::mem::replace(&mut stack[0], y as u32);
+        depth_of[y] = 0;
+        for (d, slot) in stack.iter_mut().enumerate().take(end).skip(1) {
+            if priority[*slot as usize] > priority[carry as usize] {
+                std::mem::swap(slot, &mut carry);
+                depth_of[*slot as usize] = d as u32;
+            }
+        }
+        if at != ABSENT {
+            stack[end] = carry;
+            depth_of[carry as usize] = end as u32;
+        } else if stack.len() < max {
+            depth_of[carry as usize] = stack.len() as u32;
+            stack.push(carry);
+        } else {
+            depth_of[carry as usize] = ABSENT; // falls below the largest size asked
+        }
+    }
+    faults_from_depths(&hist, misses, max)
+}
+
+/// FIFO faults for each frame count in `sizes`.
+pub fn fifo_faults(t: &DenseTrace, sizes: &[usize]) -> Vec<u64> {
+    batched(t, sizes, |t, k| {
+        let mut resident = vec![false; t.distinct];
+        let mut queue = vec![0u32; k];
+        let (mut head, mut used, mut faults) = (0usize, 0usize, 0u64);
+        for &id in &t.ids {
+            if resident[id as usize] {
+                continue;
+            }
+            faults += 1;
+            if used < k {
+                queue[used] = id;
+                used += 1;
+            } else {
+                resident[queue[head] as usize] = false;
+                queue[head] = id;
+                head = if head + 1 == k { 0 } else { head + 1 };
+            }
+            resident[id as usize] = true;
+        }
+        faults
+    })
+}
+
+/// CLOCK faults for each frame count in `sizes`: frames filled in order, loading and hits set the
+/// referenced bit, the hand clears set bits until it finds a clear one, evicts it and moves past.
+pub fn clock_faults(t: &DenseTrace, sizes: &[usize]) -> Vec<u64> {
+    const FREE: u32 = u32::MAX;
+    batched(t, sizes, |t, k| {
+        let mut frame_of = vec![FREE; t.distinct];
+        let mut page = vec![FREE; k];
+        let mut referenced = vec![false; k];
+        let (mut hand, mut used, mut faults) = (0usize, 0usize, 0u64);
+        for &id in &t.ids {
+            let f = frame_of[id as usize];
+            if f != FREE {
+                referenced[f as usize] = true;
+                continue;
+            }
+            faults += 1;
+            let slot = if used < k {
+                used += 1;
+                used - 1
+            } else {
+                while referenced[hand] {
+                    referenced[hand] = false;
+                    hand = if hand + 1 == k { 0 } else { hand + 1 };
+                }
+                let victim = hand;
+                hand = if hand + 1 == k { 0 } else { hand + 1 };
+                frame_of[page[victim] as usize] = FREE;
+                victim
+            };
+            page[slot] = id;
+            referenced[slot] = true;
+            frame_of[id as usize] = slot as u32;
+        }
+        faults
+    })
+}
+
+/// Runs `one(trace, k)` for every size (sizes of 0 have no frames: every access faults).
+fn batched(t: &DenseTrace, sizes: &[usize], one: impl Fn(&DenseTrace, usize) -> u64) -> Vec<u64> {
+    sizes.iter().map(|&k| if k == 0 { t.ids.len() as u64 } else { one(t, k) }).collect()
+}
+
+/// A Fenwick (binary indexed) tree of counts over positions `0..n`.
+struct Fenwick {
+    tree: Vec<i32>,
+}
+
+impl Fenwick {
+    fn new(n: usize) -> Fenwick {
+        Fenwick { tree: vec![0; n + 1] }
+    }
+
+    fn add(&mut self, i: usize, delta: i32) {
+        let mut i = i + 1;
+        while i < self.tree.len() {
+            self.tree[i] += delta;
+            i += i & i.wrapping_neg();
+        }
+    }
+
+    /// Sum of positions `0..i`.
+    fn prefix(&self, i: usize) -> i64 {
+        let mut i = i;
+        let mut s = 0i64;
+        while i > 0 {
+            s += self.tree[i] as i64;
+            i &= i - 1;
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dense(pages: &[u64]) -> DenseTrace {
+        DenseTrace::new(&Trace::from_pages(4096, pages.iter().map(|&p| (p, false))))
+    }
+
+    const TEXTBOOK: [u64; 20] = [7, 0, 1, 2, 0, 3, 0, 4, 2, 3, 0, 3, 2, 1, 2, 0, 1, 7, 0, 1];
+    const BELADY: [u64; 12] = [1, 2, 3, 4, 1, 2, 5, 1, 2, 3, 4, 5];
+
+    #[test]
+    fn textbook_counts_with_three_frames() {
+        let t = dense(&TEXTBOOK);
+        assert_eq!(lru_curve(&t, 8)[2], 12);
+        assert_eq!(opt_curve(&t, 8)[2], 9);
+        assert_eq!(fifo_faults(&t, &[3]), vec![15]);
+        assert_eq!(clock_faults(&t, &[3]), vec![14]);
+    }
+
+    #[test]
+    fn beladys_anomaly_and_stack_property() {
+        let t = dense(&BELADY);
+        assert_eq!(fifo_faults(&t, &[3, 4]), vec![9, 10], "FIFO gets worse with more frames");
+        let lru = lru_curve(&t, 6);
+        let opt = opt_curve(&t, 6);
+        assert!(lru.windows(2).all(|w| w[0] >= w[1]), "{lru:?}");
+        assert!(opt.windows(2).all(|w| w[0] >= w[1]), "{opt:?}");
+        assert_eq!(lru[4], 5, "with five frames only the first use of each page faults");
+        assert_eq!(opt[4], 5);
+    }
+}
