@@ -63,23 +63,33 @@ setup() {
   setup_node
 }
 
+# One WebAssembly module: `cargo` features $1, profile $2, wasm-opt level $4 → www/pkg/$3.js and
+# $3_bg.wasm.
+build_module() {
+  local features="$1" profile="$2" name="$3" opt="$4"
+  cargo build --lib --profile "$profile" --target wasm32-unknown-unknown --no-default-features --features "$features"
+  wasm-bindgen --target web --no-typescript --remove-name-section --out-name "$name" --out-dir www/pkg \
+    "target/wasm32-unknown-unknown/$profile/pagesim.wasm"
+  # binaryen from npm (pinned in package.json); Debian's old wasm-opt breaks the module.
+  wasm-opt "$opt" --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "www/pkg/${name}_bg.wasm" -o "www/pkg/${name}_bg.opt.wasm"
+  mv "www/pkg/${name}_bg.opt.wasm" "www/pkg/${name}_bg.wasm"
+  printf '    www/pkg/%s_bg.wasm: %s bytes\n' "$name" "$(wc -c < "www/pkg/${name}_bg.wasm")"
+}
+
 build_wasm() {
-  log "building the wasm package"
-  cargo build --lib --release --target wasm32-unknown-unknown
+  log "building the WebAssembly modules"
   rm -rf www/pkg
-  wasm-bindgen --target web --no-typescript --out-dir www/pkg \
-    target/wasm32-unknown-unknown/release/pagesim.wasm
+  # The page's module (the simulator, links, presets) and the trace worker's (replays, curves):
+  # the page never loads trace code it does not use.
+  build_module page wasm-small pagesim -Oz
+  build_module traces wasm pagesim_trace -O3
   # wasm-bindgen points Symbol.dispose at `free`, which is the SPEC's free(pid, addr) on a
   # Simulator; point it at dispose() instead. Fail loudly if the generated line ever changes.
   local dispose='Simulator.prototype\[Symbol.dispose\] = Simulator.prototype.free;'
   grep -q "$dispose" www/pkg/pagesim.js || { echo "build.sh: the Symbol.dispose line of the glue changed" >&2; exit 1; }
   sed -i "s/$dispose/Simulator.prototype[Symbol.dispose] = Simulator.prototype.dispose;/" www/pkg/pagesim.js
-  # binaryen from npm (pinned in package.json); Debian's old wasm-opt breaks the module.
-  wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    www/pkg/pagesim_bg.wasm -o www/pkg/pagesim_bg.opt.wasm
-  mv www/pkg/pagesim_bg.opt.wasm www/pkg/pagesim_bg.wasm
-  printf '    www/pkg/pagesim_bg.wasm: %s bytes\n' "$(wc -c < www/pkg/pagesim_bg.wasm)"
 }
 
 build() {
@@ -108,7 +118,8 @@ run_tests() {
   if cargo clippy --version >/dev/null 2>&1; then
     log "clippy (native and wasm32)"
     cargo clippy --all-targets --quiet -- -D warnings
-    cargo clippy --lib --target wasm32-unknown-unknown --quiet -- -D warnings
+    cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features page --quiet -- -D warnings
+    cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features traces --quiet -- -D warnings
   else
     log "clippy not installed: skipping lints"
   fi
@@ -118,7 +129,7 @@ run_tests() {
   if compgen -G "tests/wasm*.rs" >/dev/null; then
     log "wasm API tests (wasm-bindgen-test under node)"
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-      cargo test --release --target wasm32-unknown-unknown --no-default-features --test 'wasm*'
+      cargo test --release --target wasm32-unknown-unknown --no-default-features --features page,traces --test 'wasm*'
   fi
   log "JavaScript API tests (node: history, memory and hostile-argument cases)"
   node --test --test-concurrency=1 tests/node/

@@ -3,7 +3,7 @@
 //! count, for LRU and OPT (one pass) and FIFO and CLOCK (per size).
 
 use pagesim::engine::{Config, PolicyKind};
-use pagesim::trace::curve::{clock_faults, fifo_faults, lru_curve, opt_curve, DenseTrace};
+use pagesim::trace::curve::{clock_faults, fifo_faults, lru_curve, opt_curve, opt_faults, DenseTrace};
 use pagesim::trace::{replay, Trace};
 use proptest::prelude::*;
 
@@ -31,13 +31,15 @@ proptest! {
         let max = dense.distinct + 2;
         let sizes: Vec<usize> = (1..=max).collect();
         let lru = lru_curve(&dense, max);
-        let opt = opt_curve(&dense, max);
+        let opt = opt_curve(&dense, max, u64::MAX).unwrap();
+        let opt_each = opt_faults(&dense, &sizes);
         let fifo = fifo_faults(&dense, &sizes);
         let clock = clock_faults(&dense, &sizes);
         for k in 1..=max {
             let f = k as u32;
             prop_assert_eq!(lru[k - 1], engine_faults(&trace, PolicyKind::Lru, f), "lru, {} frames", k);
             prop_assert_eq!(opt[k - 1], engine_faults(&trace, PolicyKind::Opt, f), "opt, {} frames", k);
+            prop_assert_eq!(opt_each[k - 1], opt[k - 1], "opt simulated, {} frames", k);
             prop_assert_eq!(fifo[k - 1], engine_faults(&trace, PolicyKind::Fifo, f), "fifo, {} frames", k);
             prop_assert_eq!(clock[k - 1], engine_faults(&trace, PolicyKind::Clock, f), "clock, {} frames", k);
         }
@@ -51,10 +53,11 @@ fn a_long_trace_agrees_with_replays() {
     let dense = DenseTrace::new(&trace);
     let max = 1200;
     let lru = lru_curve(&dense, max);
-    let opt = opt_curve(&dense, max);
+    let opt = opt_curve(&dense, max, u64::MAX).unwrap();
     for k in [1usize, 7, 64, 500, 899, 1200] {
         assert_eq!(lru[k - 1], engine_faults(&trace, PolicyKind::Lru, k as u32), "lru {k}");
         assert_eq!(opt[k - 1], engine_faults(&trace, PolicyKind::Opt, k as u32), "opt {k}");
+        assert_eq!(opt_faults(&dense, &[k])[0], opt[k - 1], "opt simulated {k}");
         assert_eq!(fifo_faults(&dense, &[k])[0], engine_faults(&trace, PolicyKind::Fifo, k as u32), "fifo {k}");
         assert_eq!(clock_faults(&dense, &[k])[0], engine_faults(&trace, PolicyKind::Clock, k as u32), "clock {k}");
     }

@@ -139,13 +139,11 @@ fn scenario_errors_carry_line_and_column() {
 fn views_links_presets_and_traces() {
     let sim = Simulator::new(s("config frames=2\nspawn A code=1\nread A 0x1000\n")).unwrap();
     sim.run(n(10.0)).unwrap();
-    sim.view_frames().unwrap();
-    assert_eq!(sim.view_frames_len().unwrap(), 2 * 5);
-    sim.view_cells(n(0.0), n(0.0), n(1.0), n(16.0)).unwrap();
-    assert_eq!(sim.view_cells_len().unwrap(), 16 * 3);
-    let states = api::page_states().unwrap();
+    assert_eq!(sim.view_frames().unwrap().len(), 2 * 5);
+    assert_eq!(sim.view_cells(n(0.0), n(0.0), n(1.0), n(16.0)).unwrap().len(), 16 * 3);
+    let states = api::page_states();
     assert_eq!(num(&states, "Resident"), 5.0);
-    let layout = api::view_layout().unwrap();
+    let layout = api::view_layout();
     assert_eq!(num(&layout, "cellWords"), 3.0);
 
     let presets: Array = api::presets().unwrap().unchecked_into();

@@ -14,8 +14,8 @@ const TLB = 64;
 const native = JSON.parse(execFileSync('cargo', ['run', '--release', '--quiet', '--bin', 'bench', '--', '--json', '--accesses', String(N)], { cwd: root }).toString());
 
 // --- wasm: the same workload and settings through the page's module, in node
-const pkg = await import(join(root, 'www', 'pkg', 'pagesim.js'));
-pkg.initSync({ module: readFileSync(join(root, 'www', 'pkg', 'pagesim_bg.wasm')) });
+const pkg = await import(join(root, 'www', 'pkg', 'pagesim_trace.js'));
+pkg.initSync({ module: readFileSync(join(root, 'www', 'pkg', 'pagesim_trace_bg.wasm')) });
 function wasmSeconds(policy, stride) {
   const session = pkg.TraceSession.synthetic(N, stride);
   let best = Infinity;

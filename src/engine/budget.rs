@@ -74,16 +74,18 @@ pub fn human_bytes(bytes: u64) -> String {
     if bytes < 1024 {
         return format!("{bytes} bytes");
     }
-    let mut value = bytes as f64 / 1024.0;
+    // In tenths of the unit, with integers: float formatting would add 20 KB to the module.
     let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
+    let mut scale = 1024u64;
+    while bytes / scale >= 1024 && unit + 1 < UNITS.len() {
+        scale *= 1024;
         unit += 1;
     }
-    if value.fract() < 0.05 || value >= 100.0 {
-        format!("{value:.0} {}", UNITS[unit])
+    let tenths = (bytes / scale) * 10 + ((bytes % scale) * 10 + scale / 2) / scale;
+    if tenths.is_multiple_of(10) || tenths >= 1000 {
+        format!("{} {}", (tenths + 5) / 10, UNITS[unit])
     } else {
-        format!("{value:.1} {}", UNITS[unit])
+        format!("{}.{} {}", tenths / 10, tenths % 10, UNITS[unit])
     }
 }
 

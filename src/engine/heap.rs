@@ -45,6 +45,17 @@ impl<K: Ord + Copy> IndexedMinHeap<K> {
         self.heap.first().copied()
     }
 
+    /// Ids in the heap's order, least first (for display, not the hot path): a copy is emptied.
+    pub fn sorted(&self) -> Vec<u32> {
+        let mut copy = self.clone();
+        let mut out = Vec::with_capacity(copy.len());
+        while let Some(id) = copy.peek() {
+            out.push(id);
+            copy.remove(id);
+        }
+        out
+    }
+
     /// Ids that have keys, ascending (for display, not the hot path).
     pub fn ids(&self) -> impl Iterator<Item = u32> + '_ {
         self.pos.iter().enumerate().filter(|(_, &p)| p != ABSENT).map(|(i, _)| i as u32)

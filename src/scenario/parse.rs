@@ -10,7 +10,7 @@ use crate::engine::config::{parse_number, parse_size, Config};
 use crate::engine::error::quoted;
 use crate::engine::machine::MAX_TIME;
 use crate::engine::process::{valid_name, Perms};
-use std::collections::BTreeMap;
+use rustc_hash::FxHashMap;
 
 #[derive(Clone, Copy, Debug)]
 struct Token<'a> {
@@ -113,7 +113,7 @@ impl<'a> LineParser<'a> {
 #[derive(Default)]
 struct Names {
     /// name → running (spawned and not exited, as far as the text says)
-    running: BTreeMap<String, bool>,
+    running: FxHashMap<String, bool>,
 }
 
 /// Largest scenario text the parser reads (links carry at most 256 KiB; files may be bigger).

@@ -22,7 +22,8 @@
 use super::{CommandKind, FreeTarget, Scenario};
 use crate::engine::machine::Checkpoint as Frozen;
 use crate::engine::{AccessKind, Event, Machine, Perms, SimError};
-use std::collections::{HashMap, VecDeque};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::VecDeque;
 use std::fmt;
 use std::rc::Rc;
 
@@ -274,7 +275,7 @@ fn compile(scenario: &Scenario, names: &mut Names) -> Log {
     let mut next_use_of: Vec<u64> = Vec::new();
     // Which incarnation of a name each access belongs to: a respawned A is a new process.
     // The key of an access is (name, incarnation, page).
-    let mut incarnation: HashMap<NameId, u32> = HashMap::new();
+    let mut incarnation: HashMap<NameId, u32> = HashMap::default();
     let mut keys: Vec<Option<(NameId, u32, u64)>> = Vec::new();
     for c in &scenario.commands {
         let mut push = |op: Op, key: Option<(NameId, u32, u64)>| {
@@ -313,7 +314,7 @@ fn compile(scenario: &Scenario, names: &mut Names) -> Log {
     }
     if scenario.config.policy == crate::engine::PolicyKind::Opt {
         next_use_of.resize(keys.len(), u64::MAX);
-        let mut seen: HashMap<(NameId, u32, u64), u64> = HashMap::new();
+        let mut seen: HashMap<(NameId, u32, u64), u64> = HashMap::default();
         for i in (0..keys.len()).rev() {
             if let Some(key) = keys[i] {
                 next_use_of[i] = seen.insert(key, i as u64).unwrap_or(u64::MAX);

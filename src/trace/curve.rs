@@ -50,6 +50,19 @@ impl DenseTrace {
     }
 }
 
+/// The frame counts a non-stack policy is simulated at for a trace of `distinct` pages: every
+/// count up to 16, else fourteen spread evenly on a log scale up to the footprint (past it, every
+/// policy faults only on first touches).
+pub fn sample_sizes(distinct: usize) -> Vec<usize> {
+    let top = (distinct + 1).clamp(2, 1 << 20);
+    if top <= 16 {
+        return (1..=top).collect();
+    }
+    let mut out: Vec<usize> = (0..14).map(|i| ((top as f64).powf(i as f64 / 13.0)).round().max(1.0) as usize).collect();
+    out.dedup();
+    out
+}
+
 /// Faults for 1..=max frames from a histogram of stack depths (`hist[d]`: accesses that hit with
 /// `d` or more frames; `misses`: accesses that miss whatever the size up to `max`).
 fn faults_from_depths(hist: &[u64], misses: u64, max: usize) -> Vec<u64> {
@@ -90,10 +103,8 @@ pub fn lru_curve(t: &DenseTrace, max: usize) -> Vec<u64> {
     faults_from_depths(&hist, misses, max)
 }
 
-/// OPT faults for every frame count 1..=max, in one pass.
-pub fn opt_curve(t: &DenseTrace, max: usize) -> Vec<u64> {
-    const ABSENT: u32 = u32::MAX;
-    // Each access's next use of the same page (u32::MAX: never).
+/// Each access's next access to the same page (`u32::MAX`: never).
+fn next_uses(t: &DenseTrace) -> Vec<u32> {
     let mut next = vec![u32::MAX; t.ids.len()];
     let mut seen = vec![u32::MAX; t.distinct];
     for i in (0..t.ids.len()).rev() {
@@ -101,12 +112,26 @@ pub fn opt_curve(t: &DenseTrace, max: usize) -> Vec<u64> {
         next[i] = seen[id];
         seen[id] = i as u32;
     }
-    // The top `max` of the stack: a page deeper than that misses with every size asked.
+    next
+}
+
+/// OPT faults for every frame count 1..=max, in one pass; `None` if the pass would take more
+/// than `budget` steps (see below), so an interactive caller can fall back to [`opt_faults`].
+///
+/// The priority stack keeps, at every depth k, the pages OPT would hold with k frames. An access
+/// to page y at depth d puts y on top; walking down from the top, the page used latest so far is
+/// carried on and the other stays, and the carried page ends at y's old depth (Mattson's update
+/// for priority stacks). The walk costs the access's depth, cut off at `max`: cheap for traces
+/// with locality, up to `max` per access for one without (a random trace), hence the budget.
+pub fn opt_curve(t: &DenseTrace, max: usize, budget: u64) -> Option<Vec<u64>> {
+    const ABSENT: u32 = u32::MAX;
+    let next = next_uses(t);
     let mut stack: Vec<u32> = Vec::with_capacity(max);
     let mut depth_of = vec![ABSENT; t.distinct];
     let mut priority = vec![u32::MAX; t.distinct]; // when the page is used next
     let mut hist = vec![0u64; max + 1];
     let mut misses = 0u64;
+    let mut work = 0u64;
     for (i, &y) in t.ids.iter().enumerate() {
         let y = y as usize;
         let at = depth_of[y]; // 0-based position, or ABSENT
@@ -119,9 +144,11 @@ pub fn opt_curve(t: &DenseTrace, max: usize) -> Vec<u64> {
         if at == 0 {
             continue;
         }
-        // y goes on top; walking down to y's old place (or the bottom), the page used latest so
-        // far is carried on and the other stays.
         let end = if at == ABSENT { stack.len() } else { at as usize };
+        work += end as u64;
+        if work > budget {
+            return None;
+        }
         if stack.is_empty() {
             stack.push(y as u32);
             depth_of[y] = 0;
@@ -145,7 +172,45 @@ pub fn opt_curve(t: &DenseTrace, max: usize) -> Vec<u64> {
             depth_of[carry as usize] = ABSENT; // falls below the largest size asked
         }
     }
-    faults_from_depths(&hist, misses, max)
+    Some(faults_from_depths(&hist, misses, max))
+}
+
+/// OPT faults at each of `sizes` frame counts, simulated one size at a time: O(n log k) each,
+/// whatever the trace (the fallback for [`opt_curve`]).
+pub fn opt_faults(t: &DenseTrace, sizes: &[usize]) -> Vec<u64> {
+    let next = next_uses(t);
+    batched(t, sizes, |t, k| {
+        let mut resident = vec![false; t.distinct];
+        let mut next_of = vec![u32::MAX; t.distinct];
+        // (next use, page), most distant first; entries go stale when a page is used again or
+        // leaves, and are skipped when they come up.
+        let mut heap: std::collections::BinaryHeap<(u32, u32)> = std::collections::BinaryHeap::new();
+        let (mut used, mut faults) = (0usize, 0u64);
+        for (i, &id) in t.ids.iter().enumerate() {
+            let page = id as usize;
+            if !resident[page] {
+                faults += 1;
+                if used < k {
+                    used += 1;
+                } else {
+                    while let Some((when, victim)) = heap.pop() {
+                        if resident[victim as usize] && next_of[victim as usize] == when {
+                            resident[victim as usize] = false;
+                            break;
+                        }
+                    }
+                }
+                resident[page] = true;
+            }
+            next_of[page] = next[i];
+            heap.push((next[i], id));
+            if heap.len() > 4 * k + 64 {
+                // Drop stale entries now and then, so the heap stays O(k).
+                heap.retain(|&(when, p)| resident[p as usize] && next_of[p as usize] == when);
+            }
+        }
+        faults
+    })
 }
 
 /// FIFO faults for each frame count in `sizes`.
@@ -260,7 +325,9 @@ mod tests {
     fn textbook_counts_with_three_frames() {
         let t = dense(&TEXTBOOK);
         assert_eq!(lru_curve(&t, 8)[2], 12);
-        assert_eq!(opt_curve(&t, 8)[2], 9);
+        assert_eq!(opt_curve(&t, 8, u64::MAX).unwrap()[2], 9);
+        assert_eq!(opt_faults(&t, &[3]), vec![9]);
+        assert_eq!(opt_curve(&t, 8, 3), None, "over the budget");
         assert_eq!(fifo_faults(&t, &[3]), vec![15]);
         assert_eq!(clock_faults(&t, &[3]), vec![14]);
     }
@@ -270,7 +337,7 @@ mod tests {
         let t = dense(&BELADY);
         assert_eq!(fifo_faults(&t, &[3, 4]), vec![9, 10], "FIFO gets worse with more frames");
         let lru = lru_curve(&t, 6);
-        let opt = opt_curve(&t, 6);
+        let opt = opt_curve(&t, 6, u64::MAX).unwrap();
         assert!(lru.windows(2).all(|w| w[0] >= w[1]), "{lru:?}");
         assert!(opt.windows(2).all(|w| w[0] >= w[1]), "{opt:?}");
         assert_eq!(lru[4], 5, "with five frames only the first use of each page faults");

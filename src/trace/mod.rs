@@ -13,5 +13,6 @@ pub use read::{
     MAX_TRACE_TEXT,
 };
 pub use replay::{
-    replay, replay_stream, to_scenario, ReplayError, TraceReplay, TraceSummary, TRACE_LEVELS, TRACE_VA_BITS,
+    replay, replay_stream, to_scenario, ReplayError, TraceReplay, TraceSummary, STEP_WINDOW, TRACE_LEVELS,
+    TRACE_VA_BITS,
 };

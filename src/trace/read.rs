@@ -193,8 +193,11 @@ fn scan_text<R: Read>(
     let mut filled = 0;
     let mut line_no = 0usize;
     let mut format = format;
-    let mut accesses = 0u64;
     let mut eof = false;
+    // A `pages` line may be a whole reference string of any length: it is read in pieces, and a
+    // `#` makes the rest of the line a comment.
+    let mut in_comment = false;
+    let mut sink = Sink { each, accesses: 0, limit, shift };
     loop {
         if !eof {
             let n =
@@ -206,61 +209,100 @@ fn scan_text<R: Read>(
             format = detect_format_bytes(&buf[..filled]);
         }
         let mut start = 0;
-        while let Some(nl) = memchr(b'\n', &buf[start..filled]).map(|i| start + i).or(if eof && start < filled {
-            Some(filled)
-        } else {
-            None
-        }) {
+        loop {
+            let nl = match memchr(b'\n', &buf[start..filled]) {
+                Some(i) => start + i,
+                None if eof && start < filled => filled,
+                None => break,
+            };
             line_no += 1;
             let line = &buf[start..nl];
             start = (nl + 1).min(filled);
-            let parsed = match format {
-                TraceFormat::Rw => parse_rw(line).map(|a| a.map(|(addr, w)| (addr, w, 0))),
-                TraceFormat::Lackey => parse_lackey(line).map(|a| a.map(|(addr, w)| (addr, w, 0))),
+            let done = match format {
+                TraceFormat::Rw => parse_rw(line).and_then(|a| a.map_or(Ok(()), |(addr, w)| sink.access(addr, w))),
+                TraceFormat::Lackey => {
+                    parse_lackey(line).and_then(|a| a.map_or(Ok(()), |(addr, w)| sink.access(addr, w)))
+                }
                 TraceFormat::Pages | TraceFormat::Auto => {
-                    let mut out = Ok(None);
-                    for_each_page(line, |page| {
-                        if out.is_ok() {
-                            if page >> (TRACE_ADDRESS_BITS - shift) != 0 {
-                                out = Err(format!("page {page} is beyond a {TRACE_ADDRESS_BITS}-bit address space"));
-                            } else if accesses >= limit {
-                                out = Err(format!("the trace has more than {limit} accesses, the limit"));
-                            } else {
-                                accesses += 1;
-                                each(page, false);
-                            }
-                        }
-                    })
-                    .and(out)
+                    let r = sink.pages(line, &mut in_comment);
+                    in_comment = false;
+                    r
                 }
             };
-            match parsed {
-                Ok(Some((addr, write, _))) => {
-                    if addr >> TRACE_ADDRESS_BITS != 0 {
-                        return err(line_no, format!("address {addr:#x} is wider than {TRACE_ADDRESS_BITS} bits"));
-                    }
-                    if accesses >= limit {
-                        return err(line_no, format!("the trace has more than {limit} accesses, the limit"));
-                    }
-                    accesses += 1;
-                    each(addr >> shift, write);
-                }
-                Ok(None) => {}
-                Err(message) => return err(line_no, message),
+            if let Err(message) = done {
+                return err(line_no, message);
             }
             if nl == filled {
                 break;
             }
         }
         if eof {
-            return Ok(TraceScan { format, accesses });
+            return Ok(TraceScan { format, accesses: sink.accesses });
+        }
+        if matches!(format, TraceFormat::Pages | TraceFormat::Auto) && filled - start > MAX_LINE {
+            // A long reference string: read the whole numbers so far, keep the one cut short.
+            let cut = buf[start..filled].iter().rposition(|&b| is_space(b)).map_or(start, |i| start + i + 1);
+            if let Err(message) = sink.pages(&buf[start..cut], &mut in_comment) {
+                return err(line_no + 1, message);
+            }
+            start = cut;
         }
         // Keep the partial last line and read on.
         buf.copy_within(start..filled, 0);
         filled -= start;
         if filled > MAX_LINE {
-            return err(line_no + 1, format!("line {} is longer than {} KiB", line_no + 1, MAX_LINE >> 10));
+            return err(line_no + 1, format!("longer than {} KiB: not a line of a trace", MAX_LINE >> 10));
         }
+    }
+}
+
+/// Where a scan's accesses go, counted against the limit.
+struct Sink<'a, F> {
+    each: &'a mut F,
+    accesses: u64,
+    limit: u64,
+    shift: u32,
+}
+
+impl<F: FnMut(u64, bool)> Sink<'_, F> {
+    fn access(&mut self, addr: u64, write: bool) -> Result<(), String> {
+        if addr >> TRACE_ADDRESS_BITS != 0 {
+            return Err(format!("address {addr:#x} is wider than {TRACE_ADDRESS_BITS} bits"));
+        }
+        self.page(addr >> self.shift, write)
+    }
+
+    fn page(&mut self, vpn: u64, write: bool) -> Result<(), String> {
+        if self.accesses >= self.limit {
+            return Err(format!("the trace has more than {} accesses, the limit", self.limit));
+        }
+        self.accesses += 1;
+        (self.each)(vpn, write);
+        Ok(())
+    }
+
+    /// The page numbers of a piece of a `pages` line; a `#` starts a comment to the end of the line.
+    fn pages(&mut self, piece: &[u8], in_comment: &mut bool) -> Result<(), String> {
+        if *in_comment {
+            return Ok(());
+        }
+        let piece = match memchr(b'#', piece) {
+            Some(i) => {
+                *in_comment = true;
+                &piece[..i]
+            }
+            None => piece,
+        };
+        for tok in words(piece) {
+            let Some(page) = parse_decimal(tok) else {
+                return Err(format!("expected a decimal page number, found {}", text_of(tok)));
+            };
+            if page >> (TRACE_ADDRESS_BITS - self.shift) != 0 {
+                return Err(format!("page {page} is beyond a {TRACE_ADDRESS_BITS}-bit address space"));
+            }
+            self.page(page, false)?;
+        }
+        Ok(())
     }
 }
 
@@ -426,17 +468,6 @@ fn trim(s: &[u8]) -> &[u8] {
     &s[start..end]
 }
 
-/// Calls `f` with each decimal page number of a `pages` line.
-fn for_each_page(line: &[u8], mut f: impl FnMut(u64)) -> Result<Option<(u64, bool, u8)>, String> {
-    for tok in words(code(line)) {
-        match parse_decimal(tok) {
-            Some(page) => f(page),
-            None => return Err(format!("expected a decimal page number, found {}", text_of(tok))),
-        }
-    }
-    Ok(None)
-}
-
 fn is_lackey_line(line: &[u8]) -> bool {
     line.starts_with(b"==")
         || (line.len() > 3 && line[0] == b'I' && line[1] == b' ' && line[2] == b' ')
@@ -499,6 +530,18 @@ mod tests {
             t.iter().collect::<Vec<_>>(),
             vec![(0x4000, false), (0x1ff_efff, false), (0x4001, true), (0x4001, true)]
         );
+    }
+
+    #[test]
+    fn a_reference_string_may_be_one_long_line() {
+        let mut text: String = (0..200_000).map(|i| format!("{} ", i % 1000)).collect();
+        text.push_str("# the end 77\n5");
+        let t = read_trace(text.as_bytes(), TraceFormat::Auto, 4096).unwrap();
+        assert_eq!(t.len(), 200_001);
+        assert_eq!(t.get(199_999), (999, false));
+        assert_eq!(t.get(200_000), (5, false), "the comment ended with its line");
+        let long_rw = format!("R 0 {}\n", " ".repeat(2 << 20));
+        assert!(read_trace(long_rw.as_bytes(), TraceFormat::Rw, 4096).unwrap_err().message.contains("64 KiB"));
     }
 
     #[test]

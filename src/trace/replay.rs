@@ -211,27 +211,39 @@ pub fn replay_stream<R: std::io::Read>(
     Ok((summary_of(&machine, pid, swap), scan.format))
 }
 
-/// The trace as scenario text, one step per access, so it can be stepped through on the page:
-/// a flat process in a 48-bit space, reads for reads, writes (of the byte 1) for writes. Refused
-/// above `limit` accesses (a scenario is for looking at, not for millions of steps).
-pub fn to_scenario(trace: &Trace, config: &Config, limit: usize) -> Result<String, String> {
-    if trace.len() > limit {
-        return Err(format!(
-            "the trace has {} accesses; at most {limit} can be opened step by step (replay it instead)",
-            trace.len()
-        ));
+/// Accesses of a trace opened step by step, at most (a scenario is for looking at).
+pub const STEP_WINDOW: usize = 5000;
+
+/// A window of the trace as scenario text, one step per access, so it can be stepped through on
+/// the page: accesses `start .. start + limit` (clipped to the trace), in a flat process in a 48-bit
+/// space, reads for reads, writes (of the byte 1) for writes. A comment line says which window
+/// it is. `limit` is at most [`STEP_WINDOW`].
+pub fn to_scenario(trace: &Trace, config: &Config, start: usize, limit: usize) -> Result<String, String> {
+    if limit > STEP_WINDOW {
+        return Err(format!("at most {STEP_WINDOW} accesses can be opened step by step, not {limit}"));
     }
-    let distinct: std::collections::HashSet<u64> = trace.iter().map(|(vpn, _)| vpn).collect();
+    if start >= trace.len().max(1) {
+        return Err(format!("the trace has {} accesses: a window cannot start at {}", trace.len(), start + 1));
+    }
+    let end = trace.len().min(start + limit);
+    let window = || (start..end).map(|i| trace.get(i));
+    let distinct: rustc_hash::FxHashSet<u64> = window().map(|(vpn, _)| vpn).collect();
     let cfg = Config {
         page_size: trace.page_size,
         va_bits: TRACE_VA_BITS,
         levels: TRACE_LEVELS,
-        swap_slots: (distinct.len() as u32).min(crate::engine::config::MAX_SWAP_SLOTS),
+        swap_slots: (distinct.len() as u32).clamp(1, crate::engine::config::MAX_SWAP_SLOTS),
         ..config.clone()
     };
     cfg.validate()?;
     let shift = trace.page_size.trailing_zeros();
-    let mut text = format!("{}\nspawn T flat\n", cfg.to_line());
+    let mut text = format!(
+        "# accesses {}–{} of {} from the trace\n{}\nspawn T flat\n",
+        start + 1,
+        end,
+        trace.len(),
+        cfg.to_line()
+    );
     let mut refs: Vec<String> = Vec::new();
     let flush = |text: &mut String, refs: &mut Vec<String>| {
         if !refs.is_empty() {
@@ -239,7 +251,7 @@ pub fn to_scenario(trace: &Trace, config: &Config, limit: usize) -> Result<Strin
             refs.clear();
         }
     };
-    for (vpn, write) in trace.iter() {
+    for (vpn, write) in window() {
         if write {
             flush(&mut text, &mut refs);
             text.push_str(&format!("write T {:#x} 1\n", vpn << shift));
@@ -275,13 +287,18 @@ mod tests {
     fn a_trace_becomes_a_scenario_with_the_same_faults() {
         let trace = Trace::from_pages(4096, [(1, false), (2, true), (3, false), (1, false), (4, true), (2, false)]);
         let config = Config { policy: PolicyKind::Lru, frames: 2, ..Config::default() };
-        let text = to_scenario(&trace, &config, 100).unwrap();
+        let text = to_scenario(&trace, &config, 0, 100).unwrap();
         let mut run = crate::scenario::Run::new(crate::scenario::parse(&text).unwrap()).unwrap();
         run.run_to_end().unwrap();
         let replayed = replay(&trace, config.clone(), None).unwrap();
         assert_eq!(run.machine().stats().faults, replayed.faults);
         assert_eq!(run.machine().stats().swap_outs, replayed.swap_outs);
-        assert!(to_scenario(&trace, &config, 5).unwrap_err().contains("at most 5"));
+        assert!(to_scenario(&trace, &config, 0, 5001).unwrap_err().contains("at most 5000"));
+        // A window: accesses 3–4 only.
+        let window = to_scenario(&trace, &config, 2, 2).unwrap();
+        assert!(window.starts_with("# accesses 3–4 of 6"), "{window}");
+        assert!(window.ends_with("spawn T flat\nrefs T 3 1\n"), "{window}");
+        assert!(to_scenario(&trace, &config, 6, 2).is_err());
     }
 
     #[test]

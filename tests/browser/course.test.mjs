@@ -192,8 +192,10 @@ test('a small trace opens step by step in the simulator', async () => {
   await page.selectOption('#trace-policy', 'fifo');
   await page.fill('#trace-frames', '3');
   await page.click('#trace-run');
-  await page.waitForSelector('#trace-open:not([hidden])', { timeout: 30000 });
+  await page.waitForSelector('#trace-window:not([hidden])', { timeout: 30000 });
+  assert.match(await page.textContent('#trace-window'), /all 12 accesses/);
   await page.click('#trace-open');
+  await page.waitForFunction(() => window.pagesim.state.text.startsWith('# accesses 1–12 of 12'));
   await page.keyboard.press('End');
   assert.equal(await page.evaluate(() => window.pagesim.state.sim.stats().total.faults), 9);
   await page.close();

@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 const pkgDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'www', 'pkg');
 const pkg = await import(join(pkgDir, 'pagesim.js'));
 pkg.initSync({ module: readFileSync(join(pkgDir, 'pagesim_bg.wasm')) });
+const traces = await import(join(pkgDir, 'pagesim_trace.js'));
+traces.initSync({ module: readFileSync(join(pkgDir, 'pagesim_trace_bg.wasm')) });
 
 const TEXTBOOK = '7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1';
 
@@ -82,10 +84,14 @@ const methods = [
   () => pkg.decodeLink(pick()),
   () => pkg.shareUrl(pick(), pick(), pick()),
   () => pkg.compareScenario(pick(), pick(), pick()),
-  () => new pkg.TraceSession(pick(), pick(), pick()),
+  () => new traces.TraceSession(pick(), pick(), pick()),
   (s, t) => t.start(pick(), pick(), pick()),
   (s, t) => t.advance(pick()),
-  (s, t) => t.toScenario(pick(), pick(), pick()),
+  (s, t) => t.toScenario(pick(), pick(), pick(), pick()),
+  (s, t) => t.lruCurve(pick()),
+  (s, t) => t.optCurve(pick()),
+  (s, t) => t.faultsAt(pick(), pick()),
+  (s, t) => t.sampleSizes(),
   (s, t) => t.summary(),
 ];
 
@@ -95,7 +101,7 @@ test('150,000 random calls with hostile arguments: Errors, never a trap', () => 
     new pkg.Simulator({ frames: 2, policy: 'clock' }),
     new pkg.Simulator(`config frames=3 policy=opt\nspawn T flat\nrefs T ${TEXTBOOK}\n`),
   ];
-  const trace = new pkg.TraceSession(new TextEncoder().encode(TEXTBOOK));
+  const trace = new traces.TraceSession(new TextEncoder().encode(TEXTBOOK));
   trace.start('lru', 3);
   let calls = 0;
   let errors = 0;

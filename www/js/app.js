@@ -3,7 +3,7 @@
 // the flow: load a scenario, step, redraw.
 
 import { toggleTheme, watchSystemTheme } from './theme.js';
-import { loadEngine, wasmView, memoryBytes } from './engine.js';
+import { loadEngine, memoryBytes } from './engine.js';
 import { createRenderer } from './render/canvas.js';
 import { pageTag } from './render/palette.js';
 import { createLog } from './ui/log.js';
@@ -52,7 +52,13 @@ const editor = $('#editor-text')
   : null;
 const links = createLinks(api, { embedded, toast, getState: () => state });
 const predict = $('#predict') ? createPredict($('#predict'), { onReveal: () => stepForward(true) }) : null;
-const traceDialog = $('#trace-dialog') ? createTraceDialog($('#trace-dialog'), api, { toast, openScenario: (text) => load(text, { presetId: null }) }) : null;
+const traceDialog = $('#trace-dialog')
+  ? createTraceDialog($('#trace-dialog'), api, {
+    toast,
+    openScenario: (text) => load(text, { presetId: null }),
+    policies: ['fifo', 'lru', 'clock', 'nru', 'lfu', 'aging', 'random', 'opt'],
+  })
+  : null;
 
 // ----- loading scenarios ---------------------------------------------------------------------
 
@@ -219,7 +225,7 @@ function setPlayButton() {
 /** Frames in use, for the victim question: [{frame, label}]. */
 function occupiedFrames() {
   const { layout: L } = engine;
-  const words = wasmView(state.sim.viewFrames(), state.sim.viewFramesLen());
+  const words = state.sim.viewFrames();
   const byPid = names();
   const out = [];
   for (let f = 0; f * L.frameWords < words.length; f++) {
@@ -415,7 +421,8 @@ function showAbout() {
     const policies = ['fifo', 'lru', 'clock', 'opt'];
     try {
       const faults = api.compareScenario(state.text, policies, frames);
-      drawComparePlot($('#compare-plot'), { policies, frames, faults, palette: renderer.palette, current: state.config.frames });
+      const series = policies.map((policy, i) => ({ policy, frames, faults: faults[i] }));
+      drawComparePlot($('#compare-plot'), { series, palette: renderer.palette, current: state.config.frames });
       $('#compare-note').textContent = 'Page faults of this scenario for 1–8 frames under each policy.';
     } catch (e) {
       box.hidden = true;

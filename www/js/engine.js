@@ -12,14 +12,6 @@ export async function loadEngine() {
   return { api, states: api.pageStates(), layout: api.viewLayout() };
 }
 
-/**
- * A Uint32Array over wasm memory. Made afresh on every use: when wasm memory grows, its
- * ArrayBuffer is replaced and older views go empty.
- */
-export function wasmView(ptr, len) {
-  return new Uint32Array(memory.buffer, ptr, len);
-}
-
 /** Bytes of WebAssembly memory now (it grows and never shrinks): for tests and the curious. */
 export function memoryBytes() {
   return memory.buffer.byteLength;

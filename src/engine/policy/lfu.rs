@@ -37,9 +37,7 @@ impl ReplacementPolicy for Lfu {
     }
     fn order(&self, frames: &FrameTable) -> Vec<u32> {
         let _ = frames;
-        let mut v: Vec<u32> = self.heap.ids().collect();
-        v.sort_by_key(|&f| self.heap.key(f));
-        v
+        self.heap.sorted()
     }
     fn frame_value(&self, frame: u32, _: &FrameTable) -> Option<u64> {
         self.heap.key(frame).map(|k| k.0)

@@ -77,8 +77,8 @@ impl ReplacementPolicy for Nru {
     fn order(&self, frames: &FrameTable) -> Vec<u32> {
         let mut all: Vec<u32> = self.clean.to_vec(&self.links);
         all.extend(self.dirty.to_vec(&self.links));
-        all.sort_by_key(|&f| Nru::class(frames, f)); // stable: keeps recency inside a class
-        all
+        // By class, and inside a class in list order (clean by recency, then dirty by recency).
+        (0..4).flat_map(|class| all.iter().copied().filter(move |&f| Nru::class(frames, f) == class)).collect()
     }
 
     fn frame_value(&self, frame: u32, frames: &FrameTable) -> Option<u64> {

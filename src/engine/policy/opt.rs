@@ -35,9 +35,7 @@ impl ReplacementPolicy for Opt {
     }
     fn order(&self, frames: &FrameTable) -> Vec<u32> {
         let _ = frames;
-        let mut v: Vec<u32> = self.heap.ids().collect();
-        v.sort_by_key(|&f| (self.heap.key(f), f));
-        v
+        self.heap.sorted()
     }
     fn frame_value(&self, frame: u32, _: &FrameTable) -> Option<u64> {
         self.heap.key(frame).map(|Reverse(t)| t)

@@ -50,9 +50,12 @@ impl ReplacementPolicy for RandomPolicy {
         Some(self.resident[i as usize])
     }
     fn order(&self, _: &FrameTable) -> Vec<u32> {
-        let mut v: Vec<u32> = self.resident.iter().copied().collect();
-        v.sort_unstable();
-        v
+        // Frame numbers ascending: resident frames are exactly the set ones.
+        let mut listed = vec![false; self.position.len()];
+        for &f in self.resident.iter() {
+            listed[f as usize] = true;
+        }
+        (0..listed.len() as u32).filter(|&f| listed[f as usize]).collect()
     }
 }
 

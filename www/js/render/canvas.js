@@ -2,7 +2,6 @@
 // It reads compact views straight from wasm memory (engine/view.rs) and never asks the engine
 // for more than the cells it draws, so a 48-bit space or thousands of frames stay cheap.
 
-import { wasmView } from '../engine.js';
 import { computeLayout, gridCell, gridHit, stripHit, defaultWindow, clampWindow } from './layout.js';
 import { readPalette, processColour, textOn, withAlpha, pageTag } from './palette.js';
 import { prepareCanvas } from './hidpi.js';
@@ -165,14 +164,13 @@ export function createRenderer(canvas, engine) {
     ctx.fillStyle = palette.bg;
     ctx.fillRect(0, 0, w, h);
 
-    // --- read the views (each view call reuses one buffer: copy before the next call)
+    // --- read the views
     const strips = lay.strips.map((s) => {
-      const ptr = sim.viewCells(s.pid, s.first, s.ppc, s.cells);
-      return { ...s, words: wasmView(ptr, sim.viewCellsLen()).slice() };
+      return { ...s, words: sim.viewCells(s.pid, s.first, s.ppc, s.cells) };
     });
     const frameCount = Math.min(config.frames, 1 << 20);
-    const frames = wasmView(sim.viewFrames(), sim.viewFramesLen()).slice();
-    const slots = swapShown ? wasmView(sim.viewSwap(0, swapShown), sim.viewSwapLen()).slice() : new Uint32Array(0);
+    const frames = sim.viewFrames();
+    const slots = swapShown ? sim.viewSwap(0, swapShown) : new Uint32Array(0);
     const names = new Map(processes.map((p) => [p.pid, p.name]));
     const hl = scene.highlight;
 

@@ -2,6 +2,8 @@ import { prepareCanvas } from '../render/hidpi.js';
 
 // The comparison plot: page faults against the number of frames, one line per policy. Lines also
 // differ by dash and marker, so they read without colour. Belady's anomaly shows as FIFO going up.
+// Each series has its own frame counts: whole curves (a point per frame count) and samples alike.
+// Wide ranges of frames or faults get log scales.
 
 const STYLES = [
   { dash: [], marker: 'circle' },
@@ -10,63 +12,84 @@ const STYLES = [
   { dash: [8, 3, 2, 3], marker: 'diamond' },
 ];
 
-export function drawComparePlot(canvas, { policies, frames, faults, palette, current }) {
+/** `series`: [{policy, frames: [k…], faults: [f…]}], one per policy. */
+export function drawComparePlot(canvas, { series, palette, current }) {
   const { ctx, w, h } = prepareCanvas(canvas, 320, 160);
   ctx.fillStyle = palette.bg;
   ctx.fillRect(0, 0, w, h);
-  const all = faults.flat();
+  const all = series.flatMap((s) => s.faults);
   const max = Math.max(1, ...all);
   const min = Math.max(1, Math.min(...all.filter((v) => v > 0)));
-  // A trace's curve falls by orders of magnitude: then a log scale shows the part that matters.
-  const log = max / min > 50;
+  const maxFrames = Math.max(1, ...series.flatMap((s) => s.frames));
+  // A trace's curve falls by orders of magnitude, over thousands of frame counts: then log scales
+  // show the part that matters.
+  const logY = max / min > 50;
+  const logX = maxFrames > 64;
   ctx.font = '10px system-ui, sans-serif';
-  const left = Math.max(30, ctx.measureText(max.toLocaleString()).width + 14), right = w - 70, top = 8, bottom = h - 22;
-  const x = (i) => left + (frames.length === 1 ? 0.5 : i / (frames.length - 1)) * (right - left);
-  const y = log
+  const left = Math.max(30, ctx.measureText(max.toLocaleString()).width + 14), right = w - 70, top = 8, bottom = h - 24;
+  const fx = logX ? (f) => Math.log2(f) / Math.log2(maxFrames) : (f) => (maxFrames === 1 ? 0.5 : (f - 1) / (maxFrames - 1));
+  const x = (f) => left + fx(Math.max(1, f)) * (right - left);
+  const y = logY
     ? (v) => bottom - (Math.log10(Math.max(1, v)) / Math.log10(max)) * (bottom - top)
     : (v) => bottom - (v / max) * (bottom - top);
   ctx.strokeStyle = palette.cellLine;
   ctx.lineWidth = 1;
   ctx.beginPath(); ctx.moveTo(left, top); ctx.lineTo(left, bottom); ctx.lineTo(right, bottom); ctx.stroke();
   ctx.fillStyle = palette.muted;
-  ctx.font = '10px system-ui, sans-serif';
   ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
   ctx.fillText(max.toLocaleString(), left - 4, top + 2);
-  ctx.fillText(log ? '1' : '0', left - 4, bottom);
-  if (log) {
+  ctx.fillText(logY ? '1' : '0', left - 4, bottom);
+  if (logY) {
     for (let p = 10; p < max / 3; p *= 10) {
       ctx.fillText(p.toLocaleString(), left - 4, y(p));
-      ctx.strokeStyle = palette.cellLine; ctx.setLineDash([2, 3]);
-      ctx.beginPath(); ctx.moveTo(left, y(p)); ctx.lineTo(right, y(p)); ctx.stroke(); ctx.setLineDash([]);
+      gridLine(ctx, palette, left, y(p), right, y(p));
     }
   }
   ctx.save(); ctx.translate(9, (top + bottom) / 2); ctx.rotate(-Math.PI / 2); ctx.textAlign = 'center';
-  ctx.fillText(log ? 'faults (log)' : 'faults', 0, 0); ctx.restore();
+  ctx.fillText(logY ? 'faults (log)' : 'faults', 0, 0); ctx.restore();
   ctx.textAlign = 'center'; ctx.textBaseline = 'top';
-  frames.forEach((f, i) => {
-    if (frames.length <= 12 || i % Math.ceil(frames.length / 12) === 0) ctx.fillText(String(f), x(i), bottom + 3);
-  });
-  ctx.fillText('frames', (left + right) / 2, bottom + 12);
-  if (current != null) {
-    const i = frames.indexOf(current);
-    if (i >= 0) {
-      ctx.strokeStyle = palette.cellLine; ctx.setLineDash([2, 2]);
-      ctx.beginPath(); ctx.moveTo(x(i), top); ctx.lineTo(x(i), bottom); ctx.stroke(); ctx.setLineDash([]);
-    }
-  }
-  policies.forEach((p, k) => {
+  for (const f of xTicks(maxFrames, logX)) ctx.fillText(f.toLocaleString(), x(f), bottom + 3);
+  ctx.fillText(logX ? 'frames (log)' : 'frames', (left + right) / 2, bottom + 13);
+  if (current != null && current >= 1 && current <= maxFrames) gridLine(ctx, palette, x(current), top, x(current), bottom);
+  series.forEach((s, k) => {
     const colour = palette.procs[k % palette.procs.length];
     const style = STYLES[k % STYLES.length];
     ctx.strokeStyle = colour; ctx.fillStyle = colour; ctx.lineWidth = 2; ctx.setLineDash(style.dash);
     ctx.beginPath();
-    faults[k].forEach((v, i) => (i ? ctx.lineTo(x(i), y(v)) : ctx.moveTo(x(i), y(v))));
+    // Thousands of points: one line to each pixel column is enough.
+    let lastX = -Infinity;
+    s.frames.forEach((f, i) => {
+      const px = x(f);
+      if (i && px - lastX < 0.5 && i < s.frames.length - 1) return;
+      if (i) ctx.lineTo(px, y(s.faults[i])); else ctx.moveTo(px, y(s.faults[i]));
+      lastX = px;
+    });
     ctx.stroke(); ctx.setLineDash([]);
-    faults[k].forEach((v, i) => marker(ctx, style.marker, x(i), y(v)));
+    if (s.frames.length <= 32) s.frames.forEach((f, i) => marker(ctx, style.marker, x(f), y(s.faults[i])));
     const ly = top + 6 + k * 16;
     marker(ctx, style.marker, right + 12, ly);
     ctx.textAlign = 'left'; ctx.textBaseline = 'middle';
-    ctx.fillText(p.toUpperCase(), right + 20, ly);
+    ctx.fillText(s.policy.toUpperCase(), right + 20, ly);
   });
+}
+
+/** Frame counts to label: every one for a few, powers of two on a log axis, else about ten. */
+function xTicks(max, log) {
+  if (max <= 12) return Array.from({ length: max }, (_, i) => i + 1);
+  if (log) {
+    const out = [];
+    for (let f = 1; f <= max; f *= 4) out.push(f);
+    return out;
+  }
+  const step = Math.ceil(max / 10);
+  const out = [1];
+  for (let f = step; f <= max; f += step) out.push(f);
+  return out;
+}
+
+function gridLine(ctx, palette, x0, y0, x1, y1) {
+  ctx.strokeStyle = palette.cellLine; ctx.lineWidth = 1; ctx.setLineDash([2, 3]);
+  ctx.beginPath(); ctx.moveTo(x0, y0); ctx.lineTo(x1, y1); ctx.stroke(); ctx.setLineDash([]);
 }
 
 function marker(ctx, kind, x, y) {

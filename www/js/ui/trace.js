@@ -1,11 +1,14 @@
 // Real traces in the browser: pick or drop a file (pages, rw or valgrind lackey; gzip too), replay
-// it in a Web Worker with a progress bar and a Cancel button, and plot faults against frames for
-// FIFO, LRU, CLOCK and OPT. Small traces can also be opened step by step in the simulator.
+// it off the main thread with a progress bar and a Cancel button, and plot faults against frames:
+// LRU and OPT for every frame count (stack algorithms: one pass each), FIFO and CLOCK at sample
+// frame counts (simulated, in a second worker). Any window of up to 5,000 accesses can be opened
+// step by step in the simulator.
 import { drawComparePlot } from './compare.js';
 import { readPalette } from '../render/palette.js';
 
-const STEP_LIMIT = 5000;
-const COMPARE_POLICIES = ['fifo', 'lru', 'clock', 'opt'];
+const WINDOW = 5000;
+const SIMULATED = ['fifo', 'clock'];
+const ORDER = ['fifo', 'lru', 'clock', 'opt'];
 
 function el(tag, props = {}, ...children) {
   const e = Object.assign(document.createElement(tag), props);
@@ -13,34 +16,42 @@ function el(tag, props = {}, ...children) {
   return e;
 }
 
-export function createTraceDialog(dialog, api, { toast, openScenario }) {
+export function createTraceDialog(dialog, api, { toast, openScenario, policies }) {
   const body = dialog.querySelector('#trace-body');
   const file = el('input', { type: 'file', id: 'trace-file', accept: '.txt,.trace,.lackey,.gz,.out,.log,text/plain,application/gzip' });
+  file.setAttribute('aria-label', 'Trace file');
   const drop = el('div', { className: 'drop', id: 'trace-drop', tabIndex: 0 }, 'Drop a trace file here, or ', file);
   const format = el('select', { id: 'trace-format' }, ...['auto', 'pages', 'rw', 'lackey'].map((f) => new Option(f, f)));
   const pageSize = el('select', { id: 'trace-page' }, ...['256', '1024', '4096', '16384', '65536'].map((p) => new Option(p, p)));
   pageSize.value = '4096';
-  const policy = el('select', { id: 'trace-policy' }, ...['fifo', 'lru', 'clock', 'nru', 'lfu', 'aging', 'random', 'opt'].map((p) => new Option(p, p)));
+  const policy = el('select', { id: 'trace-policy' }, ...policies.map((p) => new Option(p, p)));
   policy.value = 'lru';
   const frames = el('input', { type: 'number', id: 'trace-frames', min: 1, max: 1048576, value: 16 });
   const run = el('button', { type: 'button', id: 'trace-run', className: 'primary', disabled: true }, 'Replay');
   const cancel = el('button', { type: 'button', id: 'trace-cancel', hidden: true }, 'Cancel');
   const progress = el('progress', { id: 'trace-progress', max: 1, value: 0, hidden: true });
+  progress.setAttribute('aria-label', 'Replay progress');
   const status = el('p', { id: 'trace-status', className: 'muted', role: 'status' });
   const result = el('div', { id: 'trace-result' });
-  const plot = el('canvas', { id: 'trace-plot', width: 640, height: 220, hidden: true });
+  const plot = el('canvas', { id: 'trace-plot', width: 640, height: 240, hidden: true });
+  plot.setAttribute('role', 'img');
   plot.setAttribute('aria-label', 'Page faults against frames for FIFO, LRU, CLOCK and OPT');
-  const open = el('button', { type: 'button', id: 'trace-open', hidden: true }, 'Open step by step');
+  const start = el('input', { type: 'number', id: 'trace-start', min: 1, value: 1 });
+  const open = el('button', { type: 'button', id: 'trace-open' }, 'Open step by step');
+  const windowNote = el('span', { id: 'trace-window-note', className: 'muted' });
+  const windowRow = el('p', { id: 'trace-window', hidden: true },
+    el('label', { className: 'field' }, 'From access ', start), ' ', open, ' ', windowNote);
   const row = (label, input) => el('label', { className: 'field' }, label + ' ', input);
   body.append(
     drop,
     el('div', { className: 'settings' }, row('Format', format), row('Page size', pageSize), row('Policy', policy), row('Frames', frames), run, cancel),
-    progress, status, result, plot, open,
+    progress, status, result, plot, windowRow,
   );
 
   let bytes = null;
   let name = '';
-  let worker = null;
+  let workers = [];
+  let length = 0;
 
   function setFile(f) {
     if (!f) return;
@@ -51,7 +62,8 @@ export function createTraceDialog(dialog, api, { toast, openScenario }) {
       status.textContent = `${name}: ${bytes.length.toLocaleString()} bytes. Press Replay.`;
       result.replaceChildren();
       plot.hidden = true;
-      open.hidden = true;
+      windowRow.hidden = true;
+      delete dialog.dataset.done;
     });
   }
 
@@ -65,8 +77,8 @@ export function createTraceDialog(dialog, api, { toast, openScenario }) {
   });
 
   function stop(message) {
-    worker?.terminate();
-    worker = null;
+    for (const w of workers) w.terminate();
+    workers = [];
     cancel.hidden = true;
     run.disabled = !bytes;
     progress.hidden = true;
@@ -75,64 +87,100 @@ export function createTraceDialog(dialog, api, { toast, openScenario }) {
 
   cancel.addEventListener('click', () => stop('Cancelled.'));
 
+  /** A worker on `job`; its messages go to `onMessage`. */
+  function worker(job, onMessage) {
+    const w = new Worker(new URL('../trace-worker.js', import.meta.url), { type: 'module' });
+    w.onmessage = (m) => onMessage(m.data);
+    w.onerror = (e) => stop(`The replay failed: ${e.message}`);
+    w.postMessage({ ...job, bytes: bytes.slice().buffer, format: format.value, pageSize: Number(pageSize.value) });
+    workers.push(w);
+    return w;
+  }
+
   run.addEventListener('click', () => {
     if (!bytes) return;
     stop();
-    worker = new Worker(new URL('../trace-worker.js', import.meta.url), { type: 'module' });
+    delete dialog.dataset.done;
     run.disabled = true;
     cancel.hidden = false;
     progress.hidden = false;
     progress.value = 0;
+    plot.hidden = true;
+    windowRow.hidden = true;
+    result.replaceChildren();
     status.textContent = `Reading ${name}…`;
     const started = performance.now();
-    let length = 0;
-    worker.onmessage = (m) => {
-      const d = m.data;
-      if (d.type === 'info') {
-        length = d.length;
-        status.textContent = `Replaying ${d.length.toLocaleString()} accesses (${d.format}), ${d.distinct.toLocaleString()} distinct pages…`;
-      } else if (d.type === 'progress') {
-        progress.value = d.done / d.total;
-      } else if (d.type === 'error') {
+    const curves = new Map();
+    let replayed = 0;
+    let summary = null;
+    const show = () => {
+      // Progress: the replay, then each of the four curves.
+      progress.value = (replayed + curves.size) / (1 + ORDER.length);
+      if (!summary || curves.size < ORDER.length) return;
+      plot.hidden = false;
+      const series = ORDER.map((p) => ({ policy: p, ...curves.get(p) }));
+      drawComparePlot(plot, { series, palette: readPalette(), current: Number(frames.value) });
+      stop(`Done in ${((performance.now() - started) / 1000).toFixed(1)} s. Page faults against frames: `
+        + 'LRU and OPT for every frame count, FIFO and CLOCK at the frame counts marked.');
+      dialog.dataset.done = 'true';
+    };
+    const onMessage = (d) => {
+      if (d.type === 'error') {
         stop(`${name}: ${d.message}`);
+      } else if (d.type === 'info') {
+        length = d.length;
+        if (!length) {
+          stop(`${name}: the trace has no accesses.`);
+          return;
+        }
+        status.textContent = `Replaying ${d.length.toLocaleString()} accesses (${d.format}) to ${d.distinct.toLocaleString()} distinct pages…`;
+        showWindow();
+      } else if (d.type === 'progress') {
+        replayed = d.done;
+        show();
       } else if (d.type === 'summary') {
-        const s = d.summary;
-        const rate = s.accesses ? ((100 * s.faults) / s.accesses).toFixed(2) : '0';
-        result.replaceChildren(el('p', {},
-          `${s.policy.toUpperCase()}, ${s.frames} frames: ${s.accesses.toLocaleString()} accesses, ${s.hits.toLocaleString()} hits, `
-          + `${s.faults.toLocaleString()} page faults (${rate}%: ${s.minor_faults} minor, ${s.major_faults} major), `
-          + `${s.swap_outs.toLocaleString()} swap-outs, ${s.distinct_pages.toLocaleString()} distinct pages.`));
-        open.hidden = length > STEP_LIMIT;
-        status.textContent = 'Comparing FIFO, LRU, CLOCK and OPT over a range of frame counts…';
-      } else if (d.type === 'compare') {
-        plot.hidden = false;
-        drawComparePlot(plot, { policies: d.policies, frames: d.frames, faults: d.faults, palette: readPalette(), current: Number(frames.value) });
-        stop(`Done in ${((performance.now() - started) / 1000).toFixed(1)} s. Faults against frames for each policy:`);
-        dialog.dataset.done = 'true';
+        summary = d.summary;
+        replayed = 1;
+        result.replaceChildren(el('p', {}, describeSummary(summary)));
+        show();
+      } else if (d.type === 'curve') {
+        curves.set(d.policy, { frames: Array.from(d.frames), faults: Array.from(d.faults) });
+        show();
       }
     };
-    worker.onerror = (e) => stop(`The replay failed: ${e.message}`);
-    worker.postMessage({
-      bytes: bytes.slice().buffer,
-      format: format.value,
-      pageSize: Number(pageSize.value),
-      policy: policy.value,
-      frames: Number(frames.value),
-      policies: COMPARE_POLICIES,
-    });
+    worker({ job: 'replay', policy: policy.value, frames: Number(frames.value) }, onMessage);
+    worker({ job: 'sampled', policies: SIMULATED }, onMessage);
   });
 
-  open.addEventListener('click', () => {
-    try {
-      const session = new api.TraceSession(bytes, format.value, Number(pageSize.value));
-      const text = session.toScenario(policy.value, Number(frames.value), STEP_LIMIT);
-      session.free();
-      dialog.close();
-      openScenario(text);
-      toast(`${name} opened step by step.`);
-    } catch (e) {
-      status.textContent = e.message;
+  function showWindow() {
+    windowRow.hidden = false;
+    start.max = String(Math.max(1, length));
+    if (length <= WINDOW) {
+      start.value = '1';
+      start.parentElement.hidden = true;
+      windowNote.textContent = `all ${length.toLocaleString()} accesses`;
+    } else {
+      start.parentElement.hidden = false;
+      windowNote.textContent = `${WINDOW.toLocaleString()} accesses from there: the trace has ${length.toLocaleString()}, `
+        + `and at most ${WINDOW.toLocaleString()} are opened step by step`;
     }
+  }
+
+  open.addEventListener('click', () => {
+    const from = Math.max(1, Math.min(Number(start.value) || 1, length || 1));
+    const w = worker({ job: 'window', start: from - 1, limit: WINDOW, policy: policy.value, frames: Number(frames.value) }, (d) => {
+      w.terminate();
+      workers = workers.filter((x) => x !== w);
+      if (d.type === 'error') {
+        status.textContent = d.message;
+        return;
+      }
+      dialog.close();
+      openScenario(d.text);
+      const to = Math.min(length, from + WINDOW - 1);
+      toast(length > WINDOW ? `${name}: accesses ${from.toLocaleString()}–${to.toLocaleString()} opened step by step.`
+        : `${name} opened step by step.`);
+    });
   });
 
   dialog.addEventListener('close', () => stop());
@@ -142,4 +190,12 @@ export function createTraceDialog(dialog, api, { toast, openScenario }) {
       dialog.showModal();
     },
   };
+}
+
+function describeSummary(s) {
+  const n = (x) => x.toLocaleString();
+  const rate = s.accesses ? ((100 * s.faults) / s.accesses).toFixed(2) : '0';
+  return `${s.policy.toUpperCase()}, ${n(s.frames)} frames: ${n(s.accesses)} accesses, ${n(s.hits)} hits, `
+    + `${n(s.faults)} page faults (${rate}%: ${n(s.minor_faults)} minor, ${n(s.major_faults)} major), `
+    + `${n(s.swap_outs)} swap-outs, ${n(s.distinct_pages)} distinct pages.`;
 }

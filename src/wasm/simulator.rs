@@ -1,196 +1,16 @@
-//! The JavaScript API (SPEC §2.1): the only module that mentions `wasm_bindgen`.
-//!
-//! Thin by design: it checks what JavaScript passes in, calls the engine or the scenario runner,
-//! and turns results into plain JS objects and errors into JS `Error`s. The renderer reads compact
-//! typed views of the machine (see `engine::view`) straight from wasm memory.
-//!
-//! **Nothing JavaScript passes can break the module.**
-//! - Numbers and strings arrive as `JsValue`s and are read with `typeof` checks, so `undefined`,
-//!   `NaN`, negative or huge numbers and wrong types become clear errors. Numbers that do not fit a
-//!   JavaScript number exactly (above 2^53 − 1) are refused where they enter.
-//! - Anything that could run the caller's code (an object's getters, a Proxy's traps, an array's
-//!   length) is read by the small JavaScript helpers below, which wasm-bindgen calls inside a
-//!   `try` (`catch`): an exception there becomes an `Err`, never an exception unwinding through
-//!   WebAssembly (which would leak the shadow stack).
-//! - Methods borrow the simulator shared and take its state with `try_borrow_mut`, so a getter
-//!   that calls back into the same simulator gets an Error instead of a trap; a disposed simulator
-//!   answers every call with an Error.
-//! - A call either happens completely or not at all: the engine refuses bad requests before it
-//!   changes anything.
+//! The simulator's JavaScript API (the page's module): `Simulator`, links, presets, the comparison
+//! of policies on a scenario, and the codes and layouts the renderer reads.
 
-use crate::engine::config::{Config, PolicyKind, MAX_FRAMES};
-use crate::engine::error::quoted;
+use super::*;
+use crate::engine::config::{PolicyKind, MAX_FRAMES};
 use crate::engine::events::Event;
 use crate::engine::machine::MAX_TIME;
 use crate::engine::process::ExitCause;
 use crate::engine::view::{self, PageState};
 use crate::engine::{Machine, Perms, Pid, Stats};
 use crate::scenario::run::{Action, Op, Run, StepRecord};
-use crate::scenario::{link, parse, presets, FreeTarget, ParseError, Scenario};
-use crate::trace::{self, Trace, TraceFormat, TraceReplay};
-use js_sys::{Array, Uint8Array};
-use serde::Serialize;
+use crate::scenario::{link, parse, presets, FreeTarget, Scenario};
 use std::cell::RefCell;
-use wasm_bindgen::prelude::*;
-
-#[wasm_bindgen(start)]
-pub fn start() {
-    console_error_panic_hook::set_once();
-}
-
-// ----- reading what JavaScript passes -----------------------------------------------------------
-
-// Each helper reads the caller's value inside a try and returns `[true, value]` or
-// `[false, message]`: plain data made here, never the caller's object.
-#[wasm_bindgen(inline_js = r#"
-function describe(v) {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  return typeof v === 'object' ? 'an object' : typeof v;
-}
-function message(e) {
-  try { return e instanceof Error ? String(e.message) : 'a thrown ' + describe(e); } catch { return 'an exception'; }
-}
-export function plain_entries(obj, max) {
-  try {
-    const out = [];
-    for (const key of Object.keys(obj)) {
-      if (out.length >= max) return [false, `at most ${max} keys`];
-      const v = obj[key];
-      if (!(typeof v === 'number' || typeof v === 'string' || v == null)) {
-        return [false, `config value ${key.slice(0, 40)} must be a number or a string, not ${describe(v)}`];
-      }
-      out.push([key, v]);
-    }
-    return [true, out];
-  } catch (e) { return [false, message(e)]; }
-}
-export function plain_bytes(x) {
-  try {
-    // isView is false for a Proxy, so what is read here is a real typed array or buffer.
-    if (ArrayBuffer.isView(x)) return [true, new Uint8Array(x.buffer, x.byteOffset, x.byteLength)];
-    if (x instanceof ArrayBuffer) return [true, new Uint8Array(x)];
-    return [false, `expected the file's bytes (a Uint8Array or an ArrayBuffer), not ${describe(x)}`];
-  } catch (e) { return [false, message(e)]; }
-}
-export function plain_list(x, max) {
-  try {
-    if (!Array.isArray(x)) return [false, `expected an array, not ${describe(x)}`];
-    const n = x.length;
-    if (n > max) return [false, `at most ${max} items, not ${n}`];
-    const out = [];
-    for (let i = 0; i < n; i++) {
-      const v = x[i];
-      if (!(typeof v === 'number' || typeof v === 'string')) return [false, `item ${i} is ${describe(v)}`];
-      out.push(v);
-    }
-    return [true, out];
-  } catch (e) { return [false, message(e)]; }
-}
-"#)]
-extern "C" {
-    #[wasm_bindgen(catch)]
-    fn plain_entries(obj: &JsValue, max: u32) -> Result<Array, JsValue>;
-    #[wasm_bindgen(catch)]
-    fn plain_bytes(x: &JsValue) -> Result<Array, JsValue>;
-    #[wasm_bindgen(catch)]
-    fn plain_list(x: &JsValue, max: u32) -> Result<Array, JsValue>;
-}
-
-/// The value a helper read, or an Error that names `what`.
-fn helper_result(r: Result<Array, JsValue>, what: &str) -> Result<JsValue, JsValue> {
-    let r = r.map_err(|_| error(format!("could not read {what}")))?;
-    if r.get(0).is_truthy() {
-        Ok(r.get(1))
-    } else {
-        Err(error(format!("could not read {what}: {}", r.get(1).as_string().unwrap_or_default())))
-    }
-}
-
-fn error(message: impl AsRef<str>) -> JsValue {
-    js_sys::Error::new(message.as_ref()).into()
-}
-
-fn parse_error(e: &ParseError) -> JsValue {
-    let err = js_sys::Error::new(&e.to_string());
-    let _ = js_sys::Reflect::set(&err, &"line".into(), &(e.line as f64).into());
-    let _ = js_sys::Reflect::set(&err, &"column".into(), &(e.column as f64).into());
-    let _ = js_sys::Reflect::set(&err, &"reason".into(), &e.message.as_str().into());
-    err.into()
-}
-
-/// Largest integer a JavaScript number holds exactly.
-const MAX_SAFE: u64 = (1 << 53) - 1;
-
-/// A whole number in `0..=max` from a JS value, or an error naming `what`.
-fn int(v: &JsValue, what: &str, max: u64) -> Result<u64, JsValue> {
-    let Some(n) = v.as_f64() else {
-        return Err(error(format!("{what} must be a number, not {}", describe(v))));
-    };
-    if !n.is_finite() || n.fract() != 0.0 || n < 0.0 {
-        return Err(error(format!("{what} must be a whole number ≥ 0, not {n}")));
-    }
-    let max = max.min(MAX_SAFE);
-    if n > max as f64 {
-        return Err(error(format!("{what} must be at most {max}, not {n}")));
-    }
-    Ok(n as u64)
-}
-
-/// `int` for an optional argument: `undefined` or `null` gives `default`.
-fn int_or(v: &JsValue, what: &str, max: u64, default: u64) -> Result<u64, JsValue> {
-    if v.is_undefined() || v.is_null() {
-        Ok(default)
-    } else {
-        int(v, what, max)
-    }
-}
-
-fn text(v: &JsValue, what: &str) -> Result<String, JsValue> {
-    v.as_string().ok_or_else(|| error(format!("{what} must be a string, not {}", describe(v))))
-}
-
-/// Names a value's type for a message without running any of its code.
-fn describe(v: &JsValue) -> String {
-    if v.is_undefined() {
-        "undefined".into()
-    } else if v.is_null() {
-        "null".into()
-    } else if let Some(s) = v.as_string() {
-        quoted(&s)
-    } else {
-        v.js_typeof().as_string().unwrap_or_else(|| "a value".into())
-    }
-}
-
-fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| error(format!("internal: cannot convert a result for JavaScript: {e}")))
-}
-
-/// A machine configuration from `{frames: 8, policy: "lru", page: 4096, …}` (keys as in a scenario's
-/// `config` line; values numbers or strings).
-fn config_from_object(obj: &JsValue) -> Result<Config, JsValue> {
-    let mut config = Config::default();
-    let entries: Array = helper_result(plain_entries(obj, 64), "the configuration object")?.unchecked_into();
-    for entry in entries.iter() {
-        let pair: Array = entry.unchecked_into();
-        let key = pair.get(0).as_string().unwrap_or_default();
-        let value = pair.get(1);
-        let value = if let Some(n) = value.as_f64() {
-            int(&value, &key, u64::MAX)?;
-            format!("{n}")
-        } else if value.is_undefined() || value.is_null() {
-            continue;
-        } else {
-            value.as_string().unwrap_or_default()
-        };
-        config.set(&key, &value).map_err(error)?;
-    }
-    config.validate().map_err(|m| error(format!("invalid configuration: {m}")))?;
-    Ok(config)
-}
 
 // ----- serialisable results ---------------------------------------------------------------------
 
@@ -317,9 +137,6 @@ struct State {
     source: String,
     /// Steps whose records `events()` has handed out.
     emitted: usize,
-    cells: Vec<u32>,
-    frames: Vec<u32>,
-    slots: Vec<u32>,
 }
 
 impl State {
@@ -366,7 +183,7 @@ impl State {
 impl Simulator {
     fn from_scenario(scenario: Scenario, source: String) -> Result<Simulator, JsValue> {
         let run = Run::new(scenario).map_err(|e| error(e.to_string()))?;
-        let state = State { run, source, emitted: 0, cells: Vec::new(), frames: Vec::new(), slots: Vec::new() };
+        let state = State { run, source, emitted: 0 };
         Ok(Simulator { state: RefCell::new(Some(Box::new(state))) })
     }
 
@@ -768,10 +585,9 @@ impl Simulator {
         self.with(|s| Ok(s.machine().policy_order()))
     }
 
-    // --- compact views for the renderer: fill, then read `new Uint32Array(memory.buffer, ptr, len)`
+    // --- compact views for the renderer, as `Uint32Array`s (layouts: `viewLayout()`)
 
-    /// Fills the page-cell view of `pid` (`cells` cells of `pagesPerCell` pages from `firstVpn`)
-    /// and returns its pointer into wasm memory; `viewCellsLen` words long.
+    /// The page cells of `pid`: `cells` cells of `pagesPerCell` pages from `firstVpn`.
     #[wasm_bindgen(js_name = viewCells)]
     pub fn view_cells(
         &self,
@@ -779,56 +595,38 @@ impl Simulator {
         first_vpn: JsValue,
         pages_per_cell: JsValue,
         cells: JsValue,
-    ) -> Result<u32, JsValue> {
+    ) -> Result<Vec<u32>, JsValue> {
         self.with(|s| {
             let pid = int(&pid, "pid", u32::MAX as u64)? as Pid;
             let first = int(&first_vpn, "first page", 1 << 48)?;
             let ppc = int(&pages_per_cell, "pages per cell", 1 << 48)?.max(1);
             let cells = int(&cells, "cells", 1 << 16)? as usize;
-            let mut buf = std::mem::take(&mut s.cells);
-            s.machine().fill_page_cells(pid, first, ppc, cells, &mut buf);
-            s.cells = buf;
-            Ok(s.cells.as_ptr() as u32)
+            let mut out = Vec::new();
+            s.machine().fill_page_cells(pid, first, ppc, cells, &mut out);
+            Ok(out)
         })
     }
 
-    #[wasm_bindgen(js_name = viewCellsLen)]
-    pub fn view_cells_len(&self) -> Result<u32, JsValue> {
-        self.with(|s| Ok(s.cells.len() as u32))
-    }
-
-    /// Fills the frame view and returns its pointer; `viewFramesLen` words long.
+    /// Every frame.
     #[wasm_bindgen(js_name = viewFrames)]
-    pub fn view_frames(&self) -> Result<u32, JsValue> {
+    pub fn view_frames(&self) -> Result<Vec<u32>, JsValue> {
         self.with(|s| {
-            let mut buf = std::mem::take(&mut s.frames);
-            s.machine().fill_frames(&mut buf);
-            s.frames = buf;
-            Ok(s.frames.as_ptr() as u32)
+            let mut out = Vec::new();
+            s.machine().fill_frames(&mut out);
+            Ok(out)
         })
     }
 
-    #[wasm_bindgen(js_name = viewFramesLen)]
-    pub fn view_frames_len(&self) -> Result<u32, JsValue> {
-        self.with(|s| Ok(s.frames.len() as u32))
-    }
-
-    /// Fills the swap view for slots `first..first+count` and returns its pointer.
+    /// Swap slots `first..first+count`.
     #[wasm_bindgen(js_name = viewSwap)]
-    pub fn view_swap(&self, first: JsValue, count: JsValue) -> Result<u32, JsValue> {
+    pub fn view_swap(&self, first: JsValue, count: JsValue) -> Result<Vec<u32>, JsValue> {
         self.with(|s| {
             let first = int(&first, "first slot", u32::MAX as u64)? as u32;
             let count = int(&count, "slot count", 1 << 20)? as u32;
-            let mut buf = std::mem::take(&mut s.slots);
-            s.machine().fill_swap(first, count, &mut buf);
-            s.slots = buf;
-            Ok(s.slots.as_ptr() as u32)
+            let mut out = Vec::new();
+            s.machine().fill_swap(first, count, &mut out);
+            Ok(out)
         })
-    }
-
-    #[wasm_bindgen(js_name = viewSwapLen)]
-    pub fn view_swap_len(&self) -> Result<u32, JsValue> {
-        self.with(|s| Ok(s.slots.len() as u32))
     }
 
     /// Swap slots ever used (every slot at or above is free).
@@ -840,32 +638,33 @@ impl Simulator {
 
 // ----- free functions ---------------------------------------------------------------------------
 
+/// A plain object from `(key, number)` pairs.
+fn object(pairs: impl IntoIterator<Item = (&'static str, f64)>) -> js_sys::Object {
+    let o = js_sys::Object::new();
+    for (k, v) in pairs {
+        let _ = js_sys::Reflect::set(&o, &k.into(), &v.into());
+    }
+    o
+}
+
 /// Page-state codes used in the views: `{Unmapped: 0, Guard: 1, …}`.
 #[wasm_bindgen(js_name = pageStates)]
-pub fn page_states() -> Result<JsValue, JsValue> {
-    let map: std::collections::BTreeMap<&str, u8> = PageState::ALL.iter().map(|s| (s.name(), *s as u8)).collect();
-    to_js(&map)
+pub fn page_states() -> JsValue {
+    object(PageState::ALL.iter().map(|s| (s.name(), *s as u8 as f64))).into()
 }
 
 /// View layout: words per cell, frame and slot, and the flag bits.
 #[wasm_bindgen(js_name = viewLayout)]
-pub fn view_layout() -> Result<JsValue, JsValue> {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Layout {
-        cell_words: usize,
-        frame_words: usize,
-        slot_words: usize,
-        none: u32,
-        flags: std::collections::BTreeMap<&'static str, u32>,
-    }
-    to_js(&Layout {
-        cell_words: view::CELL_WORDS,
-        frame_words: view::FRAME_WORDS,
-        slot_words: view::SLOT_WORDS,
-        none: u32::MAX,
-        flags: view::flags::ALL.iter().copied().collect(),
-    })
+pub fn view_layout() -> JsValue {
+    let layout = object([
+        ("cellWords", view::CELL_WORDS as f64),
+        ("frameWords", view::FRAME_WORDS as f64),
+        ("slotWords", view::SLOT_WORDS as f64),
+        ("none", u32::MAX as f64),
+    ]);
+    let flags = object(view::flags::ALL.iter().map(|&(k, v)| (k, v as f64)));
+    let _ = js_sys::Reflect::set(&layout, &"flags".into(), &flags);
+    layout.into()
 }
 
 /// The built-in scenarios: `[{id, title, summary, text}]`.
@@ -883,13 +682,6 @@ pub fn presets() -> Result<JsValue, JsValue> {
 pub fn check_scenario(text: JsValue) -> Result<(), JsValue> {
     let text = self::text(&text, "the scenario")?;
     parse(&text).map(|_| ()).map_err(|e| parse_error(&e))
-}
-
-/// Canonical text of a scenario (the pretty-printer).
-#[wasm_bindgen(js_name = formatScenario)]
-pub fn format_scenario(text: JsValue) -> Result<String, JsValue> {
-    let text = self::text(&text, "the scenario")?;
-    parse(&text).map(|s| s.to_string()).map_err(|e| parse_error(&e))
 }
 
 /// The payload of a share link: `1.<base64url(deflate(text))>`.
@@ -961,114 +753,3 @@ pub fn compare_scenario(text: JsValue, policies: JsValue, frames: JsValue) -> Re
 }
 
 // ----- traces -----------------------------------------------------------------------------------
-
-/// Largest trace file the page reads (its bytes and the decoded accesses must fit in wasm memory
-/// beside everything else).
-const MAX_TRACE_BYTES: usize = 512 << 20;
-
-/// A memory-access trace loaded in the page (`pages`, `rw` or `lackey`, plain or gzip), replayed in
-/// slices so the page can show progress and cancel.
-///
-/// ```js
-/// const t = new TraceSession(bytes, "auto", 4096);
-/// t.start("lru", 64); while (!t.done) t.advance(100000); t.summary();
-/// ```
-#[wasm_bindgen]
-pub struct TraceSession {
-    trace: Trace,
-    replay: Option<TraceReplay>,
-}
-
-#[wasm_bindgen]
-impl TraceSession {
-    /// `new TraceSession(bytes, "auto", 4096)`: `bytes` a `Uint8Array` or an `ArrayBuffer`.
-    #[wasm_bindgen(constructor)]
-    pub fn new(bytes: JsValue, format: JsValue, page_size: JsValue) -> Result<TraceSession, JsValue> {
-        let format = if format.is_undefined() { "auto".to_string() } else { text(&format, "the format")? };
-        let format = TraceFormat::parse(&format).ok_or_else(|| {
-            error(format!("format must be auto, pages, rw or lackey, not {}", describe(&JsValue::from(&format))))
-        })?;
-        let page_size = int_or(&page_size, "page size", 65536, 4096)?;
-        let array: Uint8Array = helper_result(plain_bytes(&bytes), "the trace")?.unchecked_into();
-        if array.length() as usize > MAX_TRACE_BYTES {
-            return Err(error(format!(
-                "the trace is {} MiB; the page reads at most {} MiB (replay bigger ones with `pagesim trace`)",
-                array.length() >> 20,
-                MAX_TRACE_BYTES >> 20
-            )));
-        }
-        let bytes = array.to_vec();
-        let trace = trace::read_trace(&bytes, format, page_size)
-            .map_err(|e| error(if e.line > 0 { format!("line {}", e) } else { e.to_string() }))?;
-        Ok(TraceSession { trace, replay: None })
-    }
-
-    /// The benchmark workload (the same as the native `bench`): `n` accesses, 80% to a hot set,
-    /// 20% a sequential scan moving `scanStride` bytes per access. `TraceSession.synthetic(1e6, 64)`
-    pub fn synthetic(n: JsValue, scan_stride: JsValue) -> Result<TraceSession, JsValue> {
-        let n = int(&n, "accesses", 10_000_000)? as usize;
-        let stride = int(&scan_stride, "scan stride", 1 << 20)?.max(1);
-        Ok(TraceSession { trace: trace::synthetic::hot_set_and_scan(n, stride), replay: None })
-    }
-
-    #[wasm_bindgen(getter)]
-    pub fn length(&self) -> f64 {
-        self.trace.len() as f64
-    }
-
-    /// The detected or given format.
-    #[wasm_bindgen(getter)]
-    pub fn format(&self) -> String {
-        self.trace.format.map_or("auto", |f| f.name()).to_string()
-    }
-
-    /// Starts (or restarts) a replay with a policy, a frame count and optionally TLB entries
-    /// (default 4). `t.start("lru", 64)`
-    pub fn start(&mut self, policy: JsValue, frames: JsValue, tlb: JsValue) -> Result<(), JsValue> {
-        let policy_name = text(&policy, "the policy")?;
-        let policy =
-            PolicyKind::parse(&policy_name).ok_or_else(|| error(format!("unknown policy {}", quoted(&policy_name))))?;
-        let frames = int(&frames, "frames", crate::engine::config::MAX_FRAMES as u64)? as u32;
-        let tlb = if tlb.is_undefined() { 4 } else { int(&tlb, "TLB entries", 4096)? as u32 };
-        let config = Config { policy, frames, tlb_entries: tlb, ..Config::default() };
-        self.replay = Some(TraceReplay::new(&self.trace, config, None).map_err(|e| error(e.to_string()))?);
-        Ok(())
-    }
-
-    /// Replays up to `n` more accesses; returns how many.
-    pub fn advance(&mut self, n: JsValue) -> Result<f64, JsValue> {
-        let n = int(&n, "accesses", u32::MAX as u64)? as usize;
-        let replay = self.replay.as_mut().ok_or_else(|| error("call start(policy, frames) first"))?;
-        replay.advance(&self.trace, n).map(|d| d as f64).map_err(|e| error(e.to_string()))
-    }
-
-    /// Accesses replayed so far.
-    #[wasm_bindgen(getter)]
-    pub fn position(&self) -> f64 {
-        self.replay.as_ref().map_or(0.0, |r| r.pos() as f64)
-    }
-
-    #[wasm_bindgen(getter)]
-    pub fn done(&self) -> bool {
-        self.replay.as_ref().is_some_and(|r| r.pos() == self.trace.len())
-    }
-
-    /// The trace as a scenario to step through (`limit` accesses at most), with this policy and
-    /// frame count.
-    #[wasm_bindgen(js_name = toScenario)]
-    pub fn to_scenario(&self, policy: JsValue, frames: JsValue, limit: JsValue) -> Result<String, JsValue> {
-        let policy_name = text(&policy, "the policy")?;
-        let policy =
-            PolicyKind::parse(&policy_name).ok_or_else(|| error(format!("unknown policy {}", quoted(&policy_name))))?;
-        let frames = int(&frames, "frames", crate::engine::config::MAX_FRAMES as u64)? as u32;
-        let limit = int(&limit, "limit", 1 << 20)? as usize;
-        let config = Config { policy, frames, ..Config::default() };
-        trace::to_scenario(&self.trace, &config, limit).map_err(error)
-    }
-
-    /// `{accesses, hits, faults, swap_ins, swap_outs, …}` of the replay so far.
-    pub fn summary(&self) -> Result<JsValue, JsValue> {
-        let replay = self.replay.as_ref().ok_or_else(|| error("call start(policy, frames) first"))?;
-        to_js(&replay.summary())
-    }
-}

@@ -1,0 +1,183 @@
+//! Traces in the browser (the trace worker's module): `TraceSession` reads a trace file, replays
+//! it in slices and computes fault curves.
+
+use super::*;
+use crate::engine::config::{Config, PolicyKind, MAX_FRAMES};
+use crate::trace::curve::{self, DenseTrace};
+use crate::trace::{self, Trace, TraceFormat, TraceReplay};
+use js_sys::Uint8Array;
+
+/// Largest frame count of a curve.
+const MAX_CURVE: usize = 65_536;
+
+fn policy_of(v: &JsValue) -> Result<PolicyKind, JsValue> {
+    let name = text(v, "the policy")?;
+    PolicyKind::parse(&name).ok_or_else(|| error(format!("unknown policy {}", quoted(&name))))
+}
+
+/// Largest trace file the page reads (its bytes and the decoded accesses must fit in wasm memory
+/// beside everything else).
+const MAX_TRACE_BYTES: usize = 512 << 20;
+
+/// A memory-access trace loaded in the page (`pages`, `rw` or `lackey`, plain or gzip), replayed in
+/// slices so the page can show progress and cancel.
+///
+/// ```js
+/// const t = new TraceSession(bytes, "auto", 4096);
+/// t.start("lru", 64); while (!t.done) t.advance(100000); t.summary();
+/// ```
+#[wasm_bindgen]
+pub struct TraceSession {
+    trace: Trace,
+    replay: Option<TraceReplay>,
+    /// Pages renumbered densely, for the curves (made on first use).
+    dense: Option<DenseTrace>,
+}
+
+#[wasm_bindgen]
+impl TraceSession {
+    /// `new TraceSession(bytes, "auto", 4096)`: `bytes` a `Uint8Array` or an `ArrayBuffer`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(bytes: JsValue, format: JsValue, page_size: JsValue) -> Result<TraceSession, JsValue> {
+        let format = if format.is_undefined() { "auto".to_string() } else { text(&format, "the format")? };
+        let format = TraceFormat::parse(&format).ok_or_else(|| {
+            error(format!("format must be auto, pages, rw or lackey, not {}", describe(&JsValue::from(&format))))
+        })?;
+        let page_size = int_or(&page_size, "page size", 65536, 4096)?;
+        let array: Uint8Array = helper_result(plain_bytes(&bytes), "the trace")?.unchecked_into();
+        if array.length() as usize > MAX_TRACE_BYTES {
+            return Err(error(format!(
+                "the trace is {} MiB; the page reads at most {} MiB (replay bigger ones with `pagesim trace`)",
+                array.length() >> 20,
+                MAX_TRACE_BYTES >> 20
+            )));
+        }
+        let bytes = array.to_vec();
+        let trace = trace::read_trace(&bytes, format, page_size)
+            .map_err(|e| error(if e.line > 0 { format!("line {}", e) } else { e.to_string() }))?;
+        Ok(TraceSession { trace, replay: None, dense: None })
+    }
+
+    /// The benchmark workload (the same as the native `bench`): `n` accesses, 80% to a hot set,
+    /// 20% a sequential scan moving `scanStride` bytes per access. `TraceSession.synthetic(1e6, 64)`
+    pub fn synthetic(n: JsValue, scan_stride: JsValue) -> Result<TraceSession, JsValue> {
+        let n = int(&n, "accesses", 10_000_000)? as usize;
+        let stride = int(&scan_stride, "scan stride", 1 << 20)?.max(1);
+        Ok(TraceSession { trace: trace::synthetic::hot_set_and_scan(n, stride), replay: None, dense: None })
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn length(&self) -> f64 {
+        self.trace.len() as f64
+    }
+
+    /// The detected or given format.
+    #[wasm_bindgen(getter)]
+    pub fn format(&self) -> String {
+        self.trace.format.map_or("auto", |f| f.name()).to_string()
+    }
+
+    /// Starts (or restarts) a replay with a policy, a frame count and optionally TLB entries
+    /// (default 4). `t.start("lru", 64)`
+    pub fn start(&mut self, policy: JsValue, frames: JsValue, tlb: JsValue) -> Result<(), JsValue> {
+        let policy = policy_of(&policy)?;
+        let frames = int(&frames, "frames", MAX_FRAMES as u64)? as u32;
+        let tlb = if tlb.is_undefined() { 4 } else { int(&tlb, "TLB entries", 4096)? as u32 };
+        let config = Config { policy, frames, tlb_entries: tlb, ..Config::default() };
+        self.replay = Some(TraceReplay::new(&self.trace, config, None).map_err(|e| error(e.to_string()))?);
+        Ok(())
+    }
+
+    /// Replays up to `n` more accesses; returns how many.
+    pub fn advance(&mut self, n: JsValue) -> Result<f64, JsValue> {
+        let n = int(&n, "accesses", u32::MAX as u64)? as usize;
+        let replay = self.replay.as_mut().ok_or_else(|| error("call start(policy, frames) first"))?;
+        replay.advance(&self.trace, n).map(|d| d as f64).map_err(|e| error(e.to_string()))
+    }
+
+    /// Accesses replayed so far.
+    #[wasm_bindgen(getter)]
+    pub fn position(&self) -> f64 {
+        self.replay.as_ref().map_or(0.0, |r| r.pos() as f64)
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn done(&self) -> bool {
+        self.replay.as_ref().is_some_and(|r| r.pos() == self.trace.len())
+    }
+
+    /// Accesses `start+1 … start+limit` of the trace as a scenario to step through (at most
+    /// `STEP_WINDOW`, 5,000), with this policy and frame count. `t.toScenario("lru", 4, 0, 5000)`
+    #[wasm_bindgen(js_name = toScenario)]
+    pub fn to_scenario(
+        &self,
+        policy: JsValue,
+        frames: JsValue,
+        start: JsValue,
+        limit: JsValue,
+    ) -> Result<String, JsValue> {
+        let policy = policy_of(&policy)?;
+        let frames = int(&frames, "frames", MAX_FRAMES as u64)? as u32;
+        let start = int_or(&start, "start", u32::MAX as u64, 0)? as usize;
+        let limit = int_or(&limit, "limit", trace::STEP_WINDOW as u64, trace::STEP_WINDOW as u64)? as usize;
+        let config = Config { policy, frames, ..Config::default() };
+        trace::to_scenario(&self.trace, &config, start, limit).map_err(error)
+    }
+
+    fn dense(&mut self) -> &DenseTrace {
+        self.dense.get_or_insert_with(|| DenseTrace::new(&self.trace))
+    }
+
+    /// Distinct pages the trace touches.
+    #[wasm_bindgen(getter)]
+    pub fn distinct(&mut self) -> f64 {
+        self.dense().distinct as f64
+    }
+
+    /// LRU faults for every frame count `1…max`, in one pass. `t.lruCurve(1024)`
+    #[wasm_bindgen(js_name = lruCurve)]
+    pub fn lru_curve(&mut self, max: JsValue) -> Result<Vec<f64>, JsValue> {
+        let max = int(&max, "max", MAX_CURVE as u64)?.max(1) as usize;
+        Ok(curve::lru_curve(self.dense(), max).into_iter().map(|f| f as f64).collect())
+    }
+
+    /// OPT faults for every frame count `1…max`, in one pass, or `null` if that pass would cost
+    /// more than `budget` steps (a trace without locality; default: 200 million), when
+    /// `faultsAt("opt", sizes)` gives the curve at sample sizes instead.
+    #[wasm_bindgen(js_name = optCurve)]
+    pub fn opt_curve(&mut self, max: JsValue, budget: JsValue) -> Result<Option<Vec<f64>>, JsValue> {
+        let max = int(&max, "max", MAX_CURVE as u64)?.max(1) as usize;
+        let budget = int_or(&budget, "budget", u64::MAX, 200_000_000)?;
+        Ok(curve::opt_curve(self.dense(), max, budget).map(|c| c.into_iter().map(|f| f as f64).collect()))
+    }
+
+    /// The frame counts FIFO and CLOCK (and OPT, past its budget) are simulated at (`faultsAt`).
+    #[wasm_bindgen(js_name = sampleSizes)]
+    pub fn sample_sizes(&mut self) -> Vec<f64> {
+        curve::sample_sizes(self.dense().distinct).into_iter().map(|k| k as f64).collect()
+    }
+
+    /// FIFO, CLOCK or OPT faults at each of `sizes` (frame counts). `t.faultsAt("fifo", [1, 2, 4])`
+    #[wasm_bindgen(js_name = faultsAt)]
+    pub fn faults_at(&mut self, policy: JsValue, sizes: JsValue) -> Result<Vec<f64>, JsValue> {
+        let policy = policy_of(&policy)?;
+        let list: Array = helper_result(plain_list(&sizes, 4096), "the frame counts")?.unchecked_into();
+        let sizes = list
+            .iter()
+            .map(|k| int(&k, "a frame count", MAX_FRAMES as u64).map(|k| k as usize))
+            .collect::<Result<Vec<_>, _>>()?;
+        let faults = match policy {
+            PolicyKind::Fifo => curve::fifo_faults(self.dense(), &sizes),
+            PolicyKind::Clock => curve::clock_faults(self.dense(), &sizes),
+            PolicyKind::Opt => curve::opt_faults(self.dense(), &sizes),
+            other => return Err(error(format!("faultsAt simulates fifo, clock and opt, not {other}"))),
+        };
+        Ok(faults.into_iter().map(|f| f as f64).collect())
+    }
+
+    /// `{accesses, hits, faults, swap_ins, swap_outs, …}` of the replay so far.
+    pub fn summary(&self) -> Result<JsValue, JsValue> {
+        let replay = self.replay.as_ref().ok_or_else(|| error("call start(policy, frames) first"))?;
+        to_js(&replay.summary())
+    }
+}
