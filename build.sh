@@ -71,7 +71,8 @@ build_module() {
   wasm-bindgen --target web --no-typescript --remove-name-section --out-name "$name" --out-dir www/pkg \
     "target/wasm32-unknown-unknown/$profile/pagesim.wasm"
   # binaryen from npm (pinned in package.json); Debian's old wasm-opt breaks the module.
-  wasm-opt "$opt" --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  # The module owns a fresh, zero-filled memory: wasm-opt may drop zero bytes from its data.
+  wasm-opt "$opt" --converge --zero-filled-memory --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "www/pkg/${name}_bg.wasm" -o "www/pkg/${name}_bg.opt.wasm"
   mv "www/pkg/${name}_bg.opt.wasm" "www/pkg/${name}_bg.wasm"

@@ -58,13 +58,16 @@ fn run_json_has_steps_events_and_statistics() {
     let out = pagesim(&["run", &f, "--json"]);
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["stats"]["segfaults"], 1);
+    // `stats` has the shape of the JavaScript API's `stats()`.
+    assert_eq!(v["stats"]["total"]["segfaults"], 1);
     let access = &v["steps"][1]["events"][0];
     assert_eq!(access["type"], "access");
     assert_eq!(access["result"], "segmentation_fault");
     assert_eq!(access["reason"], "null_page");
     assert!(access["text"].as_str().unwrap().contains("null pointer dereference"));
-    assert_eq!(v["processes"][0]["ended"], "segmentation_fault");
+    assert_eq!(v["stats"]["processes"][0]["ended"], "segmentation_fault");
+    assert_eq!(access["name"], "A");
+    assert_eq!(access["op"], "read");
 }
 
 #[test]

@@ -5,7 +5,8 @@
 
 use clap::{Parser, Subcommand};
 use pagesim::engine::config::{format_size, parse_size};
-use pagesim::engine::{Config, Event, Machine, PolicyKind, Stats};
+use pagesim::engine::{Config, Machine, PolicyKind, Stats};
+use pagesim::report::{StatsReport, StepReport};
 use pagesim::scenario::{self, link, Run};
 use pagesim::trace::{self, TraceFormat};
 use serde::Serialize;
@@ -171,33 +172,10 @@ fn parse_scenario(file: &str) -> Result<(String, scenario::Scenario), Failure> {
 }
 
 #[derive(Serialize)]
-struct EventJson {
-    #[serde(flatten)]
-    event: Event,
-    text: String,
-}
-
-#[derive(Serialize)]
-struct StepJson {
-    step: usize,
-    line: u32,
-    events: Vec<EventJson>,
-}
-
-#[derive(Serialize)]
-struct ProcessJson<'a> {
-    pid: usize,
-    name: &'a str,
-    ended: Option<pagesim::engine::process::ExitCause>,
-    stats: &'a Stats,
-}
-
-#[derive(Serialize)]
 struct RunJson<'a> {
     config: &'a Config,
-    steps: Vec<StepJson>,
-    stats: &'a Stats,
-    processes: Vec<ProcessJson<'a>>,
+    steps: Vec<StepReport>,
+    stats: StatsReport<'a>,
     error: Option<String>,
 }
 
@@ -211,8 +189,7 @@ fn cmd_run(file: &str, json: bool) -> Result<ExitCode, Failure> {
             Ok(Some(r)) => {
                 let m = run.machine();
                 if json {
-                    let events = r.events.into_iter().map(|e| EventJson { text: m.describe(&e), event: e }).collect();
-                    steps.push(StepJson { step: r.step, line: r.line, events });
+                    steps.push(StepReport::new(m, &r));
                 } else {
                     for e in &r.events {
                         println!("step {} (line {}): {}", r.step, r.line, m.describe(e));
@@ -226,12 +203,8 @@ fn cmd_run(file: &str, json: bool) -> Result<ExitCode, Failure> {
     let m = run.machine();
     let error = outcome.as_ref().err().map(|e| format!("{file}:{}: {}", e.line, e.message));
     if json {
-        let processes = m
-            .processes()
-            .enumerate()
-            .map(|(pid, p)| ProcessJson { pid, name: &p.name, ended: p.ended, stats: &p.stats })
-            .collect();
-        let out = RunJson { config: m.config(), steps, stats: m.stats(), processes, error: error.clone() };
+        let stats = StatsReport::new(m, run.history_bytes());
+        let out = RunJson { config: m.config(), steps, stats, error: error.clone() };
         println!("{}", serde_json::to_string_pretty(&out).expect("plain data serializes"));
     } else {
         println!();

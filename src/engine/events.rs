@@ -2,19 +2,16 @@
 //! as one plain sentence ([`crate::engine::Machine::describe`]) that a student can read aloud.
 
 use super::process::{ExitCause, Perms};
-use serde::Serialize;
 
 /// Whether an access reads or writes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AccessKind {
     Read,
     Write,
 }
 
 /// What the TLB said.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TlbLookup {
     /// No TLB configured.
     Off,
@@ -23,8 +20,7 @@ pub enum TlbLookup {
 }
 
 /// How a page fault was served.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "source", rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FaultKind {
     /// Minor: first touch of an anonymous page, given a zero-filled frame.
     ZeroFill,
@@ -42,8 +38,7 @@ impl FaultKind {
 }
 
 /// What happened to an evicted page.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "fate", rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EvictionFate {
     /// Written to a swap slot: it was dirty, or had no copy in swap yet (never swapped).
     SwappedOut { slot: u32, dirty: bool },
@@ -54,18 +49,16 @@ pub enum EvictionFate {
 }
 
 /// A page taken out of memory to make room: whose, which frame, and where it went.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Eviction {
     pub pid: u32,
     pub vpn: u64,
     pub frame: u32,
-    #[serde(flatten)]
     pub fate: EvictionFate,
 }
 
 /// Why an address is invalid.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SegvReason {
     /// Page 0: the null guard.
     NullPage,
@@ -74,14 +67,12 @@ pub enum SegvReason {
 }
 
 /// How an access ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "result", rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AccessResult {
     Hit {
         frame: u32,
     },
     PageFault {
-        #[serde(flatten)]
         kind: FaultKind,
         frame: u32,
         evicted: Option<Eviction>,
@@ -102,7 +93,7 @@ pub enum AccessResult {
 }
 
 /// One memory access, whatever became of it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AccessEvent {
     pub pid: u32,
     pub kind: AccessKind,
@@ -114,7 +105,6 @@ pub struct AccessEvent {
     /// The running process changed, so the TLB was flushed before this access.
     pub tlb_flushed: bool,
     pub physical: Option<u64>,
-    #[serde(flatten)]
     pub result: AccessResult,
 }
 
@@ -142,8 +132,7 @@ impl AccessEvent {
 }
 
 /// Everything the machine reports, in order.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
     Spawn {
         pid: u32,
@@ -179,7 +168,6 @@ pub enum Event {
     },
     /// The background reclaimer evicted a page because free frames fell below its low mark.
     Reclaim {
-        #[serde(flatten)]
         eviction: Eviction,
         free_frames: u32,
     },

@@ -187,10 +187,14 @@ impl Process {
 
 /// A process's regions: by first page (they never overlap) and by label (labels are unique). Both
 /// maps are persistent, so a checkpoint of the machine shares them.
+///
+/// The label index is keyed by a hash of the label, so both maps are the same type (one copy of
+/// the map's code in the WebAssembly module); two labels with the same hash are told apart by a
+/// scan of the regions.
 #[derive(Clone, Debug, Default)]
 pub struct Regions {
     by_start: RedBlackTreeMap<u64, Region>,
-    by_label: RedBlackTreeMap<String, u64>,
+    by_label: RedBlackTreeMap<u64, Region>,
     /// Pages `1..low_water` are all inside regions: the search for a gap starts here, so a run of
     /// allocations costs O(log regions) each, not a walk over every region.
     low_water: u64,
@@ -215,7 +219,11 @@ impl Regions {
     }
 
     pub fn by_label(&self, label: &str) -> Option<&Region> {
-        self.by_label.get(label).and_then(|start| self.by_start.get(start))
+        match self.by_label.get(&label_hash(label)) {
+            Some(r) if r.label == label => self.by_start.get(&r.start_vpn),
+            Some(_) => self.iter().find(|r| r.label == label), // another label with the same hash
+            None => None,
+        }
     }
 
     /// A region that shares a page with `pages` pages from `vpn`.
@@ -237,7 +245,10 @@ impl Regions {
     }
 
     pub fn insert(&mut self, region: Region) {
-        self.by_label.insert_mut(region.label.clone(), region.start_vpn);
+        let hash = label_hash(&region.label);
+        if self.by_label.get(&hash).is_none() {
+            self.by_label.insert_mut(hash, region.clone());
+        }
         let (start, end) = (region.start_vpn, region.end_vpn());
         self.by_start.insert_mut(start, region);
         if start <= self.low_water.max(1) {
@@ -257,7 +268,15 @@ impl Regions {
     pub fn remove(&mut self, start: u64) -> Option<Region> {
         let region = self.by_start.get(&start)?.clone();
         self.by_start.remove_mut(&start);
-        self.by_label.remove_mut(region.label.as_str());
+        let hash = label_hash(&region.label);
+        if self.by_label.get(&hash).is_some_and(|r| r.start_vpn == start) {
+            self.by_label.remove_mut(&hash);
+            // A region whose label shares the hash may now take the slot.
+            let other = self.iter().find(|r| label_hash(&r.label) == hash).cloned();
+            if let Some(other) = other {
+                self.by_label.insert_mut(hash, other);
+            }
+        }
         self.low_water = self.low_water.min(start);
         Some(region)
     }
@@ -265,6 +284,11 @@ impl Regions {
     pub fn clear(&mut self) {
         *self = Regions::default();
     }
+}
+
+/// The label index's key (FNV-1a: deterministic, no per-process random state).
+fn label_hash(label: &str) -> u64 {
+    label.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
 /// Process and region names: a letter or `_` first, then letters, digits, `_`, `-` or `.`; at most
@@ -313,6 +337,13 @@ mod tests {
         assert!(r.region_of(5).is_none());
         assert_eq!(r.overlapping(7, 2).map(|x| x.label.as_str()), Some("c"));
         assert!(r.overlapping(5, 3).is_none());
+        // Labels with the same hash still find their regions.
+        let mut c = Regions::default();
+        let (x, y) = ("x".to_string(), "y".to_string());
+        c.insert(region(1, 1, &x));
+        c.by_label.insert_mut(label_hash(&y), c.by_label.get(&label_hash(&x)).unwrap().clone());
+        c.insert(region(2, 1, &y));
+        assert_eq!(c.by_label("y").map(|r| r.start_vpn), Some(2), "found by the scan");
         // Filling the hole makes the covered prefix reach past b again.
         r.insert(region(1, 2, "d"));
         assert_eq!(r.lowest_gap(1, 16), Some(5));

@@ -112,8 +112,8 @@ impl<'a> LineParser<'a> {
 /// What the parser knows about the processes named so far.
 #[derive(Default)]
 struct Names {
-    /// name → running (spawned and not exited, as far as the text says)
-    running: FxHashMap<String, bool>,
+    /// name → 1 while running (spawned and not exited, as far as the text says), 0 after
+    running: FxHashMap<String, u32>,
 }
 
 /// Largest scenario text the parser reads (links carry at most 256 KiB; files may be bigger).
@@ -202,10 +202,10 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
                 if flat && code_pages > 0 {
                     return p.err(name.col, "a flat process has no code region: use either flat or code=N");
                 }
-                if names.running.get(name.text) == Some(&true) {
+                if names.running.get(name.text) == Some(&1) {
                     return p.err(name.col, format!("{} is already running", name.text));
                 }
-                names.running.insert(name.text.to_string(), true);
+                names.running.insert(name.text.to_string(), 1);
                 CommandKind::Spawn { name: name.text.to_string(), code_pages, flat }
             }
             "alloc" | "allocate" => {
@@ -313,7 +313,7 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
             "exit" => {
                 let name = known_process(&mut p, &names)?;
                 p.done("the process name")?;
-                names.running.insert(name.clone(), false);
+                names.running.insert(name.clone(), 0);
                 CommandKind::Exit { name }
             }
             "note" => {
@@ -337,8 +337,8 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
 fn known_process(p: &mut LineParser<'_>, names: &Names) -> Result<String, ParseError> {
     let t = p.name("a process name")?;
     match names.running.get(t.text) {
-        Some(true) => Ok(t.text.to_string()),
-        Some(false) => p.err(t.col, format!("{} has exited before this line", t.text)),
+        Some(1) => Ok(t.text.to_string()),
+        Some(_) => p.err(t.col, format!("{} has exited before this line", t.text)),
         None => p.err(t.col, format!("no process named {} (spawn it first)", t.text)),
     }
 }

@@ -273,19 +273,24 @@ fn compile(scenario: &Scenario, names: &mut Names) -> Log {
     let shift = scenario.config.page_shift();
     let mut log = Log::default();
     let mut next_use_of: Vec<u64> = Vec::new();
-    // Which incarnation of a name each access belongs to: a respawned A is a new process.
-    // The key of an access is (name, incarnation, page).
-    let mut incarnation: HashMap<NameId, u32> = HashMap::default();
-    let mut keys: Vec<Option<(NameId, u32, u64)>> = Vec::new();
+    // Which process each access belongs to: every spawn is a new one (a respawned A is another
+    // process). The key of an access is (process, page).
+    let mut process_of: Vec<u32> = Vec::new(); // by name: the latest spawn's number
+    let mut processes = 0u32;
+    let mut keys: Vec<Option<(u32, u64)>> = Vec::new();
     for c in &scenario.commands {
-        let mut push = |op: Op, key: Option<(NameId, u32, u64)>| {
+        let mut push = |op: Op, key: Option<(u32, u64)>| {
             log.push(op, c.line, u64::MAX);
             keys.push(key);
         };
         match &c.kind {
             CommandKind::Spawn { name, code_pages, flat } => {
                 let name = names.intern(name);
-                *incarnation.entry(name).or_insert(0) += 1;
+                if process_of.len() <= name as usize {
+                    process_of.resize(name as usize + 1, u32::MAX);
+                }
+                process_of[name as usize] = processes;
+                processes += 1;
                 push(Op::Spawn(Box::new(SpawnOp { name, code_pages: *code_pages, flat: *flat })), None);
             }
             CommandKind::Alloc { name, label, bytes, perms, at } => {
@@ -296,14 +301,14 @@ fn compile(scenario: &Scenario, names: &mut Names) -> Log {
             CommandKind::Read { name, addr } | CommandKind::Write { name, addr, .. } => {
                 let name = names.intern(name);
                 let value = if let CommandKind::Write { value, .. } = &c.kind { Some(*value) } else { None };
-                let key = (name, incarnation.get(&name).copied().unwrap_or(0), addr >> shift);
-                push(Op::Access(AccessOp::new(name, *addr, value)), Some(key));
+                let key = process_of.get(name as usize).map(|&p| (p, addr >> shift));
+                push(Op::Access(AccessOp::new(name, *addr, value)), key);
             }
             CommandKind::Refs { name, pages } => {
                 let name = names.intern(name);
-                let inc = incarnation.get(&name).copied().unwrap_or(0);
+                let process = process_of.get(name as usize).copied();
                 for &page in pages {
-                    push(Op::Access(AccessOp::new(name, page << shift, None)), Some((name, inc, page)));
+                    push(Op::Access(AccessOp::new(name, page << shift, None)), process.map(|p| (p, page)));
                 }
             }
             CommandKind::Tick { units } => push(Op::Tick(*units), None),
@@ -314,10 +319,13 @@ fn compile(scenario: &Scenario, names: &mut Names) -> Log {
     }
     if scenario.config.policy == crate::engine::PolicyKind::Opt {
         next_use_of.resize(keys.len(), u64::MAX);
-        let mut seen: HashMap<(NameId, u32, u64), u64> = HashMap::default();
+        // Per process: page → the next step that uses it.
+        let mut seen: Vec<HashMap<u64, u32>> = (0..processes).map(|_| HashMap::default()).collect();
         for i in (0..keys.len()).rev() {
-            if let Some(key) = keys[i] {
-                next_use_of[i] = seen.insert(key, i as u64).unwrap_or(u64::MAX);
+            if let Some((process, page)) = keys[i] {
+                if let Some(next) = seen[process as usize].insert(page, i as u32) {
+                    next_use_of[i] = next as u64;
+                }
             }
         }
         log.next_use = Some(next_use_of.into());

@@ -39,6 +39,9 @@ pub use simulator::*;
 #[cfg(feature = "traces")]
 pub use traces::*;
 
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();

@@ -5,77 +5,14 @@ use super::*;
 use crate::engine::config::{PolicyKind, MAX_FRAMES};
 use crate::engine::events::Event;
 use crate::engine::machine::MAX_TIME;
-use crate::engine::process::ExitCause;
 use crate::engine::view::{self, PageState};
-use crate::engine::{Machine, Perms, Pid, Stats};
+use crate::engine::{Machine, Perms, Pid};
+use crate::report::{StatsReport, StepReport};
 use crate::scenario::run::{Action, Op, Run, StepRecord};
 use crate::scenario::{link, parse, presets, FreeTarget, Scenario};
 use std::cell::RefCell;
 
 // ----- serialisable results ---------------------------------------------------------------------
-
-#[derive(Serialize)]
-struct EventOut<'a> {
-    step: usize,
-    line: u32,
-    text: String,
-    #[serde(flatten)]
-    event: &'a Event,
-}
-
-#[derive(Serialize)]
-struct StepOut<'a> {
-    step: usize,
-    line: u32,
-    events: Vec<EventOut<'a>>,
-}
-
-fn step_out<'a>(m: &Machine, r: &'a StepRecord) -> StepOut<'a> {
-    StepOut {
-        step: r.step,
-        line: r.line,
-        events: r
-            .events
-            .iter()
-            .map(|e| EventOut { step: r.step, line: r.line, text: m.describe(e), event: e })
-            .collect(),
-    }
-}
-
-#[derive(Serialize)]
-struct RegionOut<'a> {
-    label: &'a str,
-    start: u64,
-    pages: u64,
-    perms: Perms,
-    code: bool,
-}
-
-#[derive(Serialize)]
-struct ProcessOut<'a> {
-    pid: Pid,
-    name: &'a str,
-    alive: bool,
-    ended: Option<ExitCause>,
-    flat: bool,
-    tables: usize,
-    entries: u64,
-    regions: Vec<RegionOut<'a>>,
-    stats: &'a Stats,
-}
-
-#[derive(Serialize)]
-struct StatsOut<'a> {
-    total: &'a Stats,
-    time: u64,
-    frames_used: u32,
-    swap_used: u32,
-    /// Bytes of machine state counted against `config budget=`.
-    memory_used: u64,
-    /// Bytes of step-back history counted against `config history=`.
-    history_bytes: u64,
-    processes: Vec<ProcessOut<'a>>,
-}
 
 #[derive(Serialize)]
 struct NextStep<'a> {
@@ -175,7 +112,7 @@ impl State {
 
     fn records_out(&self, records: &[StepRecord]) -> Result<JsValue, JsValue> {
         let m = self.machine();
-        let out: Vec<StepOut> = records.iter().map(|r| step_out(m, r)).collect();
+        let out: Vec<StepReport> = records.iter().map(|r| StepReport::new(m, r)).collect();
         to_js(&out)
     }
 }
@@ -325,7 +262,7 @@ impl Simulator {
     /// Throws if the step is impossible (the message names the line); the run stays before it.
     pub fn step(&self) -> Result<JsValue, JsValue> {
         self.with(|s| match s.run.step() {
-            Ok(Some(r)) => to_js(&step_out(s.run.machine(), &r)),
+            Ok(Some(r)) => to_js(&StepReport::new(s.run.machine(), &r)),
             Ok(None) => Ok(JsValue::NULL),
             Err(e) => Err(error(e.to_string())),
         })
@@ -441,45 +378,10 @@ impl Simulator {
         })
     }
 
-    /// Statistics: `{total, time, frames_used, swap_used, processes: [{pid, name, alive, stats, regions, …}]}`.
+    /// Statistics: `{total, time, frames_used, swap_used, memory_used, history_bytes, processes:
+    /// [{pid, name, alive, ended, flat, tables, entries, regions, stats}]}` (see `report.rs`).
     pub fn stats(&self) -> Result<JsValue, JsValue> {
-        self.with(|s| {
-            let m = s.machine();
-            let processes = m
-                .processes()
-                .enumerate()
-                .map(|(pid, p)| ProcessOut {
-                    pid: pid as Pid,
-                    name: &p.name,
-                    alive: p.alive(),
-                    ended: p.ended,
-                    flat: p.flat,
-                    tables: p.page_table.table_count(),
-                    entries: p.page_table.entry_count(),
-                    regions: p
-                        .regions
-                        .iter()
-                        .map(|r| RegionOut {
-                            label: &r.label,
-                            start: r.start_vpn << m.config().page_shift(),
-                            pages: r.pages,
-                            perms: r.perms,
-                            code: r.code,
-                        })
-                        .collect(),
-                    stats: &p.stats,
-                })
-                .collect();
-            to_js(&StatsOut {
-                total: m.stats(),
-                time: m.time(),
-                frames_used: m.frames().used(),
-                swap_used: m.swap().used(),
-                memory_used: m.usage().total(),
-                history_bytes: s.run.history_bytes() as u64,
-                processes,
-            })
-        })
+        self.with(|s| to_js(&StatsReport::new(s.machine(), s.run.history_bytes())))
     }
 
     /// The machine configuration (`{page_size, va_bits, frames, swap_slots, tlb_entries, levels, policy, …}`).

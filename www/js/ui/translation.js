@@ -28,7 +28,7 @@ export function renderTranslation(box, sim, records, config, names) {
   const name = names.get(access.pid) ?? `pid ${access.pid}`;
   const parts = [];
   const head = el('p');
-  head.append(el('strong', `${name} ${access.kind} `), el('span', hex(access.addr), 'mono'));
+  head.append(el('strong', `${name} ${access.op} `), el('span', hex(access.addr), 'mono'));
   parts.push(head);
 
   const offsetBits = Math.log2(config.page_size);

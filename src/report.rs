@@ -1,0 +1,364 @@
+//! What pagesim reports, as data: the shapes of the CLI's `--json` and of the JavaScript API's
+//! objects, defined once here so the two never differ.
+//!
+//! Convention: keys are `snake_case`; kinds and states are lower-case strings (`"page_fault"`,
+//! `"from_swap"`); page and frame numbers, addresses and counts are numbers (all below 2^53, so
+//! JavaScript holds them exactly); a field that does not apply is left out, never `null`.
+
+use crate::engine::events::{
+    AccessEvent, AccessKind, AccessResult, Event, Eviction, EvictionFate, FaultKind, SegvReason, TlbLookup,
+};
+use crate::engine::process::ExitCause;
+use crate::engine::{Machine, Pid, Stats};
+use crate::scenario::run::StepRecord;
+use serde::Serialize;
+
+/// One step: its number, its source line (0 for a call from JavaScript) and what happened.
+#[derive(Clone, Debug, Serialize)]
+pub struct StepReport {
+    pub step: usize,
+    pub line: u32,
+    pub events: Vec<EventReport>,
+}
+
+impl StepReport {
+    pub fn new(m: &Machine, r: &StepRecord) -> StepReport {
+        StepReport { step: r.step, line: r.line, events: r.events.iter().map(|e| EventReport::new(m, e)).collect() }
+    }
+}
+
+/// One event, flat: `type` says which, `text` is its sentence, and the fields that apply follow.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct EventReport {
+    /// `spawn`, `allocate`, `free`, `access`, `exit`, `tick`, `reclaim`, `reclaim_more` or `note`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pid: Option<Pid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    // spawn
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code_pages: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flat: Option<bool>,
+    // allocate, free
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_vpn: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub perms: Option<String>,
+    // free, exit
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frames_released: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slots_released: Option<u64>,
+    /// exit: `exited`, `segmentation_fault` or `protection_fault`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<&'static str>,
+    // tick
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub units: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub now: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interrupts: Option<u64>,
+    // access
+    /// `read` or `write`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub op: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub addr: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpn: Option<u64>,
+    /// The byte read or written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<u8>,
+    /// `hit`, `miss` or `off` (no TLB).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tlb: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tlb_flushed: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub physical: Option<u64>,
+    /// `hit`, `page_fault`, `segmentation_fault`, `protection_fault` or `out_of_memory`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<&'static str>,
+    /// A page fault's source: `zero_fill`, `code_from_file` or `from_swap`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frame: Option<u32>,
+    /// The swap slot a page was read from (`from_swap`) or written to (`reclaim`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slot: Option<u32>,
+    /// The page evicted to make room.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evicted: Option<EvictionReport>,
+    /// A segmentation fault's reason: `null_page` or `unmapped`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'static str>,
+    /// A protection fault on program code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<bool>,
+    /// Out of memory: the page that could not be written to swap.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub victim: Option<EvictionReport>,
+    // reclaim: the eviction's own fields
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fate: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dirty: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub free_frames: Option<u32>,
+    /// reclaim_more: evictions beyond those reported one by one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
+}
+
+/// A page taken out of memory: whose, from which frame, and what became of it.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct EvictionReport {
+    pub pid: Pid,
+    pub name: String,
+    pub vpn: u64,
+    pub frame: u32,
+    /// `swapped_out`, `dropped_clean_copy` or `dropped_code` (empty for an out-of-memory victim).
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub fate: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slot: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dirty: Option<bool>,
+}
+
+pub fn exit_cause(c: ExitCause) -> &'static str {
+    match c {
+        ExitCause::Exited => "exited",
+        ExitCause::SegmentationFault => "segmentation_fault",
+        ExitCause::ProtectionFault => "protection_fault",
+    }
+}
+
+fn eviction(m: &Machine, e: &Eviction) -> EvictionReport {
+    let (fate, slot, dirty) = match e.fate {
+        EvictionFate::SwappedOut { slot, dirty } => ("swapped_out", Some(slot), Some(dirty)),
+        EvictionFate::DroppedCleanCopy { slot } => ("dropped_clean_copy", Some(slot), Some(false)),
+        EvictionFate::DroppedCode => ("dropped_code", None, Some(false)),
+    };
+    EvictionReport { pid: e.pid, name: m.name_of(e.pid).to_string(), vpn: e.vpn, frame: e.frame, fate, slot, dirty }
+}
+
+impl EventReport {
+    pub fn new(m: &Machine, event: &Event) -> EventReport {
+        // Field by field on one default value: a struct literal per kind would be ten times the code.
+        let mut r = EventReport { text: m.describe(event), ..Default::default() };
+        let who = |r: &mut EventReport, pid: Pid| {
+            r.pid = Some(pid);
+            r.name = Some(m.name_of(pid).to_string());
+        };
+        match event {
+            Event::Spawn { pid, code_pages, flat } => {
+                r.kind = "spawn";
+                who(&mut r, *pid);
+                r.code_pages = Some(*code_pages);
+                r.flat = Some(*flat);
+            }
+            Event::Allocate { pid, label, start_vpn, pages, perms } => {
+                r.kind = "allocate";
+                who(&mut r, *pid);
+                r.label = Some(label.clone());
+                r.start_vpn = Some(*start_vpn);
+                r.pages = Some(*pages);
+                r.perms = Some(perms.to_string());
+            }
+            Event::Free { pid, label, start_vpn, pages, frames_released, slots_released } => {
+                r.kind = "free";
+                who(&mut r, *pid);
+                r.label = Some(label.clone());
+                r.start_vpn = Some(*start_vpn);
+                r.pages = Some(*pages);
+                r.frames_released = Some(*frames_released);
+                r.slots_released = Some(*slots_released);
+            }
+            Event::Exit { pid, cause, frames_released, slots_released } => {
+                r.kind = "exit";
+                who(&mut r, *pid);
+                r.cause = Some(exit_cause(*cause));
+                r.frames_released = Some(*frames_released);
+                r.slots_released = Some(*slots_released);
+            }
+            Event::Tick { units, now, interrupts } => {
+                r.kind = "tick";
+                r.units = Some(*units);
+                r.now = Some(*now);
+                r.interrupts = Some(*interrupts);
+            }
+            Event::Reclaim { eviction: e, free_frames } => {
+                r.kind = "reclaim";
+                let e = eviction(m, e);
+                who(&mut r, e.pid);
+                r.vpn = Some(e.vpn);
+                r.frame = Some(e.frame);
+                r.fate = Some(e.fate);
+                r.slot = e.slot;
+                r.dirty = e.dirty;
+                r.free_frames = Some(*free_frames);
+            }
+            Event::ReclaimMore { evicted, free_frames } => {
+                r.kind = "reclaim_more";
+                r.count = Some(*evicted);
+                r.free_frames = Some(*free_frames);
+            }
+            Event::Note { .. } => r.kind = "note",
+            Event::Access(a) => {
+                r.kind = "access";
+                who(&mut r, a.pid);
+                access(m, a, &mut r);
+            }
+        }
+        r
+    }
+}
+
+fn access(m: &Machine, a: &AccessEvent, r: &mut EventReport) {
+    r.op = Some(match a.kind {
+        AccessKind::Read => "read",
+        AccessKind::Write => "write",
+    });
+    r.addr = Some(a.addr);
+    r.vpn = Some(a.vpn);
+    r.tlb = Some(match a.tlb {
+        TlbLookup::Off => "off",
+        TlbLookup::Hit => "hit",
+        TlbLookup::Miss => "miss",
+    });
+    r.tlb_flushed = Some(a.tlb_flushed);
+    r.physical = a.physical;
+    r.value = a.physical.map(|_| a.value);
+    match a.result {
+        AccessResult::Hit { frame } => {
+            r.result = Some("hit");
+            r.frame = Some(frame);
+        }
+        AccessResult::PageFault { kind, frame, evicted } => {
+            r.result = Some("page_fault");
+            r.frame = Some(frame);
+            r.source = Some(match kind {
+                FaultKind::ZeroFill => "zero_fill",
+                FaultKind::CodeFromFile => "code_from_file",
+                FaultKind::FromSwap { slot } => {
+                    r.slot = Some(slot);
+                    "from_swap"
+                }
+            });
+            r.evicted = evicted.map(|e| eviction(m, &e));
+        }
+        AccessResult::SegmentationFault { reason } => {
+            r.result = Some("segmentation_fault");
+            r.reason = Some(match reason {
+                SegvReason::NullPage => "null_page",
+                SegvReason::Unmapped => "unmapped",
+            });
+        }
+        AccessResult::ProtectionFault { perms, code } => {
+            r.result = Some("protection_fault");
+            r.perms = Some(perms.to_string());
+            r.code = Some(code);
+        }
+        AccessResult::OutOfMemory { victim_pid, victim_vpn, victim_frame } => {
+            r.result = Some("out_of_memory");
+            r.victim = Some(EvictionReport {
+                pid: victim_pid,
+                name: m.name_of(victim_pid).to_string(),
+                vpn: victim_vpn,
+                frame: victim_frame,
+                ..Default::default()
+            });
+        }
+    }
+}
+
+/// The statistics of the machine and of every process.
+#[derive(Clone, Debug, Serialize)]
+pub struct StatsReport<'a> {
+    pub total: &'a Stats,
+    pub time: u64,
+    pub frames_used: u32,
+    pub swap_used: u32,
+    /// Bytes of machine state counted against `config budget=`.
+    pub memory_used: u64,
+    /// Bytes of step-back history counted against `config history=` (0 outside a scenario run).
+    pub history_bytes: u64,
+    pub processes: Vec<ProcessReport<'a>>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ProcessReport<'a> {
+    pub pid: Pid,
+    pub name: &'a str,
+    pub alive: bool,
+    /// How it ended, if it did: `exited`, `segmentation_fault` or `protection_fault`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended: Option<&'static str>,
+    pub flat: bool,
+    /// Page tables allocated (the root included) and entries that exist.
+    pub tables: usize,
+    pub entries: u64,
+    pub regions: Vec<RegionReport<'a>>,
+    pub stats: &'a Stats,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RegionReport<'a> {
+    pub label: &'a str,
+    /// First address.
+    pub start: u64,
+    pub pages: u64,
+    pub perms: String,
+    pub code: bool,
+}
+
+impl<'a> StatsReport<'a> {
+    pub fn new(m: &'a Machine, history_bytes: usize) -> StatsReport<'a> {
+        let shift = m.config().page_shift();
+        let processes = m
+            .processes()
+            .enumerate()
+            .map(|(pid, p)| ProcessReport {
+                pid: pid as Pid,
+                name: &p.name,
+                alive: p.alive(),
+                ended: p.ended.map(exit_cause),
+                flat: p.flat,
+                tables: p.page_table.table_count(),
+                entries: p.page_table.entry_count(),
+                regions: p
+                    .regions
+                    .iter()
+                    .map(|r| RegionReport {
+                        label: &r.label,
+                        start: r.start_vpn << shift,
+                        pages: r.pages,
+                        perms: r.perms.to_string(),
+                        code: r.code,
+                    })
+                    .collect(),
+                stats: &p.stats,
+            })
+            .collect();
+        StatsReport {
+            total: m.stats(),
+            time: m.time(),
+            frames_used: m.frames().used(),
+            swap_used: m.swap().used(),
+            memory_used: m.usage().total(),
+            history_bytes: history_bytes as u64,
+            processes,
+        }
+    }
+}

@@ -1,0 +1,17 @@
+// The page's WebAssembly module stays small (issue 8: at most 300 KB after wasm-opt), and the
+// trace worker's module is the one with trace code.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { statSync, readFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const pkg = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'www', 'pkg');
+
+test('the page module is at most 300 KB; trace code lives in the worker module', () => {
+  const page = statSync(join(pkg, 'pagesim_bg.wasm')).size;
+  assert.ok(page <= 300_000, `pagesim_bg.wasm is ${page.toLocaleString()} bytes`);
+  const glue = readFileSync(join(pkg, 'pagesim.js'), 'utf8');
+  assert.doesNotMatch(glue, /class TraceSession/, 'no trace code in the page module');
+  assert.match(readFileSync(join(pkg, 'pagesim_trace.js'), 'utf8'), /class TraceSession/);
+});
