@@ -80,3 +80,15 @@ export function rgb(hex) {
   const n = parseInt(hex.replace('#', ''), 16);
   return `${(n >> 16) & 255},${(n >> 8) & 255},${n & 255}`;
 }
+
+/** A scenario of `n` accesses over 64 pages in 16 frames: faults, evictions, swap traffic. */
+export function longScenario(n, { frames = 16, pages = 64 } = {}) {
+  const lines = [`config frames=${frames} page=4K vbits=32 swap=256 tlb=4 policy=lru`, 'spawn A flat'];
+  let x = 12345;
+  for (let i = 0; i < n; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    const page = (x >>> 8) % pages;
+    lines.push(i % 3 ? `read A 0x${(page * 4096).toString(16)}` : `write A 0x${(page * 4096 + 8).toString(16)} ${i % 251}`);
+  }
+  return lines.join('\n') + '\n';
+}

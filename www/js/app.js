@@ -6,6 +6,7 @@ import { toggleTheme, watchSystemTheme } from './theme.js';
 import { loadEngine, memoryBytes } from './engine.js';
 import { createRenderer } from './render/canvas.js';
 import { pageTag } from './render/palette.js';
+import { createRecords } from './records.js';
 import { createLog } from './ui/log.js';
 import { renderStats, drawRatePlot } from './ui/stats.js';
 import { renderTranslation } from './ui/translation.js';
@@ -19,7 +20,8 @@ import { createTraceDialog } from './ui/trace.js';
 import { drawComparePlot } from './ui/compare.js';
 
 const $ = (sel) => document.querySelector(sel);
-const SPEEDS = [0.5, 1, 2, 3, 5, 8, 12, 20, 40, 100]; // steps per second
+const SPEEDS = [0.5, 1, 2, 3, 5, 8, 12, 20, 40, 100, 300, 1000]; // steps per second
+const FRAME_MS = 14; // what one animation frame may spend stepping and redrawing while playing
 const COMPARE_PRESETS = new Set(['belady', 'lru-fifo-opt', 'clock', 'thrashing']);
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 
@@ -38,11 +40,13 @@ const state = {
   lastTick: 0,
   owed: 0,
   pulseStart: 0,
+  refreshMs: 0, // what the last refresh cost: playing steps for the rest of a frame
 };
 
 const canvas = $('#canvas');
 const renderer = createRenderer(canvas, engine);
-const log = $('#log') ? createLog($('#log'), (step) => jump(step)) : null;
+const records = createRecords();
+const log = $('#log') ? createLog($('#log'), records, (step) => jump(step)) : null;
 const editor = $('#editor-text')
   ? createEditor(
     { text: $('#editor-text'), gutter: $('#editor-gutter'), mirror: $('#editor-mirror'), error: $('#editor-error'), apply: $('#editor-apply') },
@@ -81,7 +85,8 @@ function load(text, { presetId = null, step = 0, keepZoom = false } = {}) {
   state.config = sim.config();
   pause();
   if (!keepZoom) renderer.resetZoom();
-  log?.clear();
+  records.reset(sim);
+  log?.reset();
   editor?.set(text);
   if ($('#settings-panel')) fillSettings($('#settings-panel'), state.config);
   if ($('#preset')) $('#preset').value = presetId ?? '';
@@ -112,6 +117,8 @@ function openBroken(text) {
   }
   state.sim?.dispose();
   state.sim = new api.Simulator();
+  records.reset(state.sim);
+  log?.reset();
   state.text = text;
   state.presetId = null;
   state.config = state.sim.config();
@@ -146,7 +153,8 @@ function loadPreset(id, step = 0) {
 
 // ----- stepping ------------------------------------------------------------------------------
 
-function stepForward(force = false) {
+/** One step, without redrawing; false if none was taken (the end, an error, a question). */
+function stepOnce(force = false) {
   const sim = state.sim;
   if (sim.atEnd) {
     pause();
@@ -157,16 +165,19 @@ function stepForward(force = false) {
     return false;
   }
   try {
-    sim.step();
+    records.add(sim.step());
   } catch (e) {
-    pause();
-    refresh();
+    pause(); // the refresh shows the error
     return false;
   }
   state.pulseStart = performance.now();
   if (sim.atEnd) pause(); // playback stops on the last step, not one tick later
-  refresh();
   return true;
+}
+
+function stepForward(force = false) {
+  stepOnce(force);
+  refresh();
 }
 
 function stepBack() {
@@ -180,7 +191,7 @@ function jump(step) {
   pause();
   predict?.cancel();
   try {
-    state.sim.goto(step);
+    state.sim.goto(Math.min(step, state.sim.length));
   } catch {
     /* an impossible step: the run stops before it; refresh shows the error */
   }
@@ -201,16 +212,30 @@ function pause() {
   setPlayButton();
 }
 
+/**
+ * One animation frame of playback: the steps owed at the chosen speed, as many as fit in the
+ * frame's time beside the redraw, then one refresh. When the page cannot keep up it plays slower
+ * rather than owing steps, so a frame never grows into a long task and Pause is seen at once.
+ */
 function tick(now) {
   if (!state.playing) return;
   const speed = SPEEDS[Number($('#speed').value) - 1] ?? 2;
   state.owed += ((now - state.lastTick) / 1000) * speed;
   state.lastTick = now;
-  let n = Math.min(Math.floor(state.owed), 200);
-  state.owed -= n;
-  while (n-- > 0 && state.playing) {
-    if (!stepForward()) break;
+  const budget = Math.max(1, FRAME_MS - state.refreshMs);
+  const t0 = performance.now();
+  let stepped = 0;
+  while (state.owed >= 1 && state.playing) {
+    if (!stepOnce()) break;
+    state.owed -= 1;
+    stepped++;
+    if (performance.now() - t0 > budget) {
+      state.owed = Math.min(state.owed, 1);
+      break;
+    }
   }
+  if (stepped || !state.playing) refresh();
+  else if (now - state.pulseStart < 450) draw(now); // the newest step's outline fades
   if (state.playing) requestAnimationFrame(tick);
 }
 
@@ -222,19 +247,24 @@ function setPlayButton() {
 
 // ----- drawing -------------------------------------------------------------------------------
 
-/** Frames in use, for the victim question: [{frame, label}]. */
+/** Frames in use, for the victim question: [{frame, label, tag}]. */
 function occupiedFrames() {
-  const { layout: L } = engine;
   const words = state.sim.viewFrames();
   const byPid = names();
   const out = [];
-  for (let f = 0; f * L.frameWords < words.length; f++) {
-    const o = f * L.frameWords;
-    if (!words[o]) continue;
-    const name = byPid.get(words[o] - 1) ?? '?', vpn = words[o + 2] * 2 ** 32 + words[o + 1];
-    out.push({ frame: f, label: `${name} page ${vpn}`, tag: pageTag(name, vpn) });
+  for (let f = 0; f * engine.layout.frameWords < words.length; f++) {
+    const page = frameOwner(words, f, byPid);
+    if (page) out.push(page);
   }
   return out;
+}
+
+/** The page held by frame `f` of a `viewFrames()` array, or null if the frame is free. */
+function frameOwner(words, f, byPid) {
+  const o = f * engine.layout.frameWords;
+  if (!words[o]) return null;
+  const name = byPid.get(words[o] - 1) ?? '?', vpn = words[o + 2] * 2 ** 32 + words[o + 1];
+  return { frame: f, label: `${name} page ${vpn}`, tag: pageTag(name, vpn) };
 }
 
 function names() {
@@ -243,18 +273,17 @@ function names() {
 
 let pulseFrame = 0;
 
-/** Brings every panel up to date with the simulator. */
+/**
+ * Brings every panel up to date with the simulator. Its cost does not depend on how long the run
+ * is: the panels read the current state, and records only of the steps they show.
+ */
 function refresh({ animate = true } = {}) {
+  const t0 = performance.now();
   const sim = state.sim;
   state.stats = sim.stats();
-  const fresh = sim.events();
   const pos = sim.position;
-  if (log) {
-    log.truncate(pos, pos);
-    log.append(fresh, pos);
-  }
-  const records = log ? log.records : fresh;
-  const current = records.length && records[records.length - 1].step === pos ? records[records.length - 1] : lastRecord(pos);
+  log?.show(sim.historyStart + 1, pos);
+  const current = records.at(pos);
   state.highlight = pos > 0 ? highlightOf(current) : null;
   if (!animate) state.pulseStart = 0;
 
@@ -277,27 +306,22 @@ function refresh({ animate = true } = {}) {
     renderStats($('#stats'), state.stats, renderer.palette, state.config);
     drawRatePlot($('#rate-plot'), state.stats.total.fault_rate, renderer.palette);
   }
-  if ($('#translation')) renderTranslation($('#translation'), sim, records, state.config, names());
+  if ($('#translation')) {
+    const access = records.latest(pos, (r) => accessOf(r) !== null);
+    renderTranslation($('#translation'), sim, access, state.config, names());
+  }
   if ($('#policy-order')) showPolicyOrder($('#policy-order'));
   if ($('#next-step')) showNextStep($('#next-step'));
   links.follow(state.text, pos);
   draw();
-  if (state.pulseStart && !reducedMotion.matches) {
+  if (state.pulseStart && !reducedMotion.matches && !state.playing) { // (playback draws every frame)
     cancelAnimationFrame(pulseFrame);
     pulseFrame = requestAnimationFrame(animatePulse);
   }
+  state.refreshMs = performance.now() - t0;
 }
 
-function lastRecord(pos) {
-  if (pos === 0) return null;
-  try {
-    const r = state.sim.log(pos - 1);
-    return r[r.length - 1] ?? null;
-  } catch {
-    return null;
-  }
-}
-
+/** Redraws while the newest step's outline fades. */
 function animatePulse(now) {
   draw(now);
   if (now - state.pulseStart < 450) pulseFrame = requestAnimationFrame(animatePulse);
@@ -323,11 +347,15 @@ function draw(now = performance.now()) {
 function fitCanvasHeight(needed) {
   if (embedded) return;
   const box = $('#canvas-box');
-  const target = Math.round(Math.max(200, Math.min(needed, window.innerHeight * 0.7)));
-  if (Math.abs(box.clientHeight - target) > 6 && target < box.clientHeight + 400) {
+  box.fitted ??= box.clientHeight; // read once; after that the height is the one set here
+  const target = Math.round(Math.max(200, Math.min(needed, windowHeight * 0.7)));
+  if (Math.abs(box.fitted - target) > 6 && target < box.fitted + 400) {
     box.style.height = `${target}px`;
+    box.fitted = target;
   }
 }
+let windowHeight = window.innerHeight;
+window.addEventListener('resize', () => { windowHeight = window.innerHeight; });
 
 /** The "now" panel: the current step's sentences with a chip for hit / fault kind. */
 function showStep(record, pos, err) {
@@ -397,8 +425,8 @@ function showPolicyOrder(el) {
     el.textContent = '';
     return;
   }
-  const byFrame = new Map(occupiedFrames().map((f) => [f.frame, f.tag]));
-  const list = Array.from(order).slice(0, 24).map((f) => byFrame.get(f) ?? `frame ${f}`);
+  const words = state.sim.viewFrames(), byPid = names();
+  const list = Array.from(order.subarray(0, 24), (f) => frameOwner(words, f, byPid)?.tag ?? `frame ${f}`);
   const b = document.createElement('b');
   b.textContent = list.join(' → ') + (order.length > 24 ? ' …' : '');
   el.replaceChildren(document.createTextNode(`${ORDER_WORDS[state.config.policy] ?? ''}: `), b);

@@ -1,33 +1,56 @@
-// The scenario editor: a textarea with line numbers, the current step's line marked, and errors
-// shown at their line as you type.
+// The scenario editor: a textarea with line numbers, the current step's line marked (and scrolled
+// into view), and errors shown at their line as you type.
 
 export function createEditor({ text, gutter, mirror, error, apply }, api, onApply) {
   let errorLine = 0;
   let currentLine = 0;
   let timer = 0;
+  let lines = [''];
+  // The gutter and the highlight layer hold only the lines in view, moved to where the textarea
+  // shows them: a 100,000-line scenario costs what a 20-line one does. The geometry is read once
+  // here and then kept from scroll events and a ResizeObserver, never read while stepping.
+  const style = getComputedStyle(text);
+  const lineHeight = parseFloat(style.lineHeight) || 21;
+  const padding = parseFloat(style.paddingTop) || 0;
+  let viewH = 0, scrollTop = 0, scrollLeft = 0;
+  const gutterLines = document.createElement('div');
+  const mirrorLines = document.createElement('div');
+  gutter.replaceChildren(gutterLines);
+  mirror.replaceChildren(mirrorLines);
 
-  function paint() {
-    const lines = text.value.split('\n');
-    gutter.replaceChildren(...lines.map((_, i) => {
-      const s = document.createElement('span');
-      s.textContent = String(i + 1) + '\n';
-      if (i + 1 === errorLine) s.className = 'bad';
-      return s;
-    }));
-    mirror.replaceChildren(...lines.map((line, i) => {
-      const s = document.createElement('span');
-      s.textContent = (line || ' ') + '\n';
-      if (i + 1 === errorLine) s.className = 'bad';
-      else if (i + 1 === currentLine) s.className = 'current';
-      return s;
-    }));
-    sync();
+  function setText(value) {
+    lines = value.split('\n');
+    gutter.style.minWidth = `calc(${String(lines.length).length}ch + 1.2rem)`;
   }
 
-  function sync() {
-    gutter.scrollTop = text.scrollTop;
-    mirror.scrollTop = text.scrollTop;
-    mirror.scrollLeft = text.scrollLeft;
+  function paint() {
+    const first = Math.max(0, Math.floor((scrollTop - padding) / lineHeight));
+    const end = viewH > 0 ? Math.min(lines.length, first + Math.ceil(viewH / lineHeight) + 1) : first;
+    const numbers = [], texts = [];
+    for (let i = first; i < end; i++) {
+      const n = document.createElement('span');
+      n.textContent = String(i + 1) + '\n';
+      const t = document.createElement('span');
+      t.textContent = (lines[i] || ' ') + '\n';
+      if (i + 1 === errorLine) n.className = t.className = 'bad';
+      else if (i + 1 === currentLine) t.className = 'current';
+      numbers.push(n);
+      texts.push(t);
+    }
+    gutterLines.replaceChildren(...numbers);
+    mirrorLines.replaceChildren(...texts);
+    const y = first * lineHeight - scrollTop;
+    gutterLines.style.transform = `translateY(${y}px)`;
+    mirrorLines.style.transform = `translate(${-scrollLeft}px, ${y}px)`;
+  }
+
+  /** Scrolls the text to show `line`, unless someone is typing in it or it is closed. */
+  function reveal(line) {
+    if (viewH <= 0 || document.activeElement === text) return;
+    const top = padding + (line - 1) * lineHeight;
+    if (top < scrollTop || top + lineHeight > scrollTop + viewH) {
+      text.scrollTop = Math.max(0, top - viewH / 3); // the scroll event repaints
+    }
   }
 
   /** Checks the text; shows and returns the error (or null). */
@@ -49,9 +72,18 @@ export function createEditor({ text, gutter, mirror, error, apply }, api, onAppl
   text.addEventListener('input', () => {
     clearTimeout(timer);
     timer = setTimeout(check, 200);
+    setText(text.value);
     paint();
   });
-  text.addEventListener('scroll', sync);
+  text.addEventListener('scroll', () => {
+    scrollTop = text.scrollTop;
+    scrollLeft = text.scrollLeft;
+    paint();
+  });
+  new ResizeObserver(([entry]) => {
+    viewH = entry.contentRect.height > 0 ? entry.contentRect.height + 2 * padding : 0; // 0: the editor is closed
+    paint();
+  }).observe(text);
   text.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
       e.preventDefault();
@@ -65,6 +97,7 @@ export function createEditor({ text, gutter, mirror, error, apply }, api, onAppl
   return {
     set(value) {
       text.value = value;
+      setText(value);
       errorLine = 0;
       error.textContent = '';
       paint();
@@ -75,6 +108,7 @@ export function createEditor({ text, gutter, mirror, error, apply }, api, onAppl
       if (line !== currentLine) {
         currentLine = line;
         paint();
+        reveal(line);
       }
     },
     /** Shows an error that happened while running (a step that was impossible). */
@@ -82,6 +116,7 @@ export function createEditor({ text, gutter, mirror, error, apply }, api, onAppl
       errorLine = line;
       error.textContent = `line ${line}: ${message}`;
       paint();
+      reveal(line);
     },
     check,
   };

@@ -11,10 +11,9 @@ function el(tag, text, cls) {
   return e;
 }
 
-/** Shows the translation of the newest access at or before the current step. */
-export function renderTranslation(box, sim, records, config, names) {
-  let access = null;
-  for (let i = records.length - 1; i >= 0 && !access; i--) access = accessOf(records[i]);
+/** Shows the translation of an access (the newest at or before the current step), or null. */
+export function renderTranslation(box, sim, record, config, names) {
+  const access = accessOf(record);
   if (!access) {
     box.replaceChildren(el('p', 'No memory access yet.', 'muted'));
     return;
