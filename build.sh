@@ -86,6 +86,7 @@ build_wasm() {
   # the page never loads trace code it does not use.
   build_module page wasm-small pagesim -Oz
   build_module traces wasm pagesim_trace -O3
+  build_module links wasm-links pagesim_links -Oz
   # wasm-bindgen points Symbol.dispose at `free`, which is the SPEC's free(pid, addr) on a
   # Simulator; point it at dispose() instead. Fail loudly if the generated line ever changes.
   local dispose='Simulator.prototype\[Symbol.dispose\] = Simulator.prototype.free;'
@@ -121,6 +122,7 @@ run_tests() {
     cargo clippy --all-targets --quiet -- -D warnings
     cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features page --quiet -- -D warnings
     cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features traces --quiet -- -D warnings
+    cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features links --quiet -- -D warnings
   else
     log "clippy not installed: skipping lints"
   fi
@@ -130,7 +132,7 @@ run_tests() {
   if compgen -G "tests/wasm*.rs" >/dev/null; then
     log "wasm API tests (wasm-bindgen-test under node)"
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-      cargo test --release --target wasm32-unknown-unknown --no-default-features --features page,traces --test 'wasm*'
+      cargo test --release --target wasm32-unknown-unknown --no-default-features --features page,traces,links --test 'wasm*'
   fi
   log "JavaScript API tests (node: history, memory and hostile-argument cases)"
   node --test --test-concurrency=1 tests/node/

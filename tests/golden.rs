@@ -65,7 +65,7 @@ fn render(policy: PolicyKind) -> String {
             };
             let frames: Vec<String> = (0..m.frames().len()).map(page_in).collect();
             let order: Vec<String> = m
-                .policy_order()
+                .policy_order(usize::MAX)
                 .iter()
                 .map(|&f| match m.policy_value(f) {
                     Some(v) if policy != PolicyKind::Opt => {

@@ -150,7 +150,7 @@ fn state(m: &Machine) -> String {
     out += &format!(
         "tlb {:?} order {:?} hand {:?} usage {:?}\n",
         m.tlb_entries(),
-        m.policy_order(),
+        m.policy_order(usize::MAX),
         m.clock_hand(),
         m.usage()
     );

@@ -1,7 +1,11 @@
-// `./build.sh bench`: trace-replay throughput, native and WebAssembly side by side, and the time
-// to draw one frame of the page in headless Chromium. It prints figures; it never fails on them.
-import { readFileSync } from 'node:fs';
+// `./build.sh bench`: trace-replay throughput, native and WebAssembly side by side; a 2M-access
+// trace file through the CLI, a hand-written LRU counter, the trace module and the page; the
+// modules' sizes; the time to draw one frame of the page in headless Chromium. It prints
+// figures; it never fails on them.
+import { readFileSync, writeFileSync, mkdtempSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
+import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -47,12 +51,71 @@ for (const row of native) {
     + `${pad(rate(row.heavy_seconds), 13)}${pad(rate(heavy.seconds), 11)}${pad(((100 * row.heavy_faults) / N).toFixed(1) + '%', 8)}${pad((row.peak_bytes / 1e6).toFixed(1), 9)}`);
 }
 
-// --- render time per frame in headless Chromium
-const { startServer, launch, open } = await import(join(root, 'tests', 'browser', 'helpers.mjs'));
+// --- a 2M-access trace file: the CLI (one replay, each curve), a bare LRU counter, the trace module
+const { startServer, launch, open, syntheticRwTrace } = await import(join(root, 'tests', 'browser', 'helpers.mjs'));
+const traceFile = join(mkdtempSync(join(tmpdir(), 'pagesim-bench-')), 'synthetic-2m.rw');
+writeFileSync(traceFile, syntheticRwTrace(2_000_000));
+const cli = join(root, 'target', 'release', 'pagesim');
+const bestOf = (n, f) => {
+  let best = Infinity;
+  let out;
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    out = f();
+    best = Math.min(best, performance.now() - t);
+  }
+  return { ms: best, out };
+};
+const runCli = (...extra) => execFileSync(cli, ['trace', traceFile, '--policy', 'lru', ...extra], { encoding: 'utf8' });
+const one = bestOf(3, () => JSON.parse(runCli('--frames', '64', '--json')));
+const bare = bestOf(3, () => execFileSync(join(root, 'target', 'release', 'bench'), ['--bare-lru', traceFile, '64'], { encoding: 'utf8' }).split(' '));
+console.log(`\n2,000,000-access rw trace (${(statSync(traceFile).size / 1e6).toFixed(0)} MB, ${one.out.distinct_pages} pages), 64 frames, best of 3:`);
+console.log(`  pagesim trace, one LRU replay        ${one.ms.toFixed(0).padStart(6)} ms  (${one.out.faults} faults)`);
+console.log(`  hand-written LRU counter (bench)     ${(1000 * Number(bare.out[1])).toFixed(0).padStart(6)} ms  (${bare.out[0]} faults; process time ${bare.ms.toFixed(0)} ms)`);
+for (const policy of ['lru', 'opt', 'fifo', 'clock']) {
+  const curve = bestOf(1, () => execFileSync(cli, ['trace', traceFile, '--policy', policy, '--curve', '--json'], { encoding: 'utf8' }));
+  const points = JSON.parse(curve.out).curve.length;
+  console.log(`  pagesim trace --curve, ${policy.padEnd(5)}        ${curve.ms.toFixed(0).padStart(6)} ms  (${points} frame counts; ${(curve.ms / one.ms).toFixed(1)}× one replay)`);
+}
+{
+  const bytes = readFileSync(traceFile);
+  const parse = bestOf(1, () => new pkg.TraceSession(bytes, 'rw', 4096));
+  const session = parse.out;
+  const replay = bestOf(1, () => {
+    session.start('lru', 64);
+    session.advance(session.length);
+    return session.summary();
+  });
+  const lru = bestOf(1, () => session.lruCurve());
+  const opt = bestOf(1, () => session.optCurve());
+  console.log(`  trace module (node): parse ${parse.ms.toFixed(0)} ms, LRU replay ${replay.ms.toFixed(0)} ms, `
+    + `LRU curve ${lru.ms.toFixed(0)} ms (${lru.out.length} counts), OPT curve ${opt.ms.toFixed(0)} ms${opt.out ? '' : ' (over budget: sampled)'}`);
+  session.free();
+}
+
+// --- module sizes
+console.log('\nWebAssembly modules (after wasm-opt): bytes, gzipped');
+for (const [name, what] of [['pagesim_bg.wasm', 'the page'], ['pagesim_trace_bg.wasm', 'the trace worker'], ['pagesim_links_bg.wasm', 'links (loaded on Share/Embed)']]) {
+  const wasm = readFileSync(join(root, 'www', 'pkg', name));
+  console.log(`  ${name.padEnd(24)} ${wasm.length.toLocaleString('en').padStart(9)} ${gzipSync(wasm, { level: 9 }).length.toLocaleString('en').padStart(9)}  ${what}`);
+}
+
+// --- the page: the trace dialog on the same file; render time per frame in headless Chromium
 const { server, base } = await startServer();
 const browser = await launch({ width: 1400, height: 900 });
 try {
   const page = await open(browser.context, base);
+  await page.click('#btn-trace');
+  await page.setInputFiles('#trace-file', traceFile);
+  await page.waitForFunction(() => !document.getElementById('trace-run').disabled);
+  await page.fill('#trace-frames', '64');
+  const t0 = performance.now();
+  await page.click('#trace-run');
+  await page.waitForFunction(() => document.getElementById('trace-dialog').dataset.done === 'true', null, { timeout: 120000 });
+  const pageMs = performance.now() - t0;
+  console.log(`\nthe page's trace dialog, Replay to the plot (replay, full LRU and OPT curves, FIFO and CLOCK sampled, 2 workers): `
+    + `${pageMs.toFixed(0)} ms = ${(pageMs / one.ms).toFixed(1)}× one native replay`);
+  await page.keyboard.press('Escape');
   const timeDraw = () => page.evaluate(() => {
     const { draw } = window.pagesim;
     // Reading one pixel back makes the browser finish rasterising, so the time is the real cost.
@@ -83,6 +146,15 @@ try {
   }
   await page.evaluate((t) => { window.pagesim.load(t); window.pagesim.jump(window.pagesim.state.sim.length); }, big);
   rows.push(['4,096 frames, 4 processes, 4,800 pages', await timeDraw()]);
+  // 262,144 frames, every one in use (two processes reading 264,192 pages): a heat map of blocks.
+  await page.evaluate(() => {
+    const P = window.pagesim;
+    P.load('config frames=262144 page=4K vbits=40 swap=4096 policy=clock\nspawn A flat\nspawn B flat\n');
+    P.jump(2);
+    for (let p = 0; p < 264192; p++) P.state.sim.read((p >> 9) % 3 ? 0 : 1, p * 4096);
+    P.refresh({ animate: false });
+  });
+  rows.push(['262,144 frames, all in use (heat map)', await timeDraw()]);
   console.log('\nrender time per frame (headless Chromium, software rendering, 1400×900 viewport; median / worst of 40 frames):');
   for (const [name, t] of rows) console.log(`  ${name.padEnd(42)} ${t.median.toFixed(2)} ms / ${t.worst.toFixed(2)} ms`);
 } finally {

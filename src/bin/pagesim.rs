@@ -307,7 +307,7 @@ fn cmd_curve(
     })?;
     let tr = trace::Trace::from_pages(config.page_size, vpns);
     let dense = trace::curve::DenseTrace::new(&tr);
-    let max = max.map_or(dense.distinct.clamp(1, 65_536), |m| m.max(1) as usize);
+    let max = max.map_or(trace::curve::default_curve_len(dense.distinct), |m| m.max(1) as usize);
     let sizes: Vec<usize> = (1..=max).collect();
     let faults = match config.policy {
         PolicyKind::Lru => trace::curve::lru_curve(&dense, max),

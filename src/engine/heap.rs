@@ -45,11 +45,12 @@ impl<K: Ord + Copy> IndexedMinHeap<K> {
         self.heap.first().copied()
     }
 
-    /// Ids in the heap's order, least first (for display, not the hot path): a copy is emptied.
-    pub fn sorted(&self) -> Vec<u32> {
+    /// The first `limit` ids in the heap's order, least first (for display, not the hot path):
+    /// taken from a copy.
+    pub fn sorted(&self, limit: usize) -> Vec<u32> {
         let mut copy = self.clone();
-        let mut out = Vec::with_capacity(copy.len());
-        while let Some(id) = copy.peek() {
+        let mut out = Vec::with_capacity(copy.len().min(limit));
+        while let Some(id) = copy.peek().filter(|_| out.len() < limit) {
             out.push(id);
             copy.remove(id);
         }

@@ -153,9 +153,14 @@ impl List {
 
     /// Ids from front to back (for display and tests, not the hot path).
     pub fn to_vec(&self, links: &Links) -> Vec<u32> {
-        let mut out = Vec::with_capacity(self.len as usize);
+        self.head_vec(links, usize::MAX)
+    }
+
+    /// The first `limit` ids from the front.
+    pub fn head_vec(&self, links: &Links, limit: usize) -> Vec<u32> {
+        let mut out = Vec::with_capacity((self.len as usize).min(limit));
         let mut id = self.head;
-        while id != NIL {
+        while id != NIL && out.len() < limit {
             out.push(id);
             id = links.next(id);
         }

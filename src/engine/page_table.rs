@@ -30,6 +30,8 @@ const SPARSE_ENTRY_BYTES: u64 = 40;
 
 /// Marks an absent child table in a dense arena (table 0 of every level exists, so 0 is a valid child).
 const ABSENT: u32 = u32::MAX;
+/// Not a table in the range (see [`PageTable::prefixes`]).
+const NO_PREFIX: u64 = u64::MAX;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum PteState {
@@ -313,71 +315,98 @@ impl PageTable {
         }
     }
 
-    /// Page numbers of all entries in `lo..hi`, ascending. Skips absent tables, so it costs what is
-    /// mapped, not the size of the range.
+    /// Page numbers of all entries in `lo..hi`, ascending.
     pub fn valid_in_range(&self, lo: u64, hi: u64) -> Vec<u64> {
         let mut out = Vec::new();
-        if lo < hi {
-            self.collect(0, 0, 0, lo, hi, &mut out);
-        }
+        self.for_each_valid(lo, hi, &mut |vpn, _| out.push(vpn));
         out.sort_unstable();
         out
     }
 
-    /// Visits table `table` of `level`, whose entries start at page `prefix`.
-    fn collect(&self, level: usize, table: u64, prefix: u64, lo: u64, hi: u64, out: &mut Vec<u64>) {
-        let span = 1u64 << self.shift[level];
-        let in_range = |idx: u64| {
-            let start = prefix | (idx << self.shift[level]);
-            start < hi && start.saturating_add(span) > lo
+    /// Calls `f(vpn, entry)` for every entry in `lo..hi`, in no particular order. Costs what is
+    /// mapped, not the size of the range. (`dyn`: one copy of the walk in the module.)
+    pub fn for_each_valid(&self, lo: u64, hi: u64, f: &mut dyn FnMut(u64, &Pte)) {
+        if lo >= hi {
+            return;
+        }
+        let tables = self.leaf_tables(lo, hi);
+        let mut visit = |vpn: u64, pte: &Pte| {
+            if pte.valid && vpn >= lo && vpn < hi {
+                f(vpn, pte);
+            }
         };
-        let n = 1u64 << self.bits[level];
-        if level + 1 == self.levels {
-            let mut visit = |idx: u64, pte: &Pte| {
-                let vpn = prefix | idx;
-                if pte.valid && vpn >= lo && vpn < hi {
-                    out.push(vpn);
-                }
-            };
-            match &self.leaves {
-                Leaves::Dense(v) => {
-                    let base = (table << self.bits[level]) as usize;
-                    for idx in 0..n as usize {
-                        visit(idx as u64, &v[base + idx]);
+        match &self.leaves {
+            Leaves::Dense(v) => {
+                for &(table, prefix) in &tables {
+                    let base = (table << self.leaf_bits) as usize;
+                    for idx in 0..1u64 << self.leaf_bits {
+                        visit(prefix | idx, &v[base + idx as usize]);
                     }
                 }
-                Leaves::Sparse(m) => {
-                    for (&at, pte) in m.iter() {
-                        if at >> self.bits[level] == table {
-                            visit(at & self.mask[level], pte);
+            }
+            Leaves::Sparse(m) => {
+                let prefixes = self.prefixes(self.levels - 1, &tables);
+                for (&at, pte) in m.iter() {
+                    if let Some(&prefix) = prefixes.get((at >> self.leaf_bits) as usize).filter(|&&p| p != NO_PREFIX) {
+                        visit(prefix | (at & self.leaf_mask), pte);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The last-level tables that exist and overlap `lo..hi`, as (table number, first page it
+    /// covers), in no particular order. Goes level by level over the tables that exist (each
+    /// sparse level's map is read once), so it costs the tables there are, not the range.
+    pub fn leaf_tables(&self, lo: u64, hi: u64) -> Vec<(u64, u64)> {
+        // (table number, first page it covers) of the tables of the current level in range.
+        let mut tables: Vec<(u64, u64)> = vec![(0, 0)];
+        let overlaps = |start: u64, span: u64| start < hi && start.saturating_add(span) > lo;
+        for (level, inner) in self.inner.iter().enumerate() {
+            let span = 1u64 << self.shift[level];
+            let mut next = Vec::new();
+            match &inner.tables {
+                Inner::Dense(v) => {
+                    for &(table, prefix) in &tables {
+                        for idx in 0..1u64 << inner.bits {
+                            let child = v[((table << inner.bits) | idx) as usize];
+                            let start = prefix | (idx << inner.shift);
+                            if child != ABSENT && overlaps(start, span) {
+                                next.push((child as u64, start));
+                            }
+                        }
+                    }
+                }
+                Inner::Sparse(m) => {
+                    let prefixes = self.prefixes(level, &tables);
+                    for (&at, &child) in m.iter() {
+                        if let Some(&prefix) = prefixes.get((at >> inner.bits) as usize).filter(|&&p| p != NO_PREFIX) {
+                            let start = prefix | ((at & inner.mask) << inner.shift);
+                            if overlaps(start, span) {
+                                next.push((child as u64, start));
+                            }
                         }
                     }
                 }
             }
-            return;
+            tables = next;
         }
-        let mut children: Vec<(u64, u32)> = Vec::new();
-        match &self.inner[level].tables {
-            Inner::Dense(v) => {
-                let base = (table << self.bits[level]) as usize;
-                for idx in 0..n as usize {
-                    let child = v[base + idx];
-                    if child != ABSENT && in_range(idx as u64) {
-                        children.push((idx as u64, child));
-                    }
-                }
-            }
-            Inner::Sparse(m) => {
-                for (&at, &child) in m.iter() {
-                    if at >> self.bits[level] == table && in_range(at & self.mask[level]) {
-                        children.push((at & self.mask[level], child));
-                    }
-                }
-            }
+        tables
+    }
+
+    /// The first page of each table of `level` listed in `tables`, indexed by table number
+    /// ([`NO_PREFIX`] for the others): tables are numbered densely, so a vector beats a map.
+    fn prefixes(&self, level: usize, tables: &[(u64, u64)]) -> Vec<u64> {
+        let mut out = vec![NO_PREFIX; self.tables[level] as usize];
+        for &(table, prefix) in tables {
+            out[table as usize] = prefix;
         }
-        for (idx, child) in children {
-            self.collect(level + 1, child as u64, prefix | (idx << self.shift[level]), lo, hi, out);
-        }
+        out
+    }
+
+    /// Pages one last-level table covers.
+    pub fn leaf_span(&self) -> u64 {
+        1 << self.leaf_bits
     }
 
     /// Number of tables allocated, the root included.

@@ -82,6 +82,11 @@ pub const CELL_WORDS: usize = 3;
 pub const FRAME_WORDS: usize = 5;
 /// Words per swap slot: `[owner pid + 1 (0 = free), vpn low, vpn high, flags]`.
 pub const SLOT_WORDS: usize = 4;
+/// Words per block of frames (the heat map of a machine with more frames than fit):
+/// `[frames in use, dirty, referenced, owner pid + 1 of most of them (0 = none), flags]`.
+pub const BLOCK_WORDS: usize = 5;
+/// A flat process's ranges in use are exact up to this many touched pages.
+pub const PAGE_RANGES_UP_TO: u64 = 65_536;
 
 fn split(vpn: u64) -> (u32, u32) {
     (vpn as u32, (vpn >> 32) as u32)
@@ -108,7 +113,12 @@ impl Machine {
         // Pages of each state in each cell; what is left over is unmapped.
         let mut counts = vec![[0u64; 6]; cells];
         let mut cell_flags = vec![0u32; cells];
-        let cell_of = |vpn: u64| ((vpn - first_vpn) / ppc) as usize;
+        // (Views ask for power-of-two cells: a shift, not a division, per page.)
+        let shift = ppc.is_power_of_two().then(|| ppc.trailing_zeros());
+        let cell_of = |vpn: u64| match shift {
+            Some(s) => ((vpn - first_vpn) >> s) as usize,
+            None => ((vpn - first_vpn) / ppc) as usize,
+        };
         let cell_start = |c: usize| first_vpn + c as u64 * ppc;
         let mut add_range = |counts: &mut Vec<[u64; 6]>, lo: u64, hi: u64, state: PageState, f: u32| {
             let (lo, hi) = (lo.max(first_vpn), hi.min(end));
@@ -131,21 +141,21 @@ impl Machine {
                 add_range(&mut counts, r.start_vpn, r.end_vpn(), state, f);
             }
         }
-        for vpn in proc.page_table.valid_in_range(first_vpn, end) {
-            let Some(pte) = proc.page_table.get(vpn) else {
-                continue;
-            };
+        // A cell of one page reads its frame's bits here; summarised cells get them from one
+        // sequential pass over the frame table below (cheaper than a random read per page).
+        let one_page = ppc == 1;
+        proc.page_table.for_each_valid(first_vpn, end, &mut |vpn, pte| {
             let c = cell_of(vpn);
             let (state, mut f) = match pte.state {
                 PteState::Resident => (PageState::Resident, 0),
                 PteState::Swapped => (PageState::Swapped, 0),
-                PteState::Empty => continue,
+                PteState::Empty => return,
             };
             if pte.state == PteState::Resident {
-                if self.frames().get(pte.loc).dirty {
+                if one_page && self.frames().get(pte.loc).dirty {
                     f |= flags::DIRTY;
                 }
-                if self.frames().referenced(pte.loc) {
+                if one_page && self.frames().referenced(pte.loc) {
                     f |= flags::REFERENCED;
                 }
                 if pte.swap_copy != NONE {
@@ -156,8 +166,19 @@ impl Machine {
             counts[c][base as usize] = counts[c][base as usize].saturating_sub(1);
             counts[c][state as usize] += 1;
             cell_flags[c] |= f;
-            if ppc == 1 {
+            if one_page {
                 out[c * CELL_WORDS + 1] = pte.loc;
+            }
+        });
+        if !one_page {
+            let frames = self.frames();
+            for f in 0..frames.high_water() {
+                let fr = frames.get(f);
+                if fr.owner == pid && fr.vpn >= first_vpn && fr.vpn < end {
+                    let bits = if fr.dirty { flags::DIRTY } else { 0 }
+                        | if frames.referenced(f) { flags::REFERENCED } else { 0 };
+                    cell_flags[cell_of(fr.vpn)] |= bits;
+                }
             }
         }
         for c in 0..cells {
@@ -173,13 +194,65 @@ impl Machine {
         }
     }
 
-    /// Fills `out` with every frame ([`FRAME_WORDS`] each).
-    pub fn fill_frames(&self, out: &mut Vec<u32>) {
+    /// The page ranges of `pid` in use, as `(first, end)` pairs, ascending and disjoint: the guard
+    /// page and the regions, or for a flat process the touched pages (the spans of the page
+    /// tables holding them beyond [`PAGE_RANGES_UP_TO`] pages). Ranges less than `join`
+    /// pages apart are joined, then the closest ones until at most `max` remain, so a view can fit
+    /// the ranges in use with the gaps between them collapsed. Costs O(regions), O(touched pages)
+    /// or O(page tables).
+    pub fn used_ranges(&self, pid: Pid, max: usize, join: u64) -> Vec<(u64, u64)> {
+        let Some(proc) = self.process(pid).filter(|p| p.alive()) else {
+            return Vec::new();
+        };
+        let mut ranges: Vec<(u64, u64)> = Vec::new();
+        let mut add = |lo: u64, hi: u64| match ranges.last_mut() {
+            Some(last) if lo.saturating_sub(last.1) < join.max(1) => last.1 = last.1.max(hi),
+            _ => ranges.push((lo, hi)),
+        };
+        let table = &proc.page_table;
+        if proc.flat && table.entry_count() > PAGE_RANGES_UP_TO {
+            // Many pages: whole last-level tables are fine enough (a view shows 128 cells).
+            let mut firsts: Vec<u64> =
+                table.leaf_tables(0, self.config().pages_per_space()).iter().map(|t| t.1).collect();
+            firsts.sort_unstable();
+            for first in firsts {
+                add(first, first + table.leaf_span());
+            }
+        } else if proc.flat {
+            for vpn in table.valid_in_range(0, self.config().pages_per_space()) {
+                add(vpn, vpn + 1);
+            }
+        } else {
+            add(0, 1);
+            for r in proc.regions.iter() {
+                add(r.start_vpn, r.end_vpn());
+            }
+        }
+        if ranges.len() > max.max(1) {
+            // Join across the smallest gaps: every gap up to the one that leaves `max` ranges.
+            let mut gaps: Vec<u64> = ranges.windows(2).map(|w| w[1].0 - w[0].1).collect();
+            gaps.sort_unstable();
+            let limit = gaps[ranges.len() - max.max(1) - 1];
+            let mut joined: Vec<(u64, u64)> = Vec::with_capacity(max);
+            for r in ranges {
+                match joined.last_mut() {
+                    Some(last) if r.0 - last.1 <= limit => last.1 = r.1,
+                    _ => joined.push(r),
+                }
+            }
+            ranges = joined;
+        }
+        ranges
+    }
+
+    /// Fills `out` with frames `first..first+count` ([`FRAME_WORDS`] each; fewer past the end).
+    pub fn fill_frames(&self, first: u32, count: u32, out: &mut Vec<u32>) {
         let frames = self.frames();
+        let end = first.saturating_add(count).min(frames.len());
         out.clear();
-        out.reserve(frames.len() as usize * FRAME_WORDS);
+        out.reserve(end.saturating_sub(first) as usize * FRAME_WORDS);
         let hand = self.clock_hand();
-        for f in 0..frames.len() {
+        for f in first..end {
             let fr = frames.get(f);
             let mut fl = 0;
             if hand == Some(f) {
@@ -201,6 +274,42 @@ impl Machine {
             let (lo, hi) = split(fr.vpn);
             let value = self.policy_value(f).map_or(NONE, |v| v.min(NONE as u64 - 1) as u32);
             out.extend_from_slice(&[fr.owner + 1, lo, hi, fl, value]);
+        }
+    }
+
+    /// Fills `out` with `blocks` blocks of `per_block` frames from `first` ([`BLOCK_WORDS`] each):
+    /// how many are in use, dirty and referenced, and whose most of them are. Frames never used
+    /// (above the high water mark) are not visited.
+    pub fn fill_frame_blocks(&self, first: u32, per_block: u32, blocks: u32, out: &mut Vec<u32>) {
+        let frames = self.frames();
+        let per_block = per_block.max(1);
+        out.clear();
+        out.resize(blocks as usize * BLOCK_WORDS, 0);
+        let hand = self.clock_hand();
+        let used_end = frames.high_water();
+        for b in 0..blocks {
+            let lo = first.saturating_add(b.saturating_mul(per_block));
+            let hi = lo.saturating_add(per_block).min(frames.len());
+            let w = &mut out[b as usize * BLOCK_WORDS..][..BLOCK_WORDS];
+            if hand.is_some_and(|h| h >= lo && h < hi) {
+                w[4] |= flags::HAND;
+            }
+            // The owner of most frames: Boyer–Moore majority vote (exact when one owns over half).
+            let (mut owner, mut votes) = (NONE, 0u32);
+            for f in lo..hi.min(used_end) {
+                let fr = frames.get(f);
+                if fr.owner == NONE {
+                    continue;
+                }
+                w[0] += 1;
+                w[1] += fr.dirty as u32;
+                w[2] += frames.referenced(f) as u32;
+                if votes == 0 {
+                    owner = fr.owner;
+                }
+                votes = if owner == fr.owner { votes + 1 } else { votes - 1 };
+            }
+            w[3] = if w[0] > 0 { owner + 1 } else { 0 };
         }
     }
 
@@ -259,7 +368,7 @@ mod tests {
         let (state, f, loc, resident) = cell(&out, 1);
         assert_eq!((state, f & flags::MIXED != 0, loc, resident), (PageState::Resident, true, NONE, 1));
         let mut frames = Vec::new();
-        m.fill_frames(&mut frames);
+        m.fill_frames(0, u32::MAX, &mut frames);
         assert_eq!(frames.len(), 2 * FRAME_WORDS);
         assert_eq!(frames[0], a + 1);
         let mut slots = Vec::new();
@@ -279,5 +388,70 @@ mod tests {
         let resident: Vec<usize> = (0..256).filter(|&i| cell(&out, i).0 == PageState::Resident).collect();
         assert_eq!(resident, vec![255]);
         assert_eq!(cell(&out, 0).0, PageState::Reserved);
+    }
+
+    #[test]
+    fn used_ranges_are_the_guard_and_the_regions_or_the_touched_pages() {
+        let mut m = Machine::new(Config { va_bits: 48, levels: 4, frames: 64, ..Config::default() }).unwrap();
+        let a = m.spawn("A", 2).unwrap();
+        m.allocate(a, 3 * 4096, Perms::RW, Some(0x10_0000), None).unwrap();
+        m.allocate(a, 4096, Perms::RW, Some(0x7fff_ffff_f000), None).unwrap();
+        assert_eq!(m.used_ranges(a, 8, 1), vec![(0, 3), (0x100, 0x103), (0x7_ffff_ffff, 0x8_0000_0000)]);
+        // Joined when close, and down to `max` ranges across the smallest gaps.
+        assert_eq!(m.used_ranges(a, 8, 0x100), vec![(0, 0x103), (0x7_ffff_ffff, 0x8_0000_0000)]);
+        assert_eq!(m.used_ranges(a, 1, 1), vec![(0, 0x8_0000_0000)]);
+
+        let t = m.spawn_flat("T").unwrap();
+        assert_eq!(m.used_ranges(t, 8, 1), vec![], "nothing touched yet");
+        for page in [5u64, 6, 7, 1 << 30, (1 << 30) + 2, 0xf_ffff_fff0] {
+            m.read(t, page << 12).unwrap();
+        }
+        assert_eq!(
+            m.used_ranges(t, 8, 1),
+            vec![(5, 8), (1 << 30, (1 << 30) + 1), ((1 << 30) + 2, (1 << 30) + 3), (0xf_ffff_fff0, 0xf_ffff_fff1)]
+        );
+        assert_eq!(m.used_ranges(t, 8, 2), vec![(5, 8), (1 << 30, (1 << 30) + 3), (0xf_ffff_fff0, 0xf_ffff_fff1)]);
+        assert_eq!(m.used_ranges(t, 2, 1), vec![(5, (1 << 30) + 3), (0xf_ffff_fff0, 0xf_ffff_fff1)]);
+    }
+
+    #[test]
+    fn frame_blocks_count_use_dirt_references_and_the_main_owner() {
+        let mut m = Machine::new(Config { frames: 1024, va_bits: 32, swap_slots: 0, ..Config::default() }).unwrap();
+        let a = m.spawn_flat("A").unwrap();
+        let b = m.spawn_flat("B").unwrap();
+        for page in 0..100u64 {
+            m.read(a, page << 12).unwrap(); // frames 0..100
+        }
+        for page in 0..30u64 {
+            m.write(b, page << 12, 1).unwrap(); // frames 100..130
+        }
+        let mut out = Vec::new();
+        m.fill_frame_blocks(0, 64, 4, &mut out);
+        let block = |i: usize| &out[i * BLOCK_WORDS..][..BLOCK_WORDS];
+        assert_eq!(block(0)[..4], [64, 0, 64, a + 1]);
+        assert_eq!(block(1)[..4], [64, 28, 64, a + 1], "36 of A's frames and 28 of B's");
+        assert_eq!(block(2)[..4], [2, 2, 2, b + 1]);
+        assert_eq!(block(3)[..4], [0, 0, 0, 0]);
+        // Frames past the end count as free; a partial last block is fine.
+        m.fill_frame_blocks(1000, 64, 2, &mut out);
+        assert_eq!(out, vec![0; 2 * BLOCK_WORDS]);
+        let mut frames = Vec::new();
+        m.fill_frames(99, 2, &mut frames);
+        assert_eq!((frames[0], frames[FRAME_WORDS]), (a + 1, b + 1));
+    }
+
+    #[test]
+    fn a_sparse_table_lists_its_entries_in_time_linear_in_them() {
+        // 20,000 pages, each in its own leaf table of a 48-bit space: one pass per level.
+        let mut m = Machine::new(Config { va_bits: 48, levels: 4, frames: 32_768, ..Config::default() }).unwrap();
+        let t = m.spawn_flat("T").unwrap();
+        let pages: Vec<u64> = (0..20_000u64).map(|i| i * 0x1_0001).collect();
+        for &p in &pages {
+            m.read(t, p << 12).unwrap();
+        }
+        let started = std::time::Instant::now();
+        let listed = m.process(t).unwrap().page_table.valid_in_range(0, 1 << 36);
+        assert!(listed == pages, "{} listed of {}", listed.len(), pages.len());
+        assert!(started.elapsed().as_secs_f64() < 2.0, "{:?}", started.elapsed());
     }
 }

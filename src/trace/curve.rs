@@ -41,6 +41,19 @@ impl DenseTrace {
         DenseTrace { ids, distinct: map.len() }
     }
 
+    /// From ids already renumbered: each must be at most one more than the largest before it
+    /// (what [`DenseTrace::new`] makes), so every table indexed by id stays within the trace's length.
+    pub fn from_ids(ids: Vec<u32>) -> Result<DenseTrace, String> {
+        let mut distinct = 0usize;
+        for (i, &id) in ids.iter().enumerate() {
+            if id as usize > distinct {
+                return Err(format!("page id {id} at {i} is not in order of first use"));
+            }
+            distinct = distinct.max(id as usize + 1);
+        }
+        Ok(DenseTrace { ids, distinct })
+    }
+
     pub fn len(&self) -> usize {
         self.ids.len()
     }
@@ -63,6 +76,17 @@ pub fn sample_sizes(distinct: usize) -> Vec<usize> {
     out
 }
 
+/// Longest curve by default: frame counts 1…min(distinct pages, this) (SPEC §2.2).
+pub const MAX_CURVE: usize = 65_536;
+/// The work (stack steps) an OPT curve may take in the page before it falls back to sample
+/// sizes: a trace without locality makes OPT's one pass quadratic.
+pub const OPT_BUDGET: u64 = 200_000_000;
+
+/// Frame counts a curve covers by default for a trace of `distinct` pages.
+pub fn default_curve_len(distinct: usize) -> usize {
+    distinct.clamp(1, MAX_CURVE)
+}
+
 /// Faults for 1..=max frames from a histogram of stack depths (`hist[d]`: accesses that hit with
 /// `d` or more frames; `misses`: accesses that miss whatever the size up to `max`).
 fn faults_from_depths(hist: &[u64], misses: u64, max: usize) -> Vec<u64> {
@@ -77,28 +101,54 @@ fn faults_from_depths(hist: &[u64], misses: u64, max: usize) -> Vec<u64> {
 }
 
 /// LRU faults for every frame count 1..=max, in one pass.
+///
+/// The Fenwick tree is over *slots*, not access times: each page's latest access holds one, in
+/// time order, and when the slots run out the held ones are renumbered 0..k in the same order. So
+/// the tree stays at twice the distinct pages (in cache for a trace with locality) instead of the
+/// trace's length, at an amortised O(1) renumbering cost per access.
 pub fn lru_curve(t: &DenseTrace, max: usize) -> Vec<u64> {
-    let n = t.ids.len();
-    let mut tree = Fenwick::new(n);
-    let mut last: Vec<u32> = vec![u32::MAX; t.distinct];
+    const FREE: u32 = u32::MAX;
+    let width = (2 * t.distinct).max(64);
+    let mut tree = Fenwick::new(width);
+    let mut slot_of: Vec<u32> = vec![FREE; t.distinct];
+    let mut page_at: Vec<u32> = vec![FREE; width];
+    let mut next = 0usize; // the next free slot; every slot below it is older
+    let mut held = 0i64; // slots held (= pages seen)
     let mut hist = vec![0u64; max + 1];
     let mut misses = 0u64;
-    for (i, &id) in t.ids.iter().enumerate() {
-        let prev = last[id as usize];
-        if prev == u32::MAX {
+    for &id in &t.ids {
+        if next == width {
+            let mut k = 0;
+            for s in 0..width {
+                let page = std::mem::replace(&mut page_at[s], FREE);
+                if page != FREE {
+                    page_at[k] = page;
+                    slot_of[page as usize] = k as u32;
+                    k += 1;
+                }
+            }
+            tree.fill_ones(k);
+            next = k;
+        }
+        let prev = slot_of[id as usize];
+        if prev == FREE {
             misses += 1;
+            held += 1;
         } else {
-            // Distinct pages used after `prev`: the latest uses that fall in (prev, i).
-            let depth = (tree.prefix(i) - tree.prefix(prev as usize + 1)) as usize + 1;
+            // Distinct pages used since: the held slots after `prev`.
+            let depth = (held - tree.prefix(prev as usize + 1)) as usize + 1;
             if depth <= max {
                 hist[depth] += 1;
             } else {
                 misses += 1;
             }
             tree.add(prev as usize, -1);
+            page_at[prev as usize] = FREE;
         }
-        tree.add(i, 1);
-        last[id as usize] = i as u32;
+        tree.add(next, 1);
+        page_at[next] = id;
+        slot_of[id as usize] = next as u32;
+        next += 1;
     }
     faults_from_depths(&hist, misses, max)
 }
@@ -298,6 +348,16 @@ impl Fenwick {
         }
     }
 
+    /// Sets positions `0..k` to 1 and the rest to 0, in O(n).
+    fn fill_ones(&mut self, k: usize) {
+        let n = self.tree.len() - 1;
+        for i in 1..=n {
+            // Node i covers positions (i - lowbit(i), i]: count those below k.
+            let low = i - (i & i.wrapping_neg());
+            self.tree[i] = (i.min(k).saturating_sub(low)) as i32;
+        }
+    }
+
     /// Sum of positions `0..i`.
     fn prefix(&self, i: usize) -> i64 {
         let mut i = i;
@@ -342,5 +402,14 @@ mod tests {
         assert!(opt.windows(2).all(|w| w[0] >= w[1]), "{opt:?}");
         assert_eq!(lru[4], 5, "with five frames only the first use of each page faults");
         assert_eq!(opt[4], 5);
+    }
+
+    #[test]
+    fn dense_ids_round_trip_and_refuse_gaps() {
+        let t = dense(&BELADY);
+        let again = DenseTrace::from_ids(t.ids.clone()).unwrap();
+        assert_eq!((again.ids, again.distinct), (t.ids, t.distinct));
+        assert!(DenseTrace::from_ids(vec![0, 2]).is_err());
+        assert!(DenseTrace::from_ids(vec![u32::MAX]).is_err());
     }
 }

@@ -18,6 +18,9 @@
 //! - A call either happens completely or not at all: the engine refuses bad requests before it
 //!   changes anything.
 
+// Each module is built with some of the features and uses a subset of the helpers below.
+#![cfg_attr(not(all(feature = "page", feature = "traces", feature = "links")), allow(dead_code))]
+
 #[cfg(feature = "page")]
 use crate::engine::config::Config;
 use crate::engine::error::quoted;
@@ -27,13 +30,17 @@ use js_sys::Array;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-// Two modules are built from this crate (see build.sh): the page's (`page`: the simulator, links,
-// presets) and the trace worker's (`traces`: trace replays and fault curves), so the page does not
-// load trace code it may never use.
+// Three modules are built from this crate (see build.sh): the page's (`page`: the simulator,
+// presets, reading links), the trace worker's (`traces`: trace replays and fault curves) and the
+// link maker's (`links`), so the page does not load code before it needs it.
+#[cfg(feature = "links")]
+mod links;
 #[cfg(feature = "page")]
 mod simulator;
 #[cfg(feature = "traces")]
 mod traces;
+#[cfg(feature = "links")]
+pub use links::*;
 #[cfg(feature = "page")]
 pub use simulator::*;
 #[cfg(feature = "traces")]

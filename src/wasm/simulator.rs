@@ -481,10 +481,14 @@ impl Simulator {
         })
     }
 
-    /// Resident frames in the policy's order (next victim first where the policy has one order).
+    /// The first `limit` (default: all) resident frames in the policy's order, next victim first
+    /// where the policy has one order. `sim.policyOrder(24)`
     #[wasm_bindgen(js_name = policyOrder)]
-    pub fn policy_order(&self) -> Result<Vec<u32>, JsValue> {
-        self.with(|s| Ok(s.machine().policy_order()))
+    pub fn policy_order(&self, limit: JsValue) -> Result<Vec<u32>, JsValue> {
+        self.with(|s| {
+            let limit = int_or(&limit, "limit", u32::MAX as u64, u32::MAX as u64)? as usize;
+            Ok(s.machine().policy_order(limit))
+        })
     }
 
     // --- compact views for the renderer, as `Uint32Array`s (layouts: `viewLayout()`)
@@ -509,12 +513,41 @@ impl Simulator {
         })
     }
 
-    /// Every frame.
-    #[wasm_bindgen(js_name = viewFrames)]
-    pub fn view_frames(&self) -> Result<Vec<u32>, JsValue> {
+    /// The page ranges of `pid` in use, as `[first, end, first, end, …]` page numbers: the guard
+    /// page and the regions (the touched pages of a flat process), ranges under `join` pages apart
+    /// joined, at most `max` ranges. The renderer fits an address space to them.
+    #[wasm_bindgen(js_name = viewRanges)]
+    pub fn view_ranges(&self, pid: JsValue, max: JsValue, join: JsValue) -> Result<Vec<f64>, JsValue> {
         self.with(|s| {
+            let pid = int(&pid, "pid", u32::MAX as u64)? as Pid;
+            let max = int(&max, "ranges", 1 << 16)? as usize;
+            let join = int(&join, "join", 1 << 52)?;
+            let ranges = s.machine().used_ranges(pid, max, join);
+            Ok(ranges.into_iter().flat_map(|(a, b)| [a as f64, b as f64]).collect())
+        })
+    }
+
+    /// Frames `first…first+count` (default: every frame).
+    #[wasm_bindgen(js_name = viewFrames)]
+    pub fn view_frames(&self, first: JsValue, count: JsValue) -> Result<Vec<u32>, JsValue> {
+        self.with(|s| {
+            let first = int_or(&first, "first frame", u32::MAX as u64, 0)? as u32;
+            let count = int_or(&count, "frame count", u32::MAX as u64, u32::MAX as u64)? as u32;
             let mut out = Vec::new();
-            s.machine().fill_frames(&mut out);
+            s.machine().fill_frames(first, count, &mut out);
+            Ok(out)
+        })
+    }
+
+    /// `blocks` blocks of `perBlock` frames from `first`, summarised (the heat map's cells).
+    #[wasm_bindgen(js_name = viewFrameBlocks)]
+    pub fn view_frame_blocks(&self, first: JsValue, per_block: JsValue, blocks: JsValue) -> Result<Vec<u32>, JsValue> {
+        self.with(|s| {
+            let first = int(&first, "first frame", u32::MAX as u64)? as u32;
+            let per_block = int(&per_block, "frames per block", u32::MAX as u64)? as u32;
+            let blocks = int(&blocks, "blocks", 1 << 16)? as u32;
+            let mut out = Vec::new();
+            s.machine().fill_frame_blocks(first, per_block, blocks, &mut out);
             Ok(out)
         })
     }
@@ -562,6 +595,7 @@ pub fn view_layout() -> JsValue {
         ("cellWords", view::CELL_WORDS as f64),
         ("frameWords", view::FRAME_WORDS as f64),
         ("slotWords", view::SLOT_WORDS as f64),
+        ("blockWords", view::BLOCK_WORDS as f64),
         ("none", u32::MAX as f64),
     ]);
     let flags = object(view::flags::ALL.iter().map(|&(k, v)| (k, v as f64)));
@@ -584,27 +618,6 @@ pub fn presets() -> Result<JsValue, JsValue> {
 pub fn check_scenario(text: JsValue) -> Result<(), JsValue> {
     let text = self::text(&text, "the scenario")?;
     parse(&text).map(|_| ()).map_err(|e| parse_error(&e))
-}
-
-/// The payload of a share link: `1.<base64url(deflate(text))>`.
-#[wasm_bindgen(js_name = encodeLink)]
-pub fn encode_link(text: JsValue) -> Result<String, JsValue> {
-    let text = self::text(&text, "the scenario")?;
-    if text.len() > link::MAX_TEXT_BYTES {
-        return Err(error(format!("a link can carry at most {} KiB of scenario", link::MAX_TEXT_BYTES / 1024)));
-    }
-    Ok(link::encode(&text))
-}
-
-/// The full share URL for `text` at `step`.
-#[wasm_bindgen(js_name = shareUrl)]
-pub fn share_url(base: JsValue, text: JsValue, step: JsValue) -> Result<String, JsValue> {
-    let base = self::text(&base, "the base URL")?;
-    let text = self::text(&text, "the scenario")?;
-    let step =
-        if step.is_undefined() || step.is_null() { None } else { Some(int(&step, "step", u32::MAX as u64)? as usize) };
-    encode_link(JsValue::from_str(&text))?;
-    Ok(link::share_url(&base, &text, step))
 }
 
 /// Decodes a location fragment (`#s=1.…&t=5&mode=predict`): `{text, step, mode, embed}`; throws

@@ -3,12 +3,9 @@
 
 use super::*;
 use crate::engine::config::{Config, PolicyKind, MAX_FRAMES};
-use crate::trace::curve::{self, DenseTrace};
+use crate::trace::curve::{self, DenseTrace, MAX_CURVE};
 use crate::trace::{self, Trace, TraceFormat, TraceReplay};
 use js_sys::Uint8Array;
-
-/// Largest frame count of a curve.
-const MAX_CURVE: usize = 65_536;
 
 fn policy_of(v: &JsValue) -> Result<PolicyKind, JsValue> {
     let name = text(v, "the policy")?;
@@ -56,6 +53,27 @@ impl TraceSession {
         let trace = trace::read_trace(&bytes, format, page_size)
             .map_err(|e| error(if e.line > 0 { format!("line {}", e) } else { e.to_string() }))?;
         Ok(TraceSession { trace, replay: None, dense: None })
+    }
+
+    /// A session for fault curves only, from another session's `denseIds()` (the bytes of a
+    /// `Uint32Array`): a second worker computes curves without parsing the file again. It has no
+    /// replay (`start`, `summary`, `toScenario` see an empty trace).
+    #[wasm_bindgen(js_name = fromDense)]
+    pub fn from_dense(ids: JsValue) -> Result<TraceSession, JsValue> {
+        let array: Uint8Array = helper_result(plain_bytes(&ids), "the page ids")?.unchecked_into();
+        let bytes = array.to_vec();
+        if !bytes.len().is_multiple_of(4) || bytes.len() / 4 > trace::MAX_TRACE_ACCESSES {
+            return Err(error("the page ids must be a Uint32Array of at most 100 million ids"));
+        }
+        let ids: Vec<u32> = bytes.chunks_exact(4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
+        let dense = DenseTrace::from_ids(ids).map_err(error)?;
+        Ok(TraceSession { trace: Trace::default(), replay: None, dense: Some(dense) })
+    }
+
+    /// Each access's page renumbered densely (0, 1, … in order of first use), for `fromDense`.
+    #[wasm_bindgen(js_name = denseIds)]
+    pub fn dense_ids(&mut self) -> Vec<u32> {
+        self.dense().ids.clone()
     }
 
     /// The benchmark workload (the same as the native `bench`): `n` accesses, 80% to a hot set,
@@ -134,20 +152,35 @@ impl TraceSession {
         self.dense().distinct as f64
     }
 
-    /// LRU faults for every frame count `1…max`, in one pass. `t.lruCurve(1024)`
+    /// Frame counts a curve covers unless told: `1…curveLength`.
+    #[wasm_bindgen(getter, js_name = curveLength)]
+    pub fn curve_length(&mut self) -> f64 {
+        curve::default_curve_len(self.dense().distinct) as f64
+    }
+
+    /// Most accesses `toScenario` opens step by step.
+    #[wasm_bindgen(js_name = stepWindow)]
+    pub fn step_window() -> f64 {
+        trace::STEP_WINDOW as f64
+    }
+
+    /// LRU faults for every frame count `1…max` (default: `curveLength`), in one pass.
+    /// `t.lruCurve(1024)`
     #[wasm_bindgen(js_name = lruCurve)]
     pub fn lru_curve(&mut self, max: JsValue) -> Result<Vec<f64>, JsValue> {
-        let max = int(&max, "max", MAX_CURVE as u64)?.max(1) as usize;
+        let len = curve::default_curve_len(self.dense().distinct) as u64;
+        let max = int_or(&max, "max", MAX_CURVE as u64, len)?.max(1) as usize;
         Ok(curve::lru_curve(self.dense(), max).into_iter().map(|f| f as f64).collect())
     }
 
-    /// OPT faults for every frame count `1…max`, in one pass, or `null` if that pass would cost
-    /// more than `budget` steps (a trace without locality; default: 200 million), when
-    /// `faultsAt("opt", sizes)` gives the curve at sample sizes instead.
+    /// OPT faults for every frame count `1…max` (default: `curveLength`), in one pass, or `null`
+    /// if that pass would cost more than `budget` steps (a trace without locality; default:
+    /// 200 million), when `faultsAt("opt", sizes)` gives the curve at sample sizes instead.
     #[wasm_bindgen(js_name = optCurve)]
     pub fn opt_curve(&mut self, max: JsValue, budget: JsValue) -> Result<Option<Vec<f64>>, JsValue> {
-        let max = int(&max, "max", MAX_CURVE as u64)?.max(1) as usize;
-        let budget = int_or(&budget, "budget", u64::MAX, 200_000_000)?;
+        let len = curve::default_curve_len(self.dense().distinct) as u64;
+        let max = int_or(&max, "max", MAX_CURVE as u64, len)?.max(1) as usize;
+        let budget = int_or(&budget, "budget", u64::MAX, curve::OPT_BUDGET)?;
         Ok(curve::opt_curve(self.dense(), max, budget).map(|c| c.into_iter().map(|f| f as f64).collect()))
     }
 

@@ -33,7 +33,7 @@ test('a shared link opens the same scenario at the same step as stepping there b
   const page = await open(browser.context, `${base}#p=swapping`);
   for (let i = 0; i < SWAPPING_STEPS; i++) await page.keyboard.press('ArrowRight');
   const byHand = await state(page);
-  const url = await page.evaluate(([b, t, n]) => window.pagesim.api.shareUrl(b, t, n), [`${base}index.html`, byHand.text, SWAPPING_STEPS]);
+  const url = await page.evaluate(async ([b, t, n]) => (await window.pagesim.links()).shareUrl(b, t, n), [`${base}index.html`, byHand.text, SWAPPING_STEPS]);
   assert.match(url, /#s=1\.[A-Za-z0-9_-]+&t=9$/);
   const linked = await open(browser.context, url);
   assert.deepEqual(await state(linked), byHand);
@@ -57,7 +57,7 @@ test('pagesim link makes the same link as the page', async () => {
   const text = readFileSync(file, 'utf8');
   const fromCli = execFileSync(cli, ['link', file, '--base', `${base}index.html`, '--step', '4']).toString().trim();
   const page = await open(browser.context, base);
-  const fromPage = await page.evaluate(([b, t]) => window.pagesim.api.shareUrl(b, t, 4), [`${base}index.html`, text]);
+  const fromPage = await page.evaluate(async ([b, t]) => (await window.pagesim.links()).shareUrl(b, t, 4), [`${base}index.html`, text]);
   assert.equal(fromCli, fromPage);
   const linked = await open(browser.context, fromCli);
   assert.equal((await state(linked)).pos, 4);
@@ -89,6 +89,7 @@ for (const [w, h] of [[800, 450], [400, 600]]) {
   test(`embed.html fills a ${w}×${h} iframe with the canvas and controls and no scrollbars`, async () => {
     const page = await open(browser.context, `${base}#p=swapping`);
     await page.click('#btn-embed');
+    await page.waitForFunction(() => document.getElementById('embed-code').value !== '');
     const snippet = await page.inputValue('#embed-code');
     assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/embed\.html#s=1\.[^"]+" width="800" height="450"/);
     const src = /src="([^"]+)"/.exec(snippet)[1];
@@ -117,7 +118,7 @@ for (const [w, h] of [[800, 450], [400, 600]]) {
 test('hostile links show a clear message, load the default scenario, and run no script', async () => {
   const good = await (async () => {
     const page = await open(browser.context, base);
-    const p = await page.evaluate(() => window.pagesim.api.encodeLink('config frames=2\nspawn A\n'));
+    const p = await page.evaluate(async () => (await window.pagesim.links()).encodeLink('config frames=2\nspawn A\n'));
     await page.close();
     return p;
   })();
@@ -141,7 +142,7 @@ test('hostile links show a clear message, load the default scenario, and run no 
   // A scenario whose text carries markup: shown as text, never run.
   const evil = 'note <img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>\nspawn A\n';
   const page = await open(browser.context, base);
-  const payload = await page.evaluate((t) => window.pagesim.api.encodeLink(t), evil);
+  const payload = await page.evaluate(async (t) => (await window.pagesim.links()).encodeLink(t), evil);
   const linked = await open(browser.context, `${base}#s=${payload}`);
   await linked.keyboard.press('ArrowRight');
   await linked.waitForTimeout(200);
@@ -204,7 +205,7 @@ test('a small trace opens step by step in the simulator', async () => {
 test('predict mode scores a right and a wrong answer', async () => {
   const text = 'config frames=1 tlb=0 policy=fifo\nspawn T flat\nrefs T 1 1 2\n';
   const page = await open(browser.context, base);
-  const payload = await page.evaluate((t) => window.pagesim.api.encodeLink(t), text);
+  const payload = await page.evaluate(async (t) => (await window.pagesim.links()).encodeLink(t), text);
   await page.close();
   const p = await open(browser.context, `${base}#s=${payload}&mode=predict`);
   assert.equal(await p.getAttribute('#btn-predict', 'aria-pressed'), 'true', 'the link opened predict mode');
@@ -262,7 +263,7 @@ test('a link of 2,600 writes to 64 KiB pages opens at its last step, quickly and
   let text = 'config frames=4096 page=64K vbits=32 swap=64\nspawn A\nalloc A heap 200M rw\n';
   for (let i = 0; i < 2600; i++) text += `write A 0x${((1 + i) * 65536 + (i % 4096)).toString(16)} ${1 + (i % 250)}\n`;
   const page = await open(browser.context, base);
-  const payload = await page.evaluate((t) => window.pagesim.api.encodeLink(t), text);
+  const payload = await page.evaluate(async (t) => (await window.pagesim.links()).encodeLink(t), text);
   await page.close();
   const t0 = Date.now();
   const linked = await open(browser.context, `${base}#s=${payload}&t=2602`);
@@ -278,7 +279,7 @@ test('a link of 2,600 writes to 64 KiB pages opens at its last step, quickly and
 
 test('a link that ticks past 2^53 − 1 shows the error, not a blank page', async () => {
   const page = await open(browser.context, base);
-  const payload = await page.evaluate(() => window.pagesim.api.encodeLink('config frames=2\nspawn A\ntick 9007199254740993\n'));
+  const payload = await page.evaluate(async () => (await window.pagesim.links()).encodeLink('config frames=2\nspawn A\ntick 9007199254740993\n'));
   await page.close();
   const linked = await open(browser.context, `${base}#s=${payload}`);
   const shown = await linked.evaluate(() => document.body.innerText);

@@ -7,7 +7,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '../../tools/serve.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const dataDir = join(root, 'tests', 'data');
 
 export async function startServer() {
@@ -89,6 +89,22 @@ export function longScenario(n, { frames = 16, pages = 64 } = {}) {
     x = (Math.imul(x, 1103515245) + 12345) >>> 0;
     const page = (x >>> 8) % pages;
     lines.push(i % 3 ? `read A 0x${(page * 4096).toString(16)}` : `write A 0x${(page * 4096 + 8).toString(16)} ${i % 251}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * A synthetic `rw` trace of `n` accesses (text): loops over arrays whose place moves every
+ * 250,000 accesses, plus a hot stack; a third are writes. The tests and the bench share it.
+ */
+export function syntheticRwTrace(n) {
+  const lines = new Array(n);
+  let x = 7;
+  for (let i = 0; i < n; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    const phase = Math.floor(i / 250_000);
+    const addr = x % 4 === 0 ? 0x7ff0000 + (x >>> 20) * 8 : 0x100000 + phase * 0x40000 + ((i * 64) % 0x300000) + (x & 0x3f);
+    lines[i] = `${x % 3 === 0 ? 'W' : 'R'} ${addr.toString(16)}`;
   }
   return lines.join('\n') + '\n';
 }

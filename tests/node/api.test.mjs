@@ -12,6 +12,8 @@ const pkg = await import(join(pkgDir, 'pagesim.js'));
 pkg.initSync({ module: readFileSync(join(pkgDir, 'pagesim_bg.wasm')) });
 const traces = await import(join(pkgDir, 'pagesim_trace.js'));
 traces.initSync({ module: readFileSync(join(pkgDir, 'pagesim_trace_bg.wasm')) });
+const links = await import(join(pkgDir, 'pagesim_links.js'));
+links.initSync({ module: readFileSync(join(pkgDir, 'pagesim_links_bg.wasm')) });
 
 const TEXTBOOK = '7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1';
 
@@ -72,17 +74,20 @@ const methods = [
   (s) => s.translate(pick(), pick()),
   (s) => s.tlbEntries(),
   (s) => s.policyOrder(),
+  (s) => s.policyOrder(pick()),
   (s) => s.viewCells(pick(), pick(), pick(), pick()),
   (s) => s.viewFrames(),
+  (s) => s.viewFrames(pick(), pick()),
+  (s) => s.viewFrameBlocks(pick(), pick(), pick()),
+  (s) => s.viewRanges(pick(), pick(), pick()),
   (s) => s.viewSwap(pick(), pick()),
   (s) => s.runError(),
   (s) => [s.position, s.length, s.atEnd, s.historyStart],
   () => new pkg.Simulator(pick()).dispose(),
   () => pkg.checkScenario(pick()),
-  () => pkg.formatScenario(pick()),
-  () => pkg.encodeLink(pick()),
+  () => links.encodeLink(pick()),
   () => pkg.decodeLink(pick()),
-  () => pkg.shareUrl(pick(), pick(), pick()),
+  () => links.shareUrl(pick(), pick(), pick()),
   () => pkg.compareScenario(pick(), pick(), pick()),
   () => new traces.TraceSession(pick(), pick(), pick()),
   (s, t) => t.start(pick(), pick(), pick()),

@@ -17,6 +17,11 @@ const traces = await import(join(pkgDir, 'pagesim_trace.js')).then((t) => {
   t.initSync({ module: readFileSync(join(pkgDir, 'pagesim_trace_bg.wasm')) });
   return t;
 }, () => pkg);
+// The link maker's module, when the build has one (earlier builds made links in the page's).
+const links = await import(join(pkgDir, 'pagesim_links.js')).then((l) => {
+  l.initSync({ module: readFileSync(join(pkgDir, 'pagesim_links_bg.wasm')) });
+  return l;
+}, () => pkg);
 const memory = () => wasm.memory.buffer.byteLength;
 const MiB = 1024 * 1024;
 
@@ -84,7 +89,7 @@ const cases = {
   'big-pages-link': () => {
     let text = 'config frames=4096 page=64K vbits=32 swap=64\nspawn A\nalloc A heap 200M rw\n';
     for (let i = 0; i < 2600; i++) text += `write A ${hex((1 + i) * 65536 + (i % 4096))} ${1 + (i % 250)}\n`;
-    const link = pkg.encodeLink(text);
+    const link = links.encodeLink(text);
     const sim = new pkg.Simulator(pkg.decodeLink(`#s=${link}&t=2602`).text);
     sim.goto(2602);
     const position = sim.position;
@@ -144,7 +149,7 @@ const cases = {
     try { new pkg.Simulator('tick 9007199254740993\n'); scenario = 'accepted'; } catch (e) { scenario = e.message; }
     let link;
     try {
-      const s = new pkg.Simulator(pkg.decodeLink(`#s=${pkg.encodeLink('tick 9007199254740991\ntick 1\n')}`).text);
+      const s = new pkg.Simulator(pkg.decodeLink(`#s=${links.encodeLink('tick 9007199254740991\ntick 1\n')}`).text);
       s.run(5);
       link = `ran to ${s.position}`;
     } catch (e) { link = e.message; }

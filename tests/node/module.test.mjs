@@ -1,5 +1,5 @@
 // The page's WebAssembly module stays small (issue 8: at most 300 KB after wasm-opt), and the
-// trace worker's module is the one with trace code.
+// trace worker's and link maker's modules hold what the page loads only when it needs it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { statSync, readFileSync } from 'node:fs';
@@ -14,4 +14,9 @@ test('the page module is at most 300 KB; trace code lives in the worker module',
   const glue = readFileSync(join(pkg, 'pagesim.js'), 'utf8');
   assert.doesNotMatch(glue, /class TraceSession/, 'no trace code in the page module');
   assert.match(readFileSync(join(pkg, 'pagesim_trace.js'), 'utf8'), /class TraceSession/);
+  // Making links (deflate) is the small module the page loads on its first link.
+  assert.doesNotMatch(glue, /export function encodeLink/, 'no deflate in the page module');
+  assert.match(readFileSync(join(pkg, 'pagesim_links.js'), 'utf8'), /export function encodeLink/);
+  const links = statSync(join(pkg, 'pagesim_links_bg.wasm')).size;
+  assert.ok(links <= 100_000, `pagesim_links_bg.wasm is ${links.toLocaleString()} bytes`);
 });

@@ -3,7 +3,7 @@
 // the flow: load a scenario, step, redraw.
 
 import { toggleTheme, watchSystemTheme } from './theme.js';
-import { loadEngine, memoryBytes } from './engine.js';
+import { loadEngine, loadLinks, memoryBytes } from './engine.js';
 import { createRenderer } from './render/canvas.js';
 import { pageTag } from './render/palette.js';
 import { createRecords } from './records.js';
@@ -54,7 +54,7 @@ const editor = $('#editor-text')
     (text) => load(text, { presetId: null }),
   )
   : null;
-const links = createLinks(api, { embedded, toast, getState: () => state });
+const links = createLinks(api, loadLinks, { embedded, toast, getState: () => state });
 const predict = $('#predict') ? createPredict($('#predict'), { onReveal: () => stepForward(true) }) : null;
 const traceDialog = $('#trace-dialog')
   ? createTraceDialog($('#trace-dialog'), api, {
@@ -418,17 +418,19 @@ function showNextStep(el) {
   el.replaceChildren(document.createTextNode(`Next (step ${next.step}, line ${next.line}): `), b);
 }
 
+const SHOWN_ORDER = 24;
+
 /** One line under the step: the policy's order of the resident pages, which explains its choice. */
 function showPolicyOrder(el) {
-  const order = state.sim.policyOrder();
+  const order = state.sim.policyOrder(SHOWN_ORDER + 1);
   if (!order.length) {
     el.textContent = '';
     return;
   }
-  const words = state.sim.viewFrames(), byPid = names();
-  const list = Array.from(order.subarray(0, 24), (f) => frameOwner(words, f, byPid)?.tag ?? `frame ${f}`);
+  const byPid = names();
+  const list = Array.from(order.subarray(0, SHOWN_ORDER), (f) => frameOwner(state.sim.viewFrames(f, 1), 0, byPid)?.tag ?? `frame ${f}`);
   const b = document.createElement('b');
-  b.textContent = list.join(' → ') + (order.length > 24 ? ' …' : '');
+  b.textContent = list.join(' → ') + (order.length > SHOWN_ORDER ? ' …' : '');
   el.replaceChildren(document.createTextNode(`${ORDER_WORDS[state.config.policy] ?? ''}: `), b);
 }
 
@@ -582,9 +584,10 @@ $('#btn-trace')?.addEventListener('click', () => traceDialog.open());
 
 // hover and zoom
 const tooltip = $('#tooltip');
-canvas.addEventListener('mousemove', (e) => {
-  const r = canvas.getBoundingClientRect();
-  const text = renderer.describeAt(e.clientX - r.left, e.clientY - r.top);
+let pointer = null; // where the mouse is over the canvas, to refresh the tooltip after a zoom
+
+function showTooltip() {
+  const text = pointer && renderer.describeAt(pointer.x, pointer.y);
   if (!text) {
     tooltip.hidden = true;
     return;
@@ -592,28 +595,49 @@ canvas.addEventListener('mousemove', (e) => {
   tooltip.textContent = text;
   tooltip.hidden = false;
   const box = canvas.parentElement.getBoundingClientRect();
-  const x = Math.min(e.clientX - box.left + 14, box.width - tooltip.offsetWidth - 6);
-  const y = e.clientY - box.top + 16 + tooltip.offsetHeight > box.height ? e.clientY - box.top - tooltip.offsetHeight - 10 : e.clientY - box.top + 16;
+  const r = canvas.getBoundingClientRect();
+  const cx = pointer.x + r.left - box.left, cy = pointer.y + r.top - box.top;
+  const x = Math.min(cx + 14, box.width - tooltip.offsetWidth - 6);
+  const y = cy + 16 + tooltip.offsetHeight > box.height ? cy - tooltip.offsetHeight - 10 : cy + 16;
   tooltip.style.left = `${Math.max(4, x)}px`;
   tooltip.style.top = `${Math.max(4, y)}px`;
+}
+
+canvas.addEventListener('mousemove', (e) => {
+  const r = canvas.getBoundingClientRect();
+  pointer = { x: e.clientX - r.left, y: e.clientY - r.top };
+  showTooltip();
 });
-canvas.addEventListener('mouseleave', () => { tooltip.hidden = true; });
+canvas.addEventListener('mouseleave', () => {
+  pointer = null;
+  tooltip.hidden = true;
+});
+
+/** Redraws after a zoom, and says what is now under the pointer. */
+function zoomed() {
+  draw();
+  if (pointer) showTooltip();
+}
 canvas.addEventListener('wheel', (e) => {
   const r = canvas.getBoundingClientRect();
   if (renderer.zoomAt(e.clientX - r.left, e.clientY - r.top, e.deltaY < 0 ? 0.5 : 2)) {
     e.preventDefault();
-    draw();
+    zoomed();
   }
 }, { passive: false });
+canvas.addEventListener('click', (e) => {
+  const r = canvas.getBoundingClientRect();
+  if (renderer.clickAt(e.clientX - r.left, e.clientY - r.top)) zoomed();
+});
 canvas.addEventListener('dblclick', (e) => {
   const r = canvas.getBoundingClientRect();
-  if (renderer.zoomAt(e.clientX - r.left, e.clientY - r.top, 1 / 8)) draw();
+  if (renderer.zoomAt(e.clientX - r.left, e.clientY - r.top, 1 / 8)) zoomed();
 });
 canvas.addEventListener('contextmenu', (e) => {
   const r = canvas.getBoundingClientRect();
   if (renderer.zoomAt(e.clientX - r.left, e.clientY - r.top, 8)) {
     e.preventDefault();
-    draw();
+    zoomed();
   }
 });
 new ResizeObserver(() => draw()).observe(canvas);
@@ -641,4 +665,4 @@ if (opened.error) {
 document.body.dataset.ready = 'true';
 
 // For tests and the curious: the page's state from the console.
-window.pagesim = { state, api, renderer, jump, load, loadPreset, refresh, draw, memoryBytes };
+window.pagesim = { state, api, links: loadLinks, renderer, jump, load, loadPreset, refresh, draw, memoryBytes };

@@ -1,15 +1,28 @@
-// The one place that loads the WebAssembly module. Everything else imports from here.
+// The one place that loads the WebAssembly modules. Everything else imports from here.
 import init, * as api from '../pkg/pagesim.js';
 
 let memory = null;
+let links = null;
 
-/** Loads the module once; returns the API plus the codes and layouts the engine exports. */
+/** Loads the page's module once; returns the API plus the codes and layouts the engine exports. */
 export async function loadEngine() {
   if (!memory) {
     const exports = await init();
     memory = exports.memory;
   }
   return { api, states: api.pageStates(), layout: api.viewLayout() };
+}
+
+/**
+ * The share-link maker (`encodeLink`, `shareUrl`), a small module of its own: loaded the first
+ * time the page needs a link, not before the first picture.
+ */
+export function loadLinks() {
+  links ??= import('../pkg/pagesim_links.js').then(async (m) => {
+    await m.default();
+    return m;
+  });
+  return links;
 }
 
 /** Bytes of WebAssembly memory now (it grows and never shrinks): for tests and the curious. */

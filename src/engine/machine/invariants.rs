@@ -99,7 +99,7 @@ impl Machine {
         if owned != resident {
             return Err(format!("{owned} frames have owners, {resident} pages are resident"));
         }
-        let order = self.policy.order(&self.frames);
+        let order = self.policy.order(&self.frames, usize::MAX);
         if order.len() as u64 != resident {
             return Err(format!("the policy tracks {} frames, {resident} are in use", order.len()));
         }

@@ -170,9 +170,10 @@ impl Machine {
         self.tlb.capacity()
     }
 
-    /// Resident frames in the policy's order (next victim first for fifo, lru, lfu, opt, nru, aging).
-    pub fn policy_order(&self) -> Vec<u32> {
-        self.policy.order(&self.frames)
+    /// The first `limit` resident frames in the policy's order (next victim first for fifo, lru,
+    /// lfu, opt, nru, aging).
+    pub fn policy_order(&self, limit: usize) -> Vec<u32> {
+        self.policy.order(&self.frames, limit)
     }
 
     /// The policy's number for a frame: aging counter, LFU count, OPT next use, NRU class.

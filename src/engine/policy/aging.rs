@@ -180,13 +180,14 @@ impl ReplacementPolicy for Aging {
         frames.clear_all_referenced();
     }
 
-    fn order(&self, _: &FrameTable) -> Vec<u32> {
+    fn order(&self, _: &FrameTable, limit: usize) -> Vec<u32> {
         let mut out = Vec::new();
-        for c in set_bits(self.idle_bits) {
-            out.extend(self.idle[c].to_vec(&self.links));
-        }
-        for c in set_bits(self.referenced_bits) {
-            out.extend(self.referenced[c].to_vec(&self.links));
+        let lists = set_bits(self.idle_bits).map(|c| &self.idle[c]);
+        for list in lists.chain(set_bits(self.referenced_bits).map(|c| &self.referenced[c])) {
+            out.extend(list.head_vec(&self.links, limit - out.len()));
+            if out.len() == limit {
+                break;
+            }
         }
         out
     }
@@ -254,7 +255,7 @@ mod tests {
             b.timer();
         }
         assert_eq!(value(&b, f[1]), 0);
-        assert_eq!(b.policy.order(&b.frames).len(), 4);
+        assert_eq!(b.policy.order(&b.frames, usize::MAX).len(), 4);
     }
 
     #[test]

@@ -41,10 +41,10 @@ impl ReplacementPolicy for Clock {
         None
     }
 
-    fn order(&self, frames: &FrameTable) -> Vec<u32> {
+    fn order(&self, frames: &FrameTable, limit: usize) -> Vec<u32> {
         // Frames at or above the high water mark are free: only the used range is walked.
         let used = frames.high_water();
-        (self.hand..used).chain(0..self.hand.min(used)).filter(|&f| !frames.is_free(f)).collect()
+        (self.hand..used).chain(0..self.hand.min(used)).filter(|&f| !frames.is_free(f)).take(limit).collect()
     }
 
     fn hand(&self) -> Option<u32> {

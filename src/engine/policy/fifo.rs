@@ -29,8 +29,8 @@ impl ReplacementPolicy for Fifo {
     fn victim(&mut self, _: &mut FrameTable) -> Option<u32> {
         self.queue.front()
     }
-    fn order(&self, _: &FrameTable) -> Vec<u32> {
-        self.queue.to_vec(&self.links)
+    fn order(&self, _: &FrameTable, limit: usize) -> Vec<u32> {
+        self.queue.head_vec(&self.links, limit)
     }
 }
 

@@ -35,9 +35,8 @@ impl ReplacementPolicy for Lfu {
     fn victim(&mut self, _: &mut FrameTable) -> Option<u32> {
         self.heap.peek()
     }
-    fn order(&self, frames: &FrameTable) -> Vec<u32> {
-        let _ = frames;
-        self.heap.sorted()
+    fn order(&self, _: &FrameTable, limit: usize) -> Vec<u32> {
+        self.heap.sorted(limit)
     }
     fn frame_value(&self, frame: u32, _: &FrameTable) -> Option<u64> {
         self.heap.key(frame).map(|k| k.0)

@@ -32,8 +32,8 @@ impl ReplacementPolicy for Lru {
     fn victim(&mut self, _: &mut FrameTable) -> Option<u32> {
         self.recency.front()
     }
-    fn order(&self, _: &FrameTable) -> Vec<u32> {
-        self.recency.to_vec(&self.links)
+    fn order(&self, _: &FrameTable, limit: usize) -> Vec<u32> {
+        self.recency.head_vec(&self.links, limit)
     }
 }
 

@@ -39,8 +39,9 @@ pub trait ReplacementPolicy {
     fn victim(&mut self, frames: &mut FrameTable) -> Option<u32>;
     /// The periodic timer interrupt (every `timer` time units).
     fn timer(&mut self, _frames: &mut FrameTable) {}
-    /// Resident frames in the policy's order, next victim first where the policy has one order.
-    fn order(&self, frames: &FrameTable) -> Vec<u32>;
+    /// The first `limit` resident frames in the policy's order, next victim first where the
+    /// policy has one order.
+    fn order(&self, frames: &FrameTable, limit: usize) -> Vec<u32>;
     /// A number the policy keeps per frame (aging counter, LFU count, OPT next use, NRU class).
     fn frame_value(&self, _frame: u32, _frames: &FrameTable) -> Option<u64> {
         None
@@ -152,8 +153,8 @@ impl ReplacementPolicy for Policy {
     fn timer(&mut self, frames: &mut FrameTable) {
         dispatch!(self, p => p.timer(frames))
     }
-    fn order(&self, frames: &FrameTable) -> Vec<u32> {
-        dispatch!(self, p => p.order(frames))
+    fn order(&self, frames: &FrameTable, limit: usize) -> Vec<u32> {
+        dispatch!(self, p => p.order(frames, limit))
     }
     fn frame_value(&self, frame: u32, frames: &FrameTable) -> Option<u64> {
         dispatch!(self, p => p.frame_value(frame, frames))

@@ -74,11 +74,14 @@ impl ReplacementPolicy for Nru {
         frames.clear_all_referenced();
     }
 
-    fn order(&self, frames: &FrameTable) -> Vec<u32> {
+    fn order(&self, frames: &FrameTable, limit: usize) -> Vec<u32> {
         let mut all: Vec<u32> = self.clean.to_vec(&self.links);
         all.extend(self.dirty.to_vec(&self.links));
         // By class, and inside a class in list order (clean by recency, then dirty by recency).
-        (0..4).flat_map(|class| all.iter().copied().filter(move |&f| Nru::class(frames, f) == class)).collect()
+        (0..4)
+            .flat_map(|class| all.iter().copied().filter(move |&f| Nru::class(frames, f) == class))
+            .take(limit)
+            .collect()
     }
 
     fn frame_value(&self, frame: u32, frames: &FrameTable) -> Option<u64> {
@@ -122,6 +125,6 @@ mod tests {
         assert_eq!(b.victim(), c);
         b.hit(c, true); // c now dirty: class 3; e is the only class 2
         assert_eq!(b.victim(), e);
-        assert_eq!(b.policy.order(&b.frames), vec![e, d, g, c]);
+        assert_eq!(b.policy.order(&b.frames, usize::MAX), vec![e, d, g, c]);
     }
 }

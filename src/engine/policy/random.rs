@@ -49,13 +49,13 @@ impl ReplacementPolicy for RandomPolicy {
         let i = self.rng.rand_range(0..self.resident.len() as u32);
         Some(self.resident[i as usize])
     }
-    fn order(&self, _: &FrameTable) -> Vec<u32> {
+    fn order(&self, _: &FrameTable, limit: usize) -> Vec<u32> {
         // Frame numbers ascending: resident frames are exactly the set ones.
         let mut listed = vec![false; self.position.len()];
         for &f in self.resident.iter() {
             listed[f as usize] = true;
         }
-        (0..listed.len() as u32).filter(|&f| listed[f as usize]).collect()
+        (0..listed.len() as u32).filter(|&f| listed[f as usize]).take(limit).collect()
     }
 }
 

@@ -1,9 +1,17 @@
 // The picture: address-space strips, frames, swap, and the lines between them, on one canvas.
-// It reads compact views straight from wasm memory (engine/view.rs) and never asks the engine
-// for more than the cells it draws, so a 48-bit space or thousands of frames stay cheap.
+// It reads compact views from the engine (engine/view.rs) and never asks for more than the cells
+// it draws, so a 48-bit space or a million frames cost what fits on the screen:
+// - an address space opens fitted to the ranges in use, the unused pages between them collapsed
+//   into gap cells, with an overview bar of the whole space above it; zooming picks a window;
+// - frames beyond what fits are a heat map of blocks (share in use, dirty, referenced) that
+//   zooms into a range of frames;
+// - labels shorten to fit their cells (the tooltip names everything in full).
 
-import { computeLayout, gridCell, gridHit, stripHit, defaultWindow, clampWindow } from './layout.js';
-import { readPalette, processColour, textOn, withAlpha, pageTag } from './palette.js';
+import {
+  computeLayout, gridCell, gridHit, stripHit, clampWindow, stripCapacity, planStrip,
+  cellOfPage, cellOfFrame, MAX_RANGES, JOIN_PAGES,
+} from './layout.js';
+import { readPalette, processColour, textOn, withAlpha, pageTag, processTag } from './palette.js';
 import { prepareCanvas } from './hidpi.js';
 
 /** Creates the renderer for `canvas`. `engine` is what loadEngine() returned. */
@@ -14,7 +22,8 @@ export function createRenderer(canvas, engine) {
   let ctx = canvas.getContext('2d');
   let palette = readPalette();
   const hatches = new Map();
-  const windows = new Map(); // pid → {first, ppc}: the zoom of each address space
+  const windows = new Map(); // pid → {first, ppc}: a zoomed address space (absent: fitted to use)
+  let frameView = null; // {centre, perCell}: the zoomed frame grid (null: all frames)
   let last = null; // what was drawn, for hover and hit-testing
 
   function hatch(colour, dense = false) {
@@ -106,7 +115,7 @@ export function createRenderer(canvas, engine) {
       font(Math.min(12, Math.max(8, w / 3.2)), 600, true);
       ctx.textAlign = 'center';
       ctx.textBaseline = 'middle';
-      ctx.fillText(label, x + w / 2, y + h / 2 + 0.5, w - 2);
+      ctx.fillText(fitText(label, w - 3), x + w / 2, y + h / 2 + 0.5);
     }
     if (flags & F.MIXED && w >= 6) {
       ctx.fillStyle = palette.muted;
@@ -136,16 +145,87 @@ export function createRenderer(canvas, engine) {
     else ctx.rect(x, y, w, h);
   }
 
+  /** `text`, cut short with "…" to fit `maxW` px in the current font ('' if nothing fits). */
+  function fitText(text, maxW) {
+    if (ctx.measureText(text).width <= maxW) return text;
+    for (let n = text.length - 1; n > 0; n--) {
+      const cut = text.slice(0, n) + '…';
+      if (ctx.measureText(cut).width <= maxW) return cut;
+    }
+    return '';
+  }
+
+  /** A page's tag ("T33550334") that fits `maxW`: then "T…0334", "T…4", "T". */
+  function fitTag(name, vpn, maxW) {
+    const full = pageTag(name, vpn);
+    if (ctx.measureText(full).width <= maxW) return full;
+    const tag = processTag(name), digits = String(vpn);
+    for (let keep = Math.min(4, digits.length - 1); keep >= 1; keep--) {
+      const short = `${tag}…${digits.slice(-keep)}`;
+      if (ctx.measureText(short).width <= maxW) return short;
+    }
+    return fitText(tag, maxW);
+  }
+
+  /** A gap cell: pages not in use, collapsed; drawn as an axis break. */
+  function drawGap(x, y, w, h) {
+    ctx.fillStyle = withAlpha(palette.muted, palette.dark ? 0.12 : 0.08);
+    ctx.fillRect(x, y + h * 0.3, w, h * 0.4);
+    ctx.strokeStyle = palette.muted;
+    ctx.lineWidth = 1.2;
+    const m = Math.min(4, w / 4), cx = x + w / 2;
+    ctx.beginPath();
+    ctx.moveTo(cx - m - 2, y + h * 0.7); ctx.lineTo(cx - 2 + m, y + h * 0.3);
+    ctx.moveTo(cx - m + 2, y + h * 0.7); ctx.lineTo(cx + 2 + m, y + h * 0.3);
+    ctx.stroke();
+  }
+
   function title(text, x, y, w) {
     font(12, 600);
     ctx.fillStyle = palette.muted;
     ctx.textAlign = 'left';
     ctx.textBaseline = 'top';
-    ctx.fillText(text, x, y + 1, w);
+    ctx.fillText(fitText(text, w), x, y + 1);
   }
 
   function hex(n) {
     return '0x' + Math.floor(n).toString(16);
+  }
+
+  /** Each process's strip plan: fitted to the ranges in use unless the user zoomed it. */
+  function planStrips(sim, processes, pages, maxCells) {
+    const plans = new Map();
+    for (const p of processes) {
+      const ranges = [];
+      if (pages > maxCells && p.alive) {
+        const flat = sim.viewRanges(p.pid, MAX_RANGES, JOIN_PAGES);
+        for (let i = 0; i < flat.length; i += 2) ranges.push([flat[i], flat[i + 1]]);
+      }
+      const plan = planStrip({ pages, maxCells, ranges, window: windows.get(p.pid) ?? null });
+      plan.ranges = ranges;
+      plans.set(p.pid, plan);
+    }
+    return plans;
+  }
+
+  /** The cells' view words of a strip: one viewCells call per run of consecutive cells. */
+  function readCells(sim, s, alive) {
+    const W = L.cellWords;
+    const words = new Uint32Array(s.cells * W);
+    const { starts, ppc } = s.plan;
+    for (let c = 0; c < s.cells; c++) words[c * W + 1] = NONE;
+    if (!alive) return words;
+    for (let c = 0; c < s.cells;) {
+      if (starts[c] < 0) {
+        c++;
+        continue;
+      }
+      let e = c;
+      while (e + 1 < s.cells && starts[e + 1] === starts[e] + ppc) e++;
+      words.set(sim.viewCells(s.pid, starts[c], ppc, e - c + 1), c * W);
+      c = e + 1;
+    }
+    return words;
   }
 
   /**
@@ -156,26 +236,66 @@ export function createRenderer(canvas, engine) {
   function draw(scene) {
     const { sim, processes, config } = scene;
     const { w, h } = fit();
-    const pagesPerSpace = 2 ** (config.va_bits - Math.log2(config.page_size));
+    const pages = 2 ** (config.va_bits - Math.log2(config.page_size));
     const hw = sim.swapHighWater();
     const swapShown = config.swap_slots === 0 ? 0
       : Math.min(config.swap_slots, Math.max(16, Math.min(4096, Math.ceil((hw + 8) / 8) * 8)));
-    const lay = computeLayout({ width: w, height: h, processes, pagesPerSpace, frames: config.frames, swapShown, windows });
+    const plans = planStrips(sim, processes, pages, stripCapacity(w).maxCells);
+    const lay = computeLayout({ width: w, height: h, processes, plans, frames: config.frames, frameView, swapShown });
     ctx.fillStyle = palette.bg;
     ctx.fillRect(0, 0, w, h);
 
     // --- read the views
-    const strips = lay.strips.map((s) => {
-      return { ...s, words: sim.viewCells(s.pid, s.first, s.ppc, s.cells) };
-    });
-    const frameCount = Math.min(config.frames, 1 << 20);
-    const frames = sim.viewFrames();
+    const alive = new Map(processes.map((p) => [p.pid, p.alive]));
+    const strips = lay.strips.map((s) => ({ ...s, words: readCells(sim, s, alive.get(s.pid)) }));
+    const fg = lay.frames;
+    const frames = fg.perCell === 1 ? sim.viewFrames(fg.first, fg.count) : new Uint32Array(0);
+    const blocks = fg.perCell > 1 ? sim.viewFrameBlocks(fg.first, fg.perCell, fg.count) : new Uint32Array(0);
     const slots = swapShown ? sim.viewSwap(0, swapShown) : new Uint32Array(0);
     const names = new Map(processes.map((p) => [p.pid, p.name]));
     const hl = scene.highlight;
 
-    // --- lines from resident and swapped pages to their frame or slot (behind everything)
+    drawLines(strips, lay, hl);
+
+    // --- titles
+    title('Virtual address spaces' + (processes.length ? '' : ' — no processes yet'), lay.pad, lay.spacesTitleY, w - 2 * lay.pad);
+    const n = (k) => k.toLocaleString('en');
+    const zoomedFrames = fg.first > 0 || fg.count * fg.perCell < config.frames;
+    const shown = zoomedFrames ? ` · frames ${n(fg.first)}–${n(Math.min(config.frames, fg.first + fg.count * fg.perCell) - 1)}` : '';
+    title(`Physical memory · ${n(config.frames)} frame${config.frames === 1 ? '' : 's'} of ${fmtSize(config.page_size)}`
+      + shown + (fg.perCell > 1 ? `, ${fg.perCell} a cell` : '')
+      + (config.policy === 'clock' ? ' · ▼ clock hand' : ''), fg.x, fg.titleY, fg.w);
+    if (swapShown) {
+      const more = config.swap_slots > swapShown ? ` (first ${swapShown} shown)` : '';
+      title(`Swap · ${config.swap_slots.toLocaleString('en')} slots${more}`, lay.swap.x, lay.swap.titleY, lay.swap.w);
+    } else {
+      font(11); ctx.fillStyle = palette.muted; ctx.textAlign = 'right';
+      ctx.fillText('no swap', w - lay.pad, fg.titleY + 1);
+    }
+
+    // --- address-space strips
+    for (const s of strips) drawStrip(s, processes.find((p) => p.pid === s.pid), pages, lay.pad);
+    drawPageNumbers(strips[strips.length - 1], config.page_size);
+
+    // --- frames
+    if (fg.perCell > 1) drawHeatMap(fg, blocks, config.frames);
+    else if (fg.size < 12) drawFramesCompact(fg, frames);
+    else drawFrames(fg, frames, names, config);
+
+    // --- swap slots
+    drawSwap(lay.swap, slots, names);
+
+    // --- the step that just happened
+    if (hl) drawHighlight(hl, strips, lay, scene.pulse ?? 0);
+
+    last = { lay, strips, frames, blocks, slots, config, names, processes, pages };
+    return { neededHeight: lay.neededHeight };
+  }
+
+  /** Lines from resident and swapped pages to their frame or slot (drawn first: behind everything). */
+  function drawLines(strips, lay, hl) {
     ctx.lineWidth = 1;
+    const midY = (lay.lineTop + lay.lineBottom) / 2;
     for (const s of strips) {
       if (s.ppc !== 1) continue;
       const colour = processColour(palette, s.pid);
@@ -184,92 +304,129 @@ export function createRenderer(canvas, engine) {
         const loc = s.words[c * L.cellWords + 1];
         if (loc === NONE || (st !== S.Resident && st !== S.Swapped)) continue;
         const grid = st === S.Resident ? lay.frames : lay.swap;
-        const at = st === S.Resident ? Math.floor(loc / lay.frames.perCell) : loc;
-        if (at >= grid.count || !grid.size) continue;
+        const at = st === S.Resident ? cellOfFrame(grid, loc) : loc < grid.count ? loc : -1;
+        if (at < 0 || !grid.size) continue;
         const from = { x: s.x + (c + 0.5) * s.cellW, y: s.y + s.h };
         const cell = gridCell(grid, at);
         const to = { x: cell.x + cell.s / 2, y: cell.y };
-        const hot = hl && hl.pid === s.pid && hl.vpn === s.first + c;
+        const hot = hl && hl.pid === s.pid && hl.vpn === s.plan.starts[c];
         ctx.strokeStyle = hot ? colour : withAlpha(colour, palette.dark ? 0.45 : 0.4);
         ctx.lineWidth = hot ? 2.5 : 1;
         ctx.setLineDash(st === S.Swapped ? [4, 3] : []);
         ctx.beginPath();
         ctx.moveTo(from.x, from.y);
-        const midY = (lay.lineTop + lay.lineBottom) / 2;
         ctx.bezierCurveTo(from.x, midY, to.x, midY, to.x, to.y);
         ctx.stroke();
       }
     }
     ctx.setLineDash([]);
+  }
 
-    // --- titles
-    title('Virtual address spaces' + (processes.length ? '' : ' — no processes yet'), lay.pad, lay.spacesTitleY, w);
-    title(`Physical memory · ${config.frames} frame${config.frames === 1 ? '' : 's'} of ${fmtSize(config.page_size)}`
-      + (config.policy === 'clock' ? ' · ▼ clock hand' : ''), lay.frames.x, lay.frames.titleY, lay.frames.w);
-    if (swapShown) {
-      const more = config.swap_slots > swapShown ? ` (first ${swapShown} shown)` : '';
-      title(`Swap · ${config.swap_slots} slots${more}`, lay.swap.x, lay.swap.titleY, lay.swap.w);
-    } else {
-      font(11); ctx.fillStyle = palette.muted; ctx.textAlign = 'right';
-      ctx.fillText('no swap', w - lay.pad, lay.frames.titleY + 1);
+  /** One process: its name, its overview bar, its cells. */
+  function drawStrip(s, proc, pages, left) {
+    const ended = proc && !proc.alive;
+    const colour = ended ? palette.guard : processColour(palette, s.pid);
+    const labelW = s.x - left - 6;
+    font(13, 700);
+    ctx.fillStyle = ended ? palette.muted : colour;
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'middle';
+    const mid = s.rowY + s.rowH / 2;
+    ctx.fillText(fitText(s.name, labelW), left, mid - (s.rowH > 26 ? 6 : 0));
+    if (s.rowH > 26) {
+      font(10);
+      ctx.fillStyle = palette.muted;
+      const note = ended ? (proc.ended === 'exited' ? 'exited' : 'killed') : `pid ${s.pid}${s.ppc > 1 ? ` · ×${s.ppc}` : ''}`;
+      ctx.fillText(fitText(note, labelW), left, mid + 8);
     }
-
-    // --- address-space strips
-    const pageRects = [];
-    for (const s of strips) {
-      const proc = processes.find((p) => p.pid === s.pid);
-      const colour = proc && !proc.alive ? palette.guard : processColour(palette, s.pid);
-      // label
-      font(13, 700);
-      ctx.fillStyle = proc && !proc.alive ? palette.muted : colour;
-      ctx.textAlign = 'left';
-      ctx.textBaseline = 'middle';
-      ctx.fillText(s.name, lay.pad, s.y + s.h / 2 - (s.h > 26 ? 6 : 0), lay.labelW - 6);
-      if (s.h > 26) {
-        font(10);
-        ctx.fillStyle = palette.muted;
-        const note = proc && !proc.alive ? (proc.ended === 'exited' ? 'exited' : 'killed')
-          : `pid ${s.pid}${s.ppc > 1 ? ` · ×${s.ppc}` : ''}`;
-        ctx.fillText(note, lay.pad, s.y + s.h / 2 + 8, lay.labelW - 6);
-      }
-      if (proc && !proc.alive) {
-        ctx.strokeStyle = palette.cellLine; ctx.setLineDash([3, 3]);
-        ctx.strokeRect(s.x + 0.5, s.y + 0.5, s.cells * s.cellW - 1, s.h - 1);
-        ctx.setLineDash([]);
+    if (ended) {
+      ctx.strokeStyle = palette.cellLine; ctx.setLineDash([3, 3]);
+      ctx.strokeRect(s.x + 0.5, s.y + 0.5, s.cells * s.cellW - 1, s.h - 1);
+      ctx.setLineDash([]);
+      return;
+    }
+    if (s.overview) drawOverview(s, pages, colour);
+    const gap = s.cellW >= 10 ? 2 : s.cellW >= 5 ? 1 : 0;
+    const { starts } = s.plan;
+    for (let c = 0; c < s.cells; c++) {
+      const x = s.x + c * s.cellW;
+      if (starts[c] < 0) {
+        drawGap(x, s.y, s.cellW - gap, s.h);
         continue;
       }
-      const gap = s.cellW >= 10 ? 2 : s.cellW >= 5 ? 1 : 0;
-      for (let c = 0; c < s.cells; c++) {
-        const w0 = s.words[c * L.cellWords];
-        const st = w0 & 0xff, fl = w0 >>> 8, loc = s.words[c * L.cellWords + 1];
-        const label = s.ppc === 1 && s.cellW >= 18
-          ? (st === S.Resident ? `f${loc}` : st === S.Swapped ? `s${loc}` : '') : '';
-        drawPage(s.x + c * s.cellW, s.y, s.cellW - gap, s.h, st, fl, colour, label);
-      }
-
-      pageRects.push(s);
+      const w0 = s.words[c * L.cellWords];
+      const st = w0 & 0xff, fl = w0 >>> 8, loc = s.words[c * L.cellWords + 1];
+      const label = s.ppc === 1 && s.cellW >= 18
+        ? (st === S.Resident ? `f${loc}` : st === S.Swapped ? `s${loc}` : '') : '';
+      drawPage(x, s.y, s.cellW - gap, s.h, st, fl, colour, label);
     }
-    // page numbers under the strips when cells are wide enough
-    const lastStrip = strips[strips.length - 1];
-    if (lastStrip && lastStrip.ppc === 1 && lastStrip.cellW >= 14) {
-      font(9, 400, true);
-      ctx.fillStyle = palette.muted;
+  }
+
+  /**
+   * The whole address space as a thin bar: the ranges in use in the process's colour, and a frame
+   * around each part the strip shows. Click it to fit the strip to the ranges in use again.
+   */
+  function drawOverview(s, pages, colour) {
+    const o = s.overview;
+    const X = (p) => o.x + (p / pages) * o.w;
+    ctx.fillStyle = palette.cellLine;
+    ctx.fillRect(o.x, o.y + 1, o.w, o.h - 2);
+    ctx.fillStyle = colour;
+    for (const [a, b] of s.plan.ranges) ctx.fillRect(X(a), o.y, Math.max(2, X(b) - X(a)), o.h);
+    ctx.strokeStyle = palette.text;
+    ctx.lineWidth = 1;
+    const { starts, ppc } = s.plan;
+    for (let c = 0; c < s.cells;) {
+      if (starts[c] < 0) {
+        c++;
+        continue;
+      }
+      let e = c;
+      while (e + 1 < s.cells && starts[e + 1] >= 0) e++;
+      const x0 = X(starts[c]), x1 = X(Math.min(pages, starts[e] + ppc));
+      ctx.strokeRect(Math.round(x0) - 0.5, o.y - 1.5, Math.max(3, Math.round(x1 - x0)) + 1, o.h + 3);
+      c = e + 1;
+    }
+  }
+
+  /** Page numbers under the last strip, as many as fit without overlapping. */
+  function drawPageNumbers(s, pageSize) {
+    if (!s || s.cells === 0) return;
+    font(9, 400, true);
+    ctx.fillStyle = palette.muted;
+    ctx.textBaseline = 'top';
+    const { starts } = s.plan;
+    const y = s.y + s.h + 2;
+    if (s.ppc === 1) {
+      let widest = 0;
+      for (let c = 0; c < s.cells; c++) if (starts[c] >= 0) widest = Math.max(widest, ctx.measureText(String(starts[c])).width);
+      const every = Math.max(1, Math.ceil((widest + 4) / s.cellW));
+      if (s.cellW * every > 200) return;
       ctx.textAlign = 'center';
-      ctx.textBaseline = 'top';
-      const step = lastStrip.cellW >= 22 ? 1 : 2;
-      for (let c = 0; c < lastStrip.cells; c += step) {
-        ctx.fillText(String(lastStrip.first + c), lastStrip.x + (c + 0.5) * lastStrip.cellW, lastStrip.y + lastStrip.h + 2);
+      for (let c = 0; c < s.cells; c += every) {
+        if (starts[c] >= 0) ctx.fillText(String(starts[c]), s.x + (c + 0.5) * s.cellW, y);
       }
+      return;
     }
+    // Summarised: the address where each run of cells starts.
+    ctx.textAlign = 'left';
+    let free = s.x;
+    for (let c = 0; c < s.cells; c++) {
+      if (starts[c] < 0 || (c > 0 && starts[c - 1] >= 0)) continue;
+      const text = hex(starts[c] * pageSize);
+      const x = s.x + c * s.cellW;
+      if (x < free) continue;
+      ctx.fillText(text, x, y);
+      free = x + ctx.measureText(text).width + 8;
+    }
+  }
 
-    // --- frames
-    const fg = lay.frames;
-    if (fg.perCell > 1) drawFrameSummary(fg, frames, frameCount);
-    else if (fg.size < 12) drawFramesCompact(fg, frames, frameCount);
-    for (let f = 0; fg.perCell === 1 && fg.size >= 12 && f < frameCount && f < fg.count; f++) {
-      const o = f * L.frameWords;
+  /** Frames one by one, large enough for tags, policy values and frame numbers. */
+  function drawFrames(fg, frames, names, config) {
+    for (let i = 0; i < fg.count; i++) {
+      const o = i * L.frameWords, f = fg.first + i;
       const owner = frames[o], vlo = frames[o + 1], vhi = frames[o + 2], fl = frames[o + 3], value = frames[o + 4];
-      const { x, y, s } = gridCell(fg, f);
+      const { x, y, s } = gridCell(fg, i);
       if (!owner) {
         ctx.strokeStyle = palette.cellLine; ctx.lineWidth = 1;
         roundRect(x + 0.5, y + 0.5, s - 1, s - 1, Math.min(4, s / 5)); ctx.stroke();
@@ -289,80 +446,44 @@ export function createRenderer(canvas, engine) {
           ctx.fillStyle = textOn(colour);
           font(Math.min(12, s / 3.2), 700, true);
           ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
-          ctx.fillText(pageTag(names.get(pid) ?? '?', vpn), x + s / 2, y + s / 2 - (s >= 34 ? 4 : 0), s - 3);
+          ctx.fillText(fitTag(names.get(pid) ?? '?', vpn, s - 4), x + s / 2, y + s / 2 - (s >= 34 ? 4 : 0));
           if (s >= 34 && value !== NONE && ['aging', 'lfu', 'nru'].includes(config.policy)) {
             font(9, 400, true);
             const shown = config.policy === 'aging' ? value.toString(2).padStart(8, '0') : String(value);
-            ctx.fillText(shown, x + s / 2, y + s / 2 + 9, s - 3);
+            ctx.fillText(fitText(shown, s - 3), x + s / 2, y + s / 2 + 9);
           }
         }
       }
-      if (fl & F.HAND) {
-        ctx.fillStyle = palette.text;
-        const m = Math.max(3, Math.min(6, s / 5));
-        ctx.beginPath();
-        ctx.moveTo(x + s / 2 - m, y - m - 1); ctx.lineTo(x + s / 2 + m, y - m - 1); ctx.lineTo(x + s / 2, y - 1);
-        ctx.closePath(); ctx.fill();
-      }
+      if (fl & F.HAND) drawHand(x, y, s);
       if (s >= 30) {
         font(8, 400, true); ctx.fillStyle = owner ? textOn(processColour(palette, owner - 1)) : palette.muted;
         ctx.globalAlpha = 0.75; ctx.textAlign = 'left'; ctx.textBaseline = 'top';
-        ctx.fillText(String(f), x + 3, y + 2); ctx.globalAlpha = 1;
+        ctx.fillText(fitText(String(f), s - 14), x + 3, y + 2); ctx.globalAlpha = 1;
       }
     }
-    if (fg.perCell > 1) {
-      font(10); ctx.fillStyle = palette.muted; ctx.textAlign = 'right'; ctx.textBaseline = 'top';
-      ctx.fillText(`${fg.perCell} frames per cell`, fg.x + fg.w, fg.titleY + 1);
-    }
+  }
 
-    // --- swap slots
-    const sw = lay.swap;
-    for (let i = 0; i < sw.count; i++) {
-      const o = i * L.slotWords;
-      const owner = slots[o], vlo = slots[o + 1], fl = slots[o + 3];
-      const { x, y, s } = gridCell(sw, i);
-      if (!owner) {
-        ctx.strokeStyle = palette.cellLine; ctx.lineWidth = 1; ctx.globalAlpha = 0.8;
-        roundRect(x + 0.5, y + 0.5, s - 1, s - 1, Math.min(3, s / 5)); ctx.stroke(); ctx.globalAlpha = 1;
-        continue;
-      }
-      const colour = processColour(palette, owner - 1);
-      const copy = fl & F.COPY_OF_RESIDENT;
-      ctx.globalAlpha = copy ? 0.5 : 1;
-      ctx.fillStyle = hatch(colour, !copy);
-      roundRect(x, y, s, s, Math.min(3, s / 5)); ctx.fill();
-      ctx.strokeStyle = colour; ctx.lineWidth = 1.2;
-      roundRect(x + 0.6, y + 0.6, s - 1.2, s - 1.2, Math.min(3, s / 5)); ctx.stroke();
-      ctx.globalAlpha = 1;
-      if (s >= 22) {
-        ctx.fillStyle = palette.text;
-        font(Math.min(11, s / 3), 700, true);
-        ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
-        ctx.fillText(pageTag(names.get(owner - 1) ?? '?', vlo), x + s / 2, y + s / 2, s - 2);
-      }
-    }
-
-    // --- the step that just happened
-    if (hl) drawHighlight(hl, strips, lay, scene.pulse ?? 0);
-
-    last = { lay, strips, frames, slots, config, names, processes };
-    return { neededHeight: lay.neededHeight };
+  function drawHand(x, y, s) {
+    ctx.fillStyle = palette.text;
+    const m = Math.max(3, Math.min(6, s / 5));
+    ctx.beginPath();
+    ctx.moveTo(x + s / 2 - m, y - m - 1); ctx.lineTo(x + s / 2 + m, y - m - 1); ctx.lineTo(x + s / 2, y - 1);
+    ctx.closePath(); ctx.fill();
   }
 
   /**
    * Small frames (thousands of them): one path per owner colour instead of a path per frame,
    * and square marks for dirty and referenced. Same information, a fraction of the draw calls.
    */
-  function drawFramesCompact(fg, frames, frameCount) {
+  function drawFramesCompact(fg, frames) {
     const byOwner = new Map();
     const free = new Path2D();
     const dirty = new Path2D();
     const referenced = new Path2D();
-    const n = Math.min(frameCount, fg.count);
     const m = Math.max(1, Math.floor(fg.size / 3));
-    for (let f = 0; f < n; f++) {
-      const o = f * L.frameWords;
-      const { x, y, s } = gridCell(fg, f);
+    for (let i = 0; i < fg.count; i++) {
+      const o = i * L.frameWords;
+      const { x, y, s } = gridCell(fg, i);
       const owner = frames[o];
       if (!owner) {
         free.rect(x + 0.5, y + 0.5, s - 1, s - 1);
@@ -391,39 +512,88 @@ export function createRenderer(canvas, engine) {
   }
 
   /**
-   * Many frames per cell: each cell takes the colour of its most common owner, filled in
-   * proportion to how many of its frames are in use.
+   * More frames than fit: a heat map of blocks. A block takes the colour of the process owning
+   * most of its frames, stronger the more of them are in use; a bar along its top shows the share
+   * of those that are dirty, one along its bottom the share referenced. One path per colour.
    */
-  function drawFrameSummary(fg, frames, frameCount) {
-    for (let c = 0; c < fg.count; c++) {
-      const { x, y, s } = gridCell(fg, c);
-      const counts = new Map();
-      let used = 0;
-      const end = Math.min(frameCount, (c + 1) * fg.perCell);
-      for (let f = c * fg.perCell; f < end; f++) {
-        const owner = frames[f * L.frameWords];
-        if (owner) {
-          used++;
-          counts.set(owner, (counts.get(owner) ?? 0) + 1);
-        }
+  function drawHeatMap(fg, blocks, total) {
+    const W = L.blockWords;
+    const LEVELS = 8;
+    const shades = new Map(); // pid × LEVELS + level → Path2D
+    const free = new Path2D(), dirty = new Path2D(), referenced = new Path2D();
+    for (let i = 0; i < fg.count; i++) {
+      const o = i * W;
+      const { x, y, s } = gridCell(fg, i);
+      const used = blocks[o];
+      if (blocks[o + 4] & F.HAND) drawHand(x, y, s);
+      if (!used) {
+        free.rect(x, y, s, s);
+        continue;
       }
-      ctx.fillStyle = palette.empty;
-      ctx.fillRect(x, y, s, s);
-      if (used) {
-        let top = 0, best = 0;
-        for (const [owner, n] of counts) if (n > best) { best = n; top = owner; }
-        ctx.fillStyle = processColour(palette, top - 1);
-        const h = Math.max(1, Math.round((s * used) / (end - c * fg.perCell)));
-        ctx.fillRect(x, y + s - h, s, h);
+      const size = Math.min(fg.perCell, total - (fg.first + i * fg.perCell));
+      const level = Math.max(1, Math.round((LEVELS * used) / size));
+      const key = (blocks[o + 3] - 1) * LEVELS + level - 1;
+      if (!shades.has(key)) shades.set(key, new Path2D());
+      shades.get(key).rect(x, y, s, s);
+      if (s >= 8) {
+        const bar = Math.max(1, Math.floor(s / 6));
+        if (blocks[o + 1]) dirty.rect(x, y, Math.max(1, (s * blocks[o + 1]) / used), bar);
+        if (blocks[o + 2]) referenced.rect(x, y + s - bar, Math.max(1, (s * blocks[o + 2]) / used), bar);
+      }
+    }
+    ctx.fillStyle = palette.cellLine; // free blocks: the colour of an empty cell's outline
+    ctx.globalAlpha = 0.45;
+    ctx.fill(free);
+    ctx.globalAlpha = 1;
+    for (const [key, path] of shades) {
+      const pid = Math.floor(key / LEVELS), level = (key % LEVELS) + 1;
+      ctx.fillStyle = withAlpha(processColour(palette, pid), 0.25 + (0.75 * level) / LEVELS);
+      ctx.fill(path);
+    }
+    ctx.fillStyle = palette.dark ? '#fff' : '#000';
+    ctx.globalAlpha = 0.55;
+    ctx.fill(dirty);
+    ctx.fill(referenced);
+    ctx.globalAlpha = 1;
+  }
+
+  function drawSwap(sw, slots, names) {
+    if (sw.size < 14) return drawSwapCompact(sw, slots);
+    for (let i = 0; i < sw.count; i++) {
+      const o = i * L.slotWords;
+      const owner = slots[o], vlo = slots[o + 1], vhi = slots[o + 2], fl = slots[o + 3];
+      const { x, y, s } = gridCell(sw, i);
+      if (!owner) {
+        ctx.strokeStyle = palette.cellLine; ctx.lineWidth = 1; ctx.globalAlpha = 0.8;
+        roundRect(x + 0.5, y + 0.5, s - 1, s - 1, Math.min(3, s / 5)); ctx.stroke(); ctx.globalAlpha = 1;
+        continue;
+      }
+      const colour = processColour(palette, owner - 1);
+      const copy = fl & F.COPY_OF_RESIDENT;
+      ctx.globalAlpha = copy ? 0.5 : 1;
+      ctx.fillStyle = hatch(colour, !copy);
+      roundRect(x, y, s, s, Math.min(3, s / 5)); ctx.fill();
+      ctx.strokeStyle = colour; ctx.lineWidth = 1.2;
+      roundRect(x + 0.6, y + 0.6, s - 1.2, s - 1.2, Math.min(3, s / 5)); ctx.stroke();
+      ctx.globalAlpha = 1;
+      if (s >= 22) {
+        font(Math.min(11, s / 3), 700, true);
+        ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
+        const tag = fitTag(names.get(owner - 1) ?? '?', vhi * 2 ** 32 + vlo, s - 4);
+        // On a plate of the background colour, so the hatching does not cross the letters.
+        const tw = ctx.measureText(tag).width;
+        ctx.fillStyle = withAlpha(palette.bg, 0.8);
+        ctx.fillRect(x + s / 2 - tw / 2 - 1, y + s / 2 - 6, tw + 2, 12);
+        ctx.fillStyle = palette.text;
+        ctx.fillText(tag, x + s / 2, y + s / 2 + 0.5);
       }
     }
   }
 
   function pageRect(strips, pid, vpn) {
     const s = strips.find((x) => x.pid === pid);
-    if (!s || vpn < s.first) return null;
-    const c = Math.floor((vpn - s.first) / s.ppc);
-    if (c >= s.cells) return null;
+    const c = s ? cellOfPage(s.plan, vpn) : -1;
+    if (c < 0) return null;
     return { x: s.x + c * s.cellW, y: s.y, w: s.cellW - (s.cellW >= 10 ? 2 : 0), h: s.h };
   }
 
@@ -465,8 +635,8 @@ export function createRenderer(canvas, engine) {
     const grow = 2 + 4 * pulse;
     const page = pageRect(strips, hl.pid, hl.vpn);
     const cellOf = (grid, i) => {
-      if (i != null && grid.perCell > 1) i = Math.floor(i / grid.perCell);
-      if (i == null || i >= grid.count || !grid.size) return null;
+      if (grid === lay.frames) i = cellOfFrame(grid, i);
+      if (i == null || i < 0 || i >= grid.count || !grid.size) return null;
       const c = gridCell(grid, i);
       return { x: c.x, y: c.y, w: c.s, h: c.s };
     };
@@ -503,72 +673,14 @@ export function createRenderer(canvas, engine) {
   /** What is under the pointer, as text for the tooltip (or null). */
   function describeAt(x, y) {
     if (!last) return null;
-    const { lay, strips, frames, slots, config, names, processes } = last;
-    const ps = config.page_size;
-    const hit = stripHit(lay, x, y);
-    if (hit) {
-      const s = strips.find((t) => t.pid === hit.strip.pid);
-      const proc = processes.find((p) => p.pid === s.pid);
-      if (hit.cell < 0) {
-        const end = (s.first + s.cells * s.ppc) * ps - 1;
-        return `${s.name} (pid ${s.pid})${proc && !proc.alive ? ' — ended' : ''}\nshowing ${hex(s.first * ps)}–${hex(end)}`
-          + `${s.ppc > 1 ? `, ${s.ppc} pages a cell` : ''}\nscroll over the cells to zoom · right-click to zoom out`;
-      }
-      const w0 = s.words[hit.cell * L.cellWords];
-      const st = w0 & 0xff, fl = w0 >>> 8, loc = s.words[hit.cell * L.cellWords + 1];
-      const resident = s.words[hit.cell * L.cellWords + 2];
-      const first = s.first + hit.cell * s.ppc;
-      const lastPage = first + s.ppc - 1;
-      const range = `${hex(first * ps)}–${hex((lastPage + 1) * ps - 1)}`;
-      const head = s.ppc === 1 ? `${s.name} page ${first} (${range})` : `${s.name} pages ${first}–${lastPage} (${range})`;
-      const region = proc?.regions?.find((r) => first >= r.start / ps && first < r.start / ps + r.pages);
-      const lines = [head];
-      const what = {
-        [S.Unmapped]: 'unmapped: an access is a segmentation fault',
-        [S.Guard]: 'the null guard page: never mapped',
-        [S.Reserved]: 'allocated, never touched: no frame yet',
-        [S.Code]: 'code, not in memory (read from the executable on a fault)',
-        [S.Swapped]: loc !== NONE && s.ppc === 1 ? `in swap slot ${loc}` : 'in swap',
-        [S.Resident]: loc !== NONE && s.ppc === 1 ? `resident in frame ${loc}` : `resident (${resident} page${resident === 1 ? '' : 's'})`,
-      }[st];
-      lines.push(what + (fl & F.MIXED ? ' (and other states in this range)' : ''));
-      const marks = [];
-      if (fl & F.DIRTY) marks.push('dirty');
-      if (fl & F.REFERENCED) marks.push('referenced');
-      if (fl & F.SWAP_COPY) marks.push('clean copy in swap');
-      if (marks.length) lines.push(marks.join(' · '));
-      if (region) lines.push(`region ${region.label} ${region.perms}${region.code ? ' (code)' : ''}`);
-      return lines.join('\n');
-    }
-    const fc = gridHit(lay.frames, x, y);
-    if (fc >= 0 && lay.frames.perCell > 1) {
-      const first = fc * lay.frames.perCell, lastF = Math.min(config.frames, first + lay.frames.perCell) - 1;
-      let used = 0;
-      for (let i = first; i <= lastF; i++) if (frames[i * L.frameWords]) used++;
-      return `frames ${first}–${lastF}\n${used} of ${lastF - first + 1} in use`;
-    }
-    const f = fc;
-    if (f >= 0) {
-      const o = f * L.frameWords;
-      if (!frames[o]) return `frame ${f}: free` + (frames[o + 3] & F.HAND ? '\nthe clock hand points here' : '');
-      const vpn = frames[o + 2] * 2 ** 32 + frames[o + 1];
-      const fl = frames[o + 3];
-      const lines = [`frame ${f} (physical ${hex(f * ps)}–${hex((f + 1) * ps - 1)})`,
-        `holds ${names.get(frames[o] - 1)} page ${vpn}${fl & F.CODE ? ' (code)' : ''}`];
-      const marks = [];
-      if (fl & F.DIRTY) marks.push('dirty (D)'); else marks.push('clean');
-      if (fl & F.REFERENCED) marks.push('referenced (R)');
-      if (fl & F.HAND) marks.push('clock hand');
-      lines.push(marks.join(' · '));
-      const value = frames[o + 4];
-      if (value !== NONE) {
-        const label = { aging: 'aging counter', lfu: 'uses', nru: 'NRU class', opt: 'next use at step' }[config.policy];
-        if (label) lines.push(`${label}: ${config.policy === 'aging' ? value.toString(2).padStart(8, '0') : config.policy === 'opt' && value >= 0xfffffffe ? 'never' : value}`);
-      }
-      return lines.join('\n');
-    }
-    const sl = gridHit(lay.swap, x, y);
+    const hit = stripHit(last.lay, x, y);
+    if (hit) return describePage(hit);
+    const fg = last.lay.frames;
+    const fc = gridHit(fg, x, y);
+    if (fc >= 0) return fg.perCell > 1 ? describeBlock(fc) : describeFrame(fc);
+    const sl = gridHit(last.lay.swap, x, y);
     if (sl >= 0) {
+      const { slots, names } = last;
       const o = sl * L.slotWords;
       if (!slots[o]) return `swap slot ${sl}: free`;
       return `swap slot ${sl}\nholds ${names.get(slots[o] - 1)} page ${slots[o + 2] * 2 ** 32 + slots[o + 1]}`
@@ -577,23 +689,167 @@ export function createRenderer(canvas, engine) {
     return null;
   }
 
-  /** Zooms the address space under (x, y): `factor` < 1 zooms in, > 1 out. Returns true if handled. */
+  function describePage(hit) {
+    const { strips, config, processes, pages } = last;
+    const ps = config.page_size;
+    const s = strips.find((t) => t.pid === hit.strip.pid);
+    const proc = processes.find((p) => p.pid === s.pid);
+    const { starts, ppc } = s.plan;
+    if (hit.cell < 0) {
+      const runs = [];
+      for (let c = 0; c < s.cells; c++) {
+        if (starts[c] >= 0 && (c === 0 || starts[c - 1] < 0)) runs.push(hex(starts[c] * ps));
+      }
+      const fitted = !windows.has(s.pid) && s.plan.gaps.size > 0;
+      return `${s.name} (pid ${s.pid})${proc && !proc.alive ? ' — ended' : ''}`
+        + `\naddress space 0x0–${hex(pages * ps - 1)} (${pages.toLocaleString('en')} pages)`
+        + `\nshowing ${fitted ? 'the ranges in use from ' : 'from '}${runs.join(', ')}${ppc > 1 ? `, ${ppc} pages a cell` : ''}`
+        + (hit.overview ? '\nthe bar is the whole space: click it to fit the ranges in use' : '\nscroll over the cells to zoom · right-click to zoom out');
+    }
+    if (starts[hit.cell] < 0) {
+      const [from, to] = s.plan.gaps.get(hit.cell);
+      return `${s.name} pages ${from}–${to - 1} (${hex(from * ps)}–${hex(to * ps - 1)})\nnot in use: ${(to - from).toLocaleString('en')} pages collapsed\nscroll here to zoom in`;
+    }
+    const W = L.cellWords;
+    const w0 = s.words[hit.cell * W];
+    const st = w0 & 0xff, fl = w0 >>> 8, loc = s.words[hit.cell * W + 1];
+    const resident = s.words[hit.cell * W + 2];
+    const first = starts[hit.cell];
+    const lastPage = Math.min(pages, first + ppc) - 1;
+    const range = `${hex(first * ps)}–${hex((lastPage + 1) * ps - 1)}`;
+    const head = ppc === 1 ? `${s.name} page ${first} (${range})` : `${s.name} pages ${first}–${lastPage} (${range})`;
+    const region = proc?.regions?.find((r) => first >= r.start / ps && first < r.start / ps + r.pages);
+    const lines = [head];
+    const what = {
+      [S.Unmapped]: 'unmapped: an access is a segmentation fault',
+      [S.Guard]: 'the null guard page: never mapped',
+      [S.Reserved]: 'allocated, never touched: no frame yet',
+      [S.Code]: 'code, not in memory (read from the executable on a fault)',
+      [S.Swapped]: loc !== NONE && ppc === 1 ? `in swap slot ${loc}` : 'in swap',
+      [S.Resident]: loc !== NONE && ppc === 1 ? `resident in frame ${loc}` : `resident (${resident} page${resident === 1 ? '' : 's'})`,
+    }[st];
+    lines.push(what + (fl & F.MIXED ? ' (and other states in this range)' : ''));
+    const marks = [];
+    if (fl & F.DIRTY) marks.push('dirty');
+    if (fl & F.REFERENCED) marks.push('referenced');
+    if (fl & F.SWAP_COPY) marks.push('clean copy in swap');
+    if (marks.length) lines.push(marks.join(' · '));
+    if (region) lines.push(`region ${region.label} ${region.perms}${region.code ? ' (code)' : ''}`);
+    return lines.join('\n');
+  }
+
+  function describeBlock(cell) {
+    const { lay, blocks, config, names } = last;
+    const fg = lay.frames;
+    const o = cell * L.blockWords;
+    const first = fg.first + cell * fg.perCell, lastF = Math.min(config.frames, first + fg.perCell) - 1;
+    const n = lastF - first + 1, used = blocks[o];
+    const pct = (k) => `${Math.round((100 * k) / Math.max(1, used))}%`;
+    const lines = [`frames ${first.toLocaleString('en')}–${lastF.toLocaleString('en')} (${n} frames)`,
+      `${used} in use (${Math.round((100 * used) / n)}%)`];
+    if (used) {
+      lines.push(`${blocks[o + 1]} dirty (${pct(blocks[o + 1])}) · ${blocks[o + 2]} referenced (${pct(blocks[o + 2])})`);
+      lines.push(`mostly ${names.get(blocks[o + 3] - 1) ?? '?'}'s pages`);
+    }
+    if (blocks[o + 4] & F.HAND) lines.push('the clock hand is here');
+    lines.push('scroll to zoom into these frames · right-click to zoom out');
+    return lines.join('\n');
+  }
+
+  function describeFrame(cell) {
+    const { lay, frames, config, names } = last;
+    const ps = config.page_size;
+    const f = lay.frames.first + cell;
+    const o = cell * L.frameWords;
+    if (!frames[o]) return `frame ${f}: free` + (frames[o + 3] & F.HAND ? '\nthe clock hand points here' : '');
+    const vpn = frames[o + 2] * 2 ** 32 + frames[o + 1];
+    const fl = frames[o + 3];
+    const lines = [`frame ${f} (physical ${hex(f * ps)}–${hex((f + 1) * ps - 1)})`,
+      `holds ${names.get(frames[o] - 1)} page ${vpn}${fl & F.CODE ? ' (code)' : ''}`];
+    const marks = [];
+    if (fl & F.DIRTY) marks.push('dirty (D)'); else marks.push('clean');
+    if (fl & F.REFERENCED) marks.push('referenced (R)');
+    if (fl & F.HAND) marks.push('clock hand');
+    lines.push(marks.join(' · '));
+    const value = frames[o + 4];
+    if (value !== NONE) {
+      const label = { aging: 'aging counter', lfu: 'uses', nru: 'NRU class', opt: 'next use at step' }[config.policy];
+      if (label) lines.push(`${label}: ${config.policy === 'aging' ? value.toString(2).padStart(8, '0') : config.policy === 'opt' && value >= 0xfffffffe ? 'never' : value}`);
+    }
+    if (lay.frames.full > 1) lines.push('right-click to zoom out');
+    return lines.join('\n');
+  }
+
+  /**
+   * Zooms what is under (x, y): an address space, or the frame grid. `factor` < 1 zooms in,
+   * > 1 out. Returns true if the picture changes.
+   */
   function zoomAt(x, y, factor) {
     if (!last) return false;
     const hit = stripHit(last.lay, x, y);
-    if (!hit) return false;
-    const s = hit.strip;
-    const pages = 2 ** (last.config.va_bits - Math.log2(last.config.page_size));
-    const maxCells = last.lay.maxCells;
-    const cell = Math.max(0, hit.cell);
-    const centre = s.first + (cell + 0.5) * s.ppc;
-    let ppc = factor < 1 ? Math.max(1, Math.floor(s.ppc * factor)) : Math.ceil(s.ppc * factor);
-    if (factor < 1 && ppc === s.ppc) ppc = Math.max(1, s.ppc >> 1);
-    const span = ppc * maxCells;
-    const win = clampWindow({ first: Math.floor(centre - span / 2), ppc }, pages, maxCells);
-    const def = defaultWindow(pages, maxCells);
-    if (win.ppc >= def.ppc && win.first === 0) windows.delete(s.pid); else windows.set(s.pid, win);
+    if (hit) return zoomStrip(hit, factor);
+    const fg = last.lay.frames;
+    const cell = gridHit(fg, x, y);
+    if (cell < 0) return false;
+    const centre = fg.first + (cell + 0.5) * fg.perCell;
+    const perCell = factor < 1 ? Math.max(1, 2 ** Math.floor(Math.log2(fg.perCell * factor))) : fg.perCell * 2 ** Math.ceil(Math.log2(factor));
+    if (perCell === fg.perCell) return false;
+    frameView = perCell >= fg.full ? null : { centre, perCell };
     return true;
+  }
+
+  function zoomStrip(hit, factor) {
+    const { pages, lay } = last;
+    const s = hit.strip;
+    const { starts, ppc, gaps } = s.plan;
+    if (pages <= lay.maxCells || hit.cell < 0) return false;
+    const [from, to] = starts[hit.cell] < 0 ? gaps.get(hit.cell) : [starts[hit.cell], starts[hit.cell] + ppc];
+    const centre = (from + to) / 2;
+    let next = factor < 1 ? Math.max(1, Math.floor(ppc * factor)) : Math.ceil(ppc * factor);
+    if (factor < 1 && next === ppc) next = Math.max(1, ppc >> 1);
+    if (next === ppc && !starts.includes(-1)) return false;
+    const win = clampWindow({ first: Math.floor(centre - (next * lay.maxCells) / 2), ppc: next }, pages, lay.maxCells);
+    windows.set(s.pid, win);
+    return true;
+  }
+
+  /** A click: on an overview bar, fits that strip to the ranges in use again. */
+  function clickAt(x, y) {
+    if (!last) return false;
+    const hit = stripHit(last.lay, x, y);
+    if (!hit?.overview || !windows.has(hit.strip.pid)) return false;
+    windows.delete(hit.strip.pid);
+    return true;
+  }
+
+  /** Small slots (thousands): one hatched path per owner, one outline path for the free ones. */
+  function drawSwapCompact(sw, slots) {
+    const free = new Path2D();
+    const byOwner = new Map(); // owner × 2 + (copy of a resident page) → Path2D
+    for (let i = 0; i < sw.count; i++) {
+      const o = i * L.slotWords;
+      const { x, y, s } = gridCell(sw, i);
+      if (!slots[o]) {
+        free.rect(x + 0.5, y + 0.5, s - 1, s - 1);
+        continue;
+      }
+      const key = slots[o] * 2 + (slots[o + 3] & F.COPY_OF_RESIDENT ? 1 : 0);
+      if (!byOwner.has(key)) byOwner.set(key, new Path2D());
+      byOwner.get(key).rect(x, y, s, s);
+    }
+    ctx.strokeStyle = palette.cellLine;
+    ctx.lineWidth = 1;
+    ctx.stroke(free);
+    for (const [key, path] of byOwner) {
+      const colour = processColour(palette, (key >> 1) - 1);
+      const copy = key & 1;
+      ctx.globalAlpha = copy ? 0.5 : 1;
+      ctx.fillStyle = hatch(colour, !copy);
+      ctx.fill(path);
+      ctx.strokeStyle = colour;
+      ctx.stroke(path);
+    }
+    ctx.globalAlpha = 1;
   }
 
   /** Paints one legend icon (a page cell, or a frame mark) on a small canvas. */
@@ -625,22 +881,30 @@ export function createRenderer(canvas, engine) {
   }
 
   /**
-   * Where something was drawn (CSS pixels): `{page: {pid, vpn}}`, `{frame: n}` or `{slot: n}`.
+   * Where something was drawn (CSS pixels): `{page: {pid, vpn}}`, `{frame: n}`, `{slot: n}`, the
+   * first collapsed gap of a strip `{gap: pid}` or its overview bar `{overview: pid}`.
    * Used by hover and by the browser tests that read pixels.
    */
   function locate(what) {
     if (!last) return null;
     if (what.page) return pageRect(last.strips, what.page.pid, what.page.vpn);
+    if (what.gap != null || what.overview != null) {
+      const s = last.strips.find((t) => t.pid === (what.gap ?? what.overview));
+      if (!s) return null;
+      if (what.overview != null) return s.overview;
+      const cell = s.plan.starts.indexOf(-1);
+      return cell < 0 ? null : { x: s.x + cell * s.cellW, y: s.y, w: s.cellW, h: s.h };
+    }
     const grid = what.frame != null ? last.lay.frames : last.lay.swap;
-    let i = what.frame ?? what.slot;
-    if (what.frame != null && grid.perCell > 1) i = Math.floor(i / grid.perCell);
-    if (i == null || i >= grid.count || !grid.size) return null;
+    const i = what.frame != null ? cellOfFrame(grid, what.frame) : what.slot;
+    if (i == null || i < 0 || i >= grid.count || !grid.size) return null;
     const c = gridCell(grid, i);
     return { x: c.x, y: c.y, w: c.s, h: c.s };
   }
 
   function resetZoom() {
     windows.clear();
+    frameView = null;
   }
 
   function themeChanged() {
@@ -648,7 +912,7 @@ export function createRenderer(canvas, engine) {
     hatches.clear();
   }
 
-  return { draw, describeAt, zoomAt, resetZoom, themeChanged, paintIcon, locate, get palette() { return palette; } };
+  return { draw, describeAt, zoomAt, clickAt, resetZoom, themeChanged, paintIcon, locate, get palette() { return palette; } };
 }
 
 export function fmtSize(bytes) {

@@ -1,8 +1,18 @@
-// Geometry of the picture: where each process strip, the frame grid and the swap grid go.
-// Pure functions of sizes and counts, so they are easy to reason about and to hit-test.
+// Geometry of the picture: which pages each address-space strip shows and where, the frame grid
+// (frames one by one, or a heat map of blocks), the swap grid. Pure functions of sizes, counts and
+// the ranges in use, so they are easy to reason about and to hit-test.
 
 export const MAX_STRIP_CELLS = 128;
 export const MIN_CELL = 6;
+/** Ranges an address space is fitted to (the engine joins the closest beyond this many). */
+export const MAX_RANGES = 6;
+/** Ranges in use closer than this many pages are shown as one (no gap marker for a small hole). */
+export const JOIN_PAGES = 16;
+/** Height of the overview bar above a strip that shows only part of its space. */
+export const OVERVIEW_H = 4;
+/** Smallest cell of one frame, and of a heat-map block. */
+const MIN_FRAME = 5;
+const MIN_BLOCK = 10;
 const PAD = 12;
 const TITLE = 18;
 
@@ -20,7 +30,7 @@ export function fitGrid(n, w, h, maxSize = 60) {
   return { size, cols, rows: Math.ceil(n / cols), gap: size >= 14 ? 3 : size >= 7 ? 1 : 0 };
 }
 
-/** The default window on an address space of `pages` pages: all of it, summarised if needed. */
+/** The window on a whole address space of `pages` pages, summarised if needed. */
 export function defaultWindow(pages, maxCells) {
   if (pages <= maxCells) return { first: 0, ppc: 1 };
   let ppc = 1;
@@ -30,26 +40,118 @@ export function defaultWindow(pages, maxCells) {
 
 /** Keeps a window inside the space and at least one page per cell. */
 export function clampWindow(win, pages, maxCells) {
-  let ppc = Math.max(1, Math.min(win.ppc, defaultWindow(pages, maxCells).ppc));
+  const ppc = Math.max(1, Math.min(win.ppc, defaultWindow(pages, maxCells).ppc));
   const span = ppc * maxCells;
   let first = Math.max(0, Math.min(win.first, Math.max(0, pages - span)));
   first = Math.floor(first / ppc) * ppc;
   return { first, ppc };
 }
 
+/** Cells of a strip at most this wide fit the label area beside it. */
+export function stripCapacity(width) {
+  const labelW = Math.round(Math.max(46, Math.min(96, width * 0.11)));
+  const stripW = width - PAD * 2 - labelW;
+  return { labelW, stripW, maxCells: Math.max(4, Math.min(MAX_STRIP_CELLS, Math.floor(stripW / MIN_CELL))) };
+}
+
+/**
+ * The cells of one strip: `{ppc, starts, gaps, whole}`. `starts[c]` is the first page of cell c,
+ * or -1 for a gap cell standing for the unused pages `gaps.get(c)` = [from, to). `whole` is true
+ * when the strip shows its whole space page by page (no overview needed).
+ *
+ * With a window `{first, ppc}` (the user zoomed) the cells run on from `first`. Without one the
+ * strip fits the ranges in use: the smallest power-of-two pages per cell at which the ranges
+ * (aligned to whole cells) and one gap cell between each two fit in `maxCells`.
+ */
+export function planStrip({ pages, maxCells, ranges, window }) {
+  const whole = defaultWindow(pages, maxCells);
+  if (window || pages <= maxCells || !ranges.length) {
+    const { first, ppc } = clampWindow(window ?? whole, pages, maxCells);
+    const cells = Math.max(1, Math.min(maxCells, Math.ceil((pages - first) / ppc)));
+    const starts = new Float64Array(cells);
+    for (let c = 0; c < cells; c++) starts[c] = first + c * ppc;
+    return { ppc, starts, gaps: new Map(), whole: pages <= maxCells, window: { first, ppc } };
+  }
+  for (let ppc = 1; ; ppc *= 2) {
+    const segments = [];
+    for (const [a, b] of ranges) {
+      const lo = Math.floor(a / ppc) * ppc, hi = Math.min(pages, Math.ceil(b / ppc) * ppc);
+      const last = segments[segments.length - 1];
+      if (last && lo <= last[1]) last[1] = Math.max(last[1], hi);
+      else segments.push([lo, hi]);
+    }
+    let cells = 0;
+    for (let i = 0; i < segments.length; i++) {
+      const [lo, hi] = segments[i];
+      if (lo > (i ? segments[i - 1][1] : 0)) cells++; // the gap before
+      cells += Math.ceil((hi - lo) / ppc);
+    }
+    if (segments[segments.length - 1][1] < pages) cells++; // the gap after
+    if (cells <= maxCells || ppc >= whole.ppc) {
+      if (cells > maxCells) return planStrip({ pages, maxCells, ranges: [], window: null });
+      const starts = new Float64Array(cells);
+      const gaps = new Map();
+      let c = 0, end = 0;
+      for (const [lo, hi] of segments) {
+        if (lo > end) {
+          gaps.set(c, [end, lo]);
+          starts[c++] = -1;
+        }
+        for (let p = lo; p < hi; p += ppc) starts[c++] = p;
+        end = hi;
+      }
+      if (end < pages) {
+        gaps.set(c, [end, pages]);
+        starts[c++] = -1;
+      }
+      return { ppc, starts, gaps, whole: false, window: null };
+    }
+  }
+}
+
+/** The cell of a strip's plan holding page `vpn`, or -1 (at most 128 cells: a scan is enough). */
+export function cellOfPage(plan, vpn) {
+  const { starts, ppc } = plan;
+  for (let c = 0; c < starts.length; c++) {
+    if (starts[c] >= 0 && vpn >= starts[c] && vpn < starts[c] + ppc) return c;
+  }
+  return -1;
+}
+
+/**
+ * Which frames the grid shows and how: one by one from `first`, or (`perCell` > 1) as a heat map
+ * of blocks. Without a zoom (`view` null) all frames: one by one while cells stay at least 5 px,
+ * else in power-of-two blocks of at least 10 px. A zoom `{centre, perCell}` shows what fits around
+ * frame `centre` at that many frames a cell.
+ */
+export function planFrames(frames, w, h, view) {
+  const fits = (perCell) => fitGrid(Math.ceil(frames / perCell), w, h, 72).size >= (perCell > 1 ? MIN_BLOCK : MIN_FRAME);
+  let full = 1;
+  if (!fits(1)) {
+    full = 2;
+    while (full < frames && !fits(full)) full *= 2;
+  }
+  if (!view || view.perCell >= full) return { first: 0, perCell: full, count: Math.ceil(frames / full), full };
+  const perCell = Math.max(1, view.perCell);
+  const min = perCell > 1 ? MIN_BLOCK : MIN_FRAME;
+  const capacity = Math.max(1, Math.floor(w / min) * Math.floor(h / min));
+  const span = capacity * perCell;
+  let first = Math.max(0, Math.min(Math.round(view.centre - span / 2), frames - span));
+  first = Math.floor(first / perCell) * perCell;
+  return { first, perCell, count: Math.min(capacity, Math.ceil((frames - first) / perCell)), full };
+}
+
 /**
  * @param {object} p
  * @param {number} p.width, p.height   CSS pixels
  * @param {Array<{pid:number,name:string}>} p.processes
- * @param {number} p.pagesPerSpace
+ * @param {Map<number, object>} p.plans   each process's strip plan (planStrip)
  * @param {number} p.frames
+ * @param {object|null} p.frameView     the frame grid's zoom (planFrames)
  * @param {number} p.swapShown          swap slots to draw
- * @param {Map<number,{first:number,ppc:number}>} p.windows   zoom state per process
  */
-export function computeLayout({ width, height, processes, pagesPerSpace, frames, swapShown, windows }) {
-  const labelW = Math.round(Math.max(46, Math.min(96, width * 0.11)));
-  const stripW = width - PAD * 2 - labelW;
-  const maxCells = Math.max(4, Math.min(MAX_STRIP_CELLS, Math.floor(stripW / MIN_CELL)));
+export function computeLayout({ width, height, processes, plans, frames, frameView, swapShown }) {
+  const { labelW, stripW, maxCells } = stripCapacity(width);
   const rows = Math.max(1, processes.length);
   const wantRow = 44;
   const axis = 14;
@@ -58,20 +160,25 @@ export function computeLayout({ width, height, processes, pagesPerSpace, frames,
   const rowPitch = Math.max(10, Math.min(wantRow + 8, (topH - TITLE - axis) / rows));
   const rowH = Math.max(8, rowPitch - Math.min(8, rowPitch * 0.2));
   const strips = processes.map((proc, i) => {
-    const win = clampWindow(windows.get(proc.pid) ?? defaultWindow(pagesPerSpace, maxCells), pagesPerSpace, maxCells);
-    const cells = Math.max(1, Math.min(maxCells, Math.ceil((pagesPerSpace - win.first) / win.ppc)));
+    const plan = plans.get(proc.pid);
+    const cells = plan.starts.length;
     const cellW = Math.min(56, stripW / cells);
+    const y = PAD + TITLE + i * rowPitch;
+    // A strip that shows part of its space gives its top rows to the overview bar.
+    const bar = !plan.whole && rowH >= 20 ? OVERVIEW_H + 2 : 0;
     return {
       pid: proc.pid,
       name: proc.name,
       x: PAD + labelW,
-      y: PAD + TITLE + i * rowPitch,
-      h: rowH,
+      y: y + bar,
+      h: rowH - bar,
+      rowY: y,
+      rowH,
       cellW,
       cells,
-      first: win.first,
-      ppc: win.ppc,
-      zoomed: win.first !== 0 || win.ppc !== defaultWindow(pagesPerSpace, maxCells).ppc,
+      ppc: plan.ppc,
+      plan,
+      overview: bar ? { x: PAD + labelW, y, w: stripW, h: OVERVIEW_H } : null,
     };
   });
   const lineTop = PAD + topH;
@@ -82,10 +189,8 @@ export function computeLayout({ width, height, processes, pagesPerSpace, frames,
   const framesW = hasSwap ? (width - PAD * 3) * 0.6 : width - PAD * 2;
   const swapW = hasSwap ? width - PAD * 3 - framesW : 0;
   const gridH = bottomH - TITLE;
-  // Thousands of frames: below 3 px a cell stands for several frames (summarised).
-  const capacity = Math.max(1, Math.floor(framesW / 3) * Math.floor(gridH / 3));
-  const framesPerCell = frames > capacity ? Math.ceil(frames / capacity) : 1;
-  const fg = fitGrid(Math.ceil(frames / framesPerCell), framesW, gridH, 72);
+  const fp = planFrames(frames, framesW, gridH, frameView);
+  const fg = fitGrid(fp.count, framesW, gridH, 72);
   const sg = hasSwap ? fitGrid(swapShown, swapW, gridH, 44) : { size: 0, cols: 0, rows: 0, gap: 0 };
   // The height the picture needs: the page can shrink the canvas to it instead of leaving a gap.
   const gridsBottom = bottomY + TITLE + Math.max(fg.rows * fg.size, sg.rows * sg.size);
@@ -100,10 +205,7 @@ export function computeLayout({ width, height, processes, pagesPerSpace, frames,
     strips,
     lineTop,
     lineBottom: bottomY,
-    frames: {
-      x: PAD, y: bottomY + TITLE, w: framesW, h: gridH, titleY: bottomY,
-      count: Math.ceil(frames / framesPerCell), perCell: framesPerCell, ...fg,
-    },
+    frames: { x: PAD, y: bottomY + TITLE, w: framesW, h: gridH, titleY: bottomY, ...fp, ...fg },
     swap: { x: PAD * 2 + framesW, y: bottomY + TITLE, w: swapW, h: gridH, titleY: bottomY, count: swapShown, ...sg },
     neededHeight: Math.ceil(gridsBottom + PAD + 40), // room under the grids for swap arrows
   };
@@ -126,10 +228,18 @@ export function gridHit(grid, x, y) {
   return i < grid.count ? i : -1;
 }
 
-/** Which strip and cell is at (x, y), or null. */
+/** The frame grid's cell showing frame `f`, or -1 if it is not in view. */
+export function cellOfFrame(grid, f) {
+  if (f == null || f < grid.first) return -1;
+  const i = Math.floor((f - grid.first) / grid.perCell);
+  return i < grid.count && grid.size ? i : -1;
+}
+
+/** Which strip (and cell, -1 for its label; or its overview bar) is at (x, y), or null. */
 export function stripHit(layout, x, y) {
   for (const s of layout.strips) {
-    if (y >= s.y && y < s.y + s.h) {
+    if (y >= s.rowY && y < s.rowY + s.rowH) {
+      if (s.overview && y < s.y) return { strip: s, cell: -1, overview: x >= s.x };
       if (x < s.x) return { strip: s, cell: -1 };
       const cell = Math.floor((x - s.x) / s.cellW);
       return cell >= 0 && cell < s.cells ? { strip: s, cell } : { strip: s, cell: -1 };

@@ -1,24 +1,26 @@
 // Share links and embedding (SPEC §2.4). Links are made and read by the Rust code (deflate +
-// base64url, size-capped), so the page and `pagesim link` agree.
+// base64url, size-capped), so the page and `pagesim link` agree. Reading is in the page's module;
+// making them is in a small module loaded the first time a link is needed (`loadLinks`).
 
 const FOLLOW_DELAY = 350; // ms: the address bar follows the state, without flooding history
 
-export function createLinks(api, { embedded, toast, getState }) {
+export function createLinks(api, loadLinks, { embedded, toast, getState }) {
   let mode = null;
   let cache = { text: null, payload: null };
   let timer = 0;
 
-  function payload(text) {
+  async function payload(text) {
     if (cache.text !== text) {
+      const maker = await loadLinks();
       let p = null;
-      try { p = api.encodeLink(text); } catch { p = null; } // too large for a link
+      try { p = maker.encodeLink(text); } catch { p = null; } // too large for a link
       cache = { text, payload: p };
     }
     return cache.payload;
   }
 
-  function fragment(text, step, { embed = embedded } = {}) {
-    const p = payload(text);
+  async function fragment(text, step, { embed = embedded } = {}) {
+    const p = await payload(text);
     if (!p) return null;
     let f = `${embed ? 'embed&' : ''}s=${p}`;
     if (step > 0) f += `&t=${step}`;
@@ -61,11 +63,13 @@ export function createLinks(api, { embedded, toast, getState }) {
     /** Keeps the address bar on the current scenario and step (replaceState: no history spam). */
     follow(text, step) {
       clearTimeout(timer);
-      timer = setTimeout(() => {
-        const f = fragment(text, step);
+      timer = setTimeout(async () => {
+        const f = await fragment(text, step);
+        const s = getState();
+        if (s.text !== text || s.sim.position !== step) return; // moved on meanwhile
         if (f && location.hash.slice(1) !== f) history.replaceState(null, '', `#${f}`);
         const full = document.getElementById('embed-open');
-        const plain = fragment(text, step, { embed: false });
+        const plain = await fragment(text, step, { embed: false });
         if (full && plain) full.href = `${pageBase('index.html')}#${plain}`;
       }, FOLLOW_DELAY);
     },
@@ -77,14 +81,14 @@ export function createLinks(api, { embedded, toast, getState }) {
     },
 
     /** The share URL for the current state. */
-    url() {
+    async url() {
       const s = getState();
-      const f = fragment(s.text, s.sim.position, { embed: false });
+      const f = await fragment(s.text, s.sim.position, { embed: false });
       return f ? `${pageBase('index.html')}#${f}` : null;
     },
 
     async share() {
-      const url = this.url();
+      const url = await this.url();
       if (!url) return toast('This scenario is too large for a link (256 KiB at most).');
       history.replaceState(null, '', `#${url.split('#')[1]}`);
       const ok = await copy(url);
@@ -93,25 +97,27 @@ export function createLinks(api, { embedded, toast, getState }) {
     },
 
     /** The `<iframe>` snippet for this scenario at this step. */
-    embedSnippet() {
+    async embedSnippet() {
       const s = getState();
-      const f = fragment(s.text, s.sim.position, { embed: false });
+      const f = await fragment(s.text, s.sim.position, { embed: false });
       if (!f) return null;
       const src = `${pageBase('embed.html')}#${f}`;
       return `<iframe src="${src}" width="800" height="450" style="border:0;max-width:100%" loading="lazy" title="pagesim: virtual memory simulation" allowfullscreen></iframe>`;
     },
 
-    showEmbed(dialog) {
-      const snippet = this.embedSnippet();
+    async showEmbed(dialog) {
       const code = dialog.querySelector('#embed-code');
       const status = dialog.querySelector('#embed-status');
-      code.value = snippet ?? 'This scenario is too large for a link (256 KiB at most).';
-      status.textContent = '';
+      code.value = '';
+      status.textContent = 'Making the link…';
       dialog.querySelector('#embed-copy').onclick = async () => {
         code.select();
         status.textContent = (await copy(code.value)) ? 'Copied.' : 'Select the text and copy it.';
       };
       dialog.showModal();
+      const snippet = await this.embedSnippet();
+      code.value = snippet ?? 'This scenario is too large for a link (256 KiB at most).';
+      status.textContent = '';
       code.select();
     },
   };

@@ -1,13 +1,11 @@
 // Real traces in the browser: pick or drop a file (pages, rw or valgrind lackey; gzip too), replay
 // it off the main thread with a progress bar and a Cancel button, and plot faults against frames:
 // LRU and OPT for every frame count (stack algorithms: one pass each), FIFO and CLOCK at sample
-// frame counts (simulated, in a second worker). Any window of up to 5,000 accesses can be opened
-// step by step in the simulator.
+// frame counts (simulated, in a second worker that takes the pages the first one parsed). Any
+// window of the trace (up to the engine's limit, 5,000 accesses) opens step by step.
 import { drawComparePlot } from './compare.js';
 import { readPalette } from '../render/palette.js';
 
-const WINDOW = 5000;
-const SIMULATED = ['fifo', 'clock'];
 const ORDER = ['fifo', 'lru', 'clock', 'opt'];
 
 function el(tag, props = {}, ...children) {
@@ -48,23 +46,23 @@ export function createTraceDialog(dialog, api, { toast, openScenario, policies }
     progress, status, result, plot, windowRow,
   );
 
-  let bytes = null;
+  let blob = null; // the file: each worker reads it itself (nothing is copied on the main thread)
   let name = '';
   let workers = [];
   let length = 0;
+  let windowSize = 0; // most accesses opened step by step (the engine's limit, from the worker)
 
   function setFile(f) {
     if (!f) return;
+    stop();
     name = f.name;
-    f.arrayBuffer().then((buf) => {
-      bytes = new Uint8Array(buf);
-      run.disabled = false;
-      status.textContent = `${name}: ${bytes.length.toLocaleString()} bytes. Press Replay.`;
-      result.replaceChildren();
-      plot.hidden = true;
-      windowRow.hidden = true;
-      delete dialog.dataset.done;
-    });
+    blob = f;
+    run.disabled = false;
+    status.textContent = `${name}: ${f.size.toLocaleString()} bytes. Press Replay.`;
+    result.replaceChildren();
+    plot.hidden = true;
+    windowRow.hidden = true;
+    delete dialog.dataset.done;
   }
 
   file.addEventListener('change', () => setFile(file.files[0]));
@@ -80,25 +78,27 @@ export function createTraceDialog(dialog, api, { toast, openScenario, policies }
     for (const w of workers) w.terminate();
     workers = [];
     cancel.hidden = true;
-    run.disabled = !bytes;
+    run.disabled = !blob;
     progress.hidden = true;
     if (message) status.textContent = message;
   }
 
   cancel.addEventListener('click', () => stop('Cancelled.'));
 
-  /** A worker on `job`; its messages go to `onMessage`. */
-  function worker(job, onMessage) {
+  /** A worker; its messages go to `onMessage`. Post it a job with `send`. */
+  function worker(onMessage) {
     const w = new Worker(new URL('../trace-worker.js', import.meta.url), { type: 'module' });
     w.onmessage = (m) => onMessage(m.data);
     w.onerror = (e) => stop(`The replay failed: ${e.message}`);
-    w.postMessage({ ...job, bytes: bytes.slice().buffer, format: format.value, pageSize: Number(pageSize.value) });
     workers.push(w);
     return w;
   }
 
+  /** The file's job for a worker (a File is a handle: posting it copies nothing). */
+  const fileJob = (job) => ({ ...job, file: blob, format: format.value, pageSize: Number(pageSize.value) });
+
   run.addEventListener('click', () => {
-    if (!bytes) return;
+    if (!blob) return;
     stop();
     delete dialog.dataset.done;
     run.disabled = true;
@@ -129,12 +129,15 @@ export function createTraceDialog(dialog, api, { toast, openScenario, policies }
         stop(`${name}: ${d.message}`);
       } else if (d.type === 'info') {
         length = d.length;
+        windowSize = d.window;
         if (!length) {
           stop(`${name}: the trace has no accesses.`);
           return;
         }
         status.textContent = `Replaying ${d.length.toLocaleString()} accesses (${d.format}) to ${d.distinct.toLocaleString()} distinct pages…`;
         showWindow();
+      } else if (d.type === 'dense') {
+        second.postMessage({ job: 'curves', ids: d.ids }, [d.ids.buffer]);
       } else if (d.type === 'progress') {
         replayed = d.done;
         show();
@@ -148,27 +151,28 @@ export function createTraceDialog(dialog, api, { toast, openScenario, policies }
         show();
       }
     };
-    worker({ job: 'replay', policy: policy.value, frames: Number(frames.value) }, onMessage);
-    worker({ job: 'sampled', policies: SIMULATED }, onMessage);
+    // The second worker waits for the first one's dense page ids ('dense' above).
+    const second = worker(onMessage);
+    worker(onMessage).postMessage(fileJob({ job: 'replay', policy: policy.value, frames: Number(frames.value) }));
   });
 
   function showWindow() {
     windowRow.hidden = false;
     start.max = String(Math.max(1, length));
-    if (length <= WINDOW) {
+    if (length <= windowSize) {
       start.value = '1';
       start.parentElement.hidden = true;
       windowNote.textContent = `all ${length.toLocaleString()} accesses`;
     } else {
       start.parentElement.hidden = false;
-      windowNote.textContent = `${WINDOW.toLocaleString()} accesses from there: the trace has ${length.toLocaleString()}, `
-        + `and at most ${WINDOW.toLocaleString()} are opened step by step`;
+      windowNote.textContent = `${windowSize.toLocaleString()} accesses from there: the trace has ${length.toLocaleString()}, `
+        + `and at most ${windowSize.toLocaleString()} are opened step by step`;
     }
   }
 
   open.addEventListener('click', () => {
     const from = Math.max(1, Math.min(Number(start.value) || 1, length || 1));
-    const w = worker({ job: 'window', start: from - 1, limit: WINDOW, policy: policy.value, frames: Number(frames.value) }, (d) => {
+    const w = worker((d) => {
       w.terminate();
       workers = workers.filter((x) => x !== w);
       if (d.type === 'error') {
@@ -177,10 +181,11 @@ export function createTraceDialog(dialog, api, { toast, openScenario, policies }
       }
       dialog.close();
       openScenario(d.text);
-      const to = Math.min(length, from + WINDOW - 1);
-      toast(length > WINDOW ? `${name}: accesses ${from.toLocaleString()}–${to.toLocaleString()} opened step by step.`
+      const to = Math.min(length, from + windowSize - 1);
+      toast(length > windowSize ? `${name}: accesses ${from.toLocaleString()}–${to.toLocaleString()} opened step by step.`
         : `${name} opened step by step.`);
     });
+    w.postMessage(fileJob({ job: 'window', start: from - 1, policy: policy.value, frames: Number(frames.value) }));
   });
 
   dialog.addEventListener('close', () => stop());
