@@ -193,7 +193,9 @@ export function computeLayout({ width, height, processes, plans, frames, frameVi
   const fg = fitGrid(fp.count, framesW, gridH, 72);
   const sg = hasSwap ? fitGrid(swapShown, swapW, gridH, 44) : { size: 0, cols: 0, rows: 0, gap: 0 };
   // The height the picture needs: the page can shrink the canvas to it instead of leaving a gap.
-  const gridsBottom = bottomY + TITLE + Math.max(fg.rows * fg.size, sg.rows * sg.size);
+  // Measured without the frame grid's zoom, so zooming never resizes the canvas under the pointer.
+  const whole = frameView ? fitGrid(fp.count && Math.ceil(frames / fp.full), framesW, gridH, 72) : fg;
+  const gridsBottom = bottomY + TITLE + Math.max(whole.rows * whole.size, sg.rows * sg.size);
   return {
     width,
     height,
