@@ -10,9 +10,9 @@
 //!   and every page above its old position that is used later than all pages above it moves one
 //!   "record" down (Mattson's priority stack): O(n × depth), cut off at the largest frame count asked.
 //!
-//! FIFO and CLOCK are not stack algorithms: they are simulated once per frame count, but only their
-//! faults are counted, on pages renumbered densely (an array lookup per access, no hashing), many
-//! frame counts in one pass over the trace.
+//! FIFO and CLOCK are not stack algorithms: they are simulated once per frame count, counting only
+//! faults, on pages renumbered densely (an array lookup per access, no hashing). Once faults are
+//! rare, a simulation jumps from fault to fault instead of looking at every access (`Occurrences`).
 //!
 //! Every count here equals the engine's `faults` for the same trace and frame count (a trace replay
 //! never runs out of swap, and the TLB, dirty bits and timer do not change these four policies'
@@ -20,6 +20,8 @@
 
 use super::read::Trace;
 use rustc_hash::FxHashMap;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 /// A trace's pages renumbered `0..distinct` in order of first use.
 #[derive(Clone, Debug)]
@@ -229,7 +231,7 @@ pub fn opt_curve(t: &DenseTrace, max: usize, budget: u64) -> Option<Vec<u64>> {
 /// whatever the trace (the fallback for [`opt_curve`]).
 pub fn opt_faults(t: &DenseTrace, sizes: &[usize]) -> Vec<u64> {
     let next = next_uses(t);
-    batched(t, sizes, |t, k| {
+    let one = |k: usize| {
         let mut resident = vec![false; t.distinct];
         let mut next_of = vec![u32::MAX; t.distinct];
         // (next use, page), most distant first; entries go stale when a page is used again or
@@ -260,74 +262,227 @@ pub fn opt_faults(t: &DenseTrace, sizes: &[usize]) -> Vec<u64> {
             }
         }
         faults
-    })
+    };
+    sizes.iter().map(|&k| if k == 0 { t.ids.len() as u64 } else { one(k) }).collect()
 }
 
-/// FIFO faults for each frame count in `sizes`.
+/// FIFO faults at each of `sizes` (frame counts). Sizes in increasing order are cheapest: once a
+/// size's faults are few, the next sizes jump from fault to fault (see [`Occurrences`]).
 pub fn fifo_faults(t: &DenseTrace, sizes: &[usize]) -> Vec<u64> {
-    batched(t, sizes, |t, k| {
-        let mut resident = vec![false; t.distinct];
-        let mut queue = vec![0u32; k];
-        let (mut head, mut used, mut faults) = (0usize, 0usize, 0u64);
-        for &id in &t.ids {
-            if resident[id as usize] {
-                continue;
-            }
-            faults += 1;
-            if used < k {
-                queue[used] = id;
-                used += 1;
-            } else {
-                resident[queue[head] as usize] = false;
-                queue[head] = id;
-                head = if head + 1 == k { 0 } else { head + 1 };
-            }
-            resident[id as usize] = true;
-        }
-        faults
-    })
+    batched(t, sizes, fifo_scan, fifo_skip)
 }
 
-/// CLOCK faults for each frame count in `sizes`: frames filled in order, loading and hits set the
-/// referenced bit, the hand clears set bits until it finds a clear one, evicts it and moves past.
+/// CLOCK (second chance) faults at each of `sizes`, as [`fifo_faults`].
 pub fn clock_faults(t: &DenseTrace, sizes: &[usize]) -> Vec<u64> {
-    const FREE: u32 = u32::MAX;
-    batched(t, sizes, |t, k| {
-        let mut frame_of = vec![FREE; t.distinct];
-        let mut page = vec![FREE; k];
-        let mut referenced = vec![false; k];
-        let (mut hand, mut used, mut faults) = (0usize, 0usize, 0u64);
-        for &id in &t.ids {
-            let f = frame_of[id as usize];
-            if f != FREE {
-                referenced[f as usize] = true;
-                continue;
-            }
-            faults += 1;
-            let slot = if used < k {
-                used += 1;
-                used - 1
-            } else {
-                while referenced[hand] {
-                    referenced[hand] = false;
-                    hand = if hand + 1 == k { 0 } else { hand + 1 };
-                }
-                let victim = hand;
-                hand = if hand + 1 == k { 0 } else { hand + 1 };
-                frame_of[page[victim] as usize] = FREE;
-                victim
-            };
-            page[slot] = id;
-            referenced[slot] = true;
-            frame_of[id as usize] = slot as u32;
-        }
-        faults
-    })
+    batched(t, sizes, clock_scan, clock_skip)
 }
 
-/// Runs `one(trace, k)` for every size (sizes of 0 have no frames: every access faults).
-fn batched(t: &DenseTrace, sizes: &[usize], one: impl Fn(&DenseTrace, usize) -> u64) -> Vec<u64> {
-    sizes.iter().map(|&k| if k == 0 { t.ids.len() as u64 } else { one(t, k) }).collect()
+/// A jump from fault to fault costs about this many accesses of a plain scan (a heap operation
+/// and a binary search against an array lookup).
+const SKIP_COST: u64 = 64;
+
+/// Runs each size with `scan` (every access) or, when the previous size faulted rarely enough,
+/// with `skip` (only the faults: cost per fault, not per access).
+fn batched(
+    t: &DenseTrace,
+    sizes: &[usize],
+    scan: impl Fn(&DenseTrace, usize) -> u64,
+    skip: impl Fn(&Occurrences, usize) -> u64,
+) -> Vec<u64> {
+    let mut occurrences: Option<Occurrences> = None;
+    let mut previous = u64::MAX;
+    let accesses = t.ids.len() as u64;
+    sizes
+        .iter()
+        .map(|&k| {
+            let faults = if k == 0 {
+                accesses
+            } else if previous
+                .saturating_mul(std::env::var("SKIP").ok().and_then(|s| s.parse().ok()).unwrap_or(SKIP_COST))
+                < accesses
+            {
+                skip(occurrences.get_or_insert_with(|| Occurrences::new(t)), k)
+            } else {
+                scan(t, k)
+            };
+            previous = faults;
+            faults
+        })
+        .collect()
+}
+
+fn fifo_scan(t: &DenseTrace, k: usize) -> u64 {
+    let mut resident = vec![false; t.distinct];
+    let mut queue = vec![0u32; k];
+    let (mut head, mut used, mut faults) = (0usize, 0usize, 0u64);
+    for &id in &t.ids {
+        if resident[id as usize] {
+            continue;
+        }
+        faults += 1;
+        if used < k {
+            queue[used] = id;
+            used += 1;
+        } else {
+            resident[queue[head] as usize] = false;
+            queue[head] = id;
+            head = if head + 1 == k { 0 } else { head + 1 };
+        }
+        resident[id as usize] = true;
+    }
+    faults
+}
+
+fn clock_scan(t: &DenseTrace, k: usize) -> u64 {
+    const FREE: u32 = u32::MAX;
+    let mut frame_of = vec![FREE; t.distinct];
+    let mut page = vec![FREE; k];
+    let mut referenced = vec![false; k];
+    let (mut hand, mut used, mut faults) = (0usize, 0usize, 0u64);
+    for &id in &t.ids {
+        let f = frame_of[id as usize];
+        if f != FREE {
+            referenced[f as usize] = true;
+            continue;
+        }
+        faults += 1;
+        let slot = if used < k {
+            used += 1;
+            used - 1
+        } else {
+            while referenced[hand] {
+                referenced[hand] = false;
+                hand = if hand + 1 == k { 0 } else { hand + 1 };
+            }
+            let victim = hand;
+            hand = if hand + 1 == k { 0 } else { hand + 1 };
+            frame_of[page[victim] as usize] = FREE;
+            victim
+        };
+        page[slot] = id;
+        referenced[slot] = true;
+        frame_of[id as usize] = slot as u32;
+    }
+    faults
+}
+
+/// Every page's access times in order (one array, sliced per page). With them a FIFO or CLOCK
+/// simulation need not look at hits, which change nothing (FIFO) or set a bit that can be
+/// recomputed when the hand reaches it (CLOCK): the next fault is the earliest next use among
+/// the pages not in memory, kept in a min-heap with one entry per such page.
+struct Occurrences<'t> {
+    ids: &'t [u32],
+    start: Vec<u32>,
+    times: Vec<u32>,
+}
+
+impl<'t> Occurrences<'t> {
+    fn new(t: &'t DenseTrace) -> Occurrences<'t> {
+        let mut start = vec![0u32; t.distinct + 1];
+        for &id in &t.ids {
+            start[id as usize + 1] += 1;
+        }
+        for p in 0..t.distinct {
+            start[p + 1] += start[p];
+        }
+        let mut fill = start.clone();
+        let mut times = vec![0u32; t.ids.len()];
+        for (time, &id) in t.ids.iter().enumerate() {
+            times[fill[id as usize] as usize] = time as u32;
+            fill[id as usize] += 1;
+        }
+        Occurrences { ids: &t.ids, start, times }
+    }
+
+    fn pages(&self) -> usize {
+        self.start.len() - 1
+    }
+
+    /// The first use of page `p` at or after `time`, searched forward from `cursor[p]` (the index
+    /// of an earlier answer: a simulation asks about each page at later and later times, so the
+    /// search gallops over a few uses instead of bisecting all of them).
+    fn next_from(&self, cursor: &mut [u32], p: u32, time: u32) -> Option<u32> {
+        let end = self.start[p as usize + 1] as usize;
+        let at = cursor[p as usize] as usize;
+        let (mut lo, mut step) = (at, 1);
+        // Gallop: find a window [lo, hi) that holds the answer, then bisect it.
+        while lo + step < end && self.times[lo + step] < time {
+            lo += step;
+            step *= 2;
+        }
+        let hi = (lo + step + 1).min(end);
+        let i = lo + self.times[lo..hi].partition_point(|&u| u < time);
+        cursor[p as usize] = i.min(end.saturating_sub(1)).max(self.start[p as usize] as usize) as u32;
+        self.times.get(i).filter(|_| i < end).copied()
+    }
+
+    /// Where each page's search starts: at its first use.
+    fn cursors(&self) -> Vec<u32> {
+        self.start[..self.pages()].to_vec()
+    }
+
+    /// Every page's first use, as the pending faults of an empty memory.
+    fn first_faults(&self) -> Pending {
+        (0..self.pages()).map(|p| Reverse(self.times[self.start[p] as usize])).collect()
+    }
+}
+
+/// The pending faults of a simulation: access times (the page is the trace's id at that time),
+/// earliest first. (A radix heap, which the monotone times would allow, measured slower.)
+type Pending = BinaryHeap<Reverse<u32>>;
+
+fn fifo_skip(occ: &Occurrences, k: usize) -> u64 {
+    let mut pending = occ.first_faults();
+    let mut cursor = occ.cursors();
+    let mut queue = vec![0u32; k];
+    let (mut head, mut used, mut faults) = (0usize, 0usize, 0u64);
+    while let Some(Reverse(time)) = pending.pop() {
+        let id = occ.ids[time as usize];
+        faults += 1;
+        if used < k {
+            queue[used] = id;
+            used += 1;
+            continue;
+        }
+        let victim = std::mem::replace(&mut queue[head], id);
+        head = if head + 1 == k { 0 } else { head + 1 };
+        if let Some(next) = occ.next_from(&mut cursor, victim, time) {
+            pending.push(Reverse(next));
+        }
+    }
+    faults
+}
+
+fn clock_skip(occ: &Occurrences, k: usize) -> u64 {
+    let mut pending = occ.first_faults();
+    let mut cursor = occ.cursors();
+    let mut page = vec![0u32; k];
+    // A frame's reference bit is set when its page was used at or after `since` (its load, or
+    // the hand's last pass).
+    let mut since = vec![0u32; k];
+    let (mut hand, mut used, mut faults) = (0usize, 0usize, 0u64);
+    while let Some(Reverse(time)) = pending.pop() {
+        let id = occ.ids[time as usize];
+        faults += 1;
+        let slot = if used < k {
+            used += 1;
+            used - 1
+        } else {
+            while occ.next_from(&mut cursor, page[hand], since[hand]).is_some_and(|u| u < time) {
+                since[hand] = time;
+                hand = if hand + 1 == k { 0 } else { hand + 1 };
+            }
+            let victim = hand;
+            hand = if hand + 1 == k { 0 } else { hand + 1 };
+            if let Some(next) = occ.next_from(&mut cursor, page[victim], time) {
+                pending.push(Reverse(next));
+            }
+            victim
+        };
+        page[slot] = id;
+        since[slot] = time;
+    }
+    faults
 }
 
 /// A Fenwick (binary indexed) tree of counts over positions `0..n`.
@@ -402,6 +557,39 @@ mod tests {
         assert!(opt.windows(2).all(|w| w[0] >= w[1]), "{opt:?}");
         assert_eq!(lru[4], 5, "with five frames only the first use of each page faults");
         assert_eq!(opt[4], 5);
+    }
+
+    #[test]
+    fn jumping_from_fault_to_fault_counts_what_a_scan_counts() {
+        // Traces with loops, hot sets and noise; every frame count, both ways.
+        let mut x: u64 = 99;
+        for trace in 0..12u64 {
+            let pages: Vec<u64> = (0..3000u64)
+                .map(|i| {
+                    x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    match trace % 3 {
+                        0 => (x >> 33) % (5 + trace * 7),
+                        1 => {
+                            if (x >> 40).is_multiple_of(4) {
+                                1000 + (x >> 33) % 8
+                            } else {
+                                (i / 3) % (20 + trace * 5)
+                            }
+                        }
+                        _ => ((i / 50) * 3 + (x >> 33) % 10) % 97,
+                    }
+                })
+                .collect();
+            let t = dense(&pages);
+            let occ = Occurrences::new(&t);
+            for k in 1..=t.distinct + 1 {
+                assert_eq!(fifo_skip(&occ, k), fifo_scan(&t, k), "fifo, trace {trace}, {k} frames");
+                assert_eq!(clock_skip(&occ, k), clock_scan(&t, k), "clock, trace {trace}, {k} frames");
+            }
+        }
+        let t = dense(&TEXTBOOK);
+        let occ = Occurrences::new(&t);
+        assert_eq!((fifo_skip(&occ, 3), clock_skip(&occ, 3)), (15, 14));
     }
 
     #[test]
