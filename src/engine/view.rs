@@ -141,43 +141,64 @@ impl Machine {
                 add_range(&mut counts, r.start_vpn, r.end_vpn(), state, f);
             }
         }
-        // A cell of one page reads its frame's bits here; summarised cells get them from one
-        // sequential pass over the frame table below (cheaper than a random read per page).
-        let one_page = ppc == 1;
-        proc.page_table.for_each_valid(first_vpn, end, &mut |vpn, pte| {
+        // Moves a page from its base state (what its region says) to `state`, adding flags `f`.
+        // (From Resident to Resident adds only the flags.)
+        let mut count = |counts: &mut Vec<[u64; 6]>, vpn: u64, state: PageState, base: PageState, f: u32| {
             let c = cell_of(vpn);
-            let (state, mut f) = match pte.state {
-                PteState::Resident => (PageState::Resident, 0),
-                PteState::Swapped => (PageState::Swapped, 0),
-                PteState::Empty => return,
-            };
-            if pte.state == PteState::Resident {
-                if one_page && self.frames().get(pte.loc).dirty {
-                    f |= flags::DIRTY;
-                }
-                if one_page && self.frames().referenced(pte.loc) {
-                    f |= flags::REFERENCED;
-                }
-                if pte.swap_copy != NONE {
-                    f |= flags::SWAP_COPY;
-                }
-            }
-            let base = if pte.code { PageState::Code } else { PageState::Reserved };
             counts[c][base as usize] = counts[c][base as usize].saturating_sub(1);
             counts[c][state as usize] += 1;
             cell_flags[c] |= f;
-            if one_page {
-                out[c * CELL_WORDS + 1] = pte.loc;
-            }
-        });
-        if !one_page {
+        };
+        if ppc == 1 {
+            // One page a cell: walk the page table (a view of 128 pages), reading each frame.
+            proc.page_table.for_each_valid(first_vpn, end, &mut |vpn, pte| {
+                let base = if pte.code { PageState::Code } else { PageState::Reserved };
+                let (state, mut f) = match pte.state {
+                    PteState::Resident => (PageState::Resident, 0),
+                    PteState::Swapped => (PageState::Swapped, 0),
+                    PteState::Empty => return,
+                };
+                if pte.state == PteState::Resident {
+                    let frames = self.frames();
+                    if frames.get(pte.loc).dirty {
+                        f |= flags::DIRTY;
+                    }
+                    if frames.referenced(pte.loc) {
+                        f |= flags::REFERENCED;
+                    }
+                    if pte.swap_copy != NONE {
+                        f |= flags::SWAP_COPY;
+                    }
+                }
+                count(&mut counts, vpn, state, base, f);
+                out[cell_of(vpn) * CELL_WORDS + 1] = pte.loc;
+            });
+        } else {
+            // Summarised cells (up to the whole space): every resident page is a frame and every
+            // page on disk a swap slot, so one sequential pass over each table counts them, at a
+            // cost bounded by the memory used rather than by the pages the cells cover.
             let frames = self.frames();
             for f in 0..frames.high_water() {
                 let fr = frames.get(f);
                 if fr.owner == pid && fr.vpn >= first_vpn && fr.vpn < end {
                     let bits = if fr.dirty { flags::DIRTY } else { 0 }
                         | if frames.referenced(f) { flags::REFERENCED } else { 0 };
-                    cell_flags[cell_of(fr.vpn)] |= bits;
+                    let base = if fr.code { PageState::Code } else { PageState::Reserved };
+                    count(&mut counts, fr.vpn, PageState::Resident, base, bits);
+                }
+            }
+            let swap = self.swap();
+            for s in 0..swap.high_water() {
+                let slot = swap.get(s);
+                if slot.owner != pid || slot.vpn < first_vpn || slot.vpn >= end {
+                    continue;
+                }
+                // A slot is either the page (swapped out) or a clean copy of a resident page.
+                match proc.page_table.get(slot.vpn).map(|pte| pte.state) {
+                    Some(PteState::Resident) => {
+                        count(&mut counts, slot.vpn, PageState::Resident, PageState::Resident, flags::SWAP_COPY)
+                    }
+                    _ => count(&mut counts, slot.vpn, PageState::Swapped, PageState::Reserved, 0),
                 }
             }
         }
@@ -343,6 +364,70 @@ mod tests {
     fn cell(out: &[u32], i: usize) -> (PageState, u32, u32, u32) {
         let w = &out[i * CELL_WORDS..];
         (PageState::ALL[(w[0] & 0xff) as usize], w[0] >> 8, w[1], w[2])
+    }
+
+    /// Summarised cells (counted from the frame and swap tables) agree with the pages one by one
+    /// (read from the page table): states, resident counts, flags and "mixed".
+    #[test]
+    fn summarised_cells_add_up_the_pages_they_cover() {
+        let mut m = Machine::new(Config { frames: 6, swap_slots: 64, va_bits: 20, ..Config::default() }).unwrap();
+        let a = m.spawn("A", 3).unwrap();
+        let b = m.spawn("B", 2).unwrap();
+        m.allocate(a, 40 * 4096, Perms::RW, Some(0x8000), None).unwrap(); // half never touched
+        m.allocate(b, 9 * 4096, Perms::RW, Some(0x6000), None).unwrap();
+        let mut x: u64 = 5;
+        for i in 0..300u64 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let (pid, base, pages) = if i % 3 == 0 { (b, 0x6000, 9) } else { (a, 0x8000, 20) };
+            let addr = base + ((x >> 33) % pages) * 4096;
+            if (x >> 20).is_multiple_of(3) {
+                m.write(pid, addr, (i % 200) as u8 + 1).unwrap();
+            } else {
+                m.read(pid, addr).unwrap();
+            }
+            if i % 7 == 0 {
+                m.read(pid, 0x1000 + ((x >> 40) % 2) * 4096).unwrap(); // code
+            }
+            if i % 50 == 0 {
+                m.tick(1000).unwrap(); // a timer interrupt clears reference bits
+            }
+        }
+        let mut seen = 0;
+        for pid in [a, b] {
+            let mut pages = Vec::new();
+            m.fill_page_cells(pid, 0, 1, 64, &mut pages);
+            for p in 0..64 {
+                let (state, f, _, _) = cell(&pages, p);
+                seen |= 1 << state as u32 | if f & flags::SWAP_COPY != 0 { 1 << 8 } else { 0 };
+                seen |= if f & flags::DIRTY != 0 { 1 << 9 } else { 0 }
+                    | if f & flags::REFERENCED != 0 { 1 << 10 } else { 0 };
+            }
+            for ppc in [2usize, 4, 8, 16, 64] {
+                let mut cells = Vec::new();
+                m.fill_page_cells(pid, 0, ppc as u64, 64 / ppc, &mut cells);
+                for c in 0..64 / ppc {
+                    let covered: Vec<_> = (c * ppc..(c + 1) * ppc).map(|p| cell(&pages, p)).collect();
+                    let states: std::collections::BTreeSet<u32> = covered.iter().map(|p| p.0 as u32).collect();
+                    let top = *states.iter().max().unwrap();
+                    let resident: u32 = covered.iter().map(|p| u32::from(p.0 == PageState::Resident)).sum();
+                    let mut f = covered.iter().fold(0, |f, p| f | p.1);
+                    if states.len() > 1 {
+                        f |= flags::MIXED;
+                    }
+                    let (state, flags_seen, loc, n) = cell(&cells, c);
+                    assert_eq!(
+                        (state as u32, flags_seen, loc, n),
+                        (top, f, NONE, resident),
+                        "pid {pid}, {ppc} a cell, cell {c}"
+                    );
+                }
+            }
+        }
+        use PageState::*;
+        for st in [Guard, Code, Reserved, Resident, Swapped, Unmapped] {
+            assert!(seen & (1 << st as u32) != 0, "the machine has a {st:?} page");
+        }
+        assert_eq!(seen >> 8, 0b111, "and clean swap copies, dirty and referenced pages");
     }
 
     #[test]
