@@ -1,6 +1,7 @@
 //! Scenarios: the text format users write and links carry (SPEC §2.3), its pretty-printer, the
 //! runner that steps through one (forward and back), and share links (SPEC §2.4).
 
+mod edit;
 pub mod link;
 mod parse;
 pub mod presets;
@@ -10,6 +11,7 @@ pub mod run;
 use crate::engine::{Config, Perms};
 use std::fmt;
 
+pub use edit::edit_config;
 pub use parse::parse;
 pub use run::{Run, RunError, StepRecord};
 

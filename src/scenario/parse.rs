@@ -40,7 +40,7 @@ fn tokenize(line: &str) -> Vec<Token<'_>> {
     out
 }
 
-fn strip_comment(line: &str) -> &str {
+pub(super) fn strip_comment(line: &str) -> &str {
     line.split_once('#').map_or(line, |(code, _)| code)
 }
 

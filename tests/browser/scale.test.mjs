@@ -268,3 +268,29 @@ test('a 2M-access trace reaches its plot in a few native replays, with the CLI\'
   assert.ok(wall <= Math.max(5 * native, 2000), `${wall} ms vs native ${native.toFixed(0)} ms`);
   await page.close();
 });
+
+test('with more cores the curves are spread over more workers, and the plot is the same', async () => {
+  const plotOn = async (cores) => {
+    const page = await open(browser.context, base);
+    await page.evaluate((n) => Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => n }), cores);
+    await page.click('#btn-trace');
+    await page.setInputFiles('#trace-file', { name: 'sumarr.lackey.gz', mimeType: 'application/gzip', buffer: readFileSync(join(dataDir, 'sumarr.lackey.gz')) });
+    await page.waitForFunction(() => !document.getElementById('trace-run').disabled);
+    await page.fill('#trace-frames', '8');
+    const workers = [];
+    page.on('worker', (w) => workers.push(w));
+    await page.click('#trace-run');
+    await page.waitForFunction(() => document.getElementById('trace-dialog').dataset.done === 'true', null, { timeout: 60000 });
+    const pixels = await page.evaluate(() => {
+      const c = document.getElementById('trace-plot');
+      return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data).join();
+    });
+    await page.close();
+    return { workers: workers.length, pixels };
+  };
+  const two = await plotOn(2);
+  const four = await plotOn(4);
+  assert.equal(two.workers, 2, 'replay + one curve worker on 2 cores');
+  assert.equal(four.workers, 4, 'replay + three curve workers on 4 cores');
+  assert.equal(four.pixels, two.pixels, 'the same plot');
+});

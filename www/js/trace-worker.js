@@ -3,12 +3,12 @@
 //   {job: 'replay', file, format, pageSize, policy, frames}
 //        reads and parses the file, posts the pages renumbered densely ('dense', for the second
 //        worker), replays it (progress, summary), then the LRU curve for every frame count
-//   {job: 'curves', ids}
-//        from those ids: the OPT curve (one pass, or sampled past its work budget), FIFO and CLOCK
-//        at the trace's sample frame counts
+//   {job: 'curves', ids, policies}
+//        from those ids, each of `policies`: OPT's curve (one pass, or sampled past its work
+//        budget), FIFO and CLOCK at the trace's sample frame counts
 //   {job: 'window', file, format, pageSize, start, policy, frames}
 //        a window of the trace as a scenario
-// The page runs 'replay' and 'curves' side by side; the file is parsed once.
+// The page runs 'replay' and one or more 'curves' jobs side by side; the file is parsed once.
 import init, { TraceSession } from '../pkg/pagesim_trace.js';
 
 const SLICE = 100_000;
@@ -27,7 +27,7 @@ onmessage = async ({ data }) => {
   }
   try {
     if (data.job === 'replay') replayJob(session, data);
-    else if (data.job === 'curves') curvesJob(session);
+    else if (data.job === 'curves') curvesJob(session, data.policies);
     else if (data.job === 'window') {
       postMessage({ type: 'scenario', text: session.toScenario(data.policy, data.frames, data.start) });
     }
@@ -60,18 +60,17 @@ function replayJob(session, { policy, frames }) {
   postMessage({ type: 'curve', policy: 'lru', frames: every, faults: session.lruCurve() });
 }
 
-function curvesJob(session) {
-  // OPT's one pass costs each access's depth: cheap with locality, too slow without. Past the
-  // engine's work budget, OPT is simulated at the sample sizes like FIFO and CLOCK.
-  const opt = session.optCurve();
+function curvesJob(session, policies) {
   const sizes = session.sampleSizes();
-  if (opt) {
-    const every = Float64Array.from({ length: session.curveLength }, (_, i) => i + 1);
-    postMessage({ type: 'curve', policy: 'opt', frames: every, faults: opt });
-  } else {
-    postMessage({ type: 'curve', policy: 'opt', frames: sizes, faults: session.faultsAt('opt', Array.from(sizes)) });
-  }
-  for (const p of ['fifo', 'clock']) {
-    postMessage({ type: 'curve', policy: p, frames: sizes, faults: session.faultsAt(p, Array.from(sizes)) });
+  for (const p of policies) {
+    // OPT's one pass costs each access's depth: cheap with locality, too slow without. Past the
+    // engine's work budget, OPT is simulated at the sample sizes like FIFO and CLOCK.
+    const opt = p === 'opt' ? session.optCurve() : undefined;
+    if (opt) {
+      const every = Float64Array.from({ length: session.curveLength }, (_, i) => i + 1);
+      postMessage({ type: 'curve', policy: 'opt', frames: every, faults: opt });
+    } else {
+      postMessage({ type: 'curve', policy: p, frames: sizes, faults: session.faultsAt(p, Array.from(sizes)) });
+    }
   }
 }

@@ -1,12 +1,15 @@
 // Real traces in the browser: pick or drop a file (pages, rw or valgrind lackey; gzip too), replay
 // it off the main thread with a progress bar and a Cancel button, and plot faults against frames:
 // LRU and OPT for every frame count (stack algorithms: one pass each), FIFO and CLOCK at sample
-// frame counts (simulated, in a second worker that takes the pages the first one parsed). Any
-// window of the trace (up to the engine's limit, 5,000 accesses) opens step by step.
+// frame counts (simulated, in workers that take the pages the first one parsed: as many as the
+// machine has cores, up to three). Any window of the trace (up to the engine's limit, 5,000
+// accesses) opens step by step.
 import { drawComparePlot } from './compare.js';
 import { readPalette } from '../render/palette.js';
 
 const ORDER = ['fifo', 'lru', 'clock', 'opt'];
+/** The curves besides LRU's (which the replay worker draws), split among 1, 2 or 3 workers. */
+const CURVE_JOBS = [[['opt', 'fifo', 'clock']], [['opt'], ['fifo', 'clock']], [['opt'], ['fifo'], ['clock']]];
 
 function el(tag, props = {}, ...children) {
   const e = Object.assign(document.createElement(tag), props);
@@ -137,7 +140,11 @@ export function createTraceDialog(dialog, api, { toast, openScenario, policies }
         status.textContent = `Replaying ${d.length.toLocaleString()} accesses (${d.format}) to ${d.distinct.toLocaleString()} distinct pages…`;
         showWindow();
       } else if (d.type === 'dense') {
-        second.postMessage({ job: 'curves', ids: d.ids }, [d.ids.buffer]);
+        // Each curve worker gets its own copy of the ids (the last one takes the original).
+        helpers.forEach((w, i) => {
+          const ids = i === helpers.length - 1 ? d.ids : d.ids.slice();
+          w.postMessage({ job: 'curves', ids, policies: CURVE_JOBS[helpers.length - 1][i] }, [ids.buffer]);
+        });
       } else if (d.type === 'progress') {
         replayed = d.done;
         show();
@@ -151,8 +158,10 @@ export function createTraceDialog(dialog, api, { toast, openScenario, policies }
         show();
       }
     };
-    // The second worker waits for the first one's dense page ids ('dense' above).
-    const second = worker(onMessage);
+    // The curve workers wait for the first one's dense page ids ('dense' above): one for OPT,
+    // FIFO and CLOCK on two cores, up to one each with more.
+    const cores = navigator.hardwareConcurrency || 2;
+    const helpers = Array.from({ length: Math.max(1, Math.min(CURVE_JOBS.length, cores - 1)) }, () => worker(onMessage));
     worker(onMessage).postMessage(fileJob({ job: 'replay', policy: policy.value, frames: Number(frames.value) }));
   });
 
