@@ -102,6 +102,8 @@ pub struct Config {
 
 /// Most physical frames a machine may have.
 pub const MAX_FRAMES: u32 = 1 << 20;
+/// Every page size a machine may have: the powers of two from 16 bytes to 64 KiB.
+pub const PAGE_SIZES: [u64; 13] = [16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536];
 /// Most swap slots.
 pub const MAX_SWAP_SLOTS: u32 = 1 << 22;
 /// Most TLB entries.
@@ -219,7 +221,7 @@ impl Config {
 
     /// Checks every limit of SPEC §1. The message says which value is wrong and what is allowed.
     pub fn validate(&self) -> Result<(), String> {
-        if !self.page_size.is_power_of_two() || !(16..=65536).contains(&self.page_size) {
+        if !PAGE_SIZES.contains(&self.page_size) {
             return Err(format!("page size must be a power of two from 16 to 64K, not {}", self.page_size));
         }
         if !(8..=48).contains(&self.va_bits) {

@@ -21,8 +21,9 @@ pub fn edit_config(text: &str, changes: &str) -> Result<String, String> {
         let code = strip_comment(lines[i]);
         for word in code.split_whitespace().skip(1) {
             let column = code[..code.find(word).unwrap_or(0)].chars().count() + 1;
-            let (key, value) =
-                word.split_once('=').ok_or_else(|| format!("{}:{column}: expected key=value, found {word:?}", i + 1))?;
+            let (key, value) = word
+                .split_once('=')
+                .ok_or_else(|| format!("{}:{column}: expected key=value, found {word:?}", i + 1))?;
             config.set(key, value).map_err(|m| format!("{}:{column}: {m}", i + 1))?;
         }
     }
@@ -70,7 +71,9 @@ mod tests {
     #[test]
     fn every_valid_page_size_is_kept_and_others_stay() {
         for size in ["16", "32", "128", "512", "2K", "8K", "32K", "64K"] {
-            let text = format!("# title\nconfig page={size} vbits=24 frames=3 seed=9 segv=report # mine\nspawn A\nnote hi # there\n");
+            let text = format!(
+                "# title\nconfig page={size} vbits=24 frames=3 seed=9 segv=report # mine\nspawn A\nnote hi # there\n"
+            );
             let out = edit_config(&text, "frames=5").unwrap();
             let config = parse(&out).unwrap().config;
             assert_eq!(config.page_size, crate::engine::config::parse_size(size).unwrap(), "{out}");

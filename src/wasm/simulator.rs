@@ -613,6 +613,25 @@ pub fn presets() -> Result<JsValue, JsValue> {
     to_js(&v)
 }
 
+/// The scenario text with its config line rewritten in canonical form with `changes` applied
+/// (`"frames=8 page=2K"`; aliases in the text are folded): what Settings writes. Throws an Error
+/// naming the bad setting.
+#[wasm_bindgen(js_name = editConfig)]
+pub fn edit_config(text: JsValue, changes: JsValue) -> Result<String, JsValue> {
+    let text = self::text(&text, "the scenario")?;
+    let changes = self::text(&changes, "the settings")?;
+    crate::scenario::edit_config(&text, &changes).map_err(error)
+}
+
+/// The page sizes a machine can have, in bytes, with their labels: `[[16, "16"], …, [65536, "64K"]]`.
+#[wasm_bindgen(js_name = pageSizes)]
+pub fn page_sizes() -> js_sys::Array {
+    crate::engine::config::PAGE_SIZES
+        .iter()
+        .map(|&b| js_sys::Array::of2(&(b as f64).into(), &crate::engine::config::format_size(b).into()))
+        .collect()
+}
+
 /// Checks scenario text; throws an Error with `line` and `column` if it does not parse.
 #[wasm_bindgen(js_name = checkScenario)]
 pub fn check_scenario(text: JsValue) -> Result<(), JsValue> {

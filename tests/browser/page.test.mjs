@@ -145,7 +145,54 @@ test('settings rebuild the run with the new machine', async () => {
   await page.keyboard.press('End');
   const faults = await page.evaluate(() => window.pagesim.state.sim.stats().total.faults);
   assert.equal(faults, 9, "Belady's string with 3 frames");
-  assert.match(await page.evaluate(() => window.pagesim.state.text), /config policy=fifo frames=3/);
+  assert.match(await page.evaluate(() => window.pagesim.state.text), /^config frames=3 .*policy=fifo/m);
+  await page.close();
+});
+
+/** Opens `text`, changes the Settings fields in `fields` ({name: value}) and applies them. */
+async function applySettings(text, fields) {
+  const page = await open(browser.context, base);
+  assert.ok(await page.evaluate((t) => window.pagesim.load(t), text));
+  await page.click('#btn-settings');
+  for (const [name, value] of Object.entries(fields)) {
+    const field = page.locator(`#settings-panel [name=${name}]`);
+    if (await field.evaluate((e) => e.tagName === 'SELECT')) await field.selectOption(value);
+    else await field.fill(value);
+  }
+  await page.click('#settings-panel button[type=submit]');
+  return page;
+}
+
+test('settings change an aliased key instead of losing to it', async () => {
+  const page = await applySettings('config frames=4 page_size=16K va_bits=24\nspawn A\nalloc A heap 8K rw\n', { page: '4096', vbits: '20' });
+  assert.equal(await page.textContent('#settings-error'), '');
+  const config = await page.evaluate(() => window.pagesim.state.config);
+  assert.deepEqual([config.page_size, config.va_bits, config.frames], [4096, 20, 4]);
+  const first = await page.evaluate(() => window.pagesim.state.text.split('\n')[0]);
+  assert.match(first, /^config frames=4 page=4K vbits=20 /);
+  assert.doesNotMatch(first, /page_size|va_bits/, 'aliases folded');
+  await page.close();
+});
+
+test('a page size outside the usual list is shown and kept, and Apply works', async () => {
+  const page = await applySettings('config frames=2 page=2K seed=7\nspawn A\nalloc A heap 8K rw\nwrite A 0x1000 1 # mine\n', { frames: '5' });
+  assert.equal(await page.textContent('#settings-error'), '');
+  assert.equal(await page.inputValue('#settings-panel [name=page]'), '2048', 'the select shows 2K');
+  const config = await page.evaluate(() => window.pagesim.state.config);
+  assert.deepEqual([config.page_size, config.frames], [2048, 5]);
+  const text = await page.evaluate(() => window.pagesim.state.text);
+  assert.match(text, /^config frames=5 page=2K .*seed=7\n/, 'other settings kept');
+  assert.match(text, /write A 0x1000 1 # mine\n/, 'other lines kept');
+  // Every page size the engine allows is offered.
+  const offered = await page.$$eval('#settings-panel [name=page] option', (o) => o.map((x) => x.textContent));
+  assert.deepEqual(offered, ['16', '32', '64', '128', '256', '512', '1K', '2K', '4K', '8K', '16K', '32K', '64K']);
+  await page.close();
+});
+
+test('a setting the engine refuses is an error next to the form, and nothing changes', async () => {
+  const page = await applySettings('config frames=2\nspawn A\n', { page: '65536', vbits: '12' });
+  assert.match(await page.textContent('#settings-error'), /invalid configuration: vbits=12 with page=64K/);
+  assert.equal(await page.evaluate(() => window.pagesim.state.text), 'config frames=2\nspawn A\n');
   await page.close();
 });
 

@@ -11,7 +11,7 @@ import { createLog } from './ui/log.js';
 import { renderStats, drawRatePlot } from './ui/stats.js';
 import { renderTranslation } from './ui/translation.js';
 import { createEditor } from './ui/editor.js';
-import { fillSettings, applySettings } from './ui/settings.js';
+import { initSettings, fillSettings, applySettings } from './ui/settings.js';
 import { highlightOf, kindOf, accessOf, chipFor } from './ui/events.js';
 import { drawLegend } from './ui/legend.js';
 import { createLinks } from './ui/share.js';
@@ -543,11 +543,13 @@ function toggle(button, panel) {
 }
 $('#btn-editor')?.addEventListener('click', () => toggle($('#btn-editor'), $('#editor-panel')));
 $('#btn-settings')?.addEventListener('click', () => toggle($('#btn-settings'), $('#settings-panel')));
+if ($('#settings-panel')) initSettings($('#settings-panel'), api);
 $('#settings-panel')?.addEventListener('submit', (e) => {
   e.preventDefault();
-  const text = applySettings(e.target, state.text);
   const pos = state.sim.position;
+  let text;
   try {
+    text = applySettings(e.target, state.text, api);
     api.checkScenario(text);
   } catch (err) {
     $('#settings-error').textContent = err.message;
