@@ -1,5 +1,7 @@
 //! Golden files: fixed reference strings run through each policy, step by step (hit or fault, the
-//! victim, the frame contents, the policy's order), compared with `tests/golden/<policy>.txt`.
+//! victim, the frame contents, the policy's order), compared with `tests/golden/<policy>.txt`; and
+//! every preset through `pagesim run` (the sentences, statistics and all), compared with
+//! `tests/golden/presets/<id>.txt`.
 //! When behaviour changes on purpose, rewrite them with `./build.sh accept` and review the diff.
 
 use pagesim::engine::{Event, PolicyKind};
@@ -85,16 +87,14 @@ fn render(policy: PolicyKind) -> String {
     out
 }
 
-#[test]
-fn policies_match_their_golden_files() {
-    let dir = format!("{}/tests/golden", env!("CARGO_MANIFEST_DIR"));
+/// Compares (or, with `PAGESIM_ACCEPT`, writes) each `(name, actual)` with `dir/<name>.txt`.
+fn check_golden(dir: &str, outputs: impl IntoIterator<Item = (String, String)>) {
     let accept = std::env::var_os("PAGESIM_ACCEPT").is_some();
     let mut mismatches = Vec::new();
-    for policy in PolicyKind::ALL {
-        let path = format!("{dir}/{policy}.txt");
-        let actual = render(policy);
+    for (name, actual) in outputs {
+        let path = format!("{dir}/{name}.txt");
         if accept {
-            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::create_dir_all(dir).unwrap();
             std::fs::write(&path, &actual).unwrap();
             continue;
         }
@@ -103,7 +103,7 @@ fn policies_match_their_golden_files() {
         if expected != actual {
             let line = expected.lines().zip(actual.lines()).position(|(a, b)| a != b).unwrap_or(0);
             mismatches.push(format!(
-                "{policy}: first difference at line {}:\n  expected: {}\n  actual:   {}",
+                "{name}: first difference at line {}:\n  expected: {}\n  actual:   {}",
                 line + 1,
                 expected.lines().nth(line).unwrap_or(""),
                 actual.lines().nth(line).unwrap_or("")
@@ -111,4 +111,30 @@ fn policies_match_their_golden_files() {
         }
     }
     assert!(mismatches.is_empty(), "golden files differ (./build.sh accept if intended):\n{}", mismatches.join("\n"));
+}
+
+#[test]
+fn policies_match_their_golden_files() {
+    let dir = format!("{}/tests/golden", env!("CARGO_MANIFEST_DIR"));
+    check_golden(&dir, PolicyKind::ALL.iter().map(|&p| (p.to_string(), render(p))));
+}
+
+#[test]
+fn every_preset_through_pagesim_run_matches_its_golden_file() {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let dir = format!("{}/tests/golden/presets", env!("CARGO_MANIFEST_DIR"));
+    let outputs = pagesim::scenario::presets::PRESETS.iter().map(|preset| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pagesim"))
+            .args(["run", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the CLI runs");
+        child.stdin.take().unwrap().write_all(preset.text.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}: pagesim run failed", preset.id);
+        (preset.id.to_string(), String::from_utf8(out.stdout).unwrap())
+    });
+    check_golden(&dir, outputs.collect::<Vec<_>>());
 }

@@ -55,9 +55,14 @@ test('pagesim link makes the same link as the page', async () => {
   assert.ok(existsSync(cli), `the CLI is built (${cli})`);
   const file = join(dataDir, 'link-scenario.txt');
   const text = readFileSync(file, 'utf8');
-  const fromCli = execFileSync(cli, ['link', file, '--base', `${base}index.html`, '--step', '4']).toString().trim();
-  const page = await open(browser.context, base);
-  const fromPage = await page.evaluate(async ([b, t]) => (await window.pagesim.links()).shareUrl(b, t, 4), [`${base}index.html`, text]);
+  // The Share button's link, at step 4 of the same text.
+  const page = await open(browser.context, `${base}index.html`);
+  assert.ok(await page.evaluate((t) => window.pagesim.load(t), text));
+  await page.evaluate(() => window.pagesim.jump(4));
+  await page.click('#btn-share');
+  await page.waitForSelector('#toast:not([hidden])');
+  const fromPage = await page.evaluate(() => document.body.dataset.lastShare);
+  const fromCli = execFileSync(cli, ['link', file, '--base', fromPage.split('#')[0], '--step', '4']).toString().trim();
   assert.equal(fromCli, fromPage);
   const linked = await open(browser.context, fromCli);
   assert.equal((await state(linked)).pos, 4);

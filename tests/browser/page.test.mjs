@@ -230,7 +230,7 @@ test('hovering a cell names it', async () => {
   await page.close();
 });
 
-test('a 48-bit address space is summarised and can be zoomed', async () => {
+test('a 48-bit address space can be zoomed, and the tooltip follows', async () => {
   const page = await open(browser.context, base);
   await page.evaluate(() => window.pagesim.load('config vbits=48 levels=4 frames=4\nspawn T flat\nwrite T 0x7ff000001000 1\nread T 0x1000\n'));
   await page.keyboard.press('End');
@@ -242,8 +242,12 @@ test('a 48-bit address space is summarised and can be zoomed', async () => {
   for (let i = 0; i < 6; i++) await page.mouse.wheel(0, -100);
   await page.waitForTimeout(100);
   assert.notEqual(await canvasHash(page), pixels, 'zooming redraws');
-  const tip = await page.textContent('#tooltip').catch(() => '');
-  assert.ok(typeof tip === 'string');
+  // The tooltip follows the zoom: it names the cell now under the pointer, which holds page 1.
+  const tip = await page.textContent('#tooltip');
+  const [, a, b] = tip.match(/^T pages? ([\d,]+)(?:–([\d,]+))? \(/) ?? [];
+  const from = Number(a?.replace(/,/g, '')), to = Number((b ?? a)?.replace(/,/g, ''));
+  assert.ok(from <= 1 && 1 <= to, `the tooltip names the cell with page 1: ${tip}`);
+  assert.match(tip, /resident/);
   await page.close();
 });
 

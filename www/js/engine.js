@@ -1,4 +1,5 @@
-// The one place that loads the WebAssembly modules. Everything else imports from here.
+// Where the page loads its WebAssembly modules (the page's, and the links module on demand);
+// the trace worker loads the trace module itself (trace-worker.js).
 import init, * as api from '../pkg/pagesim.js';
 
 let memory = null;
