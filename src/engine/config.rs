@@ -49,7 +49,75 @@ impl PolicyKind {
     pub fn parse(s: &str) -> Option<PolicyKind> {
         PolicyKind::ALL.into_iter().find(|p| p.name().eq_ignore_ascii_case(s))
     }
+
+    /// The order the policy keeps its frames in, as the page words it above the order it shows
+    /// (`Machine::policy_order`).
+    pub fn order_words(self) -> &'static str {
+        match self {
+            PolicyKind::Fifo => "FIFO queue, oldest first (the next victim)",
+            PolicyKind::Lru => "LRU order, least recently used first (the next victim)",
+            PolicyKind::Clock => "CLOCK: frames from the hand on; the first with a clear referenced bit goes",
+            PolicyKind::Nru => "NRU classes (R,D): class 0 first, least recently used within a class",
+            PolicyKind::Lfu => "LFU: fewest uses first, least recently used among ties",
+            PolicyKind::Aging => "AGING counters, lowest first (referenced since the last tick counts highest)",
+            PolicyKind::Random => "RANDOM: any resident page may be picked",
+            PolicyKind::Opt => "OPT: the page used furthest in the future (or never again) first",
+        }
+    }
+
+    /// What the per-frame number of the policy (`Machine::policy_value`) means, if it has one.
+    pub fn value_label(self) -> Option<&'static str> {
+        match self {
+            PolicyKind::Aging => Some("aging counter"),
+            PolicyKind::Lfu => Some("uses"),
+            PolicyKind::Nru => Some("NRU class"),
+            PolicyKind::Opt => Some("next use at step"),
+            _ => None,
+        }
+    }
+
+    /// How a per-frame value is written: aging counters as 8 bits.
+    pub fn value_radix(self) -> u32 {
+        if self == PolicyKind::Aging {
+            2
+        } else {
+            10
+        }
+    }
+
+    /// Whether the per-frame value is short enough to draw inside a frame (OPT's step numbers
+    /// are left to the tooltip).
+    pub fn value_in_cell(self) -> bool {
+        matches!(self, PolicyKind::Aging | PolicyKind::Lfu | PolicyKind::Nru)
+    }
+
+    /// Whether the policy has a clock hand (`Machine::clock_hand`).
+    pub fn has_hand(self) -> bool {
+        self == PolicyKind::Clock
+    }
+
+    /// A stack algorithm (Mattson): its faults for every frame count come from one pass.
+    pub fn is_stack(self) -> bool {
+        matches!(self, PolicyKind::Lru | PolicyKind::Opt)
+    }
+
+    /// The policies the comparison plots draw, in the order they are drawn.
+    pub const COMPARED: [PolicyKind; 4] = [PolicyKind::Fifo, PolicyKind::Lru, PolicyKind::Clock, PolicyKind::Opt];
 }
+
+/// The numeric settings' ranges, `(key, least, most)`: what `Config::validate` accepts.
+pub const LIMITS: [(&str, u64, u64); 5] = [
+    ("frames", 1, MAX_FRAMES as u64),
+    ("vbits", MIN_VA_BITS as u64, MAX_VA_BITS as u64),
+    ("levels", 1, MAX_LEVELS as u64),
+    ("tlb", 0, MAX_TLB_ENTRIES as u64),
+    ("swap", 0, MAX_SWAP_SLOTS as u64),
+];
+/// Address bits a space may have.
+pub const MIN_VA_BITS: u32 = 8;
+pub const MAX_VA_BITS: u32 = 48;
+/// Page-table levels a machine may have.
+pub const MAX_LEVELS: u32 = 4;
 
 impl fmt::Display for PolicyKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -224,8 +292,8 @@ impl Config {
         if !PAGE_SIZES.contains(&self.page_size) {
             return Err(format!("page size must be a power of two from 16 to 64K, not {}", self.page_size));
         }
-        if !(8..=48).contains(&self.va_bits) {
-            return Err(format!("vbits must be from 8 to 48, not {}", self.va_bits));
+        if !(MIN_VA_BITS..=MAX_VA_BITS).contains(&self.va_bits) {
+            return Err(format!("vbits must be from {MIN_VA_BITS} to {MAX_VA_BITS}, not {}", self.va_bits));
         }
         if !(1..=MAX_FRAMES).contains(&self.frames) {
             return Err(format!("frames must be from 1 to {MAX_FRAMES}, not {}", self.frames));
@@ -236,8 +304,8 @@ impl Config {
         if self.tlb_entries > MAX_TLB_ENTRIES {
             return Err(format!("tlb must be from 0 to {MAX_TLB_ENTRIES} entries, not {}", self.tlb_entries));
         }
-        if !(1..=4).contains(&self.levels) {
-            return Err(format!("levels must be from 1 to 4, not {}", self.levels));
+        if !(1..=MAX_LEVELS).contains(&self.levels) {
+            return Err(format!("levels must be from 1 to {MAX_LEVELS}, not {}", self.levels));
         }
         if self.vpn_bits() < self.levels {
             return Err(format!(

@@ -4,6 +4,7 @@
 //! keeps every other line, and every other setting, as it was.
 
 use super::parse::strip_comment;
+use crate::engine::error::quoted;
 use crate::engine::Config;
 
 /// `text` with its config line set to its current settings plus `changes` (`key=value` words,
@@ -23,12 +24,12 @@ pub fn edit_config(text: &str, changes: &str) -> Result<String, String> {
             let column = code[..code.find(word).unwrap_or(0)].chars().count() + 1;
             let (key, value) = word
                 .split_once('=')
-                .ok_or_else(|| format!("{}:{column}: expected key=value, found {word:?}", i + 1))?;
+                .ok_or_else(|| format!("{}:{column}: expected key=value, found {}", i + 1, quoted(word)))?;
             config.set(key, value).map_err(|m| format!("{}:{column}: {m}", i + 1))?;
         }
     }
     for word in changes.split_whitespace() {
-        let (key, value) = word.split_once('=').ok_or_else(|| format!("expected key=value, found {word:?}"))?;
+        let (key, value) = word.split_once('=').ok_or_else(|| format!("expected key=value, found {}", quoted(word)))?;
         config.set(key, value)?;
     }
     config.validate().map_err(|m| format!("invalid configuration: {m}"))?;

@@ -8,11 +8,14 @@ pub struct Preset {
     pub title: &'static str,
     pub summary: &'static str,
     pub text: &'static str,
+    /// The page plots this preset's faults under each compared policy for 1–8 frames.
+    pub compare: bool,
 }
 
 pub const PRESETS: &[Preset] = &[
     Preset {
         id: "demand-paging",
+        compare: false,
         title: "Demand paging",
         summary: "Allocating memory only reserves addresses: no frame is used until a page is first touched. \
                   Each first touch is a minor page fault that hands the page a zero-filled frame; \
@@ -37,6 +40,7 @@ note Only 4 of A's 9 mapped pages ever used a frame.
     },
     Preset {
         id: "null-pointer",
+        compare: false,
         title: "Null pointer",
         summary: "Page 0 of every address space is a guard page that is never mapped, so dereferencing a null \
                   pointer (or a small offset from one) is caught as a segmentation fault, not a page fault. \
@@ -57,6 +61,7 @@ read B 0x2000
     },
     Preset {
         id: "read-only-code",
+        compare: false,
         title: "Read-only code",
         summary: "Program code is mapped read-only from the executable. Reading it is fine (a minor fault loads \
                   it from the file); writing it is a protection fault. Because code is never dirty, an evicted \
@@ -76,6 +81,7 @@ write A 0x1010 255
     },
     Preset {
         id: "isolation",
+        compare: false,
         title: "Isolation",
         summary: "Every process has its own page table, so the same virtual address in two processes is two \
                   different pages in different frames. A and B both use address 0x4000 without seeing each \
@@ -100,6 +106,7 @@ read A 0x8000
     },
     Preset {
         id: "swapping",
+        compare: false,
         title: "Swapping",
         summary: "With four frames and six pages in use, the kernel must evict. A dirty page (or one that was \
                   never written to swap) is written to a swap slot; when it is needed again a major page fault \
@@ -128,6 +135,7 @@ read A 0x1000
     },
     Preset {
         id: "belady",
+        compare: true,
         title: "Belady's anomaly",
         summary: "With FIFO replacement, more memory can mean more page faults. The reference string \
                   1 2 3 4 1 2 5 1 2 3 4 5 takes 9 faults with 3 frames but 10 with 4. The plot below shows \
@@ -142,6 +150,7 @@ refs T 1 2 3 4 1 2 5 1 2 3 4 5
     },
     Preset {
         id: "thrashing",
+        compare: true,
         title: "Thrashing",
         summary: "Two processes whose working sets together exceed memory take turns evicting each other's \
                   pages: nearly every access is a page fault and little useful work gets done. When one of them \
@@ -165,6 +174,7 @@ refs A 1 2 3 4
     },
     Preset {
         id: "lru-fifo-opt",
+        compare: true,
         title: "LRU vs FIFO vs OPT",
         summary: "The classic reference string 7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1 with 3 frames: \
                   FIFO takes 15 page faults, LRU 12 and OPT (Belady's optimal, which knows the future) 9. \
@@ -178,6 +188,7 @@ refs T 7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1
     },
     Preset {
         id: "clock",
+        compare: true,
         title: "Second chance (CLOCK)",
         summary: "CLOCK approximates LRU cheaply: frames form a circle with a hand; a referenced page gets a \
                   second chance (its bit is cleared and the hand moves on) and the first page found with a \
@@ -190,6 +201,7 @@ refs T 1 2 3 4 1 2 5 1 2 3 4 5 6 1 2
     },
     Preset {
         id: "tlb",
+        compare: false,
         title: "TLB and context switches",
         summary: "The TLB caches recent translations so most accesses skip the page-table walk. It holds no \
                   process tags here, so switching between processes flushes it and the first accesses after a \

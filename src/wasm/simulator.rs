@@ -51,6 +51,7 @@ struct PresetOut {
     title: &'static str,
     summary: &'static str,
     text: &'static str,
+    compare: bool,
 }
 
 // ----- the simulator ----------------------------------------------------------------------------
@@ -597,18 +598,61 @@ pub fn view_layout() -> JsValue {
         ("slotWords", view::SLOT_WORDS as f64),
         ("blockWords", view::BLOCK_WORDS as f64),
         ("none", u32::MAX as f64),
+        // A frame's policy value this large means "never" (OPT: not used again).
+        ("valueMax", (u32::MAX - 1) as f64),
     ]);
     let flags = object(view::flags::ALL.iter().map(|&(k, v)| (k, v as f64)));
     let _ = js_sys::Reflect::set(&layout, &"flags".into(), &flags);
     layout.into()
 }
 
-/// The built-in scenarios: `[{id, title, summary, text}]`.
+/// What the page offers and how it words it, said once here: `{policies: [{name, order,
+/// valueLabel, valueRadix, valueInCell, hand, stack}], compared: [names the plots draw], limits: {frames: {min, max},
+/// vbits, levels, tlb, swap}, pageSizes: [[bytes, label]], defaults: {…a config}}`.
+#[wasm_bindgen]
+pub fn catalog() -> Result<JsValue, JsValue> {
+    use crate::engine::config::{format_size, LIMITS, PAGE_SIZES};
+    // Built with js_sys rather than serde: the page module stays small (serialising these
+    // shapes would add their own code to it).
+    let set = |o: &js_sys::Object, k: &str, v: JsValue| {
+        let _ = js_sys::Reflect::set(o, &k.into(), &v);
+    };
+    let text = |s: Option<&str>| s.map_or(JsValue::NULL, JsValue::from);
+    let policies: Array = PolicyKind::ALL
+        .iter()
+        .map(|&p| {
+            let o = js_sys::Object::new();
+            set(&o, "name", p.name().into());
+            set(&o, "order", p.order_words().into());
+            set(&o, "valueLabel", text(p.value_label()));
+            set(&o, "valueRadix", p.value_radix().into());
+            set(&o, "valueInCell", p.value_in_cell().into());
+            set(&o, "hand", p.has_hand().into());
+            set(&o, "stack", p.is_stack().into());
+            JsValue::from(o)
+        })
+        .collect();
+    let limits = js_sys::Object::new();
+    for (key, min, max) in LIMITS {
+        set(&limits, key, object([("min", min as f64), ("max", max as f64)]).into());
+    }
+    let page_sizes: Array =
+        PAGE_SIZES.iter().map(|&b| JsValue::from(Array::of2(&(b as f64).into(), &format_size(b).into()))).collect();
+    let out = js_sys::Object::new();
+    set(&out, "policies", policies.into());
+    set(&out, "compared", PolicyKind::COMPARED.iter().map(|p| JsValue::from(p.name())).collect::<Array>().into());
+    set(&out, "limits", limits.into());
+    set(&out, "pageSizes", page_sizes.into());
+    set(&out, "defaults", to_js(&crate::engine::Config::default())?);
+    Ok(out.into())
+}
+
+/// The built-in scenarios: `[{id, title, summary, text, compare}]`.
 #[wasm_bindgen]
 pub fn presets() -> Result<JsValue, JsValue> {
     let v: Vec<PresetOut> = presets::PRESETS
         .iter()
-        .map(|p| PresetOut { id: p.id, title: p.title, summary: p.summary, text: p.text })
+        .map(|p| PresetOut { id: p.id, title: p.title, summary: p.summary, text: p.text, compare: p.compare })
         .collect();
     to_js(&v)
 }
@@ -621,15 +665,6 @@ pub fn edit_config(text: JsValue, changes: JsValue) -> Result<String, JsValue> {
     let text = self::text(&text, "the scenario")?;
     let changes = self::text(&changes, "the settings")?;
     crate::scenario::edit_config(&text, &changes).map_err(error)
-}
-
-/// The page sizes a machine can have, in bytes, with their labels: `[[16, "16"], …, [65536, "64K"]]`.
-#[wasm_bindgen(js_name = pageSizes)]
-pub fn page_sizes() -> js_sys::Array {
-    crate::engine::config::PAGE_SIZES
-        .iter()
-        .map(|&b| js_sys::Array::of2(&(b as f64).into(), &crate::engine::config::format_size(b).into()))
-        .collect()
 }
 
 /// Checks scenario text; throws an Error with `line` and `column` if it does not parse.

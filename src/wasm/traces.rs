@@ -184,6 +184,18 @@ impl TraceSession {
         Ok(curve::opt_curve(self.dense(), max, budget).map(|c| c.into_iter().map(|f| f as f64).collect()))
     }
 
+    /// A stack algorithm's faults for every frame count `1…curveLength` in one pass (`lruCurve`,
+    /// `optCurve` with its default budget), or `null` for a policy that is not one, or OPT past
+    /// its budget: then `faultsAt(policy, sampleSizes())`. `t.stackCurve("lru")`
+    #[wasm_bindgen(js_name = stackCurve)]
+    pub fn stack_curve(&mut self, policy: JsValue) -> Result<Option<Vec<f64>>, JsValue> {
+        match policy_of(&policy)? {
+            PolicyKind::Lru => self.lru_curve(JsValue::UNDEFINED).map(Some),
+            PolicyKind::Opt => self.opt_curve(JsValue::UNDEFINED, JsValue::UNDEFINED),
+            _ => Ok(None),
+        }
+    }
+
     /// The frame counts FIFO and CLOCK (and OPT, past its budget) are simulated at (`faultsAt`).
     #[wasm_bindgen(js_name = sampleSizes)]
     pub fn sample_sizes(&mut self) -> Vec<f64> {

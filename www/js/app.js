@@ -22,7 +22,6 @@ import { drawComparePlot } from './ui/compare.js';
 const $ = (sel) => document.querySelector(sel);
 const SPEEDS = [0.5, 1, 2, 3, 5, 8, 12, 20, 40, 100, 300, 1000]; // steps per second
 const FRAME_MS = 14; // what one animation frame may spend stepping and redrawing while playing
-const COMPARE_PRESETS = new Set(['belady', 'lru-fifo-opt', 'clock', 'thrashing']);
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 
 const engine = await loadEngine();
@@ -60,7 +59,7 @@ const traceDialog = $('#trace-dialog')
   ? createTraceDialog($('#trace-dialog'), api, {
     toast,
     openScenario: (text) => load(text, { presetId: null }),
-    policies: ['fifo', 'lru', 'clock', 'nru', 'lfu', 'aging', 'random', 'opt'],
+    catalog: engine.catalog,
   })
   : null;
 
@@ -385,17 +384,6 @@ function showStep(record, pos, err) {
   textEl.dataset.kind = a ? kindOf(record) : 'other';
 }
 
-const ORDER_WORDS = {
-  fifo: 'FIFO queue, oldest first (the next victim)',
-  lru: 'LRU order, least recently used first (the next victim)',
-  clock: 'CLOCK: frames from the hand on; the first with a clear referenced bit goes',
-  nru: 'NRU classes (R,D): class 0 first, least recently used within a class',
-  lfu: 'LFU: fewest uses first, least recently used among ties',
-  aging: 'AGING counters, lowest first (referenced since the last tick counts highest)',
-  random: 'RANDOM: any resident page may be picked',
-  opt: 'OPT: the page used furthest in the future (or never again) first',
-};
-
 /** What the next step will do, so a student can think before pressing →. */
 function showNextStep(el) {
   const next = state.sim.nextStep();
@@ -431,7 +419,8 @@ function showPolicyOrder(el) {
   const list = Array.from(order.subarray(0, SHOWN_ORDER), (f) => frameOwner(state.sim.viewFrames(f, 1), 0, byPid)?.tag ?? `frame ${f}`);
   const b = document.createElement('b');
   b.textContent = list.join(' → ') + (order.length > SHOWN_ORDER ? ' …' : '');
-  el.replaceChildren(document.createTextNode(`${ORDER_WORDS[state.config.policy] ?? ''}: `), b);
+  const words = engine.catalog.policies.find((p) => p.name === state.config.policy)?.order ?? '';
+  el.replaceChildren(document.createTextNode(`${words}: `), b);
 }
 
 function showAbout() {
@@ -444,11 +433,11 @@ function showAbout() {
   if (embedded && $('#embed-title')) $('#embed-title').textContent = p ? p.title : 'pagesim scenario';
   const box = $('#compare');
   if (!box) return;
-  const compare = p && COMPARE_PRESETS.has(p.id);
+  const compare = p?.compare;
   box.hidden = !compare;
   if (compare) {
     const frames = [1, 2, 3, 4, 5, 6, 7, 8];
-    const policies = ['fifo', 'lru', 'clock', 'opt'];
+    const policies = engine.catalog.compared;
     try {
       const faults = api.compareScenario(state.text, policies, frames);
       const series = policies.map((policy, i) => ({ policy, frames, faults: faults[i] }));
@@ -543,7 +532,7 @@ function toggle(button, panel) {
 }
 $('#btn-editor')?.addEventListener('click', () => toggle($('#btn-editor'), $('#editor-panel')));
 $('#btn-settings')?.addEventListener('click', () => toggle($('#btn-settings'), $('#settings-panel')));
-if ($('#settings-panel')) initSettings($('#settings-panel'), api);
+if ($('#settings-panel')) initSettings($('#settings-panel'), engine.catalog);
 $('#settings-panel')?.addEventListener('submit', (e) => {
   e.preventDefault();
   const pos = state.sim.position;

@@ -11,7 +11,7 @@ export async function loadEngine() {
     const exports = await init();
     memory = exports.memory;
   }
-  return { api, states: api.pageStates(), layout: api.viewLayout() };
+  return { api, states: api.pageStates(), layout: api.viewLayout(), catalog: api.catalog() };
 }
 
 /**

@@ -1,11 +1,12 @@
 // Trace work off the main thread, with the trace module (www/pkg/pagesim_trace.js). The main
 // thread cancels by terminating the workers.
-//   {job: 'replay', file, format, pageSize, policy, frames}
-//        reads and parses the file, posts the pages renumbered densely ('dense', for the second
-//        worker), replays it (progress, summary), then the LRU curve for every frame count
-//   {job: 'curves', ids, policies}
-//        from those ids, each of `policies`: OPT's curve (one pass, or sampled past its work
-//        budget), FIFO and CLOCK at the trace's sample frame counts
+//   {job: 'replay', file, format, pageSize, policy, frames, curves}
+//        reads and parses the file, posts the pages renumbered densely ('dense', for the curve
+//        workers), replays it (progress, summary), then the fault curves of `curves`
+//   {job: 'curves', ids, curves}
+//        from those ids, the fault curves of `curves`
+// A curve is for every frame count when the policy is a stack algorithm (one pass; OPT within
+// its work budget), else at the trace's sample frame counts.
 //   {job: 'window', file, format, pageSize, start, policy, frames}
 //        a window of the trace as a scenario
 // The page runs 'replay' and one or more 'curves' jobs side by side; the file is parsed once.
@@ -27,7 +28,7 @@ onmessage = async ({ data }) => {
   }
   try {
     if (data.job === 'replay') replayJob(session, data);
-    else if (data.job === 'curves') curvesJob(session, data.policies);
+    else if (data.job === 'curves') curvesJob(session, data.curves);
     else if (data.job === 'window') {
       postMessage({ type: 'scenario', text: session.toScenario(data.policy, data.frames, data.start) });
     }
@@ -38,7 +39,7 @@ onmessage = async ({ data }) => {
   }
 };
 
-function replayJob(session, { policy, frames }) {
+function replayJob(session, { policy, frames, curves }) {
   const length = session.length;
   const distinct = session.distinct;
   postMessage({ type: 'info', length, format: session.format, distinct, window: TraceSession.stepWindow() });
@@ -56,21 +57,20 @@ function replayJob(session, { policy, frames }) {
     }
   }
   postMessage({ type: 'summary', summary: session.summary() });
-  const every = Float64Array.from({ length: session.curveLength }, (_, i) => i + 1);
-  postMessage({ type: 'curve', policy: 'lru', frames: every, faults: session.lruCurve() });
+  curvesJob(session, curves);
 }
 
 function curvesJob(session, policies) {
   const sizes = session.sampleSizes();
-  for (const p of policies) {
-    // OPT's one pass costs each access's depth: cheap with locality, too slow without. Past the
-    // engine's work budget, OPT is simulated at the sample sizes like FIFO and CLOCK.
-    const opt = p === 'opt' ? session.optCurve() : undefined;
-    if (opt) {
+  for (const policy of policies) {
+    // OPT's one pass costs each access's depth: cheap with locality, too slow without; past the
+    // engine's work budget it is simulated at the sample sizes like FIFO and CLOCK.
+    const full = session.stackCurve(policy);
+    if (full) {
       const every = Float64Array.from({ length: session.curveLength }, (_, i) => i + 1);
-      postMessage({ type: 'curve', policy: 'opt', frames: every, faults: opt });
+      postMessage({ type: 'curve', policy, frames: every, faults: full });
     } else {
-      postMessage({ type: 'curve', policy: p, frames: sizes, faults: session.faultsAt(p, Array.from(sizes)) });
+      postMessage({ type: 'curve', policy, frames: sizes, faults: session.faultsAt(policy, Array.from(sizes)) });
     }
   }
 }

@@ -16,7 +16,11 @@ import { prepareCanvas } from './hidpi.js';
 
 /** Creates the renderer for `canvas`. `engine` is what loadEngine() returned. */
 export function createRenderer(canvas, engine) {
-  const { states: S, layout: L } = engine;
+  const { states: S, layout: L, catalog } = engine;
+  const policyOf = (name) => catalog.policies.find((p) => p.name === name);
+  /** A frame's policy value as the policy writes it (aging: 8 bits; OPT's "never"). */
+  const valueText = (policy, value) => (value >= L.valueMax ? 'never'
+    : policy.valueRadix === 2 ? value.toString(2).padStart(8, '0') : String(value));
   const F = L.flags;
   const NONE = L.none;
   let ctx = canvas.getContext('2d');
@@ -264,7 +268,7 @@ export function createRenderer(canvas, engine) {
     const shown = zoomedFrames ? ` · frames ${n(fg.first)}–${n(Math.min(config.frames, fg.first + fg.count * fg.perCell) - 1)}` : '';
     title(`Physical memory · ${n(config.frames)} frame${config.frames === 1 ? '' : 's'} of ${fmtSize(config.page_size)}`
       + shown + (fg.perCell > 1 ? `, ${fg.perCell} a cell` : '')
-      + (config.policy === 'clock' ? ' · ▼ clock hand' : ''), fg.x, fg.titleY, fg.w);
+      + (policyOf(config.policy)?.hand ? ' · ▼ clock hand' : ''), fg.x, fg.titleY, fg.w);
     if (swapShown) {
       const more = config.swap_slots > swapShown ? ` (first ${swapShown} shown)` : '';
       title(`Swap · ${config.swap_slots.toLocaleString('en')} slots${more}`, lay.swap.x, lay.swap.titleY, lay.swap.w);
@@ -423,6 +427,7 @@ export function createRenderer(canvas, engine) {
 
   /** Frames one by one, large enough for tags, policy values and frame numbers. */
   function drawFrames(fg, frames, names, config) {
+    const policy = policyOf(config.policy);
     for (let i = 0; i < fg.count; i++) {
       const o = i * L.frameWords, f = fg.first + i;
       const owner = frames[o], vlo = frames[o + 1], vhi = frames[o + 2], fl = frames[o + 3], value = frames[o + 4];
@@ -447,10 +452,9 @@ export function createRenderer(canvas, engine) {
           font(Math.min(12, s / 3.2), 700, true);
           ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
           ctx.fillText(fitTag(names.get(pid) ?? '?', vpn, s - 4), x + s / 2, y + s / 2 - (s >= 34 ? 4 : 0));
-          if (s >= 34 && value !== NONE && ['aging', 'lfu', 'nru'].includes(config.policy)) {
+          if (s >= 34 && value !== NONE && policy?.valueInCell) {
             font(9, 400, true);
-            const shown = config.policy === 'aging' ? value.toString(2).padStart(8, '0') : String(value);
-            ctx.fillText(fitText(shown, s - 3), x + s / 2, y + s / 2 + 9);
+            ctx.fillText(fitText(valueText(policy, value), s - 3), x + s / 2, y + s / 2 + 9);
           }
         }
       }
@@ -773,8 +777,8 @@ export function createRenderer(canvas, engine) {
     lines.push(marks.join(' · '));
     const value = frames[o + 4];
     if (value !== NONE) {
-      const label = { aging: 'aging counter', lfu: 'uses', nru: 'NRU class', opt: 'next use at step' }[config.policy];
-      if (label) lines.push(`${label}: ${config.policy === 'aging' ? value.toString(2).padStart(8, '0') : config.policy === 'opt' && value >= 0xfffffffe ? 'never' : value}`);
+      const policy = policyOf(config.policy);
+      if (policy?.valueLabel) lines.push(`${policy.valueLabel}: ${valueText(policy, value)}`);
     }
     if (lay.frames.full > 1) lines.push('right-click to zoom out');
     return lines.join('\n');
@@ -787,7 +791,7 @@ export function createRenderer(canvas, engine) {
   function zoomAt(x, y, factor) {
     if (!last) return false;
     const hit = stripHit(last.lay, x, y);
-    if (hit) return zoomStrip(hit, factor);
+    if (hit) return zoomStrip(hit, factor, x);
     const fg = last.lay.frames;
     const cell = gridHit(fg, x, y);
     if (cell < 0) return false;
@@ -798,17 +802,22 @@ export function createRenderer(canvas, engine) {
     return true;
   }
 
-  function zoomStrip(hit, factor) {
+  /** Zooms a strip about the page under `x`: it stays under the pointer (as far as the ends allow). */
+  function zoomStrip(hit, factor, x) {
     const { pages, lay } = last;
     const s = hit.strip;
     const { starts, ppc, gaps } = s.plan;
     if (pages <= lay.maxCells || hit.cell < 0) return false;
-    const [from, to] = starts[hit.cell] < 0 ? gaps.get(hit.cell) : [starts[hit.cell], starts[hit.cell] + ppc];
-    const centre = (from + to) / 2;
+    const gap = starts[hit.cell] < 0;
+    if (factor < 1 && ppc === 1 && !gap) return false; // already one page a cell
+    const [from, to] = gap ? gaps.get(hit.cell) : [starts[hit.cell], starts[hit.cell] + ppc];
+    // The page under the pointer (a fraction of the way through its cell) stays under it.
+    const anchor = from + ((x - s.x) / s.cellW - hit.cell) * (to - from);
     let next = factor < 1 ? Math.max(1, Math.floor(ppc * factor)) : Math.ceil(ppc * factor);
     if (factor < 1 && next === ppc) next = Math.max(1, ppc >> 1);
     if (next === ppc && !starts.includes(-1)) return false;
-    const win = clampWindow({ first: Math.floor(centre - (next * lay.maxCells) / 2), ppc: next }, pages, lay.maxCells);
+    const cellW = Math.min(56, lay.stripW / lay.maxCells); // as computeLayout sizes a window's cells
+    const win = clampWindow({ first: Math.floor(anchor - ((x - s.x) / cellW) * next), ppc: next }, pages, lay.maxCells);
     windows.set(s.pid, win);
     return true;
   }

@@ -202,6 +202,7 @@ export function computeLayout({ width, height, processes, plans, frames, frameVi
     pad: PAD,
     title: TITLE,
     labelW,
+    stripW,
     maxCells,
     spacesTitleY: PAD,
     strips,

@@ -1,13 +1,16 @@
 // Machine settings: they rewrite the scenario's `config` line, so what you set is what a shared
 // link carries. The engine reads the line and writes it back (aliases folded, other settings and
-// lines kept); the page sizes offered are the engine's.
+// lines kept); the policies, page sizes and limits offered are the engine's (its catalog).
 
 const KEYS = ['policy', 'frames', 'page', 'vbits', 'levels', 'tlb', 'swap'];
 
-/** Fills the page-size select with every size the engine allows (`api.pageSizes()`). */
-export function initSettings(form, api) {
-  const select = form.elements.page;
-  select.replaceChildren(...api.pageSizes().map(([bytes, label]) => new Option(label, String(bytes))));
+/** Fills the selects and sets the fields' ranges from the engine's catalog (`api.catalog()`). */
+export function initSettings(form, catalog) {
+  form.elements.policy.replaceChildren(...catalog.policies.map((p) => new Option(p.name, p.name)));
+  form.elements.page.replaceChildren(...catalog.pageSizes.map(([bytes, label]) => new Option(label, String(bytes))));
+  for (const [key, { min, max }] of Object.entries(catalog.limits)) {
+    Object.assign(form.elements[key], { min: String(min), max: String(max) });
+  }
 }
 
 export function fillSettings(form, config) {

@@ -7,9 +7,6 @@
 import { drawComparePlot } from './compare.js';
 import { readPalette } from '../render/palette.js';
 
-const ORDER = ['fifo', 'lru', 'clock', 'opt'];
-/** The curves besides LRU's (which the replay worker draws), split among 1, 2 or 3 workers. */
-const CURVE_JOBS = [[['opt', 'fifo', 'clock']], [['opt'], ['fifo', 'clock']], [['opt'], ['fifo'], ['clock']]];
 
 function el(tag, props = {}, ...children) {
   const e = Object.assign(document.createElement(tag), props);
@@ -17,17 +14,24 @@ function el(tag, props = {}, ...children) {
   return e;
 }
 
-export function createTraceDialog(dialog, api, { toast, openScenario, policies }) {
+export function createTraceDialog(dialog, api, { toast, openScenario, catalog }) {
+  // The curves: the first stack algorithm's in the replay worker (one cheap pass), the others
+  // spread over the curve workers.
+  const compared = catalog.compared;
+  const stack = new Set(catalog.policies.filter((p) => p.stack).map((p) => p.name));
+  const inReplay = compared.filter((p) => stack.has(p)).slice(0, 1);
+  const elsewhere = compared.filter((p) => !inReplay.includes(p));
+  const defaults = catalog.defaults;
   const body = dialog.querySelector('#trace-body');
   const file = el('input', { type: 'file', id: 'trace-file', accept: '.txt,.trace,.lackey,.gz,.out,.log,text/plain,application/gzip' });
   file.setAttribute('aria-label', 'Trace file');
   const drop = el('div', { className: 'drop', id: 'trace-drop', tabIndex: 0 }, 'Drop a trace file here, or ', file);
   const format = el('select', { id: 'trace-format' }, ...['auto', 'pages', 'rw', 'lackey'].map((f) => new Option(f, f)));
-  const pageSize = el('select', { id: 'trace-page' }, ...['256', '1024', '4096', '16384', '65536'].map((p) => new Option(p, p)));
-  pageSize.value = '4096';
-  const policy = el('select', { id: 'trace-policy' }, ...policies.map((p) => new Option(p, p)));
-  policy.value = 'lru';
-  const frames = el('input', { type: 'number', id: 'trace-frames', min: 1, max: 1048576, value: 16 });
+  const pageSize = el('select', { id: 'trace-page' }, ...catalog.pageSizes.map(([b, label]) => new Option(label, String(b))));
+  pageSize.value = String(defaults.page_size);
+  const policy = el('select', { id: 'trace-policy' }, ...catalog.policies.map((p) => new Option(p.name, p.name)));
+  policy.value = defaults.policy;
+  const frames = el('input', { type: 'number', id: 'trace-frames', ...catalog.limits.frames, value: 16 });
   const run = el('button', { type: 'button', id: 'trace-run', className: 'primary', disabled: true }, 'Replay');
   const cancel = el('button', { type: 'button', id: 'trace-cancel', hidden: true }, 'Cancel');
   const progress = el('progress', { id: 'trace-progress', max: 1, value: 0, hidden: true });
@@ -36,7 +40,7 @@ export function createTraceDialog(dialog, api, { toast, openScenario, policies }
   const result = el('div', { id: 'trace-result' });
   const plot = el('canvas', { id: 'trace-plot', width: 640, height: 240, hidden: true });
   plot.setAttribute('role', 'img');
-  plot.setAttribute('aria-label', 'Page faults against frames for FIFO, LRU, CLOCK and OPT');
+  plot.setAttribute('aria-label', `Page faults against frames for ${compared.map((p) => p.toUpperCase()).join(', ')}`);
   const start = el('input', { type: 'number', id: 'trace-start', min: 1, value: 1 });
   const open = el('button', { type: 'button', id: 'trace-open' }, 'Open step by step');
   const windowNote = el('span', { id: 'trace-window-note', className: 'muted' });
@@ -118,10 +122,10 @@ export function createTraceDialog(dialog, api, { toast, openScenario, policies }
     let summary = null;
     const show = () => {
       // Progress: the replay, then each of the four curves.
-      progress.value = (replayed + curves.size) / (1 + ORDER.length);
-      if (!summary || curves.size < ORDER.length) return;
+      progress.value = (replayed + curves.size) / (1 + compared.length);
+      if (!summary || curves.size < compared.length) return;
       plot.hidden = false;
-      const series = ORDER.map((p) => ({ policy: p, ...curves.get(p) }));
+      const series = compared.map((p) => ({ policy: p, ...curves.get(p) }));
       drawComparePlot(plot, { series, palette: readPalette(), current: Number(frames.value) });
       stop(`Done in ${((performance.now() - started) / 1000).toFixed(1)} s. Page faults against frames: `
         + 'LRU and OPT for every frame count, FIFO and CLOCK at the frame counts marked.');
@@ -143,7 +147,8 @@ export function createTraceDialog(dialog, api, { toast, openScenario, policies }
         // Each curve worker gets its own copy of the ids (the last one takes the original).
         helpers.forEach((w, i) => {
           const ids = i === helpers.length - 1 ? d.ids : d.ids.slice();
-          w.postMessage({ job: 'curves', ids, policies: CURVE_JOBS[helpers.length - 1][i] }, [ids.buffer]);
+          const curves = elsewhere.filter((_, j) => j % helpers.length === i);
+          w.postMessage({ job: 'curves', ids, curves }, [ids.buffer]);
         });
       } else if (d.type === 'progress') {
         replayed = d.done;
@@ -158,11 +163,11 @@ export function createTraceDialog(dialog, api, { toast, openScenario, policies }
         show();
       }
     };
-    // The curve workers wait for the first one's dense page ids ('dense' above): one for OPT,
-    // FIFO and CLOCK on two cores, up to one each with more.
+    // The curve workers wait for the first one's dense page ids ('dense' above): one on two
+    // cores, up to one a curve with more.
     const cores = navigator.hardwareConcurrency || 2;
-    const helpers = Array.from({ length: Math.max(1, Math.min(CURVE_JOBS.length, cores - 1)) }, () => worker(onMessage));
-    worker(onMessage).postMessage(fileJob({ job: 'replay', policy: policy.value, frames: Number(frames.value) }));
+    const helpers = Array.from({ length: Math.max(1, Math.min(elsewhere.length, cores - 1)) }, () => worker(onMessage));
+    worker(onMessage).postMessage(fileJob({ job: 'replay', policy: policy.value, frames: Number(frames.value), curves: inReplay }));
   });
 
   function showWindow() {
