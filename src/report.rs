@@ -9,8 +9,9 @@ use crate::engine::events::{
     AccessEvent, AccessKind, AccessResult, Event, Eviction, EvictionFate, FaultKind, SegvReason, TlbLookup,
 };
 use crate::engine::process::ExitCause;
+use crate::engine::translate::{EntryState, Translation};
 use crate::engine::{Machine, Pid, Stats};
-use crate::scenario::run::StepRecord;
+use crate::scenario::run::{Op, Run, StepRecord};
 use serde::Serialize;
 
 /// One step: its number, its source line (0 for a call from JavaScript) and what happened.
@@ -19,11 +20,67 @@ pub struct StepReport {
     pub step: usize,
     pub line: u32,
     pub events: Vec<EventReport>,
+    /// An access's address translation, as it was just before the access.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translation: Option<TranslationReport>,
 }
 
 impl StepReport {
     pub fn new(m: &Machine, r: &StepRecord) -> StepReport {
-        StepReport { step: r.step, line: r.line, events: r.events.iter().map(|e| EventReport::new(m, e)).collect() }
+        StepReport {
+            step: r.step,
+            line: r.line,
+            events: r.events.iter().map(|e| EventReport::new(m, e)).collect(),
+            translation: r.translation.as_ref().map(|t| TranslationReport::new(t, m.config().page_shift())),
+        }
+    }
+}
+
+/// A translation (`engine::translate`): `{vpn, offset, level_bits, indices, tables_found, tlb
+/// ("hit" | "miss"; absent without a TLB), state ("resident" | "swapped" | "not_loaded"; absent if
+/// nothing is mapped there), frame | slot, perms, physical}`.
+#[derive(Clone, Debug, Serialize)]
+pub struct TranslationReport {
+    pub vpn: u64,
+    pub offset: u64,
+    pub level_bits: Vec<u32>,
+    pub indices: Vec<u64>,
+    pub tables_found: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tlb: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frame: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slot: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub perms: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub physical: Option<u64>,
+}
+
+impl TranslationReport {
+    pub fn new(t: &Translation, page_shift: u32) -> TranslationReport {
+        let (state, frame, slot) = match t.entry.map(|e| e.0) {
+            Some(EntryState::Resident { frame }) => (Some("resident"), Some(frame), None),
+            Some(EntryState::Swapped { slot }) => (Some("swapped"), None, Some(slot)),
+            Some(EntryState::NotLoaded) => (Some("not_loaded"), None, None),
+            None => (None, None, None),
+        };
+        TranslationReport {
+            vpn: t.vpn,
+            offset: t.offset,
+            level_bits: t.level_bits.clone(),
+            indices: t.indices.clone(),
+            tables_found: t.tables_found,
+            tlb: t.tlb_hit.map(|hit| if hit { "hit" } else { "miss" }),
+            state,
+            frame,
+            slot,
+            perms: t.entry.map(|e| e.1.to_string()),
+            physical: t.physical(page_shift),
+        }
     }
 }
 
@@ -360,5 +417,118 @@ impl<'a> StatsReport<'a> {
             history_bytes: history_bytes as u64,
             processes,
         }
+    }
+}
+
+/// What the next step of a run will do, for a student to think about before pressing →:
+/// `{step, line, kind, text, name?, pid?, addr?, vpn?, write, value?}`; `text` is the phrase the
+/// page shows ("A reads 0x2000 (page 2)").
+#[derive(Clone, Debug, Serialize)]
+pub struct NextStepReport {
+    pub step: usize,
+    pub line: u32,
+    pub kind: &'static str,
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pid: Option<Pid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub addr: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpn: Option<u64>,
+    pub write: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<u8>,
+}
+
+impl NextStepReport {
+    /// The step after the run's position, if there is one.
+    pub fn of(run: &Run) -> Option<NextStepReport> {
+        let step = run.pos() + 1;
+        let (op, line) = run.op(step)?;
+        let m = run.machine();
+        let name_of = |id| run.name(id).to_string();
+        let (kind, name, addr, value) = match op {
+            Op::Spawn(sp) => ("spawn", Some(name_of(sp.name)), None, None),
+            Op::Alloc(a) => ("alloc", Some(name_of(a.name)), None, None),
+            Op::Access(a) => {
+                let kind = if a.value().is_some() { "write" } else { "read" };
+                (kind, Some(name_of(a.name)), Some(a.addr()), a.value())
+            }
+            Op::Tick(_) => ("tick", None, None, None),
+            Op::Free(f) => ("free", Some(name_of(f.0)), None, None),
+            Op::Exit(name) => ("exit", Some(name_of(*name)), None, None),
+            Op::Note(_) => ("note", None, None, None),
+        };
+        let vpn = addr.map(|a| a >> m.config().page_shift());
+        let who = name.as_deref().unwrap_or("");
+        let text = match (kind, addr, vpn, value) {
+            ("read", Some(a), Some(p), _) => format!("{who} reads {a:#x} (page {p})"),
+            ("write", Some(a), Some(p), Some(v)) => format!("{who} writes {v} to {a:#x} (page {p})"),
+            ("spawn", ..) => format!("{who} is started"),
+            ("alloc", ..) => format!("{who} allocates memory"),
+            ("free", ..) => format!("{who} frees a region"),
+            ("exit", ..) => format!("{who} exits"),
+            ("tick", ..) => "time passes".to_string(),
+            _ => "a note".to_string(),
+        };
+        Some(NextStepReport {
+            step,
+            line,
+            kind,
+            text,
+            pid: name.as_deref().and_then(|n| m.pid_of(n).ok()),
+            name,
+            addr,
+            vpn,
+            write: value.is_some(),
+            value,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::parse;
+
+    #[test]
+    fn the_next_step_is_described_before_it_is_done() {
+        let text = "config frames=2\nspawn A\nalloc A heap 8K rw at 0x2000\nwrite A 0x2010 7\nread A 0x3000\ntick 5\n";
+        let mut run = Run::new(parse(text).unwrap()).unwrap();
+        let mut seen = Vec::new();
+        while let Some(next) = NextStepReport::of(&run) {
+            seen.push((next.step, next.line, next.kind, next.text.clone(), next.pid, next.vpn));
+            run.step().unwrap();
+        }
+        assert_eq!(
+            seen,
+            vec![
+                (1, 2, "spawn", "A is started".to_string(), None, None),
+                (2, 3, "alloc", "A allocates memory".to_string(), Some(0), None),
+                (3, 4, "write", "A writes 7 to 0x2010 (page 2)".to_string(), Some(0), Some(2)),
+                (4, 5, "read", "A reads 0x3000 (page 3)".to_string(), Some(0), Some(3)),
+                (5, 6, "tick", "time passes".to_string(), None, None),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_access_step_records_its_walk_as_it_was_before_the_access() {
+        let text = "config frames=2 tlb=4\nspawn A\nalloc A heap 8K rw at 0x2000\nwrite A 0x2010 7\nread A 0x2010\n";
+        let mut run = Run::new(parse(text).unwrap()).unwrap();
+        run.run_to_end().unwrap();
+        let records = run.records(0, run.pos());
+        let shift = run.machine().config().page_shift();
+        let first = TranslationReport::new(records[2].translation.as_ref().unwrap(), shift);
+        assert_eq!(
+            (first.state, first.tlb, first.frame),
+            (Some("not_loaded"), Some("miss"), None),
+            "before the first touch"
+        );
+        let second = TranslationReport::new(records[3].translation.as_ref().unwrap(), shift);
+        assert_eq!((second.state, second.tlb, second.physical), (Some("resident"), Some("hit"), Some(0x10)));
+        assert!(records[0].translation.is_none(), "spawn is not an access");
     }
 }

@@ -22,6 +22,7 @@ pub mod process;
 pub mod stats;
 pub mod swap;
 pub mod tlb;
+pub mod translate;
 pub mod view;
 
 pub use config::{Config, PolicyKind, SegvMode};

@@ -1,6 +1,7 @@
 //! Scenarios: the text format users write and links carry (SPEC §2.3), its pretty-printer, the
 //! runner that steps through one (forward and back), and share links (SPEC §2.4).
 
+pub mod compare;
 mod edit;
 pub mod link;
 mod parse;

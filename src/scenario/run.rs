@@ -21,6 +21,7 @@
 
 use super::{CommandKind, FreeTarget, Scenario};
 use crate::engine::machine::Checkpoint as Frozen;
+use crate::engine::translate::Translation;
 use crate::engine::{AccessKind, Event, Machine, Perms, SimError};
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::VecDeque;
@@ -113,6 +114,8 @@ pub struct StepRecord {
     pub step: usize,
     pub line: u32,
     pub events: Vec<Event>,
+    /// For an access, the translation of its address just before it (the walk as it happened).
+    pub translation: Option<Translation>,
 }
 
 /// A step that could not be carried out; the run stops before it.
@@ -432,6 +435,7 @@ impl Run {
         let number = self.pos + 1;
         let line = self.log.lines[i];
         let next_use = self.log.next_use.as_ref().map_or(u64::MAX, |v| v[i]);
+        let translation = walk_before(&self.machine, &self.names, op);
         let result = execute(&mut self.machine, &self.names, op, next_use);
         if let Err(e) = result {
             let _ = self.machine.take_events();
@@ -439,7 +443,7 @@ impl Run {
             self.error = Some(error.clone());
             return Err(error);
         }
-        let record = StepRecord { step: number, line, events: self.machine.take_events() };
+        let record = StepRecord { step: number, line, events: self.machine.take_events(), translation };
         self.pos = number;
         self.remember(record.clone());
         self.maybe_checkpoint();
@@ -490,6 +494,7 @@ impl Run {
         // Carried out first: a refused operation changes nothing, not even the future it would
         // have replaced (the engine changes nothing when it refuses).
         let number = self.pos + 1;
+        let translation = walk_before(&self.machine, &self.names, &op);
         if let Err(e) = execute(&mut self.machine, &self.names, &op, u64::MAX) {
             let _ = self.machine.take_events();
             self.names.truncate(names_before);
@@ -497,7 +502,7 @@ impl Run {
         }
         self.discard_future();
         self.log.push(op, line, u64::MAX);
-        let record = StepRecord { step: number, line, events: self.machine.take_events() };
+        let record = StepRecord { step: number, line, events: self.machine.take_events(), translation };
         self.pos = number;
         self.remember(record.clone());
         self.maybe_checkpoint();
@@ -623,10 +628,12 @@ impl Run {
         let mut out = Vec::with_capacity(to - from);
         for n in from..to {
             let i = n - self.base;
-            if execute(&mut m, &self.names, &self.log.ops[i], self.next_use(i)).is_err() {
+            let op = &self.log.ops[i];
+            let translation = walk_before(&m, &self.names, op);
+            if execute(&mut m, &self.names, op, self.next_use(i)).is_err() {
                 break;
             }
-            out.push(StepRecord { step: n + 1, line: self.log.lines[i], events: m.take_events() });
+            out.push(StepRecord { step: n + 1, line: self.log.lines[i], events: m.take_events(), translation });
         }
         out
     }
@@ -676,6 +683,12 @@ fn replay(m: &mut Machine, names: &Names, log: &Log, base: usize, from: usize, t
 }
 
 /// Carries out one operation on the machine.
+/// The translation an access is about to make (`None` for other operations).
+fn walk_before(m: &Machine, names: &Names, op: &Op) -> Option<Translation> {
+    let Op::Access(a) = op else { return None };
+    m.translate(m.pid_of(names.get(a.name)).ok()?, a.addr())
+}
+
 fn execute(m: &mut Machine, names: &Names, op: &Op, next_use: u64) -> Result<(), SimError> {
     match op {
         Op::Spawn(s) => {

@@ -7,43 +7,12 @@ use crate::engine::events::Event;
 use crate::engine::machine::MAX_TIME;
 use crate::engine::view::{self, PageState};
 use crate::engine::{Machine, Perms, Pid};
-use crate::report::{StatsReport, StepReport};
-use crate::scenario::run::{Action, Op, Run, StepRecord};
+use crate::report::{NextStepReport, StatsReport, StepReport, TranslationReport};
+use crate::scenario::run::{Action, Run, StepRecord};
 use crate::scenario::{link, parse, presets, FreeTarget, Scenario};
 use std::cell::RefCell;
 
 // ----- serialisable results ---------------------------------------------------------------------
-
-#[derive(Serialize)]
-struct NextStep<'a> {
-    step: usize,
-    line: u32,
-    kind: &'static str,
-    name: Option<&'a str>,
-    pid: Option<Pid>,
-    addr: Option<u64>,
-    vpn: Option<u64>,
-    write: bool,
-    value: Option<u8>,
-}
-
-#[derive(Serialize)]
-struct Walk {
-    vpn: u64,
-    offset: u64,
-    level_bits: Vec<u32>,
-    indices: Vec<u64>,
-    /// The running process's TLB holds this translation.
-    in_tlb: bool,
-    /// Tables found on the walk (root included); fewer than the levels means the walk stopped
-    /// at an empty slot.
-    tables_found: usize,
-    state: Option<&'static str>,
-    frame: Option<u32>,
-    slot: Option<u32>,
-    physical: Option<u64>,
-    perms: Option<Perms>,
-}
 
 #[derive(Serialize)]
 struct PresetOut {
@@ -396,75 +365,22 @@ impl Simulator {
         self.with(|s| Ok(s.source.clone()))
     }
 
-    /// What the next step will do (`{step, line, kind, name, pid, addr, vpn, write, value}`), or `null`.
+    /// What the next step will do (`{step, line, kind, text, name, pid, addr, vpn, write,
+    /// value}`, see `report::NextStepReport`), or `null` at the end.
     #[wasm_bindgen(js_name = nextStep)]
     pub fn next_step(&self) -> Result<JsValue, JsValue> {
-        self.with(|s| {
-            let pos = s.run.pos();
-            let Some((op, line)) = s.run.op(pos + 1) else {
-                return Ok(JsValue::NULL);
-            };
-            let m = s.machine();
-            let shift = m.config().page_shift();
-            let name_of = |id| Some(s.run.name(id));
-            let (kind, name, addr, value) = match op {
-                Op::Spawn(sp) => ("spawn", name_of(sp.name), None, None),
-                Op::Alloc(a) => ("alloc", name_of(a.name), None, None),
-                Op::Access(a) => {
-                    let kind = if a.value().is_some() { "write" } else { "read" };
-                    (kind, name_of(a.name), Some(a.addr()), a.value())
-                }
-                Op::Tick(_) => ("tick", None, None, None),
-                Op::Free(f) => ("free", name_of(f.0), None, None),
-                Op::Exit(name) => ("exit", name_of(*name), None, None),
-                Op::Note(_) => ("note", None, None, None),
-            };
-            to_js(&NextStep {
-                step: pos + 1,
-                line,
-                kind,
-                name,
-                pid: name.and_then(|n| m.pid_of(n).ok()),
-                addr,
-                vpn: addr.map(|a| a >> shift),
-                write: value.is_some(),
-                value,
-            })
-        })
+        self.with(|s| NextStepReport::of(&s.run).map_or(Ok(JsValue::NULL), |n| to_js(&n)))
     }
 
     /// The address translation of `addr` in process `pid` as the MMU would do it now, without
-    /// doing it: page number and offset, the index at each level, TLB, entry and physical address.
+    /// doing it (the shape of a step's `translation`, which is this just before its access).
     pub fn translate(&self, pid: JsValue, addr: JsValue) -> Result<JsValue, JsValue> {
         self.with(|s| {
             let pid = int(&pid, "pid", u32::MAX as u64)? as Pid;
             let addr = s.addr(&addr)?;
             let m = s.machine();
-            let proc = m.process(pid).ok_or_else(|| error(format!("no process has pid {pid}")))?;
-            let shift = m.config().page_shift();
-            let vpn = addr >> shift;
-            let pte = proc.page_table.get(vpn);
-            use crate::engine::page_table::PteState;
-            let (state, frame, slot) = match pte.map(|p| p.state) {
-                Some(PteState::Resident) => (Some("resident"), pte.map(|p| p.loc), None),
-                Some(PteState::Swapped) => (Some("swapped"), None, pte.map(|p| p.loc)),
-                Some(PteState::Empty) => (Some("not loaded"), None, None),
-                None => (None, None, None),
-            };
-            let in_tlb = m.running() == Some(pid) && m.tlb_entries().contains(&(pid, vpn));
-            to_js(&Walk {
-                vpn,
-                offset: addr & (m.config().page_size - 1),
-                level_bits: m.config().level_bits(),
-                indices: proc.page_table.indices(vpn),
-                in_tlb,
-                tables_found: proc.page_table.tables_on_walk(vpn),
-                state,
-                frame,
-                slot,
-                physical: frame.map(|f| ((f as u64) << shift) | (addr & (m.config().page_size - 1))),
-                perms: pte.map(|p| p.perms),
-            })
+            let t = m.translate(pid, addr).ok_or_else(|| error(format!("no process has pid {pid}")))?;
+            to_js(&TranslationReport::new(&t, m.config().page_shift()))
         })
     }
 
@@ -701,23 +617,16 @@ pub fn compare_scenario(text: JsValue, policies: JsValue, frames: JsValue) -> Re
         return Err(error("compareScenario takes at most 256 KiB of scenario"));
     }
     let scenario = parse(&text).map_err(|e| parse_error(&e))?;
-    let mut out = Vec::new();
-    for p in policies.iter() {
-        let name = self::text(&p, "a policy")?;
-        let policy = PolicyKind::parse(&name).ok_or_else(|| error(format!("unknown policy {}", describe(&p))))?;
-        let mut row = Vec::new();
-        for f in frames.iter() {
-            let f = int(&f, "frames", MAX_FRAMES as u64)? as u32;
-            let mut s = scenario.clone();
-            s.config.policy = policy;
-            s.config.frames = f.max(1);
-            s.config.reclaim = s.config.reclaim.filter(|&(_, hi)| hi <= s.config.frames);
-            let mut run = Run::new(s).map_err(|e| error(e.to_string()))?;
-            let _ = run.run_to_end();
-            row.push(run.machine().stats().faults);
-        }
-        out.push(row);
-    }
+    let policies = policies
+        .iter()
+        .map(|p| {
+            let name = self::text(&p, "a policy")?;
+            PolicyKind::parse(&name).ok_or_else(|| error(format!("unknown policy {}", describe(&p))))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let frames =
+        frames.iter().map(|f| int(&f, "frames", MAX_FRAMES as u64).map(|f| f as u32)).collect::<Result<Vec<_>, _>>()?;
+    let out = crate::scenario::compare::compare(&scenario, &policies, &frames).map_err(error)?;
     to_js(&out)
 }
 

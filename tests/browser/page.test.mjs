@@ -275,3 +275,25 @@ test('light and dark colour schemes, and the theme button', async () => {
     await dark.close();
   }
 });
+
+test('the translation, next-step and policy-order panels describe the access as it happened', async () => {
+  const page = await open(browser.context, base);
+  await page.evaluate(() => window.pagesim.load('config frames=2 tlb=2 levels=2 vbits=16 policy=fifo\nspawn A\n'
+    + 'alloc A heap 16K rw at 0x4000\nwrite A 0x4010 7\nread A 0x4010\nread A 0x5000\nread A 0x6000\n'));
+  await page.evaluate(() => window.pagesim.jump(2));
+  assert.match(await page.textContent('#next-step'), /Next \(step 3, line 4\): A writes 7 to 0x4010 \(page 4\)/);
+  await page.keyboard.press('ArrowRight'); // the first touch: no second-level table yet
+  let walk = await page.textContent('#translation');
+  assert.match(walk, /TLB miss/);
+  assert.match(walk, /L1 table, entry 1: empty \(no L2 table under it yet\)/);
+  assert.match(walk, /not present → page fault \(minor: zero-filled\), now frame 0/);
+  assert.match(await page.textContent('#next-step'), /A reads 0x4010 \(page 4\)/);
+  await page.keyboard.press('ArrowRight'); // the same page again: a TLB hit
+  walk = await page.textContent('#translation');
+  assert.match(walk, /TLB hit: page 4 → frame 0, no walk needed/);
+  assert.match(walk, /physical address 0x10/);
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight'); // page 6 evicts page 4 (FIFO, 2 frames)
+  assert.match(await page.textContent('#policy-order'), /FIFO queue, oldest first \(the next victim\): A5 → A6/);
+  await page.close();
+});

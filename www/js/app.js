@@ -391,18 +391,8 @@ function showNextStep(el) {
     el.textContent = state.sim.length ? 'This is the last step.' : '';
     return;
   }
-  const what = {
-    read: () => `${next.name} reads 0x${next.addr.toString(16)} (page ${next.vpn})`,
-    write: () => `${next.name} writes ${next.value} to 0x${next.addr.toString(16)} (page ${next.vpn})`,
-    spawn: () => `${next.name} is started`,
-    alloc: () => `${next.name} allocates memory`,
-    free: () => `${next.name} frees a region`,
-    exit: () => `${next.name} exits`,
-    tick: () => 'time passes',
-    note: () => 'a note',
-  }[next.kind]?.() ?? next.kind;
   const b = document.createElement('b');
-  b.textContent = what;
+  b.textContent = next.text;
   el.replaceChildren(document.createTextNode(`Next (step ${next.step}, line ${next.line}): `), b);
 }
 

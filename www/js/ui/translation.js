@@ -11,19 +11,17 @@ function el(tag, text, cls) {
   return e;
 }
 
-/** Shows the translation of an access (the newest at or before the current step), or null. */
+/**
+ * Shows the translation of an access (the newest at or before the current step): the walk the
+ * engine recorded just before the access (`record.translation`), and what the access then did.
+ */
 export function renderTranslation(box, sim, record, config, names) {
   const access = accessOf(record);
   if (!access) {
     box.replaceChildren(el('p', 'No memory access yet.', 'muted'));
     return;
   }
-  let walk;
-  try {
-    walk = sim.translate(access.pid, access.addr);
-  } catch {
-    walk = null;
-  }
+  const walk = record.translation ?? null;
   const name = names.get(access.pid) ?? `pid ${access.pid}`;
   const parts = [];
   const head = el('p');
@@ -56,11 +54,12 @@ export function renderTranslation(box, sim, record, config, names) {
       const levels = walk.indices.length;
       for (let i = 0; i < levels; i++) {
         const idx = walk.indices[i];
-        if (i >= walk.tables_found) {
-          li(`L${i + 1} table: none (nothing is mapped under that L${i} entry)`);
+        if (i === levels - 1) li(`L${i + 1} table, entry ${idx}: the page-table entry`);
+        else if (i + 1 < walk.tables_found) li(`L${i + 1} table, entry ${idx} → L${i + 2} table`);
+        else {
+          li(`L${i + 1} table, entry ${idx}: empty (no L${i + 2} table under it yet)`);
           break;
         }
-        li(i === levels - 1 ? `L${i + 1} table, entry ${idx}: the page-table entry` : `L${i + 1} table, entry ${idx} → L${i + 2} table`);
       }
     }
   }

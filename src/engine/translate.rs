@@ -1,0 +1,108 @@
+//! Address translation as the MMU does it, without doing it: the record the translation panel
+//! shows. The scenario runner takes it just before each access, so it is the walk as it happened
+//! (what the TLB held, which tables existed, what the entry said), not the state after the access.
+
+use super::machine::{Machine, Pid};
+use super::page_table::PteState;
+use super::process::Perms;
+
+/// What the page-table entry said when the walk reached it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryState {
+    /// Mapped and in memory: the frame.
+    Resident { frame: u32 },
+    /// Mapped and on disk: the swap slot.
+    Swapped { slot: u32 },
+    /// In a region, never loaded (or dropped clean).
+    NotLoaded,
+}
+
+/// One translation of a virtual address in a process.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Translation {
+    pub pid: Pid,
+    pub addr: u64,
+    pub vpn: u64,
+    pub offset: u64,
+    /// Index bits of each level, first level first, and the index into each.
+    pub level_bits: Vec<u32>,
+    pub indices: Vec<u64>,
+    /// `None` without a TLB; else whether the TLB held the page (for the running process).
+    pub tlb_hit: Option<bool>,
+    /// Tables found on the walk, the root included: fewer than the levels means it stopped at an
+    /// empty slot (nothing is mapped under it).
+    pub tables_found: usize,
+    /// The entry, when the walk reached one.
+    pub entry: Option<(EntryState, Perms)>,
+}
+
+impl Translation {
+    /// The physical address, when the page is in a frame.
+    pub fn physical(&self, page_shift: u32) -> Option<u64> {
+        match self.entry {
+            Some((EntryState::Resident { frame }, _)) => Some(((frame as u64) << page_shift) | self.offset),
+            _ => None,
+        }
+    }
+}
+
+impl Machine {
+    /// How `addr` in process `pid` translates now; `None` for a process that does not exist.
+    pub fn translate(&self, pid: Pid, addr: u64) -> Option<Translation> {
+        let proc = self.process(pid)?;
+        let config = self.config();
+        let vpn = addr >> config.page_shift();
+        let table = &proc.page_table;
+        // Entries are made on first touch: before it, the region (or a flat space) says what the
+        // entry would allow.
+        let untouched = || {
+            let perms = if proc.flat { Some(Perms::RW) } else { proc.region_of(vpn).map(|r| r.perms) };
+            perms.map(|p| (EntryState::NotLoaded, p))
+        };
+        let entry = match table.get(vpn) {
+            Some(pte) if pte.state == PteState::Resident => Some((EntryState::Resident { frame: pte.loc }, pte.perms)),
+            Some(pte) if pte.state == PteState::Swapped => Some((EntryState::Swapped { slot: pte.loc }, pte.perms)),
+            _ => untouched(),
+        };
+        let tlb_hit =
+            (config.tlb_entries > 0).then(|| self.running() == Some(pid) && self.tlb_entries().contains(&(pid, vpn)));
+        Some(Translation {
+            pid,
+            addr,
+            vpn,
+            offset: addr & (config.page_size - 1),
+            level_bits: config.level_bits(),
+            indices: table.indices(vpn),
+            tlb_hit,
+            tables_found: table.tables_on_walk(vpn),
+            entry,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Config;
+
+    #[test]
+    fn a_walk_before_and_after_the_first_touch() {
+        let mut m = Machine::new(Config { frames: 2, tlb_entries: 4, levels: 2, ..Config::default() }).unwrap();
+        let a = m.spawn("A", 0).unwrap();
+        m.allocate(a, 2 * 4096, Perms::RW, Some(0x2000), None).unwrap();
+        let before = m.translate(a, 0x2abc).unwrap();
+        assert_eq!((before.vpn, before.offset), (2, 0xabc));
+        assert_eq!(before.entry.map(|e| e.0), Some(EntryState::NotLoaded));
+        assert_eq!(before.indices.len(), 2);
+        m.write(a, 0x2abc, 7).unwrap();
+        let after = m.translate(a, 0x2abc).unwrap();
+        assert_eq!(after.tlb_hit, Some(true), "the access left the page in the TLB");
+        let Some((EntryState::Resident { frame }, perms)) = after.entry else { panic!("resident") };
+        assert_eq!(perms, Perms::RW);
+        assert_eq!(after.physical(12), Some(((frame as u64) << 12) | 0xabc));
+        // Unmapped: the walk stops where nothing is mapped.
+        let far = m.translate(a, 0xf000).unwrap();
+        assert_eq!(far.entry, None);
+        assert!(m.translate(9, 0).is_none());
+    }
+}
