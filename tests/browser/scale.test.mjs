@@ -125,8 +125,14 @@ async function hover(page, at) {
   return (await page.isVisible('#tooltip')) ? page.textContent('#tooltip') : null;
 }
 
-/** Waits for the page's next drawn frame (a key press redraws on the next animation frame). */
-const settle = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+/**
+ * Waits until the picture is stable: a key press redraws on the next animation frame, and the
+ * canvas may then be resized to the picture, which redraws once more.
+ */
+const settle = (page) => page.evaluate(() => new Promise((r) => {
+  const frame = (n) => requestAnimationFrame(() => (n ? frame(n - 1) : setTimeout(r, 0)));
+  frame(3);
+}));
 
 const centre = (r) => ({ x: r.x + r.w / 2, y: r.y + r.h / 2 });
 
