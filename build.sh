@@ -136,6 +136,8 @@ run_tests() {
   fi
   log "JavaScript API tests (node: history, memory and hostile-argument cases)"
   node --test --test-concurrency=1 tests/node/
+  log "JavaScript unit tests (node: the page's pure modules)"
+  node --test tests/js/
   if compgen -G "tests/browser/*.test.mjs" >/dev/null; then
     log "browser tests (headless Chromium)"
     node --test --test-concurrency=1 tests/browser/

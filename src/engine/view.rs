@@ -85,6 +85,61 @@ pub const SLOT_WORDS: usize = 4;
 /// Words per block of frames (the heat map of a machine with more frames than fit):
 /// `[frames in use, dirty, referenced, owner pid + 1 of most of them (0 = none), flags]`.
 pub const BLOCK_WORDS: usize = 5;
+/// Where each field of a view record sits (word offsets), exported to JavaScript by
+/// `viewLayout()` so the page's decoder (`www/js/render/views.js`) never writes one down.
+pub mod field {
+    /// Cells: the state in the low [`FLAG_SHIFT`] bits, the flags above.
+    pub const CELL_STATE: usize = 0;
+    /// Cells: the frame or slot of a single page, else `NONE`.
+    pub const CELL_LOC: usize = 1;
+    /// Cells: how many of the cell's pages are resident.
+    pub const CELL_RESIDENT: usize = 2;
+    pub const FLAG_SHIFT: u32 = 8;
+    /// Frames and slots: owner pid + 1 (0 = free); the page number in two words; flags.
+    pub const OWNER: usize = 0;
+    pub const VPN_LO: usize = 1;
+    pub const VPN_HI: usize = 2;
+    pub const FLAGS: usize = 3;
+    /// Frames: the policy's value for the frame (`NONE` if none).
+    pub const VALUE: usize = 4;
+    /// Blocks of frames: in use, dirty, referenced, owner pid + 1 of most (0 = none), flags.
+    pub const BLOCK_USED: usize = 0;
+    pub const BLOCK_DIRTY: usize = 1;
+    pub const BLOCK_REFERENCED: usize = 2;
+    pub const BLOCK_OWNER: usize = 3;
+    pub const BLOCK_FLAGS: usize = 4;
+
+    /// Every offset by the name JavaScript reads it under.
+    pub const ALL: [(&str, usize); 15] = [
+        ("cellState", CELL_STATE),
+        ("cellLoc", CELL_LOC),
+        ("cellResident", CELL_RESIDENT),
+        ("flagShift", FLAG_SHIFT as usize),
+        ("owner", OWNER),
+        ("vpnLo", VPN_LO),
+        ("vpnHi", VPN_HI),
+        ("flags", FLAGS),
+        ("value", VALUE),
+        ("blockUsed", BLOCK_USED),
+        ("blockDirty", BLOCK_DIRTY),
+        ("blockReferenced", BLOCK_REFERENCED),
+        ("blockOwner", BLOCK_OWNER),
+        ("blockFlags", BLOCK_FLAGS),
+        ("vpnHiShift", 32),
+    ];
+}
+
+/// A frame's or slot's record: `[owner + 1, vpn low, vpn high, flags, (value)]` by [`field`].
+fn page_record<const N: usize>(owner: u32, vpn: u64, fl: u32) -> [u32; N] {
+    let mut w = [0u32; N];
+    let (lo, hi) = split(vpn);
+    w[field::OWNER] = owner.wrapping_add(1);
+    w[field::VPN_LO] = lo;
+    w[field::VPN_HI] = hi;
+    w[field::FLAGS] = fl;
+    w
+}
+
 /// A flat process's ranges in use are exact up to this many touched pages.
 pub const PAGE_RANGES_UP_TO: u64 = 65_536;
 
@@ -100,7 +155,7 @@ impl Machine {
         out.clear();
         out.resize(cells * CELL_WORDS, 0);
         for w in out.chunks_mut(CELL_WORDS) {
-            w[1] = NONE;
+            w[field::CELL_LOC] = NONE;
         }
         let Some(proc) = self.process(pid).filter(|p| p.alive()) else {
             return;
@@ -171,7 +226,7 @@ impl Machine {
                     }
                 }
                 count(&mut counts, vpn, state, base, f);
-                out[cell_of(vpn) * CELL_WORDS + 1] = pte.loc;
+                out[cell_of(vpn) * CELL_WORDS + field::CELL_LOC] = pte.loc;
             });
         } else {
             // Summarised cells (up to the whole space): every resident page is a frame and every
@@ -210,8 +265,8 @@ impl Machine {
             let state =
                 PageState::ALL.iter().rev().find(|&&st| n[st as usize] > 0).copied().unwrap_or(PageState::Unmapped);
             let mixed = if present > 1 { flags::MIXED } else { 0 };
-            out[c * CELL_WORDS] = state as u32 | ((cell_flags[c] | mixed) << 8);
-            out[c * CELL_WORDS + 2] = n[PageState::Resident as usize] as u32;
+            out[c * CELL_WORDS + field::CELL_STATE] = state as u32 | ((cell_flags[c] | mixed) << field::FLAG_SHIFT);
+            out[c * CELL_WORDS + field::CELL_RESIDENT] = n[PageState::Resident as usize] as u32;
         }
     }
 
@@ -280,7 +335,7 @@ impl Machine {
                 fl |= flags::HAND;
             }
             if fr.owner == NONE {
-                out.extend_from_slice(&[0, 0, 0, fl, 0]);
+                out.extend_from_slice(&page_record::<FRAME_WORDS>(NONE, 0, fl));
                 continue;
             }
             if fr.dirty {
@@ -292,9 +347,9 @@ impl Machine {
             if fr.code {
                 fl |= flags::CODE;
             }
-            let (lo, hi) = split(fr.vpn);
-            let value = self.policy_value(f).map_or(NONE, |v| v.min(NONE as u64 - 1) as u32);
-            out.extend_from_slice(&[fr.owner + 1, lo, hi, fl, value]);
+            let mut w = page_record::<FRAME_WORDS>(fr.owner, fr.vpn, fl);
+            w[field::VALUE] = self.policy_value(f).map_or(NONE, |v| v.min(NONE as u64 - 1) as u32);
+            out.extend_from_slice(&w);
         }
     }
 
@@ -313,7 +368,7 @@ impl Machine {
             let hi = lo.saturating_add(per_block).min(frames.len());
             let w = &mut out[b as usize * BLOCK_WORDS..][..BLOCK_WORDS];
             if hand.is_some_and(|h| h >= lo && h < hi) {
-                w[4] |= flags::HAND;
+                w[field::BLOCK_FLAGS] |= flags::HAND;
             }
             // The owner of most frames: Boyer–Moore majority vote (exact when one owns over half).
             let (mut owner, mut votes) = (NONE, 0u32);
@@ -322,15 +377,15 @@ impl Machine {
                 if fr.owner == NONE {
                     continue;
                 }
-                w[0] += 1;
-                w[1] += fr.dirty as u32;
-                w[2] += frames.referenced(f) as u32;
+                w[field::BLOCK_USED] += 1;
+                w[field::BLOCK_DIRTY] += fr.dirty as u32;
+                w[field::BLOCK_REFERENCED] += frames.referenced(f) as u32;
                 if votes == 0 {
                     owner = fr.owner;
                 }
                 votes = if owner == fr.owner { votes + 1 } else { votes - 1 };
             }
-            w[3] = if w[0] > 0 { owner + 1 } else { 0 };
+            w[field::BLOCK_OWNER] = if w[field::BLOCK_USED] > 0 { owner + 1 } else { 0 };
         }
     }
 
@@ -342,16 +397,15 @@ impl Machine {
         for s in first..end {
             let slot = swap.get(s);
             if slot.owner == NONE {
-                out.extend_from_slice(&[0, 0, 0, 0]);
+                out.extend_from_slice(&page_record::<SLOT_WORDS>(NONE, 0, 0));
                 continue;
             }
-            let (lo, hi) = split(slot.vpn);
             let resident = self
                 .process(slot.owner)
                 .and_then(|p| p.page_table.get(slot.vpn))
                 .is_some_and(|pte| pte.state == PteState::Resident);
             let fl = if resident { flags::COPY_OF_RESIDENT } else { 0 };
-            out.extend_from_slice(&[slot.owner + 1, lo, hi, fl]);
+            out.extend_from_slice(&page_record::<SLOT_WORDS>(slot.owner, slot.vpn, fl));
         }
     }
 }

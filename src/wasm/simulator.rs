@@ -505,7 +505,8 @@ pub fn page_states() -> JsValue {
     object(PageState::ALL.iter().map(|s| (s.name(), *s as u8 as f64))).into()
 }
 
-/// View layout: words per cell, frame and slot, and the flag bits.
+/// View layout: words per cell, frame, slot and block, where each field sits (`field`), and the
+/// flag bits.
 #[wasm_bindgen(js_name = viewLayout)]
 pub fn view_layout() -> JsValue {
     let layout = object([
@@ -519,6 +520,8 @@ pub fn view_layout() -> JsValue {
     ]);
     let flags = object(view::flags::ALL.iter().map(|&(k, v)| (k, v as f64)));
     let _ = js_sys::Reflect::set(&layout, &"flags".into(), &flags);
+    let fields = object(view::field::ALL.iter().map(|&(k, v)| (k, v as f64)));
+    let _ = js_sys::Reflect::set(&layout, &"field".into(), &fields);
     layout.into()
 }
 

@@ -5,6 +5,7 @@
 import { toggleTheme, watchSystemTheme } from './theme.js';
 import { loadEngine, loadLinks, memoryBytes } from './engine.js';
 import { createRenderer } from './render/canvas.js';
+import { createViews } from './render/views.js';
 import { pageTag } from './render/palette.js';
 import { createRecords } from './records.js';
 import { createLog } from './ui/log.js';
@@ -26,6 +27,7 @@ const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 
 const engine = await loadEngine();
 const { api } = engine;
+const views = createViews(engine.layout);
 const presets = api.presets();
 const embedded = document.body.classList.contains('embed') || /(^#|&)embed(&|$)/.test(location.hash);
 if (embedded) document.body.classList.add('embed');
@@ -251,19 +253,19 @@ function occupiedFrames() {
   const words = state.sim.viewFrames();
   const byPid = names();
   const out = [];
-  for (let f = 0; f * engine.layout.frameWords < words.length; f++) {
+  for (let f = 0; f * views.frameWords < words.length; f++) {
     const page = frameOwner(words, f, byPid);
     if (page) out.push(page);
   }
   return out;
 }
 
-/** The page held by frame `f` of a `viewFrames()` array, or null if the frame is free. */
-function frameOwner(words, f, byPid) {
-  const o = f * engine.layout.frameWords;
-  if (!words[o]) return null;
-  const name = byPid.get(words[o] - 1) ?? '?', vpn = words[o + 2] * 2 ** 32 + words[o + 1];
-  return { frame: f, label: `${name} page ${vpn}`, tag: pageTag(name, vpn) };
+/** The page held by record `i` of a `viewFrames(first)` array (frame first + i), or null if free. */
+function frameOwner(words, i, byPid, first = 0) {
+  const pid = views.owner(words, i);
+  if (pid < 0) return null;
+  const name = byPid.get(pid) ?? '?', vpn = views.vpn(words, i);
+  return { frame: first + i, label: `${name} page ${vpn}`, tag: pageTag(name, vpn) };
 }
 
 function names() {
@@ -406,7 +408,7 @@ function showPolicyOrder(el) {
     return;
   }
   const byPid = names();
-  const list = Array.from(order.subarray(0, SHOWN_ORDER), (f) => frameOwner(state.sim.viewFrames(f, 1), 0, byPid)?.tag ?? `frame ${f}`);
+  const list = Array.from(order.subarray(0, SHOWN_ORDER), (f) => frameOwner(state.sim.viewFrames(f, 1), 0, byPid, f)?.tag ?? `frame ${f}`);
   const b = document.createElement('b');
   b.textContent = list.join(' → ') + (order.length > SHOWN_ORDER ? ' …' : '');
   const words = engine.catalog.policies.find((p) => p.name === state.config.policy)?.order ?? '';

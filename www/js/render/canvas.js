@@ -13,16 +13,17 @@ import {
 } from './layout.js';
 import { readPalette, processColour, textOn, withAlpha, pageTag, processTag } from './palette.js';
 import { prepareCanvas } from './hidpi.js';
+import { createViews } from './views.js';
+import { createTooltips } from './tooltips.js';
 
 /** Creates the renderer for `canvas`. `engine` is what loadEngine() returned. */
 export function createRenderer(canvas, engine) {
-  const { states: S, layout: L, catalog } = engine;
-  const policyOf = (name) => catalog.policies.find((p) => p.name === name);
-  /** A frame's policy value as the policy writes it (aging: 8 bits; OPT's "never"). */
-  const valueText = (policy, value) => (value >= L.valueMax ? 'never'
-    : policy.valueRadix === 2 ? value.toString(2).padStart(8, '0') : String(value));
+  const { states: S, layout: L } = engine;
   const F = L.flags;
   const NONE = L.none;
+  const V = createViews(L);
+  const tips = createTooltips(engine, V);
+  const { policyOf, valueText } = tips;
   let ctx = canvas.getContext('2d');
   let palette = readPalette();
   const hatches = new Map();
@@ -214,10 +215,10 @@ export function createRenderer(canvas, engine) {
 
   /** The cells' view words of a strip: one viewCells call per run of consecutive cells. */
   function readCells(sim, s, alive) {
-    const W = L.cellWords;
+    const W = V.cellWords;
     const words = new Uint32Array(s.cells * W);
     const { starts, ppc } = s.plan;
-    for (let c = 0; c < s.cells; c++) words[c * W + 1] = NONE;
+    V.clearCells(words);
     if (!alive) return words;
     for (let c = 0; c < s.cells;) {
       if (starts[c] < 0) {
@@ -304,8 +305,8 @@ export function createRenderer(canvas, engine) {
       if (s.ppc !== 1) continue;
       const colour = processColour(palette, s.pid);
       for (let c = 0; c < s.cells; c++) {
-        const st = s.words[c * L.cellWords] & 0xff;
-        const loc = s.words[c * L.cellWords + 1];
+        const st = V.cellState(s.words, c);
+        const loc = V.cellLoc(s.words, c);
         if (loc === NONE || (st !== S.Resident && st !== S.Swapped)) continue;
         const grid = st === S.Resident ? lay.frames : lay.swap;
         const at = st === S.Resident ? cellOfFrame(grid, loc) : loc < grid.count ? loc : -1;
@@ -358,8 +359,7 @@ export function createRenderer(canvas, engine) {
         drawGap(x, s.y, s.cellW - gap, s.h);
         continue;
       }
-      const w0 = s.words[c * L.cellWords];
-      const st = w0 & 0xff, fl = w0 >>> 8, loc = s.words[c * L.cellWords + 1];
+      const st = V.cellState(s.words, c), fl = V.cellFlags(s.words, c), loc = V.cellLoc(s.words, c);
       const label = s.ppc === 1 && s.cellW >= 18
         ? (st === S.Resident ? `f${loc}` : st === S.Swapped ? `s${loc}` : '') : '';
       drawPage(x, s.y, s.cellW - gap, s.h, st, fl, colour, label);
@@ -429,14 +429,13 @@ export function createRenderer(canvas, engine) {
   function drawFrames(fg, frames, names, config) {
     const policy = policyOf(config.policy);
     for (let i = 0; i < fg.count; i++) {
-      const o = i * L.frameWords, f = fg.first + i;
-      const owner = frames[o], vlo = frames[o + 1], vhi = frames[o + 2], fl = frames[o + 3], value = frames[o + 4];
+      const f = fg.first + i;
+      const pid = V.owner(frames, i), fl = V.flags(frames, i), value = V.value(frames, i);
       const { x, y, s } = gridCell(fg, i);
-      if (!owner) {
+      if (pid < 0) {
         ctx.strokeStyle = palette.cellLine; ctx.lineWidth = 1;
         roundRect(x + 0.5, y + 0.5, s - 1, s - 1, Math.min(4, s / 5)); ctx.stroke();
       } else {
-        const pid = owner - 1;
         const colour = processColour(palette, pid);
         ctx.fillStyle = colour;
         roundRect(x, y, s, s, Math.min(4, s / 5)); ctx.fill();
@@ -447,7 +446,7 @@ export function createRenderer(canvas, engine) {
         if (fl & F.DIRTY) drawDirty(x, y, s, textOn(colour));
         if (fl & F.REFERENCED) drawReferenced(x, y, s, s, textOn(colour));
         if (s >= 22) {
-          const vpn = vhi * 2 ** 32 + vlo;
+          const vpn = V.vpn(frames, i);
           ctx.fillStyle = textOn(colour);
           font(Math.min(12, s / 3.2), 700, true);
           ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
@@ -460,7 +459,7 @@ export function createRenderer(canvas, engine) {
       }
       if (fl & F.HAND) drawHand(x, y, s);
       if (s >= 30) {
-        font(8, 400, true); ctx.fillStyle = owner ? textOn(processColour(palette, owner - 1)) : palette.muted;
+        font(8, 400, true); ctx.fillStyle = pid >= 0 ? textOn(processColour(palette, pid)) : palette.muted;
         ctx.globalAlpha = 0.75; ctx.textAlign = 'left'; ctx.textBaseline = 'top';
         ctx.fillText(fitText(String(f), s - 14), x + 3, y + 2); ctx.globalAlpha = 1;
       }
@@ -486,19 +485,17 @@ export function createRenderer(canvas, engine) {
     const referenced = new Path2D();
     const m = Math.max(1, Math.floor(fg.size / 3));
     for (let i = 0; i < fg.count; i++) {
-      const o = i * L.frameWords;
       const { x, y, s } = gridCell(fg, i);
-      const owner = frames[o];
-      if (!owner) {
+      const owner = V.owner(frames, i), fl = V.flags(frames, i);
+      if (owner < 0) {
         free.rect(x + 0.5, y + 0.5, s - 1, s - 1);
       } else {
         if (!byOwner.has(owner)) byOwner.set(owner, new Path2D());
         byOwner.get(owner).rect(x, y, s, s);
-        const fl = frames[o + 3];
         if (fl & F.DIRTY) dirty.rect(x + s - m, y, m, m);
         if (fl & F.REFERENCED) referenced.rect(x, y + s - m, m, m);
       }
-      if (frames[o + 3] & F.HAND) {
+      if (fl & F.HAND) {
         ctx.fillStyle = palette.text;
         ctx.fillRect(x, y - 3, s, 2);
       }
@@ -507,7 +504,7 @@ export function createRenderer(canvas, engine) {
     ctx.lineWidth = 1;
     ctx.stroke(free);
     for (const [owner, path] of byOwner) {
-      ctx.fillStyle = processColour(palette, owner - 1);
+      ctx.fillStyle = processColour(palette, owner);
       ctx.fill(path);
     }
     ctx.fillStyle = palette.dark ? '#000' : '#fff';
@@ -521,28 +518,27 @@ export function createRenderer(canvas, engine) {
    * of those that are dirty, one along its bottom the share referenced. One path per colour.
    */
   function drawHeatMap(fg, blocks, total) {
-    const W = L.blockWords;
     const LEVELS = 8;
     const shades = new Map(); // pid × LEVELS + level → Path2D
     const free = new Path2D(), dirty = new Path2D(), referenced = new Path2D();
     for (let i = 0; i < fg.count; i++) {
-      const o = i * W;
       const { x, y, s } = gridCell(fg, i);
-      const used = blocks[o];
-      if (blocks[o + 4] & F.HAND) drawHand(x, y, s);
+      const used = V.blockUsed(blocks, i);
+      if (V.blockFlags(blocks, i) & F.HAND) drawHand(x, y, s);
       if (!used) {
         free.rect(x, y, s, s);
         continue;
       }
       const size = Math.min(fg.perCell, total - (fg.first + i * fg.perCell));
       const level = Math.max(1, Math.round((LEVELS * used) / size));
-      const key = (blocks[o + 3] - 1) * LEVELS + level - 1;
+      const key = V.blockOwner(blocks, i) * LEVELS + level - 1;
       if (!shades.has(key)) shades.set(key, new Path2D());
       shades.get(key).rect(x, y, s, s);
       if (s >= 8) {
         const bar = Math.max(1, Math.floor(s / 6));
-        if (blocks[o + 1]) dirty.rect(x, y, Math.max(1, (s * blocks[o + 1]) / used), bar);
-        if (blocks[o + 2]) referenced.rect(x, y + s - bar, Math.max(1, (s * blocks[o + 2]) / used), bar);
+        const d = V.blockDirty(blocks, i), r = V.blockReferenced(blocks, i);
+        if (d) dirty.rect(x, y, Math.max(1, (s * d) / used), bar);
+        if (r) referenced.rect(x, y + s - bar, Math.max(1, (s * r) / used), bar);
       }
     }
     ctx.fillStyle = palette.cellLine; // free blocks: the colour of an empty cell's outline
@@ -564,15 +560,14 @@ export function createRenderer(canvas, engine) {
   function drawSwap(sw, slots, names) {
     if (sw.size < 14) return drawSwapCompact(sw, slots);
     for (let i = 0; i < sw.count; i++) {
-      const o = i * L.slotWords;
-      const owner = slots[o], vlo = slots[o + 1], vhi = slots[o + 2], fl = slots[o + 3];
+      const owner = V.slotOwner(slots, i), fl = V.slotFlags(slots, i);
       const { x, y, s } = gridCell(sw, i);
-      if (!owner) {
+      if (owner < 0) {
         ctx.strokeStyle = palette.cellLine; ctx.lineWidth = 1; ctx.globalAlpha = 0.8;
         roundRect(x + 0.5, y + 0.5, s - 1, s - 1, Math.min(3, s / 5)); ctx.stroke(); ctx.globalAlpha = 1;
         continue;
       }
-      const colour = processColour(palette, owner - 1);
+      const colour = processColour(palette, owner);
       const copy = fl & F.COPY_OF_RESIDENT;
       ctx.globalAlpha = copy ? 0.5 : 1;
       ctx.fillStyle = hatch(colour, !copy);
@@ -583,7 +578,7 @@ export function createRenderer(canvas, engine) {
       if (s >= 22) {
         font(Math.min(11, s / 3), 700, true);
         ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
-        const tag = fitTag(names.get(owner - 1) ?? '?', vhi * 2 ** 32 + vlo, s - 4);
+        const tag = fitTag(names.get(owner) ?? '?', V.slotVpn(slots, i), s - 4);
         // On a plate of the background colour, so the hatching does not cross the letters.
         const tw = ctx.measureText(tag).width;
         ctx.fillStyle = withAlpha(palette.bg, 0.8);
@@ -678,110 +673,12 @@ export function createRenderer(canvas, engine) {
   function describeAt(x, y) {
     if (!last) return null;
     const hit = stripHit(last.lay, x, y);
-    if (hit) return describePage(hit);
+    if (hit) return tips.page(last, hit, windows.has(hit.strip.pid));
     const fg = last.lay.frames;
     const fc = gridHit(fg, x, y);
-    if (fc >= 0) return fg.perCell > 1 ? describeBlock(fc) : describeFrame(fc);
+    if (fc >= 0) return fg.perCell > 1 ? tips.block(last, fc) : tips.frame(last, fc);
     const sl = gridHit(last.lay.swap, x, y);
-    if (sl >= 0) {
-      const { slots, names } = last;
-      const o = sl * L.slotWords;
-      if (!slots[o]) return `swap slot ${sl}: free`;
-      return `swap slot ${sl}\nholds ${names.get(slots[o] - 1)} page ${slots[o + 2] * 2 ** 32 + slots[o + 1]}`
-        + (slots[o + 3] & F.COPY_OF_RESIDENT ? '\na clean copy of a page that is also in memory' : '');
-    }
-    return null;
-  }
-
-  function describePage(hit) {
-    const { strips, config, processes, pages } = last;
-    const ps = config.page_size;
-    const s = strips.find((t) => t.pid === hit.strip.pid);
-    const proc = processes.find((p) => p.pid === s.pid);
-    const { starts, ppc } = s.plan;
-    if (hit.cell < 0) {
-      const runs = [];
-      for (let c = 0; c < s.cells; c++) {
-        if (starts[c] >= 0 && (c === 0 || starts[c - 1] < 0)) runs.push(hex(starts[c] * ps));
-      }
-      const fitted = !windows.has(s.pid) && s.plan.gaps.size > 0;
-      return `${s.name} (pid ${s.pid})${proc && !proc.alive ? ' — ended' : ''}`
-        + `\naddress space 0x0–${hex(pages * ps - 1)} (${pages.toLocaleString('en')} pages)`
-        + `\nshowing ${fitted ? 'the ranges in use from ' : 'from '}${runs.join(', ')}${ppc > 1 ? `, ${ppc} pages a cell` : ''}`
-        + (hit.overview ? '\nthe bar is the whole space: click it to fit the ranges in use' : '\nscroll over the cells to zoom · right-click to zoom out');
-    }
-    if (starts[hit.cell] < 0) {
-      const [from, to] = s.plan.gaps.get(hit.cell);
-      return `${s.name} pages ${from}–${to - 1} (${hex(from * ps)}–${hex(to * ps - 1)})\nnot in use: ${(to - from).toLocaleString('en')} pages collapsed\nscroll here to zoom in`;
-    }
-    const W = L.cellWords;
-    const w0 = s.words[hit.cell * W];
-    const st = w0 & 0xff, fl = w0 >>> 8, loc = s.words[hit.cell * W + 1];
-    const resident = s.words[hit.cell * W + 2];
-    const first = starts[hit.cell];
-    const lastPage = Math.min(pages, first + ppc) - 1;
-    const range = `${hex(first * ps)}–${hex((lastPage + 1) * ps - 1)}`;
-    const head = ppc === 1 ? `${s.name} page ${first} (${range})` : `${s.name} pages ${first}–${lastPage} (${range})`;
-    const region = proc?.regions?.find((r) => first >= r.start / ps && first < r.start / ps + r.pages);
-    const lines = [head];
-    const what = {
-      [S.Unmapped]: 'unmapped: an access is a segmentation fault',
-      [S.Guard]: 'the null guard page: never mapped',
-      [S.Reserved]: 'allocated, never touched: no frame yet',
-      [S.Code]: 'code, not in memory (read from the executable on a fault)',
-      [S.Swapped]: loc !== NONE && ppc === 1 ? `in swap slot ${loc}` : 'in swap',
-      [S.Resident]: loc !== NONE && ppc === 1 ? `resident in frame ${loc}` : `resident (${resident} page${resident === 1 ? '' : 's'})`,
-    }[st];
-    lines.push(what + (fl & F.MIXED ? ' (and other states in this range)' : ''));
-    const marks = [];
-    if (fl & F.DIRTY) marks.push('dirty');
-    if (fl & F.REFERENCED) marks.push('referenced');
-    if (fl & F.SWAP_COPY) marks.push('clean copy in swap');
-    if (marks.length) lines.push(marks.join(' · '));
-    if (region) lines.push(`region ${region.label} ${region.perms}${region.code ? ' (code)' : ''}`);
-    return lines.join('\n');
-  }
-
-  function describeBlock(cell) {
-    const { lay, blocks, config, names } = last;
-    const fg = lay.frames;
-    const o = cell * L.blockWords;
-    const first = fg.first + cell * fg.perCell, lastF = Math.min(config.frames, first + fg.perCell) - 1;
-    const n = lastF - first + 1, used = blocks[o];
-    const pct = (k) => `${Math.round((100 * k) / Math.max(1, used))}%`;
-    const lines = [`frames ${first.toLocaleString('en')}–${lastF.toLocaleString('en')} (${n} frames)`,
-      `${used} in use (${Math.round((100 * used) / n)}%)`];
-    if (used) {
-      lines.push(`${blocks[o + 1]} dirty (${pct(blocks[o + 1])}) · ${blocks[o + 2]} referenced (${pct(blocks[o + 2])})`);
-      lines.push(`mostly ${names.get(blocks[o + 3] - 1) ?? '?'}'s pages`);
-    }
-    if (blocks[o + 4] & F.HAND) lines.push('the clock hand is here');
-    lines.push('scroll to zoom into these frames · right-click to zoom out');
-    return lines.join('\n');
-  }
-
-  function describeFrame(cell) {
-    const { lay, frames, config, names } = last;
-    const ps = config.page_size;
-    const f = lay.frames.first + cell;
-    const o = cell * L.frameWords;
-    if (!frames[o]) return `frame ${f}: free` + (frames[o + 3] & F.HAND ? '\nthe clock hand points here' : '');
-    const vpn = frames[o + 2] * 2 ** 32 + frames[o + 1];
-    const fl = frames[o + 3];
-    const lines = [`frame ${f} (physical ${hex(f * ps)}–${hex((f + 1) * ps - 1)})`,
-      `holds ${names.get(frames[o] - 1)} page ${vpn}${fl & F.CODE ? ' (code)' : ''}`];
-    const marks = [];
-    if (fl & F.DIRTY) marks.push('dirty (D)'); else marks.push('clean');
-    if (fl & F.REFERENCED) marks.push('referenced (R)');
-    if (fl & F.HAND) marks.push('clock hand');
-    lines.push(marks.join(' · '));
-    const value = frames[o + 4];
-    if (value !== NONE) {
-      const policy = policyOf(config.policy);
-      if (policy?.valueLabel) lines.push(`${policy.valueLabel}: ${valueText(policy, value)}`);
-    }
-    if (lay.frames.full > 1) lines.push('right-click to zoom out');
-    return lines.join('\n');
+    return sl >= 0 ? tips.slot(last, sl) : null;
   }
 
   /**
@@ -836,13 +733,13 @@ export function createRenderer(canvas, engine) {
     const free = new Path2D();
     const byOwner = new Map(); // owner × 2 + (copy of a resident page) → Path2D
     for (let i = 0; i < sw.count; i++) {
-      const o = i * L.slotWords;
       const { x, y, s } = gridCell(sw, i);
-      if (!slots[o]) {
+      const owner = V.slotOwner(slots, i);
+      if (owner < 0) {
         free.rect(x + 0.5, y + 0.5, s - 1, s - 1);
         continue;
       }
-      const key = slots[o] * 2 + (slots[o + 3] & F.COPY_OF_RESIDENT ? 1 : 0);
+      const key = owner * 2 + (V.slotFlags(slots, i) & F.COPY_OF_RESIDENT ? 1 : 0);
       if (!byOwner.has(key)) byOwner.set(key, new Path2D());
       byOwner.get(key).rect(x, y, s, s);
     }
@@ -850,7 +747,7 @@ export function createRenderer(canvas, engine) {
     ctx.lineWidth = 1;
     ctx.stroke(free);
     for (const [key, path] of byOwner) {
-      const colour = processColour(palette, (key >> 1) - 1);
+      const colour = processColour(palette, key >> 1);
       const copy = key & 1;
       ctx.globalAlpha = copy ? 0.5 : 1;
       ctx.fillStyle = hatch(colour, !copy);
