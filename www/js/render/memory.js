@@ -1,0 +1,190 @@
+// Physical memory and swap: frames one by one, compact, or as a heat map of blocks; swap slots.
+
+import { gridCell } from './layout.js';
+import { processColour, textOn, withAlpha } from './palette.js';
+
+/** Frames one by one, large enough for tags, policy values and frame numbers. */
+export function drawFrames(g, fg, frames, names, config) {
+  const policy = g.policyOf(config.policy);
+  for (let i = 0; i < fg.count; i++) {
+    const f = fg.first + i;
+    const pid = g.V.owner(frames, i), fl = g.V.flags(frames, i), value = g.V.value(frames, i);
+    const { x, y, s } = gridCell(fg, i);
+    if (pid < 0) {
+      g.ctx.strokeStyle = g.palette.cellLine; g.ctx.lineWidth = 1;
+      g.roundRect(x + 0.5, y + 0.5, s - 1, s - 1, Math.min(4, s / 5)); g.ctx.stroke();
+    } else {
+      const colour = processColour(g.palette, pid);
+      g.ctx.fillStyle = colour;
+      g.roundRect(x, y, s, s, Math.min(4, s / 5)); g.ctx.fill();
+      if (fl & g.F.CODE) {
+        g.ctx.strokeStyle = textOn(colour); g.ctx.setLineDash([2, 2]); g.ctx.lineWidth = 1;
+        g.roundRect(x + 2.5, y + 2.5, s - 5, s - 5, 3); g.ctx.stroke(); g.ctx.setLineDash([]);
+      }
+      if (fl & g.F.DIRTY) g.drawDirty(x, y, s, textOn(colour));
+      if (fl & g.F.REFERENCED) g.drawReferenced(x, y, s, s, textOn(colour));
+      if (s >= 22) {
+        const vpn = g.V.vpn(frames, i);
+        g.ctx.fillStyle = textOn(colour);
+        g.font(Math.min(12, s / 3.2), 700, true);
+        g.ctx.textAlign = 'center'; g.ctx.textBaseline = 'middle';
+        g.ctx.fillText(g.fitTag(names.get(pid) ?? '?', vpn, s - 4), x + s / 2, y + s / 2 - (s >= 34 ? 4 : 0));
+        if (s >= 34 && value !== g.NONE && policy?.valueInCell) {
+          g.font(9, 400, true);
+          g.ctx.fillText(g.fitText(g.valueText(policy, value), s - 3), x + s / 2, y + s / 2 + 9);
+        }
+      }
+    }
+    if (fl & g.F.HAND) g.drawHand(x, y, s);
+    if (s >= 30) {
+      g.font(8, 400, true); g.ctx.fillStyle = pid >= 0 ? textOn(processColour(g.palette, pid)) : g.palette.muted;
+      g.ctx.globalAlpha = 0.75; g.ctx.textAlign = 'left'; g.ctx.textBaseline = 'top';
+      g.ctx.fillText(g.fitText(String(f), s - 14), x + 3, y + 2); g.ctx.globalAlpha = 1;
+    }
+  }
+}
+
+/**
+ * Small frames (thousands of them): one path per owner colour instead of a path per frame,
+ * and square marks for dirty and referenced. Same information, a fraction of the draw calls.
+ */
+export function drawFramesCompact(g, fg, frames) {
+  const byOwner = new Map();
+  const free = new Path2D();
+  const dirty = new Path2D();
+  const referenced = new Path2D();
+  const m = Math.max(1, Math.floor(fg.size / 3));
+  for (let i = 0; i < fg.count; i++) {
+    const { x, y, s } = gridCell(fg, i);
+    const owner = g.V.owner(frames, i), fl = g.V.flags(frames, i);
+    if (owner < 0) {
+      free.rect(x + 0.5, y + 0.5, s - 1, s - 1);
+    } else {
+      if (!byOwner.has(owner)) byOwner.set(owner, new Path2D());
+      byOwner.get(owner).rect(x, y, s, s);
+      if (fl & g.F.DIRTY) dirty.rect(x + s - m, y, m, m);
+      if (fl & g.F.REFERENCED) referenced.rect(x, y + s - m, m, m);
+    }
+    if (fl & g.F.HAND) {
+      g.ctx.fillStyle = g.palette.text;
+      g.ctx.fillRect(x, y - 3, s, 2);
+    }
+  }
+  g.ctx.strokeStyle = g.palette.cellLine;
+  g.ctx.lineWidth = 1;
+  g.ctx.stroke(free);
+  for (const [owner, path] of byOwner) {
+    g.ctx.fillStyle = processColour(g.palette, owner);
+    g.ctx.fill(path);
+  }
+  g.ctx.fillStyle = g.palette.dark ? '#000' : '#fff';
+  g.ctx.fill(dirty);
+  g.ctx.fill(referenced);
+}
+
+/**
+ * More frames than fit: a heat map of blocks. A block takes the colour of the process owning
+ * most of its frames, stronger the more of them are in use; a bar along its top shows the share
+ * of those that are dirty, one along its bottom the share referenced. One path per colour.
+ */
+export function drawHeatMap(g, fg, blocks, total) {
+  const LEVELS = 8;
+  const shades = new Map(); // pid × LEVELS + level → Path2D
+  const free = new Path2D(), dirty = new Path2D(), referenced = new Path2D();
+  for (let i = 0; i < fg.count; i++) {
+    const { x, y, s } = gridCell(fg, i);
+    const used = g.V.blockUsed(blocks, i);
+    if (g.V.blockFlags(blocks, i) & g.F.HAND) g.drawHand(x, y, s);
+    if (!used) {
+      free.rect(x, y, s, s);
+      continue;
+    }
+    const size = Math.min(fg.perCell, total - (fg.first + i * fg.perCell));
+    const level = Math.max(1, Math.round((LEVELS * used) / size));
+    const key = g.V.blockOwner(blocks, i) * LEVELS + level - 1;
+    if (!shades.has(key)) shades.set(key, new Path2D());
+    shades.get(key).rect(x, y, s, s);
+    if (s >= 8) {
+      const bar = Math.max(1, Math.floor(s / 6));
+      const d = g.V.blockDirty(blocks, i), r = g.V.blockReferenced(blocks, i);
+      if (d) dirty.rect(x, y, Math.max(1, (s * d) / used), bar);
+      if (r) referenced.rect(x, y + s - bar, Math.max(1, (s * r) / used), bar);
+    }
+  }
+  g.ctx.fillStyle = g.palette.cellLine; // free blocks: the colour of an empty cell's outline
+  g.ctx.globalAlpha = 0.45;
+  g.ctx.fill(free);
+  g.ctx.globalAlpha = 1;
+  for (const [key, path] of shades) {
+    const pid = Math.floor(key / LEVELS), level = (key % LEVELS) + 1;
+    g.ctx.fillStyle = withAlpha(processColour(g.palette, pid), 0.25 + (0.75 * level) / LEVELS);
+    g.ctx.fill(path);
+  }
+  g.ctx.fillStyle = g.palette.dark ? '#fff' : '#000';
+  g.ctx.globalAlpha = 0.55;
+  g.ctx.fill(dirty);
+  g.ctx.fill(referenced);
+  g.ctx.globalAlpha = 1;
+}
+
+export function drawSwap(g, sw, slots, names) {
+  if (sw.size < 14) return drawSwapCompact(g, sw, slots);
+  for (let i = 0; i < sw.count; i++) {
+    const owner = g.V.slotOwner(slots, i), fl = g.V.slotFlags(slots, i);
+    const { x, y, s } = gridCell(sw, i);
+    if (owner < 0) {
+      g.ctx.strokeStyle = g.palette.cellLine; g.ctx.lineWidth = 1; g.ctx.globalAlpha = 0.8;
+      g.roundRect(x + 0.5, y + 0.5, s - 1, s - 1, Math.min(3, s / 5)); g.ctx.stroke(); g.ctx.globalAlpha = 1;
+      continue;
+    }
+    const colour = processColour(g.palette, owner);
+    const copy = fl & g.F.COPY_OF_RESIDENT;
+    g.ctx.globalAlpha = copy ? 0.5 : 1;
+    g.ctx.fillStyle = g.hatch(colour, !copy);
+    g.roundRect(x, y, s, s, Math.min(3, s / 5)); g.ctx.fill();
+    g.ctx.strokeStyle = colour; g.ctx.lineWidth = 1.2;
+    g.roundRect(x + 0.6, y + 0.6, s - 1.2, s - 1.2, Math.min(3, s / 5)); g.ctx.stroke();
+    g.ctx.globalAlpha = 1;
+    if (s >= 22) {
+      g.font(Math.min(11, s / 3), 700, true);
+      g.ctx.textAlign = 'center'; g.ctx.textBaseline = 'middle';
+      const tag = g.fitTag(names.get(owner) ?? '?', g.V.slotVpn(slots, i), s - 4);
+      // On a plate of the background colour, so the hatching does not cross the letters.
+      const tw = g.ctx.measureText(tag).width;
+      g.ctx.fillStyle = withAlpha(g.palette.bg, 0.8);
+      g.ctx.fillRect(x + s / 2 - tw / 2 - 1, y + s / 2 - 6, tw + 2, 12);
+      g.ctx.fillStyle = g.palette.text;
+      g.ctx.fillText(tag, x + s / 2, y + s / 2 + 0.5);
+    }
+  }
+}
+
+/** Small slots (thousands): one hatched path per owner, one outline path for the free ones. */
+export function drawSwapCompact(g, sw, slots) {
+  const free = new Path2D();
+  const byOwner = new Map(); // owner × 2 + (copy of a resident page) → Path2D
+  for (let i = 0; i < sw.count; i++) {
+    const { x, y, s } = gridCell(sw, i);
+    const owner = g.V.slotOwner(slots, i);
+    if (owner < 0) {
+      free.rect(x + 0.5, y + 0.5, s - 1, s - 1);
+      continue;
+    }
+    const key = owner * 2 + (g.V.slotFlags(slots, i) & g.F.COPY_OF_RESIDENT ? 1 : 0);
+    if (!byOwner.has(key)) byOwner.set(key, new Path2D());
+    byOwner.get(key).rect(x, y, s, s);
+  }
+  g.ctx.strokeStyle = g.palette.cellLine;
+  g.ctx.lineWidth = 1;
+  g.ctx.stroke(free);
+  for (const [key, path] of byOwner) {
+    const colour = processColour(g.palette, key >> 1);
+    const copy = key & 1;
+    g.ctx.globalAlpha = copy ? 0.5 : 1;
+    g.ctx.fillStyle = g.hatch(colour, !copy);
+    g.ctx.fill(path);
+    g.ctx.strokeStyle = colour;
+    g.ctx.stroke(path);
+  }
+  g.ctx.globalAlpha = 1;
+}
