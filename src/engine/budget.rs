@@ -9,15 +9,10 @@
 //! limit, kept by the scenario runner.
 
 use super::config::format_size;
+pub use super::config::{DEFAULT_BUDGET, MAX_BUDGET, MIN_BUDGET};
 use super::frame_table::Frame;
 use super::page_data::PageData;
 use super::swap::Slot;
-
-/// Default limit of the machine's state (`config budget=`).
-pub const DEFAULT_BUDGET: u64 = 256 << 20;
-/// Smallest and largest `budget` (WebAssembly memory tops out at 4 GiB).
-pub const MIN_BUDGET: u64 = 1 << 20;
-pub const MAX_BUDGET: u64 = 3 << 30;
 
 /// What one frame in use costs besides its page bytes: the frame record and the policy's
 /// per-frame state (list links, heap slots, counters).

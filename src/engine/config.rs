@@ -180,7 +180,11 @@ pub const MAX_TLB_ENTRIES: u32 = 4096;
 pub const MAX_TIMER: u64 = 1 << 40;
 /// Largest seed: JavaScript numbers hold integers exactly up to 2^53 - 1.
 pub const MAX_SEED: u64 = (1 << 53) - 1;
-pub use super::budget::{DEFAULT_BUDGET, MAX_BUDGET, MIN_BUDGET};
+/// Default limit of the machine's state (`config budget=`; what counts: `engine::budget`).
+pub const DEFAULT_BUDGET: u64 = 256 << 20;
+/// Smallest and largest `budget` (WebAssembly memory tops out at 4 GiB).
+pub const MIN_BUDGET: u64 = 1 << 20;
+pub const MAX_BUDGET: u64 = 3 << 30;
 /// Default limit of a scenario's history (`config history=`).
 pub const DEFAULT_HISTORY: u64 = 64 << 20;
 /// Smallest and largest `history`.

@@ -7,7 +7,7 @@ use super::events::{
     AccessEvent, AccessKind, AccessResult, Event, Eviction, EvictionFate, FaultKind, SegvReason, TlbLookup,
 };
 use super::machine::Machine;
-use super::process::ExitCause;
+use super::types::ExitCause;
 
 fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })

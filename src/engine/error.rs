@@ -2,7 +2,7 @@
 //! (a segmentation fault is a normal [`crate::engine::Event`]); they are refused requests, and a
 //! refused request changes nothing.
 
-use super::process::ExitCause;
+use super::types::ExitCause;
 use std::fmt;
 
 /// Why a request was refused. `Display` gives the message users see.

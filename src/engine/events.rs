@@ -1,22 +1,14 @@
 //! Typed events: everything the machine does is reported, in order, as one of these. Each renders
 //! as one plain sentence ([`crate::engine::Machine::describe`]) that a student can read aloud.
 
-use super::process::{ExitCause, Perms};
+pub use super::types::TlbLookup;
+use super::types::{ExitCause, Perms};
 
 /// Whether an access reads or writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AccessKind {
     Read,
     Write,
-}
-
-/// What the TLB said.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TlbLookup {
-    /// No TLB configured.
-    Off,
-    Hit,
-    Miss,
 }
 
 /// How a page fault was served.

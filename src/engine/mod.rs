@@ -3,7 +3,9 @@
 //! Layout: [`config`] (validated machine parameters), [`machine`] (the operations: spawn, allocate,
 //! access, tick, exit), [`page_table`] (sparse multi-level tables), [`frame_table`], [`swap`], [`tlb`],
 //! [`policy`] (one file per replacement policy), [`events`] (typed events that render as sentences),
-//! [`stats`]. Helper containers live in [`list`] and [`heap`].
+//! [`stats`], [`translate`] (address translation without doing it), [`view`] (compact views for the
+//! page). Small value types shared by several of these live in [`types`], so the modules form no
+//! import cycle. Helper containers live in [`list`] and [`heap`].
 
 pub mod budget;
 pub mod config;
@@ -23,6 +25,7 @@ pub mod stats;
 pub mod swap;
 pub mod tlb;
 pub mod translate;
+pub mod types;
 pub mod view;
 
 pub use config::{Config, PolicyKind, SegvMode};

@@ -13,7 +13,7 @@
 
 use super::config::Config;
 use super::cow::{CowMap, SnapVec, Snapshot};
-use super::process::Perms;
+use super::types::Perms;
 use std::cell::Cell;
 
 /// Entries in the walk cache (see [`PageTable`]).

@@ -1,6 +1,6 @@
 //! Counters, global and per process, and the fault-rate time series.
 
-use super::events::TlbLookup;
+use super::types::TlbLookup;
 use serde::Serialize;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]

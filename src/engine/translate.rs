@@ -4,7 +4,7 @@
 
 use super::machine::{Machine, Pid};
 use super::page_table::PteState;
-use super::process::Perms;
+use super::types::Perms;
 
 /// What the page-table entry said when the walk reached it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
