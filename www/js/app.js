@@ -6,19 +6,20 @@ import { toggleTheme, watchSystemTheme } from './theme.js';
 import { loadEngine, loadLinks, memoryBytes } from './engine.js';
 import { createRenderer } from './render/canvas.js';
 import { createViews } from './render/views.js';
-import { pageTag } from './render/palette.js';
 import { createRecords } from './records.js';
 import { createLog } from './ui/log.js';
 import { renderStats, drawRatePlot } from './ui/stats.js';
 import { renderTranslation } from './ui/translation.js';
 import { createEditor } from './ui/editor.js';
 import { initSettings, fillSettings, applySettings } from './ui/settings.js';
-import { highlightOf, kindOf, accessOf, chipFor } from './ui/events.js';
+import { highlightOf, accessOf } from './ui/events.js';
 import { drawLegend } from './ui/legend.js';
 import { createLinks } from './ui/share.js';
 import { createPredict } from './ui/predict.js';
 import { createTraceDialog } from './ui/trace.js';
-import { drawComparePlot } from './ui/compare.js';
+import { createPanels } from './ui/panels.js';
+import { showBanner, hideBanner, toast } from './ui/notices.js';
+import { wireCanvas } from './ui/hover.js';
 
 const $ = (sel) => document.querySelector(sel);
 const SPEEDS = [0.5, 1, 2, 3, 5, 8, 12, 20, 40, 100, 300, 1000]; // steps per second
@@ -46,6 +47,8 @@ const state = {
 
 const canvas = $('#canvas');
 const renderer = createRenderer(canvas, engine);
+const panels = createPanels({ state, engine, views, presets, renderer, embedded });
+const { showStep, showNextStep, showPolicyOrder, showAbout, occupiedFrames, names } = panels;
 const records = createRecords();
 const log = $('#log') ? createLog($('#log'), records, (step) => jump(step)) : null;
 const editor = $('#editor-text')
@@ -248,30 +251,6 @@ function setPlayButton() {
 
 // ----- drawing -------------------------------------------------------------------------------
 
-/** Frames in use, for the victim question: [{frame, label, tag}]. */
-function occupiedFrames() {
-  const words = state.sim.viewFrames();
-  const byPid = names();
-  const out = [];
-  for (let f = 0; f * views.frameWords < words.length; f++) {
-    const page = frameOwner(words, f, byPid);
-    if (page) out.push(page);
-  }
-  return out;
-}
-
-/** The page held by record `i` of a `viewFrames(first)` array (frame first + i), or null if free. */
-function frameOwner(words, i, byPid, first = 0) {
-  const pid = views.owner(words, i);
-  if (pid < 0) return null;
-  const name = byPid.get(pid) ?? '?', vpn = views.vpn(words, i);
-  return { frame: first + i, label: `${name} page ${vpn}`, tag: pageTag(name, vpn) };
-}
-
-function names() {
-  return new Map(state.stats.processes.map((p) => [p.pid, p.name]));
-}
-
 let pulseFrame = 0;
 
 /**
@@ -357,114 +336,6 @@ function fitCanvasHeight(needed) {
 }
 let windowHeight = window.innerHeight;
 window.addEventListener('resize', () => { windowHeight = window.innerHeight; });
-
-/** The "now" panel: the current step's sentences with a chip for hit / fault kind. */
-function showStep(record, pos, err) {
-  const titleEl = $('#step-title'), textEl = $('#step-text');
-  if (!titleEl) {
-    const cap = $('#embed-step');
-    if (cap) cap.textContent = record ? record.events.map((e) => e.text).join(' · ') : 'Press ▶ to play or → to step.';
-    return;
-  }
-  if (err) {
-    titleEl.textContent = `Stopped before step ${err.step} · line ${err.line}`;
-    textEl.replaceChildren(document.createTextNode(err.message));
-    textEl.classList.add('error');
-    return;
-  }
-  textEl.classList.remove('error');
-  if (!record) {
-    titleEl.textContent = pos === 0 ? `Ready · ${state.sim.length} steps` : `Step ${pos}`;
-    textEl.textContent = 'Press ▶ to play or → to step.';
-    return;
-  }
-  const a = accessOf(record);
-  titleEl.textContent = `Step ${record.step} of ${state.sim.length} · line ${record.line}`;
-  const chip = chipFor(record);
-  const text = document.createTextNode(record.events.map((e) => e.text).join(' '));
-  textEl.replaceChildren(...(chip ? [chip, text] : [text]));
-  textEl.dataset.kind = a ? kindOf(record) : 'other';
-}
-
-/** What the next step will do, so a student can think before pressing →. */
-function showNextStep(el) {
-  const next = state.sim.nextStep();
-  if (!next) {
-    el.textContent = state.sim.length ? 'This is the last step.' : '';
-    return;
-  }
-  const b = document.createElement('b');
-  b.textContent = next.text;
-  el.replaceChildren(document.createTextNode(`Next (step ${next.step}, line ${next.line}): `), b);
-}
-
-const SHOWN_ORDER = 24;
-
-/** One line under the step: the policy's order of the resident pages, which explains its choice. */
-function showPolicyOrder(el) {
-  const order = state.sim.policyOrder(SHOWN_ORDER + 1);
-  if (!order.length) {
-    el.textContent = '';
-    return;
-  }
-  const byPid = names();
-  const list = Array.from(order.subarray(0, SHOWN_ORDER), (f) => frameOwner(state.sim.viewFrames(f, 1), 0, byPid, f)?.tag ?? `frame ${f}`);
-  const b = document.createElement('b');
-  b.textContent = list.join(' → ') + (order.length > SHOWN_ORDER ? ' …' : '');
-  const words = engine.catalog.policies.find((p) => p.name === state.config.policy)?.order ?? '';
-  el.replaceChildren(document.createTextNode(`${words}: `), b);
-}
-
-function showAbout() {
-  const p = presets.find((x) => x.id === state.presetId);
-  if ($('#about-title')) {
-    $('#about-title').textContent = p ? p.title : 'Your scenario';
-    $('#about-text').textContent = p ? p.summary
-      : 'A scenario of your own. Edit it under Scenario; Share makes a link that opens it exactly here.';
-  }
-  if (embedded && $('#embed-title')) $('#embed-title').textContent = p ? p.title : 'pagesim scenario';
-  const box = $('#compare');
-  if (!box) return;
-  const compare = p?.compare;
-  box.hidden = !compare;
-  if (compare) {
-    const frames = [1, 2, 3, 4, 5, 6, 7, 8];
-    const policies = engine.catalog.compared;
-    try {
-      const faults = api.compareScenario(state.text, policies, frames);
-      const series = policies.map((policy, i) => ({ policy, frames, faults: faults[i] }));
-      drawComparePlot($('#compare-plot'), { series, palette: renderer.palette, current: state.config.frames });
-      $('#compare-note').textContent = 'Page faults of this scenario for 1–8 frames under each policy.';
-    } catch (e) {
-      box.hidden = true;
-    }
-  }
-}
-
-// ----- banners and toasts --------------------------------------------------------------------
-
-function showBanner(message) {
-  const b = $('#banner');
-  if (!b) return;
-  const strong = document.createElement('strong');
-  strong.textContent = 'Could not open this: ';
-  b.replaceChildren(strong, document.createTextNode(message));
-  b.hidden = false;
-}
-
-function hideBanner() {
-  const b = $('#banner');
-  if (b) b.hidden = true;
-}
-
-let toastTimer = 0;
-function toast(message) {
-  const t = $('#toast');
-  t.textContent = message;
-  t.hidden = false;
-  clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => { t.hidden = true; }, 2200);
-}
 
 // ----- wiring --------------------------------------------------------------------------------
 
@@ -565,65 +436,7 @@ $('#btn-share')?.addEventListener('click', () => links.share());
 $('#btn-embed')?.addEventListener('click', () => links.showEmbed($('#embed-dialog')));
 $('#btn-trace')?.addEventListener('click', () => traceDialog.open());
 
-// hover and zoom
-const tooltip = $('#tooltip');
-let pointer = null; // where the mouse is over the canvas, to refresh the tooltip after a zoom
-
-function showTooltip() {
-  const text = pointer && renderer.describeAt(pointer.x, pointer.y);
-  if (!text) {
-    tooltip.hidden = true;
-    return;
-  }
-  tooltip.textContent = text;
-  tooltip.hidden = false;
-  const box = canvas.parentElement.getBoundingClientRect();
-  const r = canvas.getBoundingClientRect();
-  const cx = pointer.x + r.left - box.left, cy = pointer.y + r.top - box.top;
-  const x = Math.min(cx + 14, box.width - tooltip.offsetWidth - 6);
-  const y = cy + 16 + tooltip.offsetHeight > box.height ? cy - tooltip.offsetHeight - 10 : cy + 16;
-  tooltip.style.left = `${Math.max(4, x)}px`;
-  tooltip.style.top = `${Math.max(4, y)}px`;
-}
-
-canvas.addEventListener('mousemove', (e) => {
-  const r = canvas.getBoundingClientRect();
-  pointer = { x: e.clientX - r.left, y: e.clientY - r.top };
-  showTooltip();
-});
-canvas.addEventListener('mouseleave', () => {
-  pointer = null;
-  tooltip.hidden = true;
-});
-
-/** Redraws after a zoom, and says what is now under the pointer. */
-function zoomed() {
-  draw();
-  if (pointer) showTooltip();
-}
-canvas.addEventListener('wheel', (e) => {
-  const r = canvas.getBoundingClientRect();
-  if (renderer.zoomAt(e.clientX - r.left, e.clientY - r.top, e.deltaY < 0 ? 0.5 : 2)) {
-    e.preventDefault();
-    zoomed();
-  }
-}, { passive: false });
-canvas.addEventListener('click', (e) => {
-  const r = canvas.getBoundingClientRect();
-  if (renderer.clickAt(e.clientX - r.left, e.clientY - r.top)) zoomed();
-});
-canvas.addEventListener('dblclick', (e) => {
-  const r = canvas.getBoundingClientRect();
-  if (renderer.zoomAt(e.clientX - r.left, e.clientY - r.top, 1 / 8)) zoomed();
-});
-canvas.addEventListener('contextmenu', (e) => {
-  const r = canvas.getBoundingClientRect();
-  if (renderer.zoomAt(e.clientX - r.left, e.clientY - r.top, 8)) {
-    e.preventDefault();
-    zoomed();
-  }
-});
-new ResizeObserver(() => draw()).observe(canvas);
+wireCanvas(canvas, $('#tooltip'), renderer, draw);
 
 // ----- start ---------------------------------------------------------------------------------
 
