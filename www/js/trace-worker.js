@@ -68,9 +68,9 @@ function curvesJob(session, policies) {
     const full = session.stackCurve(policy);
     if (full) {
       const every = Float64Array.from({ length: session.curveLength }, (_, i) => i + 1);
-      postMessage({ type: 'curve', policy, frames: every, faults: full });
+      postMessage({ type: 'curve', policy, full: true, frames: every, faults: full });
     } else {
-      postMessage({ type: 'curve', policy, frames: sizes, faults: session.faultsAt(policy, Array.from(sizes)) });
+      postMessage({ type: 'curve', policy, full: false, frames: sizes, faults: session.faultsAt(policy, Array.from(sizes)) });
     }
   }
 }

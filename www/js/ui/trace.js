@@ -127,8 +127,12 @@ export function createTraceDialog(dialog, api, { toast, openScenario, catalog })
       plot.hidden = false;
       const series = compared.map((p) => ({ policy: p, ...curves.get(p) }));
       drawComparePlot(plot, { series, palette: readPalette(), current: Number(frames.value) });
+      const every = compared.filter((p) => curves.get(p).full);
+      const sampled = compared.filter((p) => !every.includes(p));
+      const names = (list) => list.map((p) => p.toUpperCase()).join(' and ');
       stop(`Done in ${((performance.now() - started) / 1000).toFixed(1)} s. Page faults against frames: `
-        + 'LRU and OPT for every frame count, FIFO and CLOCK at the frame counts marked.');
+        + [every.length ? `${names(every)} for every frame count` : '', sampled.length ? `${names(sampled)} at the frame counts marked` : '']
+          .filter(Boolean).join(', ') + '.');
       dialog.dataset.done = 'true';
     };
     const onMessage = (d) => {
@@ -159,7 +163,7 @@ export function createTraceDialog(dialog, api, { toast, openScenario, catalog })
         result.replaceChildren(el('p', {}, describeSummary(summary)));
         show();
       } else if (d.type === 'curve') {
-        curves.set(d.policy, { frames: Array.from(d.frames), faults: Array.from(d.faults) });
+        curves.set(d.policy, { frames: Array.from(d.frames), faults: Array.from(d.faults), full: d.full });
         show();
       }
     };
