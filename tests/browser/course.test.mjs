@@ -295,3 +295,40 @@ test('a link that ticks past 2^53 − 1 shows the error, not a blank page', asyn
   assert.deepEqual(browser.errors.filter((e) => /represented|unreachable/.test(e)), []);
   await linked.close();
 });
+
+test('predict mode gives nothing away while it asks, explains each answer, and scores a step once', async () => {
+  const text = 'config frames=2 tlb=0 policy=lru\nspawn T flat\nrefs T 1 2 1 3\n';
+  const page = await open(browser.context, base);
+  const payload = await page.evaluate(async (t) => (await window.pagesim.links()).encodeLink(t), text);
+  await page.close();
+  const p = await open(browser.context, `${base}#s=${payload}&mode=predict`);
+  await p.keyboard.press('ArrowRight'); // spawn: nothing to predict
+  for (const answer of ['fault', 'fault', 'hit']) { // pages 1, 2, 1
+    await p.keyboard.press('ArrowRight');
+    await p.click(`#predict button[data-answer=${answer}]`);
+  }
+  assert.match(await p.textContent('#predict'), /score 3 \/ 3 · 3 right in a row/);
+  // Page 3 with memory full: the question is which frame, and the LRU order (T2 → T1) must not show.
+  await p.keyboard.press('ArrowRight');
+  await p.click('#predict button[data-answer=fault]');
+  assert.match(await p.textContent('#predict'), /Which frame will it take\?/);
+  const order = await p.textContent('#policy-order');
+  assert.doesNotMatch(order, /T2|T1|→/, `the order is hidden while asking: "${order}"`);
+  const before = await p.textContent('#predict');
+  const asked = Number(before.match(/score \d+ \/ (\d+)/)[1]);
+  await p.click('#predict button[data-answer=frame-1]'); // page 2 sits in frame 1 and was used longest ago
+  let shown = await p.textContent('#predict');
+  assert.match(shown, /Right: frame 1 \(T page 2\) was the victim\./);
+  assert.match(shown, /evicted T page 2/, 'the step\'s own sentence says why');
+  assert.match(shown, new RegExp(`score \\d+ / ${asked + 1}`));
+  assert.match(await p.textContent('#policy-order'), /LRU order/, 'shown again after the answer');
+  // Back over the step and answer it again: not scored twice.
+  await p.keyboard.press('ArrowLeft');
+  await p.keyboard.press('ArrowRight');
+  await p.click('#predict button[data-answer=fault]');
+  await p.click('#predict button[data-answer=frame-0]');
+  shown = await p.textContent('#predict');
+  assert.match(shown, /Not quite: frame 1 \(T page 2\) was the victim\. \(answered before: not scored again\)/);
+  assert.match(shown, new RegExp(`score \\d+ / ${asked + 1}`), 'the count did not change');
+  await p.close();
+});

@@ -47,7 +47,7 @@ const state = {
 
 const canvas = $('#canvas');
 const renderer = createRenderer(canvas, engine);
-const panels = createPanels({ state, engine, views, presets, renderer, embedded });
+const panels = createPanels({ state, engine, views, presets, renderer, embedded, orderHidden: () => predict?.asking });
 const { showStep, showNextStep, showPolicyOrder, showAbout, occupiedFrames, names } = panels;
 const records = createRecords();
 const log = $('#log') ? createLog($('#log'), records, (step) => jump(step)) : null;
@@ -59,7 +59,11 @@ const editor = $('#editor-text')
   )
   : null;
 const links = createLinks(api, loadLinks, { embedded, toast, getState: () => state });
-const predict = $('#predict') ? createPredict($('#predict'), { onReveal: () => stepForward(true) }) : null;
+const predict = $('#predict') ? createPredict($('#predict'), {
+  onReveal: () => stepForward(true),
+  // The policy's order names the next victim: hidden while the question is open.
+  onAsk: () => { if ($('#policy-order')) showPolicyOrder($('#policy-order')); },
+}) : null;
 const traceDialog = $('#trace-dialog')
   ? createTraceDialog($('#trace-dialog'), api, {
     toast,

@@ -9,10 +9,11 @@ const $ = (sel) => document.querySelector(sel);
 const SHOWN_ORDER = 24;
 
 /**
- * `ctx`: {state, engine, views (render/views.js), presets, renderer, embedded}; the panels read
+ * `ctx`: {state, engine, views (render/views.js), presets, renderer, embedded, orderHidden (the
+ * policy's order gives a prediction away)}; the panels read
  * the current state from `ctx.state` each time they are shown.
  */
-export function createPanels({ state, engine, views, presets, renderer, embedded }) {
+export function createPanels({ state, engine, views, presets, renderer, embedded, orderHidden = () => false }) {
   const { api } = engine;
 
   /** Frames in use, for the victim question: [{frame, label, tag}]. */
@@ -81,6 +82,10 @@ export function createPanels({ state, engine, views, presets, renderer, embedded
 
   /** One line under the step: the policy's order of the resident pages, which explains its choice. */
   function showPolicyOrder(el) {
+    if (orderHidden()) {
+      el.textContent = 'The policy\'s order is hidden while you predict.';
+      return;
+    }
     const order = state.sim.policyOrder(SHOWN_ORDER + 1);
     if (!order.length) {
       el.textContent = '';

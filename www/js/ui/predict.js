@@ -3,7 +3,10 @@
 // reveals the step and keeps a score.
 //
 // The answer is known exactly: the engine is deterministic, so the page does the step, reads it,
-// and steps back (snapshots make that exact) before asking.
+// and steps back (snapshots make that exact) before asking. While a question is open nothing that
+// gives the answer away is shown (the caller hides the policy's order: `onAsk`); each step is
+// scored once, however often it is stepped over; every answer is followed by the step's own
+// sentences, which say why.
 
 import { accessOf, kindOf } from './events.js';
 
@@ -16,10 +19,11 @@ function button(label, onClick, value) {
   return b;
 }
 
-export function createPredict(box, { onReveal }) {
+export function createPredict(box, { onReveal, onAsk = () => {} }) {
   let active = false;
-  let score = { right: 0, asked: 0 };
-  let pending = null; // {truth, kind, victimFrame, question}
+  let score = { right: 0, asked: 0, streak: 0 };
+  let pending = null; // {step, kind, victimFrame, victimLabel, frames, why}
+  const scored = new Set(); // steps already answered
 
   function render(parts) {
     box.hidden = !active;
@@ -29,7 +33,8 @@ export function createPredict(box, { onReveal }) {
   function scoreLine() {
     const p = document.createElement('p');
     p.className = 'muted score';
-    p.textContent = `Predict mode · score ${score.right} / ${score.asked}`;
+    p.textContent = `Predict mode · score ${score.right} / ${score.asked}`
+      + (score.streak > 1 ? ` · ${score.streak} right in a row` : '');
     return p;
   }
 
@@ -40,15 +45,24 @@ export function createPredict(box, { onReveal }) {
     return p;
   }
 
+  /** Counts an answer, once per step; returns whether it counted. */
   function mark(ok) {
+    if (scored.has(pending.step)) return false;
+    scored.add(pending.step);
     score.asked += 1;
-    if (ok) score.right += 1;
+    score.right += ok ? 1 : 0;
+    score.streak = ok ? score.streak + 1 : 0;
+    return true;
   }
 
-  function finish(ok, text) {
+  function finish(ok, text, counted) {
+    const why = document.createElement('p');
+    why.className = 'why';
+    why.textContent = pending.why;
     pending = null;
     onReveal();
-    render([verdict(ok, text), scoreLine()]);
+    const parts = [verdict(ok, text + (counted ? '' : ' (answered before: not scored again)')), why, scoreLine()];
+    render(parts);
   }
 
   function askVictim(truth) {
@@ -57,9 +71,9 @@ export function createPredict(box, { onReveal }) {
     choices.className = 'choices';
     const answer = (frame) => () => {
       const ok = frame === truth.victimFrame;
-      mark(ok);
+      const counted = mark(ok);
       const right = truth.victimFrame == null ? 'a free frame was used, no victim' : `frame ${truth.victimFrame} (${truth.victimLabel}) was the victim`;
-      finish(ok, ok ? `Right: ${right}.` : `Not quite: ${right}.`);
+      finish(ok, ok ? `Right: ${right}.` : `Not quite: ${right}.`, counted);
     };
     choices.append(button('a free frame', answer(null), 'free'));
     for (const f of frames) choices.append(button(`frame ${f.frame} · ${f.label}`, answer(f.frame), `frame-${f.frame}`));
@@ -77,7 +91,8 @@ export function createPredict(box, { onReveal }) {
       render(on ? [scoreLine()] : []);
     },
     reset() {
-      score = { right: 0, asked: 0 };
+      score = { right: 0, asked: 0, streak: 0 };
+      scored.clear();
       pending = null;
       if (active) render([scoreLine()]);
     },
@@ -107,6 +122,8 @@ export function createPredict(box, { onReveal }) {
       if (!a) return false;
       const kind = kindOf(record);
       const truth = {
+        step: next.step,
+        why: record.events.map((e) => e.text).join(' · '),
         kind,
         victimFrame: a.evicted ? a.evicted.frame : null,
         victimLabel: a.evicted ? `${names.get(a.evicted.pid) ?? '?'} page ${a.evicted.vpn}` : '',
@@ -127,8 +144,8 @@ export function createPredict(box, { onReveal }) {
           askVictim(truth);
           return;
         }
-        mark(ok);
-        finish(ok, ok ? `Right: ${words[actual]}.` : `Not quite: it is ${words[actual]}.`);
+        const counted = mark(ok);
+        finish(ok, ok ? `Right: ${words[actual]}.` : `Not quite: it is ${words[actual]}.`, counted);
       };
       choices.append(
         button('Hit', answer('hit'), 'hit'),
@@ -136,7 +153,10 @@ export function createPredict(box, { onReveal }) {
         button('Segmentation / protection fault', answer('segv'), 'segv'),
       );
       render([q, choices, scoreLine()]);
+      onAsk();
       return true;
     },
+    /** Whether a question is open (and what would answer it must stay hidden). */
+    get asking() { return pending !== null; },
   };
 }
