@@ -43,6 +43,28 @@ mod tests {
     }
 
     #[test]
+    fn the_clock_preset_shows_second_chance_beating_fifo() {
+        let preset = presets::PRESETS.iter().find(|p| p.id == "clock").unwrap();
+        let s = parse(preset.text).unwrap();
+        let policies = [PolicyKind::Fifo, PolicyKind::Clock, PolicyKind::Lru];
+        assert_eq!(compare(&s, &policies, &[4]).unwrap(), vec![vec![14], vec![11], vec![12]], "as its summary says");
+        let rows = compare(&s, &policies[..2], &[1, 2, 3, 4, 5, 6, 7, 8]).unwrap();
+        assert!(rows[0].iter().zip(&rows[1]).filter(|(f, c)| f != c).count() >= 3, "the plot's lines part: {rows:?}");
+    }
+
+    #[test]
+    fn every_preset_draws_something_on_its_first_step() {
+        for preset in presets::PRESETS {
+            let s = parse(preset.text).unwrap();
+            assert!(
+                !matches!(s.commands[0].kind, crate::scenario::CommandKind::Note { .. }),
+                "{} starts with a note: nothing to see after the first step",
+                preset.id
+            );
+        }
+    }
+
+    #[test]
     fn the_clock_preset_tells_clock_from_fifo_somewhere() {
         // The comparison presets draw a line per policy: each must show something.
         for preset in presets::PRESETS.iter().filter(|p| p.compare) {

@@ -22,9 +22,9 @@ pub const PRESETS: &[Preset] = &[
                   later accesses to the same page are hits. Watch the heap strip stay hollow until it is used.",
         text: "\
 config frames=4 page=4K vbits=16 swap=8 tlb=2 policy=lru
-note A reserves 8 pages of heap. No frame is used yet.
 spawn A code=1
 alloc A heap 32K rw
+note A reserved 8 pages of heap. No frame is used yet.
 note The first touch of each page is a minor fault: a zero-filled frame.
 write A 0x2000 1
 write A 0x3000 2
@@ -143,8 +143,8 @@ read A 0x1000
                   LRU and OPT never behave this way.",
         text: "\
 config frames=4 page=4K vbits=16 swap=16 tlb=0 policy=fifo
-note FIFO with 4 frames. Count the faults, then try frames=3.
 spawn T flat
+note FIFO with 4 frames. Count the faults, then try frames=3.
 refs T 1 2 3 4 1 2 5 1 2 3 4 5
 ",
     },
@@ -181,8 +181,8 @@ refs A 1 2 3 4
                   Change the policy in Settings and step through to see which victim each one picks.",
         text: "\
 config frames=3 page=4K vbits=16 swap=16 tlb=0 policy=lru
-note LRU evicts the page unused for longest. FIFO: 15 faults, LRU: 12, OPT: 9.
 spawn T flat
+note LRU evicts the page unused for longest. FIFO: 15 faults, LRU: 12, OPT: 9.
 refs T 7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1
 ",
     },
@@ -192,11 +192,14 @@ refs T 7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1
         title: "Second chance (CLOCK)",
         summary: "CLOCK approximates LRU cheaply: frames form a circle with a hand; a referenced page gets a \
                   second chance (its bit is cleared and the hand moves on) and the first page found with a \
-                  clear bit is evicted. Watch the hand and the R marks on the frames.",
+                  clear bit is evicted. Here pages 5 and 1 are used again while in memory, so CLOCK spares \
+                  them where FIFO throws them out by age: with 4 frames FIFO takes 14 faults, CLOCK 11 (LRU \
+                  12). Watch the hand and the dots (referenced) on the frames.",
         text: "\
 config frames=4 page=4K vbits=16 swap=16 tlb=0 policy=clock
 spawn T flat
-refs T 1 2 3 4 1 2 5 1 2 3 4 5 6 1 2
+note Pages 5 and 1 come back often: watch CLOCK give them a second chance.
+refs T 2 7 5 5 4 6 2 5 1 5 1 3 6 1 2 1 5 3
 ",
     },
     Preset {

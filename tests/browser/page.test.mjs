@@ -297,3 +297,15 @@ test('the translation, next-step and policy-order panels describe the access as 
   assert.match(await page.textContent('#policy-order'), /FIFO queue, oldest first \(the next victim\): A5 → A6/);
   await page.close();
 });
+
+test('the CLOCK preset shows second chance: fewer faults than FIFO, and its own line in the plot', async () => {
+  const page = await open(browser.context, `${base}#p=clock`);
+  await page.keyboard.press('ArrowRight');
+  assert.ok(await page.evaluate(() => window.pagesim.state.stats.processes.length === 1), 'the first step draws a process');
+  await page.keyboard.press('End');
+  assert.equal(await page.evaluate(() => window.pagesim.state.sim.stats().total.faults), 11);
+  const counts = await page.evaluate(() => window.pagesim.api.compareScenario(window.pagesim.state.text, ['fifo', 'clock'], [4]));
+  assert.deepEqual(counts, [[14], [11]]);
+  assert.equal(await page.isVisible('#compare-plot'), true);
+  await page.close();
+});
