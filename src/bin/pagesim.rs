@@ -225,20 +225,20 @@ fn stats_line(who: &str, s: &Stats) -> String {
         "{who}: accesses {} · hits {} · page faults {} ({} minor, {} major; {rate:.1}%) · swap-ins {} · \
          swap-outs {} · dropped {} · segmentation faults {} · protection faults {} · out of memory {} · \
          TLB hits {} / misses {} · resident {} · in swap {}",
-        s.accesses,
-        s.hits,
-        s.faults,
-        s.minor_faults,
-        s.major_faults,
-        s.swap_ins,
-        s.swap_outs,
-        s.dropped,
-        s.segfaults,
-        s.protection_faults,
-        s.out_of_memory,
-        s.tlb_hits,
-        s.tlb_misses,
-        s.resident,
+        group(s.accesses),
+        group(s.hits),
+        group(s.faults),
+        group(s.minor_faults),
+        group(s.major_faults),
+        group(s.swap_ins),
+        group(s.swap_outs),
+        group(s.dropped),
+        group(s.segfaults),
+        group(s.protection_faults),
+        group(s.out_of_memory),
+        group(s.tlb_hits),
+        group(s.tlb_misses),
+        group(s.resident),
         s.swapped
     )
 }
@@ -267,22 +267,22 @@ fn cmd_trace(
         let rate = if summary.accesses > 0 { 100.0 * summary.faults as f64 / summary.accesses as f64 } else { 0.0 };
         println!(
             "{} accesses ({} format) to {} distinct pages of {}, {} frames, policy {}",
-            summary.accesses,
+            group(summary.accesses),
             read_format.name(),
-            summary.distinct_pages,
+            group(summary.distinct_pages),
             format_size(summary.page_size),
-            summary.frames,
+            group(summary.frames as u64),
             summary.policy
         );
         println!(
             "hits {}, page faults {} ({rate:.2}%: {} minor, {} major), swap-ins {}, swap-outs {}, dropped {}, out of memory {}",
-            summary.hits,
-            summary.faults,
-            summary.minor_faults,
-            summary.major_faults,
-            summary.swap_ins,
-            summary.swap_outs,
-            summary.dropped,
+            group(summary.hits),
+            group(summary.faults),
+            group(summary.minor_faults),
+            group(summary.major_faults),
+            group(summary.swap_ins),
+            group(summary.swap_outs),
+            group(summary.dropped),
             summary.out_of_memory
         );
     }

@@ -107,10 +107,12 @@ impl Machine {
 
     fn describe_access(&self, a: &AccessEvent) -> String {
         let name = self.name_of(a.pid);
-        let mut s = match a.kind {
+        // The switch happens first: the access then runs with an empty TLB.
+        let mut s = if a.tlb_flushed { format!("Switch to {name}, TLB flushed; ") } else { String::new() };
+        s.push_str(&match a.kind {
             AccessKind::Read => format!("{name} read {:#x}: ", a.addr),
             AccessKind::Write => format!("{name} write {:#x} = {}: ", a.addr, a.value),
-        };
+        });
         let tlb = match a.tlb {
             TlbLookup::Hit => " (TLB hit)",
             TlbLookup::Miss => " (TLB miss, page-table walk)",
@@ -127,7 +129,7 @@ impl Machine {
                         format!("minor fault, first touch: zero-filled frame {frame}")
                     }
                     FaultKind::CodeFromFile => {
-                        format!("minor fault, code page read from the executable into frame {frame}")
+                        format!("major fault, code page read from the executable into frame {frame}")
                     }
                     FaultKind::FromSwap { slot } => {
                         format!("major fault, read from swap slot {slot} into frame {frame}")
@@ -162,9 +164,6 @@ impl Machine {
         }
         if a.kind == AccessKind::Read && a.physical.is_some() {
             s.push_str(&format!(", value {}", a.value));
-        }
-        if a.tlb_flushed {
-            s.push_str(&format!("; switched to {name}, TLB flushed"));
         }
         s
     }

@@ -23,9 +23,10 @@ pub enum FaultKind {
 }
 
 impl FaultKind {
-    /// A major fault reads from swap (disk); minor faults do not.
+    /// A major fault reads from disk (a swap slot, or the executable for code), as Linux counts
+    /// them (SPEC §1); a minor fault needs no I/O (zero-fill).
     pub fn is_major(self) -> bool {
-        matches!(self, FaultKind::FromSwap { .. })
+        matches!(self, FaultKind::FromSwap { .. } | FaultKind::CodeFromFile)
     }
 }
 

@@ -268,12 +268,15 @@ impl Machine {
         self.usage.page_tables += grown as u64;
         self.policy.loaded(f, ctx, &self.frames);
         let major = fault.is_major();
+        let swap_in = matches!(fault, FaultKind::FromSwap { .. });
         for stats in [&mut self.stats, &mut self.processes[p].stats] {
             stats.resident += 1;
-            if major {
+            if swap_in {
                 stats.swapped -= 1;
-                stats.major_faults += 1;
                 stats.swap_ins += 1;
+            }
+            if major {
+                stats.major_faults += 1;
             } else {
                 stats.minor_faults += 1;
             }

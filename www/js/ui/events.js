@@ -11,7 +11,7 @@ export function kindOf(record) {
   if (!a) return 'other';
   switch (a.result) {
     case 'hit': return 'hit';
-    case 'page_fault': return a.source === 'from_swap' ? 'major' : 'minor';
+    case 'page_fault': return a.source === 'zero_fill' ? 'minor' : 'major'; // disk I/O is major (SPEC §1)
     case 'segmentation_fault': return 'segv';
     case 'protection_fault': return 'prot';
     case 'out_of_memory': return 'oom';

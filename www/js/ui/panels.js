@@ -63,7 +63,7 @@ export function createPanels({ state, engine, views, presets, renderer, embedded
     const a = accessOf(record);
     titleEl.textContent = `Step ${record.step} of ${state.sim.length} · line ${record.line}`;
     const chip = chipFor(record);
-    const text = document.createTextNode(record.events.map((e) => e.text).join(' '));
+    const text = document.createTextNode(record.events.map((e) => e.text).join(' · '));
     textEl.replaceChildren(...(chip ? [chip, text] : [text]));
     textEl.dataset.kind = a ? kindOf(record) : 'other';
   }
