@@ -121,10 +121,19 @@ fn policies_match_their_golden_files() {
 
 #[test]
 fn every_preset_through_pagesim_run_matches_its_golden_file() {
+    // `pagesim presets` lists them all.
+    let listed = Command::new(env!("CARGO_BIN_EXE_pagesim")).arg("presets").output().unwrap();
+    let listed = String::from_utf8(listed.stdout).unwrap();
+    for p in pagesim::scenario::presets::PRESETS {
+        assert!(listed.lines().any(|l| l.starts_with(p.id) && l.ends_with(p.title)), "{} in {listed}", p.id);
+    }
     use std::io::Write as _;
     use std::process::{Command, Stdio};
     let dir = format!("{}/tests/golden/presets", env!("CARGO_MANIFEST_DIR"));
     let outputs = pagesim::scenario::presets::PRESETS.iter().map(|preset| {
+        let out = Command::new(env!("CARGO_BIN_EXE_pagesim")).args(["run", "--preset", preset.id]).output().unwrap();
+        assert!(out.status.success(), "{}: pagesim run --preset failed", preset.id);
+        // The same as the preset's text given as a file.
         let mut child = Command::new(env!("CARGO_BIN_EXE_pagesim"))
             .args(["run", "-"])
             .stdin(Stdio::piped())
@@ -132,8 +141,7 @@ fn every_preset_through_pagesim_run_matches_its_golden_file() {
             .spawn()
             .expect("the CLI runs");
         child.stdin.take().unwrap().write_all(preset.text.as_bytes()).unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "{}: pagesim run failed", preset.id);
+        assert_eq!(child.wait_with_output().unwrap().stdout, out.stdout, "{}: --preset and the text agree", preset.id);
         (preset.id.to_string(), String::from_utf8(out.stdout).unwrap())
     });
     check_golden(&dir, outputs.collect::<Vec<_>>());

@@ -5,6 +5,7 @@
 
 use clap::{Parser, Subcommand};
 use pagesim::engine::config::{format_size, parse_size};
+use pagesim::engine::error::quoted;
 use pagesim::engine::{Config, Machine, PolicyKind, Stats};
 use pagesim::report::{StatsReport, StepReport};
 use pagesim::scenario::{self, link, Run};
@@ -29,11 +30,17 @@ enum Command {
     /// Run a scenario and print its events and statistics.
     Run {
         /// Scenario file (`-` for standard input).
-        file: String,
+        #[arg(required_unless_present = "preset")]
+        file: Option<String>,
+        /// Run a preset of the page's gallery instead (names: `pagesim presets`).
+        #[arg(long, conflicts_with = "file")]
+        preset: Option<String>,
         /// Print one JSON object instead of sentences.
         #[arg(long)]
         json: bool,
     },
+    /// List the presets of the page's gallery: name and title.
+    Presets,
     /// Replay a memory-access trace in one process whose whole 48-bit address space is valid.
     Trace {
         /// Trace file (`-` for standard input; `.gz` is read transparently).
@@ -134,7 +141,17 @@ fn read_text(file: &str) -> Result<String, Failure> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Run { file, json } => cmd_run(&file, json),
+        Command::Run { file, preset, json } => match (file, preset) {
+            (_, Some(name)) => run_preset(&name, json),
+            (Some(file), None) => parse_scenario(&file).and_then(|(_, parsed)| cmd_run(&file, parsed, json)),
+            (None, None) => unreachable!("clap requires a file or --preset"),
+        },
+        Command::Presets => {
+            for p in scenario::presets::PRESETS {
+                println!("{:<16} {}", p.id, p.title);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Trace { file, policy, frames, curve, max, budget, page_size, format, swap, tlb, seed, json } => {
             let config = Config {
                 policy,
@@ -179,8 +196,17 @@ struct RunJson<'a> {
     error: Option<String>,
 }
 
-fn cmd_run(file: &str, json: bool) -> Result<ExitCode, Failure> {
-    let (_, parsed) = parse_scenario(file)?;
+/// `pagesim run --preset NAME`: a preset of the page's gallery, by its name.
+fn run_preset(name: &str, json: bool) -> Result<ExitCode, Failure> {
+    let preset = scenario::presets::PRESETS.iter().find(|p| p.id == name).ok_or_else(|| {
+        let names: Vec<&str> = scenario::presets::PRESETS.iter().map(|p| p.id).collect();
+        Failure(format!("no preset is called {} (there are: {})", quoted(name), names.join(", ")))
+    })?;
+    let parsed = scenario::parse(preset.text).map_err(|e| Failure(format!("preset {name}:{e}")))?;
+    cmd_run(&format!("preset {name}"), parsed, json)
+}
+
+fn cmd_run(file: &str, parsed: scenario::Scenario, json: bool) -> Result<ExitCode, Failure> {
     let mut run = Run::new(parsed).map_err(|e| Failure(format!("{file}: {e}")))?;
     // Steps are printed (or collected) as they run: the runner keeps no events of its own.
     let mut steps = Vec::new();
