@@ -488,6 +488,49 @@ impl NextStepReport {
     }
 }
 
+/// An exercise (`pagesim exercise --json`): `{policy, frames, seed, reference, faults, steps:
+/// [{page, fault, victim (page or null), frames: [page or null, one per frame]}]}`. Here, as SPEC
+/// §2.2 fixes it, a victim or an empty frame is `null` rather than left out.
+#[derive(Clone, Debug, Serialize)]
+pub struct ExerciseReport {
+    pub policy: String,
+    pub frames: u32,
+    pub seed: u64,
+    pub reference: Vec<u64>,
+    pub faults: u64,
+    pub steps: Vec<ExerciseStepReport>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ExerciseStepReport {
+    pub page: u64,
+    pub fault: bool,
+    pub victim: Option<u64>,
+    pub frames: Vec<Option<u64>>,
+}
+
+impl ExerciseReport {
+    pub fn new(e: &crate::scenario::exercise::Exercise) -> ExerciseReport {
+        ExerciseReport {
+            policy: e.policy.to_string(),
+            frames: e.frames,
+            seed: e.seed,
+            reference: e.reference.clone(),
+            faults: e.faults,
+            steps: e
+                .steps
+                .iter()
+                .map(|s| ExerciseStepReport {
+                    page: s.page,
+                    fault: s.fault,
+                    victim: s.victim,
+                    frames: s.frames.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -180,7 +180,8 @@ fn curves_equal_one_replay_per_frame_count() {
 
 #[test]
 fn an_unknown_preset_names_the_ones_there_are() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pagesim")).args(["run", "--preset", "nope"]).output().unwrap();
+    let out =
+        std::process::Command::new(env!("CARGO_BIN_EXE_pagesim")).args(["run", "--preset", "nope"]).output().unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("no preset is called \"nope\"") && err.contains("clock"), "{err}");

@@ -41,6 +41,29 @@ enum Command {
     },
     /// List the presets of the page's gallery: name and title.
     Presets,
+    /// A seeded reference-string exercise (the question; `--answers` adds the answer grid).
+    Exercise {
+        #[arg(long, value_parser = parse_policy)]
+        policy: PolicyKind,
+        /// Physical frames.
+        #[arg(long)]
+        frames: u32,
+        /// Accesses in the reference string.
+        #[arg(long, default_value_t = 12)]
+        length: usize,
+        /// Pages 0…K-1 the string is drawn from.
+        #[arg(long, default_value_t = 6)]
+        pages: u64,
+        /// The same seed gives the same exercise everywhere.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Print the answer grid too.
+        #[arg(long)]
+        answers: bool,
+        /// Print one JSON object (with the answers).
+        #[arg(long)]
+        json: bool,
+    },
     /// Replay a memory-access trace in one process whose whole 48-bit address space is valid.
     Trace {
         /// Trace file (`-` for standard input; `.gz` is read transparently).
@@ -146,6 +169,9 @@ fn main() -> ExitCode {
             (Some(file), None) => parse_scenario(&file).and_then(|(_, parsed)| cmd_run(&file, parsed, json)),
             (None, None) => unreachable!("clap requires a file or --preset"),
         },
+        Command::Exercise { policy, frames, length, pages, seed, answers, json } => {
+            cmd_exercise(policy, frames, length, pages, seed, answers, json)
+        }
         Command::Presets => {
             for p in scenario::presets::PRESETS {
                 println!("{:<16} {}", p.id, p.title);
@@ -194,6 +220,48 @@ struct RunJson<'a> {
     steps: Vec<StepReport>,
     stats: StatsReport<'a>,
     error: Option<String>,
+}
+
+/// `pagesim exercise`: the question, and with `--answers` the grid (one column per access, one row
+/// per frame, then the faults and victims).
+fn cmd_exercise(
+    policy: PolicyKind,
+    frames: u32,
+    length: usize,
+    pages: u64,
+    seed: u64,
+    answers: bool,
+    json: bool,
+) -> Result<ExitCode, Failure> {
+    let e = scenario::exercise::exercise(policy, frames, length, pages, seed).map_err(Failure)?;
+    if json {
+        let report = pagesim::report::ExerciseReport::new(&e);
+        println!("{}", serde_json::to_string(&report).expect("plain data serializes"));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let refs: Vec<String> = e.reference.iter().map(|p| p.to_string()).collect();
+    println!("Exercise (seed {seed}): {} with {frames} frames, all empty at the start.", policy.name().to_uppercase());
+    println!("Reference string: {}", refs.join(" "));
+    println!("For each access: hit or page fault? For each fault with memory full: which page is evicted?");
+    if !answers {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let width = refs.iter().map(String::len).max().unwrap_or(1).max(1) + 1;
+    let cell = |s: String| format!("{s:>width$}");
+    let row =
+        |label: &str, cells: Vec<String>| println!("{label:<9}{}", cells.into_iter().map(cell).collect::<String>());
+    println!();
+    row("access", refs.clone());
+    for f in 0..frames as usize {
+        row(
+            &format!("frame {f}"),
+            e.steps.iter().map(|s| s.frames[f].map_or(".".to_string(), |p| p.to_string())).collect(),
+        );
+    }
+    row("fault", e.steps.iter().map(|s| if s.fault { "F" } else { "." }.to_string()).collect());
+    row("evicts", e.steps.iter().map(|s| s.victim.map_or(".".to_string(), |p| p.to_string())).collect());
+    println!("{} page faults in {} accesses.", e.faults, e.reference.len());
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `pagesim run --preset NAME`: a preset of the page's gallery, by its name.

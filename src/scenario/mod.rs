@@ -3,6 +3,7 @@
 
 pub mod compare;
 mod edit;
+pub mod exercise;
 pub mod link;
 mod parse;
 pub mod presets;

@@ -1,0 +1,115 @@
+//! Reference-string exercises as courses set them (SPEC §2.2, `pagesim exercise`): a seeded string
+//! of page numbers with some locality, and its answer grid under a policy, worked out by the engine.
+
+use super::{parse, run::Run};
+use crate::engine::{Event, PolicyKind};
+
+/// One access of an exercise: the page, whether it faulted, the page it evicted, and the frames
+/// (their pages, `None` if empty) after it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExerciseStep {
+    pub page: u64,
+    pub fault: bool,
+    pub victim: Option<u64>,
+    pub frames: Vec<Option<u64>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Exercise {
+    pub policy: PolicyKind,
+    pub frames: u32,
+    pub seed: u64,
+    pub reference: Vec<u64>,
+    pub faults: u64,
+    pub steps: Vec<ExerciseStep>,
+}
+
+/// Most accesses and pages an exercise may have (a grid a student can work by hand, and more).
+pub const MAX_LENGTH: usize = 1000;
+pub const MAX_PAGES: u64 = 64;
+
+/// `length` page numbers from `0..pages`, drawn from `seed` (PCG32), never the same page twice in a
+/// row (a repeat teaches nothing): two times in five one of the pages used just before (locality,
+/// so that policies differ), else any other page.
+pub fn reference_string(length: usize, pages: u64, seed: u64) -> Vec<u64> {
+    let mut rng = oorandom::Rand32::new(seed);
+    let mut out: Vec<u64> = Vec::with_capacity(length);
+    let mut recent: Vec<u64> = Vec::new(); // the last distinct pages, oldest first
+    for _ in 0..length {
+        let last = out.last().copied();
+        let earlier: Vec<u64> = recent.iter().copied().filter(|&p| Some(p) != last).collect();
+        let page = if !earlier.is_empty() && rng.rand_range(0..5) < 2 {
+            earlier[rng.rand_range(0..earlier.len() as u32) as usize]
+        } else if pages == 1 {
+            0
+        } else {
+            // Any page but the last one.
+            let p = rng.rand_range(0..(pages - last.is_some() as u64) as u32) as u64;
+            match last {
+                Some(l) if p >= l => p + 1,
+                _ => p,
+            }
+        };
+        recent.retain(|&p| p != page);
+        recent.push(page);
+        if recent.len() > 4 {
+            recent.remove(0);
+        }
+        out.push(page);
+    }
+    out
+}
+
+/// The exercise and its answers.
+pub fn exercise(policy: PolicyKind, frames: u32, length: usize, pages: u64, seed: u64) -> Result<Exercise, String> {
+    if !(1..=MAX_LENGTH).contains(&length) {
+        return Err(format!("--length must be from 1 to {MAX_LENGTH}, not {length}"));
+    }
+    if !(1..=MAX_PAGES).contains(&pages) {
+        return Err(format!("--pages must be from 1 to {MAX_PAGES}, not {pages}"));
+    }
+    if !(1..=64).contains(&frames) {
+        return Err(format!("--frames must be from 1 to 64, not {frames}"));
+    }
+    let reference = reference_string(length, pages, seed);
+    let refs: Vec<String> = reference.iter().map(|p| p.to_string()).collect();
+    let text = format!(
+        "config frames={frames} policy={policy} tlb=0 swap={} seed={seed}\nspawn T flat\nrefs T {}\n",
+        pages + 1,
+        refs.join(" ")
+    );
+    let mut run = Run::new(parse(&text).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    run.step().map_err(|e| e.message)?; // spawn
+    let mut steps = Vec::with_capacity(length);
+    for &page in &reference {
+        let record = run.step().map_err(|e| e.message)?.ok_or("the exercise ended early")?;
+        let Some(Event::Access(a)) = record.events.first() else {
+            return Err("an access was expected".into());
+        };
+        let m = run.machine();
+        let table = m.frames();
+        let frames_now =
+            (0..frames).map(|f| (f < table.len() && !table.is_free(f)).then(|| table.get(f).vpn)).collect();
+        steps.push(ExerciseStep { page, fault: a.is_fault(), victim: a.eviction().map(|e| e.vpn), frames: frames_now });
+    }
+    let faults = steps.iter().filter(|s| s.fault).count() as u64;
+    Ok(Exercise { policy, frames, seed, reference, faults, steps })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_seed_gives_the_same_exercise_and_seeds_differ() {
+        assert_eq!(reference_string(12, 6, 7), reference_string(12, 6, 7));
+        assert_ne!(reference_string(12, 6, 7), reference_string(12, 6, 8));
+        let long = reference_string(200, 6, 1);
+        assert!(long.iter().all(|&p| p < 6));
+        assert!(long.windows(2).all(|w| w[0] != w[1]), "no page twice in a row");
+        let e = exercise(PolicyKind::Fifo, 3, 12, 6, 42).unwrap();
+        assert_eq!((e.reference.len(), e.steps.len()), (12, 12));
+        assert_eq!(e.faults, e.steps.iter().filter(|s| s.fault).count() as u64);
+        assert!(exercise(PolicyKind::Fifo, 3, 0, 6, 1).is_err());
+    }
+}

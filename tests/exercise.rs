@@ -1,0 +1,104 @@
+//! `pagesim exercise`: the answers the engine works out equal the textbook rules, written the
+//! plain way here, for FIFO, LRU, CLOCK (victims and faults) and OPT (faults: its ties between
+//! pages never used again may go either way), over many seeds, lengths and frame counts.
+
+use pagesim::engine::PolicyKind;
+use pagesim::scenario::exercise::exercise;
+
+/// (faults, victims) of a reference string under a plain implementation of `policy`.
+fn reference(policy: PolicyKind, frames: usize, refs: &[u64]) -> (u64, Vec<Option<u64>>) {
+    let mut resident: Vec<u64> = Vec::new(); // FIFO/LRU: oldest (or least recent) first; CLOCK: the ring
+    let mut referenced: Vec<bool> = Vec::new();
+    let mut hand = 0usize;
+    let (mut faults, mut victims) = (0, Vec::new());
+    for (i, &page) in refs.iter().enumerate() {
+        if let Some(at) = resident.iter().position(|&p| p == page) {
+            match policy {
+                PolicyKind::Lru => {
+                    resident.remove(at);
+                    resident.push(page);
+                }
+                PolicyKind::Clock => referenced[at] = true,
+                _ => {}
+            }
+            victims.push(None);
+            continue;
+        }
+        faults += 1;
+        if resident.len() < frames {
+            resident.push(page);
+            referenced.push(true);
+            victims.push(None);
+            continue;
+        }
+        let victim = match policy {
+            PolicyKind::Fifo | PolicyKind::Lru => {
+                let v = resident.remove(0);
+                resident.push(page);
+                v
+            }
+            PolicyKind::Clock => {
+                while referenced[hand] {
+                    referenced[hand] = false;
+                    hand = (hand + 1) % frames;
+                }
+                let v = std::mem::replace(&mut resident[hand], page);
+                referenced[hand] = true;
+                hand = (hand + 1) % frames;
+                v
+            }
+            PolicyKind::Opt => {
+                let next_use = |p: u64| refs[i + 1..].iter().position(|&q| q == p).unwrap_or(usize::MAX);
+                let at = (0..resident.len()).max_by_key(|&j| next_use(resident[j])).unwrap();
+                std::mem::replace(&mut resident[at], page)
+            }
+            other => unreachable!("{other}"),
+        };
+        victims.push(Some(victim));
+    }
+    (faults, victims)
+}
+
+#[test]
+fn exercise_answers_match_the_textbook_rules_over_many_seeds() {
+    let mut compared = 0;
+    for seed in 0..150u64 {
+        for (frames, length, pages) in [(3u32, 12usize, 6u64), (4, 20, 8), (2, 15, 5)] {
+            for policy in [PolicyKind::Fifo, PolicyKind::Lru, PolicyKind::Clock, PolicyKind::Opt] {
+                let e = exercise(policy, frames, length, pages, seed).unwrap();
+                let (faults, victims) = reference(policy, frames as usize, &e.reference);
+                assert_eq!(e.faults, faults, "{policy}, {frames} frames, seed {seed}: {:?}", e.reference);
+                if policy != PolicyKind::Opt {
+                    let engine: Vec<Option<u64>> = e.steps.iter().map(|s| s.victim).collect();
+                    assert_eq!(engine, victims, "{policy}, {frames} frames, seed {seed}: {:?}", e.reference);
+                }
+                // The grid: each step's frames hold its page, and as many pages as faults so far allow.
+                for (i, s) in e.steps.iter().enumerate() {
+                    assert!(s.frames.contains(&Some(s.page)), "{policy} seed {seed} step {i}");
+                }
+                compared += 1;
+            }
+        }
+    }
+    assert_eq!(compared, 150 * 3 * 4);
+}
+
+#[test]
+fn the_cli_prints_the_question_and_on_request_the_grid_and_json() {
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_pagesim")).args(args).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let question = run(&["exercise", "--policy", "fifo", "--frames", "3", "--seed", "1"]);
+    assert!(question.contains("Reference string: 2 0 3 2 1 0 3 4 1 3 2 4"), "{question}");
+    assert!(!question.contains("frame 0"), "no answers unless asked");
+    let answers = run(&["exercise", "--policy", "fifo", "--frames", "3", "--seed", "1", "--answers"]);
+    assert!(answers.contains("frame 2") && answers.contains("6 page faults in 12 accesses."), "{answers}");
+    let json: serde_json::Value =
+        serde_json::from_str(&run(&["exercise", "--policy", "lru", "--frames", "3", "--seed", "1", "--json"])).unwrap();
+    assert_eq!(json["reference"].as_array().unwrap().len(), 12);
+    assert_eq!(json["steps"][0]["victim"], serde_json::Value::Null);
+    assert_eq!(json["steps"][0]["frames"].as_array().unwrap().len(), 3);
+    assert_eq!(json["policy"], "lru");
+}
