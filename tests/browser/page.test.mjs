@@ -287,6 +287,9 @@ test('the translation, next-step and policy-order panels describe the access as 
   assert.match(walk, /TLB miss/);
   assert.match(walk, /L1 table, entry 1: empty \(no L2 table under it yet\)/);
   assert.match(walk, /not present → page fault \(minor: zero-filled\), now frame 0/);
+  // The address 0x4010 in binary: L1 01, L2 00 (page 4 = 0100), offset 000000010000.
+  const fields = await page.$$eval('#translation .va-bits span', (spans) => spans.map((x) => x.firstChild.textContent));
+  assert.deepEqual(fields, ['01', '00', '000000010000']);
   assert.match(await page.textContent('#next-step'), /A reads 0x4010 \(page 4\)/);
   await page.keyboard.press('ArrowRight'); // the same page again: a TLB hit
   walk = await page.textContent('#translation');

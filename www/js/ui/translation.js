@@ -12,6 +12,24 @@ function el(tag, text, cls) {
 }
 
 /**
+ * The virtual address in binary, one coloured field per table level and the offset (the same
+ * colours as the index boxes above), as the MMU cuts it.
+ */
+function addressBits(walk, offsetBits) {
+  const bits = el('div', null, 'va-bits');
+  bits.setAttribute('aria-label', 'the address in binary, split into fields');
+  const field = (value, width, label, cls) => {
+    const s = el('span', width ? Math.floor(value).toString(2).padStart(width, '0') : '', cls);
+    s.title = `${label}: ${Math.floor(value)}`;
+    s.append(el('small', label));
+    bits.append(s);
+  };
+  walk.level_bits.forEach((width, i) => field(walk.indices[i], width, `L${i + 1}`, `lv${i}`));
+  field(walk.offset, offsetBits, 'offset', 'offset');
+  return bits;
+}
+
+/**
  * Shows the translation of an access (the newest at or before the current step): the walk the
  * engine recorded just before the access (`record.translation`), and what the access then did.
  */
@@ -32,17 +50,18 @@ export function renderTranslation(box, sim, record, config, names) {
   const split = el('div', null, 'va-split');
   if (walk) {
     walk.level_bits.forEach((bits, i) => {
-      const s = el('span', String(walk.indices[i]));
+      const s = el('span', String(walk.indices[i]), `lv${i}`);
       s.append(el('small', `L${i + 1} · ${bits} bit${bits === 1 ? '' : 's'}`));
       split.append(s);
     });
   }
-  const off = el('span', hex(access.addr % config.page_size));
+  const off = el('span', hex(access.addr % config.page_size), 'offset');
   off.append(el('small', `offset · ${offsetBits} bits`));
   split.append(off);
   const vpnBits = config.va_bits - offsetBits;
   parts.push(el('p', `${hex(access.addr)} = page ${access.vpn}, offset ${hex(access.addr % config.page_size)}: `
     + `the ${vpnBits}-bit page number is split into one index per table level, the low ${offsetBits} bits are the offset.`, 'muted'), split);
+  if (walk) parts.push(addressBits(walk, offsetBits));
 
   const steps = el('ol', null, 'walk');
   const li = (t) => steps.append(el('li', t));
