@@ -332,3 +332,22 @@ test('predict mode gives nothing away while it asks, explains each answer, and s
   assert.match(shown, new RegExp(`score \\d+ / ${asked + 1}`), 'the count did not change');
   await p.close();
 });
+
+test('CSV export gives every event of the run so far and the statistics', async () => {
+  const page = await open(browser.context, `${base}#p=swapping`);
+  await page.keyboard.press('End');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#btn-csv')]);
+  assert.equal(download.suggestedFilename(), 'pagesim-swapping.csv');
+  const text = readFileSync(await download.path(), 'utf8');
+  const lines = text.trim().split('\r\n');
+  assert.equal(lines[0], 'step,line,type,pid,page,frame,text');
+  const events = await page.evaluate(() => window.pagesim.state.sim.log(0, window.pagesim.state.sim.position)
+    .reduce((n, r) => n + r.events.length, 0));
+  const blank = lines.indexOf('');
+  assert.equal(blank - 1, events, 'one row per event');
+  assert.match(lines[1], /^1,2,spawn,0,,,/);
+  assert.ok(lines.some((l) => /,"?A write 0x5000 = 50: page 5 not in memory/.test(l)), 'the sentences, quoted where needed');
+  const faults = await page.evaluate(() => window.pagesim.state.sim.stats().total.faults);
+  assert.ok(lines.includes(`faults,${faults}`));
+  await page.close();
+});

@@ -20,6 +20,7 @@ import { createTraceDialog } from './ui/trace.js';
 import { createPanels } from './ui/panels.js';
 import { showBanner, hideBanner, toast } from './ui/notices.js';
 import { wireCanvas } from './ui/hover.js';
+import { runCsv, download } from './ui/export.js';
 
 const $ = (sel) => document.querySelector(sel);
 const SPEEDS = [0.5, 1, 2, 3, 5, 8, 12, 20, 40, 100, 300, 1000]; // steps per second
@@ -439,6 +440,7 @@ $('#btn-predict')?.addEventListener('click', (e) => {
 $('#btn-share')?.addEventListener('click', () => links.share());
 $('#btn-embed')?.addEventListener('click', () => links.showEmbed($('#embed-dialog')));
 $('#btn-trace')?.addEventListener('click', () => traceDialog.open());
+$('#btn-csv')?.addEventListener('click', () => download(`pagesim-${state.presetId ?? 'scenario'}.csv`, runCsv(state.sim)));
 
 wireCanvas(canvas, $('#tooltip'), renderer, draw);
 
