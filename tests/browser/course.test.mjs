@@ -351,3 +351,30 @@ test('CSV export gives every event of the run so far and the statistics', async 
   assert.ok(lines.includes(`faults,${faults}`));
   await page.close();
 });
+
+test('PNG export is the picture at twice the CSS size, drawn', async () => {
+  const page = await open(browser.context, `${base}#p=swapping`);
+  for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowRight');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#btn-png')]);
+  assert.equal(download.suggestedFilename(), 'pagesim-swapping-step-12.png');
+  const png = readFileSync(await download.path());
+  assert.equal(png.subarray(1, 4).toString(), 'PNG');
+  const [w, h] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+  const css = await page.evaluate(() => ({ w: document.getElementById('canvas').clientWidth, h: document.getElementById('canvas').clientHeight }));
+  assert.deepEqual([w, h], [Math.round(css.w * 2), Math.round(css.h * 2)]);
+  // Drawn, not blank: the image decodes in the page to many different colours.
+  const colours = await page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const c = Object.assign(document.createElement('canvas'), { width: img.width, height: img.height });
+    const ctx = c.getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    const data = ctx.getImageData(0, 0, c.width, c.height).data;
+    const seen = new Set();
+    for (let i = 0; i < data.length; i += 4 * 97) seen.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+    return seen.size;
+  }, png.toString('base64'));
+  assert.ok(colours > 20, `${colours} colours`);
+  await page.close();
+});

@@ -312,16 +312,15 @@ function animatePulse(now) {
   if (now - state.pulseStart < 450) pulseFrame = requestAnimationFrame(animatePulse);
 }
 
+/** What the renderer draws now. */
+function scene(pulse = 0) {
+  return { sim: state.sim, processes: state.stats.processes, config: state.config, highlight: state.highlight, pulse };
+}
+
 function draw(now = performance.now()) {
   const age = state.pulseStart ? (now - state.pulseStart) / 450 : 1;
   const pulse = reducedMotion.matches ? 0 : Math.max(0, 1 - age);
-  const { neededHeight } = renderer.draw({
-    sim: state.sim,
-    processes: state.stats.processes,
-    config: state.config,
-    highlight: state.highlight,
-    pulse,
-  });
+  const { neededHeight } = renderer.draw(scene(pulse));
   fitCanvasHeight(neededHeight);
 }
 
@@ -441,6 +440,9 @@ $('#btn-share')?.addEventListener('click', () => links.share());
 $('#btn-embed')?.addEventListener('click', () => links.showEmbed($('#embed-dialog')));
 $('#btn-trace')?.addEventListener('click', () => traceDialog.open());
 $('#btn-csv')?.addEventListener('click', () => download(`pagesim-${state.presetId ?? 'scenario'}.csv`, runCsv(state.sim)));
+// At least twice the CSS size, so the picture stays sharp on a projected slide.
+$('#btn-png')?.addEventListener('click', () => renderer.snapshot(scene(), Math.max(2, window.devicePixelRatio || 1))
+  .toBlob((png) => download(`pagesim-${state.presetId ?? 'scenario'}-step-${state.sim.position}.png`, png), 'image/png'));
 
 wireCanvas(canvas, $('#tooltip'), renderer, draw);
 

@@ -12,7 +12,7 @@
 import {
   computeLayout, gridCell, gridHit, stripHit, clampWindow, stripCapacity, planStrip, cellOfFrame, MAX_RANGES, JOIN_PAGES,
 } from './layout.js';
-import { prepareCanvas } from './hidpi.js';
+import { prepareCanvas, cssSize } from './hidpi.js';
 import { createViews } from './views.js';
 import { createTooltips } from './tooltips.js';
 import { createPainter } from './paint.js';
@@ -33,9 +33,34 @@ export function createRenderer(canvas, engine) {
   let last = null; // what was drawn, for hover and hit-testing
 
   /** Sizes the backing store to the element's CSS size times devicePixelRatio (crisp text). */
+  let fitted = null; // while drawing a snapshot: its size (the canvas is left alone)
+
   function fit() {
+    if (fitted) return fitted;
     const { w, h } = prepareCanvas(canvas, 1, 1);
     return { w, h };
+  }
+
+  /**
+   * The picture drawn afresh on a new canvas at `scale` device pixels per CSS pixel (for a PNG
+   * sharper than the screen's), the same size in CSS pixels as the one on the page.
+   */
+  function snapshot(scene, scale) {
+    const { w, h } = cssSize(canvas);
+    const out = document.createElement('canvas');
+    out.width = Math.round(w * scale);
+    out.height = Math.round(h * scale);
+    const saved = g.ctx;
+    g.ctx = out.getContext('2d');
+    g.ctx.setTransform(scale, 0, 0, scale, 0, 0);
+    fitted = { w, h };
+    try {
+      draw({ ...scene, pulse: 0 });
+    } finally {
+      g.ctx = saved;
+      fitted = null;
+    }
+    return out;
   }
 
   /** Each process's strip plan: fitted to the ranges in use unless the user zoomed it. */
@@ -253,7 +278,7 @@ export function createRenderer(canvas, engine) {
   }
 
   return {
-    draw, describeAt, zoomAt, clickAt, resetZoom, paintIcon, locate,
+    draw, snapshot, describeAt, zoomAt, clickAt, resetZoom, paintIcon, locate,
     themeChanged: () => g.themeChanged(),
     get palette() { return g.palette; },
   };

@@ -1,6 +1,6 @@
-// Export for spreadsheets: the run so far as CSV, one row per event (step, line, event type,
-// process, page, frame, the sentence), then the statistics. The sentences and numbers are the
-// engine's (`log()`, `stats()`); this file only quotes them.
+// Export: for spreadsheets, the run so far as CSV, one row per event (step, line, event type,
+// process, page, frame, the sentence), then the statistics (the sentences and numbers are the
+// engine's: `log()`, `stats()`; this file only quotes them); for slides, the picture as PNG.
 
 const CHUNK = 5000; // records asked for at a time (the engine gives at most 10,000 per call)
 
@@ -34,9 +34,9 @@ export function runCsv(sim) {
   return rows.map((r) => r.map(field).join(',')).join('\r\n') + '\r\n';
 }
 
-/** Saves `text` as a file called `name`. */
-export function download(name, text, type = 'text/csv') {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+/** Saves `content` (text, or a Blob) as a file called `name`. */
+export function download(name, content, type = 'text/csv') {
+  const url = URL.createObjectURL(content instanceof Blob ? content : new Blob([content], { type }));
   const a = Object.assign(document.createElement('a'), { href: url, download: name });
   document.body.append(a);
   a.click();
