@@ -50,7 +50,8 @@ impl Tlb {
         self.tags.len() as u32
     }
 
-    fn holds(&self, slot: u32, pid: u32, vpn: u64) -> bool {
+    /// Does `slot` hold the translation for `(pid, vpn)`? (No change to the LRU order.)
+    pub fn holds(&self, slot: u32, pid: u32, vpn: u64) -> bool {
         slot != NONE
             && (slot as usize) < self.tags.len()
             && self.tags[slot as usize] == Tag { pid, vpn, generation: self.generation }

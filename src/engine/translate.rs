@@ -64,8 +64,7 @@ impl Machine {
             Some(pte) if pte.state == PteState::Swapped => Some((EntryState::Swapped { slot: pte.loc }, pte.perms)),
             _ => untouched(),
         };
-        let tlb_hit =
-            (config.tlb_entries > 0).then(|| self.running() == Some(pid) && self.tlb_entries().contains(&(pid, vpn)));
+        let tlb_hit = (config.tlb_entries > 0).then(|| self.tlb_would_hit(pid, vpn));
         Some(Translation {
             pid,
             addr,

@@ -161,6 +161,16 @@ impl Machine {
         self.running
     }
 
+    /// Would an access by `pid` to `vpn` hit the TLB now? The same O(1) check the access path
+    /// makes (the entry's TLB slot), without making the entry most recently used.
+    pub fn tlb_would_hit(&self, pid: Pid, vpn: u64) -> bool {
+        self.running == Some(pid)
+            && self
+                .process(pid)
+                .and_then(|p| p.page_table.get(vpn))
+                .is_some_and(|pte| pte.state == PteState::Resident && self.tlb.holds(pte.tlb_slot, pid, vpn))
+    }
+
     /// Valid TLB entries as `(pid, vpn)`, least recently used first.
     pub fn tlb_entries(&self) -> Vec<(Pid, u64)> {
         self.tlb.entries()
