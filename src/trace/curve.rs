@@ -112,6 +112,9 @@ fn faults_from_depths(hist: &[u64], misses: u64, max: usize) -> Vec<u64> {
 /// trace's length, at an amortised O(1) renumbering cost per access.
 pub fn lru_curve(t: &DenseTrace, max: usize) -> Vec<u64> {
     const FREE: u32 = u32::MAX;
+    if max == 0 {
+        return Vec::new();
+    }
     let width = (2 * t.distinct).max(64);
     let mut tree = Fenwick::new(width);
     let mut slot_of: Vec<u32> = vec![FREE; t.distinct];
@@ -120,7 +123,13 @@ pub fn lru_curve(t: &DenseTrace, max: usize) -> Vec<u64> {
     let mut held = 0i64; // slots held (= pages seen)
     let mut hist = vec![0u64; max + 1];
     let mut misses = 0u64;
+    let mut last = u32::MAX;
     for &id in &t.ids {
+        // The page just used is at depth 1 and stays there: nothing to count or move.
+        if std::mem::replace(&mut last, id) == id {
+            hist[1] += 1;
+            continue;
+        }
         if next == width {
             let mut k = 0;
             for s in 0..width {

@@ -1,45 +1,68 @@
 // Trace work off the main thread, with the trace module (www/pkg/pagesim_trace.js). The main
-// thread cancels by terminating the workers.
-//   {job: 'replay', file, format, pageSize, policy, frames, curves}
+// thread cancels by terminating the workers. A worker keeps its trace between jobs.
+//   {job: 'replay', file, format, pageSize, policy, frames}
 //        reads and parses the file, posts the pages renumbered densely ('dense', for the curve
-//        workers), replays it (progress, summary), then the fault curves of `curves`
-//   {job: 'curves', ids, curves}
-//        from those ids, the fault curves of `curves`
-// A curve is for every frame count when the policy is a stack algorithm (one pass; OPT within
-// its work budget), else at the trace's sample frame counts.
+//        workers), replays it (progress, summary)
+//   {job: 'dense', ids}
+//        takes the trace from those ids (no replay), for curves
+//   {job: 'curve', policy}
+//        the fault curve of `policy` for the trace the worker holds
 //   {job: 'window', file, format, pageSize, start, policy, frames}
 //        a window of the trace as a scenario
-// The page runs 'replay' and one or more 'curves' jobs side by side; the file is parsed once.
+// A curve is for every frame count when the policy is a stack algorithm (one pass; OPT within
+// its work budget), else at the trace's sample frame counts. The page runs one 'replay' and
+// hands out the curves one at a time to whichever worker is free; the file is parsed once.
 import init, { TraceSession } from '../pkg/pagesim_trace.js';
 
 const SLICE = 100_000;
-const ready = init();
+const ready = init().then(warmUp);
+
+// Browsers compile WebAssembly in two tiers and swap in the optimised code only between calls,
+// so a parse or a curve that is one long call would run on the slow baseline code throughout
+// (measured: the 2M-access trace's replay and curves took 1.7× as long). A small trace through
+// every path, twice, while the user is still choosing a file (the dialog starts its workers when
+// it opens), makes the real ones run optimised. It costs about 0.2 s of a worker's time.
+function warmUp() {
+  const lines = Array.from({ length: 20_000 }, (_, i) => `R ${((i * 4160) % 3_000_000).toString(16)}`);
+  const text = new TextEncoder().encode(lines.join('\n'));
+  for (let round = 0; round < 2; round++) {
+    new TraceSession(text, 'rw', 4096).free();
+    const replay = TraceSession.synthetic(50_000, 64);
+    replay.start('lru', 64);
+    replay.advance(50_000);
+    replay.summary();
+    const curves = TraceSession.fromDense(replay.denseIds());
+    for (const policy of ['lru', 'opt']) curves.stackCurve(policy);
+    for (const policy of ['fifo', 'clock', 'opt']) curves.faultsAt(policy, [1, 8, 64]);
+    curves.free();
+    replay.free();
+  }
+}
+
+let session = null;
 
 onmessage = async ({ data }) => {
   await ready;
-  let session;
   try {
-    session = data.job === 'curves'
+    if (data.job === 'curve') {
+      postCurve(session, data.policy);
+      return;
+    }
+    session?.free();
+    session = null;
+    session = data.job === 'dense'
       ? TraceSession.fromDense(data.ids)
       : new TraceSession(new Uint8Array(await data.file.arrayBuffer()), data.format, data.pageSize);
-  } catch (err) {
-    postMessage({ type: 'error', message: err.message });
-    return;
-  }
-  try {
     if (data.job === 'replay') replayJob(session, data);
-    else if (data.job === 'curves') curvesJob(session, data.curves);
     else if (data.job === 'window') {
       postMessage({ type: 'scenario', text: session.toScenario(data.policy, data.frames, data.start) });
     }
   } catch (err) {
     postMessage({ type: 'error', message: err.message });
-  } finally {
-    session.free();
   }
 };
 
-function replayJob(session, { policy, frames, curves }) {
+function replayJob(session, { policy, frames }) {
   const length = session.length;
   const distinct = session.distinct;
   postMessage({ type: 'info', length, format: session.format, distinct, window: TraceSession.stepWindow() });
@@ -57,20 +80,17 @@ function replayJob(session, { policy, frames, curves }) {
     }
   }
   postMessage({ type: 'summary', summary: session.summary() });
-  curvesJob(session, curves);
 }
 
-function curvesJob(session, policies) {
-  const sizes = session.sampleSizes();
-  for (const policy of policies) {
-    // OPT's one pass costs each access's depth: cheap with locality, too slow without; past the
-    // engine's work budget it is simulated at the sample sizes like FIFO and CLOCK.
-    const full = session.stackCurve(policy);
-    if (full) {
-      const every = Float64Array.from({ length: session.curveLength }, (_, i) => i + 1);
-      postMessage({ type: 'curve', policy, full: true, frames: every, faults: full });
-    } else {
-      postMessage({ type: 'curve', policy, full: false, frames: sizes, faults: session.faultsAt(policy, Array.from(sizes)) });
-    }
+function postCurve(session, policy) {
+  // OPT's one pass costs each access's depth: cheap with locality, too slow without; past the
+  // engine's work budget it is simulated at the sample sizes like FIFO and CLOCK.
+  const full = session.stackCurve(policy);
+  if (full) {
+    const every = Float64Array.from({ length: session.curveLength }, (_, i) => i + 1);
+    postMessage({ type: 'curve', policy, full: true, frames: every, faults: full });
+  } else {
+    const sizes = session.sampleSizes();
+    postMessage({ type: 'curve', policy, full: false, frames: sizes, faults: session.faultsAt(policy, Array.from(sizes)) });
   }
 }

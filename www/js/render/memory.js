@@ -2,6 +2,7 @@
 
 import { gridCell } from './layout.js';
 import { processColour, textOn, withAlpha } from './palette.js';
+import { paintCells, rgba } from './pixels.js';
 
 /** Frames one by one, large enough for tags, policy values and frame numbers. */
 export function drawFrames(g, fg, frames, names, config) {
@@ -85,46 +86,32 @@ export function drawFramesCompact(g, fg, frames) {
 /**
  * More frames than fit: a heat map of blocks. A block takes the colour of the process owning
  * most of its frames, stronger the more of them are in use; a bar along its top shows the share
- * of those that are dirty, one along its bottom the share referenced. One path per colour.
+ * of those that are dirty, one along its bottom the share referenced. Painted as pixels.
  */
 export function drawHeatMap(g, fg, blocks, total) {
   const LEVELS = 8;
-  const shades = new Map(); // pid × LEVELS + level → Path2D
-  const free = new Path2D(), dirty = new Path2D(), referenced = new Path2D();
-  for (let i = 0; i < fg.count; i++) {
-    const { x, y, s } = gridCell(fg, i);
+  const free = rgba(g.palette.cellLine, 0.45);
+  const mark = rgba(g.palette.dark ? '#ffffff' : '#000000', 0.55);
+  const bars = fg.size - fg.gap >= 8;
+  paintCells(g.ctx, fg, fg.count, (i, out) => {
     const used = g.V.blockUsed(blocks, i);
-    if (g.V.blockFlags(blocks, i) & g.F.HAND) g.drawHand(x, y, s);
     if (!used) {
-      free.rect(x, y, s, s);
-      continue;
+      out.fill = free;
+      return;
     }
     const size = Math.min(fg.perCell, total - (fg.first + i * fg.perCell));
     const level = Math.max(1, Math.round((LEVELS * used) / size));
-    const key = g.V.blockOwner(blocks, i) * LEVELS + level - 1;
-    if (!shades.has(key)) shades.set(key, new Path2D());
-    shades.get(key).rect(x, y, s, s);
-    if (s >= 8) {
-      const bar = Math.max(1, Math.floor(s / 6));
-      const d = g.V.blockDirty(blocks, i), r = g.V.blockReferenced(blocks, i);
-      if (d) dirty.rect(x, y, Math.max(1, (s * d) / used), bar);
-      if (r) referenced.rect(x, y + s - bar, Math.max(1, (s * r) / used), bar);
-    }
+    out.fill = rgba(processColour(g.palette, g.V.blockOwner(blocks, i)), 0.25 + (0.75 * level) / LEVELS);
+    if (!bars) return;
+    const d = g.V.blockDirty(blocks, i), r = g.V.blockReferenced(blocks, i);
+    if (d) [out.top, out.topShare] = [mark, d / used];
+    if (r) [out.bottom, out.bottomShare] = [mark, r / used];
+  });
+  for (let i = 0; i < fg.count; i++) {
+    if (!(g.V.blockFlags(blocks, i) & g.F.HAND)) continue;
+    const { x, y, s } = gridCell(fg, i);
+    g.drawHand(x, y, s);
   }
-  g.ctx.fillStyle = g.palette.cellLine; // free blocks: the colour of an empty cell's outline
-  g.ctx.globalAlpha = 0.45;
-  g.ctx.fill(free);
-  g.ctx.globalAlpha = 1;
-  for (const [key, path] of shades) {
-    const pid = Math.floor(key / LEVELS), level = (key % LEVELS) + 1;
-    g.ctx.fillStyle = withAlpha(processColour(g.palette, pid), 0.25 + (0.75 * level) / LEVELS);
-    g.ctx.fill(path);
-  }
-  g.ctx.fillStyle = g.palette.dark ? '#fff' : '#000';
-  g.ctx.globalAlpha = 0.55;
-  g.ctx.fill(dirty);
-  g.ctx.fill(referenced);
-  g.ctx.globalAlpha = 1;
 }
 
 export function drawSwap(g, sw, slots, names) {
@@ -159,32 +146,22 @@ export function drawSwap(g, sw, slots, names) {
   }
 }
 
-/** Small slots (thousands): one hatched path per owner, one outline path for the free ones. */
+/** Small slots (thousands), painted as pixels: an outline, and hatching for the used ones. */
 export function drawSwapCompact(g, sw, slots) {
-  const free = new Path2D();
-  const byOwner = new Map(); // owner × 2 + (copy of a resident page) → Path2D
-  for (let i = 0; i < sw.count; i++) {
-    const { x, y, s } = gridCell(sw, i);
+  const free = rgba(g.palette.cellLine);
+  const tint = g.palette.dark ? 0.25 : 0.18;
+  paintCells(g.ctx, sw, sw.count, (i, out) => {
     const owner = g.V.slotOwner(slots, i);
     if (owner < 0) {
-      free.rect(x + 0.5, y + 0.5, s - 1, s - 1);
-      continue;
+      out.border = free;
+      return;
     }
-    const key = owner * 2 + (g.V.slotFlags(slots, i) & g.F.COPY_OF_RESIDENT ? 1 : 0);
-    if (!byOwner.has(key)) byOwner.set(key, new Path2D());
-    byOwner.get(key).rect(x, y, s, s);
-  }
-  g.ctx.strokeStyle = g.palette.cellLine;
-  g.ctx.lineWidth = 1;
-  g.ctx.stroke(free);
-  for (const [key, path] of byOwner) {
-    const colour = processColour(g.palette, key >> 1);
-    const copy = key & 1;
-    g.ctx.globalAlpha = copy ? 0.5 : 1;
-    g.ctx.fillStyle = g.hatch(colour, !copy);
-    g.ctx.fill(path);
-    g.ctx.strokeStyle = colour;
-    g.ctx.stroke(path);
-  }
-  g.ctx.globalAlpha = 1;
+    const colour = processColour(g.palette, owner);
+    // A copy of a page that is also in memory is drawn faint, with sparser hatching.
+    const copy = g.V.slotFlags(slots, i) & g.F.COPY_OF_RESIDENT;
+    const alpha = copy ? 0.5 : 1;
+    out.border = out.stripe = rgba(colour, alpha);
+    out.fill = rgba(colour, tint * alpha);
+    out.stripeWidth = copy ? 1 : 2;
+  });
 }

@@ -15,12 +15,9 @@ function el(tag, props = {}, ...children) {
 }
 
 export function createTraceDialog(dialog, api, { toast, openScenario, catalog }) {
-  // The curves: the first stack algorithm's in the replay worker (one cheap pass), the others
-  // spread over the curve workers.
+  // The curves are spread over the curve workers, which start from the replay worker's dense
+  // page ids while it replays (on two cores, the replay and the curves take about as long).
   const compared = catalog.compared;
-  const stack = new Set(catalog.policies.filter((p) => p.stack).map((p) => p.name));
-  const inReplay = compared.filter((p) => stack.has(p)).slice(0, 1);
-  const elsewhere = compared.filter((p) => !inReplay.includes(p));
   const defaults = catalog.defaults;
   const body = dialog.querySelector('#trace-body');
   const file = el('input', { type: 'file', id: 'trace-file', accept: '.txt,.trace,.lackey,.gz,.out,.log,text/plain,application/gzip' });
@@ -56,6 +53,7 @@ export function createTraceDialog(dialog, api, { toast, openScenario, catalog })
   let blob = null; // the file: each worker reads it itself (nothing is copied on the main thread)
   let name = '';
   let workers = [];
+  let spares = []; // workers started ahead of a replay, so their module is loaded and warm
   let length = 0;
   let windowSize = 0; // most accesses opened step by step (the engine's limit, from the worker)
 
@@ -65,6 +63,7 @@ export function createTraceDialog(dialog, api, { toast, openScenario, catalog })
     name = f.name;
     blob = f;
     run.disabled = false;
+    startWorkers();
     status.textContent = `${name}: ${f.size.toLocaleString()} bytes. Press Replay.`;
     result.replaceChildren();
     plot.hidden = true;
@@ -88,14 +87,22 @@ export function createTraceDialog(dialog, api, { toast, openScenario, catalog })
     run.disabled = !blob;
     progress.hidden = true;
     if (message) status.textContent = message;
+    if (dialog.open) startWorkers(); // for the next replay
   }
 
   cancel.addEventListener('click', () => stop('Cancelled.'));
 
+  const newWorker = () => new Worker(new URL('../trace-worker.js', import.meta.url), { type: 'module' });
+
+  /** A replay uses one worker per core (at least two): they start (and warm up) ahead of it. */
+  function startWorkers() {
+    while (spares.length < Math.max(2, navigator.hardwareConcurrency || 2)) spares.push(newWorker());
+  }
+
   /** A worker; its messages go to `onMessage`. Post it a job with `send`. */
   function worker(onMessage) {
-    const w = new Worker(new URL('../trace-worker.js', import.meta.url), { type: 'module' });
-    w.onmessage = (m) => onMessage(m.data);
+    const w = spares.pop() ?? newWorker();
+    w.onmessage = (m) => onMessage(m.data, w);
     w.onerror = (e) => stop(`The replay failed: ${e.message}`);
     workers.push(w);
     return w;
@@ -135,7 +142,13 @@ export function createTraceDialog(dialog, api, { toast, openScenario, catalog })
           .filter(Boolean).join(', ') + '.');
       dialog.dataset.done = 'true';
     };
-    const onMessage = (d) => {
+    // The curves go one at a time to whichever worker is free: the curve workers once they have
+    // the ids, the replay worker once it has replayed.
+    const pending = [...compared];
+    const nextCurve = (w) => {
+      if (pending.length) w.postMessage({ job: 'curve', policy: pending.shift() });
+    };
+    const onMessage = (d, from) => {
       if (d.type === 'error') {
         stop(`${name}: ${d.message}`);
       } else if (d.type === 'info') {
@@ -151,8 +164,8 @@ export function createTraceDialog(dialog, api, { toast, openScenario, catalog })
         // Each curve worker gets its own copy of the ids (the last one takes the original).
         helpers.forEach((w, i) => {
           const ids = i === helpers.length - 1 ? d.ids : d.ids.slice();
-          const curves = elsewhere.filter((_, j) => j % helpers.length === i);
-          w.postMessage({ job: 'curves', ids, curves }, [ids.buffer]);
+          w.postMessage({ job: 'dense', ids }, [ids.buffer]);
+          nextCurve(w);
         });
       } else if (d.type === 'progress') {
         replayed = d.done;
@@ -161,17 +174,19 @@ export function createTraceDialog(dialog, api, { toast, openScenario, catalog })
         summary = d.summary;
         replayed = 1;
         result.replaceChildren(el('p', {}, describeSummary(summary)));
+        nextCurve(from);
         show();
       } else if (d.type === 'curve') {
         curves.set(d.policy, { frames: Array.from(d.frames), faults: Array.from(d.faults), full: d.full });
+        nextCurve(from);
         show();
       }
     };
     // The curve workers wait for the first one's dense page ids ('dense' above): one on two
     // cores, up to one a curve with more.
     const cores = navigator.hardwareConcurrency || 2;
-    const helpers = Array.from({ length: Math.max(1, Math.min(elsewhere.length, cores - 1)) }, () => worker(onMessage));
-    worker(onMessage).postMessage(fileJob({ job: 'replay', policy: policy.value, frames: Number(frames.value), curves: inReplay }));
+    const helpers = Array.from({ length: Math.max(1, Math.min(compared.length, cores - 1)) }, () => worker(onMessage));
+    worker(onMessage).postMessage(fileJob({ job: 'replay', policy: policy.value, frames: Number(frames.value) }));
   });
 
   function showWindow() {
@@ -206,11 +221,16 @@ export function createTraceDialog(dialog, api, { toast, openScenario, catalog })
     w.postMessage(fileJob({ job: 'window', start: from - 1, policy: policy.value, frames: Number(frames.value) }));
   });
 
-  dialog.addEventListener('close', () => stop());
+  dialog.addEventListener('close', () => {
+    stop();
+    for (const w of spares) w.terminate();
+    spares = [];
+  });
 
   return {
     open() {
       dialog.showModal();
+      startWorkers();
     },
   };
 }
