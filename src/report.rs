@@ -531,6 +531,48 @@ impl ExerciseReport {
     }
 }
 
+/// The exam grid of one process (`sim.grid(pid?)`, see `scenario::grid`). A frame cell is
+/// `[pid, page]` or `null`.
+#[derive(Clone, Debug, Serialize)]
+pub struct GridReport {
+    pub pid: u32,
+    pub frames: u32,
+    pub more: bool,
+    pub columns: Vec<GridColumnReport>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct GridColumnReport {
+    pub step: usize,
+    pub page: u64,
+    pub fault: bool,
+    pub victim: Option<u64>,
+    pub victim_pid: Option<u32>,
+    pub frames: Vec<Option<(u32, u64)>>,
+}
+
+impl GridReport {
+    pub fn new(g: crate::scenario::grid::Grid) -> GridReport {
+        GridReport {
+            pid: g.pid,
+            frames: g.frames,
+            more: g.more,
+            columns: g
+                .columns
+                .into_iter()
+                .map(|c| GridColumnReport {
+                    step: c.step,
+                    page: c.page,
+                    fault: c.fault,
+                    victim: c.victim,
+                    victim_pid: c.victim_pid,
+                    frames: c.frames,
+                })
+                .collect(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

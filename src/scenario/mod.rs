@@ -4,6 +4,7 @@
 pub mod compare;
 mod edit;
 pub mod exercise;
+pub mod grid;
 pub mod link;
 mod parse;
 pub mod presets;

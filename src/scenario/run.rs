@@ -618,14 +618,29 @@ impl Run {
                 return self.recent.iter().filter(|r| r.step > from && r.step <= to).cloned().collect();
             }
         }
+        let mut out = Vec::with_capacity(to - from);
+        self.replay_steps(from, to, |record, _| {
+            out.push(record);
+            true
+        });
+        out
+    }
+
+    /// Replays steps `from+1 ..= to` (also steps not done yet) on a copy of the machine from a
+    /// checkpoint, calling `visit` with each step's record and the machine after it, while it
+    /// returns true. Stops at a step that fails. The run itself does not move.
+    pub fn replay_steps(&self, from: usize, to: usize, mut visit: impl FnMut(StepRecord, &Machine) -> bool) {
+        let (from, to) = (from.max(self.base), to.min(self.len()));
+        if from >= to {
+            return;
+        }
         let c = &self.checkpoints[self.checkpoint_at_or_before(from)];
         let mut m = c.state.restore();
         m.set_recording(false);
         if replay(&mut m, &self.names, &self.log, self.base, c.at, from).is_err() {
-            return Vec::new();
+            return;
         }
         m.set_recording(true);
-        let mut out = Vec::with_capacity(to - from);
         for n in from..to {
             let i = n - self.base;
             let op = &self.log.ops[i];
@@ -633,9 +648,11 @@ impl Run {
             if execute(&mut m, &self.names, op, self.next_use(i)).is_err() {
                 break;
             }
-            out.push(StepRecord { step: n + 1, line: self.log.lines[i], events: m.take_events(), translation });
+            let record = StepRecord { step: n + 1, line: self.log.lines[i], events: m.take_events(), translation };
+            if !visit(record, &m) {
+                break;
+            }
         }
-        out
     }
 
     /// The record of step `n` (1-based), if it has been done.

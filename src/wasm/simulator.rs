@@ -7,7 +7,7 @@ use crate::engine::events::Event;
 use crate::engine::machine::MAX_TIME;
 use crate::engine::view::{self, PageState};
 use crate::engine::{Machine, Perms, Pid};
-use crate::report::{NextStepReport, StatsReport, StepReport, TranslationReport};
+use crate::report::{GridReport, NextStepReport, StatsReport, StepReport, TranslationReport};
 use crate::scenario::run::{Action, Run, StepRecord};
 use crate::scenario::{link, parse, presets, FreeTarget, Scenario};
 use std::cell::RefCell;
@@ -370,6 +370,20 @@ impl Simulator {
     #[wasm_bindgen(js_name = nextStep)]
     pub fn next_step(&self) -> Result<JsValue, JsValue> {
         self.with(|s| NextStepReport::of(&s.run).map_or(Ok(JsValue::NULL), |n| to_js(&n)))
+    }
+
+    /// The exam grid of process `pid` (default: the one that makes the first access) over the
+    /// whole run, steps not done yet included: `{pid, frames, more, columns: [{step, page, fault,
+    /// victim, victim_pid, frames: [[pid, page] | null, …]}]}`, at most 1,000 columns and 64 frames.
+    pub fn grid(&self, pid: JsValue) -> Result<JsValue, JsValue> {
+        self.with(|s| {
+            let pid = if pid.is_undefined() || pid.is_null() {
+                None
+            } else {
+                Some(int(&pid, "pid", u32::MAX as u64)? as Pid)
+            };
+            to_js(&GridReport::new(crate::scenario::grid::grid(&s.run, pid)))
+        })
     }
 
     /// The address translation of `addr` in process `pid` as the MMU would do it now, without

@@ -378,3 +378,59 @@ test('PNG export is the picture at twice the CSS size, drawn', async () => {
   assert.ok(colours > 20, `${colours} colours`);
   await page.close();
 });
+
+test('the grid view shows the textbook counts for each policy, follows the steps, and is blank ahead in predict mode', async () => {
+  const page = await open(browser.context, base);
+  await page.click('#grid-panel summary');
+  const refs = '7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1';
+  for (const [policy, faults] of [['fifo', 15], ['lru', 12], ['opt', 9], ['clock', 14]]) {
+    await page.evaluate(([p, r]) => {
+      window.pagesim.load(`config frames=3 tlb=0 policy=${p}\nspawn T flat\nrefs T ${r}\n`);
+      window.pagesim.jump(window.pagesim.state.sim.length);
+    }, [policy, refs]);
+    const grid = await page.evaluate(() => {
+      const t = document.getElementById('grid');
+      return {
+        header: [...t.querySelectorAll('thead th:not(.corner)')].map((th) => th.textContent),
+        faults: t.querySelectorAll('thead th[data-fault]').length,
+        rows: t.querySelectorAll('tbody tr').length,
+        frame0: [...t.querySelectorAll('tbody tr:first-child td')].map((td) => td.textContent),
+      };
+    });
+    assert.equal(grid.header.join(' '), refs, policy);
+    assert.equal(grid.faults, faults, `${policy}: ${faults} faults on the grid`);
+    assert.equal(grid.rows, 3 + 1, 'a row per frame and the evicted row');
+    assert.equal(grid.frame0[0], '7', 'page 7 loads into frame 0 first');
+    assert.match(await page.textContent('#grid-note'), new RegExp(`${faults} page faults in 20 of 20 accesses`));
+  }
+  // FIFO after 4 steps (spawn + 7 0 1): frame 0 holds 7, the 2 in column 4 is not filled yet.
+  await page.evaluate(() => {
+    window.pagesim.load('config frames=3 tlb=0 policy=fifo\nspawn T flat\nrefs T 7 0 1 2 0 3\n');
+    window.pagesim.jump(4);
+  });
+  const columns = () => page.evaluate(() => [...document.querySelectorAll('#grid thead th:not(.corner)')].map((th, i) => ({
+    fault: th.hasAttribute('data-fault'),
+    current: th.classList.contains('current'),
+    cells: [...document.querySelectorAll(`#grid tbody tr td:nth-of-type(${i + 1})`)].map((td) => td.textContent).join(','),
+  })));
+  let cols = await columns();
+  assert.deepEqual(cols.map((c) => c.fault), [true, true, true, false, false, false]);
+  assert.equal(cols[2].current, true);
+  assert.equal(cols[2].cells, '7,0,1,');
+  assert.equal(cols[3].cells, ',,,', 'a step not done is blank');
+  await page.click('#btn-step');
+  cols = await columns();
+  assert.equal(cols[3].cells, '2,0,1,7', 'page 2 replaced 7 (shown as evicted)');
+  assert.equal(cols[3].fault, true);
+  // Predict mode: the question's column stays blank and unmarked until answered.
+  await page.click('#btn-predict');
+  await page.click('#btn-step'); // page 0: hit or fault?
+  assert.match(await page.textContent('#predict'), /What happens\?/);
+  cols = await columns();
+  assert.equal(cols[4].cells, ',,,');
+  assert.equal(cols[4].fault, false);
+  await page.click('#predict button[data-answer=hit]');
+  cols = await columns();
+  assert.equal(cols[4].cells, '2,0,1,');
+  await page.close();
+});

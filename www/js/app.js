@@ -21,6 +21,7 @@ import { createPanels } from './ui/panels.js';
 import { showBanner, hideBanner, toast } from './ui/notices.js';
 import { wireCanvas } from './ui/hover.js';
 import { runCsv, download } from './ui/export.js';
+import { createGrid } from './ui/grid.js';
 
 const $ = (sel) => document.querySelector(sel);
 const SPEEDS = [0.5, 1, 2, 3, 5, 8, 12, 20, 40, 100, 300, 1000]; // steps per second
@@ -65,6 +66,9 @@ const predict = $('#predict') ? createPredict($('#predict'), {
   // The policy's order names the next victim: hidden while the question is open.
   onAsk: () => { if ($('#policy-order')) showPolicyOrder($('#policy-order')); },
 }) : null;
+const gridView = $('#grid') ? createGrid($('#grid'), $('#grid-note'), { names }) : null;
+// The grid is made (by replaying the run) only while its panel is open.
+$('#grid-panel')?.addEventListener('toggle', () => { if ($('#grid-panel').open) gridView.show(state.sim.position); });
 const traceDialog = $('#trace-dialog')
   ? createTraceDialog($('#trace-dialog'), api, {
     toast,
@@ -95,6 +99,7 @@ function load(text, { presetId = null, step = 0, keepZoom = false } = {}) {
   pause();
   if (!keepZoom) renderer.resetZoom();
   records.reset(sim);
+  gridView?.reset(sim);
   log?.reset();
   editor?.set(text);
   if ($('#settings-panel')) fillSettings($('#settings-panel'), state.config);
@@ -127,6 +132,7 @@ function openBroken(text) {
   state.sim?.dispose();
   state.sim = new api.Simulator();
   records.reset(state.sim);
+  gridView?.reset(state.sim);
   log?.reset();
   state.text = text;
   state.presetId = null;
@@ -297,6 +303,7 @@ function refresh({ animate = true } = {}) {
   }
   if ($('#policy-order')) showPolicyOrder($('#policy-order'));
   if ($('#next-step')) showNextStep($('#next-step'));
+  if ($('#grid-panel')?.open) gridView.show(pos);
   links.follow(state.text, pos);
   draw();
   if (state.pulseStart && !reducedMotion.matches && !state.playing) { // (playback draws every frame)
