@@ -186,3 +186,50 @@ fn an_unknown_preset_names_the_ones_there_are() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("no preset is called \"nope\"") && err.contains("clock"), "{err}");
 }
+
+/// Every eviction says why that page, in the policy's own terms, and `--explain` prints a line
+/// per access with the victim, the reason and the policy's state (OSTEP style).
+#[test]
+fn evictions_say_why_and_explain_shows_each_access() {
+    const REFS: &str = "7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1";
+    let reasons = [
+        ("fifo", "FIFO: the earliest loaded, at t=", 15),
+        ("lru", "LRU: the least recently used, last at t=", 12),
+        ("clock", "CLOCK: the hand was at frame", 14),
+        ("nru", "NRU: class ", 0),
+        ("lfu", "LFU: used ", 0),
+        ("aging", "AGING: aging counter ", 0),
+        ("opt", "OPT: ", 9),
+        ("random", "RANDOM: drawn at random from seed 7", 0),
+    ];
+    for (policy, reason, faults) in reasons {
+        let file = temp_file(
+            &format!("why-{policy}.scn"),
+            &format!("config frames=3 tlb=0 seed=7 policy={policy}\nspawn T flat\nrefs T {REFS}\n"),
+        );
+        let out = pagesim(&["run", &file]);
+        let text = String::from_utf8(out.stdout).unwrap();
+        let evictions = text.lines().filter(|l| l.contains("evicted T page")).count();
+        assert!(evictions >= 5, "{policy}: {evictions} evictions");
+        let explained = text.lines().filter(|l| l.contains("evicted T page") && l.contains(reason)).count();
+        assert_eq!(explained, evictions, "{policy}: every eviction gives the reason {reason:?}:\n{text}");
+
+        let out = pagesim(&["run", "--explain", &file]);
+        let text = String::from_utf8(out.stdout).unwrap();
+        let lines: Vec<&str> = text.lines().filter(|l| l.trim_start().starts_with("Access:")).collect();
+        assert_eq!(lines.len(), 20, "{policy}: a line per access");
+        let misses = lines.iter().filter(|l| l.contains(" MISS")).count();
+        if faults > 0 {
+            assert_eq!(misses, faults, "{policy}: textbook faults");
+        }
+        assert!(lines[19].contains(&format!("Misses:{misses}]")), "{}", lines[19]);
+        assert!(lines.iter().filter(|l| l.contains("replaced")).all(|l| l.contains(reason)), "{policy}");
+    }
+    // The state after the access, next victim first: FIFO's queue after 7 0 1 2 is 0 1 2.
+    let file = temp_file("why-fifo.scn", &format!("config frames=3 tlb=0 policy=fifo\nspawn T flat\nrefs T {REFS}\n"));
+    let text = String::from_utf8(pagesim(&["run", "--explain", &file]).stdout).unwrap();
+    let fourth = text.lines().filter(|l| l.trim_start().starts_with("Access:")).nth(3).unwrap().to_string();
+    assert!(fourth.contains("Access: 2  MISS, replaced 7 (FIFO: the earliest loaded, at t=0)"), "{fourth}");
+    assert!(fourth.contains("FIFO → [0(t=1) 1(t=2) 2(t=3)]"), "{fourth}");
+    fails_with(&pagesim(&["run", "--explain", "--json", &file]), "--json");
+}

@@ -6,7 +6,7 @@
 use clap::{Parser, Subcommand};
 use pagesim::engine::config::{format_size, parse_size};
 use pagesim::engine::error::quoted;
-use pagesim::engine::{Config, Machine, PolicyKind, Stats};
+use pagesim::engine::{AccessEvent, AccessResult, Config, Event, Machine, PolicyKind, Stats};
 use pagesim::report::{StatsReport, StepReport};
 use pagesim::scenario::{self, link, Run};
 use pagesim::trace::{self, TraceFormat};
@@ -38,6 +38,10 @@ enum Command {
         /// Print one JSON object instead of sentences.
         #[arg(long)]
         json: bool,
+        /// After each access, a line as OSTEP's simulators print: hit or miss, the victim and
+        /// why, the policy's state (next victim first) and the counts so far.
+        #[arg(long, conflicts_with = "json")]
+        explain: bool,
     },
     /// List the presets of the page's gallery: name and title.
     Presets,
@@ -164,9 +168,9 @@ fn read_text(file: &str) -> Result<String, Failure> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Run { file, preset, json } => match (file, preset) {
-            (_, Some(name)) => run_preset(&name, json),
-            (Some(file), None) => parse_scenario(&file).and_then(|(_, parsed)| cmd_run(&file, parsed, json)),
+        Command::Run { file, preset, json, explain } => match (file, preset) {
+            (_, Some(name)) => run_preset(&name, json, explain),
+            (Some(file), None) => parse_scenario(&file).and_then(|(_, parsed)| cmd_run(&file, parsed, json, explain)),
             (None, None) => unreachable!("clap requires a file or --preset"),
         },
         Command::Exercise { policy, frames, length, pages, seed, answers, json } => {
@@ -265,19 +269,22 @@ fn cmd_exercise(
 }
 
 /// `pagesim run --preset NAME`: a preset of the page's gallery, by its name.
-fn run_preset(name: &str, json: bool) -> Result<ExitCode, Failure> {
+fn run_preset(name: &str, json: bool, explain: bool) -> Result<ExitCode, Failure> {
     let preset = scenario::presets::PRESETS.iter().find(|p| p.id == name).ok_or_else(|| {
         let names: Vec<&str> = scenario::presets::PRESETS.iter().map(|p| p.id).collect();
         Failure(format!("no preset is called {} (there are: {})", quoted(name), names.join(", ")))
     })?;
     let parsed = scenario::parse(preset.text).map_err(|e| Failure(format!("preset {name}:{e}")))?;
-    cmd_run(&format!("preset {name}"), parsed, json)
+    cmd_run(&format!("preset {name}"), parsed, json, explain)
 }
 
-fn cmd_run(file: &str, parsed: scenario::Scenario, json: bool) -> Result<ExitCode, Failure> {
+fn cmd_run(file: &str, parsed: scenario::Scenario, json: bool, explain: bool) -> Result<ExitCode, Failure> {
     let mut run = Run::new(parsed).map_err(|e| Failure(format!("{file}: {e}")))?;
     // Steps are printed (or collected) as they run: the runner keeps no events of its own.
     let mut steps = Vec::new();
+    if explain {
+        println!("explain: after each access, {}", run.machine().config().policy.order_words());
+    }
     let outcome = loop {
         match run.step() {
             Ok(Some(r)) => {
@@ -287,6 +294,9 @@ fn cmd_run(file: &str, parsed: scenario::Scenario, json: bool) -> Result<ExitCod
                 } else {
                     for e in &r.events {
                         println!("step {} (line {}): {}", r.step, r.line, m.describe(e));
+                        if let (true, Event::Access(a)) = (explain, e) {
+                            println!("    {}", explain_access(m, a));
+                        }
                     }
                 }
             }
@@ -311,6 +321,50 @@ fn cmd_run(file: &str, parsed: scenario::Scenario, json: bool) -> Result<ExitCod
         Some(e) => Err(Failure(e)),
         None => Ok(ExitCode::SUCCESS),
     }
+}
+
+/// `pagesim run --explain`: one access as OSTEP's `paging-policy.py -c` shows it, with the
+/// policy's reason for the victim and its state after the access (next victim first).
+fn explain_access(m: &Machine, a: &AccessEvent) -> String {
+    let page = |f: u32| {
+        let frame = m.frames().get(f);
+        if frame.owner == a.pid {
+            frame.vpn.to_string()
+        } else {
+            format!("{}:{}", m.name_of(frame.owner), frame.vpn)
+        }
+    };
+    let policy = m.config().policy;
+    let state: Vec<String> = m
+        .policy_order(usize::MAX)
+        .into_iter()
+        .map(|f| match (policy, m.policy_value(f)) {
+            (PolicyKind::Clock, _) => format!("{}[R={}]", page(f), m.frames().referenced(f) as u8),
+            (PolicyKind::Fifo | PolicyKind::Lru, Some(t)) => format!("{}(t={t})", page(f)),
+            (PolicyKind::Aging, Some(v)) => format!("{}({v:08b})", page(f)),
+            (PolicyKind::Opt, Some(u64::MAX)) => format!("{}(never)", page(f)),
+            (PolicyKind::Opt, Some(step)) => format!("{}(step {step})", page(f)),
+            (_, Some(v)) => format!("{}({v})", page(f)),
+            (_, None) => page(f),
+        })
+        .collect();
+    let outcome = match a.result {
+        AccessResult::Hit { .. } => "HIT ".to_string(),
+        AccessResult::PageFault { evicted: Some(e), .. } => {
+            format!("MISS, replaced {} ({})", e.vpn, pagesim::engine::describe::why(&e.why))
+        }
+        AccessResult::PageFault { evicted: None, .. } => "MISS".to_string(),
+        _ => "no page (see above)".to_string(),
+    };
+    let s = m.stats();
+    format!(
+        "Access: {}  {outcome}  {} → [{}]  [Hits:{} Misses:{}]",
+        a.vpn,
+        policy.name().to_uppercase(),
+        state.join(" "),
+        s.hits,
+        s.faults
+    )
 }
 
 fn stats_line(who: &str, s: &Stats) -> String {

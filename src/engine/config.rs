@@ -68,6 +68,8 @@ impl PolicyKind {
     /// What the per-frame number of the policy (`Machine::policy_value`) means, if it has one.
     pub fn value_label(self) -> Option<&'static str> {
         match self {
+            PolicyKind::Fifo => Some("loaded at time"),
+            PolicyKind::Lru => Some("last used at time"),
             PolicyKind::Aging => Some("aging counter"),
             PolicyKind::Lfu => Some("uses"),
             PolicyKind::Nru => Some("NRU class"),

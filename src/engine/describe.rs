@@ -2,9 +2,10 @@
 //! `A read 0x3004: page 3 not in memory → major fault, read from swap slot 5 into frame 2 (evicted B page 7, dirty → swap slot 9)`.
 //! "Page fault" and "segmentation fault" are always spelled out in full so they never look alike.
 
-use super::config::format_size;
+use super::config::{format_size, PolicyKind};
 use super::events::{
     AccessEvent, AccessKind, AccessResult, Event, Eviction, EvictionFate, FaultKind, SegvReason, TlbLookup,
+    VictimReason,
 };
 use super::machine::Machine;
 use super::types::ExitCause;
@@ -88,20 +89,12 @@ impl Machine {
     }
 
     fn describe_eviction(&self, e: &Eviction) -> String {
-        let who = format!("evicted {} page {} from frame {}", self.name_of(e.pid), e.vpn, e.frame);
+        let who = format!("evicted {} page {} from frame {} — {} —", self.name_of(e.pid), e.vpn, e.frame, why(&e.why));
         match e.fate {
-            EvictionFate::SwappedOut { slot, dirty: true } => {
-                format!("{who}, dirty → swap slot {slot}")
-            }
-            EvictionFate::SwappedOut { slot, dirty: false } => {
-                format!("{who}, no copy in swap yet → swap slot {slot}")
-            }
-            EvictionFate::DroppedCleanCopy { slot } => {
-                format!("{who}, clean with a copy in swap slot {slot} → dropped")
-            }
-            EvictionFate::DroppedCode => {
-                format!("{who}, clean code → dropped (re-read from the executable)")
-            }
+            EvictionFate::SwappedOut { slot, dirty: true } => format!("{who} dirty → swap slot {slot}"),
+            EvictionFate::SwappedOut { slot, dirty: false } => format!("{who} no copy in swap yet → swap slot {slot}"),
+            EvictionFate::DroppedCleanCopy { slot } => format!("{who} clean with a copy in swap slot {slot} → dropped"),
+            EvictionFate::DroppedCode => format!("{who} clean code → dropped (re-read from the executable)"),
         }
     }
 
@@ -167,4 +160,35 @@ impl Machine {
         }
         s
     }
+}
+
+/// The policy's reason for a victim, as a clause: "FIFO: the oldest load, at t=3".
+pub fn why(r: &VictimReason) -> String {
+    let name = r.policy.name().to_ascii_uppercase();
+    let reason = match (r.policy, r.value) {
+        (PolicyKind::Fifo, Some(t)) => format!("the earliest loaded, at t={t}"),
+        (PolicyKind::Lru, Some(t)) => format!("the least recently used, last at t={t}"),
+        (PolicyKind::Clock, _) => {
+            let from = r.hand_from.map_or(String::new(), |h| format!("the hand was at frame {h}; "));
+            match r.cleared {
+                0 => format!("{from}its reference bit was clear"),
+                n => format!(
+                    "{from}it gave {} a second chance (bits cleared) on the way",
+                    plural(n as u64, "frame", "frames")
+                ),
+            }
+        }
+        (PolicyKind::Nru, Some(c)) => format!(
+            "class {c} ({}referenced, {}), the lowest class",
+            if c & 2 != 0 { "" } else { "not " },
+            if c & 1 != 0 { "dirty" } else { "clean" }
+        ),
+        (PolicyKind::Lfu, Some(n)) => format!("used {}, the fewest", plural(n, "time", "times")),
+        (PolicyKind::Aging, Some(v)) => format!("aging counter {v:08b}, the lowest"),
+        (PolicyKind::Opt, Some(u64::MAX) | None) => "never used again".to_string(),
+        (PolicyKind::Opt, Some(step)) => format!("next used at step {step}, the farthest"),
+        (PolicyKind::Random, _) => format!("drawn at random from seed {}", r.seed),
+        (_, None) => "its choice".to_string(),
+    };
+    format!("{name}: {reason}")
 }

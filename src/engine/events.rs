@@ -1,6 +1,7 @@
 //! Typed events: everything the machine does is reported, in order, as one of these. Each renders
 //! as one plain sentence ([`crate::engine::Machine::describe`]) that a student can read aloud.
 
+use super::config::PolicyKind;
 pub use super::types::TlbLookup;
 use super::types::{ExitCause, Perms};
 
@@ -41,13 +42,27 @@ pub enum EvictionFate {
     DroppedCode,
 }
 
-/// A page taken out of memory to make room: whose, which frame, and where it went.
+/// A page taken out of memory to make room: whose, which frame, why, and where it went.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Eviction {
     pub pid: u32,
     pub vpn: u64,
     pub frame: u32,
     pub fate: EvictionFate,
+    pub why: VictimReason,
+}
+
+/// Why the policy chose the victim: its value under the policy just before it left (FIFO: load
+/// time; LRU: last use; NRU: class; LFU: uses; AGING: counter; OPT: the step of its next use,
+/// `u64::MAX` never) and, for CLOCK, where the hand started and how many set bits it cleared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VictimReason {
+    pub policy: PolicyKind,
+    pub value: Option<u64>,
+    pub hand_from: Option<u32>,
+    pub cleared: u32,
+    /// RANDOM's seed.
+    pub seed: u64,
 }
 
 /// Why an address is invalid.

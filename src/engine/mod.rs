@@ -10,7 +10,7 @@
 pub mod budget;
 pub mod config;
 pub mod cow;
-mod describe;
+pub mod describe;
 pub mod error;
 pub mod events;
 pub mod frame_table;
@@ -30,7 +30,9 @@ pub mod view;
 
 pub use config::{Config, PolicyKind, SegvMode};
 pub use error::SimError;
-pub use events::{AccessEvent, AccessKind, AccessResult, Event, Eviction, EvictionFate, FaultKind, TlbLookup};
+pub use events::{
+    AccessEvent, AccessKind, AccessResult, Event, Eviction, EvictionFate, FaultKind, TlbLookup, VictimReason,
+};
 pub use machine::{Machine, Pid};
 pub use process::{Perms, Region};
 pub use stats::Stats;

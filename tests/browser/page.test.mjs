@@ -297,7 +297,11 @@ test('the translation, next-step and policy-order panels describe the access as 
   assert.match(walk, /physical address 0x10/);
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowRight'); // page 6 evicts page 4 (FIFO, 2 frames)
-  assert.match(await page.textContent('#policy-order'), /FIFO queue, oldest first \(the next victim\): A5 → A6/);
+  // The order with each page's load time; the eviction says why page 4 went.
+  const order = await page.textContent('#policy-order');
+  const [, t5, t6] = order.match(/FIFO queue, oldest first \(the next victim\): A5 \((\d+)\) → A6 \((\d+)\)/) ?? [];
+  assert.ok(Number(t5) < Number(t6), order);
+  assert.match(await page.textContent('#step-text'), /evicted A page 4 from frame 0 — FIFO: the earliest loaded, at t=\d+ —/);
   await page.close();
 });
 

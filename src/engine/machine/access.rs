@@ -6,6 +6,7 @@ use crate::engine::config::SegvMode;
 use crate::engine::error::SimError;
 use crate::engine::events::{
     AccessEvent, AccessKind, AccessResult, Event, Eviction, EvictionFate, FaultKind, SegvReason, TlbLookup,
+    VictimReason,
 };
 use crate::engine::page_data::{read_shared, write_shared};
 use crate::engine::page_table::{Pte, PteState, NONE};
@@ -113,7 +114,7 @@ impl Machine {
                 perms.readable()
             }
         };
-        let ctx = AccessCtx { write, next_use };
+        let ctx = AccessCtx { write, time: self.time(), next_use };
 
         // Fast path, one page-table walk: the page is resident.
         let mut stale_copy = NONE;
@@ -323,7 +324,15 @@ impl Machine {
     /// Asks the policy for a victim and takes its page out of memory (writing it to swap if it
     /// has no valid copy there). The frame is left empty and out of the free pool.
     pub(super) fn evict(&mut self) -> Result<Eviction, SwapFull> {
+        let hand_from = self.policy.hand();
         let f = self.policy.victim(&mut self.frames).expect("evict() is only called while a frame is in use");
+        let why = VictimReason {
+            policy: self.config.policy,
+            value: self.policy.frame_value(f, &self.frames),
+            hand_from,
+            cleared: self.policy.cleared(),
+            seed: self.config.seed,
+        };
         let frame = self.frames.get(f);
         let (vpid, vvpn, dirty, code) = (frame.owner, frame.vpn, frame.dirty, frame.code);
         let vp = vpid as usize;
@@ -365,7 +374,7 @@ impl Machine {
             stats.swap_outs += written as u64;
             stats.dropped += !written as u64;
         }
-        Ok(Eviction { pid: vpid, vpn: vvpn, frame: f, fate })
+        Ok(Eviction { pid: vpid, vpn: vvpn, frame: f, fate, why })
     }
 }
 

@@ -11,11 +11,13 @@ use crate::engine::frame_table::FrameTable;
 pub struct Clock {
     hand: u32,
     frames: u32,
+    /// Bits cleared by the last search for a victim.
+    cleared: u32,
 }
 
 impl Clock {
     pub fn new(frames: u32) -> Self {
-        Clock { hand: 0, frames }
+        Clock { hand: 0, frames, cleared: 0 }
     }
 }
 
@@ -26,6 +28,7 @@ impl ReplacementPolicy for Clock {
 
     fn victim(&mut self, frames: &mut FrameTable) -> Option<u32> {
         // Two turns suffice: after one, every occupied frame's bit is clear.
+        self.cleared = 0;
         for _ in 0..=2 * self.frames as u64 {
             let f = self.hand;
             self.hand = (self.hand + 1) % self.frames;
@@ -34,6 +37,7 @@ impl ReplacementPolicy for Clock {
             }
             if frames.referenced(f) {
                 frames.clear_referenced(f);
+                self.cleared += 1;
                 continue;
             }
             return Some(f);
@@ -49,6 +53,10 @@ impl ReplacementPolicy for Clock {
 
     fn hand(&self) -> Option<u32> {
         Some(self.hand)
+    }
+
+    fn cleared(&self) -> u32 {
+        self.cleared
     }
 }
 

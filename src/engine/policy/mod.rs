@@ -24,6 +24,8 @@ use super::frame_table::FrameTable;
 #[derive(Clone, Copy, Debug)]
 pub struct AccessCtx {
     pub write: bool,
+    /// The machine's time at the access (FIFO and LRU keep it, to say why a page was chosen).
+    pub time: u64,
     /// Time of this page's next access, for `opt`; `u64::MAX` = never again, or unknown.
     pub next_use: u64,
 }
@@ -49,6 +51,10 @@ pub trait ReplacementPolicy {
     /// The clock hand, for `clock`.
     fn hand(&self) -> Option<u32> {
         None
+    }
+    /// Set reference bits the last `victim` call cleared on its way (CLOCK's second chances).
+    fn cleared(&self) -> u32 {
+        0
     }
 }
 
@@ -162,6 +168,9 @@ impl ReplacementPolicy for Policy {
     fn hand(&self) -> Option<u32> {
         dispatch!(self, p => p.hand())
     }
+    fn cleared(&self) -> u32 {
+        dispatch!(self, p => p.cleared())
+    }
 }
 
 #[cfg(test)]
@@ -183,7 +192,7 @@ pub(crate) mod testing {
         pub fn load(&mut self, vpn: u64, write: bool) -> u32 {
             let f = self.frames.take_free(0, vpn, false).expect("a free frame");
             self.frames.get_mut(f).dirty = write;
-            self.policy.loaded(f, AccessCtx { write, next_use: u64::MAX }, &self.frames);
+            self.policy.loaded(f, AccessCtx { write, time: 0, next_use: u64::MAX }, &self.frames);
             f
         }
 
@@ -192,7 +201,7 @@ pub(crate) mod testing {
             if write {
                 self.frames.get_mut(f).dirty = true;
             }
-            self.policy.touched(f, AccessCtx { write, next_use: u64::MAX }, &self.frames);
+            self.policy.touched(f, AccessCtx { write, time: 0, next_use: u64::MAX }, &self.frames);
         }
 
         pub fn victim(&mut self) -> u32 {

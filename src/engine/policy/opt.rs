@@ -65,12 +65,12 @@ mod tests {
         let mut p = Policy::new(&config);
         for (vpn, next) in [(1, 10), (2, 5), (3, 7)] {
             let f = frames.take_free(0, vpn, false).unwrap();
-            p.loaded(f, AccessCtx { write: false, next_use: next }, &frames);
+            p.loaded(f, AccessCtx { write: false, time: 0, next_use: next }, &frames);
         }
         assert_eq!(p.victim(&mut frames), Some(0)); // next use at 10
-        p.touched(0, AccessCtx { write: false, next_use: 6 }, &frames);
+        p.touched(0, AccessCtx { write: false, time: 0, next_use: 6 }, &frames);
         assert_eq!(p.victim(&mut frames), Some(2)); // 7 is now furthest
-        p.touched(1, AccessCtx { write: false, next_use: u64::MAX }, &frames);
+        p.touched(1, AccessCtx { write: false, time: 0, next_use: u64::MAX }, &frames);
         assert_eq!(p.victim(&mut frames), Some(1)); // never used again
     }
 }

@@ -83,7 +83,7 @@ mod tests {
         let mut p = Policy::new(&config);
         for vpn in 0..8 {
             let f = frames.take_free(0, vpn, false).unwrap();
-            p.loaded(f, AccessCtx { write: false, next_use: u64::MAX }, &frames);
+            p.loaded(f, AccessCtx { write: false, time: 0, next_use: u64::MAX }, &frames);
         }
         (0..20).map(|_| p.victim(&mut frames).unwrap()).collect()
     }

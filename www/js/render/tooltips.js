@@ -12,11 +12,6 @@ export function createTooltips(engine, V) {
   const F = L.flags;
   const policyOf = (name) => catalog.policies.find((p) => p.name === name);
 
-  /** A frame's policy value as the policy writes it (aging: 8 bits; OPT's "never"). */
-  function valueText(policy, value) {
-    if (value >= L.valueMax) return 'never';
-    return policy.valueRadix === 2 ? value.toString(2).padStart(8, '0') : String(value);
-  }
 
   /** A strip's cell (`hit` from stripHit); `zoomed`: the user picked this strip's window. */
   function page(drawn, hit, zoomed) {
@@ -100,7 +95,7 @@ export function createTooltips(engine, V) {
     lines.push(marks.join(' · '));
     const value = V.value(frames, cell);
     const policy = policyOf(config.policy);
-    if (value !== V.none && policy?.valueLabel) lines.push(`${policy.valueLabel}: ${valueText(policy, value)}`);
+    if (value !== V.none && policy?.valueLabel) lines.push(`${policy.valueLabel}: ${V.valueText(policy, value)}`);
     if (lay.frames.full > 1) lines.push('right-click to zoom out');
     return lines.join('\n');
   }
@@ -114,5 +109,5 @@ export function createTooltips(engine, V) {
       + (V.slotFlags(slots, i) & F.COPY_OF_RESIDENT ? '\na clean copy of a page that is also in memory' : '');
   }
 
-  return { page, block, frame, slot, valueText, policyOf };
+  return { page, block, frame, slot, valueText: V.valueText, policyOf };
 }

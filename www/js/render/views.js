@@ -30,6 +30,11 @@ export function createViews(L) {
     vpn: (w, i, words = fw) => vpnAt(w, i * words),
     flags: (w, i, words = fw) => w[i * words + f.flags],
     value: (w, i) => w[i * fw + f.value],
+    /** A frame's policy value as the policy writes it (aging: 8 bits; OPT's "never"). */
+    valueText: (policy, value) => {
+      if (value >= L.valueMax) return 'never';
+      return policy.valueRadix === 2 ? value.toString(2).padStart(8, '0') : String(value);
+    },
     slotOwner: (w, i) => w[i * sw + f.owner] - 1,
     slotVpn: (w, i) => vpnAt(w, i * sw),
     slotFlags: (w, i) => w[i * sw + f.flags],

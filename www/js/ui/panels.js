@@ -92,7 +92,16 @@ export function createPanels({ state, engine, views, presets, renderer, embedded
       return;
     }
     const byPid = names();
-    const list = Array.from(order.subarray(0, SHOWN_ORDER), (f) => frameOwner(state.sim.viewFrames(f, 1), 0, byPid, f)?.tag ?? `frame ${f}`);
+    // Each page with what the policy ranks it by: its value (load time, last use, uses, counter,
+    // next use) or, for CLOCK, its reference bit.
+    const policy = engine.catalog.policies.find((p) => p.name === state.config.policy);
+    const list = Array.from(order.subarray(0, SHOWN_ORDER), (f) => {
+      const view = state.sim.viewFrames(f, 1);
+      const tag = frameOwner(view, 0, byPid, f)?.tag ?? `frame ${f}`;
+      const value = views.value(view, 0);
+      if (policy?.hand) return `${tag} R=${views.flags(view, 0) & engine.layout.flags.REFERENCED ? 1 : 0}`;
+      return value !== views.none && policy?.valueLabel ? `${tag} (${views.valueText(policy, value)})` : tag;
+    });
     const b = document.createElement('b');
     b.textContent = list.join(' → ') + (order.length > SHOWN_ORDER ? ' …' : '');
     const words = engine.catalog.policies.find((p) => p.name === state.config.policy)?.order ?? '';
