@@ -62,22 +62,8 @@ pub fn reference_string(length: usize, pages: u64, seed: u64) -> Vec<u64> {
 
 /// The exercise and its answers.
 pub fn exercise(policy: PolicyKind, frames: u32, length: usize, pages: u64, seed: u64) -> Result<Exercise, String> {
-    if !(1..=MAX_LENGTH).contains(&length) {
-        return Err(format!("--length must be from 1 to {MAX_LENGTH}, not {length}"));
-    }
-    if !(1..=MAX_PAGES).contains(&pages) {
-        return Err(format!("--pages must be from 1 to {MAX_PAGES}, not {pages}"));
-    }
-    if !(1..=64).contains(&frames) {
-        return Err(format!("--frames must be from 1 to 64, not {frames}"));
-    }
+    let text = exercise_text(policy, frames, length, pages, seed)?;
     let reference = reference_string(length, pages, seed);
-    let refs: Vec<String> = reference.iter().map(|p| p.to_string()).collect();
-    let text = format!(
-        "config frames={frames} policy={policy} tlb=0 swap={} seed={seed}\nspawn T flat\nrefs T {}\n",
-        pages + 1,
-        refs.join(" ")
-    );
     let run = Run::new(parse(&text).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
     let grid = super::grid::grid(&run, None);
     if grid.columns.len() != length {
@@ -95,6 +81,28 @@ pub fn exercise(policy: PolicyKind, frames: u32, length: usize, pages: u64, seed
         .collect();
     let faults = steps.iter().filter(|s| s.fault).count() as u64;
     Ok(Exercise { policy, frames, seed, reference, faults, steps })
+}
+
+/// The exercise as a scenario: one process reading the reference string's pages (what the page
+/// opens, and what [`exercise`] runs).
+pub fn exercise_text(policy: PolicyKind, frames: u32, length: usize, pages: u64, seed: u64) -> Result<String, String> {
+    if !(1..=MAX_LENGTH).contains(&length) {
+        return Err(format!("the length must be from 1 to {MAX_LENGTH} accesses, not {length}"));
+    }
+    if !(1..=MAX_PAGES).contains(&pages) {
+        return Err(format!("the pages must be from 1 to {MAX_PAGES}, not {pages}"));
+    }
+    if !(1..=64).contains(&frames) {
+        return Err(format!("the frames must be from 1 to 64, not {frames}"));
+    }
+    let reference = reference_string(length, pages, seed);
+    let refs: Vec<String> = reference.iter().map(|p| p.to_string()).collect();
+    let text = format!(
+        "config frames={frames} policy={policy} tlb=0 swap={} seed={seed}\nspawn T flat\nrefs T {}\n",
+        pages + 1,
+        refs.join(" ")
+    );
+    Ok(text)
 }
 
 #[cfg(test)]

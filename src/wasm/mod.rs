@@ -213,3 +213,10 @@ pub(crate) fn config_from_object(obj: &JsValue) -> Result<Config, JsValue> {
     config.validate().map_err(|m| error(format!("invalid configuration: {m}")))?;
     Ok(config)
 }
+
+/// A policy by name (`"lru"`), or an Error naming what was passed.
+#[cfg(any(feature = "traces", feature = "links"))]
+fn policy_of(v: &JsValue) -> Result<crate::engine::PolicyKind, JsValue> {
+    let name = text(v, "the policy")?;
+    crate::engine::PolicyKind::parse(&name).ok_or_else(|| error(format!("unknown policy {}", quoted(&name))))
+}

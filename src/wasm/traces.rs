@@ -7,11 +7,6 @@ use crate::trace::curve::{self, DenseTrace, MAX_CURVE};
 use crate::trace::{self, Trace, TraceFormat, TraceReplay};
 use js_sys::Uint8Array;
 
-fn policy_of(v: &JsValue) -> Result<PolicyKind, JsValue> {
-    let name = text(v, "the policy")?;
-    PolicyKind::parse(&name).ok_or_else(|| error(format!("unknown policy {}", quoted(&name))))
-}
-
 /// Largest trace file the page reads (its bytes and the decoded accesses must fit in wasm memory
 /// beside everything else).
 const MAX_TRACE_BYTES: usize = 512 << 20;

@@ -2,11 +2,11 @@
 // traces dropped on the page, predict mode, and a responsive page during a long replay.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { deflateRawSync } from 'node:zlib';
 import { join } from 'node:path';
-import { startServer, launch, open, dataDir } from './helpers.mjs';
+import { startServer, launch, open, dataDir, root } from './helpers.mjs';
 
 let server, base, browser;
 
@@ -432,5 +432,44 @@ test('the grid view shows the textbook counts for each policy, follows the steps
   await page.click('#predict button[data-answer=hit]');
   cols = await columns();
   assert.equal(cols[4].cells, '2,0,1,');
+  await page.close();
+});
+
+test('the exercise generator opens the CLI\'s exercise in predict mode and prints a worksheet with the key on its own page', async () => {
+  const cli = join(root, 'target', 'release', 'pagesim');
+  const expected = JSON.parse(execFileSync(cli, ['exercise', '--policy', 'lru', '--frames', '3', '--length', '14', '--pages', '6', '--seed', '42', '--json'], { encoding: 'utf8' }));
+  const page = await open(browser.context, base);
+  await page.click('#btn-exercise');
+  await page.selectOption('#ex-policy', 'lru');
+  for (const [id, v] of [['ex-frames', '3'], ['ex-length', '14'], ['ex-pages', '6'], ['ex-seed', '42']]) await page.fill(`#${id}`, v);
+  await page.click('#ex-open');
+  await page.waitForFunction(() => document.querySelector('#worksheet table'));
+  // The page's exercise is the CLI's: the grid's header is the reference string, predict mode is on.
+  const header = await page.$$eval('#grid thead th:not(.corner)', (ths) => ths.map((th) => Number(th.textContent)));
+  assert.deepEqual(header, expected.reference);
+  assert.equal(await page.getAttribute('#btn-predict', 'aria-pressed'), 'true');
+  await page.waitForFunction(() => location.hash.includes('mode=predict'));
+  // Nothing is filled in before the student answers.
+  assert.equal(await page.$$eval('#grid tbody td', (tds) => tds.filter((td) => td.textContent).length), 0);
+  // The worksheet: the blank grid, then the answers (the CLI's) on a page of their own.
+  const sheet = await page.evaluate(() => {
+    const [blank, key] = document.querySelectorAll('#worksheet table');
+    const cells = (t) => [...t.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent));
+    return { blank: cells(blank), key: cells(key), faults: Number(document.getElementById('worksheet').dataset.faults) };
+  });
+  assert.ok(sheet.blank.flat().every((c) => c === ''), 'the question grid is blank');
+  assert.equal(sheet.faults, expected.faults);
+  expected.steps.forEach((s, i) => {
+    for (let f = 0; f < 3; f++) assert.equal(sheet.key[f][i], s.frames[f] == null ? '' : String(s.frames[f]), `column ${i}, frame ${f}`);
+    assert.equal(sheet.key[3][i], s.fault ? 'F' : '');
+    assert.equal(sheet.key[4][i], s.victim == null ? '' : String(s.victim));
+  });
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.isVisible('#canvas'), false, 'printing shows the worksheet only');
+  assert.equal(await page.isVisible('#worksheet'), true);
+  const pdf = await page.pdf({ format: 'A4', landscape: true });
+  const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+  assert.equal(pages, 2, 'the question on page 1, the answer key on page 2');
+  if (process.env.WORKSHEET_PDF) writeFileSync(process.env.WORKSHEET_PDF, pdf);
   await page.close();
 });

@@ -22,6 +22,7 @@ import { showBanner, hideBanner, toast } from './ui/notices.js';
 import { wireCanvas } from './ui/hover.js';
 import { runCsv, download } from './ui/export.js';
 import { createGrid } from './ui/grid.js';
+import { createExerciseDialog } from './ui/exercise.js';
 
 const $ = (sel) => document.querySelector(sel);
 const SPEEDS = [0.5, 1, 2, 3, 5, 8, 12, 20, 40, 100, 300, 1000]; // steps per second
@@ -69,6 +70,9 @@ const predict = $('#predict') ? createPredict($('#predict'), {
 const gridView = $('#grid') ? createGrid($('#grid'), $('#grid-note'), { names }) : null;
 // The grid is made (by replaying the run) only while its panel is open.
 $('#grid-panel')?.addEventListener('toggle', () => { if ($('#grid-panel').open) gridView.show(state.sim.position); });
+const exerciseDialog = $('#exercise-dialog')
+  ? createExerciseDialog($('#exercise-dialog'), $('#worksheet'), { api, loadLinks, catalog: engine.catalog, open: openExercise, toast })
+  : null;
 const traceDialog = $('#trace-dialog')
   ? createTraceDialog($('#trace-dialog'), api, {
     toast,
@@ -100,6 +104,7 @@ function load(text, { presetId = null, step = 0, keepZoom = false } = {}) {
   if (!keepZoom) renderer.resetZoom();
   records.reset(sim);
   gridView?.reset(sim);
+  if ($('#worksheet') && $('#worksheet').dataset.text !== text) $('#worksheet').replaceChildren(); // it was another's
   log?.reset();
   editor?.set(text);
   if ($('#settings-panel')) fillSettings($('#settings-panel'), state.config);
@@ -435,6 +440,17 @@ function themeChanged() {
   showAbout();
 }
 
+/** Opens an exercise: predict mode, the grid open; resolves to its share link. */
+async function openExercise(text) {
+  if (!load(text, { presetId: null })) return null;
+  predict.setActive(true);
+  $('#btn-predict').setAttribute('aria-pressed', 'true');
+  links.setMode('predict');
+  $('#grid-panel').open = true;
+  refresh({ animate: false });
+  return links.url();
+}
+
 $('#btn-predict')?.addEventListener('click', (e) => {
   const on = !predict.active;
   predict.setActive(on);
@@ -446,6 +462,7 @@ $('#btn-predict')?.addEventListener('click', (e) => {
 $('#btn-share')?.addEventListener('click', () => links.share());
 $('#btn-embed')?.addEventListener('click', () => links.showEmbed($('#embed-dialog')));
 $('#btn-trace')?.addEventListener('click', () => traceDialog.open());
+$('#btn-exercise')?.addEventListener('click', () => exerciseDialog.show());
 $('#btn-csv')?.addEventListener('click', () => download(`pagesim-${state.presetId ?? 'scenario'}.csv`, runCsv(state.sim)));
 // At least twice the CSS size, so the picture stays sharp on a projected slide.
 $('#btn-png')?.addEventListener('click', () => renderer.snapshot(scene(), Math.max(2, window.devicePixelRatio || 1))

@@ -1,0 +1,96 @@
+// The exercise generator (SPEC §3): the seeded reference-string exercises of `pagesim exercise`,
+// made by the engine (the links module, loaded on demand), opened in predict mode with the grid,
+// and a printable worksheet: the blank grid, then the answer key on a page of its own.
+
+const el = (tag, props = {}, ...children) => {
+  const e = Object.assign(document.createElement(tag), props);
+  e.append(...children);
+  return e;
+};
+
+/**
+ * `dialog` is `dialog#exercise-dialog`, `sheet` the `section#worksheet` the print stylesheet
+ * shows. `open(text)` loads an exercise's scenario in predict mode with the grid open and
+ * resolves to its share link.
+ */
+export function createExerciseDialog(dialog, sheet, { api, loadLinks, catalog, open, toast }) {
+  const $ = (id) => dialog.querySelector(`#${id}`);
+  const policy = $('ex-policy');
+  for (const p of catalog.policies) policy.append(new Option(p.name.toUpperCase(), p.name));
+  policy.value = 'fifo';
+  const status = $('ex-status');
+
+  function settings() {
+    const n = (id) => Number($(id).value);
+    return { policy: policy.value, frames: n('ex-frames'), length: n('ex-length'), pages: n('ex-pages'), seed: n('ex-seed') };
+  }
+
+  /** The exercise's scenario text, or null (the reason is shown). */
+  async function make(s) {
+    try {
+      const links = await loadLinks();
+      return links.exerciseScenario(s.policy, s.frames, s.length, s.pages, s.seed);
+    } catch (e) {
+      status.textContent = e.message;
+      return null;
+    }
+  }
+
+  async function openExercise(print) {
+    const s = settings();
+    const text = await make(s);
+    if (text == null) return;
+    const url = await open(text);
+    fillWorksheet(s, text, url);
+    dialog.close();
+    if (print) window.print();
+    else toast(`Exercise: ${s.policy.toUpperCase()} with ${s.frames} frames, seed ${s.seed}. Predict each step; the grid fills in as you go.`);
+  }
+
+  /** The worksheet: the question grid blank, and the answers on a page of their own. */
+  function fillWorksheet(s, text, url) {
+    const sim = new api.Simulator(text);
+    const grid = sim.grid(); // every column: the grid covers steps not done yet
+    sim.dispose();
+    const pages = grid.columns.map((c) => c.page);
+    const faults = grid.columns.filter((c) => c.fault).length;
+    const title = `Page replacement: ${s.policy.toUpperCase()} with ${s.frames} frame${s.frames === 1 ? '' : 's'}`;
+    const table = (answers) => {
+      const head = el('tr', {}, el('th', { scope: 'col' }, 'access'), ...pages.map((p) => el('th', { scope: 'col' }, String(p))));
+      const rows = Array.from({ length: s.frames }, (_, f) => el('tr', {}, el('th', { scope: 'row' }, `frame ${f}`),
+        ...grid.columns.map((c) => el('td', {}, answers && c.frames[f] ? String(c.frames[f][1]) : ''))));
+      const fault = el('tr', {}, el('th', { scope: 'row' }, 'fault?'), ...grid.columns.map((c) => el('td', {}, answers && c.fault ? 'F' : '')));
+      const out = el('tr', {}, el('th', { scope: 'row' }, 'evicted'), ...grid.columns.map((c) => el('td', {}, answers && c.victim != null ? String(c.victim) : '')));
+      return el('table', { className: 'grid' }, el('thead', {}, head), el('tbody', {}, ...rows, fault, out));
+    };
+    sheet.replaceChildren(
+      el('h1', {}, title),
+      el('p', {}, `Reference string (seed ${s.seed}, pages 0–${s.pages - 1}): ${pages.join(' ')}`),
+      el('p', {}, `Memory starts empty. Write the page each frame holds after each access, mark each page fault with F and the page it evicts.`),
+      table(false),
+      el('p', {}, 'Page faults: ______'),
+      el('section', { className: 'answer-key' },
+        el('h2', {}, `Answer key — ${title}, seed ${s.seed}`),
+        table(true),
+        el('p', {}, `Page faults: ${faults} of ${pages.length} accesses.`),
+        el('p', {}, `The same exercise: pagesim exercise --policy ${s.policy} --frames ${s.frames} --length ${s.length} --pages ${s.pages} --seed ${s.seed} --answers`),
+        url ? el('p', { className: 'link' }, `Step through it: ${url}`) : ''),
+    );
+    sheet.dataset.faults = String(faults);
+    sheet.dataset.text = text; // another scenario clears it (app.js)
+  }
+
+  dialog.querySelector('#exercise-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    openExercise(false);
+  });
+  $('ex-print').addEventListener('click', () => openExercise(true));
+
+  return {
+    show() {
+      status.textContent = '';
+      $('ex-seed').value = String(1 + Math.floor(Math.random() * 9999));
+      dialog.showModal();
+    },
+  };
+}
