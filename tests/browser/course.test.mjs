@@ -473,3 +473,38 @@ test('the exercise generator opens the CLI\'s exercise in predict mode and print
   if (process.env.WORKSHEET_PDF) writeFileSync(process.env.WORKSHEET_PDF, pdf);
   await page.close();
 });
+
+test('SVG export is the same picture as the canvas, with text as text', async () => {
+  const page = await open(browser.context, `${base}#p=swapping`);
+  for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowRight');
+  await page.waitForTimeout(600); // the newest step's outline has stopped pulsing
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#btn-svg')]);
+  assert.equal(download.suggestedFilename(), 'pagesim-swapping-step-12.svg');
+  const svg = readFileSync(await download.path(), 'utf8');
+  const result = await page.evaluate(async (text) => {
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    const texts = [...doc.querySelectorAll('text')].map((t) => t.textContent);
+    // Drawn as an image at the canvas's size, it matches the canvas pixel for pixel, give or take
+    // anti-aliasing and text rendering.
+    const canvas = document.getElementById('canvas');
+    const img = new Image();
+    img.src = `data:image/svg+xml;base64,${btoa(unescape(encodeURIComponent(text)))}`; // the page's CSP allows data: images
+    await img.decode();
+    const c = Object.assign(document.createElement('canvas'), { width: canvas.width, height: canvas.height });
+    const ctx = c.getContext('2d');
+    ctx.drawImage(img, 0, 0, c.width, c.height);
+    const a = ctx.getImageData(0, 0, c.width, c.height).data;
+    const b = canvas.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let off = 0;
+    for (let i = 0; i < a.length; i += 4) {
+      if (Math.abs(a[i] - b[i]) + Math.abs(a[i + 1] - b[i + 1]) + Math.abs(a[i + 2] - b[i + 2]) > 96) off++;
+    }
+    return { error: doc.querySelector('parsererror')?.textContent ?? null, texts, paths: doc.querySelectorAll('path').length, off: off / (a.length / 4), dpr: devicePixelRatio };
+  }, svg);
+  assert.equal(result.error, null);
+  assert.ok(result.texts.some((t) => t.startsWith('Physical memory')), result.texts.join('|'));
+  assert.ok(result.texts.some((t) => t.startsWith('Swap')), 'the swap title is text');
+  assert.ok(result.paths > 30, `${result.paths} paths`);
+  assert.ok(result.off < 0.02, `${(100 * result.off).toFixed(2)}% of pixels differ`);
+  await page.close();
+});

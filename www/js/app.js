@@ -468,6 +468,9 @@ $('#btn-csv')?.addEventListener('click', () => download(`pagesim-${state.presetI
 $('#btn-png')?.addEventListener('click', () => renderer.snapshot(scene(), Math.max(2, window.devicePixelRatio || 1))
   .toBlob((png) => download(`pagesim-${state.presetId ?? 'scenario'}-step-${state.sim.position}.png`, png), 'image/png'));
 
+$('#btn-svg')?.addEventListener('click', () => download(`pagesim-${state.presetId ?? 'scenario'}-step-${state.sim.position}.svg`,
+  new Blob([renderer.svg(scene())], { type: 'image/svg+xml' })));
+
 wireCanvas(canvas, $('#tooltip'), renderer, draw);
 
 // ----- start ---------------------------------------------------------------------------------

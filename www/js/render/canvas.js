@@ -18,6 +18,7 @@ import { createTooltips } from './tooltips.js';
 import { createPainter } from './paint.js';
 import { drawLines, drawStrip, drawPageNumbers } from './spaces.js';
 import { drawFrames, drawFramesCompact, drawHeatMap, drawSwap } from './memory.js';
+import { SvgContext } from './svg.js';
 import { drawHighlight, pageRect } from './highlight.js';
 
 /** Creates the renderer for `canvas`. `engine` is what loadEngine() returned. */
@@ -50,17 +51,32 @@ export function createRenderer(canvas, engine) {
     const out = document.createElement('canvas');
     out.width = Math.round(w * scale);
     out.height = Math.round(h * scale);
-    const saved = g.ctx;
-    g.ctx = out.getContext('2d');
-    g.ctx.setTransform(scale, 0, 0, scale, 0, 0);
-    fitted = { w, h };
+    const ctx = out.getContext('2d');
+    ctx.setTransform(scale, 0, 0, scale, 0, 0);
+    drawInto(ctx, scene, { w, h });
+    return out;
+  }
+
+  /** The picture as SVG text: the same drawing, as vector shapes with text as text. */
+  function svg(scene) {
+    const { w, h } = cssSize(canvas);
+    const ctx = new SvgContext(w, h, document.createElement('canvas').getContext('2d'));
+    drawInto(ctx, scene, { w, h });
+    return ctx.toString();
+  }
+
+  /** Draws `scene` with another context (the canvas and what was drawn on it are left alone). */
+  function drawInto(ctx, scene, size) {
+    const [saved, drawn] = [g.ctx, last];
+    g.ctx = ctx;
+    fitted = size;
     try {
       draw({ ...scene, pulse: 0 });
     } finally {
       g.ctx = saved;
       fitted = null;
+      last = drawn;
     }
-    return out;
   }
 
   /** Each process's strip plan: fitted to the ranges in use unless the user zoomed it. */
@@ -278,7 +294,7 @@ export function createRenderer(canvas, engine) {
   }
 
   return {
-    draw, snapshot, describeAt, zoomAt, clickAt, resetZoom, paintIcon, locate,
+    draw, snapshot, svg, describeAt, zoomAt, clickAt, resetZoom, paintIcon, locate,
     themeChanged: () => g.themeChanged(),
     get palette() { return g.palette; },
   };

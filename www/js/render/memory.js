@@ -51,9 +51,9 @@ export function drawFrames(g, fg, frames, names, config) {
  */
 export function drawFramesCompact(g, fg, frames) {
   const byOwner = new Map();
-  const free = new Path2D();
-  const dirty = new Path2D();
-  const referenced = new Path2D();
+  const free = g.path();
+  const dirty = g.path();
+  const referenced = g.path();
   const m = Math.max(1, Math.floor(fg.size / 3));
   for (let i = 0; i < fg.count; i++) {
     const { x, y, s } = gridCell(fg, i);
@@ -61,7 +61,7 @@ export function drawFramesCompact(g, fg, frames) {
     if (owner < 0) {
       free.rect(x + 0.5, y + 0.5, s - 1, s - 1);
     } else {
-      if (!byOwner.has(owner)) byOwner.set(owner, new Path2D());
+      if (!byOwner.has(owner)) byOwner.set(owner, g.path());
       byOwner.get(owner).rect(x, y, s, s);
       if (fl & g.F.DIRTY) dirty.rect(x + s - m, y, m, m);
       if (fl & g.F.REFERENCED) referenced.rect(x, y + s - m, m, m);

@@ -9,11 +9,13 @@ export function createPainter(canvas, engine, V, tips) {
   const F = L.flags;
   let ctx = canvas.getContext('2d');
   let palette = readPalette();
-  const hatches = new Map();
+  let hatches = new WeakMap(); // context → colour → pattern (a pattern belongs to its context)
 
   function hatch(colour, dense = false) {
     const key = colour + (dense ? 'd' : '');
-    if (!hatches.has(key)) {
+    if (!hatches.has(ctx)) hatches.set(ctx, new Map());
+    const cache = hatches.get(ctx);
+    if (!cache.has(key)) {
       const t = document.createElement('canvas');
       t.width = t.height = 8;
       const c = t.getContext('2d');
@@ -26,9 +28,9 @@ export function createPainter(canvas, engine, V, tips) {
       c.moveTo(-2, 2); c.lineTo(2, -2);
       c.moveTo(6, 10); c.lineTo(10, 6);
       c.stroke();
-      hatches.set(key, ctx.createPattern(t, 'repeat'));
+      cache.set(key, ctx.createPattern(t, 'repeat'));
     }
-    return hatches.get(key);
+    return cache.get(key);
   }
 
   function font(px, weight = 400, mono = false) {
@@ -182,7 +184,7 @@ export function createPainter(canvas, engine, V, tips) {
     get palette() { return palette; },
     themeChanged() {
       palette = readPalette();
-      hatches.clear();
+      hatches = new WeakMap();
     },
     S,
     F,
@@ -191,6 +193,8 @@ export function createPainter(canvas, engine, V, tips) {
     policyOf: tips.policyOf,
     valueText: tips.valueText,
     hatch,
+    /** A new path for `fill(path)` on the current context (a canvas's Path2D, or the SVG's). */
+    path: () => (ctx.createPath ? ctx.createPath() : new Path2D()),
     font,
     drawPage,
     drawDirty,
