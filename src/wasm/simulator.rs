@@ -398,16 +398,18 @@ impl Simulator {
         })
     }
 
-    /// Valid TLB entries, least recently used first: `[{pid, vpn}]`.
+    /// Valid TLB entries, least recently used first: `[{pid, vpn, frame}]`.
     #[wasm_bindgen(js_name = tlbEntries)]
     pub fn tlb_entries(&self) -> Result<JsValue, JsValue> {
         #[derive(Serialize)]
         struct T {
             pid: Pid,
             vpn: u64,
+            frame: u32,
         }
         self.with(|s| {
-            let v: Vec<T> = s.machine().tlb_entries().into_iter().map(|(pid, vpn)| T { pid, vpn }).collect();
+            let v: Vec<T> =
+                s.machine().tlb_entries().into_iter().map(|(pid, vpn, frame)| T { pid, vpn, frame }).collect();
             to_js(&v)
         })
     }

@@ -285,6 +285,8 @@ test('the translation, next-step and policy-order panels describe the access as 
   await page.keyboard.press('ArrowRight'); // the first touch: no second-level table yet
   let walk = await page.textContent('#translation');
   assert.match(walk, /TLB miss/);
+  assert.match(walk, /miss: added after the walk/);
+  assert.equal(await page.$$eval('#translation .tlb tr.used.miss', (rows) => rows.length), 1);
   assert.match(walk, /L1 table, entry 1: empty \(no L2 table under it yet\)/);
   assert.match(walk, /not present → page fault \(minor: zero-filled\), now frame 0/);
   // The address 0x4010 in binary: L1 01, L2 00 (page 4 = 0100), offset 000000010000.
@@ -294,6 +296,11 @@ test('the translation, next-step and policy-order panels describe the access as 
   await page.keyboard.press('ArrowRight'); // the same page again: a TLB hit
   walk = await page.textContent('#translation');
   assert.match(walk, /TLB hit: page 4 → frame 0, no walk needed/);
+  // The TLB drawn: its entries (process, page, frame), the one used marked as a hit.
+  const tlb = await page.$$eval('#translation .tlb tr', (rows) => rows.map((r) => ({ cls: r.className, cells: [...r.children].map((c) => c.textContent) })));
+  assert.deepEqual(tlb[0].cells, ['process', 'page', 'frame']);
+  assert.deepEqual(tlb.find((r) => r.cls === 'used hit')?.cells, ['A', '4', '0']);
+  assert.match(walk, /TLB · 1 of 2 entries, least recently used first · hit: the translation was here/);
   assert.match(walk, /physical address 0x10/);
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowRight'); // page 6 evicts page 4 (FIFO, 2 frames)

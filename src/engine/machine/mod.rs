@@ -171,9 +171,12 @@ impl Machine {
                 .is_some_and(|pte| pte.state == PteState::Resident && self.tlb.holds(pte.tlb_slot, pid, vpn))
     }
 
-    /// Valid TLB entries as `(pid, vpn)`, least recently used first.
-    pub fn tlb_entries(&self) -> Vec<(Pid, u64)> {
-        self.tlb.entries()
+    /// Valid TLB entries as `(pid, vpn, frame)`, least recently used first (an entry caches a
+    /// resident page's translation, so each has its frame).
+    pub fn tlb_entries(&self) -> Vec<(Pid, u64, u32)> {
+        let frame =
+            |pid: Pid, vpn: u64| self.process(pid).and_then(|p| p.page_table.get(vpn)).map_or(NONE, |pte| pte.loc);
+        self.tlb.entries().into_iter().map(|(pid, vpn)| (pid, vpn, frame(pid, vpn))).collect()
     }
 
     pub fn tlb_capacity(&self) -> u32 {

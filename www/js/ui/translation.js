@@ -100,14 +100,7 @@ export function renderTranslation(box, sim, record, config, names) {
       break;
   }
   parts.push(steps);
-  const tlb = sim.tlbEntries();
-  if (config.tlb_entries > 0) {
-    const t = el('p', null, 'muted');
-    const recent = tlb.slice(-8).map((e) => `${names.get(e.pid) ?? e.pid} page ${e.vpn}`);
-    t.textContent = `TLB (${tlb.length}/${config.tlb_entries} entries, least recently used first): `
-      + (tlb.length ? (tlb.length > 8 ? `… ${tlb.length - 8} more, ` : '') + recent.join(', ') : 'empty');
-    parts.push(t);
-  }
+  if (config.tlb_entries > 0) parts.push(drawTlb(sim.tlbEntries(), access, config, names));
   if (access.physical != null) {
     const p = el('p');
     p.append(el('span', 'physical address '), el('strong', hex(access.physical), 'mono'),
@@ -115,4 +108,40 @@ export function renderTranslation(box, sim, record, config, names) {
     parts.push(p);
   }
   box.replaceChildren(...parts);
+}
+
+const TLB_SHOWN = 12; // entries drawn: the most recently used (the one just used is the last)
+
+/**
+ * The TLB as a table of its entries (process, page → frame), least recently used first, the
+ * entry this access used marked: found there (hit), or put there after the walk (miss).
+ */
+function drawTlb(entries, access, config, names) {
+  const box = el('div', null, 'tlb');
+  const used = entries.findIndex((e) => e.pid === access.pid && e.vpn === access.vpn);
+  const verdict = access.tlb === 'hit' ? 'hit: the translation was here'
+    : used >= 0 ? 'miss: added after the walk' : 'miss';
+  box.append(el('p', `TLB · ${entries.length} of ${config.tlb_entries} entries, least recently used first · ${verdict}`, 'muted'));
+  const table = el('table');
+  const head = el('tr');
+  for (const h of ['process', 'page', 'frame']) head.append(el('th', h));
+  table.append(head);
+  const first = Math.max(0, entries.length - TLB_SHOWN);
+  if (first > 0) {
+    const more = el('tr');
+    more.append(el('td', `… ${first} older`, 'muted'));
+    table.append(more);
+  }
+  entries.slice(first).forEach((e, i) => {
+    const row = el('tr', null, first + i === used ? `used ${access.tlb}` : '');
+    row.append(el('td', names.get(e.pid) ?? String(e.pid)), el('td', String(e.vpn)), el('td', String(e.frame)));
+    table.append(row);
+  });
+  if (!entries.length) {
+    const empty = el('tr', null, 'muted');
+    empty.append(el('td', 'empty'));
+    table.append(empty);
+  }
+  box.append(table);
+  return box;
 }
