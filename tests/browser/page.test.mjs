@@ -306,7 +306,7 @@ test('the translation, next-step and policy-order panels describe the access as 
   await page.keyboard.press('ArrowRight'); // page 6 evicts page 4 (FIFO, 2 frames)
   // The order with each page's load time; the eviction says why page 4 went.
   const order = await page.textContent('#policy-order');
-  const [, t5, t6] = order.match(/FIFO queue, oldest first \(the next victim\): A5 \((\d+)\) → A6 \((\d+)\)/) ?? [];
+  const [, t5, t6] = order.match(/FIFO queue, oldest first \(the next victim\) \(in brackets: loaded at time\): A5 \((\d+)\) → A6 \((\d+)\)/) ?? [];
   assert.ok(Number(t5) < Number(t6), order);
   assert.match(await page.textContent('#step-text'), /evicted A page 4 from frame 0 — FIFO: the earliest loaded, at t=\d+ —/);
   await page.close();

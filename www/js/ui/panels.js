@@ -104,8 +104,9 @@ export function createPanels({ state, engine, views, presets, renderer, embedded
     });
     const b = document.createElement('b');
     b.textContent = list.join(' → ') + (order.length > SHOWN_ORDER ? ' …' : '');
-    const words = engine.catalog.policies.find((p) => p.name === state.config.policy)?.order ?? '';
-    el.replaceChildren(document.createTextNode(`${words}: `), b);
+    const words = policy?.order ?? '';
+    const key = policy?.hand ? ' (R: the reference bit)' : policy?.valueLabel ? ` (in brackets: ${policy.valueLabel})` : '';
+    el.replaceChildren(document.createTextNode(`${words}${key}: `), b);
   }
 
   function showAbout() {
