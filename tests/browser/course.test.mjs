@@ -314,6 +314,15 @@ test('predict mode gives nothing away while it asks, explains each answer, and s
   assert.match(await p.textContent('#predict'), /Which frame will it take\?/);
   const order = await p.textContent('#policy-order');
   assert.doesNotMatch(order, /T2|T1|→/, `the order is hidden while asking: "${order}"`);
+  // Nor is the policy's state drawn under the frames (it shows the order too).
+  const inks = () => p.evaluate(() => {
+    const r = window.pagesim.renderer.locate({ policyState: true });
+    const data = document.getElementById('canvas').getContext('2d').getImageData(r.x, r.y, r.w, r.h).data;
+    const seen = new Set();
+    for (let i = 0; i < data.length; i += 4) seen.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+    return seen.size;
+  });
+  assert.equal(await inks(), 1, 'the state row is blank while asking');
   const before = await p.textContent('#predict');
   const asked = Number(before.match(/score \d+ \/ (\d+)/)[1]);
   await p.click('#predict button[data-answer=frame-1]'); // page 2 sits in frame 1 and was used longest ago
@@ -322,6 +331,7 @@ test('predict mode gives nothing away while it asks, explains each answer, and s
   assert.match(shown, /evicted T page 2/, 'the step\'s own sentence says why');
   assert.match(shown, new RegExp(`score \\d+ / ${asked + 1}`));
   assert.match(await p.textContent('#policy-order'), /LRU order/, 'shown again after the answer');
+  assert.ok(await inks() > 10, 'and drawn again');
   // Back over the step and answer it again: not scored twice.
   await p.keyboard.press('ArrowLeft');
   await p.keyboard.press('ArrowRight');

@@ -326,7 +326,8 @@ function animatePulse(now) {
 
 /** What the renderer draws now. */
 function scene(pulse = 0) {
-  return { sim: state.sim, processes: state.stats.processes, config: state.config, highlight: state.highlight, pulse };
+  return { sim: state.sim, processes: state.stats.processes, config: state.config, highlight: state.highlight, pulse,
+    orderHidden: Boolean(predict?.asking) }; // the policy's order would give the answer away
 }
 
 function draw(now = performance.now()) {

@@ -17,7 +17,7 @@ import { createViews } from './views.js';
 import { createTooltips } from './tooltips.js';
 import { createPainter } from './paint.js';
 import { drawLines, drawStrip, drawPageNumbers } from './spaces.js';
-import { drawFrames, drawFramesCompact, drawHeatMap, drawSwap } from './memory.js';
+import { drawFrames, drawFramesCompact, drawHeatMap, drawPolicyState, drawSwap } from './memory.js';
 import { SvgContext } from './svg.js';
 import { drawHighlight, pageRect } from './highlight.js';
 
@@ -168,6 +168,7 @@ export function createRenderer(canvas, engine) {
     if (fg.perCell > 1) drawHeatMap(g, fg, blocks, config.frames);
     else if (fg.size < 12) drawFramesCompact(g, fg, frames);
     else drawFrames(g, fg, frames, names, config);
+    if (fg.stateH && fg.perCell === 1 && !scene.orderHidden) drawPolicyState(g, fg, frames, sim.policyOrder(fg.count), names, config);
 
     // --- swap slots
     drawSwap(g, lay.swap, slots, names);
@@ -274,6 +275,10 @@ export function createRenderer(canvas, engine) {
   function locate(what) {
     if (!last) return null;
     if (what.page) return pageRect(g, last.strips, what.page.pid, what.page.vpn);
+    if (what.policyState) {
+      const f = last.lay.frames;
+      return f.stateH ? { x: f.x, y: f.stateY, w: f.w, h: f.stateH } : null;
+    }
     if (what.gap != null || what.overview != null) {
       const s = last.strips.find((t) => t.pid === (what.gap ?? what.overview));
       if (!s) return null;

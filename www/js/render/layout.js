@@ -118,6 +118,10 @@ export function cellOfPage(plan, vpn) {
   return -1;
 }
 
+/** Machines of at most this many frames show the policy's state under them, in a row this high. */
+export const STATE_MAX_FRAMES = 64;
+const STATE_H = 38;
+
 /**
  * Which frames the grid shows and how: one by one from `first`, or (`perCell` > 1) as a heat map
  * of blocks. Without a zoom (`view` null) all frames: one by one while cells stay at least 5 px,
@@ -188,14 +192,16 @@ export function computeLayout({ width, height, processes, plans, frames, frameVi
   const hasSwap = swapShown > 0;
   const framesW = hasSwap ? (width - PAD * 3) * 0.6 : width - PAD * 2;
   const swapW = hasSwap ? width - PAD * 3 - framesW : 0;
-  const gridH = bottomH - TITLE;
+  // A small machine gets a row under its frames for the policy's state (its order and values).
+  const stateH = frames <= STATE_MAX_FRAMES ? STATE_H : 0;
+  const gridH = bottomH - TITLE - stateH;
   const fp = planFrames(frames, framesW, gridH, frameView);
   const fg = fitGrid(fp.count, framesW, gridH, 72);
   const sg = hasSwap ? fitGrid(swapShown, swapW, gridH, 44) : { size: 0, cols: 0, rows: 0, gap: 0 };
   // The height the picture needs: the page can shrink the canvas to it instead of leaving a gap.
   // Measured without the frame grid's zoom, so zooming never resizes the canvas under the pointer.
   const whole = frameView ? fitGrid(fp.count && Math.ceil(frames / fp.full), framesW, gridH, 72) : fg;
-  const gridsBottom = bottomY + TITLE + Math.max(whole.rows * whole.size, sg.rows * sg.size);
+  const gridsBottom = bottomY + TITLE + Math.max(whole.rows * whole.size + stateH, sg.rows * sg.size);
   return {
     width,
     height,
@@ -208,7 +214,7 @@ export function computeLayout({ width, height, processes, plans, frames, frameVi
     strips,
     lineTop,
     lineBottom: bottomY,
-    frames: { x: PAD, y: bottomY + TITLE, w: framesW, h: gridH, titleY: bottomY, ...fp, ...fg },
+    frames: { x: PAD, y: bottomY + TITLE, w: framesW, h: gridH, titleY: bottomY, stateY: bottomY + TITLE + fg.rows * fg.size + 4, stateH, ...fp, ...fg },
     swap: { x: PAD * 2 + framesW, y: bottomY + TITLE, w: swapW, h: gridH, titleY: bottomY, count: swapShown, ...sg },
     neededHeight: Math.ceil(gridsBottom + PAD + 40), // room under the grids for swap arrows
   };

@@ -1,7 +1,7 @@
 // Physical memory and swap: frames one by one, compact, or as a heat map of blocks; swap slots.
 
 import { gridCell } from './layout.js';
-import { processColour, textOn, withAlpha } from './palette.js';
+import { pageTag, processColour, textOn, withAlpha } from './palette.js';
 import { paintCells, rgba } from './pixels.js';
 
 /** Frames one by one, large enough for tags, policy values and frame numbers. */
@@ -42,6 +42,61 @@ export function drawFrames(g, fg, frames, names, config) {
       g.ctx.globalAlpha = 0.75; g.ctx.textAlign = 'left'; g.ctx.textBaseline = 'top';
       g.ctx.fillText(g.fitText(String(f), s - 14), x + 3, y + 2); g.ctx.globalAlpha = 1;
     }
+  }
+}
+
+/**
+ * The policy's state under the frames: its pages in its order, next victim first, each with
+ * what the policy ranks it by (load time, last use, class, uses, counter, next use) or, for
+ * CLOCK, its reference bit in order from the hand. RANDOM has no order to draw.
+ */
+export function drawPolicyState(g, fg, frames, order, names, config) {
+  const policy = g.policyOf(config.policy);
+  if (!order.length || !policy || config.policy === 'random') return;
+  const ctx = g.ctx;
+  const y = fg.stateY, h = fg.stateH - 8;
+  g.font(10, 600);
+  ctx.fillStyle = g.palette.muted;
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'middle';
+  const lead = policy.hand ? 'from the hand (R bit):' : `next victim →${policy.valueLabel ? ` (${policy.valueLabel})` : ''}`;
+  ctx.fillText(lead, fg.x, y + h / 2);
+  let x = fg.x + ctx.measureText(lead).width + 6;
+  const end = fg.x + fg.w;
+  for (const f of order) {
+    const i = f - fg.first;
+    if (i < 0 || i >= fg.count) continue;
+    const owner = g.V.owner(frames, i);
+    if (owner < 0) continue;
+    const tag = pageTag(names.get(owner) ?? '?', g.V.vpn(frames, i));
+    const value = g.V.value(frames, i);
+    const sub = policy.hand ? `R=${g.V.flags(frames, i) & g.F.REFERENCED ? 1 : 0}`
+      : value !== g.NONE && policy.valueLabel ? g.valueText(policy, value) : '';
+    g.font(10, 700, true);
+    const tw = ctx.measureText(tag).width;
+    g.font(9, 400, true);
+    const w = Math.max(tw, ctx.measureText(sub).width) + 8;
+    if (x + w > end) {
+      g.font(10, 600);
+      ctx.fillStyle = g.palette.muted;
+      ctx.fillText('…', x, y + h / 2);
+      break;
+    }
+    const colour = processColour(g.palette, owner);
+    ctx.fillStyle = withAlpha(colour, 0.16);
+    g.roundRect(x, y, w, h, 3); ctx.fill();
+    ctx.strokeStyle = colour; ctx.lineWidth = 1; ctx.stroke();
+    ctx.fillStyle = g.palette.text;
+    ctx.textAlign = 'center';
+    g.font(10, 700, true);
+    ctx.fillText(tag, x + w / 2, sub ? y + h * 0.32 : y + h / 2);
+    if (sub) {
+      g.font(9, 400, true);
+      ctx.fillStyle = g.palette.muted;
+      ctx.fillText(sub, x + w / 2, y + h * 0.74);
+    }
+    ctx.textAlign = 'left';
+    x += w + 4;
   }
 }
 
