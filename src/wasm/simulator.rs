@@ -398,9 +398,10 @@ impl Simulator {
         })
     }
 
-    /// Valid TLB entries, least recently used first: `[{pid, vpn, frame}]`.
+    /// Valid TLB entries, least recently used first: `[{pid, vpn, frame}]`; now, or just after
+    /// step `step` (made again by replay when it is not the current one).
     #[wasm_bindgen(js_name = tlbEntries)]
-    pub fn tlb_entries(&self) -> Result<JsValue, JsValue> {
+    pub fn tlb_entries(&self, step: JsValue) -> Result<JsValue, JsValue> {
         #[derive(Serialize)]
         struct T {
             pid: Pid,
@@ -408,8 +409,19 @@ impl Simulator {
             frame: u32,
         }
         self.with(|s| {
-            let v: Vec<T> =
-                s.machine().tlb_entries().into_iter().map(|(pid, vpn, frame)| T { pid, vpn, frame }).collect();
+            let pos = s.run.pos();
+            let step =
+                if step.is_undefined() || step.is_null() { pos } else { int(&step, "step", pos as u64)? as usize };
+            let mut entries = Vec::new();
+            if step == pos {
+                entries = s.machine().tlb_entries();
+            } else {
+                s.run.replay_steps(step.saturating_sub(1), step, |_, m| {
+                    entries = m.tlb_entries();
+                    false
+                });
+            }
+            let v: Vec<T> = entries.into_iter().map(|(pid, vpn, frame)| T { pid, vpn, frame }).collect();
             to_js(&v)
         })
     }

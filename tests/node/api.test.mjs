@@ -166,3 +166,17 @@ test('a getter that calls back into the same simulator gets an Error, not a trap
   assert.equal(inner, undefined, 'the simulator was not busy: compareScenario does not hold it');
   assert.equal(sim.read(a, 0x1000) !== undefined, true);
 });
+
+test('tlbEntries(step) is the TLB just after that step, as it was when the run was there', () => {
+  const sim = new pkg.Simulator('config frames=2 tlb=2 policy=lru\nspawn A flat\nspawn B flat\nrefs A 1 2 1\nrefs B 3\nrefs A 2 3\n');
+  const seen = [];
+  while (!sim.atEnd) {
+    sim.step();
+    seen.push(JSON.stringify(sim.tlbEntries()));
+  }
+  assert.ok(new Set(seen).size > 3, 'the TLB changed along the way');
+  seen.forEach((now, i) => assert.equal(JSON.stringify(sim.tlbEntries(i + 1)), now, `after step ${i + 1}`));
+  assert.deepEqual(sim.tlbEntries(5).map((e) => [e.pid, e.vpn]), [[0, 2], [0, 1]], 'A 1 2 1: page 1 most recently used');
+  assert.throws(() => sim.tlbEntries(sim.length + 1), /step/);
+  sim.dispose();
+});

@@ -100,7 +100,7 @@ export function renderTranslation(box, sim, record, config, names) {
       break;
   }
   parts.push(steps);
-  if (config.tlb_entries > 0) parts.push(drawTlb(sim.tlbEntries(), access, config, names));
+  if (config.tlb_entries > 0) parts.push(drawTlb(sim.tlbEntries(record.step), access, config, names));
   if (access.physical != null) {
     const p = el('p');
     p.append(el('span', 'physical address '), el('strong', hex(access.physical), 'mono'),
