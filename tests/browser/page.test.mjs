@@ -323,3 +323,31 @@ test('the CLOCK preset shows second chance: fewer faults than FIFO, and its own 
   assert.equal(await page.isVisible('#compare-plot'), true);
   await page.close();
 });
+
+test('Space and Enter press the focused button; after choosing a preset, → steps it', async () => {
+  const page = await open(browser.context, base);
+  const dark = () => page.evaluate(() => document.documentElement.dataset.theme ?? '');
+  const before = await dark();
+  await page.focus('#btn-theme');
+  await page.keyboard.press(' ');
+  assert.notEqual(await dark(), before, 'Space pressed the theme button');
+  assert.equal(await page.evaluate(() => window.pagesim.state.playing), false, 'and did not start playback');
+  await page.focus('#btn-step');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press(' ');
+  assert.equal(await page.evaluate(() => window.pagesim.state.sim.position), 2, 'Enter and Space each pressed Step');
+  // Choosing a preset with the keyboard moves focus off the select, so → steps instead of
+  // choosing the next preset.
+  await page.focus('#preset');
+  await page.selectOption('#preset', 'belady');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.inputValue('#preset'), 'belady');
+  assert.equal(await page.evaluate(() => window.pagesim.state.sim.position), 1);
+  // Elsewhere, Space still plays and pauses.
+  await page.evaluate(() => document.activeElement.blur());
+  await page.keyboard.press(' ');
+  assert.equal(await page.evaluate(() => window.pagesim.state.playing), true);
+  await page.keyboard.press(' ');
+  assert.equal(await page.evaluate(() => window.pagesim.state.playing), false);
+  await page.close();
+});

@@ -365,6 +365,8 @@ $('#scrub').addEventListener('input', (e) => jump(Number(e.target.value)));
 document.addEventListener('keydown', (e) => {
   if (e.target.closest?.('input, textarea, select, [contenteditable]') || e.altKey || e.ctrlKey || e.metaKey) return;
   if (document.querySelector('dialog[open]')) return;
+  // Space and Enter press the focused control (a button, a link, a summary), as everywhere else.
+  if ((e.key === ' ' || e.key === 'Enter') && e.target.closest?.('button, a[href], summary, [role=button], [tabindex]:not(#log)')) return;
   const keys = {
     ' ': () => (state.playing ? pause() : play()),
     ArrowRight: () => { pause(); stepForward(); },
@@ -385,6 +387,7 @@ if ($('#preset')) {
   select.append(...presets.map((p) => new Option(p.title, p.id)), custom);
   select.addEventListener('change', () => {
     if (select.value) loadPreset(select.value);
+    select.blur(); // so → and ← step the new scenario, as the help says, instead of changing it again
   });
   const list = $('#gallery-list');
   list.append(...presets.map((p) => {
