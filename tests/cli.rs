@@ -233,3 +233,34 @@ fn evictions_say_why_and_explain_shows_each_access() {
     assert!(fourth.contains("FIFO → [0(t=1) 1(t=2) 2(t=3)]"), "{fourth}");
     fails_with(&pagesim(&["run", "--explain", "--json", &file]), "--json");
 }
+
+/// A byte-order mark (as Windows editors write) starts a scenario or a trace, plain or gzip;
+/// a config line that sets one thing twice (also under two of its names) is an error at the
+/// second, naming the first.
+#[test]
+fn a_byte_order_mark_is_read_and_a_setting_twice_is_an_error() {
+    let scenario = temp_file("bom.scn", "\u{feff}config frames=3\nspawn A\n");
+    let out = pagesim(&["run", &scenario]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for (name, bytes) in
+        [("bom.rw", b"\xef\xbb\xbfR 0x1000\nW 0x2000\n".to_vec()), ("bom.pages", b"\xef\xbb\xbf7 0 1 7\n".to_vec())]
+    {
+        let path = temp_file(name, "");
+        std::fs::write(&path, &bytes).unwrap();
+        let gz = format!("{path}.gz");
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(&bytes).unwrap();
+        std::fs::write(&gz, e.finish().unwrap()).unwrap();
+        for file in [&path, &gz] {
+            let out = pagesim(&["trace", file, "--policy", "lru", "--frames", "2", "--json"]);
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(out.status.success(), "{file}: {}", String::from_utf8_lossy(&out.stderr));
+            let accesses = if name.ends_with(".rw") { 2 } else { 4 };
+            assert!(text.contains(&format!("\"accesses\":{accesses},")), "{file}: {text}");
+        }
+    }
+    let twice = temp_file("twice.scn", "config frames=3 frames=4\nspawn A\n");
+    fails_with(&pagesim(&["run", &twice]), "twice.scn:1:17: frames is set twice (first at column 8)");
+    let aliases = temp_file("aliases.scn", "config page=4K frames=2 page_size=8K\nspawn A\n");
+    fails_with(&pagesim(&["run", &aliases]), "aliases.scn:1:25: page is set twice (first at column 8)");
+}

@@ -219,6 +219,27 @@ pub const CONFIG_KEYS: &[&str] = &[
     "history",
 ];
 
+/// The setting a `config` key names, aliases folded (`page`, `page_size` and `pagesize` are one),
+/// or `None` for an unknown key: a line that sets one twice is refused.
+pub fn setting_of(key: &str) -> Option<&'static str> {
+    Some(match key.to_ascii_lowercase().as_str() {
+        "frames" => "frames",
+        "page" | "page_size" | "pagesize" => "page",
+        "vbits" | "va_bits" => "vbits",
+        "swap" => "swap",
+        "tlb" => "tlb",
+        "levels" => "levels",
+        "seed" => "seed",
+        "timer" => "timer",
+        "budget" => "budget",
+        "history" => "history",
+        "policy" => "policy",
+        "segv" => "segv",
+        "reclaim" => "reclaim",
+        _ => return None,
+    })
+}
+
 impl Config {
     /// log2(page_size): the number of offset bits in an address.
     pub fn page_shift(&self) -> u32 {
@@ -250,10 +271,13 @@ impl Config {
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
         let key_lc = key.to_ascii_lowercase();
         let num = |v: &str| parse_size(v).ok_or_else(|| format!("expected a number for {key_lc}, found {}", quoted(v)));
-        match key_lc.as_str() {
+        let Some(setting) = setting_of(key) else {
+            return Err(format!("unknown config key {} (expected one of {})", quoted(key), CONFIG_KEYS.join(", ")));
+        };
+        match setting {
             "frames" => self.frames = to_u32(num(value)?, "frames")?,
-            "page" | "page_size" | "pagesize" => self.page_size = num(value)?,
-            "vbits" | "va_bits" => self.va_bits = to_u32(num(value)?, "vbits")?,
+            "page" => self.page_size = num(value)?,
+            "vbits" => self.va_bits = to_u32(num(value)?, "vbits")?,
             "swap" => self.swap_slots = to_u32(num(value)?, "swap")?,
             "tlb" => self.tlb_entries = to_u32(num(value)?, "tlb")?,
             "levels" => self.levels = to_u32(num(value)?, "levels")?,
@@ -286,9 +310,7 @@ impl Config {
                     self.reclaim = Some((to_u32(num(lo)?, "reclaim")?, to_u32(num(hi)?, "reclaim")?));
                 }
             }
-            _ => {
-                return Err(format!("unknown config key {} (expected one of {})", quoted(key), CONFIG_KEYS.join(", ")))
-            }
+            _ => return Err(format!("unknown config key {}", quoted(key))),
         }
         Ok(())
     }

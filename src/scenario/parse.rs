@@ -125,6 +125,8 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
         let message = format!("the scenario is larger than {} MiB, the limit", MAX_SCENARIO_BYTES >> 20);
         return Err(ParseError { line: 1, column: 1, message });
     }
+    // A byte-order mark (Windows editors write one) is not part of the first line.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut config = Config::default();
     let mut config_line: Option<u32> = None;
     let mut commands: Vec<Command> = Vec::new();
@@ -153,11 +155,18 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
                 if p.peek().is_none() {
                     return p.err(p.end_col, "expected key=value settings after config");
                 }
+                let mut seen: Vec<(&'static str, u32)> = Vec::new(); // each setting and where it was set
                 while let Some(t) = p.peek() {
                     p.next += 1;
                     let Some((key, value)) = t.text.split_once('=') else {
                         return p.err(t.col, format!("expected key=value, found {}", quoted(t.text)));
                     };
+                    if let Some(setting) = crate::engine::config::setting_of(key) {
+                        if let Some(&(_, col)) = seen.iter().find(|(s, _)| *s == setting) {
+                            return p.err(t.col, format!("{setting} is set twice (first at column {col})"));
+                        }
+                        seen.push((setting, t.col));
+                    }
                     let value_col = t.col + key.chars().count() as u32 + 1;
                     if let Err(m) = config.set(key, value) {
                         let col = if m.starts_with("unknown config key") { t.col } else { value_col };

@@ -198,6 +198,7 @@ fn scan_text<R: Read>(
     // `#` makes the rest of the line a comment.
     let mut in_comment = false;
     let mut sink = Sink { each, accesses: 0, limit, shift };
+    let mut first = true;
     loop {
         if !eof {
             let n =
@@ -205,10 +206,11 @@ fn scan_text<R: Read>(
             eof = filled + n < buf.len();
             filled += n;
         }
+        // A byte-order mark (Windows editors write one) is not part of the first line.
+        let mut start = if std::mem::take(&mut first) && buf[..filled].starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
         if format == TraceFormat::Auto {
-            format = detect_format_bytes(&buf[..filled]);
+            format = detect_format_bytes(&buf[start..filled]);
         }
-        let mut start = 0;
         loop {
             let nl = match memchr(b'\n', &buf[start..filled]) {
                 Some(i) => start + i,
