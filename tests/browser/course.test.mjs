@@ -90,8 +90,8 @@ test("the Share button's link reopens the same state in a fresh page", async () 
   await page.close();
 });
 
-for (const [w, h] of [[800, 450], [400, 600]]) {
-  test(`embed.html fills a ${w}×${h} iframe with the canvas and controls and no scrollbars`, async () => {
+for (const [w, h] of [[320, 240], [400, 600], [800, 450], [1280, 720]]) {
+  test(`embed.html fills a ${w}×${h} iframe with the canvas, frames, swap and controls, no scrollbars`, async () => {
     const page = await open(browser.context, `${base}#p=swapping`);
     await page.click('#btn-embed');
     await page.waitForFunction(() => document.getElementById('embed-code').value !== '');
@@ -113,8 +113,23 @@ for (const [w, h] of [[800, 450], [400, 600]]) {
     assert.ok(m.canvas.height > h * 0.5, 'the canvas takes most of the frame');
     assert.ok(m.controls.bottom <= m.ih + 0.5 && m.controls.top > m.canvas.top, 'controls visible under the canvas');
     assert.equal(m.side, false, 'no side panel in the embed');
+    // The frames and the swap are drawn, whatever the size.
+    const cells = await frame.evaluate(() => [window.pagesim.renderer.locate({ frame: 0 }), window.pagesim.renderer.locate({ slot: 0 })]);
+    assert.ok(cells.every((c) => c && c.w >= 6), `frame 0 and slot 0 drawn: ${JSON.stringify(cells)}`);
     await frame.click('#btn-step');
     assert.match(await frame.textContent('#counter'), /step 1 \//);
+    // The step sentence is there in full (it wraps; nothing is cut with an ellipsis).
+    for (let i = 0; i < 6; i++) await frame.click('#btn-step');
+    const caption = await frame.evaluate(() => {
+      const c = document.querySelector('.embed-caption');
+      const style = getComputedStyle(c);
+      return { text: document.getElementById('embed-step').textContent, wrap: style.whiteSpace, overflow: style.textOverflow, title: document.getElementById('embed-title').textContent };
+    });
+    const full = await frame.evaluate(() => window.pagesim.state.sim.log(6, 7)[0].events.map((e) => e.text).join(' · '));
+    assert.ok(caption.text.includes(full.slice(0, 60)), `${caption.text} vs ${full}`);
+    assert.notEqual(caption.wrap, 'nowrap');
+    assert.notEqual(caption.overflow, 'ellipsis');
+    assert.equal(caption.title, 'Swapping');
     await host.close();
     await page.close();
   });
@@ -516,5 +531,24 @@ test('SVG export is the same picture as the canvas, with text as text', async ()
   assert.ok(result.texts.some((t) => t.startsWith('Swap')), 'the swap title is text');
   assert.ok(result.paths > 30, `${result.paths} paths`);
   assert.ok(result.off < 0.02, `${(100 * result.off).toFixed(2)}% of pixels differ`);
+  await page.close();
+});
+
+test('an embed is titled after its scenario: a preset with other settings, or its first comment', async () => {
+  const page = await open(browser.context, base);
+  const title = async (text) => {
+    const payload = await page.evaluate(async (t) => (await window.pagesim.links()).encodeLink(t), text);
+    const p = await browser.context.newPage();
+    await p.goto(`${base}embed.html#s=${payload}`);
+    await p.waitForFunction(() => document.body.dataset.ready === 'true');
+    const t = await p.textContent('#embed-title');
+    await p.close();
+    return t;
+  };
+  const swapping = await page.evaluate(() => window.pagesim.api.presets().find((p) => p.id === 'swapping').text);
+  assert.equal(await title(swapping), 'Swapping');
+  assert.equal(await title(swapping.replace(/frames=\d+/, 'frames=5')), 'Swapping (other settings)');
+  assert.equal(await title('# Two processes, no sharing\nconfig frames=3\nspawn A\nspawn B\n'), 'Two processes, no sharing');
+  assert.equal(await title('config frames=3\nspawn A\n'), 'pagesim scenario');
   await page.close();
 });

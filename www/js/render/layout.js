@@ -160,7 +160,7 @@ export function computeLayout({ width, height, processes, plans, frames, frameVi
   const wantRow = 44;
   const axis = 14;
   const topWanted = TITLE + rows * (wantRow + 8) + axis;
-  const topH = Math.min(topWanted, height * 0.5);
+  const topH = Math.min(topWanted, height * (height < 300 ? 0.42 : 0.5));
   const rowPitch = Math.max(10, Math.min(wantRow + 8, (topH - TITLE - axis) / rows));
   const rowH = Math.max(8, rowPitch - Math.min(8, rowPitch * 0.2));
   const strips = processes.map((proc, i) => {
@@ -186,14 +186,16 @@ export function computeLayout({ width, height, processes, plans, frames, frameVi
     };
   });
   const lineTop = PAD + topH;
-  const lineBand = Math.max(26, Math.min(70, height * 0.09));
+  // The band the page-to-frame lines cross: narrower in a small embed, so the frames still fit.
+  const lineBand = Math.max(Math.min(26, height * 0.08), Math.min(70, height * 0.09));
   const bottomY = lineTop + lineBand;
   const bottomH = Math.max(40, height - bottomY - PAD);
   const hasSwap = swapShown > 0;
   const framesW = hasSwap ? (width - PAD * 3) * 0.6 : width - PAD * 2;
   const swapW = hasSwap ? width - PAD * 3 - framesW : 0;
-  // A small machine gets a row under its frames for the policy's state (its order and values).
-  const stateH = frames <= STATE_MAX_FRAMES ? STATE_H : 0;
+  // A small machine gets a row under its frames for the policy's state (its order and values),
+  // when there is room for it beside frames of a readable size.
+  const stateH = frames <= STATE_MAX_FRAMES && bottomH - TITLE >= 3 * STATE_H ? STATE_H : 0;
   const gridH = bottomH - TITLE - stateH;
   const fp = planFrames(frames, framesW, gridH, frameView);
   const fg = fitGrid(fp.count, framesW, gridH, 72);
