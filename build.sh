@@ -7,6 +7,7 @@
 #   ./build.sh test     every test: native cargo test, wasm API tests, browser tests in headless Chromium
 #   ./build.sh bench    print throughput figures (native and wasm) and render time per frame
 #   ./build.sh accept   rewrite the golden files under tests/golden/ after an intended change
+#   ./build.sh fuzz [T] run the cargo-fuzz targets (nightly; FUZZ_SECONDS each, default 600)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT="$PWD"
@@ -157,6 +158,23 @@ bench() {
   node tools/bench.mjs
 }
 
+# Fuzzing (not part of `test`: it runs for minutes): each target of fuzz/ with the nightly
+# toolchain for FUZZ_SECONDS (default 600), from the saved inputs of fuzz/regressions/. A crash
+# leaves its input in fuzz/artifacts/TARGET/: fix the bug, then copy the input into
+# fuzz/regressions/TARGET/ so that `./build.sh test` checks it from then on (tests/fuzz_regressions.rs).
+fuzz() {
+  setup_rust
+  rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+  command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --root "$TOOLS"
+  local targets=("${@:-scenario link trace engine}")
+  for t in ${targets[*]}; do
+    log "fuzzing $t for ${FUZZ_SECONDS:-600} s"
+    mkdir -p "fuzz/corpus/$t"
+    (cd fuzz && cargo +nightly fuzz run "$t" "corpus/$t" "regressions/$t" -- \
+      -max_total_time="${FUZZ_SECONDS:-600}" -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1)
+  done
+}
+
 accept() {
   log "rewriting golden files"
   PAGESIM_ACCEPT=1 cargo test --release --quiet --test golden
@@ -170,5 +188,6 @@ case "${1:-}" in
   test) run_tests ;;
   bench) bench ;;
   accept) accept ;;
-  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  fuzz) shift; fuzz "$@" ;;
+  *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
