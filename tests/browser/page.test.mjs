@@ -351,3 +351,33 @@ test('Space and Enter press the focused button; after choosing a preset, → ste
   assert.equal(await page.evaluate(() => window.pagesim.state.playing), false);
   await page.close();
 });
+
+test('the picture as text says which page is in which frame and slot, in step with the canvas', async () => {
+  const page = await open(browser.context, `${base}#p=swapping`);
+  for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowRight');
+  assert.equal(await page.getAttribute('#canvas', 'aria-describedby'), 'state-text');
+  const text = await page.evaluate(() => {
+    const rows = (caption) => [...[...document.querySelectorAll('#state-text table')].find((t) => t.caption.textContent.startsWith(caption)).rows]
+      .filter((r) => r.cells[0].tagName === 'TD');
+    return {
+      frames: [...rows('Frames')].map((r) => [...r.cells].map((c) => c.textContent).join(' ')),
+      slots: [...rows('Swap')].map((r) => [...r.cells].map((c) => c.textContent).join(' ')),
+      summary: document.querySelector('#state-text p').textContent,
+    };
+  });
+  // The same as the engine's frame and swap tables now.
+  const expected = await page.evaluate(() => {
+    const sim = window.pagesim.state.sim;
+    const L = window.pagesim.api.viewLayout();
+    const f = sim.viewFrames(0, 4), s = sim.viewSwap(0, sim.swapHighWater());
+    const at = (w, i, words, field) => w[i * words + L.field[field]];
+    const out = { frames: [], slots: [] };
+    for (let i = 0; i < 4; i++) if (at(f, i, L.frameWords, 'owner')) out.frames.push(`frame ${i} A page ${at(f, i, L.frameWords, 'vpnLo')}`);
+    for (let i = 0; i < sim.swapHighWater(); i++) if (at(s, i, L.slotWords, 'owner')) out.slots.push(`slot ${i} A page ${at(s, i, L.slotWords, 'vpnLo')}`);
+    return out;
+  });
+  assert.deepEqual(text.frames.map((r) => r.replace(/ (dirty|clean)$/, '')), expected.frames);
+  assert.deepEqual(text.slots, expected.slots);
+  assert.match(text.summary, /4 of 4 frames in use/);
+  await page.close();
+});

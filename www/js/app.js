@@ -23,6 +23,7 @@ import { wireCanvas } from './ui/hover.js';
 import { runCsv, download } from './ui/export.js';
 import { createGrid } from './ui/grid.js';
 import { createExerciseDialog } from './ui/exercise.js';
+import { renderStateText } from './ui/statetext.js';
 
 const $ = (sel) => document.querySelector(sel);
 const SPEEDS = [0.5, 1, 2, 3, 5, 8, 12, 20, 40, 100, 300, 1000]; // steps per second
@@ -228,8 +229,15 @@ function play() {
 }
 
 function pause() {
+  const was = state.playing;
   state.playing = false;
   setPlayButton();
+  if (was) showStateText();
+}
+
+/** The picture as text, for screen readers (the canvas points at it). */
+function showStateText() {
+  if ($('#state-text') && state.stats) renderStateText($('#state-text'), state.sim, state.stats, state.config, views, engine.layout.flags);
 }
 
 /**
@@ -309,6 +317,7 @@ function refresh({ animate = true } = {}) {
   if ($('#policy-order')) showPolicyOrder($('#policy-order'));
   if ($('#next-step')) showNextStep($('#next-step'));
   if ($('#grid-panel')?.open) gridView.show(pos);
+  if (!state.playing) showStateText(); // while playing, at the pause: it is for reading
   links.follow(state.text, pos);
   draw();
   if (state.pulseStart && !reducedMotion.matches && !state.playing) { // (playback draws every frame)
