@@ -264,3 +264,43 @@ fn a_byte_order_mark_is_read_and_a_setting_twice_is_an_error() {
     let aliases = temp_file("aliases.scn", "config page=4K frames=2 page_size=8K\nspawn A\n");
     fails_with(&pagesim(&["run", &aliases]), "aliases.scn:1:25: page is set twice (first at column 8)");
 }
+
+/// Hostile trace and scenario inputs end in a short, clear error or a correct answer, never in a
+/// runaway: an endless line (`/dev/zero`), control characters quoted escaped, several gzip
+/// members read as one stream, and parsing that grows linearly with the scenario.
+#[test]
+fn hostile_inputs_end_in_clear_errors_and_parsing_is_linear() {
+    if std::path::Path::new("/dev/zero").exists() {
+        fails_with(
+            &pagesim(&["trace", "/dev/zero", "--policy", "lru", "--frames", "4"]),
+            "/dev/zero:1: longer than 64 KiB",
+        );
+    }
+    let evil = temp_file("evil.rw", "R 0x1000\u{1b}[31mEVIL\u{0}\n");
+    let out = pagesim(&["trace", &evil, "--policy", "lru", "--frames", "4"]);
+    fails_with(&out, "evil.rw:1: expected a hex address, found \"0x1000\\u{1b}[31mEVIL\\u{0}\"");
+    assert!(!out.stderr.contains(&0x1b) && !out.stderr.contains(&0), "no raw control bytes on the terminal");
+    let two = temp_file("two-members.rw.gz", "");
+    let mut bytes = Vec::new();
+    for line in ["R 0x1000\n", "W 0x2000\n"] {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(line.as_bytes()).unwrap();
+        bytes.extend(e.finish().unwrap());
+    }
+    std::fs::write(&two, bytes).unwrap();
+    let out = pagesim(&["trace", &two, "--policy", "lru", "--frames", "4", "--json"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"accesses\":2,"), "both members read");
+    // 20,000 and 100,000 `alloc` lines: five times the lines, about five times the time.
+    let allocs = |n: usize| {
+        let mut text = String::from("config frames=64 vbits=48 swap=1024\nspawn A\n");
+        for i in 0..n {
+            text.push_str(&format!("alloc A r{i} 4K rw\n"));
+        }
+        let file = temp_file(&format!("allocs-{n}.scn"), &text);
+        let start = std::time::Instant::now();
+        assert!(pagesim(&["run", &file]).status.success());
+        start.elapsed().as_secs_f64()
+    };
+    let (small, large) = (allocs(20_000), allocs(100_000));
+    assert!(large < 12.0 * small.max(0.01), "not linear: 20,000 lines {small:.2} s, 100,000 lines {large:.2} s");
+}
