@@ -179,12 +179,26 @@ pub fn replay_stream<R: std::io::Read>(
     config: Config,
     swap: Option<u32>,
 ) -> Result<(TraceSummary, TraceFormat), ReplayError> {
+    replay_stream_within(input, format, config, swap, super::MAX_TRACE_ACCESSES as u64)
+}
+
+/// [`replay_stream`] with `opt` reading at most `limit` accesses.
+fn replay_stream_within<R: std::io::Read>(
+    input: R,
+    format: TraceFormat,
+    config: Config,
+    swap: Option<u32>,
+    limit: u64,
+) -> Result<(TraceSummary, TraceFormat), ReplayError> {
     let page_size = config.page_size;
     if config.policy == PolicyKind::Opt {
         let mut packed = Vec::new();
-        let limit = super::MAX_TRACE_ACCESSES as u64;
-        let scan =
-            scan_trace(input, format, page_size, limit, |vpn, w| packed.push((vpn, w))).map_err(ReplayError::Trace)?;
+        let scan = scan_trace(input, format, page_size, limit, |vpn, w| packed.push((vpn, w))).map_err(|mut e| {
+            if e.message.starts_with("the trace has more than") {
+                e.message.push_str(" for opt, which reads the whole trace before it starts (it looks ahead); the other policies replay any length as they read");
+            }
+            ReplayError::Trace(e)
+        })?;
         let trace = Trace::from_pages(page_size, packed);
         let mut r = TraceReplay::new(&trace, config, swap).map_err(ReplayError::Sim)?;
         r.advance(&trace, usize::MAX).map_err(ReplayError::Sim)?;
@@ -307,5 +321,18 @@ mod tests {
         assert_eq!(faults(PolicyKind::Fifo, 3, &s), 15);
         assert_eq!(faults(PolicyKind::Lru, 3, &s), 12);
         assert_eq!(faults(PolicyKind::Opt, 3, &s), 9);
+    }
+
+    #[test]
+    fn opt_reads_a_bounded_trace_and_says_why_the_others_stream() {
+        let text = "1 2 3 4 5 6 7 8 9 10 11 12\n";
+        let config = |policy| Config { frames: 3, policy, ..Config::default() };
+        let e =
+            replay_stream_within(text.as_bytes(), TraceFormat::Pages, config(PolicyKind::Opt), None, 10).unwrap_err();
+        let message = e.to_string();
+        assert!(message.contains("more than 10 accesses, the limit for opt, which reads the whole trace"), "{message}");
+        let (lru, _) =
+            replay_stream_within(text.as_bytes(), TraceFormat::Pages, config(PolicyKind::Lru), None, 10).unwrap();
+        assert_eq!(lru.accesses, 12, "LRU streams past the limit opt has");
     }
 }
