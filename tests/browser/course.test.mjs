@@ -552,3 +552,26 @@ test('an embed is titled after its scenario: a preset with other settings, or it
   assert.equal(await title('config frames=3\nspawn A\n'), 'pagesim scenario');
   await page.close();
 });
+
+test('a link whose scenario has an error opens the editor on its text, the error at its line, and keeps the address', async () => {
+  const page = await open(browser.context, base);
+  const text = 'config frames=3\nspawn A\nfrobnicate A\n';
+  const payload = await page.evaluate(async (t) => (await window.pagesim.links()).encodeLink(t), text);
+  const p = await open(browser.context, `${base}#s=${payload}`);
+  await p.waitForTimeout(600); // longer than the address bar's follow delay
+  assert.equal(await p.inputValue('#editor-text'), text);
+  assert.equal(await p.isVisible('#editor-panel'), true);
+  assert.match(await p.textContent('#editor-error'), /^line 3, column 1: expected a command/);
+  assert.match(await p.textContent('#banner'), /this link's scenario has an error — 3:1:/);
+  assert.ok((await p.evaluate(() => location.hash)).startsWith(`#s=${payload}`), 'the address bar keeps the link');
+  // The embed page says so and links to the full page with the same scenario.
+  const e = await browser.context.newPage();
+  await e.goto(`${base}embed.html#s=${payload}`);
+  await e.waitForFunction(() => document.body.dataset.ready === 'true');
+  await e.waitForTimeout(600);
+  assert.match(await e.textContent('#banner'), /Open it in the full page to fix it/);
+  assert.match(await e.getAttribute('#embed-open', 'href'), new RegExp(`index\\.html#s=${payload.replace(/[.]/g, '\\.')}`));
+  await e.close();
+  await p.close();
+  await page.close();
+});
