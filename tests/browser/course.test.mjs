@@ -575,3 +575,15 @@ test('a link whose scenario has an error opens the editor on its text, the error
   await p.close();
   await page.close();
 });
+
+test('an empty trace says so instead of plotting nothing', async () => {
+  const page = await open(browser.context, base);
+  await page.click('#btn-trace');
+  await page.setInputFiles('#trace-file', { name: 'empty.rw', mimeType: 'text/plain', buffer: Buffer.from('# nothing here\n\n') });
+  await page.waitForFunction(() => !document.getElementById('trace-run').disabled);
+  await page.click('#trace-run');
+  await page.waitForFunction(() => /no accesses/.test(document.getElementById('trace-dialog').textContent));
+  assert.match(await page.textContent('#trace-dialog'), /empty\.rw: the trace has no accesses\./);
+  assert.equal(await page.isVisible('#trace-plot'), false);
+  await page.close();
+});
