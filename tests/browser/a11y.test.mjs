@@ -60,3 +60,27 @@ for (const colorScheme of ['light', 'dark']) {
     }
   });
 }
+
+test('with prefers-reduced-motion the newest step is outlined without the fading pulse', async () => {
+  const frames = async (reducedMotion) => {
+    const browser = await launch({ reducedMotion });
+    try {
+      const page = await open(browser.context, `${base}#p=swapping`);
+      for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowRight'); // to an access
+      // The picture 50 ms into the newest step's pulse and after it has faded.
+      return await page.evaluate(() => {
+        const P = window.pagesim;
+        const c = document.getElementById('canvas');
+        const at = (ms) => {
+          P.draw(P.state.pulseStart + ms);
+          return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data).join(',');
+        };
+        return at(50) === at(1000);
+      });
+    } finally {
+      await browser.close();
+    }
+  };
+  assert.equal(await frames('reduce'), true, 'reduced motion: the picture does not change after the step');
+  assert.equal(await frames('no-preference'), false, 'otherwise the outline pulses and fades');
+});

@@ -15,13 +15,14 @@ export async function startServer() {
   return { server, base: `http://127.0.0.1:${server.address().port}/` };
 }
 
-export async function launch({ width = 1280, height = 860, colorScheme = 'light' } = {}) {
+export async function launch({ width = 1280, height = 860, colorScheme = 'light', reducedMotion = 'no-preference' } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'pagesim-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     viewport: { width, height },
     colorScheme,
+    reducedMotion,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
   });
