@@ -148,6 +148,16 @@ export function drawHeatMap(g, fg, blocks, total) {
   const free = rgba(g.palette.cellLine, 0.45);
   const mark = rgba(g.palette.dark ? '#ffffff' : '#000000', 0.55);
   const bars = fg.size - fg.gap >= 8;
+  const shades = new Map(); // owner × LEVELS + level → colour word (no string work per block)
+  const shade = (owner, level) => {
+    const key = owner * LEVELS + level;
+    let word = shades.get(key);
+    if (word === undefined) {
+      word = rgba(processColour(g.palette, owner), 0.25 + (0.75 * level) / LEVELS);
+      shades.set(key, word);
+    }
+    return word;
+  };
   paintCells(g.ctx, fg, fg.count, (i, out) => {
     const used = g.V.blockUsed(blocks, i);
     if (!used) {
@@ -156,11 +166,17 @@ export function drawHeatMap(g, fg, blocks, total) {
     }
     const size = Math.min(fg.perCell, total - (fg.first + i * fg.perCell));
     const level = Math.max(1, Math.round((LEVELS * used) / size));
-    out.fill = rgba(processColour(g.palette, g.V.blockOwner(blocks, i)), 0.25 + (0.75 * level) / LEVELS);
+    out.fill = shade(g.V.blockOwner(blocks, i), level);
     if (!bars) return;
     const d = g.V.blockDirty(blocks, i), r = g.V.blockReferenced(blocks, i);
-    if (d) [out.top, out.topShare] = [mark, d / used];
-    if (r) [out.bottom, out.bottomShare] = [mark, r / used];
+    if (d) {
+      out.top = mark;
+      out.topShare = d / used;
+    }
+    if (r) {
+      out.bottom = mark;
+      out.bottomShare = r / used;
+    }
   });
   for (let i = 0; i < fg.count; i++) {
     if (!(g.V.blockFlags(blocks, i) & g.F.HAND)) continue;
@@ -205,18 +221,24 @@ export function drawSwap(g, sw, slots, names) {
 export function drawSwapCompact(g, sw, slots) {
   const free = rgba(g.palette.cellLine);
   const tint = g.palette.dark ? 0.25 : 0.18;
+  const styles = new Map(); // owner × 2 + copy → colour words
   paintCells(g.ctx, sw, sw.count, (i, out) => {
     const owner = g.V.slotOwner(slots, i);
     if (owner < 0) {
       out.border = free;
       return;
     }
-    const colour = processColour(g.palette, owner);
     // A copy of a page that is also in memory is drawn faint, with sparser hatching.
-    const copy = g.V.slotFlags(slots, i) & g.F.COPY_OF_RESIDENT;
-    const alpha = copy ? 0.5 : 1;
-    out.border = out.stripe = rgba(colour, alpha);
-    out.fill = rgba(colour, tint * alpha);
-    out.stripeWidth = copy ? 1 : 2;
+    const copy = g.V.slotFlags(slots, i) & g.F.COPY_OF_RESIDENT ? 1 : 0;
+    const key = owner * 2 + copy;
+    if (!styles.has(key)) {
+      const colour = processColour(g.palette, owner);
+      const alpha = copy ? 0.5 : 1;
+      styles.set(key, { line: rgba(colour, alpha), fill: rgba(colour, tint * alpha), stripeWidth: copy ? 1 : 2 });
+    }
+    const style = styles.get(key);
+    out.border = out.stripe = style.line;
+    out.fill = style.fill;
+    out.stripeWidth = style.stripeWidth;
   });
 }

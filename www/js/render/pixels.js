@@ -18,6 +18,7 @@ export function rgba(hex, alpha = 1) {
 }
 
 let scratch = null; // a canvas the image is put into, to be drawn with the context's transform
+const images = new Map(); // "width×height" → an ImageData reused from frame to frame (no garbage)
 
 /**
  * Paints `count` cells of `grid` (layout.js) at the context's scale. `cell(i, out)` describes
@@ -36,8 +37,15 @@ export function paintCells(ctx, grid, count, cell) {
     scratch.width = Math.max(scratch.width, width);
     scratch.height = Math.max(scratch.height, height);
   }
-  const image = new ImageData(width, height);
+  const key = `${width}×${height}`;
+  let image = images.get(key);
+  if (!image) {
+    if (images.size > 8) images.clear();
+    image = new ImageData(width, height);
+    images.set(key, image);
+  }
   const px = new Uint32Array(image.data.buffer);
+  px.fill(0);
   const out = { fill: 0, border: 0, stripe: 0, stripeWidth: 1, top: 0, topShare: 0, bottom: 0, bottomShare: 0 };
   const inner = grid.size - grid.gap;
   const bar = Math.max(1, Math.floor((inner * scale) / 6));
