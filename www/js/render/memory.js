@@ -59,7 +59,10 @@ export function drawPolicyState(g, fg, frames, order, names, config) {
   ctx.fillStyle = g.palette.muted;
   ctx.textAlign = 'left';
   ctx.textBaseline = 'middle';
-  const lead = policy.hand ? 'from the hand (R bit):' : `next victim →${policy.valueLabel ? ` (${policy.valueLabel})` : ''}`;
+  // The longest lead that leaves most of the row to the pages (a phone gets just an arrow).
+  const leads = policy.hand ? ['from the hand (R bit):', 'hand →', '→']
+    : [`next victim →${policy.valueLabel ? ` (${policy.valueLabel})` : ''}`, 'next victim →', '→'];
+  const lead = leads.find((t) => ctx.measureText(t).width <= fg.w * 0.3) ?? '→';
   ctx.fillText(lead, fg.x, y + h / 2);
   let x = fg.x + ctx.measureText(lead).width + 6;
   const end = fg.x + fg.w;
