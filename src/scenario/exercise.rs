@@ -63,7 +63,6 @@ pub fn reference_string(length: usize, pages: u64, seed: u64) -> Vec<u64> {
 /// The exercise and its answers.
 pub fn exercise(policy: PolicyKind, frames: u32, length: usize, pages: u64, seed: u64) -> Result<Exercise, String> {
     let text = exercise_text(policy, frames, length, pages, seed)?;
-    let reference = reference_string(length, pages, seed);
     let run = Run::new(parse(&text).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
     let grid = super::grid::grid(&run, None);
     if grid.columns.len() != length {
@@ -80,6 +79,7 @@ pub fn exercise(policy: PolicyKind, frames: u32, length: usize, pages: u64, seed
         })
         .collect();
     let faults = steps.iter().filter(|s| s.fault).count() as u64;
+    let reference = steps.iter().map(|s| s.page).collect(); // the string the scenario was made from
     Ok(Exercise { policy, frames, seed, reference, faults, steps })
 }
 
