@@ -8,7 +8,9 @@
 use crate::engine::events::{
     AccessEvent, AccessKind, AccessResult, Event, Eviction, EvictionFate, FaultKind, SegvReason, TlbLookup,
 };
+use crate::engine::page_table::NONE;
 use crate::engine::process::ExitCause;
+use crate::engine::sharing::ObjectKind;
 use crate::engine::translate::{EntryState, Translation};
 use crate::engine::{Machine, Pid, Stats};
 use crate::scenario::run::{Op, Run, StepRecord};
@@ -100,6 +102,23 @@ pub struct EventReport {
     pub code_pages: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flat: Option<bool>,
+    /// spawn: the executable; allocate: the shared-memory object or file mapped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// allocate: `shared` or `file` (absent for private memory).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sharing: Option<&'static str>,
+    /// fork: the child, and how many pages the two now share.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub child: Option<Pid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shared: Option<u64>,
+    /// A copy-on-write fault or a page already in memory: the other process mapping the page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub with: Option<Pid>,
+    /// A copy-on-write fault: the frame copied from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_frame: Option<u32>,
     // allocate, free
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -145,7 +164,9 @@ pub struct EventReport {
     /// `hit`, `page_fault`, `segmentation_fault`, `protection_fault` or `out_of_memory`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<&'static str>,
-    /// A page fault's source: `zero_fill`, `code_from_file` or `from_swap`.
+    /// A page fault's source: `zero_fill`, `code_from_file`, `from_swap`, `in_memory` (mapped by
+    /// another process already), `zero_fill_shared`, `from_file`, `cow_copy`, `cow_from_swap`,
+    /// `cow_reuse`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -191,6 +212,13 @@ pub struct EvictionReport {
     pub slot: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dirty: Option<bool>,
+    /// Other pages that mapped the frame and were unmapped with it.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub others: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 pub fn exit_cause(c: ExitCause) -> &'static str {
@@ -206,8 +234,11 @@ fn eviction(m: &Machine, e: &Eviction) -> EvictionReport {
         EvictionFate::SwappedOut { slot, dirty } => ("swapped_out", Some(slot), Some(dirty)),
         EvictionFate::DroppedCleanCopy { slot } => ("dropped_clean_copy", Some(slot), Some(false)),
         EvictionFate::DroppedCode => ("dropped_code", None, Some(false)),
+        EvictionFate::ToFile { dirty: true } => ("written_to_file", None, Some(true)),
+        EvictionFate::ToFile { dirty: false } => ("dropped_file", None, Some(false)),
     };
-    EvictionReport { pid: e.pid, name: m.name_of(e.pid).to_string(), vpn: e.vpn, frame: e.frame, fate, slot, dirty }
+    let name = m.name_of(e.pid).to_string();
+    EvictionReport { pid: e.pid, name, vpn: e.vpn, frame: e.frame, fate, slot, dirty, others: e.others }
 }
 
 impl EventReport {
@@ -219,14 +250,26 @@ impl EventReport {
             r.name = Some(m.name_of(pid).to_string());
         };
         match event {
-            Event::Spawn { pid, code_pages, flat } => {
+            Event::Spawn { pid, code_pages, flat, exe } => {
                 r.kind = "spawn";
                 who(&mut r, *pid);
                 r.code_pages = Some(*code_pages);
                 r.flat = Some(*flat);
+                r.object = (*exe != NONE).then(|| m.objects().get(*exe).name.clone());
             }
-            Event::Allocate { pid, label, start_vpn, pages, perms } => {
+            Event::Fork { parent, child, shared } => {
+                r.kind = "fork";
+                who(&mut r, *parent);
+                r.child = Some(*child);
+                r.shared = Some(*shared);
+            }
+            Event::Allocate { pid, label, start_vpn, pages, perms, object } => {
                 r.kind = "allocate";
+                if *object != NONE {
+                    let o = m.objects().get(*object);
+                    r.object = Some(o.name.clone());
+                    r.sharing = Some(if o.kind == ObjectKind::File { "file" } else { "shared" });
+                }
                 who(&mut r, *pid);
                 r.label = Some(label.clone());
                 r.start_vpn = Some(*start_vpn);
@@ -312,6 +355,23 @@ fn access(m: &Machine, a: &AccessEvent, r: &mut EventReport) {
                     r.slot = Some(slot);
                     "from_swap"
                 }
+                FaultKind::InMemory { with } => {
+                    r.with = Some(with);
+                    "in_memory"
+                }
+                FaultKind::ZeroFillShared => "zero_fill_shared",
+                FaultKind::FromFile => "from_file",
+                FaultKind::CowCopy { from, with } => {
+                    r.with = Some(with);
+                    r.from_frame = Some(from);
+                    "cow_copy"
+                }
+                FaultKind::CowFromSwap { slot, with } => {
+                    r.slot = Some(slot);
+                    r.with = Some(with);
+                    "cow_from_swap"
+                }
+                FaultKind::CowReuse => "cow_reuse",
             });
             r.evicted = evicted.map(|e| eviction(m, &e));
         }
@@ -351,6 +411,8 @@ pub struct StatsReport<'a> {
     pub memory_used: u64,
     /// Bytes of step-back history counted against `config history=` (0 outside a scenario run).
     pub history_bytes: u64,
+    /// Frames mapped by more than one page.
+    pub shared_frames: u64,
     pub processes: Vec<ProcessReport<'a>>,
 }
 
@@ -368,6 +430,10 @@ pub struct ProcessReport<'a> {
     pub entries: u64,
     pub regions: Vec<RegionReport<'a>>,
     pub stats: &'a Stats,
+    /// Resident pages it maps (shared ones included), and its proportional share: a page mapped
+    /// by k pages counts 1/k.
+    pub rss: u64,
+    pub pss: f64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -378,6 +444,12 @@ pub struct RegionReport<'a> {
     pub pages: u64,
     pub perms: String,
     pub code: bool,
+    /// The executable, shared-memory object or file mapped here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<&'a str>,
+    /// `exe`, `shared` or `file`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sharing: Option<&'static str>,
 }
 
 impl<'a> StatsReport<'a> {
@@ -403,9 +475,13 @@ impl<'a> StatsReport<'a> {
                         pages: r.pages,
                         perms: r.perms.to_string(),
                         code: r.code,
+                        object: r.object.map(|id| m.objects().get(id).name.as_str()),
+                        sharing: r.object.map(|id| m.objects().get(id).kind.word()),
                     })
                     .collect(),
                 stats: &p.stats,
+                rss: p.stats.resident,
+                pss: (m.pss(pid as Pid) * 1000.0).round() / 1000.0,
             })
             .collect();
         StatsReport {
@@ -415,6 +491,7 @@ impl<'a> StatsReport<'a> {
             swap_used: m.swap().used(),
             memory_used: m.usage().total(),
             history_bytes: history_bytes as u64,
+            shared_frames: m.shared_frames(),
             processes,
         }
     }
@@ -460,6 +537,7 @@ impl NextStepReport {
             Op::Free(f) => ("free", Some(name_of(f.0)), None, None),
             Op::Exit(name) => ("exit", Some(name_of(*name)), None, None),
             Op::Note(_) => ("note", None, None, None),
+            Op::Fork(f) => ("fork", Some(name_of(f.0)), None, None),
         };
         let vpn = addr.map(|a| a >> m.config().page_shift());
         let who = name.as_deref().unwrap_or("");
@@ -470,6 +548,7 @@ impl NextStepReport {
             ("alloc", ..) => format!("{who} allocates memory"),
             ("free", ..) => format!("{who} frees a region"),
             ("exit", ..) => format!("{who} exits"),
+            ("fork", ..) => format!("{who} forks"),
             ("tick", ..) => "time passes".to_string(),
             _ => "a note".to_string(),
         };

@@ -24,13 +24,17 @@ enum Act {
     Tick { units: u64 },
     Free { who: usize, label: usize },
     Exit { who: usize },
+    /// `fork` of one name into the other (copy-on-write history must step back exactly too).
+    Fork { who: usize },
 }
 
 impl Act {
     fn line(&self) -> String {
         match self {
             Act::Spawn { who, flat: true, .. } => format!("spawn {} flat", NAMES[*who]),
-            Act::Spawn { who, code, .. } => format!("spawn {} code={code}", NAMES[*who]),
+            Act::Spawn { who, code: 0, .. } => format!("spawn {} code=0", NAMES[*who]),
+            // Both names run one program: their code pages are shared.
+            Act::Spawn { who, code, .. } => format!("spawn {} code={code} exe=prog", NAMES[*who]),
             Act::Alloc { who, label, pages, perms } => {
                 format!(
                     "alloc {} {} {} {}",
@@ -48,19 +52,25 @@ impl Act {
             Act::Tick { units } => format!("tick {units}"),
             Act::Free { who, label } => format!("free {} {}", NAMES[*who], LABELS[*label]),
             Act::Exit { who } => format!("exit {}", NAMES[*who]),
+            Act::Fork { who } => format!("fork {} {}", NAMES[*who], NAMES[1 - *who]),
         }
     }
 
     /// The same as a call (a `refs` line becomes one read).
     fn push(&self, run: &mut Run) -> bool {
         let action = match self {
-            Act::Spawn { who, code, flat } => Action::Spawn { name: NAMES[*who], code_pages: *code, flat: *flat },
+            Act::Spawn { who, code, flat } => {
+                let exe = (*code > 0 && !*flat).then_some("prog");
+                Action::Spawn { name: NAMES[*who], code_pages: *code, flat: *flat, exe }
+            }
+            Act::Fork { who } => Action::Fork { parent: NAMES[*who], child: NAMES[1 - *who] },
             Act::Alloc { who, label, pages, perms } => Action::Alloc {
                 name: NAMES[*who],
                 label: Some(LABELS[*label]),
                 bytes: pages * 64,
                 perms: Perms::from_bits(*perms),
                 at: None,
+                share: None,
             },
             Act::Read { who, addr } => Action::Access { name: NAMES[*who], addr: *addr, value: None },
             Act::Write { who, addr, value } => Action::Access { name: NAMES[*who], addr: *addr, value: Some(*value) },
@@ -86,7 +96,8 @@ fn act() -> impl Strategy<Value = Act> {
         2 => (who.clone(), proptest::collection::vec(0..16u64, 1..12)).prop_map(|(who, pages)| Act::Refs { who, pages }),
         1 => (1..30u64).prop_map(|units| Act::Tick { units }),
         1 => (who.clone(), 0..3usize).prop_map(|(who, label)| Act::Free { who, label }),
-        1 => who.prop_map(|who| Act::Exit { who }),
+        1 => who.clone().prop_map(|who| Act::Exit { who }),
+        1 => who.prop_map(|who| Act::Fork { who }),
     ]
 }
 
@@ -127,10 +138,11 @@ fn state(m: &Machine) -> String {
             fr.data.as_deref(),
             m.policy_value(f)
         );
+        out += &format!("  mapped by {:?}\n", m.frame_mappers(f));
     }
     for s in 0..m.swap().high_water() {
         let slot = m.swap().get(s);
-        out += &format!("slot {s}: {} {} {:?}\n", slot.owner, slot.vpn, slot.data.as_deref());
+        out += &format!("slot {s}: {} {} {:?} {:?}\n", slot.owner, slot.vpn, slot.data.as_deref(), m.slot_mappers(s));
     }
     for (pid, p) in m.processes().enumerate() {
         out += &format!("process {pid} {} {:?} {:?}\n", p.name, p.ended, p.stats);

@@ -312,9 +312,16 @@ fn cmd_run(file: &str, parsed: scenario::Scenario, json: bool, explain: bool) ->
         println!("{}", serde_json::to_string_pretty(&out).expect("plain data serializes"));
     } else {
         println!();
-        println!("{}", stats_line("total", m.stats()));
-        for p in m.processes() {
-            println!("{}", stats_line(&p.name, &p.stats));
+        // Sharing's figures appear once something is shared (the lines of runs without stay as they were).
+        let sharing = m.sharing_seen();
+        let extra = |s: &Stats, pss: Option<f64>| match (sharing, pss) {
+            (false, _) => String::new(),
+            (true, None) => format!(" · copy-on-write faults {} · shared frames {}", s.cow_faults, m.shared_frames()),
+            (true, Some(pss)) => format!(" · copy-on-write faults {} · rss {} · pss {pss:.2}", s.cow_faults, s.resident),
+        };
+        println!("{}{}", stats_line("total", m.stats()), extra(m.stats(), None));
+        for (pid, p) in m.processes().enumerate() {
+            println!("{}{}", stats_line(&p.name, &p.stats), extra(&p.stats, Some(m.pss(pid as u32))));
         }
     }
     match error {

@@ -8,6 +8,8 @@ use super::events::{
     VictimReason,
 };
 use super::machine::Machine;
+use super::page_table::NONE;
+use super::sharing::ObjectKind;
 use super::types::ExitCause;
 
 fn plural(n: u64, one: &str, many: &str) -> String {
@@ -18,10 +20,17 @@ impl Machine {
     /// One sentence for `event`.
     pub fn describe(&self, event: &Event) -> String {
         match event {
-            Event::Spawn { pid, code_pages, flat } => {
+            Event::Spawn { pid, code_pages, flat, exe } => {
                 let name = self.name_of(*pid);
+                let exe_name = if *exe == NONE { name } else { self.objects().get(*exe).name.as_str() };
                 if *flat {
                     format!("spawned {name} (pid {pid}): its whole address space is valid and writable, no guard page")
+                } else if *code_pages > 0 && exe_name != name {
+                    format!(
+                        "spawned {name} (pid {pid}) running {exe_name}: {} of read-only code at pages 1–{code_pages}, \
+                         shared with every process running {exe_name}; page 0 is the null guard",
+                        plural(*code_pages, "page", "pages")
+                    )
                 } else if *code_pages > 0 {
                     format!(
                         "spawned {name} (pid {pid}) with {} of read-only code at pages 1–{code_pages}; page 0 is the null guard",
@@ -31,9 +40,28 @@ impl Machine {
                     format!("spawned {name} (pid {pid}); page 0 is the null guard")
                 }
             }
-            Event::Allocate { pid, label, start_vpn, pages, perms } => {
+            Event::Fork { parent, child, shared } => format!(
+                "{} forked {} (pid {child}): a copy of its regions; the {} it had touched are now shared by both, \
+                 private ones copy-on-write (a write copies the page first)",
+                self.name_of(*parent),
+                self.name_of(*child),
+                plural(*shared, "page", "pages")
+            ),
+            Event::Allocate { pid, label, start_vpn, pages, perms, object } => {
                 let start = start_vpn << self.config().page_shift();
                 let end = ((start_vpn + pages) << self.config().page_shift()) - 1;
+                if *object != NONE {
+                    let o = self.objects().get(*object);
+                    let what = match o.kind {
+                        ObjectKind::File => format!("file {}: pages are read from it and written back to it", o.name),
+                        _ => format!("shared memory {}: every process mapping it sees the same bytes", o.name),
+                    };
+                    return format!(
+                        "{} mapped {label}: {} at {start:#x}–{end:#x}, {perms}, {what}",
+                        self.name_of(*pid),
+                        plural(*pages, "page", "pages")
+                    );
+                }
                 format!(
                     "{} allocated {label}: {} ({}) at {start:#x}–{end:#x}, {perms}; no frame is used until a page is touched",
                     self.name_of(*pid),
@@ -89,12 +117,20 @@ impl Machine {
     }
 
     fn describe_eviction(&self, e: &Eviction) -> String {
-        let who = format!("evicted {} page {} from frame {} — {} —", self.name_of(e.pid), e.vpn, e.frame, why(&e.why));
+        let also = match e.others {
+            0 => String::new(),
+            1 => format!(", also unmapped from {}", self.name_of(e.other_pid)),
+            n => format!(", also unmapped from {} and {} more", self.name_of(e.other_pid), plural(n as u64 - 1, "page", "pages")),
+        };
+        let who =
+            format!("evicted {} page {} from frame {}{also} — {} —", self.name_of(e.pid), e.vpn, e.frame, why(&e.why));
         match e.fate {
             EvictionFate::SwappedOut { slot, dirty: true } => format!("{who} dirty → swap slot {slot}"),
             EvictionFate::SwappedOut { slot, dirty: false } => format!("{who} no copy in swap yet → swap slot {slot}"),
             EvictionFate::DroppedCleanCopy { slot } => format!("{who} clean with a copy in swap slot {slot} → dropped"),
             EvictionFate::DroppedCode => format!("{who} clean code → dropped (re-read from the executable)"),
+            EvictionFate::ToFile { dirty: true } => format!("{who} dirty file page → written back to the file, not to swap"),
+            EvictionFate::ToFile { dirty: false } => format!("{who} clean file page → dropped (re-read from the file)"),
         }
     }
 
@@ -115,6 +151,23 @@ impl Machine {
             AccessResult::Hit { frame } => {
                 s.push_str(&format!("page {} is in frame {frame}{tlb} → hit", a.vpn));
             }
+            AccessResult::PageFault { kind, frame, evicted } if kind.is_cow() => {
+                let v = a.vpn;
+                s.push_str(&match kind {
+                    FaultKind::CowCopy { from, with } => {
+                        let w = self.name_of(with);
+                        format!("page {v} is copy-on-write, shared with {w} → copy-on-write fault: copied into frame {frame} ({w} keeps frame {from})")
+                    }
+                    FaultKind::CowFromSwap { slot, with } => {
+                        let w = self.name_of(with);
+                        format!("page {v} is copy-on-write, shared with {w}, in swap slot {slot} → copy-on-write fault, major: a copy read into frame {frame} ({w} keeps slot {slot})")
+                    }
+                    _ => format!("page {v} is copy-on-write, no longer shared → copy-on-write fault: frame {frame} simply becomes writable (no copy)"),
+                });
+                if let Some(e) = evicted {
+                    s.push_str(&format!(" ({})", self.describe_eviction(&e)));
+                }
+            }
             AccessResult::PageFault { kind, frame, evicted } => {
                 s.push_str(&format!("page {} not in memory → ", a.vpn));
                 s.push_str(&match kind {
@@ -127,6 +180,15 @@ impl Machine {
                     FaultKind::FromSwap { slot } => {
                         format!("major fault, read from swap slot {slot} into frame {frame}")
                     }
+                    FaultKind::InMemory { with } => format!(
+                        "minor fault, already in memory for {}: maps frame {frame} too (shared, nothing read)",
+                        self.name_of(with)
+                    ),
+                    FaultKind::ZeroFillShared => {
+                        format!("minor fault, first touch of shared memory: zero-filled frame {frame}, mapped by every process sharing it")
+                    }
+                    FaultKind::FromFile => format!("major fault, read from the mapped file into frame {frame}"),
+                    FaultKind::CowCopy { .. } | FaultKind::CowFromSwap { .. } | FaultKind::CowReuse => unreachable!("handled above"),
                 });
                 if let Some(e) = evicted {
                     s.push_str(&format!(" ({})", self.describe_eviction(&e)));

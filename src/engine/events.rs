@@ -21,13 +21,38 @@ pub enum FaultKind {
     CodeFromFile,
     /// Major: read back from a swap slot.
     FromSwap { slot: u32 },
+    /// Minor: the page of an executable or file is already in memory for process `with`: this
+    /// process maps the same frame.
+    InMemory { with: u32 },
+    /// Minor: first touch of a shared-memory page: one zero-filled frame, mapped by every
+    /// process that maps the object.
+    ZeroFillShared,
+    /// Major: a page of a mapped file read from the file.
+    FromFile,
+    /// Copy-on-write fault (minor): the page was shared with `with`; the writer gets a copy of
+    /// frame `from` (the frame in the access's result).
+    CowCopy { from: u32, with: u32 },
+    /// Copy-on-write fault (major): the shared page was in swap slot `slot`; the writer gets a
+    /// copy read from there, `with` keeps the slot.
+    CowFromSwap { slot: u32, with: u32 },
+    /// Copy-on-write fault (minor): no other process maps the page any more, so it simply
+    /// becomes writable again.
+    CowReuse,
 }
 
 impl FaultKind {
     /// A major fault reads from disk (a swap slot, or the executable for code), as Linux counts
     /// them (SPEC §1); a minor fault needs no I/O (zero-fill).
     pub fn is_major(self) -> bool {
-        matches!(self, FaultKind::FromSwap { .. } | FaultKind::CodeFromFile)
+        matches!(
+            self,
+            FaultKind::FromSwap { .. } | FaultKind::CodeFromFile | FaultKind::FromFile | FaultKind::CowFromSwap { .. }
+        )
+    }
+
+    /// A copy-on-write fault: a write to a page shared since a fork.
+    pub fn is_cow(self) -> bool {
+        matches!(self, FaultKind::CowCopy { .. } | FaultKind::CowFromSwap { .. } | FaultKind::CowReuse)
     }
 }
 
@@ -40,6 +65,8 @@ pub enum EvictionFate {
     DroppedCleanCopy { slot: u32 },
     /// Dropped: a clean code page, re-read from the executable when needed.
     DroppedCode,
+    /// A page of a mapped file: written back to the file if dirty, else dropped; never swapped.
+    ToFile { dirty: bool },
 }
 
 /// A page taken out of memory to make room: whose, which frame, why, and where it went.
@@ -50,6 +77,10 @@ pub struct Eviction {
     pub frame: u32,
     pub fate: EvictionFate,
     pub why: VictimReason,
+    /// Other pages that mapped the frame (unmapped too): how many, and the first one's process
+    /// ([`NONE`](super::page_table::NONE) if none).
+    pub others: u32,
+    pub other_pid: u32,
 }
 
 /// Why the policy chose the victim: its value under the policy just before it left (FIFO: load
@@ -146,6 +177,15 @@ pub enum Event {
         pid: u32,
         code_pages: u64,
         flat: bool,
+        /// The executable's object id (NONE without code).
+        exe: u32,
+    },
+    /// `fork`: `child` starts with a copy of `parent`'s regions; the `shared` pages `parent` had
+    /// touched are now mapped by both (copy-on-write where writable).
+    Fork {
+        parent: u32,
+        child: u32,
+        shared: u64,
     },
     Allocate {
         pid: u32,
@@ -153,6 +193,8 @@ pub enum Event {
         start_vpn: u64,
         pages: u64,
         perms: Perms,
+        /// The shared object mapped (NONE: private memory).
+        object: u32,
     },
     Free {
         pid: u32,

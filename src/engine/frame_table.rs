@@ -112,6 +112,13 @@ impl FrameTable {
         self.frames[f as usize] = Frame { owner, vpn, dirty: false, code, ref_epoch: epoch, data: None };
     }
 
+    /// Names another of the pages that map frame `f` as its owner (the one named left).
+    pub fn set_owner(&mut self, f: u32, owner: u32, vpn: u64) {
+        let frame = &mut self.frames[f as usize];
+        frame.owner = owner;
+        frame.vpn = vpn;
+    }
+
     /// Empties frame `f` and returns its bytes (for a swap-out).
     pub fn clear(&mut self, f: u32) -> SharedData {
         let frame = &mut self.frames[f as usize];

@@ -21,6 +21,7 @@ pub mod page_data;
 pub mod page_table;
 pub mod policy;
 pub mod process;
+pub mod sharing;
 pub mod stats;
 pub mod swap;
 pub mod tlb;

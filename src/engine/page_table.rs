@@ -51,6 +51,10 @@ pub struct Pte {
     pub state: PteState,
     pub perms: Perms,
     pub code: bool,
+    /// A page of a mapped file: read from the file on a fault, written back to it, never swapped.
+    pub file: bool,
+    /// Copy-on-write (after a fork): the frame or slot may be shared, so a write copies it first.
+    pub cow: bool,
     /// Frame (resident) or swap slot (swapped).
     pub loc: u32,
     /// While resident: a swap slot still holding an identical copy, so a clean eviction is free.
@@ -66,6 +70,8 @@ impl Default for Pte {
             state: PteState::Empty,
             perms: Perms::default(),
             code: false,
+            file: false,
+            cow: false,
             loc: NONE,
             swap_copy: NONE,
             tlb_slot: NONE,

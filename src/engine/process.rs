@@ -16,6 +16,10 @@ pub struct Region {
     pub label: String,
     /// File-backed, read-only program text: evicted clean pages are dropped, not swapped.
     pub code: bool,
+    /// The shared object mapped here (an executable for code, a shared-memory object, a file),
+    /// or `None` for private memory. Its page `i` is the region's page `start_vpn + i`.
+    #[serde(skip)]
+    pub object: Option<u32>,
 }
 
 impl Region {
@@ -246,7 +250,7 @@ mod tests {
     }
 
     fn region(start_vpn: u64, pages: u64, label: &str) -> Region {
-        Region { start_vpn, pages, perms: Perms::RW, label: label.into(), code: false }
+        Region { start_vpn, pages, perms: Perms::RW, label: label.into(), code: false, object: None }
     }
 
     #[test]

@@ -23,6 +23,10 @@ pub struct Stats {
     pub segfaults: u64,
     pub protection_faults: u64,
     pub out_of_memory: u64,
+    /// Writes to pages shared copy-on-write (each also counts as a fault).
+    pub cow_faults: u64,
+    /// Dirty pages of mapped files written back to their file.
+    pub file_writes: u64,
     /// Pages in memory now.
     pub resident: u64,
     /// Pages in swap now (not counting swap copies of resident pages).

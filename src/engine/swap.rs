@@ -76,6 +76,14 @@ impl SwapDisk {
         self.get(s).data.clone()
     }
 
+    /// Names another of the pages that map slot `s` as its owner.
+    pub fn set_owner(&mut self, s: u32, owner: u32, vpn: u64) {
+        if let Some(slot) = self.slots.get_mut(s as usize) {
+            slot.owner = owner;
+            slot.vpn = vpn;
+        }
+    }
+
     pub fn release(&mut self, s: u32) {
         if let Some(slot) = self.slots.get_mut(s as usize) {
             *slot = EMPTY;

@@ -11,6 +11,7 @@ pub mod presets;
 mod print;
 pub mod run;
 
+use crate::engine::sharing::ObjectKind;
 use crate::engine::{Config, Perms};
 use std::fmt;
 
@@ -38,6 +39,13 @@ pub enum CommandKind {
         name: String,
         code_pages: u64,
         flat: bool,
+        /// The executable whose code it runs (`exe=`); `None`: its own name.
+        exe: Option<String>,
+    },
+    /// `fork PARENT CHILD`.
+    Fork {
+        parent: String,
+        child: String,
     },
     Alloc {
         name: String,
@@ -45,6 +53,8 @@ pub enum CommandKind {
         bytes: u64,
         perms: Perms,
         at: Option<u64>,
+        /// `shared=OBJ` or `file=F`.
+        share: Option<(ObjectKind, String)>,
     },
     Write {
         name: String,

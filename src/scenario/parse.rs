@@ -10,6 +10,7 @@ use crate::engine::config::{parse_number, parse_size, Config};
 use crate::engine::error::quoted;
 use crate::engine::machine::MAX_TIME;
 use crate::engine::process::{valid_name, Perms};
+use crate::engine::sharing::ObjectKind;
 use rustc_hash::FxHashMap;
 
 #[derive(Clone, Copy, Debug)]
@@ -182,11 +183,21 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
                 let name = p.name("a process name")?;
                 let mut code_pages = 0;
                 let mut flat = false;
+                let mut exe: Option<Token<'_>> = None;
                 while let Some(t) = p.peek() {
                     p.next += 1;
                     let lower = t.text.to_ascii_lowercase();
                     if lower == "flat" {
                         flat = true;
+                    } else if lower.starts_with("exe=") {
+                        let value = &t.text[4..];
+                        if !valid_name(value) {
+                            return p.err(
+                                t.col + 4,
+                                format!("expected an executable name after exe=, found {}", quoted(value)),
+                            );
+                        }
+                        exe = Some(Token { text: value, col: t.col });
                     } else if let Some(v) = lower.strip_prefix("code=") {
                         code_pages = match parse_number(v) {
                             Some(n) if n < config.pages_per_space() => n,
@@ -205,17 +216,31 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
                             }
                         };
                     } else {
-                        return p.err(t.col, format!("expected code=N or flat, found {}", quoted(t.text)));
+                        return p.err(t.col, format!("expected code=N, exe=FILE or flat, found {}", quoted(t.text)));
                     }
                 }
                 if flat && code_pages > 0 {
                     return p.err(name.col, "a flat process has no code region: use either flat or code=N");
                 }
+                if let Some(e) = exe.filter(|_| code_pages == 0) {
+                    return p.err(e.col, "exe= names the program whose code pages are shared: give code=N too");
+                }
                 if names.running.get(name.text) == Some(&1) {
                     return p.err(name.col, format!("{} is already running", name.text));
                 }
                 names.running.insert(name.text.to_string(), 1);
-                CommandKind::Spawn { name: name.text.to_string(), code_pages, flat }
+                let exe = exe.map(|e| e.text.to_string());
+                CommandKind::Spawn { name: name.text.to_string(), code_pages, flat, exe }
+            }
+            "fork" => {
+                let parent = known_process(&mut p, &names)?;
+                let child = p.name("the child's name")?;
+                if names.running.get(child.text) == Some(&1) {
+                    return p.err(child.col, format!("{} is already running", child.text));
+                }
+                p.done("the child's name")?;
+                names.running.insert(child.text.to_string(), 1);
+                CommandKind::Fork { parent, child: child.text.to_string() }
             }
             "alloc" | "allocate" => {
                 let name = known_process(&mut p, &names)?;
@@ -232,20 +257,43 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
                     );
                 };
                 let mut at = None;
-                if let Some(t) = p.peek() {
-                    if !t.text.eq_ignore_ascii_case("at") {
+                let mut share = None;
+                while let Some(t) = p.peek() {
+                    p.next += 1;
+                    let lower = t.text.to_ascii_lowercase();
+                    let kind = if lower.starts_with("shared=") {
+                        Some(ObjectKind::Shm)
+                    } else if lower.starts_with("file=") {
+                        Some(ObjectKind::File)
+                    } else {
+                        None
+                    };
+                    if let Some(kind) = kind {
+                        let key = kind.word().len() + 1;
+                        let value = &t.text[key..];
+                        if share.is_some() {
+                            return p.err(t.col, "a region maps at most one shared object or file");
+                        }
+                        if !valid_name(value) {
+                            let what = if kind == ObjectKind::File { "a file name" } else { "a shared object's name" };
+                            return p.err(t.col + key as u32, format!("expected {what}, found {}", quoted(value)));
+                        }
+                        share = Some((kind, value.to_string()));
+                    } else if lower == "at" && at.is_none() {
+                        let (addr, tok) = p.number("an address")?;
+                        check_addr(&p, &config, addr, tok)?;
+                        at = Some(addr);
+                    } else {
                         return p.err(
                             t.col,
-                            format!("expected `at ADDRESS` or the end of the line, found {}", quoted(t.text)),
+                            format!(
+                                "expected `at ADDRESS`, shared=OBJ, file=F or the end of the line, found {}",
+                                quoted(t.text)
+                            ),
                         );
                     }
-                    p.next += 1;
-                    let (addr, tok) = p.number("an address")?;
-                    check_addr(&p, &config, addr, tok)?;
-                    at = Some(addr);
                 }
-                p.done("the allocation")?;
-                CommandKind::Alloc { name, label: label.text.to_string(), bytes, perms, at }
+                CommandKind::Alloc { name, label: label.text.to_string(), bytes, perms, at, share }
             }
             "write" => {
                 let name = known_process(&mut p, &names)?;
@@ -333,7 +381,7 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
                 CommandKind::Note { text }
             }
             _ => {
-                const COMMANDS: &str = "config, spawn, alloc, read, write, refs, tick, free, exit, note";
+                const COMMANDS: &str = "config, spawn, fork, alloc, read, write, refs, tick, free, exit, note";
                 let found = quoted(keyword.text);
                 return p.err(keyword.col, format!("expected a command ({COMMANDS}), found {found}"));
             }
@@ -385,7 +433,14 @@ mod tests {
         assert_eq!(s.commands.len(), 10);
         assert_eq!(
             s.commands[1].kind,
-            CommandKind::Alloc { name: "A".into(), label: "heap".into(), bytes: 16384, perms: Perms::RW, at: None }
+            CommandKind::Alloc {
+                name: "A".into(),
+                label: "heap".into(),
+                bytes: 16384,
+                perms: Perms::RW,
+                at: None,
+                share: None
+            }
         );
         assert_eq!(s.commands[1].line, 3);
     }
@@ -409,7 +464,7 @@ mod tests {
         assert_eq!(error("config colour=red"), "1:8: unknown config key \"colour\" (expected one of frames, page, vbits, swap, tlb, levels, policy, seed, segv, reclaim, timer, budget, history)");
         assert_eq!(
             error("  jump A"),
-            "1:3: expected a command (config, spawn, alloc, read, write, refs, tick, free, exit, note), found \"jump\""
+            "1:3: expected a command (config, spawn, fork, alloc, read, write, refs, tick, free, exit, note), found \"jump\""
         );
         assert_eq!(error("spawn A\nwrite A 0x1000"), "2:15: expected a byte value at the end of the line");
         assert_eq!(error("spawn A\nwrite A 0x1000 256"), "2:16: expected a byte value 0–255, found 256");

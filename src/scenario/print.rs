@@ -20,9 +20,16 @@ impl fmt::Display for CommandKind {
         match self {
             CommandKind::Spawn { name, flat: true, .. } => write!(f, "spawn {name} flat"),
             CommandKind::Spawn { name, code_pages: 0, .. } => write!(f, "spawn {name}"),
-            CommandKind::Spawn { name, code_pages, .. } => write!(f, "spawn {name} code={code_pages}"),
-            CommandKind::Alloc { name, label, bytes, perms, at } => {
+            CommandKind::Spawn { name, code_pages, exe: None, .. } => write!(f, "spawn {name} code={code_pages}"),
+            CommandKind::Spawn { name, code_pages, exe: Some(exe), .. } => {
+                write!(f, "spawn {name} code={code_pages} exe={exe}")
+            }
+            CommandKind::Fork { parent, child } => write!(f, "fork {parent} {child}"),
+            CommandKind::Alloc { name, label, bytes, perms, at, share } => {
                 write!(f, "alloc {name} {label} {} {}", format_size(*bytes), perms.to_string().replace('-', ""))?;
+                if let Some((kind, object)) = share {
+                    write!(f, " {}={object}", kind.word())?;
+                }
                 if let Some(at) = at {
                     write!(f, " at {at:#x}")?;
                 }

@@ -20,6 +20,7 @@
 //! Operations are compact (16 bytes, names interned), so a million calls cost about 20 MB.
 
 use super::{CommandKind, FreeTarget, Scenario};
+use crate::engine::sharing::ObjectKind;
 use crate::engine::machine::Checkpoint as Frozen;
 use crate::engine::translate::Translation;
 use crate::engine::{AccessKind, Event, Machine, Perms, SimError};
@@ -51,6 +52,8 @@ pub enum Op {
     Free(Box<(NameId, FreeTarget)>),
     Exit(NameId),
     Note(Box<String>),
+    /// `fork`: parent and child names.
+    Fork(Box<(NameId, NameId)>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,6 +61,7 @@ pub struct SpawnOp {
     pub name: NameId,
     pub code_pages: u64,
     pub flat: bool,
+    pub exe: Option<String>,
 }
 
 /// `label: None` picks `r1`, `r2`, … (calls from JavaScript have no label).
@@ -68,6 +72,7 @@ pub struct AllocOp {
     pub bytes: u64,
     pub perms: Perms,
     pub at: Option<u64>,
+    pub share: Option<(ObjectKind, String)>,
 }
 
 /// A read or a one-byte write, packed into 12 bytes: addresses are at most 48 bits.
@@ -99,8 +104,16 @@ impl AccessOp {
 /// An operation as callers give it, with names spelled out ([`Run::push`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action<'a> {
-    Spawn { name: &'a str, code_pages: u64, flat: bool },
-    Alloc { name: &'a str, label: Option<&'a str>, bytes: u64, perms: Perms, at: Option<u64> },
+    Spawn { name: &'a str, code_pages: u64, flat: bool, exe: Option<&'a str> },
+    Fork { parent: &'a str, child: &'a str },
+    Alloc {
+        name: &'a str,
+        label: Option<&'a str>,
+        bytes: u64,
+        perms: Perms,
+        at: Option<u64>,
+        share: Option<(ObjectKind, &'a str)>,
+    },
     Access { name: &'a str, addr: u64, value: Option<u8> },
     Tick { units: u64 },
     Free { name: &'a str, target: FreeTarget },
@@ -223,8 +236,13 @@ impl Log {
 
 fn payload_bytes(op: &Op) -> usize {
     match op {
-        Op::Spawn(_) => std::mem::size_of::<SpawnOp>(),
-        Op::Alloc(a) => std::mem::size_of::<AllocOp>() + a.label.as_ref().map_or(0, |l| l.len()),
+        Op::Spawn(s) => std::mem::size_of::<SpawnOp>() + s.exe.as_ref().map_or(0, |e| e.len()),
+        Op::Alloc(a) => {
+            std::mem::size_of::<AllocOp>()
+                + a.label.as_ref().map_or(0, |l| l.len())
+                + a.share.as_ref().map_or(0, |s| s.1.len())
+        }
+        Op::Fork(_) => std::mem::size_of::<(NameId, NameId)>(),
         Op::Free(f) => {
             std::mem::size_of::<(NameId, FreeTarget)>() + if let FreeTarget::Label(l) = &f.1 { l.len() } else { 0 }
         }
@@ -287,18 +305,29 @@ fn compile(scenario: &Scenario, names: &mut Names) -> Log {
             keys.push(key);
         };
         match &c.kind {
-            CommandKind::Spawn { name, code_pages, flat } => {
+            CommandKind::Spawn { name, code_pages, flat, exe } => {
                 let name = names.intern(name);
                 if process_of.len() <= name as usize {
                     process_of.resize(name as usize + 1, u32::MAX);
                 }
                 process_of[name as usize] = processes;
                 processes += 1;
-                push(Op::Spawn(Box::new(SpawnOp { name, code_pages: *code_pages, flat: *flat })), None);
+                let op = SpawnOp { name, code_pages: *code_pages, flat: *flat, exe: exe.clone() };
+                push(Op::Spawn(Box::new(op)), None);
             }
-            CommandKind::Alloc { name, label, bytes, perms, at } => {
+            CommandKind::Fork { parent, child } => {
+                let (parent, child) = (names.intern(parent), names.intern(child));
+                if process_of.len() <= child as usize {
+                    process_of.resize(child as usize + 1, u32::MAX);
+                }
+                process_of[child as usize] = processes;
+                processes += 1;
+                push(Op::Fork(Box::new((parent, child))), None);
+            }
+            CommandKind::Alloc { name, label, bytes, perms, at, share } => {
                 let name = names.intern(name);
-                let op = AllocOp { name, label: Some(label.clone()), bytes: *bytes, perms: *perms, at: *at };
+                let label = Some(label.clone());
+                let op = AllocOp { name, label, bytes: *bytes, perms: *perms, at: *at, share: share.clone() };
                 push(Op::Alloc(Box::new(op)), None);
             }
             CommandKind::Read { name, addr } | CommandKind::Write { name, addr, .. } => {
@@ -467,15 +496,22 @@ impl Run {
     pub fn push(&mut self, line: u32, action: Action<'_>) -> Result<StepRecord, RunError> {
         let names_before = self.names.list.len();
         let op = match action {
-            Action::Spawn { name, code_pages, flat } => {
-                Op::Spawn(Box::new(SpawnOp { name: self.names.intern(name), code_pages, flat }))
+            Action::Spawn { name, code_pages, flat, exe } => Op::Spawn(Box::new(SpawnOp {
+                name: self.names.intern(name),
+                code_pages,
+                flat,
+                exe: exe.map(str::to_string),
+            })),
+            Action::Fork { parent, child } => {
+                Op::Fork(Box::new((self.names.intern(parent), self.names.intern(child))))
             }
-            Action::Alloc { name, label, bytes, perms, at } => Op::Alloc(Box::new(AllocOp {
+            Action::Alloc { name, label, bytes, perms, at, share } => Op::Alloc(Box::new(AllocOp {
                 name: self.names.intern(name),
                 label: label.map(str::to_string),
                 bytes,
                 perms,
                 at,
+                share: share.map(|(k, n)| (k, n.to_string())),
             })),
             Action::Access { name, addr, value } => {
                 if addr >> 48 != 0 {
@@ -712,12 +748,17 @@ fn execute(m: &mut Machine, names: &Names, op: &Op, next_use: u64) -> Result<(),
             if s.flat {
                 m.spawn_flat(names.get(s.name))?;
             } else {
-                m.spawn(names.get(s.name), s.code_pages)?;
+                m.spawn_exe(names.get(s.name), s.code_pages, s.exe.as_deref())?;
             }
+        }
+        Op::Fork(f) => {
+            let parent = m.pid_of(names.get(f.0))?;
+            m.fork(parent, names.get(f.1))?;
         }
         Op::Alloc(a) => {
             let pid = m.pid_of(names.get(a.name))?;
-            m.allocate(pid, a.bytes, a.perms, a.at, a.label.as_deref())?;
+            let share = a.share.as_ref().map(|(k, n)| (*k, n.as_str()));
+            m.allocate_shared(pid, a.bytes, a.perms, a.at, a.label.as_deref(), share)?;
         }
         Op::Access(a) => {
             let pid = m.pid_of(names.get(a.name))?;
@@ -841,8 +882,9 @@ mod tests {
         assert_eq!(run.machine().stats().writes, 3);
         // Writes by another process instead of ticks: the first release panicked here.
         run.goto(5).unwrap();
-        run.push(0, Action::Spawn { name: "B", code_pages: 0, flat: false }).unwrap();
-        run.push(0, Action::Alloc { name: "B", label: None, bytes: 1 << 16, perms: Perms::RW, at: None }).unwrap();
+        run.push(0, Action::Spawn { name: "B", code_pages: 0, flat: false, exe: None }).unwrap();
+        let alloc = Action::Alloc { name: "B", label: None, bytes: 1 << 16, perms: Perms::RW, at: None, share: None };
+        run.push(0, alloc).unwrap();
         for i in 0..40u64 {
             run.push(0, Action::Access { name: "B", addr: 0x1000 * (1 + i % 15), value: Some(2) }).unwrap();
         }

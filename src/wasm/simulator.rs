@@ -2,6 +2,7 @@
 //! of policies on a scenario, and the codes and layouts the renderer reads.
 
 use super::*;
+use crate::engine::sharing::ObjectKind;
 use crate::engine::config::{PolicyKind, MAX_FRAMES};
 use crate::engine::events::Event;
 use crate::engine::machine::MAX_TIME;
@@ -129,13 +130,28 @@ impl Simulator {
         Err(error(format!("new Simulator() takes a scenario text or a config object, not {}", describe(&arg))))
     }
 
-    /// Starts a process; returns its pid. `sim.spawn("A", 2)` maps 2 code pages from page 1.
-    pub fn spawn(&self, name: JsValue, code_pages: JsValue) -> Result<f64, JsValue> {
+    /// Starts a process; returns its pid. `sim.spawn("A", 2)` maps 2 code pages from page 1;
+    /// `sim.spawn("B", 2, "libc")` runs executable libc, whose code pages every process running
+    /// it shares (default: the process's own name).
+    pub fn spawn(&self, name: JsValue, code_pages: JsValue, exe: JsValue) -> Result<f64, JsValue> {
         self.with(|s| {
             let name = text(&name, "the process name")?;
             let code_pages = int_or(&code_pages, "code pages", u32::MAX as u64, 0)?;
-            s.push(Action::Spawn { name: &name, code_pages, flat: false })?;
+            let exe = if exe.is_undefined() || exe.is_null() { None } else { Some(text(&exe, "the executable")?) };
+            s.push(Action::Spawn { name: &name, code_pages, flat: false, exe: exe.as_deref() })?;
             s.machine().pid_of(&name).map(|p| p as f64).map_err(|e| error(e.to_string()))
+        })
+    }
+
+    /// `fork`: a new process `name` with a copy of `pid`'s memory, shared copy-on-write until
+    /// one of them writes. Returns the child's pid. `const child = sim.fork(pid, "C")`
+    pub fn fork(&self, pid: JsValue, name: JsValue) -> Result<f64, JsValue> {
+        self.with(|s| {
+            let pid = s.pid(&pid)?;
+            let child = text(&name, "the child's name")?;
+            let parent = s.name(pid);
+            s.push(Action::Fork { parent: &parent, child: &child })?;
+            s.machine().pid_of(&child).map(|p| p as f64).map_err(|e| error(e.to_string()))
         })
     }
 
@@ -144,14 +160,23 @@ impl Simulator {
     pub fn spawn_flat(&self, name: JsValue) -> Result<f64, JsValue> {
         self.with(|s| {
             let name = text(&name, "the process name")?;
-            s.push(Action::Spawn { name: &name, code_pages: 0, flat: true })?;
+            s.push(Action::Spawn { name: &name, code_pages: 0, flat: true, exe: None })?;
             s.machine().pid_of(&name).map(|p| p as f64).map_err(|e| error(e.to_string()))
         })
     }
 
     /// Reserves `bytes` with permissions like `"rw"`, optionally at a page-aligned address;
-    /// returns the start address. `sim.allocate(pid, 16384, "rw")`
-    pub fn allocate(&self, pid: JsValue, bytes: JsValue, perms: JsValue, at: JsValue) -> Result<f64, JsValue> {
+    /// returns the start address. `sim.allocate(pid, 16384, "rw")`. `options` maps shared memory
+    /// or a file instead of private memory: `sim.allocate(pid, 8192, "rw", null, {shared: "buf"})`,
+    /// `{file: "notes.txt"}`.
+    pub fn allocate(
+        &self,
+        pid: JsValue,
+        bytes: JsValue,
+        perms: JsValue,
+        at: JsValue,
+        options: JsValue,
+    ) -> Result<f64, JsValue> {
         self.with(|s| {
             let pid = s.pid(&pid)?;
             let bytes = int(&bytes, "size", 1 << 48)?;
@@ -160,8 +185,10 @@ impl Simulator {
                 error(format!("permissions must be letters from r, w, x, not {}", describe(&JsValue::from(perms_text))))
             })?;
             let at = if at.is_undefined() || at.is_null() { None } else { Some(s.addr(&at)?) };
+            let share = share_option(&options)?;
             let name = s.name(pid);
-            let record = s.push(Action::Alloc { name: &name, label: None, bytes, perms, at })?;
+            let share = share.as_ref().map(|(k, n)| (*k, n.as_str()));
+            let record = s.push(Action::Alloc { name: &name, label: None, bytes, perms, at, share })?;
             let shift = s.machine().config().page_shift();
             record
                 .events
@@ -662,3 +689,25 @@ pub fn compare_scenario(text: JsValue, policies: JsValue, frames: JsValue) -> Re
 }
 
 // ----- traces -----------------------------------------------------------------------------------
+
+/// `{shared: "OBJ"}` or `{file: "F"}` (or nothing) from `allocate`'s options.
+fn share_option(options: &JsValue) -> Result<Option<(ObjectKind, String)>, JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(None);
+    }
+    if !options.is_object() {
+        return Err(error(format!("allocate's options are {{shared: name}} or {{file: name}}, not {}", describe(options))));
+    }
+    let mut found = None;
+    for (key, kind) in [("shared", ObjectKind::Shm), ("file", ObjectKind::File)] {
+        let v = js_sys::Reflect::get(options, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+        if v.is_undefined() || v.is_null() {
+            continue;
+        }
+        if found.is_some() {
+            return Err(error("allocate maps shared memory or a file, not both"));
+        }
+        found = Some((kind, text(&v, if key == "file" { "the file name" } else { "the shared object's name" })?));
+    }
+    Ok(found)
+}

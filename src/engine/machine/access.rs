@@ -12,6 +12,7 @@ use crate::engine::page_data::{read_shared, write_shared};
 use crate::engine::page_table::{Pte, PteState, NONE};
 use crate::engine::policy::{AccessCtx, ReplacementPolicy};
 use crate::engine::process::{ExitCause, Perms};
+use crate::engine::sharing::ObjectKind;
 use crate::engine::stats::Outcome;
 
 /// The victim that could not be evicted because swap is full.
@@ -129,6 +130,8 @@ impl Machine {
                 }
                 if !allowed(pte.perms) {
                     Err(AccessResult::ProtectionFault { perms: pte.perms, code: pte.code })
+                } else if write && pte.cow {
+                    Ok(None) // a copy-on-write fault: the slow path
                 } else {
                     // The hardware sets the referenced bit, and the dirty bit on a write.
                     let f = pte.loc;
@@ -147,6 +150,9 @@ impl Machine {
         };
         if stale_copy != NONE {
             self.release_slot(stale_copy);
+            if let Ok(Some((f, _))) = hit {
+                self.forget_swap_copy(f); // other pages mapping the frame had the same copy
+            }
         }
         let (frame, code) = match hit {
             Err(fault) => {
@@ -194,9 +200,10 @@ impl Machine {
         event
     }
 
-    /// The slow path of an access whose page is not resident: checks the region, finds a frame
-    /// (evicting if memory is full) and loads the page. Returns the frame and whether the page is
-    /// code, or how the access failed (segmentation or protection fault, out of memory).
+    /// The slow path of an access whose page is not resident (or is copy-on-write and written):
+    /// checks the region, finds a frame (evicting if memory is full) and loads the page. Returns
+    /// the frame and whether the page is code, or how the access failed (segmentation or
+    /// protection fault, out of memory).
     fn page_fault(
         &mut self,
         p: usize,
@@ -208,12 +215,19 @@ impl Machine {
         let pid = p as Pid;
         let proc = &self.processes[p];
         let existing = proc.page_table.get(vpn).copied();
-        let (perms, code) = match existing {
-            Some(pte) => (pte.perms, pte.code),
-            None if proc.flat => (Perms::RW, false),
+        if let Some(pte) = existing.filter(|e| e.state == PteState::Resident) {
+            // Reached only for a write to a copy-on-write page (checked by the caller).
+            return self.cow_fault(p, vpn, pte, ctx, event);
+        }
+        let (perms, code, file) = match existing {
+            Some(pte) => (pte.perms, pte.code, pte.file),
+            None if proc.flat => (Perms::RW, false, false),
             None if vpn == 0 => return Err(AccessResult::SegmentationFault { reason: SegvReason::NullPage }),
             None => match proc.region_of(vpn) {
-                Some(r) => (r.perms, r.code),
+                Some(r) => {
+                    let file = r.object.is_some_and(|id| self.objects.get(id).kind == ObjectKind::File);
+                    (r.perms, r.code, file)
+                }
                 None => return Err(AccessResult::SegmentationFault { reason: SegvReason::Unmapped }),
             },
         };
@@ -223,45 +237,64 @@ impl Machine {
         if (write && !perms.writable()) || (!write && !perms.readable()) {
             return Err(AccessResult::ProtectionFault { perms, code });
         }
-        // Find a frame, evicting if memory is full.
-        let (f, evicted) = match self.frames.take_free(pid, vpn, code) {
-            Some(f) => (f, None),
-            None => match self.evict() {
-                Ok(eviction) => {
-                    self.frames.reassign(eviction.frame, pid, vpn, code);
-                    (eviction.frame, Some(eviction))
-                }
-                Err(full) => {
-                    return Err(AccessResult::OutOfMemory {
-                        victim_pid: full.pid,
-                        victim_vpn: full.vpn,
-                        victim_frame: full.frame,
-                    })
-                }
-            },
-        };
-        // Load the page: from swap (major), or zero-filled / from the executable (minor).
-        let swapped_slot = existing.filter(|pte| pte.state == PteState::Swapped).map(|pte| pte.loc);
-        let fault = match swapped_slot {
-            Some(slot) => {
-                let data = self.swap.read(slot);
-                self.usage.add_data(data_bytes(&data));
-                self.frames.get_mut(f).data = data;
-                FaultKind::FromSwap { slot }
-            }
-            None if code => FaultKind::CodeFromFile,
-            None => FaultKind::ZeroFill,
-        };
-        let mut swap_copy = swapped_slot.unwrap_or(NONE);
-        if write {
-            self.frames.get_mut(f).dirty = true;
-            if swap_copy != NONE {
-                self.release_slot(swap_copy);
-                swap_copy = NONE;
+        let swapped = existing.filter(|pte| pte.state == PteState::Swapped);
+        if let Some(pte) = swapped.filter(|pte| write && pte.cow && self.slot_map_count(pte.loc) > 1) {
+            return self.cow_from_swap(p, vpn, pte, ctx, event);
+        }
+        // A page of an executable, a file or shared memory: maybe in memory already.
+        let object = if swapped.is_none() && !proc.flat { self.object_page(p, vpn) } else { None };
+        let shm = object.is_some_and(|(id, _)| self.objects.get(id).kind == ObjectKind::Shm);
+        if let Some((id, idx)) = object.filter(|_| !shm) {
+            let f = self.objects.resident_frame(id, idx);
+            if f != NONE {
+                let kind = Pte { perms, code, file, ..Pte::default() };
+                return Ok(self.map_in_memory(p, vpn, f, kind, ctx, event));
             }
         }
+        // Find a frame, evicting if memory is full.
+        let (f, evicted) = self.free_frame(pid, vpn, code)?;
+        // Load the page: from swap or a file (major), or zero-filled / from the executable.
+        let fault = match (swapped, object) {
+            (Some(pte), _) => {
+                let data = self.swap.read(pte.loc);
+                self.usage.add_data(data_bytes(&data));
+                self.frames.get_mut(f).data = data;
+                FaultKind::FromSwap { slot: pte.loc }
+            }
+            (None, Some(_)) if shm => FaultKind::ZeroFillShared,
+            (None, Some((id, idx))) if file => {
+                let data = self.objects.get(id).contents.get(&idx).cloned().flatten();
+                self.usage.add_data(data_bytes(&data));
+                self.frames.get_mut(f).data = data;
+                self.objects.get_mut(id).resident.insert(idx, f);
+                FaultKind::FromFile
+            }
+            (None, Some((id, idx))) if code => {
+                self.objects.get_mut(id).resident.insert(idx, f);
+                FaultKind::CodeFromFile
+            }
+            _ if code => FaultKind::CodeFromFile,
+            _ => FaultKind::ZeroFill,
+        };
+        // A written page's copy in swap is stale at once; a page read keeps it, so a clean
+        // eviction later costs no write.
+        let swap_copy = swapped.filter(|_| !write).map_or(NONE, |pte| pte.loc);
+        // The last user of a copy-on-write page may write it (a shared one went to cow_from_swap).
+        let cow = swapped.is_some_and(|pte| pte.cow && !write);
+        if let Some(pte) = swapped {
+            // Every page that mapped the slot maps the frame now (the page moves as one).
+            self.swap_in_others(p, vpn, pte.loc, f, swap_copy);
+            if write {
+                self.release_slot(pte.loc);
+            }
+        } else if let Some((id, idx)) = object.filter(|_| shm) {
+            self.map_for_every_mapper(p, vpn, id, idx, f);
+        }
+        if write {
+            self.frames.get_mut(f).dirty = true;
+        }
         let tlb_slot = if self.tlb.enabled() { self.tlb.insert(pid, vpn) } else { NONE };
-        let pte = Pte { state: PteState::Resident, perms, code, loc: f, swap_copy, tlb_slot, valid: true };
+        let pte = Pte { state: PteState::Resident, perms, code, file, cow, loc: f, swap_copy, tlb_slot, valid: true };
         let table = &mut self.processes[p].page_table;
         let before = table.heap_bytes();
         table.insert(vpn, pte);
@@ -284,6 +317,181 @@ impl Machine {
         }
         event.result = AccessResult::PageFault { kind: fault, frame: f, evicted };
         Ok((f, code))
+    }
+
+    /// A free frame for page `vpn` of `pid`, evicting a page if none is free.
+    fn free_frame(&mut self, pid: Pid, vpn: u64, code: bool) -> Result<(u32, Option<Eviction>), AccessResult> {
+        if let Some(f) = self.frames.take_free(pid, vpn, code) {
+            return Ok((f, None));
+        }
+        match self.evict() {
+            Ok(eviction) => {
+                self.frames.reassign(eviction.frame, pid, vpn, code);
+                Ok((eviction.frame, Some(eviction)))
+            }
+            Err(full) => Err(AccessResult::OutOfMemory {
+                victim_pid: full.pid,
+                victim_vpn: full.vpn,
+                victim_frame: full.frame,
+            }),
+        }
+    }
+
+    /// Swap-in of a slot other pages map too: they all map frame `f` now (the faulting page,
+    /// `(p, vpn)`, is mapped by the caller). `swap_copy` is the slot kept as a clean copy, or NONE.
+    fn swap_in_others(&mut self, p: usize, vpn: u64, slot: u32, f: u32, swap_copy: u32) {
+        if self.slot_maps.others(slot).is_empty() {
+            return; // the usual case: one page maps the slot (no allocation on this path)
+        }
+        let me = (p as Pid, vpn);
+        let mut others = self.slot_mappers(slot);
+        others.retain(|&m| m != me);
+        if others.is_empty() {
+            return;
+        }
+        self.slot_maps.take(slot);
+        self.swap.set_owner(slot, me.0, me.1);
+        for &(q, qvpn) in &others {
+            if let Some(e) = self.processes[q as usize].page_table.get_mut(qvpn) {
+                *e = Pte { state: PteState::Resident, loc: f, swap_copy, ..*e };
+            }
+            let stats = &mut self.processes[q as usize].stats;
+            stats.resident += 1;
+            stats.swapped -= 1;
+        }
+        self.frame_maps.put(f, others);
+        self.sharing_seen = true;
+    }
+
+    /// First touch of page `idx` of shared-memory object `id` by `(p, …)`: every other region
+    /// mapping the object maps the new frame `f` too.
+    fn map_for_every_mapper(&mut self, p: usize, vpn: u64, id: u32, idx: u64, f: u32) {
+        let mappings = self.objects.get(id).mappings.clone();
+        for (q, start) in mappings {
+            let q = q as usize;
+            let Some(r) = self.processes[q].region_of(start).filter(|r| r.object == Some(id) && idx < r.pages) else {
+                continue;
+            };
+            let (qvpn, perms) = (start + idx, r.perms);
+            if (q, qvpn) == (p, vpn) {
+                continue; // the faulting page: the caller maps it
+            }
+            let pte = Pte { state: PteState::Resident, perms, loc: f, valid: true, ..Pte::default() };
+            self.add_mapping(q, qvpn, pte);
+        }
+    }
+
+    /// A page of an executable or file already in frame `f` for another process: map it too
+    /// (a minor fault, no I/O).
+    fn map_in_memory(&mut self, p: usize, vpn: u64, f: u32, kind: Pte, ctx: AccessCtx, event: &mut AccessEvent) -> (u32, bool) {
+        let pid = p as Pid;
+        let with = self.frames.get(f).owner;
+        let tlb_slot = if self.tlb.enabled() { self.tlb.insert(pid, vpn) } else { NONE };
+        let pte = Pte { state: PteState::Resident, loc: f, tlb_slot, valid: true, ..kind };
+        self.add_mapping(p, vpn, pte);
+        self.frames.set_referenced(f);
+        if ctx.write {
+            self.frames.get_mut(f).dirty = true;
+        }
+        self.policy.touched(f, ctx, &self.frames);
+        self.stats.minor_faults += 1;
+        self.processes[p].stats.minor_faults += 1;
+        event.result = AccessResult::PageFault { kind: FaultKind::InMemory { with }, frame: f, evicted: None };
+        (f, kind.code)
+    }
+
+    /// A write to a resident copy-on-write page: the writer gets its own copy in a new frame
+    /// (which may evict), or, if no other page maps the frame any more, simply write access.
+    fn cow_fault(
+        &mut self,
+        p: usize,
+        vpn: u64,
+        pte: Pte,
+        ctx: AccessCtx,
+        event: &mut AccessEvent,
+    ) -> Result<(u32, bool), AccessResult> {
+        let pid = p as Pid;
+        let from = pte.loc;
+        let kind = if self.frame_map_count(from) <= 1 {
+            if let Some(e) = self.processes[p].page_table.get_mut(vpn) {
+                e.cow = false;
+                e.swap_copy = NONE;
+            }
+            if pte.swap_copy != NONE {
+                self.release_slot(pte.swap_copy); // stale once written
+            }
+            self.policy.touched(from, ctx, &self.frames);
+            self.frames.set_referenced(from);
+            self.frames.get_mut(from).dirty = true;
+            FaultKind::CowReuse
+        } else {
+            let with = self.frame_mappers(from).into_iter().find(|m| m.0 != pid).map_or(NONE, |m| m.0);
+            let data = self.frames.get(from).data.clone();
+            let (g, evicted) = self.free_frame(pid, vpn, false)?;
+            // The eviction may have taken the shared page itself to swap: drop whichever the
+            // writer maps now.
+            let now = *self.processes[p].page_table.get(vpn).expect("the writer maps the page");
+            self.drop_mapping(p, vpn, now);
+            self.usage.add_data(data_bytes(&data));
+            self.frames.get_mut(g).data = data;
+            self.frames.get_mut(g).dirty = true;
+            let tlb_slot = if self.tlb.enabled() { self.tlb.insert(pid, vpn) } else { NONE };
+            let mine = Pte { state: PteState::Resident, loc: g, cow: false, swap_copy: NONE, tlb_slot, ..now };
+            self.processes[p].page_table.insert(vpn, mine);
+            self.policy.loaded(g, ctx, &self.frames);
+            self.stats.resident += 1;
+            self.processes[p].stats.resident += 1;
+            event.result = AccessResult::PageFault { kind: FaultKind::CowCopy { from, with }, frame: g, evicted };
+            self.count_cow(p, false);
+            return Ok((g, false));
+        };
+        self.count_cow(p, false);
+        event.result = AccessResult::PageFault { kind, frame: from, evicted: None };
+        Ok((from, false))
+    }
+
+    /// A write to a copy-on-write page in swap that other pages map: the writer reads its own
+    /// copy from the slot into a new frame; the others keep the slot.
+    fn cow_from_swap(
+        &mut self,
+        p: usize,
+        vpn: u64,
+        pte: Pte,
+        ctx: AccessCtx,
+        event: &mut AccessEvent,
+    ) -> Result<(u32, bool), AccessResult> {
+        let pid = p as Pid;
+        let slot = pte.loc;
+        let with = self.slot_mappers(slot).into_iter().find(|m| m.0 != pid).map_or(NONE, |m| m.0);
+        let (g, evicted) = self.free_frame(pid, vpn, false)?;
+        let data = self.swap.read(slot);
+        self.drop_mapping(p, vpn, pte);
+        self.usage.add_data(data_bytes(&data));
+        self.frames.get_mut(g).data = data;
+        self.frames.get_mut(g).dirty = true;
+        let tlb_slot = if self.tlb.enabled() { self.tlb.insert(pid, vpn) } else { NONE };
+        let mine = Pte { state: PteState::Resident, loc: g, cow: false, swap_copy: NONE, tlb_slot, ..pte };
+        self.processes[p].page_table.insert(vpn, mine);
+        self.policy.loaded(g, ctx, &self.frames);
+        for stats in [&mut self.stats, &mut self.processes[p].stats] {
+            stats.swap_ins += 1;
+        }
+        self.stats.resident += 1;
+        self.processes[p].stats.resident += 1;
+        self.count_cow(p, true);
+        event.result = AccessResult::PageFault { kind: FaultKind::CowFromSwap { slot, with }, frame: g, evicted };
+        Ok((g, false))
+    }
+
+    fn count_cow(&mut self, p: usize, major: bool) {
+        for stats in [&mut self.stats, &mut self.processes[p].stats] {
+            stats.cow_faults += 1;
+            if major {
+                stats.major_faults += 1;
+            } else {
+                stats.minor_faults += 1;
+            }
+        }
     }
 
     /// A segmentation or protection fault: reported, and the process ends unless `segv=report`.
@@ -322,7 +530,8 @@ impl Machine {
     // ----- eviction ---------------------------------------------------------------------------
 
     /// Asks the policy for a victim and takes its page out of memory (writing it to swap if it
-    /// has no valid copy there). The frame is left empty and out of the free pool.
+    /// has no valid copy there, or back to its file). Every page that maps the frame is unmapped
+    /// (they all move to the same slot). The frame is left empty and out of the free pool.
     pub(super) fn evict(&mut self) -> Result<Eviction, SwapFull> {
         let hand_from = self.policy.hand();
         let f = self.policy.victim(&mut self.frames).expect("evict() is only called while a frame is in use");
@@ -336,8 +545,10 @@ impl Machine {
         let frame = self.frames.get(f);
         let (vpid, vvpn, dirty, code) = (frame.owner, frame.vpn, frame.dirty, frame.code);
         let vp = vpid as usize;
-        let entry = self.processes[vp].page_table.get_mut(vvpn).expect("a resident frame has a page-table entry");
-        let fate = if code && !dirty {
+        let entry = *self.processes[vp].page_table.get(vvpn).expect("a resident frame has a page-table entry");
+        let fate = if entry.file {
+            EvictionFate::ToFile { dirty }
+        } else if code && !dirty {
             EvictionFate::DroppedCode
         } else if !dirty && entry.swap_copy != NONE {
             EvictionFate::DroppedCleanCopy { slot: entry.swap_copy }
@@ -355,26 +566,47 @@ impl Machine {
             let slot = self.swap.store(vpid, vvpn, data).expect("a free slot was checked");
             EvictionFate::SwappedOut { slot, dirty }
         };
-        self.tlb.invalidate(entry.tlb_slot, vpid, vvpn);
+        if entry.file || entry.code {
+            if let Some((id, idx)) = self.object_page(vp, vvpn) {
+                self.objects.get_mut(id).resident.remove(&idx);
+                if entry.file && dirty {
+                    let data = self.frames.get(f).data.clone();
+                    self.write_back(vp, id, idx, data);
+                }
+            }
+        }
         self.policy.removed(f);
         let dropped = self.frames.clear(f);
         self.usage.add_data(-data_bytes(&dropped));
-        let new_pte = match fate {
-            EvictionFate::DroppedCode => Pte { state: PteState::Empty, loc: NONE, ..*entry },
-            EvictionFate::DroppedCleanCopy { slot } | EvictionFate::SwappedOut { slot, .. } => {
-                Pte { state: PteState::Swapped, loc: slot, ..*entry }
-            }
+        let (state, loc) = match fate {
+            EvictionFate::DroppedCode | EvictionFate::ToFile { .. } => (PteState::Empty, NONE),
+            EvictionFate::DroppedCleanCopy { slot } | EvictionFate::SwappedOut { slot, .. } => (PteState::Swapped, slot),
         };
-        *entry = Pte { swap_copy: NONE, tlb_slot: NONE, ..new_pte };
-        let swapped = new_pte.state == PteState::Swapped;
-        let written = matches!(fate, EvictionFate::SwappedOut { .. });
-        for stats in [&mut self.stats, &mut self.processes[vp].stats] {
+        // Unmap the page from every page table that maps the frame.
+        let others = self.frame_maps.take(f);
+        for (q, qvpn) in std::iter::once((vpid, vvpn)).chain(others.iter().copied()) {
+            let qp = q as usize;
+            if let Some(e) = self.processes[qp].page_table.get_mut(qvpn) {
+                self.tlb.invalidate(e.tlb_slot, q, qvpn);
+                *e = Pte { state, loc, swap_copy: NONE, tlb_slot: NONE, ..*e };
+            }
+            let stats = &mut self.processes[qp].stats;
             stats.resident -= 1;
-            stats.swapped += swapped as u64;
-            stats.swap_outs += written as u64;
-            stats.dropped += !written as u64;
+            stats.swapped += (state == PteState::Swapped) as u64;
         }
-        Ok(Eviction { pid: vpid, vpn: vvpn, frame: f, fate, why })
+        let (n_others, other_pid) = (others.len() as u32, others.first().map_or(NONE, |m| m.0));
+        if state == PteState::Swapped {
+            self.slot_maps.put(loc, others);
+        }
+        let swapped = state == PteState::Swapped;
+        let written = matches!(fate, EvictionFate::SwappedOut { .. });
+        self.stats.resident -= 1;
+        self.stats.swapped += swapped as u64;
+        for stats in [&mut self.stats, &mut self.processes[vp].stats] {
+            stats.swap_outs += written as u64;
+            stats.dropped += (!written && !(entry.file && dirty)) as u64;
+        }
+        Ok(Eviction { pid: vpid, vpn: vvpn, frame: f, fate, why, others: n_others, other_pid })
     }
 }
 

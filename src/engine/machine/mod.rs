@@ -15,6 +15,7 @@
 
 mod access;
 mod invariants;
+mod share;
 mod time;
 
 use super::budget::{self, Usage};
@@ -27,6 +28,7 @@ use super::frame_table::FrameTable;
 use super::page_table::{PageTable, PteState, NONE};
 use super::policy::{Policy, ReplacementPolicy};
 use super::process::{valid_name, ExitCause, Perms, Process, Region, Regions};
+use super::sharing::{ObjectKind, Objects, Rmap};
 use super::stats::Stats;
 use super::swap::SwapDisk;
 use super::tlb::Tlb;
@@ -68,6 +70,13 @@ pub struct Machine {
     access_growth: u64,
     /// Page bytes copied since the last checkpoint because a checkpoint shared them.
     shared_copies: u64,
+    /// Frames and swap slots mapped by more than one page: the mappings beyond the first.
+    frame_maps: Rmap,
+    slot_maps: Rmap,
+    /// Executables, shared-memory objects and mapped files.
+    objects: Objects,
+    /// Something has been shared (a fork, a shared object or file, a second mapping of a frame).
+    sharing_seen: bool,
 }
 
 /// A frozen machine: what the scenario runner keeps for going back. Only [`Checkpoint::restore`]
@@ -88,6 +97,9 @@ impl Checkpoint {
             policy: m.policy.thaw(),
             stats: m.stats.clone(),
             events: Vec::new(),
+            frame_maps: m.frame_maps.clone(),
+            slot_maps: m.slot_maps.clone(),
+            objects: m.objects.clone(),
             ..*m
         }
     }
@@ -117,6 +129,10 @@ impl Machine {
             usage: Usage::default(),
             access_growth,
             shared_copies: 0,
+            frame_maps: Rmap::default(),
+            slot_maps: Rmap::default(),
+            objects: Objects::default(),
+            sharing_seen: false,
         })
     }
 
@@ -124,6 +140,11 @@ impl Machine {
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// Has anything been shared in this run (a fork, shared memory, a file, a frame mapped twice)?
+    pub fn sharing_seen(&self) -> bool {
+        self.sharing_seen
     }
 
     /// Time units elapsed (one per access plus idle ticks), at most [`MAX_TIME`].
@@ -235,6 +256,9 @@ impl Machine {
             policy,
             stats: self.stats.clone(),
             events: Vec::new(),
+            frame_maps: self.frame_maps.clone(),
+            slot_maps: self.slot_maps.clone(),
+            objects: self.objects.clone(),
             ..*self
         };
         (Checkpoint(frozen), bytes)
@@ -321,24 +345,61 @@ impl Machine {
         Ok(pid as usize)
     }
 
-    /// Starts a process with `code_pages` read-only code pages mapped from page 1.
+    /// Starts a process with `code_pages` read-only code pages mapped from page 1, running the
+    /// executable named after it.
     pub fn spawn(&mut self, name: &str, code_pages: u64) -> Result<Pid, SimError> {
+        self.spawn_exe(name, code_pages, None)
+    }
+
+    /// Starts a process running executable `exe` (default: its own name) with `code_pages` code
+    /// pages from page 1. Processes running the same executable share its code pages' frames.
+    pub fn spawn_exe(&mut self, name: &str, code_pages: u64, exe: Option<&str>) -> Result<Pid, SimError> {
+        if let Some(e) = exe.filter(|e| !valid_name(e)) {
+            return Err(SimError::BadName(format!("{} is not a valid executable name", quoted(e))));
+        }
         if code_pages >= self.config.pages_per_space() {
             return Err(SimError::BadAllocation(format!(
                 "{code_pages} code pages do not fit in a space of {} pages (page 0 is the guard)",
                 self.config.pages_per_space()
             )));
         }
-        self.new_process(name, false, code_pages)
+        self.new_process(name, false, code_pages, exe)
     }
 
     /// Starts a process whose whole address space is valid and writable, with no guard page: for
     /// textbook reference strings (page 0 included) and traces.
     pub fn spawn_flat(&mut self, name: &str) -> Result<Pid, SimError> {
-        self.new_process(name, true, 0)
+        self.new_process(name, true, 0, None)
     }
 
-    fn new_process(&mut self, name: &str, flat: bool, code_pages: u64) -> Result<Pid, SimError> {
+    fn new_process(&mut self, name: &str, flat: bool, code_pages: u64, exe: Option<&str>) -> Result<Pid, SimError> {
+        let pid = self.create_process(name, flat, code_pages > 0)?;
+        let mut exe_id = NONE;
+        if code_pages > 0 {
+            let exe = exe.unwrap_or(name);
+            exe_id = match self.objects.find(ObjectKind::Exe, exe) {
+                Some(id) => id,
+                None => self.objects.create(ObjectKind::Exe, exe, code_pages),
+            };
+            let object = self.objects.get_mut(exe_id);
+            object.pages = object.pages.max(code_pages);
+            object.mappings.push((pid, 1));
+            self.processes[pid as usize].regions.insert(Region {
+                start_vpn: 1,
+                pages: code_pages,
+                perms: Perms::RX,
+                label: "code".into(),
+                code: true,
+                object: Some(exe_id),
+            });
+            self.usage.records += budget::REGION_COST;
+        }
+        self.log(Event::Spawn { pid, code_pages, flat, exe: exe_id });
+        Ok(pid)
+    }
+
+    /// A new process with no regions, not logged (spawn and fork log it).
+    fn create_process(&mut self, name: &str, flat: bool, with_code: bool) -> Result<Pid, SimError> {
         if !valid_name(name) {
             return Err(SimError::BadName(format!(
                 "{} is not a valid process name (a letter first, then letters, digits, _ - .; at most 32)",
@@ -351,19 +412,9 @@ impl Machine {
         if self.processes.len() >= MAX_PROCESSES {
             return Err(SimError::BadValue(format!("at most {MAX_PROCESSES} processes per run")));
         }
-        self.check_budget(budget::PROCESS_COST + budget::REGION_COST)?;
+        self.check_budget(budget::PROCESS_COST + if with_code { budget::REGION_COST } else { 0 })?;
         let pid = self.processes.len() as Pid;
-        let mut regions = Regions::default();
-        if code_pages > 0 {
-            regions.insert(Region {
-                start_vpn: 1,
-                pages: code_pages,
-                perms: Perms::RX,
-                label: "code".into(),
-                code: true,
-            });
-            self.usage.records += budget::REGION_COST;
-        }
+        let regions = Regions::default();
         let page_table = PageTable::new(&self.config);
         self.usage.page_tables += page_table.heap_bytes() as u64;
         self.processes.push(Process {
@@ -376,7 +427,6 @@ impl Machine {
             next_label: 1,
         });
         self.usage.records += budget::PROCESS_COST;
-        self.log(Event::Spawn { pid, code_pages, flat });
         Ok(pid)
     }
 
@@ -389,6 +439,20 @@ impl Machine {
         perms: Perms,
         at: Option<u64>,
         label: Option<&str>,
+    ) -> Result<u64, SimError> {
+        self.allocate_shared(pid, bytes, perms, at, label, None)
+    }
+
+    /// [`Machine::allocate`], mapping shared-memory object or file `share` (created on first use
+    /// with this size; later mappings must fit in it) instead of private memory.
+    pub fn allocate_shared(
+        &mut self,
+        pid: Pid,
+        bytes: u64,
+        perms: Perms,
+        at: Option<u64>,
+        label: Option<&str>,
+        share: Option<(ObjectKind, &str)>,
     ) -> Result<u64, SimError> {
         let p = self.live(pid)?;
         let page = self.config.page_size;
@@ -433,14 +497,37 @@ impl Machine {
             None => None,
         };
         let start = proc.place(pages, at_vpn, space).map_err(SimError::BadAllocation)?;
+        let existing = match share {
+            Some((ObjectKind::Exe, _)) => return bad("an executable is mapped by spawn, not alloc".into()),
+            Some((kind, name)) if !valid_name(name) => {
+                return bad(format!("{} is not a valid {} name", quoted(name), kind.name()))
+            }
+            Some((kind, name)) => match self.objects.find(kind, name) {
+                Some(id) if self.objects.get(id).pages < pages => {
+                    let have = self.objects.get(id).pages;
+                    return bad(format!(
+                        "{} {name} is {have} {}: a mapping of {pages} pages does not fit in it",
+                        kind.name(),
+                        if have == 1 { "page" } else { "pages" }
+                    ));
+                }
+                found => found,
+            },
+            None => None,
+        };
         self.check_budget(budget::REGION_COST)?;
+        let object = share.map(|(kind, name)| existing.unwrap_or_else(|| self.objects.create(kind, name, pages)));
         let proc = &mut self.processes[p];
         if label.starts_with('r') && label[1..].parse::<u32>().is_ok() {
             proc.next_label = proc.next_label.saturating_add(1);
         }
-        proc.regions.insert(Region { start_vpn: start, pages, perms, label: label.clone(), code: false });
+        proc.regions.insert(Region { start_vpn: start, pages, perms, label: label.clone(), code: false, object });
         self.usage.records += budget::REGION_COST;
-        self.log(Event::Allocate { pid, label, start_vpn: start, pages, perms });
+        if let Some(id) = object {
+            self.sharing_seen = true;
+            self.attach(p, id, start, pages);
+        }
+        self.log(Event::Allocate { pid, label, start_vpn: start, pages, perms, object: object.unwrap_or(NONE) });
         Ok(start << self.page_shift)
     }
 
@@ -470,9 +557,12 @@ impl Machine {
     }
 
     fn free_region(&mut self, p: usize, start: u64) {
+        // Pages first: releasing a file's page finds the file through the region.
+        let (lo, hi) = self.processes[p].regions.region_of(start).map(|r| (r.start_vpn, r.end_vpn())).unwrap_or((0, 0));
+        let (frames, slots) = self.release_pages(p, lo, hi);
         let region = self.processes[p].regions.remove(start).expect("region looked up by caller");
         self.usage.records -= budget::REGION_COST;
-        let (frames, slots) = self.release_pages(p, region.start_vpn, region.end_vpn());
+        self.detach(p, &region);
         self.log(Event::Free {
             pid: p as Pid,
             label: region.label,
@@ -487,30 +577,13 @@ impl Machine {
     fn release_pages(&mut self, p: usize, lo: u64, hi: u64) -> (u64, u64) {
         let (mut frames, mut slots) = (0, 0);
         for vpn in self.processes[p].page_table.valid_in_range(lo, hi) {
-            let Some(pte) = self.processes[p].page_table.remove(vpn) else {
+            let Some(&pte) = self.processes[p].page_table.get(vpn) else {
                 continue;
             };
-            match pte.state {
-                PteState::Resident => {
-                    self.tlb.invalidate(pte.tlb_slot, p as Pid, vpn);
-                    self.policy.removed(pte.loc);
-                    self.release_frame(pte.loc);
-                    self.stats.resident -= 1;
-                    self.processes[p].stats.resident -= 1;
-                    frames += 1;
-                    if pte.swap_copy != NONE {
-                        self.release_slot(pte.swap_copy);
-                        slots += 1;
-                    }
-                }
-                PteState::Swapped => {
-                    self.release_slot(pte.loc);
-                    self.stats.swapped -= 1;
-                    self.processes[p].stats.swapped -= 1;
-                    slots += 1;
-                }
-                PteState::Empty => {}
-            }
+            let (f, s) = self.drop_mapping(p, vpn, pte);
+            self.processes[p].page_table.remove(vpn);
+            frames += f;
+            slots += s;
         }
         (frames, slots)
     }
@@ -538,6 +611,10 @@ impl Machine {
 
     fn end_process(&mut self, p: usize, cause: ExitCause) {
         let (frames, slots) = self.release_pages(p, 0, u64::MAX);
+        let regions: Vec<Region> = self.processes[p].regions.iter().cloned().collect();
+        for r in &regions {
+            self.detach(p, r);
+        }
         let fresh = PageTable::new(&self.config);
         let proc = &mut self.processes[p];
         self.usage.records -= budget::REGION_COST * proc.regions.len() as u64;

@@ -1,0 +1,185 @@
+//! Memory that several pages map (SPEC §1.1): the reverse map of frames and swap slots that more
+//! than one page maps, and the shared objects (executables, shared-memory objects, files).
+//!
+//! A frame or slot records one mapping itself (its `owner` and `vpn`); only the mappings beyond
+//! the first live here, so a machine where nothing is shared keeps these tables empty and its
+//! access path never looks at them. Both tables sit behind reference counts: a checkpoint of the
+//! machine shares them and the first change after it copies them (they hold only what is shared).
+
+use super::page_data::SharedData;
+use super::page_table::NONE;
+use rustc_hash::FxHashMap;
+use std::rc::Rc;
+
+/// A mapping: which process maps a frame or slot, at which page.
+pub type Mapping = (u32, u64);
+
+/// Extra mappings of frames (or of swap slots), by frame (or slot) number.
+#[derive(Clone, Debug, Default)]
+pub struct Rmap(Rc<FxHashMap<u32, Vec<Mapping>>>);
+
+impl Rmap {
+    /// The mappings of `loc` beyond the one its record names.
+    pub fn others(&self, loc: u32) -> &[Mapping] {
+        self.0.get(&loc).map_or(&[], |v| v.as_slice())
+    }
+
+    /// Locations with more than one mapping.
+    pub fn shared(&self) -> impl Iterator<Item = (u32, &[Mapping])> + '_ {
+        self.0.iter().map(|(&loc, v)| (loc, v.as_slice()))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn add(&mut self, loc: u32, m: Mapping) {
+        Rc::make_mut(&mut self.0).entry(loc).or_default().push(m);
+    }
+
+    /// Removes mapping `m` of `loc` from the extras; false if it was not there.
+    pub fn remove(&mut self, loc: u32, m: Mapping) -> bool {
+        let Some(v) = self.0.get(&loc) else {
+            return false;
+        };
+        let Some(i) = v.iter().position(|&x| x == m) else {
+            return false;
+        };
+        let map = Rc::make_mut(&mut self.0);
+        let v = map.get_mut(&loc).expect("looked up above");
+        v.swap_remove(i);
+        if v.is_empty() {
+            map.remove(&loc);
+        }
+        true
+    }
+
+    /// Removes one extra mapping of `loc` (to become the one its record names), if any.
+    pub fn pop(&mut self, loc: u32) -> Option<Mapping> {
+        self.0.get(&loc)?;
+        let map = Rc::make_mut(&mut self.0);
+        let v = map.get_mut(&loc)?;
+        let m = v.pop();
+        if v.is_empty() {
+            map.remove(&loc);
+        }
+        m
+    }
+
+    /// Takes every extra mapping of `loc` (they move with the page to another frame or slot).
+    pub fn take(&mut self, loc: u32) -> Vec<Mapping> {
+        if !self.0.contains_key(&loc) {
+            return Vec::new();
+        }
+        Rc::make_mut(&mut self.0).remove(&loc).unwrap_or_default()
+    }
+
+    pub fn put(&mut self, loc: u32, others: Vec<Mapping>) {
+        if !others.is_empty() {
+            Rc::make_mut(&mut self.0).insert(loc, others);
+        }
+    }
+}
+
+/// What a shared object is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ObjectKind {
+    /// A program: its code pages are shared by every process running it.
+    Exe,
+    /// A shared-memory object (`shared=OBJ`): anonymous pages every mapper sees.
+    Shm,
+    /// A mapped file (`file=F`): pages read from the file and written back to it.
+    File,
+}
+
+impl ObjectKind {
+    /// The scenario's word for it: `exe=`, `shared=`, `file=`.
+    pub fn word(self) -> &'static str {
+        match self {
+            ObjectKind::Exe => "exe",
+            ObjectKind::Shm => "shared",
+            ObjectKind::File => "file",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ObjectKind::Exe => "executable",
+            ObjectKind::Shm => "shared memory",
+            ObjectKind::File => "file",
+        }
+    }
+}
+
+/// One shared object.
+#[derive(Clone, Debug)]
+pub struct SharedObject {
+    pub name: String,
+    pub kind: ObjectKind,
+    /// Size in pages (executables: grows to the largest code region that runs it).
+    pub pages: u64,
+    /// Regions mapping it now, as (pid, first page). A shared-memory object whose last mapping
+    /// goes is destroyed; executables and files stay.
+    pub mappings: Vec<Mapping>,
+    /// Executables and files: which of their pages are in memory, in which frame (the first
+    /// process to touch a page reads it; the others map that frame).
+    pub resident: FxHashMap<u64, u32>,
+    /// Files: the bytes of pages written back (pages never written read as zero).
+    pub contents: FxHashMap<u64, SharedData>,
+    /// Shared memory destroyed (its name is free again).
+    pub gone: bool,
+}
+
+/// Every shared object ever created, by id (ids are never reused).
+#[derive(Clone, Debug, Default)]
+pub struct Objects(Rc<Vec<SharedObject>>);
+
+impl Objects {
+    pub fn get(&self, id: u32) -> &SharedObject {
+        &self.0[id as usize]
+    }
+
+    pub fn get_mut(&mut self, id: u32) -> &mut SharedObject {
+        &mut Rc::make_mut(&mut self.0)[id as usize]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &SharedObject)> + '_ {
+        self.0.iter().enumerate().map(|(i, o)| (i as u32, o))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The live object of this kind and name.
+    pub fn find(&self, kind: ObjectKind, name: &str) -> Option<u32> {
+        self.0.iter().position(|o| o.kind == kind && !o.gone && o.name == name).map(|i| i as u32)
+    }
+
+    pub fn create(&mut self, kind: ObjectKind, name: &str, pages: u64) -> u32 {
+        let v = Rc::make_mut(&mut self.0);
+        v.push(SharedObject {
+            name: name.to_string(),
+            kind,
+            pages,
+            mappings: Vec::new(),
+            resident: FxHashMap::default(),
+            contents: FxHashMap::default(),
+            gone: false,
+        });
+        (v.len() - 1) as u32
+    }
+
+    /// The frame holding page `idx` of an executable or file, or [`NONE`].
+    pub fn resident_frame(&self, id: u32, idx: u64) -> u32 {
+        self.get(id).resident.get(&idx).copied().unwrap_or(NONE)
+    }
+}
