@@ -290,6 +290,9 @@ impl Machine {
 
     /// Clears the swap copy of every page mapping frame `f` (its bytes changed).
     pub(super) fn forget_swap_copy(&mut self, f: u32) {
+        if self.frame_maps.others(f).is_empty() {
+            return; // one mapping: the caller cleared it
+        }
         for (pid, vpn) in self.frame_mappers(f) {
             if let Some(e) = self.processes[pid as usize].page_table.get_mut(vpn) {
                 e.swap_copy = NONE;
