@@ -16,16 +16,44 @@ const LABELS: [&str; 3] = ["x", "y", "z"];
 /// One operation, as a scenario line or as a call.
 #[derive(Clone, Debug)]
 enum Act {
-    Spawn { who: usize, code: u64, flat: bool },
-    Alloc { who: usize, label: usize, pages: u64, perms: u8 },
-    Read { who: usize, addr: u64 },
-    Write { who: usize, addr: u64, value: u8 },
-    Refs { who: usize, pages: Vec<u64> },
-    Tick { units: u64 },
-    Free { who: usize, label: usize },
-    Exit { who: usize },
+    Spawn {
+        who: usize,
+        code: u64,
+        flat: bool,
+    },
+    Alloc {
+        who: usize,
+        label: usize,
+        pages: u64,
+        perms: u8,
+    },
+    Read {
+        who: usize,
+        addr: u64,
+    },
+    Write {
+        who: usize,
+        addr: u64,
+        value: u8,
+    },
+    Refs {
+        who: usize,
+        pages: Vec<u64>,
+    },
+    Tick {
+        units: u64,
+    },
+    Free {
+        who: usize,
+        label: usize,
+    },
+    Exit {
+        who: usize,
+    },
     /// `fork` of one name into the other (copy-on-write history must step back exactly too).
-    Fork { who: usize },
+    Fork {
+        who: usize,
+    },
 }
 
 impl Act {

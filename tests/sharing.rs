@@ -58,7 +58,7 @@ struct Model {
 
 impl Model {
     fn base(region: u8) -> u64 {
-        [PRIVATE, SHM, FILE, 1 * PAGE][region as usize]
+        [PRIVATE, SHM, FILE, PAGE][region as usize]
     }
 
     fn expected(&self, who: usize, region: u8, off: u64) -> u8 {
@@ -294,7 +294,10 @@ fn sharing_mistakes_are_errors_that_change_nothing() {
     let a = m.spawn("A", 0).unwrap();
     m.allocate_shared(a, 4096, Perms::RW, None, None, Some((ObjectKind::Shm, "buf"))).unwrap();
     let err = m.allocate_shared(a, 8192, Perms::RW, None, None, Some((ObjectKind::Shm, "buf"))).unwrap_err();
-    assert_eq!(err.to_string(), "cannot allocate: shared memory buf is 1 page: a mapping of 2 pages does not fit in it");
+    assert_eq!(
+        err.to_string(),
+        "cannot allocate: shared memory buf is 1 page: a mapping of 2 pages does not fit in it"
+    );
     assert!(m.fork(a, "A").is_err(), "a running name");
     assert!(m.fork(7, "X").is_err(), "no such process");
     assert!(m.allocate_shared(a, 1, Perms::RW, None, None, Some((ObjectKind::Shm, "9bad"))).is_err());

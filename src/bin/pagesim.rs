@@ -317,7 +317,9 @@ fn cmd_run(file: &str, parsed: scenario::Scenario, json: bool, explain: bool) ->
         let extra = |s: &Stats, pss: Option<f64>| match (sharing, pss) {
             (false, _) => String::new(),
             (true, None) => format!(" · copy-on-write faults {} · shared frames {}", s.cow_faults, m.shared_frames()),
-            (true, Some(pss)) => format!(" · copy-on-write faults {} · rss {} · pss {pss:.2}", s.cow_faults, s.resident),
+            (true, Some(pss)) => {
+                format!(" · copy-on-write faults {} · rss {} · pss {pss:.2}", s.cow_faults, s.resident)
+            }
         };
         println!("{}{}", stats_line("total", m.stats()), extra(m.stats(), None));
         for (pid, p) in m.processes().enumerate() {

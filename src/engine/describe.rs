@@ -120,7 +120,11 @@ impl Machine {
         let also = match e.others {
             0 => String::new(),
             1 => format!(", also unmapped from {}", self.name_of(e.other_pid)),
-            n => format!(", also unmapped from {} and {} more", self.name_of(e.other_pid), plural(n as u64 - 1, "page", "pages")),
+            n => format!(
+                ", also unmapped from {} and {} more",
+                self.name_of(e.other_pid),
+                plural(n as u64 - 1, "page", "pages")
+            ),
         };
         let who =
             format!("evicted {} page {} from frame {}{also} — {} —", self.name_of(e.pid), e.vpn, e.frame, why(&e.why));
@@ -129,7 +133,9 @@ impl Machine {
             EvictionFate::SwappedOut { slot, dirty: false } => format!("{who} no copy in swap yet → swap slot {slot}"),
             EvictionFate::DroppedCleanCopy { slot } => format!("{who} clean with a copy in swap slot {slot} → dropped"),
             EvictionFate::DroppedCode => format!("{who} clean code → dropped (re-read from the executable)"),
-            EvictionFate::ToFile { dirty: true } => format!("{who} dirty file page → written back to the file, not to swap"),
+            EvictionFate::ToFile { dirty: true } => {
+                format!("{who} dirty file page → written back to the file, not to swap")
+            }
             EvictionFate::ToFile { dirty: false } => format!("{who} clean file page → dropped (re-read from the file)"),
         }
     }

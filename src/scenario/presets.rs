@@ -225,6 +225,122 @@ read A 0x1000
 read A 0x2000
 ",
     },
+    Preset {
+        id: "shared-libraries",
+        compare: false,
+        title: "Shared libraries",
+        summary: "Two processes running the same program share one copy of its code: each code page is read \
+                  from the executable once, and the second process to touch it just maps the same frame (a \
+                  minor fault, no disk read). Their data stays private. Lines from both address spaces meet \
+                  in one frame; the frame shows how many pages map it.",
+        text: "\
+config frames=6 page=4K vbits=16 swap=8 tlb=0 policy=fifo
+spawn A code=3 exe=libc
+spawn B code=3 exe=libc
+note A and B both run libc: its 3 code pages are mapped in both.
+read A 0x1000
+read A 0x2000
+note B finds page 1 in memory already: a minor fault, nothing read, one frame for both.
+read B 0x1000
+read B 0x2000
+read B 0x3000
+note A finds page 3 in memory too: B loaded it.
+read A 0x3000
+alloc A heap 4K rw
+alloc B heap 4K rw
+note Their data is private: the same address, two frames.
+write A 0x4000 1
+write B 0x4000 2
+exit A
+note A exited: the code frames stay, B still maps them.
+read B 0x1000
+",
+    },
+    Preset {
+        id: "fork-cow",
+        compare: false,
+        title: "Fork and copy-on-write",
+        summary: "fork gives the child a copy of the parent's memory without copying anything: every page the \
+                  parent touched is now mapped by both, read-only and copy-on-write. The first write to such a \
+                  page is a copy-on-write fault that copies just that page; a write by its last user simply \
+                  makes it writable again. Here the child writes one page of three.",
+        text: "\
+config frames=6 page=4K vbits=16 swap=8 tlb=0 policy=fifo
+spawn P code=1
+alloc P data 12K rw
+write P 0x2000 1
+write P 0x3000 2
+write P 0x4000 3
+note fork: C gets P's memory without a copy. All 3 pages are shared, copy-on-write.
+fork P C
+read C 0x2000
+note C writes one page of three: only that page is copied.
+write C 0x3000 20
+read P 0x3000
+read C 0x3000
+note After the fork no write by one is visible to the other. C exits.
+exit C
+note P is the last user: writing needs no copy, the page just becomes writable.
+write P 0x2000 9
+",
+    },
+    Preset {
+        id: "shared-memory",
+        compare: false,
+        title: "Shared memory vs isolation",
+        summary: "The same virtual address in two processes is normally two different pages: what one writes \
+                  the other never sees. A shared-memory object mapped by both is one set of pages: what one \
+                  writes the other reads. Evicted, a shared page goes to swap once, and is unmapped from both.",
+        text: "\
+config frames=3 page=4K vbits=16 swap=8 tlb=0 policy=fifo
+spawn A
+spawn B
+alloc A priv 4K rw at 0x4000
+alloc B priv 4K rw at 0x4000
+note The same address in A and B: two private pages.
+write A 0x4000 1
+write B 0x4000 2
+read A 0x4000
+note Now both map shared memory object chat at 0x8000.
+alloc A buf 8K rw shared=chat at 0x8000
+alloc B buf 8K rw shared=chat at 0x8000
+write A 0x8000 7
+note B reads what A wrote.
+read B 0x8000
+write B 0x9000 8
+read A 0x9000
+note Memory is full. A's private page comes back from swap…
+read A 0x4000
+note … then B's: the victim is shared page 8. It goes to swap once, unmapped from both.
+read B 0x4000
+note A reads it back: one swap-in, and both map the frame again.
+read A 0x8000
+read B 0x8000
+",
+    },
+    Preset {
+        id: "mapped-file",
+        compare: false,
+        title: "Mapped file",
+        summary: "A mapped file's pages are read from the file on first touch (major faults). When memory runs \
+                  out, a dirty file page is written back to the file, not to swap; a clean one is simply \
+                  dropped. Reading it again brings back what was written, from the file.",
+        text: "\
+config frames=2 page=4K vbits=16 swap=4 tlb=0 policy=fifo
+spawn A
+alloc A map 8K rw file=notes.txt
+note Each page of the file is read from it on first touch.
+read A 0x1000
+write A 0x1000 42
+read A 0x2000
+alloc A heap 4K rw
+note Memory is full: the dirty file page is written back to the file (no swap slot).
+write A 0x3000 5
+note The clean file page is dropped: it is still in the file.
+read A 0x1000
+note 42 came back from the file.
+",
+    },
 ];
 
 /// The preset with this id.
@@ -307,6 +423,43 @@ mod tests {
 
         let r = run("tlb");
         assert!(r.machine().stats().tlb_hits >= 2);
+        // Sharing (SPEC §1.1).
+        let r = run("shared-libraries");
+        let s = r.machine().stats();
+        assert_eq!(s.major_faults, 3, "each code page is read from the executable once");
+        assert_eq!(r.machine().process(1).unwrap().stats.minor_faults, 3, "B maps A's frames, then its heap");
+
+        let r = run("fork-cow");
+        assert_eq!(read_values(&r), vec![1, 2, 20], "C's write is invisible to P");
+        let s = r.machine().stats();
+        assert_eq!((s.cow_faults, r.machine().frames().used()), (2, 3), "one page copied; one made writable");
+
+        let r = run("shared-memory");
+        assert_eq!(read_values(&r), vec![1, 7, 8, 1, 2, 7, 7]);
+        let shared_eviction = accesses(&r)
+            .iter()
+            .filter_map(|a| match a {
+                AccessResult::PageFault { evicted: Some(e), .. } if e.others == 1 => Some(e.frame),
+                _ => None,
+            })
+            .count();
+        assert!(shared_eviction >= 1, "a shared page is evicted, unmapped from both");
+
+        let r = run("mapped-file");
+        let s = r.machine().stats();
+        assert_eq!((s.file_writes, s.swap_outs), (1, 0), "the dirty page goes to the file, not to swap");
+        assert_eq!(read_values(&r).last(), Some(&42));
+    }
+
+    fn read_values(r: &Run) -> Vec<u8> {
+        r.records(0, r.pos())
+            .iter()
+            .flat_map(|rec| &rec.events)
+            .filter_map(|e| match e {
+                Event::Access(a) if a.kind == crate::engine::AccessKind::Read && a.physical.is_some() => Some(a.value),
+                _ => None,
+            })
+            .collect()
     }
 
     #[test]

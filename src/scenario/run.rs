@@ -20,8 +20,8 @@
 //! Operations are compact (16 bytes, names interned), so a million calls cost about 20 MB.
 
 use super::{CommandKind, FreeTarget, Scenario};
-use crate::engine::sharing::ObjectKind;
 use crate::engine::machine::Checkpoint as Frozen;
+use crate::engine::sharing::ObjectKind;
 use crate::engine::translate::Translation;
 use crate::engine::{AccessKind, Event, Machine, Perms, SimError};
 use rustc_hash::FxHashMap as HashMap;
@@ -104,8 +104,16 @@ impl AccessOp {
 /// An operation as callers give it, with names spelled out ([`Run::push`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action<'a> {
-    Spawn { name: &'a str, code_pages: u64, flat: bool, exe: Option<&'a str> },
-    Fork { parent: &'a str, child: &'a str },
+    Spawn {
+        name: &'a str,
+        code_pages: u64,
+        flat: bool,
+        exe: Option<&'a str>,
+    },
+    Fork {
+        parent: &'a str,
+        child: &'a str,
+    },
     Alloc {
         name: &'a str,
         label: Option<&'a str>,
@@ -114,10 +122,21 @@ pub enum Action<'a> {
         at: Option<u64>,
         share: Option<(ObjectKind, &'a str)>,
     },
-    Access { name: &'a str, addr: u64, value: Option<u8> },
-    Tick { units: u64 },
-    Free { name: &'a str, target: FreeTarget },
-    Exit { name: &'a str },
+    Access {
+        name: &'a str,
+        addr: u64,
+        value: Option<u8>,
+    },
+    Tick {
+        units: u64,
+    },
+    Free {
+        name: &'a str,
+        target: FreeTarget,
+    },
+    Exit {
+        name: &'a str,
+    },
 }
 
 /// What one step did.
@@ -502,9 +521,7 @@ impl Run {
                 flat,
                 exe: exe.map(str::to_string),
             })),
-            Action::Fork { parent, child } => {
-                Op::Fork(Box::new((self.names.intern(parent), self.names.intern(child))))
-            }
+            Action::Fork { parent, child } => Op::Fork(Box::new((self.names.intern(parent), self.names.intern(child)))),
             Action::Alloc { name, label, bytes, perms, at, share } => Op::Alloc(Box::new(AllocOp {
                 name: self.names.intern(name),
                 label: label.map(str::to_string),

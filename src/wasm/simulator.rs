@@ -2,10 +2,10 @@
 //! of policies on a scenario, and the codes and layouts the renderer reads.
 
 use super::*;
-use crate::engine::sharing::ObjectKind;
 use crate::engine::config::{PolicyKind, MAX_FRAMES};
 use crate::engine::events::Event;
 use crate::engine::machine::MAX_TIME;
+use crate::engine::sharing::ObjectKind;
 use crate::engine::view::{self, PageState};
 use crate::engine::{Machine, Perms, Pid};
 use crate::report::{GridReport, NextStepReport, StatsReport, StepReport, TranslationReport};
@@ -696,7 +696,10 @@ fn share_option(options: &JsValue) -> Result<Option<(ObjectKind, String)>, JsVal
         return Ok(None);
     }
     if !options.is_object() {
-        return Err(error(format!("allocate's options are {{shared: name}} or {{file: name}}, not {}", describe(options))));
+        return Err(error(format!(
+            "allocate's options are {{shared: name}} or {{file: name}}, not {}",
+            describe(options)
+        )));
     }
     let mut found = None;
     for (key, kind) in [("shared", ObjectKind::Shm), ("file", ObjectKind::File)] {

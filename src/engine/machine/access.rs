@@ -329,11 +329,9 @@ impl Machine {
                 self.frames.reassign(eviction.frame, pid, vpn, code);
                 Ok((eviction.frame, Some(eviction)))
             }
-            Err(full) => Err(AccessResult::OutOfMemory {
-                victim_pid: full.pid,
-                victim_vpn: full.vpn,
-                victim_frame: full.frame,
-            }),
+            Err(full) => {
+                Err(AccessResult::OutOfMemory { victim_pid: full.pid, victim_vpn: full.vpn, victim_frame: full.frame })
+            }
         }
     }
 
@@ -383,7 +381,15 @@ impl Machine {
 
     /// A page of an executable or file already in frame `f` for another process: map it too
     /// (a minor fault, no I/O).
-    fn map_in_memory(&mut self, p: usize, vpn: u64, f: u32, kind: Pte, ctx: AccessCtx, event: &mut AccessEvent) -> (u32, bool) {
+    fn map_in_memory(
+        &mut self,
+        p: usize,
+        vpn: u64,
+        f: u32,
+        kind: Pte,
+        ctx: AccessCtx,
+        event: &mut AccessEvent,
+    ) -> (u32, bool) {
         let pid = p as Pid;
         let with = self.frames.get(f).owner;
         let tlb_slot = if self.tlb.enabled() { self.tlb.insert(pid, vpn) } else { NONE };
@@ -580,7 +586,9 @@ impl Machine {
         self.usage.add_data(-data_bytes(&dropped));
         let (state, loc) = match fate {
             EvictionFate::DroppedCode | EvictionFate::ToFile { .. } => (PteState::Empty, NONE),
-            EvictionFate::DroppedCleanCopy { slot } | EvictionFate::SwappedOut { slot, .. } => (PteState::Swapped, slot),
+            EvictionFate::DroppedCleanCopy { slot } | EvictionFate::SwappedOut { slot, .. } => {
+                (PteState::Swapped, slot)
+            }
         };
         // Unmap the page from every page table that maps the frame.
         let others = self.frame_maps.take(f);
@@ -604,7 +612,7 @@ impl Machine {
         self.stats.swapped += swapped as u64;
         for stats in [&mut self.stats, &mut self.processes[vp].stats] {
             stats.swap_outs += written as u64;
-            stats.dropped += (!written && !(entry.file && dirty)) as u64;
+            stats.dropped += !(written || entry.file && dirty) as u64;
         }
         Ok(Eviction { pid: vpid, vpn: vvpn, frame: f, fate, why, others: n_others, other_pid })
     }

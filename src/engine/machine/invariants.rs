@@ -124,7 +124,8 @@ impl Machine {
     fn check_objects(&self) -> Result<(), String> {
         for (id, o) in self.objects.iter() {
             for (&idx, &f) in &o.resident {
-                let ok = self.frame_mappers(f).iter().any(|&(q, vpn)| self.object_page(q as usize, vpn) == Some((id, idx)));
+                let ok =
+                    self.frame_mappers(f).iter().any(|&(q, vpn)| self.object_page(q as usize, vpn) == Some((id, idx)));
                 if !ok {
                     return Err(format!("{} page {idx} says frame {f}, which holds another page", o.name));
                 }
