@@ -15,72 +15,96 @@ use std::rc::Rc;
 pub type Mapping = (u32, u64);
 
 /// Extra mappings of frames (or of swap slots), by frame (or slot) number.
+///
+/// Stored as an index (location → list number) into a slab of lists: the index has the type the
+/// sparse page tables already use, so the page's WebAssembly module carries one hash map's code
+/// for both (the module has a size budget).
 #[derive(Clone, Debug, Default)]
-pub struct Rmap(Rc<FxHashMap<u32, Vec<Mapping>>>);
+pub struct Rmap(Rc<RmapLists>);
+
+#[derive(Clone, Debug, Default)]
+struct RmapLists {
+    index: FxHashMap<u64, u32>,
+    lists: Vec<Vec<Mapping>>,
+    /// Lists not in use, for reuse.
+    free: Vec<u32>,
+}
 
 impl Rmap {
     /// The mappings of `loc` beyond the one its record names.
     pub fn others(&self, loc: u32) -> &[Mapping] {
-        self.0.get(&loc).map_or(&[], |v| v.as_slice())
+        self.0.index.get(&(loc as u64)).map_or(&[], |&i| self.0.lists[i as usize].as_slice())
     }
 
     /// Locations with more than one mapping.
     pub fn shared(&self) -> impl Iterator<Item = (u32, &[Mapping])> + '_ {
-        self.0.iter().map(|(&loc, v)| (loc, v.as_slice()))
+        self.0.index.iter().map(|(&loc, &i)| (loc as u32, self.0.lists[i as usize].as_slice()))
     }
 
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.0.index.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.0.index.is_empty()
     }
 
     pub fn add(&mut self, loc: u32, m: Mapping) {
-        Rc::make_mut(&mut self.0).entry(loc).or_default().push(m);
+        let r = Rc::make_mut(&mut self.0);
+        match r.index.get(&(loc as u64)) {
+            Some(&i) => r.lists[i as usize].push(m),
+            None => {
+                let i = match r.free.pop() {
+                    Some(i) => i,
+                    None => {
+                        r.lists.push(Vec::new());
+                        (r.lists.len() - 1) as u32
+                    }
+                };
+                r.lists[i as usize].push(m);
+                r.index.insert(loc as u64, i);
+            }
+        }
     }
 
     /// Removes mapping `m` of `loc` from the extras; false if it was not there.
     pub fn remove(&mut self, loc: u32, m: Mapping) -> bool {
-        let Some(v) = self.0.get(&loc) else {
+        if !self.others(loc).contains(&m) {
             return false;
-        };
-        let Some(i) = v.iter().position(|&x| x == m) else {
-            return false;
-        };
-        let map = Rc::make_mut(&mut self.0);
-        let v = map.get_mut(&loc).expect("looked up above");
-        v.swap_remove(i);
-        if v.is_empty() {
-            map.remove(&loc);
+        }
+        let r = Rc::make_mut(&mut self.0);
+        let i = r.index[&(loc as u64)];
+        let list = &mut r.lists[i as usize];
+        let at = list.iter().position(|&x| x == m).expect("checked above");
+        list.swap_remove(at);
+        if list.is_empty() {
+            r.index.remove(&(loc as u64));
+            r.free.push(i);
         }
         true
     }
 
     /// Removes one extra mapping of `loc` (to become the one its record names), if any.
     pub fn pop(&mut self, loc: u32) -> Option<Mapping> {
-        self.0.get(&loc)?;
-        let map = Rc::make_mut(&mut self.0);
-        let v = map.get_mut(&loc)?;
-        let m = v.pop();
-        if v.is_empty() {
-            map.remove(&loc);
-        }
-        m
+        let m = *self.others(loc).last()?;
+        self.remove(loc, m);
+        Some(m)
     }
 
     /// Takes every extra mapping of `loc` (they move with the page to another frame or slot).
     pub fn take(&mut self, loc: u32) -> Vec<Mapping> {
-        if !self.0.contains_key(&loc) {
+        if self.others(loc).is_empty() {
             return Vec::new();
         }
-        Rc::make_mut(&mut self.0).remove(&loc).unwrap_or_default()
+        let r = Rc::make_mut(&mut self.0);
+        let i = r.index.remove(&(loc as u64)).expect("checked above");
+        r.free.push(i);
+        std::mem::take(&mut r.lists[i as usize])
     }
 
     pub fn put(&mut self, loc: u32, others: Vec<Mapping>) {
-        if !others.is_empty() {
-            Rc::make_mut(&mut self.0).insert(loc, others);
+        for m in others {
+            self.add(loc, m);
         }
     }
 }
@@ -128,10 +152,31 @@ pub struct SharedObject {
     /// Executables and files: which of their pages are in memory, in which frame (the first
     /// process to touch a page reads it; the others map that frame).
     pub resident: FxHashMap<u64, u32>,
-    /// Files: the bytes of pages written back (pages never written read as zero).
-    pub contents: FxHashMap<u64, SharedData>,
+    /// Files: the bytes of pages written back (pages never written read as zero), as an index
+    /// into `stored` (the same map type as `resident`: one hash map's code in the module).
+    contents: FxHashMap<u64, u32>,
+    stored: Vec<SharedData>,
     /// Shared memory destroyed (its name is free again).
     pub gone: bool,
+}
+
+impl SharedObject {
+    /// The bytes of page `idx` of a file as last written back (`None`: zeros).
+    pub fn contents(&self, idx: u64) -> SharedData {
+        self.contents.get(&idx).and_then(|&i| self.stored[i as usize].clone())
+    }
+
+    /// Stores page `idx`'s bytes in the file; returns what the file held there before.
+    pub fn store(&mut self, idx: u64, data: SharedData) -> SharedData {
+        match self.contents.get(&idx) {
+            Some(&i) => std::mem::replace(&mut self.stored[i as usize], data),
+            None => {
+                self.stored.push(data);
+                self.contents.insert(idx, (self.stored.len() - 1) as u32);
+                None
+            }
+        }
+    }
 }
 
 /// Every shared object ever created, by id (ids are never reused).
@@ -173,6 +218,7 @@ impl Objects {
             mappings: Vec::new(),
             resident: FxHashMap::default(),
             contents: FxHashMap::default(),
+            stored: Vec::new(),
             gone: false,
         });
         (v.len() - 1) as u32

@@ -63,8 +63,13 @@ pub mod flags {
     pub const HAND: u32 = 64;
     /// A swap slot holding the clean copy of a resident page (not a swapped-out page).
     pub const COPY_OF_RESIDENT: u32 = 128;
+    /// Copy-on-write (since a fork): a write copies the page first.
+    pub const COW: u32 = 256;
+    /// The page's frame or slot is mapped by more than one page, or the page belongs to shared
+    /// memory or a mapped file.
+    pub const SHARED: u32 = 512;
 
-    pub const ALL: [(&str, u32); 8] = [
+    pub const ALL: [(&str, u32); 10] = [
         ("DIRTY", DIRTY),
         ("REFERENCED", REFERENCED),
         ("CODE", CODE),
@@ -73,15 +78,17 @@ pub mod flags {
         ("SWAP_COPY", SWAP_COPY),
         ("HAND", HAND),
         ("COPY_OF_RESIDENT", COPY_OF_RESIDENT),
+        ("COW", COW),
+        ("SHARED", SHARED),
     ];
 }
 
 /// Words per page cell: `[state | flags << 8, frame or slot (NONE if several/none), resident pages]`.
 pub const CELL_WORDS: usize = 3;
-/// Words per frame: `[owner pid + 1 (0 = free), vpn low, vpn high, flags, policy value]`.
-pub const FRAME_WORDS: usize = 5;
-/// Words per swap slot: `[owner pid + 1 (0 = free), vpn low, vpn high, flags]`.
-pub const SLOT_WORDS: usize = 4;
+/// Words per frame: `[owner pid + 1 (0 = free), vpn low, vpn high, flags, policy value, map count]`.
+pub const FRAME_WORDS: usize = 6;
+/// Words per swap slot: `[owner pid + 1 (0 = free), vpn low, vpn high, flags, map count]`.
+pub const SLOT_WORDS: usize = 5;
 /// Words per block of frames (the heat map of a machine with more frames than fit):
 /// `[frames in use, dirty, referenced, owner pid + 1 of most of them (0 = none), flags]`.
 pub const BLOCK_WORDS: usize = 5;
@@ -102,6 +109,9 @@ pub mod field {
     pub const FLAGS: usize = 3;
     /// Frames: the policy's value for the frame (`NONE` if none).
     pub const VALUE: usize = 4;
+    /// Frames and slots: how many pages map it (the owner named is one of them).
+    pub const FRAME_MAPS: usize = 5;
+    pub const SLOT_MAPS: usize = 4;
     /// Blocks of frames: in use, dirty, referenced, owner pid + 1 of most (0 = none), flags.
     pub const BLOCK_USED: usize = 0;
     pub const BLOCK_DIRTY: usize = 1;
@@ -110,7 +120,7 @@ pub mod field {
     pub const BLOCK_FLAGS: usize = 4;
 
     /// Every offset by the name JavaScript reads it under.
-    pub const ALL: [(&str, usize); 15] = [
+    pub const ALL: [(&str, usize); 17] = [
         ("cellState", CELL_STATE),
         ("cellLoc", CELL_LOC),
         ("cellResident", CELL_RESIDENT),
@@ -120,6 +130,8 @@ pub mod field {
         ("vpnHi", VPN_HI),
         ("flags", FLAGS),
         ("value", VALUE),
+        ("frameMaps", FRAME_MAPS),
+        ("slotMaps", SLOT_MAPS),
         ("blockUsed", BLOCK_USED),
         ("blockDirty", BLOCK_DIRTY),
         ("blockReferenced", BLOCK_REFERENCED),
@@ -213,6 +225,16 @@ impl Machine {
                     PteState::Swapped => (PageState::Swapped, 0),
                     PteState::Empty => return,
                 };
+                if pte.cow {
+                    f |= flags::COW;
+                }
+                let maps = match pte.state {
+                    PteState::Resident => self.frame_map_count(pte.loc),
+                    _ => self.slot_map_count(pte.loc),
+                };
+                if maps > 1 || pte.file || proc.region_of(vpn).is_some_and(|r| r.object.is_some() && !r.code) {
+                    f |= flags::SHARED;
+                }
                 if pte.state == PteState::Resident {
                     let frames = self.frames();
                     if frames.get(pte.loc).dirty {
@@ -240,6 +262,26 @@ impl Machine {
                         | if frames.referenced(f) { flags::REFERENCED } else { 0 };
                     let base = if fr.code { PageState::Code } else { PageState::Reserved };
                     count(&mut counts, fr.vpn, PageState::Resident, base, bits);
+                }
+            }
+            // Pages of `pid` that map a frame another page owns.
+            for (f, others) in self.shared_frame_list() {
+                for &(q, vpn) in others {
+                    if q == pid && vpn >= first_vpn && vpn < end {
+                        let fr = frames.get(f);
+                        let bits = flags::SHARED
+                            | if fr.dirty { flags::DIRTY } else { 0 }
+                            | if frames.referenced(f) { flags::REFERENCED } else { 0 };
+                        let base = if fr.code { PageState::Code } else { PageState::Reserved };
+                        count(&mut counts, vpn, PageState::Resident, base, bits);
+                    }
+                }
+            }
+            for (_, others) in self.shared_slot_list() {
+                for &(q, vpn) in others {
+                    if q == pid && vpn >= first_vpn && vpn < end {
+                        count(&mut counts, vpn, PageState::Swapped, PageState::Reserved, flags::SHARED);
+                    }
                 }
             }
             let swap = self.swap();
@@ -347,8 +389,16 @@ impl Machine {
             if fr.code {
                 fl |= flags::CODE;
             }
+            let maps = self.frame_map_count(f);
+            if maps > 1 {
+                fl |= flags::SHARED;
+            }
+            if self.process(fr.owner).and_then(|p| p.page_table.get(fr.vpn)).is_some_and(|e| e.cow) {
+                fl |= flags::COW;
+            }
             let mut w = page_record::<FRAME_WORDS>(fr.owner, fr.vpn, fl);
             w[field::VALUE] = self.policy_value(f).map_or(NONE, |v| v.min(NONE as u64 - 1) as u32);
+            w[field::FRAME_MAPS] = maps;
             out.extend_from_slice(&w);
         }
     }
@@ -404,8 +454,11 @@ impl Machine {
                 .process(slot.owner)
                 .and_then(|p| p.page_table.get(slot.vpn))
                 .is_some_and(|pte| pte.state == PteState::Resident);
-            let fl = if resident { flags::COPY_OF_RESIDENT } else { 0 };
-            out.extend_from_slice(&page_record::<SLOT_WORDS>(slot.owner, slot.vpn, fl));
+            let maps = self.slot_map_count(s);
+            let fl = if resident { flags::COPY_OF_RESIDENT } else { 0 } | if maps > 1 { flags::SHARED } else { 0 };
+            let mut w = page_record::<SLOT_WORDS>(slot.owner, slot.vpn, fl);
+            w[field::SLOT_MAPS] = maps;
+            out.extend_from_slice(&w);
         }
     }
 }

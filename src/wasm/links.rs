@@ -1,7 +1,8 @@
-//! Making share links (SPEC §2.4), a module of its own (`pagesim_links`, see build.sh): deflate
-//! is a fifth of the page's module, and the page needs it only once it shows a link, so it loads
-//! this later. Reading links stays in the page's module (an opened link is read at once). The
-//! exercise generator lives here too: it is opened, and linked, on demand.
+//! What the page needs only on demand, a small module of its own (`pagesim_links`, see
+//! build.sh), so the first picture does not wait for it: making and reading share links (SPEC
+//! §2.4; deflate and base64 are a tenth of a module), the exercise generator and Settings' config
+//! editing. The page loads it when the address has a link in it, or when one of these is first
+//! used.
 
 use super::*;
 use crate::scenario::link;
@@ -44,4 +45,30 @@ pub fn exercise_scenario(
     let pages = int(&pages, "pages", exercise::MAX_PAGES)?;
     let seed = int(&seed, "seed", u64::from(u32::MAX))?;
     exercise::exercise_text(policy, frames, length, pages, seed).map_err(error)
+}
+
+/// The scenario text with its config line rewritten in canonical form with `changes` applied
+/// (`"frames=8 page=2K"`; aliases in the text are folded): what Settings writes. Throws an Error
+/// naming the bad setting.
+#[wasm_bindgen(js_name = editConfig)]
+pub fn edit_config(text: JsValue, changes: JsValue) -> Result<String, JsValue> {
+    let text = self::text(&text, "the scenario")?;
+    let changes = self::text(&changes, "the settings")?;
+    crate::scenario::edit_config(&text, &changes).map_err(error)
+}
+
+/// Decodes a location fragment (`#s=1.…&t=5&mode=predict`): `{text, step, mode, embed}`; throws
+/// an Error with a clear message for a malformed, truncated or oversized link.
+#[wasm_bindgen(js_name = decodeLink)]
+pub fn decode_link(fragment: JsValue) -> Result<JsValue, JsValue> {
+    let fragment = text(&fragment, "the link")?;
+    let state = link::parse_fragment(&fragment).map_err(|e| error(e.to_string()))?;
+    #[derive(Serialize)]
+    struct S {
+        text: String,
+        step: Option<usize>,
+        mode: Option<String>,
+        embed: bool,
+    }
+    to_js(&S { text: state.text, step: state.step, mode: state.mode, embed: state.embed })
 }

@@ -24,7 +24,7 @@
 #[cfg(feature = "page")]
 use crate::engine::config::Config;
 use crate::engine::error::quoted;
-#[cfg(feature = "page")]
+#[cfg(any(feature = "page", feature = "links", feature = "traces"))]
 use crate::scenario::ParseError;
 use js_sys::Array;
 use serde::Serialize;
@@ -127,7 +127,7 @@ pub(crate) fn error(message: impl AsRef<str>) -> JsValue {
     js_sys::Error::new(message.as_ref()).into()
 }
 
-#[cfg(feature = "page")]
+#[cfg(any(feature = "page", feature = "links", feature = "traces"))]
 pub(crate) fn parse_error(e: &ParseError) -> JsValue {
     let err = js_sys::Error::new(&e.to_string());
     let _ = js_sys::Reflect::set(&err, &"line".into(), &(e.line as f64).into());

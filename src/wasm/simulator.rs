@@ -2,7 +2,7 @@
 //! of policies on a scenario, and the codes and layouts the renderer reads.
 
 use super::*;
-use crate::engine::config::{PolicyKind, MAX_FRAMES};
+use crate::engine::config::PolicyKind;
 use crate::engine::events::Event;
 use crate::engine::machine::MAX_TIME;
 use crate::engine::sharing::ObjectKind;
@@ -511,6 +511,21 @@ impl Simulator {
         })
     }
 
+    /// Who maps a frame (`"frame"`) or a swap slot (`"slot"`): `[pid, page, pid, page, …]`, the
+    /// owner first; more than one pair when the page is shared. `sim.mappers("frame", 2)`
+    pub fn mappers(&self, what: JsValue, n: JsValue) -> Result<Vec<f64>, JsValue> {
+        self.with(|s| {
+            let what = text(&what, "frame or slot")?;
+            let n = int(&n, "the number", u32::MAX as u64)? as u32;
+            let list = match what.as_str() {
+                "frame" => s.machine().frame_mappers(n),
+                "slot" => s.machine().slot_mappers(n),
+                _ => return Err(error(format!("mappers takes \"frame\" or \"slot\", not {}", quoted(&what)))),
+            };
+            Ok(list.into_iter().flat_map(|(pid, vpn)| [pid as f64, vpn as f64]).collect())
+        })
+    }
+
     /// `blocks` blocks of `perBlock` frames from `first`, summarised (the heat map's cells).
     #[wasm_bindgen(js_name = viewFrameBlocks)]
     pub fn view_frame_blocks(&self, first: JsValue, per_block: JsValue, blocks: JsValue) -> Result<Vec<u32>, JsValue> {
@@ -631,61 +646,11 @@ pub fn presets() -> Result<JsValue, JsValue> {
     to_js(&v)
 }
 
-/// The scenario text with its config line rewritten in canonical form with `changes` applied
-/// (`"frames=8 page=2K"`; aliases in the text are folded): what Settings writes. Throws an Error
-/// naming the bad setting.
-#[wasm_bindgen(js_name = editConfig)]
-pub fn edit_config(text: JsValue, changes: JsValue) -> Result<String, JsValue> {
-    let text = self::text(&text, "the scenario")?;
-    let changes = self::text(&changes, "the settings")?;
-    crate::scenario::edit_config(&text, &changes).map_err(error)
-}
-
 /// Checks scenario text; throws an Error with `line` and `column` if it does not parse.
 #[wasm_bindgen(js_name = checkScenario)]
 pub fn check_scenario(text: JsValue) -> Result<(), JsValue> {
     let text = self::text(&text, "the scenario")?;
     parse(&text).map(|_| ()).map_err(|e| parse_error(&e))
-}
-
-/// Decodes a location fragment (`#s=1.…&t=5&mode=predict`): `{text, step, mode, embed}`; throws
-/// an Error with a clear message for a malformed, truncated or oversized link.
-#[wasm_bindgen(js_name = decodeLink)]
-pub fn decode_link(fragment: JsValue) -> Result<JsValue, JsValue> {
-    let fragment = text(&fragment, "the link")?;
-    let state = link::parse_fragment(&fragment).map_err(|e| error(e.to_string()))?;
-    #[derive(Serialize)]
-    struct S {
-        text: String,
-        step: Option<usize>,
-        mode: Option<String>,
-        embed: bool,
-    }
-    to_js(&S { text: state.text, step: state.step, mode: state.mode, embed: state.embed })
-}
-
-/// Page faults of a scenario under each policy and frame count: `faults[i][j]` for `policies[i]`
-/// and `frames[j]` (the comparison plot). Steps that fail end that run early.
-#[wasm_bindgen(js_name = compareScenario)]
-pub fn compare_scenario(text: JsValue, policies: JsValue, frames: JsValue) -> Result<JsValue, JsValue> {
-    let text = self::text(&text, "the scenario")?;
-    let policies: Array = helper_result(plain_list(&policies, 16), "the policies")?.unchecked_into();
-    let frames: Array = helper_result(plain_list(&frames, 64), "the frame counts")?.unchecked_into();
-    if text.len() > link::MAX_TEXT_BYTES {
-        return Err(error("compareScenario takes at most 256 KiB of scenario"));
-    }
-    let scenario = parse(&text).map_err(|e| parse_error(&e))?;
-    let policies = policies
-        .iter()
-        .map(|p| {
-            let name = self::text(&p, "a policy")?;
-            PolicyKind::parse(&name).ok_or_else(|| error(format!("unknown policy {}", describe(&p))))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let frames =
-        frames.iter().map(|f| int(&f, "frames", MAX_FRAMES as u64).map(|f| f as u32)).collect::<Result<Vec<_>, _>>()?;
-    let out = crate::scenario::compare::compare(&scenario, &policies, &frames).map_err(error)?;
-    to_js(&out)
 }
 
 // ----- traces -----------------------------------------------------------------------------------

@@ -318,7 +318,7 @@ test('the CLOCK preset shows second chance: fewer faults than FIFO, and its own 
   assert.ok(await page.evaluate(() => window.pagesim.state.stats.processes.length === 1), 'the first step draws a process');
   await page.keyboard.press('End');
   assert.equal(await page.evaluate(() => window.pagesim.state.sim.stats().total.faults), 11);
-  const counts = await page.evaluate(() => window.pagesim.api.compareScenario(window.pagesim.state.text, ['fifo', 'clock'], [4]));
+  const counts = await page.evaluate(async () => (await window.pagesim.analysis()).compareScenario(window.pagesim.state.text, ['fifo', 'clock'], [4]));
   assert.deepEqual(counts, [[14], [11]]);
   assert.equal(await page.isVisible('#compare-plot'), true);
   await page.close();

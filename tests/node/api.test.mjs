@@ -85,12 +85,12 @@ const methods = [
   (s) => [s.position, s.length, s.atEnd, s.historyStart],
   () => new pkg.Simulator(pick()).dispose(),
   () => pkg.checkScenario(pick()),
-  () => pkg.editConfig(pick(), pick()),
+  () => links.editConfig(pick(), pick()),
   () => pkg.catalog(),
   () => links.encodeLink(pick()),
-  () => pkg.decodeLink(pick()),
+  () => links.decodeLink(pick()),
   () => links.shareUrl(pick(), pick(), pick()),
-  () => pkg.compareScenario(pick(), pick(), pick()),
+  () => traces.compareScenario(pick(), pick(), pick()),
   () => new traces.TraceSession(pick(), pick(), pick()),
   (s, t) => t.start(pick(), pick(), pick()),
   (s, t) => t.advance(pick()),
@@ -162,7 +162,7 @@ test('a getter that calls back into the same simulator gets an Error, not a trap
     },
   });
   // compareScenario reads its lists through the helpers: the callback runs inside that read.
-  pkg.compareScenario('spawn T flat\nrefs T 1', sneaky, [1]);
+  traces.compareScenario('spawn T flat\nrefs T 1', sneaky, [1]);
   assert.equal(inner, undefined, 'the simulator was not busy: compareScenario does not hold it');
   assert.equal(sim.read(a, 0x1000) !== undefined, true);
 });

@@ -3,7 +3,7 @@
 // the flow: load a scenario, step, redraw.
 
 import { toggleTheme, watchSystemTheme } from './theme.js';
-import { loadEngine, loadLinks, memoryBytes } from './engine.js';
+import { loadEngine, loadLinks, loadAnalysis, memoryBytes } from './engine.js';
 import { createRenderer } from './render/canvas.js';
 import { createViews } from './render/views.js';
 import { createRecords } from './records.js';
@@ -51,7 +51,7 @@ const state = {
 
 const canvas = $('#canvas');
 const renderer = createRenderer(canvas, engine);
-const panels = createPanels({ state, engine, views, presets, renderer, embedded, orderHidden: () => predict?.asking });
+const panels = createPanels({ state, engine, views, presets, renderer, embedded, loadAnalysis, orderHidden: () => predict?.asking });
 const { showStep, showNextStep, showPolicyOrder, showAbout, occupiedFrames, names } = panels;
 const records = createRecords();
 const log = $('#log') ? createLog($('#log'), records, (step) => jump(step)) : null;
@@ -425,12 +425,12 @@ function toggle(button, panel) {
 $('#btn-editor')?.addEventListener('click', () => toggle($('#btn-editor'), $('#editor-panel')));
 $('#btn-settings')?.addEventListener('click', () => toggle($('#btn-settings'), $('#settings-panel')));
 if ($('#settings-panel')) initSettings($('#settings-panel'), engine.catalog);
-$('#settings-panel')?.addEventListener('submit', (e) => {
+$('#settings-panel')?.addEventListener('submit', async (e) => {
   e.preventDefault();
   const pos = state.sim.position;
   let text;
   try {
-    text = applySettings(e.target, state.text, api);
+    text = applySettings(e.target, state.text, await loadLinks());
     api.checkScenario(text);
   } catch (err) {
     $('#settings-error').textContent = err.message;
@@ -489,7 +489,7 @@ wireCanvas(canvas, $('#tooltip'), renderer, draw);
 // ----- start ---------------------------------------------------------------------------------
 
 if ($('#legend')) drawLegend($('#legend'), renderer);
-const opened = links.open(location.hash);
+const opened = await links.open(location.hash);
 if (opened.error) {
   loadPreset('demand-paging');
   showBanner(opened.error);
@@ -509,4 +509,4 @@ if (opened.error) {
 document.body.dataset.ready = 'true';
 
 // For tests and the curious: the page's state from the console.
-window.pagesim = { state, api, links: loadLinks, renderer, jump, load, loadPreset, refresh, draw, memoryBytes };
+window.pagesim = { state, api, links: loadLinks, analysis: loadAnalysis, renderer, jump, load, loadPreset, refresh, draw, memoryBytes };

@@ -4,6 +4,7 @@ import init, * as api from '../pkg/pagesim.js';
 
 let memory = null;
 let links = null;
+let analysis = null;
 
 /** Loads the page's module once; returns the API plus the codes and layouts the engine exports. */
 export async function loadEngine() {
@@ -24,6 +25,18 @@ export function loadLinks() {
     return m;
   });
   return links;
+}
+
+/**
+ * The analysis module (the trace worker's: replays, curves, `compareScenario`), loaded in the
+ * page the first time a comparison plot is shown.
+ */
+export function loadAnalysis() {
+  analysis ??= import('../pkg/pagesim_trace.js').then(async (m) => {
+    await m.default();
+    return m;
+  });
+  return analysis;
 }
 
 /** Bytes of WebAssembly memory now (it grows and never shrinks): for tests and the curious. */

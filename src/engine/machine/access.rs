@@ -263,7 +263,7 @@ impl Machine {
             }
             (None, Some(_)) if shm => FaultKind::ZeroFillShared,
             (None, Some((id, idx))) if file => {
-                let data = self.objects.get(id).contents.get(&idx).cloned().flatten();
+                let data = self.objects.get(id).contents(idx);
                 self.usage.add_data(data_bytes(&data));
                 self.frames.get_mut(f).data = data;
                 self.objects.get_mut(id).resident.insert(idx, f);

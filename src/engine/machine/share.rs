@@ -180,9 +180,9 @@ impl Machine {
 
     /// Stores a dirty page of a file in the file, counted as a write by process `p`.
     pub(super) fn write_back(&mut self, p: usize, id: u32, idx: u64, data: SharedData) {
-        let old = self.objects.get_mut(id).contents.insert(idx, data.clone());
+        let old = self.objects.get_mut(id).store(idx, data.clone());
         // The file's copy now holds the bytes the frame held.
-        self.usage.add_data(data_bytes(&data) - old.map_or(0, |d| data_bytes(&d)));
+        self.usage.add_data(data_bytes(&data) - data_bytes(&old));
         self.stats.file_writes += 1;
         self.processes[p].stats.file_writes += 1;
     }

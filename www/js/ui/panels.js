@@ -13,8 +13,7 @@ const SHOWN_ORDER = 24;
  * policy's order gives a prediction away)}; the panels read
  * the current state from `ctx.state` each time they are shown.
  */
-export function createPanels({ state, engine, views, presets, renderer, embedded, orderHidden = () => false }) {
-  const { api } = engine;
+export function createPanels({ state, engine, views, presets, renderer, embedded, loadAnalysis, orderHidden = () => false }) {
 
   /** Frames in use, for the victim question: [{frame, label, tag}]. */
   function occupiedFrames() {
@@ -136,14 +135,15 @@ export function createPanels({ state, engine, views, presets, renderer, embedded
     if (compare) {
       const frames = [1, 2, 3, 4, 5, 6, 7, 8];
       const policies = engine.catalog.compared;
-      try {
-        const faults = api.compareScenario(state.text, policies, frames);
+      // The comparison runs in the analysis module, loaded on demand; the plot follows.
+      const text = state.text;
+      loadAnalysis().then((tools) => {
+        if (state.text !== text) return; // another scenario meanwhile
+        const faults = tools.compareScenario(text, policies, frames);
         const series = policies.map((policy, i) => ({ policy, frames, faults: faults[i] }));
         drawComparePlot($('#compare-plot'), { series, palette: renderer.palette, current: state.config.frames });
         $('#compare-note').textContent = 'Page faults of this scenario for 1–8 frames under each policy.';
-      } catch (e) {
-        box.hidden = true;
-      }
+      }).catch(() => { box.hidden = true; });
     }
   }
 

@@ -28,9 +28,9 @@ export function fillSettings(form, config) {
 
 /**
  * The scenario text with the form's values in its config line. Throws the engine's Error for a
- * value it refuses.
+ * value it refuses. `tools` is the on-demand module (`loadLinks()`), which edits config lines.
  */
-export function applySettings(form, text, api) {
+export function applySettings(form, text, tools) {
   const changes = KEYS.map((k) => `${k}=${String(form.elements[k].value).trim()}`).join(' ');
-  return api.editConfig(text, changes);
+  return tools.editConfig(text, changes);
 }

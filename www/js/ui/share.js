@@ -1,6 +1,6 @@
 // Share links and embedding (SPEC §2.4). Links are made and read by the Rust code (deflate +
-// base64url, size-capped), so the page and `pagesim link` agree. Reading is in the page's module;
-// making them is in a small module loaded the first time a link is needed (`loadLinks`).
+// base64url, size-capped), so the page and `pagesim link` agree, in a small module loaded the
+// first time a link is needed (`loadLinks`): when the page opens on one, or makes one.
 
 const FOLLOW_DELAY = 350; // ms: the address bar follows the state, without flooding history
 
@@ -47,13 +47,13 @@ export function createLinks(api, loadLinks, { embedded, toast, getState }) {
 
   return {
     /** Reads a location hash: {text, step, mode} for a share link, {preset} for #p=id, {error}. */
-    open(hash) {
+    async open(hash) {
       if (!hash || hash === '#') return {};
       const preset = /(?:^#|&)p=([a-z0-9-]+)/.exec(hash);
       if (preset && !/(?:^#|&)s=/.test(hash)) return { preset: preset[1] };
       if (!/(?:^#|&)s=/.test(hash)) return hash.includes('embed') ? {} : { error: 'this link has no scenario in it (no s=…)' };
       try {
-        const state = api.decodeLink(hash);
+        const state = (await loadLinks()).decodeLink(hash);
         return { text: state.text, step: state.step ?? 0, mode: state.mode ?? null };
       } catch (e) {
         return { error: e.message };
