@@ -4,6 +4,7 @@
 //! A check panics only on a bug: bad input must come back as an error, never a panic. Each
 //! returns how much it exercised (steps, accesses, operations), so tests can see it did work.
 
+use pagesim::engine::sharing::ObjectKind;
 use pagesim::engine::{Config, Machine, Perms, PolicyKind};
 use pagesim::scenario::{self, link, Run};
 use pagesim::trace::curve::{fifo_faults, lru_curve, opt_curve, DenseTrace};
@@ -95,8 +96,21 @@ pub fn engine(data: &[u8]) -> usize {
         let arg = next().unwrap_or(0) as u64;
         let pid = pids.get(arg as usize % pids.len().max(1)).copied().unwrap_or(0);
         let addr = (arg * 97 + op as u64 * 13) % (1 << 14);
-        let result = match op % 9 {
-            0 if pids.len() < 4 => m.spawn(&format!("P{}", pids.len()), arg % 3).map(|p| pids.push(p)),
+        // Sharing (issue 11): processes run one of two programs, fork, and map shared memory or
+        // a file (errors, such as a mapping too large for its object, are fine).
+        let share = |arg: u64| match arg % 3 {
+            0 => Some((ObjectKind::Shm, if arg & 4 == 0 { "m" } else { "n" })),
+            1 => Some((ObjectKind::File, "f")),
+            _ => None,
+        };
+        let result = match op % 12 {
+            0 if pids.len() < 6 => {
+                let exe = ["a", "b"][arg as usize % 2];
+                m.spawn_exe(&format!("P{}", pids.len()), arg % 3, Some(exe)).map(|p| pids.push(p))
+            }
+            9 if pids.len() < 6 => m.fork(pid, &format!("P{}", pids.len())).map(|p| pids.push(p)),
+            10 => m.allocate_shared(pid, (arg % 4 + 1) * 256, Perms::RW, None, None, share(arg)).map(|_| ()),
+            11 => m.write(pid, addr, arg as u8).map(|_| ()),
             1 => m
                 .allocate(pid, (arg % 8 + 1) * 256, if arg & 1 == 0 { Perms::RW } else { Perms::R }, None, None)
                 .map(|_| ()),
@@ -104,7 +118,8 @@ pub fn engine(data: &[u8]) -> usize {
             3 | 4 => m.read(pid, addr).map(|_| ()),
             5 | 6 => m.write(pid, addr, arg as u8).map(|_| ()),
             7 => m.free(pid, addr & !255).or_else(|_| m.tick(arg % 20)),
-            _ => m.exit(pid).or_else(|_| m.tick(1)),
+            8 => m.exit(pid).or_else(|_| m.tick(1)),
+            _ => m.tick(1),
         };
         done += result.is_ok() as usize;
         if let Err(e) = m.check_invariants() {

@@ -116,6 +116,12 @@ pub struct EventReport {
     /// A copy-on-write fault or a page already in memory: the other process mapping the page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub with: Option<Pid>,
+    /// A page fault: major (it read from disk: swap, the executable, a file) or minor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub major: Option<bool>,
+    /// A copy-on-write fault (a write to a page shared since a fork).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cow: Option<bool>,
     /// A copy-on-write fault: the frame copied from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from_frame: Option<u32>,
@@ -348,6 +354,8 @@ fn access(m: &Machine, a: &AccessEvent, r: &mut EventReport) {
         AccessResult::PageFault { kind, frame, evicted } => {
             r.result = Some("page_fault");
             r.frame = Some(frame);
+            r.major = Some(kind.is_major());
+            r.cow = kind.is_cow().then_some(true);
             r.source = Some(match kind {
                 FaultKind::ZeroFill => "zero_fill",
                 FaultKind::CodeFromFile => "code_from_file",

@@ -63,11 +63,11 @@ fn direct_calls_read_and_write_real_bytes() {
     let sim =
         Simulator::new(JsValue::from(js_sys::JSON::parse(r#"{"frames": 2, "swap": 8, "policy": "lru"}"#).unwrap()))
             .unwrap();
-    let a = sim.spawn(s("A"), n(1.0)).unwrap();
-    let b = sim.spawn(s("B"), JsValue::UNDEFINED).unwrap();
-    let heap = sim.allocate(n(a), n(16384.0), s("rw"), JsValue::UNDEFINED).unwrap();
+    let a = sim.spawn(s("A"), n(1.0), JsValue::UNDEFINED).unwrap();
+    let b = sim.spawn(s("B"), JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
+    let heap = sim.allocate(n(a), n(16384.0), s("rw"), JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
     assert_eq!(heap, 0x2000 as f64);
-    let bheap = sim.allocate(n(b), n(4096.0), s("rw"), n(0x2000 as f64)).unwrap();
+    let bheap = sim.allocate(n(b), n(4096.0), s("rw"), n(0x2000 as f64), JsValue::UNDEFINED).unwrap();
     assert_eq!(bheap, heap);
     for i in 0..4 {
         sim.write(n(a), n(heap + i as f64 * 4096.0), n(10.0 + i as f64)).unwrap();
@@ -89,21 +89,30 @@ fn direct_calls_read_and_write_real_bytes() {
 #[wasm_bindgen_test]
 fn bad_arguments_are_errors_not_traps() {
     let sim = Simulator::new(JsValue::UNDEFINED).unwrap();
-    let a = sim.spawn(s("A"), n(0.0)).unwrap();
+    let a = sim.spawn(s("A"), n(0.0), JsValue::UNDEFINED).unwrap();
     let cases: Vec<(Result<f64, JsValue>, &str)> = vec![
-        (sim.allocate(n(a), n(-5.0), s("rw"), JsValue::UNDEFINED), "whole number"),
-        (sim.allocate(n(a), n(f64::NAN), s("rw"), JsValue::UNDEFINED), "whole number"),
-        (sim.allocate(n(a), n(1e300), s("rw"), JsValue::UNDEFINED), "at most"),
-        (sim.allocate(n(a), n(4096.0), s("rq"), JsValue::UNDEFINED), "permissions"),
-        (sim.allocate(n(a), n(4096.0), n(3.0), JsValue::UNDEFINED), "must be a string"),
-        (sim.allocate(n(a), n(4096.0), s("rw"), n(0.0)), "null guard"),
-        (sim.allocate(n(77.0), n(4096.0), s("rw"), JsValue::UNDEFINED), "no process has pid 77"),
-        (sim.allocate(JsValue::UNDEFINED, n(4096.0), s("rw"), JsValue::UNDEFINED), "pid must be a number"),
-        (sim.allocate(n(1.5), n(4096.0), s("rw"), JsValue::UNDEFINED), "whole number"),
-        (sim.spawn(s("A"), n(0.0)), "already running"),
-        (sim.spawn(s("<img src=x>"), n(0.0)), "not a valid process name"),
-        (sim.spawn(JsValue::NULL, n(0.0)), "must be a string"),
-        (sim.spawn(s("C"), n(1e9)), "do not fit"),
+        (sim.allocate(n(a), n(-5.0), s("rw"), JsValue::UNDEFINED, JsValue::UNDEFINED), "whole number"),
+        (sim.allocate(n(a), n(f64::NAN), s("rw"), JsValue::UNDEFINED, JsValue::UNDEFINED), "whole number"),
+        (sim.allocate(n(a), n(1e300), s("rw"), JsValue::UNDEFINED, JsValue::UNDEFINED), "at most"),
+        (sim.allocate(n(a), n(4096.0), s("rq"), JsValue::UNDEFINED, JsValue::UNDEFINED), "permissions"),
+        (sim.allocate(n(a), n(4096.0), n(3.0), JsValue::UNDEFINED, JsValue::UNDEFINED), "must be a string"),
+        (sim.allocate(n(a), n(4096.0), s("rw"), n(0.0), JsValue::UNDEFINED), "null guard"),
+        (sim.allocate(n(77.0), n(4096.0), s("rw"), JsValue::UNDEFINED, JsValue::UNDEFINED), "no process has pid 77"),
+        (
+            sim.allocate(JsValue::UNDEFINED, n(4096.0), s("rw"), JsValue::UNDEFINED, JsValue::UNDEFINED),
+            "pid must be a number",
+        ),
+        (sim.allocate(n(1.5), n(4096.0), s("rw"), JsValue::UNDEFINED, JsValue::UNDEFINED), "whole number"),
+        (sim.spawn(s("A"), n(0.0), JsValue::UNDEFINED), "already running"),
+        (sim.spawn(s("<img src=x>"), n(0.0), JsValue::UNDEFINED), "not a valid process name"),
+        (sim.spawn(JsValue::NULL, n(0.0), JsValue::UNDEFINED), "must be a string"),
+        (sim.spawn(s("C"), n(1e9), JsValue::UNDEFINED), "do not fit"),
+        (sim.spawn(s("D"), n(1.0), n(3.0)), "must be a string"),
+        (sim.spawn(s("D"), n(1.0), s("9lives")), "not a valid executable name"),
+        (sim.allocate(n(a), n(4096.0), s("rw"), JsValue::UNDEFINED, s("buf")), "options are"),
+        (sim.fork(n(77.0), s("X")), "no process has pid 77"),
+        (sim.fork(n(a), s("A")), "already running"),
+        (sim.fork(n(a), JsValue::UNDEFINED), "must be a string"),
         (sim.run(n(-1.0)), "whole number"),
     ];
     for (result, expected) in cases {
@@ -116,8 +125,10 @@ fn bad_arguments_are_errors_not_traps() {
     assert!(message(sim.tick(s("10")).unwrap_err()).contains("must be a number"));
     assert!(message(sim.goto(n(-3.0)).unwrap_err()).contains("whole number"));
     assert!(sim.view_cells(n(a), n(-1.0), n(1.0), n(16.0)).is_err());
+    assert!(message(sim.mappers(s("page"), n(0.0)).unwrap_err()).contains("\"frame\" or \"slot\""));
+    assert!(sim.mappers(s("frame"), n(-1.0)).is_err());
     // Still working after all that.
-    let heap = sim.allocate(n(a), n(4096.0), s("rw"), JsValue::UNDEFINED).unwrap();
+    let heap = sim.allocate(n(a), n(4096.0), s("rw"), JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
     sim.write(n(a), n(heap), n(5.0)).unwrap();
     assert_eq!(sim.read(n(a), n(heap)).unwrap(), Some(5));
 }
@@ -211,10 +222,10 @@ fn random_calls_never_trap() {
         let _ = match r % 12 {
             0 => sim.read(a, b).map(|_| ()),
             1 => sim.write(a, b, c),
-            2 => sim.allocate(a, b, s("rw"), c).map(|_| ()),
+            2 => sim.allocate(a, b, s("rw"), c, JsValue::UNDEFINED).map(|_| ()),
             3 => sim.free(a, b),
             4 => sim.tick(a),
-            5 => sim.spawn(a, b).map(|_| ()),
+            5 => sim.spawn(a, b, JsValue::UNDEFINED).map(|_| ()),
             6 => sim.exit(a),
             7 => sim.goto(a),
             8 => sim.view_cells(a, b, c, n(8.0)).map(|_| ()),

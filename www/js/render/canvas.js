@@ -161,7 +161,7 @@ export function createRenderer(canvas, engine) {
     }
 
     // --- address-space strips
-    for (const s of strips) drawStrip(g, s, processes.find((p) => p.pid === s.pid), pages, lay.pad);
+    for (const s of strips) drawStrip(g, s, processes.find((p) => p.pid === s.pid), pages, lay.pad, config.page_size);
     drawPageNumbers(g, strips[strips.length - 1], config.page_size);
 
     // --- frames
@@ -176,7 +176,11 @@ export function createRenderer(canvas, engine) {
     // --- the step that just happened
     if (hl) drawHighlight(g, hl, strips, lay, scene.pulse ?? 0);
 
-    last = { lay, strips, frames, blocks, slots, config, names, processes, pages };
+    // Who maps a frame or slot, for the tooltips (the simulator may be gone by the time one asks).
+    const mappers = (kind, n) => {
+      try { return sim.mappers(kind, n); } catch { return []; }
+    };
+    last = { lay, strips, frames, blocks, slots, config, names, processes, pages, mappers };
     return { neededHeight: lay.neededHeight };
   }
 
@@ -257,6 +261,8 @@ export function createRenderer(canvas, engine) {
       swapped: () => g.drawPage(1, 1, 16, 16, S.Swapped, 0, c, ''),
       dirty: () => g.drawPage(1, 1, 16, 16, S.Resident, F.DIRTY, c, ''),
       referenced: () => g.drawPage(1, 1, 16, 16, S.Resident, F.REFERENCED, c, ''),
+      shared: () => g.drawPage(1, 1, 16, 16, S.Resident, F.SHARED, c, ''),
+      cow: () => g.drawPage(1, 1, 16, 16, S.Resident, F.COW, c, ''),
       hand: () => {
         g.ctx.fillStyle = g.palette.text;
         g.ctx.beginPath(); g.ctx.moveTo(4, 3); g.ctx.lineTo(14, 3); g.ctx.lineTo(9, 10); g.ctx.closePath(); g.ctx.fill();

@@ -162,7 +162,9 @@ export function computeLayout({ width, height, processes, plans, frames, frameVi
   const topWanted = TITLE + rows * (wantRow + 8) + axis;
   const topH = Math.min(topWanted, height * (height < 300 ? 0.42 : 0.5));
   const rowPitch = Math.max(10, Math.min(wantRow + 8, (topH - TITLE - axis) / rows));
-  const rowH = Math.max(8, rowPitch - Math.min(8, rowPitch * 0.2));
+  // Regions mapping shared memory or a file get a labelled bracket above their cells: a wider gap.
+  const labelled = processes.some((p) => p.regions?.some((r) => r.object && !r.code)) && rowPitch >= 40;
+  const rowH = Math.max(8, rowPitch - (labelled ? 13 : Math.min(8, rowPitch * 0.2)));
   const strips = processes.map((proc, i) => {
     const plan = plans.get(proc.pid);
     const cells = plan.starts.length;

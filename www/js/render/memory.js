@@ -24,6 +24,19 @@ export function drawFrames(g, fg, frames, names, config) {
       }
       if (fl & g.F.DIRTY) g.drawDirty(x, y, s, textOn(colour));
       if (fl & g.F.REFERENCED) g.drawReferenced(x, y, s, s, textOn(colour));
+      const maps = g.V.maps(frames, i);
+      if (maps > 1) {
+        if (s >= 30) {
+          // The map count: how many pages (of how many processes) map this frame.
+          g.font(9, 700, true); g.ctx.fillStyle = textOn(colour);
+          g.ctx.textAlign = 'right'; g.ctx.textBaseline = 'bottom';
+          g.ctx.fillText(`×${maps}`, x + s - 3, y + s - 1);
+        } else {
+          g.drawShared(x, y, s, textOn(colour));
+        }
+      }
+      // Copy-on-write: left of the map count when there is one.
+      if (fl & g.F.COW) g.drawCow(x - (maps > 1 && s >= 30 ? 14 : 0), y, s, s, textOn(colour));
       if (s >= 22) {
         const vpn = g.V.vpn(frames, i);
         g.ctx.fillStyle = textOn(colour);
@@ -216,6 +229,14 @@ export function drawSwap(g, sw, slots, names) {
       g.ctx.fillRect(x + s / 2 - tw / 2 - 1, y + s / 2 - 6, tw + 2, 12);
       g.ctx.fillStyle = g.palette.text;
       g.ctx.fillText(tag, x + s / 2, y + s / 2 + 0.5);
+    }
+    const maps = g.V.slotMaps(slots, i);
+    if (maps > 1 && s >= 22) {
+      g.font(9, 700, true); g.ctx.fillStyle = g.palette.text;
+      g.ctx.textAlign = 'right'; g.ctx.textBaseline = 'bottom';
+      g.ctx.fillText(`×${maps}`, x + s - 2, y + s - 1);
+    } else if (maps > 1) {
+      g.drawShared(x, y, s, colour);
     }
   }
 }

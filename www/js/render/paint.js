@@ -87,8 +87,11 @@ export function createPainter(canvas, engine, V, tips) {
         break;
     }
     if (state === S.Resident || state === S.Swapped) {
-      if (flags & F.DIRTY) drawDirty(x, y, w, state === S.Resident ? textOn(colour) : colour);
-      if (flags & F.REFERENCED && state === S.Resident) drawReferenced(x, y, w, h, textOn(colour));
+      const mark = state === S.Resident ? textOn(colour) : colour;
+      if (flags & F.DIRTY) drawDirty(x, y, w, mark);
+      if (flags & F.REFERENCED && state === S.Resident) drawReferenced(x, y, w, h, mark);
+      if (flags & F.SHARED) drawShared(x, y, w, mark);
+      if (flags & F.COW) drawCow(x, y, w, h, mark);
     }
     if (label && w >= 16 && h >= 12) {
       const fill = state === S.Resident ? textOn(colour) : palette.text;
@@ -110,6 +113,26 @@ export function createPainter(canvas, engine, V, tips) {
     ctx.beginPath();
     ctx.moveTo(x + w - s, y); ctx.lineTo(x + w, y); ctx.lineTo(x + w, y + s); ctx.closePath();
     ctx.fill();
+  }
+
+  /** Shared (mapped by several pages, or shared memory / a file): a ring in the top-left corner. */
+  function drawShared(x, y, w, colour) {
+    const r = Math.max(2, Math.min(3.5, w / 9));
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = 1.25;
+    ctx.beginPath();
+    ctx.arc(x + r + 2.5, y + r + 2.5, r, 0, Math.PI * 2);
+    ctx.stroke();
+  }
+
+  /** Copy-on-write: two overlapping squares ("copy") in the bottom-right corner. */
+  function drawCow(x, y, w, h, colour) {
+    const s = Math.max(3, Math.min(6, w / 6));
+    const x0 = x + w - 2 * s - 1.5, y0 = y + h - 2 * s - 1.5;
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = 1;
+    ctx.strokeRect(x0 + 0.5, y0 + 0.5, s, s);
+    ctx.strokeRect(x0 + s / 2 + 0.5, y0 + s / 2 + 0.5, s, s);
   }
 
   function drawReferenced(x, y, w, h, colour) {
@@ -199,6 +222,8 @@ export function createPainter(canvas, engine, V, tips) {
     drawPage,
     drawDirty,
     drawReferenced,
+    drawShared,
+    drawCow,
     roundRect,
     fitText,
     fitTag,

@@ -37,7 +37,7 @@ export function drawLines(g, strips, lay, hl) {
 }
 
 /** One process: its name, its overview bar, its cells. */
-export function drawStrip(g, s, proc, pages, left) {
+export function drawStrip(g, s, proc, pages, left, pageSize) {
   const ended = proc && !proc.alive;
   const colour = ended ? g.palette.guard : processColour(g.palette, s.pid);
   const labelW = s.x - left - 6;
@@ -50,7 +50,10 @@ export function drawStrip(g, s, proc, pages, left) {
   if (s.rowH > 26) {
     g.font(10);
     g.ctx.fillStyle = g.palette.muted;
-    const note = ended ? (proc.ended === 'exited' ? 'exited' : 'killed') : `pid ${s.pid}${s.ppc > 1 ? ` · ×${s.ppc}` : ''}`;
+    // The program it runs, when that is not its own name (processes running one share its code).
+    const exe = proc?.regions?.find((r) => r.code && r.object && r.object !== proc.name)?.object;
+    const note = ended ? (proc.ended === 'exited' ? 'exited' : 'killed')
+      : `pid ${s.pid}${exe ? ` · ${exe}` : ''}${s.ppc > 1 ? ` · ×${s.ppc}` : ''}`;
     g.ctx.fillText(g.fitText(note, labelW), left, mid + 8);
   }
   if (ended) {
@@ -72,6 +75,40 @@ export function drawStrip(g, s, proc, pages, left) {
     const label = s.ppc === 1 && s.cellW >= 18
       ? (st === g.S.Resident ? `f${loc}` : st === g.S.Swapped ? `s${loc}` : '') : '';
     g.drawPage(x, s.y, s.cellW - gap, s.h, st, fl, colour, label);
+  }
+  drawObjectLabels(g, s, proc, colour, pageSize);
+}
+
+/**
+ * Regions that map a shared object (shared memory, a file, another program's code): a bracket
+ * above their cells with the object's name, so two strips mapping one object say so.
+ */
+function drawObjectLabels(g, s, proc, colour, ps) {
+  if (s.overview || !proc?.regions || s.rowH < 24) return;
+  const { starts, ppc } = s.plan;
+  for (const r of proc.regions) {
+    if (!r.object || r.code) continue; // code: the strip's note names the program
+    const first = r.start / ps, end = first + r.pages;
+    let c0 = -1, c1 = -1;
+    for (let c = 0; c < s.cells; c++) {
+      if (starts[c] < 0 || starts[c] + ppc <= first || starts[c] >= end) continue;
+      if (c0 < 0) c0 = c;
+      c1 = c;
+    }
+    if (c0 < 0) continue;
+    const x0 = s.x + c0 * s.cellW, x1 = s.x + (c1 + 1) * s.cellW - 2;
+    const y = s.y - 4;
+    g.ctx.strokeStyle = colour; g.ctx.lineWidth = 1;
+    g.ctx.beginPath(); g.ctx.moveTo(x0 + 0.5, y + 2); g.ctx.lineTo(x0 + 0.5, y + 0.5); g.ctx.lineTo(x1 - 0.5, y + 0.5); g.ctx.lineTo(x1 - 0.5, y + 2);
+    g.ctx.stroke();
+    const word = r.sharing === 'file' ? 'file ' : r.sharing === 'shared' ? 'shm ' : '';
+    g.font(9, 600);
+    const text = g.fitText(`${word}${r.object}`, x1 - x0 - 4);
+    if (!text) continue;
+    const tw = g.ctx.measureText(text).width;
+    g.ctx.fillStyle = g.palette.bg; g.ctx.fillRect(x0 + 3, y - 5, tw + 4, 9);
+    g.ctx.fillStyle = colour; g.ctx.textAlign = 'left'; g.ctx.textBaseline = 'middle';
+    g.ctx.fillText(text, x0 + 5, y - 1);
   }
 }
 

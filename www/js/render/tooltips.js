@@ -1,7 +1,24 @@
 // The tooltip's words for what is under the pointer: a page cell (or a collapsed gap, or a
 // strip's label and overview bar), a frame, a block of frames, a swap slot. Pure functions of
 // what the renderer drew (`drawn`: {lay, strips, frames, blocks, slots, config, names,
-// processes, pages}), so they are tested without a canvas (tests/js/).
+// processes, pages, mappers?}), so they are tested without a canvas (tests/js/). `mappers(kind,
+// n)` is the engine's list of who maps frame or slot n (`sim.mappers`), for shared pages.
+
+/** "A page 2, C page 2" from the engine's flat [pid, page, …] list. */
+function whoMaps(drawn, kind, n) {
+  const flat = drawn.mappers?.(kind, n) ?? [];
+  const out = [];
+  for (let i = 0; i < flat.length; i += 2) out.push(`${drawn.names.get(flat[i]) ?? '?'} page ${flat[i + 1]}`);
+  return out;
+}
+
+/** A region's shared object, in words: " (shared memory chat)", " (file notes)", " (libc's code)". */
+function objectOf(region) {
+  if (!region?.object) return '';
+  if (region.sharing === 'file') return ` (file ${region.object})`;
+  if (region.sharing === 'shared') return ` (shared memory ${region.object})`;
+  return ` (${region.object}'s code)`;
+}
 
 const hex = (n) => '0x' + Math.floor(n).toString(16);
 const count = (n) => n.toLocaleString('en');
@@ -58,7 +75,12 @@ export function createTooltips(engine, V) {
     if (fl & F.REFERENCED) marks.push('referenced');
     if (fl & F.SWAP_COPY) marks.push('clean copy in swap');
     if (marks.length) lines.push(marks.join(' · '));
-    if (region) lines.push(`region ${region.label} ${region.perms}${region.code ? ' (code)' : ''}`);
+    if (fl & F.COW) lines.push('copy-on-write (shared since a fork): a write copies it first');
+    if (fl & F.SHARED && one) {
+      const who = whoMaps(drawn, st === S.Resident ? 'frame' : 'slot', loc);
+      if (who.length > 1) lines.push(`shared: ${st === S.Resident ? 'frame' : 'slot'} ${loc} is mapped by ${who.join(', ')}`);
+    }
+    if (region) lines.push(`region ${region.label} ${region.perms}${objectOf(region) || (region.code ? ' (code)' : '')}`);
     return lines.join('\n');
   }
 
@@ -93,6 +115,11 @@ export function createTooltips(engine, V) {
     if (fl & F.REFERENCED) marks.push('referenced (dot)');
     if (fl & F.HAND) marks.push('clock hand');
     lines.push(marks.join(' · '));
+    if (V.maps(frames, cell) > 1) {
+      const who = whoMaps(drawn, 'frame', f);
+      lines.push(`shared: mapped by ${V.maps(frames, cell)} pages${who.length ? ` (${who.join(', ')})` : ''}`);
+    }
+    if (fl & F.COW) lines.push('copy-on-write: a write by one of them copies it first');
     const value = V.value(frames, cell);
     const policy = policyOf(config.policy);
     if (value !== V.none && policy?.valueLabel) lines.push(`${policy.valueLabel}: ${V.valueText(policy, value)}`);
@@ -105,8 +132,10 @@ export function createTooltips(engine, V) {
     const { slots, names } = drawn;
     const owner = V.slotOwner(slots, i);
     if (owner < 0) return `swap slot ${i}: free`;
+    const maps = V.slotMaps(slots, i);
     return `swap slot ${i}\nholds ${names.get(owner)} page ${V.slotVpn(slots, i)}`
-      + (V.slotFlags(slots, i) & F.COPY_OF_RESIDENT ? '\na clean copy of a page that is also in memory' : '');
+      + (V.slotFlags(slots, i) & F.COPY_OF_RESIDENT ? '\na clean copy of a page that is also in memory' : '')
+      + (maps > 1 ? `\nshared: mapped by ${maps} pages (${whoMaps(drawn, 'slot', i).join(', ')}), written to swap once` : '');
   }
 
   return { page, block, frame, slot, valueText: V.valueText, policyOf };

@@ -30,6 +30,9 @@ export function createViews(L) {
     vpn: (w, i, words = fw) => vpnAt(w, i * words),
     flags: (w, i, words = fw) => w[i * words + f.flags],
     value: (w, i) => w[i * fw + f.value],
+    /** How many pages map a frame (several when it is shared). */
+    maps: (w, i) => w[i * fw + f.frameMaps],
+    slotMaps: (w, i) => w[i * sw + f.slotMaps],
     /** A frame's policy value as the policy writes it (aging: 8 bits; OPT's "never"). */
     valueText: (policy, value) => {
       if (value >= L.valueMax) return 'never';

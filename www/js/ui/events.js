@@ -11,7 +11,7 @@ export function kindOf(record) {
   if (!a) return 'other';
   switch (a.result) {
     case 'hit': return 'hit';
-    case 'page_fault': return a.source === 'zero_fill' ? 'minor' : 'major'; // disk I/O is major (SPEC §1)
+    case 'page_fault': return a.cow ? 'cow' : a.major ? 'major' : 'minor'; // the engine says which (SPEC §1)
     case 'segmentation_fault': return 'segv';
     case 'protection_fault': return 'prot';
     case 'out_of_memory': return 'oom';
@@ -23,6 +23,7 @@ export const KIND_LABEL = {
   hit: 'hit',
   minor: 'minor fault',
   major: 'major fault',
+  cow: 'copy-on-write fault',
   segv: 'segmentation fault',
   prot: 'protection fault',
   oom: 'out of memory',

@@ -9,6 +9,8 @@ const ITEMS = [
   ['swapped', 'in swap'],
   ['dirty', 'dirty (corner)'],
   ['referenced', 'referenced (dot)'],
+  ['shared', 'shared: several pages map the frame (×n: how many)'],
+  ['cow', 'copy-on-write (after fork): a write copies it'],
   ['hand', 'clock hand'],
 ];
 

@@ -136,10 +136,16 @@ export function createPredict(box, { onReveal, onAsk = () => {} }) {
       const choices = document.createElement('div');
       choices.className = 'choices';
       const answer = (guess) => () => {
-        const actual = kind === 'minor' || kind === 'major' || kind === 'oom' ? 'fault' : kind === 'hit' ? 'hit' : 'segv';
+        const actual = kind === 'minor' || kind === 'major' || kind === 'oom' ? 'fault'
+          : kind === 'hit' || kind === 'cow' ? kind : 'segv';
         const ok = guess === actual;
-        const words = { hit: 'a hit', fault: 'a page fault', segv: kind === 'prot' ? 'a protection fault' : 'a segmentation fault' };
-        if (ok && actual === 'fault' && kind !== 'oom' && truth.frames.length >= config.frames) {
+        const words = {
+          hit: 'a hit',
+          fault: 'a page fault',
+          cow: 'a copy-on-write fault (the page is shared since a fork: the writer gets its own copy, or, as its last user, write access)',
+          segv: kind === 'prot' ? 'a protection fault' : 'a segmentation fault',
+        };
+        if (ok && (actual === 'fault' || actual === 'cow') && truth.victimFrame !== null) {
           // memory is full: the real question is which victim
           askVictim(truth);
           return;
@@ -152,6 +158,12 @@ export function createPredict(box, { onReveal, onAsk = () => {} }) {
         button('Page fault', answer('fault'), 'fault'),
         button('Segmentation / protection fault', answer('segv'), 'segv'),
       );
+      // Once a fork has shared pages copy-on-write, a write may be a copy-on-write fault.
+      const sharing = () => {
+        const st = sim.stats();
+        return st.shared_frames > 0 || st.total.cow_faults > 0;
+      };
+      if (next.kind === 'write' && sharing()) choices.insertBefore(button('Copy-on-write fault', answer('cow'), 'cow'), choices.children[2]);
       render([q, choices, scoreLine()]);
       onAsk();
       return true;

@@ -18,8 +18,17 @@ const el = (tag, text) => {
 export function renderStateText(box, sim, stats, config, views, flags) {
   const names = new Map(stats.processes.map((p) => [p.pid, p.name]));
   const parts = [el('h2', 'The picture as text')];
-  const summary = stats.processes.map((p) => `${p.name}${p.alive ? '' : ' (ended)'}: ${p.stats.resident} pages in memory, ${p.stats.swapped} in swap`);
-  parts.push(el('p', `${stats.frames_used} of ${config.frames} frames in use, ${stats.swap_used} of ${config.swap_slots} swap slots. ${summary.join('; ')}.`));
+  const shared = stats.shared_frames > 0;
+  const summary = stats.processes.map((p) => `${p.name}${p.alive ? '' : ' (ended)'}: ${p.stats.resident} pages in memory`
+    + (shared && p.alive ? ` (proportional share ${p.pss})` : '') + `, ${p.stats.swapped} in swap`);
+  parts.push(el('p', `${stats.frames_used} of ${config.frames} frames in use${shared ? ` (${stats.shared_frames} shared)` : ''}, `
+    + `${stats.swap_used} of ${config.swap_slots} swap slots. ${summary.join('; ')}.`));
+  // "shared with B page 2, C page 2" for a frame or slot several pages map.
+  const others = (kind, n) => {
+    const flat = sim.mappers(kind, n), out = [];
+    for (let i = 2; i < flat.length; i += 2) out.push(`${names.get(flat[i]) ?? `pid ${flat[i]}`} page ${flat[i + 1]}`);
+    return out.length ? `, shared with ${out.join(', ')}` : '';
+  };
 
   const table = (caption, head, rows, total) => {
     const t = el('table');
@@ -41,7 +50,10 @@ export function renderStateText(box, sim, stats, config, views, flags) {
   for (let f = 0; f < nFrames; f++) {
     const pid = views.owner(frames, f);
     if (pid < 0) continue;
-    frameRows.push([`frame ${f}`, names.get(pid) ?? `pid ${pid}`, `page ${views.vpn(frames, f)}`, views.flags(frames, f) & flags.DIRTY ? 'dirty' : 'clean']);
+    const fl = views.flags(frames, f);
+    const state = (fl & flags.DIRTY ? 'dirty' : 'clean') + (fl & flags.COW ? ', copy-on-write' : '')
+      + (views.maps(frames, f) > 1 ? others('frame', f) : '');
+    frameRows.push([`frame ${f}`, names.get(pid) ?? `pid ${pid}`, `page ${views.vpn(frames, f)}`, state]);
   }
   parts.push(table('Frames in use', ['frame', 'process', 'page', 'state'], frameRows, stats.frames_used));
 
@@ -50,7 +62,7 @@ export function renderStateText(box, sim, stats, config, views, flags) {
   const slotRows = [];
   for (let s = 0; s < nSlots; s++) {
     const pid = views.slotOwner(slots, s);
-    if (pid >= 0) slotRows.push([`slot ${s}`, names.get(pid) ?? `pid ${pid}`, `page ${views.slotVpn(slots, s)}`]);
+    if (pid >= 0) slotRows.push([`slot ${s}`, names.get(pid) ?? `pid ${pid}`, `page ${views.slotVpn(slots, s)}${views.slotMaps(slots, s) > 1 ? others('slot', s) : ''}`]);
   }
   parts.push(table('Swap slots in use', ['slot', 'process', 'page'], slotRows, stats.swap_used));
   box.replaceChildren(...parts);

@@ -9,19 +9,30 @@ const COLUMNS = [
   ['major_faults', 'major'],
   ['swap_outs', 'swap out'],
   ['segfaults', 'segv'],
-  ['resident', 'resident'],
+  ['resident', 'RSS'],
 ];
+
+const HINTS = {
+  RSS: 'resident set size: pages in memory that the process maps (shared ones included)',
+  PSS: 'proportional set size: a page mapped by k processes counts 1/k',
+  CoW: 'copy-on-write faults: writes to pages shared since a fork',
+};
 
 export function renderStats(box, stats, palette, config) {
   const table = document.createElement('table');
   const head = table.createTHead().insertRow();
-  for (const h of ['', ...COLUMNS.map((c) => c[1])]) {
+  // Memory that processes share: PSS (a page mapped by k processes counts 1/k) and copy-on-write
+  // faults, once a run shares anything.
+  const sharing = stats.shared_frames > 0 || stats.total.cow_faults > 0
+    || stats.processes.some((p) => p.regions.some((r) => r.sharing === 'shared' || r.sharing === 'file'));
+  for (const h of ['', ...COLUMNS.map((c) => c[1]), ...(sharing ? ['PSS', 'CoW'] : [])]) {
     const th = document.createElement('th');
     th.textContent = h;
+    if (HINTS[h]) th.title = HINTS[h];
     head.append(th);
   }
   const body = table.createTBody();
-  const row = (label, s, colour, ended) => {
+  const row = (label, s, colour, ended, pss) => {
     const tr = body.insertRow();
     const name = tr.insertCell();
     if (colour) {
@@ -32,9 +43,13 @@ export function renderStats(box, stats, palette, config) {
     }
     name.append(document.createTextNode(label + (ended ? ' †' : '')));
     for (const [key] of COLUMNS) tr.insertCell().textContent = String(s[key]);
+    if (sharing) {
+      tr.insertCell().textContent = pss == null ? String(stats.frames_used) : String(pss);
+      tr.insertCell().textContent = String(s.cow_faults);
+    }
   };
   row('all', stats.total);
-  for (const p of stats.processes) row(p.name, p.stats, processColour(palette, p.pid), !p.alive);
+  for (const p of stats.processes) row(p.name, p.stats, processColour(palette, p.pid), !p.alive, p.pss);
   const t = stats.total;
   const rate = t.accesses ? ((100 * t.faults) / t.accesses).toFixed(1) : '0.0';
   const tlb = t.tlb_hits + t.tlb_misses;

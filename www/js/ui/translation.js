@@ -86,9 +86,22 @@ export function renderTranslation(box, sim, record, config, names) {
     case 'hit':
       li(`present: frame ${access.frame}`);
       break;
-    case 'page_fault':
-      li(`not present → page fault (${access.source === 'from_swap' ? `major: read from swap slot ${access.slot}` : access.source === 'code_from_file' ? 'minor: read from the executable' : 'minor: zero-filled'}), now frame ${access.frame}`);
+    case 'page_fault': {
+      const how = {
+        from_swap: `read from swap slot ${access.slot}`,
+        code_from_file: 'read from the executable',
+        from_file: 'read from the mapped file',
+        zero_fill: 'zero-filled',
+        zero_fill_shared: 'zero-filled, shared memory',
+        in_memory: 'already in memory for another process: mapped, not read',
+        cow_copy: `copy-on-write: copied from frame ${access.from_frame}`,
+        cow_from_swap: `copy-on-write: a copy read from swap slot ${access.slot}`,
+        cow_reuse: 'copy-on-write, last user: made writable',
+      }[access.source] ?? access.source;
+      if (access.cow) li(`present, copy-on-write → copy-on-write fault (${access.major ? 'major' : 'minor'}: ${how}), now frame ${access.frame}`);
+      else li(`not present → page fault (${access.major ? 'major' : 'minor'}: ${how}), now frame ${access.frame}`);
       break;
+    }
     case 'segmentation_fault':
       li(access.reason === 'null_page' ? 'page 0 is the guard: no entry ever → segmentation fault' : 'in no region → segmentation fault');
       break;
