@@ -489,7 +489,7 @@ impl<'a> StatsReport<'a> {
                     .collect(),
                 stats: &p.stats,
                 rss: p.stats.resident,
-                pss: (m.pss(pid as Pid) * 1000.0).round() / 1000.0,
+                pss: m.pss(pid as Pid),
             })
             .collect();
         StatsReport {

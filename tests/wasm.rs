@@ -150,8 +150,9 @@ fn scenario_errors_carry_line_and_column() {
 fn views_links_presets_and_traces() {
     let sim = Simulator::new(s("config frames=2\nspawn A code=1\nread A 0x1000\n")).unwrap();
     sim.run(n(10.0)).unwrap();
-    assert_eq!(sim.view_frames(JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap().len(), 2 * 5);
-    assert_eq!(sim.view_frames(n(1.0), n(5.0)).unwrap().len(), 5, "frame 1 only");
+    let words = pagesim::engine::view::FRAME_WORDS;
+    assert_eq!(sim.view_frames(JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap().len(), 2 * words);
+    assert_eq!(sim.view_frames(n(1.0), n(5.0)).unwrap().len(), words, "frame 1 only");
     assert_eq!(sim.view_frame_blocks(n(0.0), n(2.0), n(1.0)).unwrap()[0], 1, "one frame in use");
     assert!(sim.view_ranges(n(0.0), n(4.0), n(1.0)).unwrap().len() >= 2);
     assert_eq!(sim.view_cells(n(0.0), n(0.0), n(1.0), n(16.0)).unwrap().len(), 16 * 3);

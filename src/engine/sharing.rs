@@ -45,6 +45,16 @@ impl Rmap {
         self.0.index.len()
     }
 
+    /// What a checkpoint adds by keeping this table: nothing if it is the previous checkpoint's
+    /// (unchanged since, so still shared), else its size (it was copied when it changed).
+    pub fn unshared_bytes(&self) -> usize {
+        if Rc::strong_count(&self.0) > 1 {
+            return 0;
+        }
+        // Per location: its index entry, its list and a few mappings (estimated, not walked).
+        self.0.index.capacity() * 16 + self.0.lists.capacity() * 64
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.index.is_empty()
     }

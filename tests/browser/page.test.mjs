@@ -142,6 +142,7 @@ test('settings rebuild the run with the new machine', async () => {
   await page.click('#btn-settings');
   await page.fill('#settings-panel input[name=frames]', '3');
   await page.click('#settings-panel button[type=submit]');
+  await page.waitForSelector('#settings-panel:not([data-busy])', { state: 'attached' });
   await page.keyboard.press('End');
   const faults = await page.evaluate(() => window.pagesim.state.sim.stats().total.faults);
   assert.equal(faults, 9, "Belady's string with 3 frames");
@@ -160,6 +161,7 @@ async function applySettings(text, fields) {
     else await field.fill(value);
   }
   await page.click('#settings-panel button[type=submit]');
+  await page.waitForSelector('#settings-panel:not([data-busy])', { state: 'attached' });
   return page;
 }
 

@@ -14,9 +14,16 @@ test('the page module is at most 300 KB; trace code lives in the worker module',
   const glue = readFileSync(join(pkg, 'pagesim.js'), 'utf8');
   assert.doesNotMatch(glue, /class TraceSession/, 'no trace code in the page module');
   assert.match(readFileSync(join(pkg, 'pagesim_trace.js'), 'utf8'), /class TraceSession/);
-  // Making links (deflate) is the small module the page loads on its first link.
-  assert.doesNotMatch(glue, /export function encodeLink/, 'no deflate in the page module');
-  assert.match(readFileSync(join(pkg, 'pagesim_links.js'), 'utf8'), /export function encodeLink/);
+  // Making and reading links (deflate, base64) and editing config lines are the small module the
+  // page loads on its first link (issue 11 moved reading and editing there to make room).
+  const linksGlue = readFileSync(join(pkg, 'pagesim_links.js'), 'utf8');
+  for (const f of ['encodeLink', 'decodeLink', 'editConfig']) {
+    assert.doesNotMatch(glue, new RegExp(`export function ${f}\\b`), `${f} is not in the page module`);
+    assert.match(linksGlue, new RegExp(`export function ${f}\\b`));
+  }
   const links = statSync(join(pkg, 'pagesim_links_bg.wasm')).size;
-  assert.ok(links <= 100_000, `pagesim_links_bg.wasm is ${links.toLocaleString()} bytes`);
+  assert.ok(links <= 120_000, `pagesim_links_bg.wasm is ${links.toLocaleString()} bytes`);
+  // The comparison plot runs scenarios under every policy: the analysis (trace) module does it.
+  assert.doesNotMatch(glue, /export function compareScenario\b/);
+  assert.match(readFileSync(join(pkg, 'pagesim_trace.js'), 'utf8'), /export function compareScenario\b/);
 });

@@ -340,6 +340,7 @@ function scene(pulse = 0) {
 }
 
 function draw(now = performance.now()) {
+  if (!state.sim) return; // nothing loaded yet (a link is being read)
   const age = state.pulseStart ? (now - state.pulseStart) / 450 : 1;
   const pulse = reducedMotion.matches ? 0 : Math.max(0, 1 - age);
   const { neededHeight } = renderer.draw(scene(pulse));
@@ -423,19 +424,26 @@ function toggle(button, panel) {
   requestAnimationFrame(draw);
 }
 $('#btn-editor')?.addEventListener('click', () => toggle($('#btn-editor'), $('#editor-panel')));
-$('#btn-settings')?.addEventListener('click', () => toggle($('#btn-settings'), $('#settings-panel')));
+$('#btn-settings')?.addEventListener('click', () => {
+  toggle($('#btn-settings'), $('#settings-panel'));
+  loadLinks(); // Apply edits the config line in the on-demand module: fetch it while the user types
+});
 if ($('#settings-panel')) initSettings($('#settings-panel'), engine.catalog);
 $('#settings-panel')?.addEventListener('submit', async (e) => {
   e.preventDefault();
+  const form = e.target;
   const pos = state.sim.position;
   let text;
+  form.dataset.busy = 'true'; // until the new run is loaded (tests wait for it)
   try {
-    text = applySettings(e.target, state.text, await loadLinks());
+    text = applySettings(form, state.text, await loadLinks());
     api.checkScenario(text);
   } catch (err) {
     $('#settings-error').textContent = err.message;
+    delete form.dataset.busy;
     return;
   }
+  delete form.dataset.busy;
   $('#settings-error').textContent = '';
   load(text, { presetId: state.presetId, step: pos, keepZoom: true });
 });

@@ -247,6 +247,7 @@ impl Machine {
         let (tlb, c) = self.tlb.freeze();
         let (policy, d) = self.policy.freeze();
         bytes += a + b + c + d + self.stats.fault_rate.faults.len() * 4;
+        bytes += self.frame_maps.unshared_bytes() + self.slot_maps.unshared_bytes();
         let frozen = Machine {
             config: self.config.clone(),
             processes,

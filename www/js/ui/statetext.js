@@ -20,7 +20,7 @@ export function renderStateText(box, sim, stats, config, views, flags) {
   const parts = [el('h2', 'The picture as text')];
   const shared = stats.shared_frames > 0;
   const summary = stats.processes.map((p) => `${p.name}${p.alive ? '' : ' (ended)'}: ${p.stats.resident} pages in memory`
-    + (shared && p.alive ? ` (proportional share ${p.pss})` : '') + `, ${p.stats.swapped} in swap`);
+    + (shared && p.alive ? ` (proportional share ${Math.round(p.pss * 100) / 100})` : '') + `, ${p.stats.swapped} in swap`);
   parts.push(el('p', `${stats.frames_used} of ${config.frames} frames in use${shared ? ` (${stats.shared_frames} shared)` : ''}, `
     + `${stats.swap_used} of ${config.swap_slots} swap slots. ${summary.join('; ')}.`));
   // "shared with B page 2, C page 2" for a frame or slot several pages map.

@@ -44,7 +44,8 @@ export function renderStats(box, stats, palette, config) {
     name.append(document.createTextNode(label + (ended ? ' †' : '')));
     for (const [key] of COLUMNS) tr.insertCell().textContent = String(s[key]);
     if (sharing) {
-      tr.insertCell().textContent = pss == null ? String(stats.frames_used) : String(pss);
+      // PSS to two decimals (a page shared by three counts 0.33 to each).
+      tr.insertCell().textContent = pss == null ? String(stats.frames_used) : String(Math.round(pss * 100) / 100);
       tr.insertCell().textContent = String(s.cow_faults);
     }
   };
