@@ -232,7 +232,8 @@ impl Machine {
                     PteState::Resident => self.frame_map_count(pte.loc),
                     _ => self.slot_map_count(pte.loc),
                 };
-                if maps > 1 || pte.file || proc.region_of(vpn).is_some_and(|r| r.object.is_some() && !r.code) {
+                let object = || proc.region_of(vpn).is_some_and(|r| r.object.is_some() && !r.code);
+                if maps > 1 || pte.file || (self.sharing_seen() && object()) {
                     f |= flags::SHARED;
                 }
                 if pte.state == PteState::Resident {
@@ -393,7 +394,10 @@ impl Machine {
             if maps > 1 {
                 fl |= flags::SHARED;
             }
-            if self.process(fr.owner).and_then(|p| p.page_table.get(fr.vpn)).is_some_and(|e| e.cow) {
+            // (A page-table walk per frame only in runs that have shared something.)
+            if self.sharing_seen()
+                && self.process(fr.owner).and_then(|p| p.page_table.get(fr.vpn)).is_some_and(|e| e.cow)
+            {
                 fl |= flags::COW;
             }
             let mut w = page_record::<FRAME_WORDS>(fr.owner, fr.vpn, fl);
