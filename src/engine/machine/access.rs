@@ -8,7 +8,7 @@ use crate::engine::events::{
     AccessEvent, AccessKind, AccessResult, Event, Eviction, EvictionFate, FaultKind, SegvReason, TlbLookup,
     VictimReason,
 };
-use crate::engine::page_data::{read_shared, write_shared};
+use crate::engine::page_data::{read_shared, write_shared, SharedData};
 use crate::engine::page_table::{Pte, PteState, NONE};
 use crate::engine::policy::{AccessCtx, ReplacementPolicy};
 use crate::engine::process::{ExitCause, Perms};
@@ -438,15 +438,7 @@ impl Machine {
             // writer maps now.
             let now = *self.processes[p].page_table.get(vpn).expect("the writer maps the page");
             self.drop_mapping(p, vpn, now);
-            self.usage.add_data(data_bytes(&data));
-            self.frames.get_mut(g).data = data;
-            self.frames.get_mut(g).dirty = true;
-            let tlb_slot = if self.tlb.enabled() { self.tlb.insert(pid, vpn) } else { NONE };
-            let mine = Pte { state: PteState::Resident, loc: g, cow: false, swap_copy: NONE, tlb_slot, ..now };
-            self.processes[p].page_table.insert(vpn, mine);
-            self.policy.loaded(g, ctx, &self.frames);
-            self.stats.resident += 1;
-            self.processes[p].stats.resident += 1;
+            self.install_copy(p, vpn, now, g, data, ctx);
             event.result = AccessResult::PageFault { kind: FaultKind::CowCopy { from, with }, frame: g, evicted };
             self.count_cow(p, false);
             return Ok((g, false));
@@ -472,21 +464,28 @@ impl Machine {
         let (g, evicted) = self.free_frame(pid, vpn, false)?;
         let data = self.swap.read(slot);
         self.drop_mapping(p, vpn, pte);
-        self.usage.add_data(data_bytes(&data));
-        self.frames.get_mut(g).data = data;
-        self.frames.get_mut(g).dirty = true;
-        let tlb_slot = if self.tlb.enabled() { self.tlb.insert(pid, vpn) } else { NONE };
-        let mine = Pte { state: PteState::Resident, loc: g, cow: false, swap_copy: NONE, tlb_slot, ..pte };
-        self.processes[p].page_table.insert(vpn, mine);
-        self.policy.loaded(g, ctx, &self.frames);
+        self.install_copy(p, vpn, pte, g, data, ctx);
         for stats in [&mut self.stats, &mut self.processes[p].stats] {
             stats.swap_ins += 1;
         }
-        self.stats.resident += 1;
-        self.processes[p].stats.resident += 1;
         self.count_cow(p, true);
         event.result = AccessResult::PageFault { kind: FaultKind::CowFromSwap { slot, with }, frame: g, evicted };
         Ok((g, false))
+    }
+
+    /// The writer's own copy of a copy-on-write page (`old`: its entry before), in frame `g`:
+    /// private, writable and dirty.
+    fn install_copy(&mut self, p: usize, vpn: u64, old: Pte, g: u32, data: SharedData, ctx: AccessCtx) {
+        self.usage.add_data(data_bytes(&data));
+        let frame = self.frames.get_mut(g);
+        frame.data = data;
+        frame.dirty = true;
+        let tlb_slot = if self.tlb.enabled() { self.tlb.insert(p as Pid, vpn) } else { NONE };
+        let mine = Pte { state: PteState::Resident, loc: g, cow: false, swap_copy: NONE, tlb_slot, ..old };
+        self.processes[p].page_table.insert(vpn, mine);
+        self.policy.loaded(g, ctx, &self.frames);
+        self.stats.resident += 1;
+        self.processes[p].stats.resident += 1;
     }
 
     fn count_cow(&mut self, p: usize, major: bool) {
