@@ -32,7 +32,11 @@ struct RmapLists {
 
 impl Rmap {
     /// The mappings of `loc` beyond the one its record names.
+    #[inline]
     pub fn others(&self, loc: u32) -> &[Mapping] {
+        if self.0.index.is_empty() {
+            return &[]; // nothing shared: no hashing on the fault path
+        }
         self.0.index.get(&(loc as u64)).map_or(&[], |&i| self.0.lists[i as usize].as_slice())
     }
 

@@ -189,7 +189,7 @@ impl Machine {
             && self
                 .process(pid)
                 .and_then(|p| p.page_table.get(vpn))
-                .is_some_and(|pte| pte.state == PteState::Resident && self.tlb.holds(pte.tlb_slot, pid, vpn))
+                .is_some_and(|pte| pte.state == PteState::Resident && self.tlb.holds(pte.tlb_slot.get(), pid, vpn))
     }
 
     /// Valid TLB entries as `(pid, vpn, frame)`, least recently used first (an entry caches a

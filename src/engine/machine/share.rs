@@ -7,7 +7,7 @@ use crate::engine::budget;
 use crate::engine::error::SimError;
 use crate::engine::events::Event;
 use crate::engine::page_data::SharedData;
-use crate::engine::page_table::{Pte, PteState, NONE};
+use crate::engine::page_table::{Pte, PteState, TlbSlot, NONE};
 use crate::engine::policy::ReplacementPolicy;
 use crate::engine::process::{Process, Region};
 use crate::engine::sharing::{Mapping, ObjectKind, Objects, SharedObject};
@@ -138,7 +138,7 @@ impl Machine {
         let pid = p as Pid;
         match pte.state {
             PteState::Resident => {
-                self.tlb.invalidate(pte.tlb_slot, pid, vpn);
+                self.tlb.invalidate(pte.tlb_slot.get(), pid, vpn);
                 self.processes[p].stats.resident -= 1;
                 if self.unlink_frame(pte.loc, (pid, vpn), pte.swap_copy) {
                     return (0, 0);
@@ -206,7 +206,7 @@ impl Machine {
                 continue;
             };
             let vpn = start + (qvpn - q_start);
-            self.add_mapping(p, vpn, Pte { perms, tlb_slot: NONE, cow: false, ..qpte });
+            self.add_mapping(p, vpn, Pte { perms, tlb_slot: TlbSlot::NONE, cow: false, ..qpte });
         }
     }
 
@@ -280,7 +280,7 @@ impl Machine {
                     e.cow = true;
                 }
             }
-            self.add_mapping(c, vpn, Pte { cow: cow || pte.cow, tlb_slot: NONE, ..pte });
+            self.add_mapping(c, vpn, Pte { cow: cow || pte.cow, tlb_slot: TlbSlot::NONE, ..pte });
             shared += (pte.state != PteState::Empty) as u64;
         }
         self.sharing_seen = true;
