@@ -144,11 +144,11 @@ impl ReplacementPolicy for Policy {
     fn loaded(&mut self, frame: u32, ctx: AccessCtx, frames: &FrameTable) {
         dispatch!(self, p => p.loaded(frame, ctx, frames))
     }
-    #[inline]
     // Inlined into the access path natively and in the trace module: the sharing paths call it
     // too, and with more than one caller LLVM stopped inlining it (−10% on hits, measured). The
-    // page's module is built for size (feature `page`): no hint there.
+    // page's module is built for size (feature `page`): a plain hint there.
     #[cfg_attr(not(feature = "page"), inline(always))]
+    #[cfg_attr(feature = "page", inline)]
     fn touched(&mut self, frame: u32, ctx: AccessCtx, frames: &FrameTable) {
         dispatch!(self, p => p.touched(frame, ctx, frames))
     }
