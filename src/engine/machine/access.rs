@@ -345,8 +345,7 @@ impl Machine {
         }
     }
 
-    #[cold]
-    #[inline(never)]
+    #[cfg_attr(not(feature = "page"), cold, inline(never))]
     fn swap_in_shared(&mut self, p: usize, vpn: u64, slot: u32, f: u32, swap_copy: u32) {
         let me = (p as Pid, vpn);
         let mut others = self.slot_mappers(slot);
@@ -370,8 +369,7 @@ impl Machine {
 
     /// First touch of page `idx` of shared-memory object `id` by `(p, …)`: every other region
     /// mapping the object maps the new frame `f` too.
-    #[cold]
-    #[inline(never)]
+    #[cfg_attr(not(feature = "page"), cold, inline(never))]
     fn map_for_every_mapper(&mut self, p: usize, vpn: u64, id: u32, idx: u64, f: u32) {
         let mappings = self.objects.get(id).mappings.clone();
         for (q, start) in mappings {
@@ -390,8 +388,7 @@ impl Machine {
 
     /// A page of an executable or file already in frame `f` for another process: map it too
     /// (a minor fault, no I/O).
-    #[cold]
-    #[inline(never)]
+    #[cfg_attr(not(feature = "page"), cold, inline(never))]
     fn map_in_memory(
         &mut self,
         p: usize,
@@ -419,8 +416,7 @@ impl Machine {
 
     /// A write to a resident copy-on-write page: the writer gets its own copy in a new frame
     /// (which may evict), or, if no other page maps the frame any more, simply write access.
-    #[cold]
-    #[inline(never)]
+    #[cfg_attr(not(feature = "page"), cold, inline(never))]
     fn cow_fault(
         &mut self,
         p: usize,
@@ -463,8 +459,7 @@ impl Machine {
 
     /// A write to a copy-on-write page in swap that other pages map: the writer reads its own
     /// copy from the slot into a new frame; the others keep the slot.
-    #[cold]
-    #[inline(never)]
+    #[cfg_attr(not(feature = "page"), cold, inline(never))]
     fn cow_from_swap(
         &mut self,
         p: usize,
