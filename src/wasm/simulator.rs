@@ -520,7 +520,7 @@ impl Simulator {
             let list = match what.as_str() {
                 "frame" => s.machine().frame_mappers(n),
                 "slot" => s.machine().slot_mappers(n),
-                _ => return Err(error(format!("mappers takes \"frame\" or \"slot\", not {}", quoted(&what)))),
+                _ => return Err(error("mappers takes \"frame\" or \"slot\"")),
             };
             Ok(list.into_iter().flat_map(|(pid, vpn)| [pid as f64, vpn as f64]).collect())
         })
@@ -661,10 +661,7 @@ fn share_option(options: &JsValue) -> Result<Option<(ObjectKind, String)>, JsVal
         return Ok(None);
     }
     if !options.is_object() {
-        return Err(error(format!(
-            "allocate's options are {{shared: name}} or {{file: name}}, not {}",
-            describe(options)
-        )));
+        return Err(error("allocate's options are {shared: name} or {file: name}"));
     }
     let mut found = None;
     for (key, kind) in [("shared", ObjectKind::Shm), ("file", ObjectKind::File)] {
