@@ -204,6 +204,7 @@ impl Machine {
     /// checks the region, finds a frame (evicting if memory is full) and loads the page. Returns
     /// the frame and whether the page is code, or how the access failed (segmentation or
     /// protection fault, out of memory).
+    #[cfg_attr(not(feature = "page"), inline(always))]
     fn page_fault(
         &mut self,
         p: usize,
@@ -320,7 +321,8 @@ impl Machine {
     }
 
     /// A free frame for page `vpn` of `pid`, evicting a page if none is free.
-    #[inline]
+    #[cfg_attr(not(feature = "page"), inline(always))]
+    #[cfg_attr(feature = "page", inline)]
     fn free_frame(&mut self, pid: Pid, vpn: u64, code: bool) -> Result<(u32, Option<Eviction>), AccessResult> {
         if let Some(f) = self.frames.take_free(pid, vpn, code) {
             return Ok((f, None));
@@ -338,7 +340,7 @@ impl Machine {
 
     /// Swap-in of a slot other pages map too: they all map frame `f` now (the faulting page,
     /// `(p, vpn)`, is mapped by the caller). `swap_copy` is the slot kept as a clean copy, or NONE.
-    #[inline]
+    #[cfg_attr(not(feature = "page"), inline(always))]
     fn swap_in_others(&mut self, p: usize, vpn: u64, slot: u32, f: u32, swap_copy: u32) {
         if !self.slot_maps.others(slot).is_empty() {
             self.swap_in_shared(p, vpn, slot, f, swap_copy); // the usual case has one mapping
