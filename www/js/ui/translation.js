@@ -94,9 +94,9 @@ export function renderTranslation(box, sim, record, config, names) {
         zero_fill: 'zero-filled',
         zero_fill_shared: 'zero-filled, shared memory',
         in_memory: 'already in memory for another process: mapped, not read',
-        cow_copy: `copy-on-write: copied from frame ${access.from_frame}`,
-        cow_from_swap: `copy-on-write: a copy read from swap slot ${access.slot}`,
-        cow_reuse: 'copy-on-write, last user: made writable',
+        cow_copy: `copied from frame ${access.from_frame}`,
+        cow_from_swap: `a copy read from swap slot ${access.slot}`,
+        cow_reuse: 'its last user: made writable, no copy',
       }[access.source] ?? access.source;
       if (access.cow) li(`present, copy-on-write → copy-on-write fault (${access.major ? 'major' : 'minor'}: ${how}), now frame ${access.frame}`);
       else li(`not present → page fault (${access.major ? 'major' : 'minor'}: ${how}), now frame ${access.frame}`);
