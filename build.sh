@@ -92,6 +92,7 @@ build_wasm() {
   # newline search and parsing a quarter faster.
   build_module traces wasm pagesim_trace -O3 simd128
   build_module links wasm-links pagesim_links -Oz
+  build_module compare wasm-compare pagesim_compare -O3
   # wasm-bindgen points Symbol.dispose at `free`, which is the SPEC's free(pid, addr) on a
   # Simulator; point it at dispose() instead. Fail loudly if the generated line ever changes.
   local dispose='Simulator.prototype\[Symbol.dispose\] = Simulator.prototype.free;'
@@ -128,6 +129,7 @@ run_tests() {
     cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features page --quiet -- -D warnings
     cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features traces --quiet -- -D warnings
     cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features links --quiet -- -D warnings
+    cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features compare --quiet -- -D warnings
   else
     log "clippy not installed: skipping lints"
   fi
@@ -137,7 +139,7 @@ run_tests() {
   if compgen -G "tests/wasm*.rs" >/dev/null; then
     log "wasm API tests (wasm-bindgen-test under node)"
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-      cargo test --release --target wasm32-unknown-unknown --no-default-features --features page,traces,links --test 'wasm*'
+      cargo test --release --target wasm32-unknown-unknown --no-default-features --features page,traces,links,compare --test 'wasm*'
   fi
   log "JavaScript API tests (node: history, memory and hostile-argument cases)"
   node --test --test-concurrency=1 tests/node/

@@ -95,7 +95,7 @@ for (const policy of ['lru', 'opt', 'fifo', 'clock']) {
 
 // --- module sizes
 console.log('\nWebAssembly modules (after wasm-opt): bytes, gzipped');
-for (const [name, what] of [['pagesim_bg.wasm', 'the page'], ['pagesim_trace_bg.wasm', 'the trace worker'], ['pagesim_links_bg.wasm', 'links (loaded on Share/Embed)']]) {
+for (const [name, what] of [['pagesim_bg.wasm', 'the page'], ['pagesim_trace_bg.wasm', 'the trace worker'], ['pagesim_links_bg.wasm', 'links (loaded on Share/Embed)'], ['pagesim_compare_bg.wasm', 'the comparison plot (loaded on demand)']]) {
   const wasm = readFileSync(join(root, 'www', 'pkg', name));
   console.log(`  ${name.padEnd(24)} ${wasm.length.toLocaleString('en').padStart(9)} ${gzipSync(wasm, { level: 9 }).length.toLocaleString('en').padStart(9)}  ${what}`);
 }

@@ -19,12 +19,12 @@
 //!   changes anything.
 
 // Each module is built with some of the features and uses a subset of the helpers below.
-#![cfg_attr(not(all(feature = "page", feature = "traces", feature = "links")), allow(dead_code))]
+#![cfg_attr(not(all(feature = "page", feature = "traces", feature = "links", feature = "compare")), allow(dead_code))]
 
 #[cfg(feature = "page")]
 use crate::engine::config::Config;
 use crate::engine::error::quoted;
-#[cfg(any(feature = "page", feature = "links", feature = "traces"))]
+#[cfg(any(feature = "page", feature = "links", feature = "compare"))]
 use crate::scenario::ParseError;
 use js_sys::Array;
 use serde::Serialize;
@@ -33,12 +33,16 @@ use wasm_bindgen::prelude::*;
 // Three modules are built from this crate (see build.sh): the page's (`page`: the simulator,
 // presets, reading links), the trace worker's (`traces`: trace replays and fault curves) and the
 // link maker's (`links`), so the page does not load code before it needs it.
+#[cfg(feature = "compare")]
+mod compare;
 #[cfg(feature = "links")]
 mod links;
 #[cfg(feature = "page")]
 mod simulator;
 #[cfg(feature = "traces")]
 mod traces;
+#[cfg(feature = "compare")]
+pub use compare::*;
 #[cfg(feature = "links")]
 pub use links::*;
 #[cfg(feature = "page")]
@@ -127,7 +131,7 @@ pub(crate) fn error(message: impl AsRef<str>) -> JsValue {
     js_sys::Error::new(message.as_ref()).into()
 }
 
-#[cfg(any(feature = "page", feature = "links", feature = "traces"))]
+#[cfg(any(feature = "page", feature = "links", feature = "compare"))]
 pub(crate) fn parse_error(e: &ParseError) -> JsValue {
     let err = js_sys::Error::new(&e.to_string());
     let _ = js_sys::Reflect::set(&err, &"line".into(), &(e.line as f64).into());

@@ -1,10 +1,8 @@
 //! Traces in the browser (the trace worker's module): `TraceSession` reads a trace file, replays
-//! it in slices and computes fault curves. The page also loads this module, on demand, for the
-//! policy comparison plot (`compareScenario`): it runs a scenario under every policy and size.
+//! it in slices and computes fault curves.
 
 use super::*;
 use crate::engine::config::{Config, PolicyKind, MAX_FRAMES};
-use crate::scenario::{link, parse};
 use crate::trace::curve::{self, DenseTrace, MAX_CURVE};
 use crate::trace::{self, Trace, TraceFormat, TraceReplay};
 use js_sys::Uint8Array;
@@ -222,28 +220,4 @@ impl TraceSession {
         let replay = self.replay.as_ref().ok_or_else(|| error("call start(policy, frames) first"))?;
         to_js(&replay.summary())
     }
-}
-
-/// Page faults of a scenario under each policy and frame count: `faults[i][j]` for `policies[i]`
-/// and `frames[j]` (the comparison plot). Steps that fail end that run early.
-#[wasm_bindgen(js_name = compareScenario)]
-pub fn compare_scenario(text: JsValue, policies: JsValue, frames: JsValue) -> Result<JsValue, JsValue> {
-    let text = self::text(&text, "the scenario")?;
-    let policies: Array = helper_result(plain_list(&policies, 16), "the policies")?.unchecked_into();
-    let frames: Array = helper_result(plain_list(&frames, 64), "the frame counts")?.unchecked_into();
-    if text.len() > link::MAX_TEXT_BYTES {
-        return Err(error("compareScenario takes at most 256 KiB of scenario"));
-    }
-    let scenario = parse(&text).map_err(|e| parse_error(&e))?;
-    let policies = policies
-        .iter()
-        .map(|p| {
-            let name = self::text(&p, "a policy")?;
-            PolicyKind::parse(&name).ok_or_else(|| error(format!("unknown policy {}", describe(&p))))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let frames =
-        frames.iter().map(|f| int(&f, "frames", MAX_FRAMES as u64).map(|f| f as u32)).collect::<Result<Vec<_>, _>>()?;
-    let out = crate::scenario::compare::compare(&scenario, &policies, &frames).map_err(error)?;
-    to_js(&out)
 }

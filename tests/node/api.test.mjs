@@ -13,6 +13,8 @@ pkg.initSync({ module: readFileSync(join(pkgDir, 'pagesim_bg.wasm')) });
 const traces = await import(join(pkgDir, 'pagesim_trace.js'));
 traces.initSync({ module: readFileSync(join(pkgDir, 'pagesim_trace_bg.wasm')) });
 const links = await import(join(pkgDir, 'pagesim_links.js'));
+const compare = await import(join(pkgDir, 'pagesim_compare.js'));
+compare.initSync({ module: readFileSync(join(pkgDir, 'pagesim_compare_bg.wasm')) });
 links.initSync({ module: readFileSync(join(pkgDir, 'pagesim_links_bg.wasm')) });
 
 const TEXTBOOK = '7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1';
@@ -90,7 +92,7 @@ const methods = [
   () => links.encodeLink(pick()),
   () => links.decodeLink(pick()),
   () => links.shareUrl(pick(), pick(), pick()),
-  () => traces.compareScenario(pick(), pick(), pick()),
+  () => compare.compareScenario(pick(), pick(), pick()),
   () => new traces.TraceSession(pick(), pick(), pick()),
   (s, t) => t.start(pick(), pick(), pick()),
   (s, t) => t.advance(pick()),
@@ -162,7 +164,7 @@ test('a getter that calls back into the same simulator gets an Error, not a trap
     },
   });
   // compareScenario reads its lists through the helpers: the callback runs inside that read.
-  traces.compareScenario('spawn T flat\nrefs T 1', sneaky, [1]);
+  compare.compareScenario('spawn T flat\nrefs T 1', sneaky, [1]);
   assert.equal(inner, undefined, 'the simulator was not busy: compareScenario does not hold it');
   assert.equal(sim.read(a, 0x1000) !== undefined, true);
 });

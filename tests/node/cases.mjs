@@ -24,7 +24,12 @@ const links = await import(join(pkgDir, 'pagesim_links.js')).then((l) => {
 }, () => pkg);
 // Reading links and comparing policies moved to the on-demand module (issue 11); older builds had them here.
 const decodeLink = links.decodeLink ?? pkg.decodeLink;
-const compareScenario = traces.compareScenario ?? links.compareScenario ?? pkg.compareScenario;
+// The comparison module, when the build has one (issue 11 first put compareScenario in the trace module).
+const compareModule = await import(join(pkgDir, 'pagesim_compare.js')).then((c) => {
+  c.initSync({ module: readFileSync(join(pkgDir, 'pagesim_compare_bg.wasm')) });
+  return c;
+}, () => ({}));
+const compareScenario = compareModule.compareScenario ?? traces.compareScenario ?? links.compareScenario ?? pkg.compareScenario;
 const memory = () => wasm.memory.buffer.byteLength;
 const MiB = 1024 * 1024;
 

@@ -28,11 +28,11 @@ export function loadLinks() {
 }
 
 /**
- * The analysis module (the trace worker's: replays, curves, `compareScenario`), loaded in the
- * page the first time a comparison plot is shown.
+ * The comparison module (`compareScenario`: a scenario under every policy and size), loaded the
+ * first time a comparison plot is shown.
  */
 export function loadAnalysis() {
-  analysis ??= import('../pkg/pagesim_trace.js').then(async (m) => {
+  analysis ??= import('../pkg/pagesim_compare.js').then(async (m) => {
     await m.default();
     return m;
   });

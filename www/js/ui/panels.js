@@ -135,7 +135,7 @@ export function createPanels({ state, engine, views, presets, renderer, embedded
     if (compare) {
       const frames = [1, 2, 3, 4, 5, 6, 7, 8];
       const policies = engine.catalog.compared;
-      // The comparison runs in the analysis module, loaded on demand; the plot follows.
+      // The comparison runs in a module of its own, loaded on demand; the plot follows.
       const text = state.text;
       loadAnalysis().then((tools) => {
         if (state.text !== text) return; // another scenario meanwhile
