@@ -2,7 +2,7 @@
 //! frames under every policy and prints accesses per second and peak heap memory. It prints
 //! figures; it does not fail on them.
 //!
-//!   cargo run --release --bin bench [-- --json] [-- --accesses N]
+//!   cargo run --release --bin bench [-- --json] [-- --accesses N] [-- --policy NAME]
 //!   cargo run --release --bin bench -- --bare-lru FILE FRAMES
 //!
 //! `--bare-lru` is the yardstick for `pagesim trace`: the smallest LRU fault counter one would
@@ -123,8 +123,13 @@ fn main() {
         .unwrap_or(1_000_000);
     let mix = hot_set_and_scan(n, 64);
     let heavy = hot_set_and_scan(n, 4096);
-    let rows: Vec<(PolicyKind, Row, Row)> =
-        PolicyKind::ALL.iter().map(|&p| (p, measure(&mix, p), measure(&heavy, p))).collect();
+    // `--policy NAME` measures one policy only (for profiling a change).
+    let only = args.iter().position(|a| a == "--policy").and_then(|i| args.get(i + 1));
+    let rows: Vec<(PolicyKind, Row, Row)> = PolicyKind::ALL
+        .iter()
+        .filter(|p| only.is_none_or(|name| p.name() == name))
+        .map(|&p| (p, measure(&mix, p), measure(&heavy, p)))
+        .collect();
     if json {
         let items: Vec<String> = rows
             .iter()

@@ -255,7 +255,7 @@ pub fn why(r: &VictimReason) -> String {
         (PolicyKind::Aging, Some(v)) => format!("aging counter {v:08b}, the lowest"),
         (PolicyKind::Opt, Some(u64::MAX) | None) => "never used again".to_string(),
         (PolicyKind::Opt, Some(step)) => format!("next used at step {step}, the farthest"),
-        (PolicyKind::Random, _) => format!("drawn at random from seed {}", r.seed),
+        (PolicyKind::Random, Some(seed)) => format!("drawn at random from seed {seed}"),
         (_, None) => "its choice".to_string(),
     };
     format!("{name}: {reason}")

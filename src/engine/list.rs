@@ -87,7 +87,8 @@ impl List {
         (self.head != NIL).then_some(self.head)
     }
 
-    #[inline]
+    #[cfg_attr(not(feature = "page"), inline(always))]
+    #[cfg_attr(feature = "page", inline)]
     pub fn push_back(&mut self, links: &mut Links, id: u32) {
         *links.node(id) = Node { prev: self.tail, next: NIL };
         if self.tail == NIL {
@@ -111,7 +112,8 @@ impl List {
     }
 
     /// Removes `id`, which must be in this list.
-    #[inline]
+    #[cfg_attr(not(feature = "page"), inline(always))]
+    #[cfg_attr(feature = "page", inline)]
     pub fn unlink(&mut self, links: &mut Links, id: u32) {
         let Node { prev, next } = std::mem::replace(links.node(id), Node { prev: NIL, next: NIL });
         if prev == NIL {
@@ -127,7 +129,23 @@ impl List {
         self.len -= 1;
     }
 
+    /// Moves the oldest element to the back (a TLB refill reuses its least recently used slot):
+    /// [`List::move_to_back`] of the head, without the checks a middle element needs.
     #[inline]
+    pub fn rotate(&mut self, links: &mut Links) {
+        let id = self.head;
+        if id == self.tail {
+            return; // empty, or a single element
+        }
+        let next = std::mem::replace(links.node(id), Node { prev: self.tail, next: NIL }).next;
+        links.node(next).prev = NIL;
+        links.node(self.tail).next = id;
+        self.head = next;
+        self.tail = id;
+    }
+
+    #[cfg_attr(not(feature = "page"), inline(always))]
+    #[cfg_attr(feature = "page", inline)]
     pub fn move_to_back(&mut self, links: &mut Links, id: u32) {
         if self.tail != id {
             self.unlink(links, id);
@@ -195,5 +213,39 @@ mod tests {
         c.append(&mut links, &mut a);
         assert_eq!(c.to_vec(&links), vec![1, 0, 4, 5]);
         assert_eq!(c.front(), Some(1));
+    }
+
+    #[test]
+    fn rotate_is_move_to_back_of_the_head() {
+        let mut links = Links::new();
+        links.ensure(3);
+        let mut a = List::default();
+        a.rotate(&mut links); // empty: nothing happens
+        a.push_back(&mut links, 3);
+        a.rotate(&mut links);
+        assert_eq!(a.to_vec(&links), vec![3]);
+        for id in [0, 1, 2] {
+            a.push_back(&mut links, id);
+        }
+        let (mut b, mut links_b) = (a, links.clone());
+        for _ in 0..5 {
+            a.rotate(&mut links);
+            b.move_to_back(&mut links_b, b.front().unwrap());
+            assert_eq!(a.to_vec(&links), b.to_vec(&links_b));
+            let back: Vec<u32> = {
+                let mut v = a.to_vec(&links);
+                v.reverse();
+                v
+            };
+            let mut walk = vec![];
+            let mut id = a.tail;
+            while id != NIL {
+                walk.push(id);
+                id = links.nodes[id as usize].prev;
+            }
+            assert_eq!(walk, back, "prev links agree with next links");
+        }
+        assert_eq!(a.to_vec(&links), vec![0, 1, 2, 3]); // [3, 0, 1, 2] turned five times
+        assert_eq!(a.len(), 4);
     }
 }

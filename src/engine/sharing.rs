@@ -59,6 +59,7 @@ impl Rmap {
         self.0.index.capacity() * 16 + self.0.lists.capacity() * 64
     }
 
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.0.index.is_empty()
     }

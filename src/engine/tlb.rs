@@ -73,7 +73,7 @@ impl Tlb {
             return NONE;
         };
         self.tags[slot as usize] = Tag { pid, vpn, generation: self.generation };
-        self.lru.move_to_back(&mut self.links, slot);
+        self.lru.rotate(&mut self.links); // the slot was the front
         slot
     }
 
