@@ -112,13 +112,9 @@ impl Machine {
             physical: None,
             result: AccessResult::Hit { frame: 0 },
         };
-        let allowed = |perms: Perms| {
-            if write {
-                perms.writable()
-            } else {
-                perms.readable()
-            }
-        };
+        // The permission bit this access needs (R = 1, W = 2): a mask, not a branch on `write`.
+        let needed = 1u8 << (write as u8);
+        let allowed = |perms: Perms| perms.bits() & needed != 0;
         let ctx = AccessCtx { write, time: self.time(), next_use };
 
         // Fast path, one page-table walk: the page is resident.
@@ -132,20 +128,25 @@ impl Machine {
                         pte.tlb_slot = self.tlb.insert(pid, vpn).into();
                     }
                 }
-                if !allowed(pte.perms) {
-                    Err(AccessResult::ProtectionFault { perms: pte.perms, code: pte.code })
-                } else if write && pte.cow {
-                    Ok(None) // a copy-on-write fault: the slow path
+                // Whether the access is a write is as random as the program's accesses: the path
+                // below uses it in masks and selects, and branches only on rarely true conditions,
+                // so the processor's branch predictor is not asked to guess it.
+                if !allowed(pte.perms) | (write & pte.cow) {
+                    if !allowed(pte.perms) {
+                        Err(AccessResult::ProtectionFault { perms: pte.perms, code: pte.code })
+                    } else {
+                        Ok(None) // a copy-on-write fault: the slow path
+                    }
                 } else {
                     // The hardware sets the referenced bit, and the dirty bit on a write.
                     let f = pte.loc;
                     self.frames.set_referenced(f);
-                    if write {
-                        self.frames.get_mut(f).dirty = true;
-                        if pte.swap_copy != NONE {
-                            stale_copy = pte.swap_copy; // the copy in swap is stale now
-                            pte.swap_copy = NONE;
-                        }
+                    self.frames.get_mut(f).dirty |= write;
+                    // A write makes the page's copy in swap (if any) stale. The rarer test first;
+                    // `black_box` keeps LLVM from testing `write` first (it reorders the two).
+                    if pte.swap_copy != NONE && std::hint::black_box(write) {
+                        stale_copy = pte.swap_copy;
+                        pte.swap_copy = NONE;
                     }
                     Ok(Some((f, pte.code)))
                 }
@@ -190,13 +191,15 @@ impl Machine {
                 self.shared_copies += copied as u64;
                 v
             }
-            None if write => 0,
             None => {
+                // A write without a value (a trace's) reports 0. The byte is read either way and
+                // then dropped: a select, not a branch on `write` (see the fast path).
                 let data = &self.frames.get(frame).data;
-                match data {
+                let byte = match data {
                     None if code => code_byte(vpn, offset),
                     _ => read_shared(data, offset),
-                }
+                };
+                std::hint::select_unpredictable(write, 0, byte)
             }
         };
         event.physical = Some(((frame as u64) << self.page_shift) | offset as u64);
@@ -253,7 +256,7 @@ impl Machine {
             let f = self.objects.resident_frame(id, idx);
             if f != NONE {
                 let kind = Pte { perms, code, file, ..Pte::default() };
-                return Ok(self.map_in_memory(p, vpn, f, kind, write, ctx.next_use, event));
+                return Ok(self.map_in_memory(p, vpn, f, kind, ctx.next_use, event));
             }
         }
         // Find a frame, evicting if memory is full.
@@ -401,10 +404,10 @@ impl Machine {
         vpn: u64,
         f: u32,
         kind: Pte,
-        write: bool,
         next_use: u64,
         event: &mut AccessEvent,
     ) -> (u32, bool) {
+        let write = event.kind == AccessKind::Write;
         let ctx = AccessCtx { write, time: self.time(), next_use };
         let pid = p as Pid;
         let with = self.frames.get(f).owner;
