@@ -125,7 +125,7 @@ impl TraceReplay {
             let next = self.next_use.as_ref().map_or(u64::MAX, |v| v[i]);
             // Checked once for all: the process is flat and alive, and every page fits in 48 bits.
             self.machine
-                .access_valid(self.pid as usize, vpn << shift, kind, None, next)
+                .replay_access(self.pid as usize, vpn << shift, kind, next)
                 .map_err(|e| SimError::Budget(format!("access {} of the trace: {e}", i + 1)))?;
             self.pos = i + 1;
         }
@@ -214,7 +214,7 @@ fn replay_stream_within<R: std::io::Read>(
         }
         n += 1;
         let kind = if write { AccessKind::Write } else { AccessKind::Read };
-        if let Err(e) = machine.access_valid(pid as usize, vpn << shift, kind, None, u64::MAX) {
+        if let Err(e) = machine.replay_access(pid as usize, vpn << shift, kind, u64::MAX) {
             refused = Some(SimError::Budget(format!("access {n} of the trace: {e}")));
         }
     })

@@ -62,10 +62,10 @@ impl Machine {
     }
 
     /// [`Machine::access`] for a request already checked: `p` is a running process and `addr`
-    /// fits the address space. Trace replays call this directly, a million times a second.
-    /// Refused (with nothing changed) only if the access could take the state past the budget.
+    /// fits the address space. Refused (with nothing changed) only if the access could take the
+    /// state past the budget.
     #[inline]
-    pub(crate) fn access_valid(
+    fn access_valid(
         &mut self,
         p: usize,
         addr: u64,
@@ -79,9 +79,26 @@ impl Machine {
         Ok(self.access_unchecked(p, addr, kind, value, next_use))
     }
 
-    // Inlined into the trace replay's loop natively: the replay drops the event, and out of
-    // line it is built and copied back for nothing. Not in WebAssembly, where the larger loop
-    // measured 4–6% slower under V8 (the page's module is built for size: no hint there).
+    /// [`Machine::access_valid`] for a trace replay, a million times a second: it keeps no
+    /// event, so none is returned or copied out (an access event is 120 bytes; copying it out
+    /// and back cost a replay 32 instructions per access).
+    pub(crate) fn replay_access(
+        &mut self,
+        p: usize,
+        addr: u64,
+        kind: AccessKind,
+        next_use: u64,
+    ) -> Result<(), SimError> {
+        if self.usage_now() + self.access_growth > self.config.budget {
+            return Err(self.over_budget());
+        }
+        self.access_unchecked(p, addr, kind, None, next_use);
+        Ok(())
+    }
+
+    // Inlined into the trace replay natively: the replay drops the event, so most of it is never
+    // built. Not in WebAssembly, where the larger function measured 4–6% slower under V8 (the
+    // page's module is built for size: no hint there).
     #[cfg_attr(not(any(feature = "page", target_arch = "wasm32")), inline(always))]
     fn access_unchecked(
         &mut self,
