@@ -96,10 +96,10 @@ impl Machine {
         Ok(())
     }
 
-    // Inlined into the trace replay natively: the replay drops the event, so most of it is never
-    // built. Not in WebAssembly, where the larger function measured 4–6% slower under V8 (the
-    // page's module is built for size: no hint there).
-    #[cfg_attr(not(any(feature = "page", target_arch = "wasm32")), inline(always))]
+    // Inlined into `replay_access` (and `access_valid`) outside the page's module: the replay
+    // drops the event, so most of it is never built (+6% in WebAssembly, measured). The page's
+    // module is built for size: no hint there.
+    #[cfg_attr(not(feature = "page"), inline(always))]
     fn access_unchecked(
         &mut self,
         p: usize,
