@@ -11,10 +11,15 @@ use crate::scenario::link;
 #[wasm_bindgen(js_name = encodeLink)]
 pub fn encode_link(text: JsValue) -> Result<String, JsValue> {
     let text = self::text(&text, "the scenario")?;
+    fits_in_link(&text)?;
+    Ok(link::encode(&text))
+}
+
+fn fits_in_link(text: &str) -> Result<(), JsValue> {
     if text.len() > link::MAX_TEXT_BYTES {
         return Err(error(format!("a link can carry at most {} KiB of scenario", link::MAX_TEXT_BYTES / 1024)));
     }
-    Ok(link::encode(&text))
+    Ok(())
 }
 
 /// The full share URL for `text` at `step`.
@@ -24,7 +29,7 @@ pub fn share_url(base: JsValue, text: JsValue, step: JsValue) -> Result<String, 
     let text = self::text(&text, "the scenario")?;
     let step =
         if step.is_undefined() || step.is_null() { None } else { Some(int(&step, "step", u32::MAX as u64)? as usize) };
-    encode_link(JsValue::from_str(&text))?;
+    fits_in_link(&text)?;
     Ok(link::share_url(&base, &text, step))
 }
 

@@ -28,6 +28,8 @@ import { renderStateText } from './ui/statetext.js';
 const $ = (sel) => document.querySelector(sel);
 const SPEEDS = [0.5, 1, 2, 3, 5, 8, 12, 20, 40, 100, 300, 1000]; // steps per second
 const FRAME_MS = 14; // what one animation frame may spend stepping and redrawing while playing
+const READABLE_SPEED = 20; // steps per second up to which playback shows every step's text
+const PANELS_HZ = 10; // how often the text panels follow a faster playback (the picture: every frame)
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 
 const engine = await loadEngine();
@@ -47,6 +49,8 @@ const state = {
   owed: 0,
   pulseStart: 0,
   refreshMs: 0, // what the last refresh cost: playing steps for the rest of a frame
+  panelsAt: 0, // when the text panels were last brought up to date
+  panelsBehind: false, // they show an earlier step than the picture (fast playback)
 };
 
 const canvas = $('#canvas');
@@ -228,11 +232,18 @@ function play() {
   requestAnimationFrame(tick);
 }
 
+/** Stops playback; whoever calls it redraws (a step, a jump), except the user's Pause: `pauseHere`. */
 function pause() {
   const was = state.playing;
   state.playing = false;
   setPlayButton();
-  if (was) showStateText();
+  if (was && !state.panelsBehind) showStateText();
+}
+
+/** The user's Pause (button, Space): the text panels catch up with the picture if they were behind. */
+function pauseHere() {
+  pause();
+  if (state.panelsBehind) refresh({ animate: false });
 }
 
 /** The picture as text, for screen readers (the canvas points at it). */
@@ -262,8 +273,10 @@ function tick(now) {
       break;
     }
   }
-  if (stepped || !state.playing) refresh();
-  else if (now - state.pulseStart < 450) draw(now); // the newest step's outline fades
+  if (stepped || !state.playing) {
+    const everyStep = !state.playing || speed <= READABLE_SPEED;
+    refresh({ panels: everyStep || now - state.panelsAt >= 1000 / PANELS_HZ });
+  } else if (now - state.pulseStart < 450) draw(now); // the newest step's outline fades
   if (state.playing) requestAnimationFrame(tick);
 }
 
@@ -279,14 +292,15 @@ let pulseFrame = 0;
 
 /**
  * Brings every panel up to date with the simulator. Its cost does not depend on how long the run
- * is: the panels read the current state, and records only of the steps they show.
+ * is: the panels read the current state, and records only of the steps they show. While playing
+ * faster than anyone reads, the text panels follow at PANELS_HZ and the picture every frame
+ * (`panels: false`): the text panels' style and layout were half of a frame's cost at top speed.
  */
-function refresh({ animate = true } = {}) {
+function refresh({ animate = true, panels = true } = {}) {
   const t0 = performance.now();
   const sim = state.sim;
   state.stats = sim.stats();
   const pos = sim.position;
-  log?.show(sim.historyStart + 1, pos);
   const current = records.at(pos);
   state.highlight = pos > 0 ? highlightOf(current) : null;
   if (!animate) state.pulseStart = 0;
@@ -299,6 +313,22 @@ function refresh({ animate = true } = {}) {
   $('#btn-reset').disabled = pos === 0;
   $('#btn-step').disabled = sim.atEnd;
 
+  draw(); // before the panels touch the DOM: setting the canvas font would recalculate their style
+  if (panels) showPanels(pos, current);
+  state.panelsBehind = !panels;
+  links.follow(state.text, pos);
+  if (state.pulseStart && !reducedMotion.matches && !state.playing) { // (playback draws every frame)
+    cancelAnimationFrame(pulseFrame);
+    pulseFrame = requestAnimationFrame(animatePulse);
+  }
+  state.refreshMs = performance.now() - t0;
+}
+
+/** The text panels at step `pos` (`current` is its record). */
+function showPanels(pos, current) {
+  const sim = state.sim;
+  state.panelsAt = performance.now();
+  log?.show(sim.historyStart + 1, pos);
   const err = sim.runError();
   showStep(current, pos, err);
   if (err) {
@@ -318,13 +348,6 @@ function refresh({ animate = true } = {}) {
   if ($('#next-step')) showNextStep($('#next-step'));
   if ($('#grid-panel')?.open) gridView.show(pos);
   if (!state.playing) showStateText(); // while playing, at the pause: it is for reading
-  links.follow(state.text, pos);
-  draw();
-  if (state.pulseStart && !reducedMotion.matches && !state.playing) { // (playback draws every frame)
-    cancelAnimationFrame(pulseFrame);
-    pulseFrame = requestAnimationFrame(animatePulse);
-  }
-  state.refreshMs = performance.now() - t0;
 }
 
 /** Redraws while the newest step's outline fades. */
@@ -369,7 +392,7 @@ window.addEventListener('resize', () => { windowHeight = window.innerHeight; });
 $('#btn-step').addEventListener('click', () => { pause(); stepForward(); });
 $('#btn-back').addEventListener('click', stepBack);
 $('#btn-reset').addEventListener('click', () => jump(0));
-$('#btn-play').addEventListener('click', () => (state.playing ? pause() : play()));
+$('#btn-play').addEventListener('click', () => (state.playing ? pauseHere() : play()));
 $('#scrub').addEventListener('input', (e) => jump(Number(e.target.value)));
 
 document.addEventListener('keydown', (e) => {
@@ -378,7 +401,7 @@ document.addEventListener('keydown', (e) => {
   // Space and Enter press the focused control (a button, a link, a summary), as everywhere else.
   if ((e.key === ' ' || e.key === 'Enter') && e.target.closest?.('button, a[href], summary, [role=button], [tabindex]:not(#log)')) return;
   const keys = {
-    ' ': () => (state.playing ? pause() : play()),
+    ' ': () => (state.playing ? pauseHere() : play()),
     ArrowRight: () => { pause(); stepForward(); },
     ArrowLeft: stepBack,
     Home: () => jump(0),
