@@ -1,6 +1,7 @@
 // `./build.sh bench`: trace-replay throughput, native and WebAssembly side by side; a 2M-access
 // trace file through the CLI, a hand-written LRU counter, the trace module and the page; the
-// modules' sizes; the time to draw one frame of the page in headless Chromium. It prints
+// modules' sizes; the time to draw one frame of the page in headless Chromium, a step by keyboard
+// and top-speed playback of a 5,000-step run (frames per second, longest task). It prints
 // figures; it never fails on them.
 import { readFileSync, writeFileSync, mkdtempSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -52,7 +53,7 @@ for (const row of native) {
 }
 
 // --- a 2M-access trace file: the CLI (one replay, each curve), a bare LRU counter, the trace module
-const { startServer, launch, open, syntheticRwTrace } = await import(join(root, 'tests', 'browser', 'helpers.mjs'));
+const { startServer, launch, open, syntheticRwTrace, longScenario } = await import(join(root, 'tests', 'browser', 'helpers.mjs'));
 const traceFile = join(mkdtempSync(join(tmpdir(), 'pagesim-bench-')), 'synthetic-2m.rw');
 writeFileSync(traceFile, syntheticRwTrace(2_000_000));
 const cli = join(root, 'target', 'release', 'pagesim');
@@ -158,6 +159,50 @@ try {
   rows.push(['262,144 frames, all in use (heat map)', await timeDraw()]);
   console.log('\nrender time per frame (headless Chromium, software rendering, 1400×900 viewport; median / worst of 40 frames):');
   for (const [name, t] of rows) console.log(`  ${name.padEnd(42)} ${t.median.toFixed(2)} ms / ${t.worst.toFixed(2)} ms`);
+
+  // A 5,000-step run (16 frames, 64 pages, full from step ~300): one step by keyboard, script and
+  // the style and layout it causes; then 3 s of play at top speed from step 3,000.
+  console.log('\na 5,000-step run (the browser tests\' longScenario), 16 frames and 4,096 frames:');
+  for (const [frames, pages] of [[16, 64], [4096, 3000]]) {
+    const play = await page.evaluate(async ([text, frames]) => {
+      const P = window.pagesim;
+      P.load(text);
+      const stepMs = [];
+      for (const at of [500, 4000]) {
+        P.jump(at);
+        const times = [];
+        for (let i = 0; i < 15; i++) {
+          const t = performance.now();
+          document.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+          void document.body.offsetHeight;
+          times.push(performance.now() - t);
+          await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+        }
+        times.sort((a, b) => a - b);
+        stepMs.push(times[7]);
+      }
+      const speed = document.getElementById('speed');
+      speed.value = speed.max;
+      P.jump(3000);
+      await new Promise((r) => setTimeout(r, 300));
+      const tasks = [];
+      const observer = new PerformanceObserver((list) => tasks.push(...list.getEntries().map((e) => e.duration)));
+      observer.observe({ type: 'longtask' });
+      let count = 0;
+      const t0 = performance.now();
+      const counting = () => { count++; if (P.state.playing) requestAnimationFrame(counting); };
+      document.getElementById('btn-play').click();
+      requestAnimationFrame(counting);
+      await new Promise((r) => setTimeout(r, 2000));
+      const seconds = (performance.now() - t0) / 1000;
+      const steps = P.state.sim.position - 3000;
+      if (P.state.playing) document.getElementById('btn-play').click();
+      observer.disconnect();
+      return { frames, stepMs, fps: count / seconds, stepsPerS: steps / seconds, longest: Math.max(0, ...tasks) };
+    }, [longScenario(5000, { frames, pages }), frames]);
+    console.log(`  ${String(play.frames).padStart(5)} frames: a step by keyboard (script, style, layout) ${play.stepMs[0].toFixed(1)} ms at step 500, ${play.stepMs[1].toFixed(1)} ms at step 4,000; `
+      + `top speed ${play.fps.toFixed(0)} frames/s, ${play.stepsPerS.toFixed(0)} steps/s, longest task ${play.longest ? `${play.longest.toFixed(0)} ms` : 'under 50 ms'}`);
+  }
 } finally {
   await browser.close();
   server.close();

@@ -358,6 +358,8 @@ test('the picture as text says which page is in which frame and slot, in step wi
   const page = await open(browser.context, `${base}#p=swapping`);
   for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowRight');
   assert.equal(await page.getAttribute('#canvas', 'aria-describedby'), 'state-text');
+  // It follows once the steps rest (a burst of steps rebuilds it once).
+  await page.waitForFunction(() => document.getElementById('state-text').dataset.step === String(window.pagesim.state.sim.position));
   const text = await page.evaluate(() => {
     const rows = (caption) => [...[...document.querySelectorAll('#state-text table')].find((t) => t.caption.textContent.startsWith(caption)).rows]
       .filter((r) => r.cells[0].tagName === 'TD');

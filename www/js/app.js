@@ -29,6 +29,7 @@ const $ = (sel) => document.querySelector(sel);
 const SPEEDS = [0.5, 1, 2, 3, 5, 8, 12, 20, 40, 100, 300, 1000]; // steps per second
 const FRAME_MS = 14; // what one animation frame may spend stepping and redrawing while playing
 const READABLE_SPEED = 20; // steps per second up to which playback shows every step's text
+const STATE_TEXT_MS = 150; // the text version of the picture follows once stepping rests this long
 const PANELS_HZ = 10; // how often the text panels follow a faster playback (the picture: every frame)
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 
@@ -246,9 +247,21 @@ function pauseHere() {
   if (state.panelsBehind) refresh({ animate: false });
 }
 
-/** The picture as text, for screen readers (the canvas points at it). */
+let stateTextTimer = 0;
+
+/**
+ * The picture as text, for screen readers (the canvas points at it), once stepping rests for
+ * STATE_TEXT_MS: a burst of steps (→ held down) rebuilds it once, not at every step, where its
+ * tables were half of a step's layout. `data-step` says which step it describes.
+ */
 function showStateText() {
-  if ($('#state-text') && state.stats) renderStateText($('#state-text'), state.sim, state.stats, state.config, views, engine.layout.flags);
+  clearTimeout(stateTextTimer);
+  stateTextTimer = setTimeout(() => {
+    const box = $('#state-text');
+    if (!box || !state.stats || state.playing) return;
+    renderStateText(box, state.sim, state.stats, state.config, views, engine.layout.flags);
+    box.dataset.step = String(state.sim.position);
+  }, STATE_TEXT_MS);
 }
 
 /**
