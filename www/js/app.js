@@ -238,7 +238,7 @@ function pause() {
   const was = state.playing;
   state.playing = false;
   setPlayButton();
-  if (was && !state.panelsBehind) showStateText();
+  if (was) showStateText();
 }
 
 /** The user's Pause (button, Space): the text panels catch up with the picture if they were behind. */
