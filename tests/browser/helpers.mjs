@@ -82,6 +82,31 @@ export function rgb(hex) {
   return `${(n >> 16) & 255},${(n >> 8) & 255},${n & 255}`;
 }
 
+/**
+ * The main-thread cost of `n` steps by keyboard from the current position: the script, then style
+ * and layout forced at once (what the browser would do before the next paint).
+ */
+export function stepCosts(page, n) {
+  return page.evaluate(async (count) => {
+    const times = [];
+    for (let i = 0; i < count; i++) {
+      const t0 = performance.now();
+      document.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+      void document.body.offsetHeight; // style and layout now, inside the measurement
+      times.push(performance.now() - t0);
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    }
+    return times;
+  }, n);
+}
+
+/** Waits until the text version of the picture describes the current step (it follows once stepping rests). */
+export function stateTextFollows(page) {
+  return page.waitForFunction(() => document.getElementById('state-text').dataset.step === String(window.pagesim.state.sim.position));
+}
+
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
 /** A scenario of `n` accesses over 64 pages in 16 frames: faults, evictions, swap traffic. */
 export function longScenario(n, { frames = 16, pages = 64 } = {}) {
   const lines = [`config frames=${frames} page=4K vbits=32 swap=256 tlb=4 policy=lru`, 'spawn A flat'];

@@ -3,7 +3,7 @@
 // runs to the end, and it works at phone width.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, open, canvasHash, ringColours, rgb } from './helpers.mjs';
+import { startServer, launch, open, canvasHash, ringColours, rgb, stateTextFollows } from './helpers.mjs';
 
 let server, base, browser;
 
@@ -359,7 +359,7 @@ test('the picture as text says which page is in which frame and slot, in step wi
   for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowRight');
   assert.equal(await page.getAttribute('#canvas', 'aria-describedby'), 'state-text');
   // It follows once the steps rest (a burst of steps rebuilds it once).
-  await page.waitForFunction(() => document.getElementById('state-text').dataset.step === String(window.pagesim.state.sim.position));
+  await stateTextFollows(page);
   const text = await page.evaluate(() => {
     const rows = (caption) => [...[...document.querySelectorAll('#state-text table')].find((t) => t.caption.textContent.startsWith(caption)).rows]
       .filter((r) => r.cells[0].tagName === 'TD');

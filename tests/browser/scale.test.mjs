@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, launch, open, longScenario, dataDir, root, syntheticRwTrace } from './helpers.mjs';
+import { startServer, launch, open, longScenario, dataDir, root, syntheticRwTrace, stepCosts, median } from './helpers.mjs';
 
 let server, base, browser;
 
@@ -20,26 +20,6 @@ after(async () => {
   await browser.close();
   server.close();
 });
-
-/**
- * The main-thread cost of `n` steps by keyboard from the current position: the script, then style
- * and layout forced at once (what the browser would do before the next paint).
- */
-function stepCosts(page, n) {
-  return page.evaluate(async (count) => {
-    const times = [];
-    for (let i = 0; i < count; i++) {
-      const t0 = performance.now();
-      document.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
-      void document.body.offsetHeight; // style and layout now, inside the measurement
-      times.push(performance.now() - t0);
-      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-    }
-    return times;
-  }, n);
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 test('a step at step 4,000 of a 5,000-step run costs what a step early in the run costs', async () => {
   const page = await open(browser.context, base);

@@ -4,7 +4,7 @@
 // copy-on-write faults, and the JavaScript API forks, runs programs and maps shared memory.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, open } from './helpers.mjs';
+import { startServer, launch, open, stateTextFollows } from './helpers.mjs';
 
 let server, base, browser;
 
@@ -63,7 +63,7 @@ test('shared libraries: lines from both address spaces into one frame, its map c
   const above = await coloursAbove(page, info.rect);
   assert.ok(above.some(([r, g, b]) => r + g + b < 720), `a line reaches frame 0: ${JSON.stringify(above.slice(0, 12))}`);
   // The text version says who shares the frame; B's strip names the program it runs.
-  await page.waitForFunction(() => document.getElementById('state-text').dataset.step === String(window.pagesim.state.sim.position));
+  await stateTextFollows(page);
   const text = await page.textContent('#state-text');
   assert.match(text, /frame 0\s*A\s*page 1\s*clean, shared with B page 1/);
   const pageTip = await page.evaluate(() => {
