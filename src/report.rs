@@ -261,7 +261,7 @@ impl EventReport {
                 who(&mut r, *pid);
                 r.code_pages = Some(*code_pages);
                 r.flat = Some(*flat);
-                r.object = (*exe != NONE).then(|| m.objects().get(*exe).name.clone());
+                r.object = (*exe != NONE).then(|| m.objects().get(*exe).name.to_string());
             }
             Event::Fork { parent, child, shared } => {
                 r.kind = "fork";
@@ -273,7 +273,7 @@ impl EventReport {
                 r.kind = "allocate";
                 if *object != NONE {
                     let o = m.objects().get(*object);
-                    r.object = Some(o.name.clone());
+                    r.object = Some(o.name.to_string());
                     r.sharing = Some(if o.kind == ObjectKind::File { "file" } else { "shared" });
                 }
                 who(&mut r, *pid);
@@ -422,6 +422,24 @@ pub struct StatsReport<'a> {
     /// Frames mapped by more than one page.
     pub shared_frames: u64,
     pub processes: Vec<ProcessReport<'a>>,
+    /// Shared-memory objects holding pages that no process maps now (absent when none do).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub objects: Vec<ObjectReport<'a>>,
+}
+
+/// A shared object holding pages that no process maps. `owner` is the owner word their frames
+/// and slots carry in the views (with flag `HELD`).
+#[derive(Clone, Debug, Serialize)]
+pub struct ObjectReport<'a> {
+    pub owner: u32,
+    /// `exe`, `shared` or `file`.
+    pub kind: &'static str,
+    pub name: &'a str,
+    pub pages: u64,
+    /// Regions mapping it now.
+    pub mappings: usize,
+    /// Pages it holds that no process maps.
+    pub held: u64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -483,7 +501,7 @@ impl<'a> StatsReport<'a> {
                         pages: r.pages,
                         perms: r.perms.to_string(),
                         code: r.code,
-                        object: r.object.map(|id| m.objects().get(id).name.as_str()),
+                        object: r.object.map(|id| &*m.objects().get(id).name),
                         sharing: r.object.map(|id| m.objects().get(id).kind.word()),
                     })
                     .collect(),
@@ -501,6 +519,18 @@ impl<'a> StatsReport<'a> {
             history_bytes: history_bytes as u64,
             shared_frames: m.shared_frames(),
             processes,
+            objects: m
+                .objects()
+                .holding()
+                .map(|(id, o)| ObjectReport {
+                    owner: crate::engine::sharing::object_owner(id),
+                    kind: o.kind.word(),
+                    name: &o.name,
+                    pages: o.pages,
+                    mappings: o.mappings.size(),
+                    held: o.held,
+                })
+                .collect(),
         }
     }
 }

@@ -237,6 +237,8 @@ fn a_shared_page_evicted_is_unmapped_from_every_process_and_written_once() {
         m.allocate(pid, 8192, Perms::RW, Some(0x2000), None).unwrap();
     }
     m.write(a, 0x8000, 7).unwrap();
+    assert_eq!(m.frame_map_count(0), 1, "B maps the page on its first touch of it");
+    assert_eq!(fault(&mut m, b, 0x8000, None), FaultKind::InMemory { with: a });
     assert_eq!(m.frame_map_count(0), 2);
     // Two private pages of A push the shared page out: one swap-out for both mappings.
     m.write(a, 0x2000, 1).unwrap();
@@ -303,4 +305,97 @@ fn sharing_mistakes_are_errors_that_change_nothing() {
     assert!(m.allocate_shared(a, 1, Perms::RW, None, None, Some((ObjectKind::Shm, "9bad"))).is_err());
     assert_eq!(m.process(a).unwrap().regions.len(), 1);
     m.check_invariants().unwrap();
+}
+
+/// Runs a scenario to its end; returns every read's value in order, and the machine.
+fn run_scenario(text: &str) -> (Vec<u8>, Machine) {
+    let mut run = pagesim::scenario::Run::new(pagesim::scenario::parse(text).unwrap()).unwrap();
+    let mut reads = Vec::new();
+    while let Some(record) = run.step().unwrap() {
+        for e in &record.events {
+            if let pagesim::engine::Event::Access(a) = e {
+                if a.kind == pagesim::engine::AccessKind::Read && a.physical.is_some() {
+                    reads.push(a.value);
+                }
+            }
+        }
+    }
+    run.machine().check_invariants().unwrap();
+    (reads, run.machine().clone())
+}
+
+/// The object keeps a page that the mapping covering it no longer maps: a later mapping that
+/// covers it reads what was written (it read 0), a third process shares the same page (the object
+/// split into two copies), and when every process has exited nothing stays in memory.
+#[test]
+fn a_shared_memory_page_outlives_the_mapping_that_covered_it() {
+    let (reads, m) = run_scenario(
+        "config frames=4 tlb=0 policy=fifo
+spawn A
+spawn B
+alloc A x 8K rw shared=S
+alloc B y 4K rw shared=S
+write A 0x2000 5
+free A x
+alloc B z 8K rw shared=S
+read B 0x3000
+write B 0x3000 7
+spawn C
+alloc C w 8K rw shared=S at 0x4000
+read C 0x5000
+read B 0x3000
+exit A
+exit B
+exit C
+",
+    );
+    assert_eq!(reads, vec![5, 7, 7]);
+    assert_eq!((m.frames().used(), m.swap().used(), m.stats().resident), (0, 0, 0));
+    assert!(m.processes().all(|p| p.stats.resident == 0 && m.pss(m.pid_of(&p.name).unwrap_or(0)) == 0.0));
+}
+
+/// Two mappings of one object in one process, a fork, an exit, a third mapping: every mapping of
+/// object page 1 reaches page 1 (it read and wrote page 0's frame).
+#[test]
+fn every_mapping_of_an_object_page_reaches_that_page() {
+    let (reads, _) = run_scenario(
+        "config frames=4 tlb=0 policy=fifo
+spawn A
+alloc A b 8K rw at 0x3000 shared=S
+alloc A a 4K rw at 0x2000 shared=S
+write A 0x2000 72
+fork A B
+exit A
+alloc B c 8K rw at 0x7000 shared=S
+read B 0x8000
+write B 0x8000 61
+read B 0x7000
+read B 0x3000
+read B 0x4000
+",
+    );
+    assert_eq!(reads, vec![0, 72, 72, 61]);
+}
+
+/// The frame a destroyed mapping left behind is a victim like any other: it goes to swap, where
+/// the object keeps it (this panicked: "a resident frame has a page-table entry").
+#[test]
+fn a_page_the_object_alone_holds_is_evicted_to_swap_and_read_back() {
+    let (reads, m) = run_scenario(
+        "config frames=1 swap=4 tlb=0 policy=fifo
+spawn A
+spawn B
+alloc A x 8K rw shared=S
+alloc B y 4K rw shared=S
+alloc B p 4K rw
+write A 0x2000 5
+free A x
+write B 0x2000 1
+alloc B z 8K rw shared=S
+read B 0x4000
+",
+    );
+    assert_eq!(reads, vec![5]);
+    assert_eq!(m.stats().swap_outs, 2, "the held page, then B's private page");
+    assert_eq!(m.stats().major_faults, 1);
 }

@@ -9,7 +9,7 @@ use super::events::{
 };
 use super::machine::Machine;
 use super::page_table::NONE;
-use super::sharing::ObjectKind;
+use super::sharing::{owner_object, ObjectKind};
 use super::types::ExitCause;
 
 fn plural(n: u64, one: &str, many: &str) -> String {
@@ -22,7 +22,7 @@ impl Machine {
         match event {
             Event::Spawn { pid, code_pages, flat, exe } => {
                 let name = self.name_of(*pid);
-                let exe_name = if *exe == NONE { name } else { self.objects().get(*exe).name.as_str() };
+                let exe_name = if *exe == NONE { name } else { &self.objects().get(*exe).name };
                 if *flat {
                     format!("spawned {name} (pid {pid}): its whole address space is valid and writable, no guard page")
                 } else if *code_pages > 0 && exe_name != name {
@@ -116,6 +116,18 @@ impl Machine {
         }
     }
 
+    /// "B page 7", or for a page a shared object holds with no process mapping it, "shared
+    /// memory chat page 1".
+    pub fn page_of(&self, owner: u32, vpn: u64) -> String {
+        match owner_object(owner) {
+            Some(id) => {
+                let o = self.objects().get(id);
+                format!("{} {} page {vpn}", o.kind.name(), o.name)
+            }
+            None => format!("{} page {vpn}", self.name_of(owner)),
+        }
+    }
+
     fn describe_eviction(&self, e: &Eviction) -> String {
         let also = match e.others {
             0 => String::new(),
@@ -126,8 +138,7 @@ impl Machine {
                 plural(n as u64 - 1, "page", "pages")
             ),
         };
-        let who =
-            format!("evicted {} page {} from frame {}{also} — {} —", self.name_of(e.pid), e.vpn, e.frame, why(&e.why));
+        let who = format!("evicted {} from frame {}{also} — {} —", self.page_of(e.pid, e.vpn), e.frame, why(&e.why));
         match e.fate {
             EvictionFate::SwappedOut { slot, dirty: true } => format!("{who} dirty → swap slot {slot}"),
             EvictionFate::SwappedOut { slot, dirty: false } => format!("{who} no copy in swap yet → swap slot {slot}"),
@@ -186,13 +197,20 @@ impl Machine {
                     FaultKind::FromSwap { slot } => {
                         format!("major fault, read from swap slot {slot} into frame {frame}")
                     }
-                    FaultKind::InMemory { with } => format!(
-                        "minor fault, already in memory for {}: maps frame {frame} too (shared, nothing read)",
-                        self.name_of(with)
+                    FaultKind::InMemory { with } => match owner_object(with) {
+                        Some(id) => format!(
+                            "minor fault, already in memory: {} {} keeps it in frame {frame}; maps it (nothing read)",
+                            self.objects().get(id).kind.name(),
+                            self.objects().get(id).name
+                        ),
+                        None => format!(
+                            "minor fault, already in memory for {}: maps frame {frame} too (shared, nothing read)",
+                            self.name_of(with)
+                        ),
+                    },
+                    FaultKind::ZeroFillShared => format!(
+                        "minor fault, first touch of shared memory: zero-filled frame {frame}, where every process mapping it finds it"
                     ),
-                    FaultKind::ZeroFillShared => {
-                        format!("minor fault, first touch of shared memory: zero-filled frame {frame}, mapped by every process sharing it")
-                    }
                     FaultKind::FromFile => format!("major fault, read from the mapped file into frame {frame}"),
                     FaultKind::CowCopy { .. } | FaultKind::CowFromSwap { .. } | FaultKind::CowReuse => unreachable!("handled above"),
                 });
@@ -216,10 +234,10 @@ impl Machine {
             }
             AccessResult::OutOfMemory { victim_pid, victim_vpn, victim_frame } => {
                 s.push_str(&format!(
-                    "page {} not in memory, every frame is in use, and the victim {} page {victim_vpn} (frame {victim_frame}) \
+                    "page {} not in memory, every frame is in use, and the victim {} (frame {victim_frame}) \
                      must be written to swap, but swap is full → out of memory; the access fails",
                     a.vpn,
-                    self.name_of(victim_pid)
+                    self.page_of(victim_pid, victim_vpn)
                 ));
             }
         }

@@ -68,8 +68,11 @@ pub mod flags {
     /// The page's frame or slot is mapped by more than one page, or the page belongs to shared
     /// memory or a mapped file.
     pub const SHARED: u32 = 512;
+    /// A frame or slot a shared-memory object holds while no process maps that page: its owner
+    /// word names the object (`stats().objects[].owner`), its page number the object's page.
+    pub const HELD: u32 = 1024;
 
-    pub const ALL: [(&str, u32); 10] = [
+    pub const ALL: [(&str, u32); 11] = [
         ("DIRTY", DIRTY),
         ("REFERENCED", REFERENCED),
         ("CODE", CODE),
@@ -80,6 +83,7 @@ pub mod flags {
         ("COPY_OF_RESIDENT", COPY_OF_RESIDENT),
         ("COW", COW),
         ("SHARED", SHARED),
+        ("HELD", HELD),
     ];
 }
 
@@ -219,7 +223,7 @@ impl Machine {
         if ppc == 1 {
             // One page a cell: walk the page table (a view of 128 pages), reading each frame.
             proc.page_table.for_each_valid(first_vpn, end, &mut |vpn, pte| {
-                let base = if pte.code { PageState::Code } else { PageState::Reserved };
+                let base = if pte.code() { PageState::Code } else { PageState::Reserved };
                 let (state, mut f) = match pte.state {
                     PteState::Resident => (PageState::Resident, 0),
                     PteState::Swapped => (PageState::Swapped, 0),
@@ -232,8 +236,7 @@ impl Machine {
                     PteState::Resident => self.frame_map_count(pte.loc),
                     _ => self.slot_map_count(pte.loc),
                 };
-                let object = || proc.region_of(vpn).is_some_and(|r| r.object.is_some() && !r.code);
-                if maps > 1 || pte.file || (self.sharing_seen() && object()) {
+                if maps > 1 || pte.file() || pte.shm() {
                     f |= flags::SHARED;
                 }
                 if pte.state == PteState::Resident {
@@ -267,7 +270,7 @@ impl Machine {
             }
             // Pages of `pid` that map a frame another page owns.
             for (f, others) in self.shared_frame_list() {
-                for &(q, vpn) in others {
+                for (q, vpn) in others {
                     if q == pid && vpn >= first_vpn && vpn < end {
                         let fr = frames.get(f);
                         let bits = flags::SHARED
@@ -279,7 +282,7 @@ impl Machine {
                 }
             }
             for (_, others) in self.shared_slot_list() {
-                for &(q, vpn) in others {
+                for (q, vpn) in others {
                     if q == pid && vpn >= first_vpn && vpn < end {
                         count(&mut counts, vpn, PageState::Swapped, PageState::Reserved, flags::SHARED);
                     }
@@ -390,6 +393,9 @@ impl Machine {
             if fr.code {
                 fl |= flags::CODE;
             }
+            if self.frame_holder(f).is_some() {
+                fl |= flags::HELD;
+            }
             let maps = self.frame_map_count(f);
             if maps > 1 {
                 fl |= flags::SHARED;
@@ -459,7 +465,9 @@ impl Machine {
                 .and_then(|p| p.page_table.get(slot.vpn))
                 .is_some_and(|pte| pte.state == PteState::Resident);
             let maps = self.slot_map_count(s);
-            let fl = if resident { flags::COPY_OF_RESIDENT } else { 0 } | if maps > 1 { flags::SHARED } else { 0 };
+            let fl = if resident { flags::COPY_OF_RESIDENT } else { 0 }
+                | if maps > 1 { flags::SHARED } else { 0 }
+                | if self.slot_holder(s).is_some() { flags::HELD } else { 0 };
             let mut w = page_record::<SLOT_WORDS>(slot.owner, slot.vpn, fl);
             w[field::SLOT_MAPS] = maps;
             out.extend_from_slice(&w);

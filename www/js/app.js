@@ -371,7 +371,8 @@ function animatePulse(now) {
 
 /** What the renderer draws now. */
 function scene(pulse = 0) {
-  return { sim: state.sim, processes: state.stats.processes, config: state.config, highlight: state.highlight, pulse,
+  return { sim: state.sim, processes: state.stats.processes, objects: state.stats.objects ?? [], config: state.config,
+    highlight: state.highlight, pulse,
     orderHidden: Boolean(predict?.asking) }; // the policy's order would give the answer away
 }
 

@@ -9,10 +9,10 @@ use crate::engine::events::{
     VictimReason,
 };
 use crate::engine::page_data::{read_shared, write_shared, SharedData};
-use crate::engine::page_table::{Pte, PteState, TlbSlot, NONE};
+use crate::engine::page_table::{Backing, Pte, PteState, TlbSlot, NONE};
 use crate::engine::policy::{AccessCtx, ReplacementPolicy};
 use crate::engine::process::{ExitCause, Perms};
-use crate::engine::sharing::ObjectKind;
+use crate::engine::sharing::{object_owner, owner_object, ObjectPage, MAP_ENTRY_COST};
 use crate::engine::stats::Outcome;
 
 /// The victim that could not be evicted because swap is full.
@@ -150,7 +150,7 @@ impl Machine {
                 // so the processor's branch predictor is not asked to guess it.
                 if !allowed(pte.perms) | (write & pte.cow) {
                     if !allowed(pte.perms) {
-                        Err(AccessResult::ProtectionFault { perms: pte.perms, code: pte.code })
+                        Err(AccessResult::ProtectionFault { perms: pte.perms, code: pte.code() })
                     } else {
                         Ok(None) // a copy-on-write fault: the slow path
                     }
@@ -165,7 +165,7 @@ impl Machine {
                         stale_copy = pte.swap_copy;
                         pte.swap_copy = NONE;
                     }
-                    Ok(Some((f, pte.code)))
+                    Ok(Some((f, pte.code())))
                 }
             }
             _ => Ok(None),
@@ -244,40 +244,48 @@ impl Machine {
             // Reached only for a write to a copy-on-write page (checked by the caller).
             return self.cow_fault(p, vpn, pte, ctx.next_use, event);
         }
-        let (perms, code, file) = match existing {
-            Some(pte) => (pte.perms, pte.code, pte.file),
-            None if proc.flat => (Perms::RW, false, false),
+        let (perms, backing) = match existing {
+            Some(pte) => (pte.perms, pte.backing),
+            None if proc.flat => (Perms::RW, Backing::Private),
             None if vpn == 0 => return Err(AccessResult::SegmentationFault { reason: SegvReason::NullPage }),
             None => match proc.region_of(vpn) {
-                Some(r) => {
-                    let file = r.object.is_some_and(|id| self.objects.get(id).kind == ObjectKind::File);
-                    (r.perms, r.code, file)
-                }
+                Some(r) => (r.perms, self.backing_of(r)),
                 None => return Err(AccessResult::SegmentationFault { reason: SegvReason::Unmapped }),
             },
         };
+        let code = backing == Backing::Code;
         if self.tlb.enabled() {
             event.tlb = TlbLookup::Miss;
         }
         if (write && !perms.writable()) || (!write && !perms.readable()) {
             return Err(AccessResult::ProtectionFault { perms, code });
         }
-        let swapped = existing.filter(|pte| pte.state == PteState::Swapped);
+        let mut swapped = existing.filter(|pte| pte.state == PteState::Swapped);
         if let Some(pte) = swapped.filter(|pte| write && pte.cow && self.slot_map_count(pte.loc) > 1) {
             return self.cow_from_swap(p, vpn, pte, ctx.next_use, event);
         }
-        // A page of an executable, a file or shared memory: maybe in memory already.
-        let object = if swapped.is_none() && !proc.flat { self.object_page(p, vpn) } else { None };
-        let shm = object.is_some_and(|(id, _)| self.objects.get(id).kind == ObjectKind::Shm);
-        if let Some((id, idx)) = object.filter(|_| !shm) {
-            let f = self.objects.resident_frame(id, idx);
-            if f != NONE {
-                let kind = Pte { perms, code, file, ..Pte::default() };
-                return Ok(self.map_in_memory(p, vpn, f, kind, ctx.next_use, event));
+        // A page of an executable, a file or shared memory: the object knows where it is.
+        let object = if backing == Backing::Private { None } else { self.object_page(p, vpn) };
+        let mut object_slot = NONE;
+        if let Some((id, idx)) = object.filter(|_| swapped.is_none()) {
+            match self.objects.get(id).page(idx) {
+                Some(ObjectPage::Frame(f)) => {
+                    let kind = Pte { perms, backing, ..Pte::default() };
+                    return Ok(self.map_in_memory(p, vpn, f, kind, ctx.next_use, event));
+                }
+                // Shared memory in swap, not mapped by this process yet: it maps the slot once a
+                // frame is found, and reads it in as any swapped page.
+                Some(ObjectPage::Slot(s)) => object_slot = s,
+                None => {}
             }
         }
         // Find a frame, evicting if memory is full.
         let (f, evicted) = self.free_frame(pid, vpn, code)?;
+        if object_slot != NONE {
+            let pte = Pte { valid: true, state: PteState::Swapped, perms, backing, loc: object_slot, ..Pte::default() };
+            self.add_mapping(p, vpn, pte);
+            swapped = Some(pte);
+        }
         // Load the page: from swap or a file (major), or zero-filled / from the executable.
         let fault = match (swapped, object) {
             (Some(pte), _) => {
@@ -286,21 +294,20 @@ impl Machine {
                 self.frames.get_mut(f).data = data;
                 FaultKind::FromSwap { slot: pte.loc }
             }
-            (None, Some(_)) if shm => FaultKind::ZeroFillShared,
-            (None, Some((id, idx))) if file => {
+            (None, Some((id, idx))) if backing == Backing::File => {
                 let data = self.objects.get(id).contents(idx);
                 self.usage.add_data(data_bytes(&data));
                 self.frames.get_mut(f).data = data;
-                self.objects.get_mut(id).resident.insert(idx, f);
                 FaultKind::FromFile
             }
-            (None, Some((id, idx))) if code => {
-                self.objects.get_mut(id).resident.insert(idx, f);
-                FaultKind::CodeFromFile
-            }
+            (None, Some(_)) if backing == Backing::Shm => FaultKind::ZeroFillShared,
             _ if code => FaultKind::CodeFromFile,
             _ => FaultKind::ZeroFill,
         };
+        if let Some((id, idx)) = object {
+            self.objects.get_mut(id).located.insert_mut(idx, ObjectPage::Frame(f));
+            self.usage.records += MAP_ENTRY_COST * (swapped.is_none() as u64);
+        }
         // A written page's copy in swap is stale at once; a page read keeps it, so a clean
         // eviction later costs no write.
         let swap_copy = swapped.filter(|_| !write).map_or(NONE, |pte| pte.loc);
@@ -312,14 +319,12 @@ impl Machine {
             if write {
                 self.release_slot(pte.loc);
             }
-        } else if let Some((id, idx)) = object.filter(|_| shm) {
-            self.map_for_every_mapper(p, vpn, id, idx, f);
         }
         if write {
             self.frames.get_mut(f).dirty = true;
         }
         let tlb_slot: TlbSlot = if self.tlb.enabled() { self.tlb.insert(pid, vpn) } else { NONE }.into();
-        let pte = Pte { state: PteState::Resident, perms, code, file, cow, loc: f, swap_copy, tlb_slot, valid: true };
+        let pte = Pte { state: PteState::Resident, perms, backing, cow, loc: f, swap_copy, tlb_slot, valid: true };
         let table = &mut self.processes[p].page_table;
         let before = table.heap_bytes();
         table.insert(vpn, pte);
@@ -366,7 +371,7 @@ impl Machine {
     /// `(p, vpn)`, is mapped by the caller). `swap_copy` is the slot kept as a clean copy, or NONE.
     #[cfg_attr(not(feature = "page"), inline(always))]
     fn swap_in_others(&mut self, p: usize, vpn: u64, slot: u32, f: u32, swap_copy: u32) {
-        if !self.slot_maps.others(slot).is_empty() {
+        if self.slot_maps.count(slot) > 0 {
             self.swap_in_shared(p, vpn, slot, f, swap_copy); // the usual case has one mapping
         }
     }
@@ -374,13 +379,15 @@ impl Machine {
     #[cfg_attr(not(feature = "page"), cold, inline(never))]
     fn swap_in_shared(&mut self, p: usize, vpn: u64, slot: u32, f: u32, swap_copy: u32) {
         let me = (p as Pid, vpn);
-        let mut others = self.slot_mappers(slot);
-        others.retain(|&m| m != me);
-        if others.is_empty() {
-            return;
+        // The faulting page becomes the slot's named mapping (it names the frame too); the
+        // others move to the frame.
+        let named = (self.swap.get(slot).owner, self.swap.get(slot).vpn);
+        if named != me {
+            self.slot_maps.remove(slot, me);
+            self.slot_maps.add(slot, named);
+            self.swap.set_owner(slot, me.0, me.1);
         }
-        self.slot_maps.take(slot);
-        self.swap.set_owner(slot, me.0, me.1);
+        let others = self.move_others_to_frame(slot, f);
         for &(q, qvpn) in &others {
             if let Some(e) = self.processes[q as usize].page_table.get_mut(qvpn) {
                 *e = Pte { state: PteState::Resident, loc: f, swap_copy, ..*e };
@@ -389,31 +396,11 @@ impl Machine {
             stats.resident += 1;
             stats.swapped -= 1;
         }
-        self.frame_maps.put(f, others);
         self.sharing_seen = true;
     }
 
-    /// First touch of page `idx` of shared-memory object `id` by `(p, …)`: every other region
-    /// mapping the object maps the new frame `f` too.
-    #[cfg_attr(not(feature = "page"), cold, inline(never))]
-    fn map_for_every_mapper(&mut self, p: usize, vpn: u64, id: u32, idx: u64, f: u32) {
-        let mappings = self.objects.get(id).mappings.clone();
-        for (q, start) in mappings {
-            let q = q as usize;
-            let Some(r) = self.processes[q].region_of(start).filter(|r| r.object == Some(id) && idx < r.pages) else {
-                continue;
-            };
-            let (qvpn, perms) = (start + idx, r.perms);
-            if (q, qvpn) == (p, vpn) {
-                continue; // the faulting page: the caller maps it
-            }
-            let pte = Pte { state: PteState::Resident, perms, loc: f, valid: true, ..Pte::default() };
-            self.add_mapping(q, qvpn, pte);
-        }
-    }
-
-    /// A page of an executable or file already in frame `f` for another process: map it too
-    /// (a minor fault, no I/O).
+    /// A page of an object already in frame `f` (for another process, or held by the object
+    /// alone): map it too (a minor fault, no I/O).
     #[cfg_attr(not(feature = "page"), cold, inline(never))]
     fn map_in_memory(
         &mut self,
@@ -427,19 +414,26 @@ impl Machine {
         let write = event.kind == AccessKind::Write;
         let ctx = AccessCtx { write, time: self.time(), next_use };
         let pid = p as Pid;
-        let with = self.frames.get(f).owner;
+        let with = self.frames.get(f).owner; // a process, or the object holding it
         let tlb_slot: TlbSlot = if self.tlb.enabled() { self.tlb.insert(pid, vpn) } else { NONE }.into();
-        let pte = Pte { state: PteState::Resident, loc: f, tlb_slot, valid: true, ..kind };
+        // The page's clean copy in swap (if any) is every mapper's.
+        let swap_copy = self.frame_swap_copy(f);
+        let pte = Pte { state: PteState::Resident, loc: f, swap_copy, tlb_slot, valid: true, ..kind };
         self.add_mapping(p, vpn, pte);
         self.frames.set_referenced(f);
         if ctx.write {
             self.frames.get_mut(f).dirty = true;
+            if swap_copy != NONE {
+                // Written: the copy in swap is stale for every mapper.
+                self.release_slot(swap_copy);
+                self.forget_swap_copy(f);
+            }
         }
         self.policy.touched(f, ctx, &self.frames);
         self.stats.minor_faults += 1;
         self.processes[p].stats.minor_faults += 1;
         event.result = AccessResult::PageFault { kind: FaultKind::InMemory { with }, frame: f, evicted: None };
-        (f, kind.code)
+        (f, kind.code())
     }
 
     /// A write to a resident copy-on-write page: the writer gets its own copy in a new frame
@@ -530,15 +524,15 @@ impl Machine {
     /// returns how many there were and the first one's process.
     #[cfg_attr(not(feature = "page"), cold, inline(never))]
     fn unmap_others(&mut self, f: u32, state: PteState, loc: u32) -> (u32, u32) {
-        let others = self.frame_maps.take(f);
+        let others =
+            if state == PteState::Swapped { self.move_others_to_slot(f, loc) } else { self.frame_maps.take(f) };
+        if state != PteState::Swapped {
+            self.usage.records -= MAP_ENTRY_COST * others.len() as u64;
+        }
         for &(q, qvpn) in &others {
             self.unmap_evicted(q, qvpn, state, loc);
         }
-        let counted = (others.len() as u32, others.first().map_or(NONE, |m| m.0));
-        if state == PteState::Swapped {
-            self.slot_maps.put(loc, others);
-        }
-        counted
+        (others.len() as u32, others.first().map_or(NONE, |m| m.0))
     }
 
     /// The writer's own copy of a copy-on-write page (`old`: its entry before), in frame `g`:
@@ -627,12 +621,15 @@ impl Machine {
         };
         let frame = self.frames.get(f);
         let (vpid, vvpn, dirty, code) = (frame.owner, frame.vpn, frame.dirty, frame.code);
+        if let Some(id) = owner_object(vpid) {
+            return self.evict_held(f, id, vvpn, why);
+        }
         let vp = vpid as usize;
         // One walk to the owner's entry, updated in place below (a second walk per eviction
         // measured 5–10% of a fault-heavy replay).
         let owner_entry = self.processes[vp].page_table.get_mut(vvpn).expect("a resident frame has a page-table entry");
         let entry = *owner_entry;
-        let fate = if entry.file {
+        let fate = if entry.file() {
             EvictionFate::ToFile { dirty }
         } else if code && !dirty {
             EvictionFate::DroppedCode
@@ -664,10 +661,16 @@ impl Machine {
         let owner_stats = &mut self.processes[vp].stats;
         owner_stats.resident -= 1;
         owner_stats.swapped += (state == PteState::Swapped) as u64;
-        if entry.file || entry.code {
+        if entry.backing != Backing::Private {
             if let Some((id, idx)) = self.object_page(vp, vvpn) {
-                self.objects.get_mut(id).resident.remove(&idx);
-                if entry.file && dirty {
+                if entry.shm() {
+                    // The object's page is in the slot now, for every mapper of it.
+                    self.objects.get_mut(id).located.insert_mut(idx, ObjectPage::Slot(loc));
+                } else {
+                    self.objects.get_mut(id).located.remove_mut(&idx);
+                    self.usage.records -= MAP_ENTRY_COST;
+                }
+                if entry.file() && dirty {
                     let data = self.frames.get(f).data.clone();
                     self.write_back(vp, id, idx, data);
                 }
@@ -684,9 +687,30 @@ impl Machine {
         self.stats.swapped += swapped as u64;
         for stats in [&mut self.stats, &mut self.processes[vp].stats] {
             stats.swap_outs += written as u64;
-            stats.dropped += !(written || entry.file && dirty) as u64;
+            stats.dropped += !(written || entry.file() && dirty) as u64;
         }
         Ok(Eviction { pid: vpid, vpn: vvpn, frame: f, fate, why, others: n_others, other_pid })
+    }
+
+    /// Evicts frame `f`, which shared-memory object `id` holds (its page `idx`) with no process
+    /// mapping it: the page goes to swap (it has no copy there), where the object keeps it.
+    #[cold]
+    fn evict_held(&mut self, f: u32, id: u32, idx: u64, why: VictimReason) -> Result<Eviction, SwapFull> {
+        let owner = object_owner(id);
+        let dirty = self.frames.get(f).dirty;
+        if self.swap.free_count() == 0 {
+            return Err(SwapFull { pid: owner, vpn: idx, frame: f });
+        }
+        let data = self.frames.get_mut(f).data.take();
+        let slot = self.swap.store(owner, idx, data).expect("a free slot was checked");
+        self.objects.get_mut(id).located.insert_mut(idx, ObjectPage::Slot(slot));
+        self.policy.removed(f);
+        self.frames.clear(f);
+        self.stats.resident -= 1;
+        self.stats.swapped += 1;
+        self.stats.swap_outs += 1;
+        let fate = EvictionFate::SwappedOut { slot, dirty };
+        Ok(Eviction { pid: owner, vpn: idx, frame: f, fate, why, others: 0, other_pid: NONE })
     }
 }
 

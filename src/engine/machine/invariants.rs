@@ -1,9 +1,9 @@
 //! The consistency check the property tests run after every step.
 
 use super::Machine;
-use crate::engine::page_table::{PteState, NONE};
+use crate::engine::page_table::{Backing, PteState, NONE};
 use crate::engine::policy::ReplacementPolicy;
-use crate::engine::sharing::ObjectKind;
+use crate::engine::sharing::{ObjectKind, ObjectPage};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 impl Machine {
@@ -28,7 +28,7 @@ impl Machine {
                 if !proc.flat && (vpn == 0 || proc.region_of(vpn).is_none()) {
                     return Err(format!("{at} is outside every region"));
                 }
-                if pte.cow && (pte.code || pte.file) {
+                if pte.cow && pte.backing != Backing::Private {
                     return Err(format!("{at}: copy-on-write on code or a file"));
                 }
                 match pte.state {
@@ -37,6 +37,9 @@ impl Machine {
                         *frame_refs.entry(pte.loc).or_default() += 1;
                         if !self.frame_mappers(pte.loc).contains(&(pid, vpn)) {
                             return Err(format!("{at} says frame {} but the frame does not list it", pte.loc));
+                        }
+                        if pte.swap_copy != self.frame_swap_copy(pte.loc) {
+                            return Err(format!("{at}: its swap copy is not the one the frame's other mappers name"));
                         }
                         if pte.swap_copy != NONE {
                             copies.insert(pte.swap_copy);
@@ -57,7 +60,7 @@ impl Machine {
                         }
                     }
                     PteState::Empty => {
-                        if !pte.code && !pte.file {
+                        if !pte.code() && !pte.file() {
                             return Err(format!("{at}: an empty entry that is neither code nor a file"));
                         }
                     }
@@ -70,11 +73,14 @@ impl Machine {
                 ));
             }
         }
-        // Map counts equal the mappings; a frame or slot is in use exactly when something maps it.
-        let resident = frame_refs.len() as u64;
+        // Map counts equal the mappings; a frame or slot is in use exactly when something maps it
+        // or a shared object holds it.
+        let held_frames = (0..self.frames.high_water()).filter(|&f| self.frame_holder(f).is_some()).count() as u64;
+        let held_slots = (0..self.swap.high_water()).filter(|&s| self.slot_holder(s).is_some()).count() as u64;
+        let resident = frame_refs.len() as u64 + held_frames;
         if resident != self.frames.used() as u64 || resident != self.stats.resident {
             return Err(format!(
-                "{resident} frames mapped, {} in use, statistics say {}",
+                "{resident} frames mapped or held, {} in use, statistics say {}",
                 self.frames.used(),
                 self.stats.resident
             ));
@@ -92,7 +98,7 @@ impl Machine {
                 return Err(format!("slot {s} is both a swapped page and a swap copy"));
             }
         }
-        let swapped = slot_refs.len() as u64;
+        let swapped = slot_refs.len() as u64 + held_slots;
         if swapped != self.stats.swapped || swapped + copies.len() as u64 != self.swap.used() as u64 {
             return Err(format!(
                 "{swapped} swapped pages and {} swap copies, {} slots in use, statistics say {}",
@@ -101,13 +107,13 @@ impl Machine {
                 self.stats.swapped
             ));
         }
-        for (f, others) in self.frame_maps.shared() {
-            if self.frames.get(f).owner == NONE || others.is_empty() {
-                return Err(format!("frame {f}: extra mappings of a free frame"));
+        for f in self.frame_maps.locations() {
+            if !frame_refs.contains_key(&f) || self.frame_maps.count(f) == 0 {
+                return Err(format!("frame {f}: extra mappings of a frame no page maps"));
             }
         }
-        for (s, others) in self.slot_maps.shared() {
-            if !slot_refs.contains_key(&s) || others.is_empty() {
+        for s in self.slot_maps.locations() {
+            if !slot_refs.contains_key(&s) || self.slot_maps.count(s) == 0 {
                 return Err(format!("slot {s}: extra mappings of a slot that holds no swapped page"));
             }
         }
@@ -119,36 +125,109 @@ impl Machine {
         Ok(())
     }
 
-    /// Executables and files know which frame holds each of their pages in memory; every mapper
-    /// of a shared-memory page maps the same frame or slot.
+    /// Every page of an object is where the object says: each frame or slot it names holds that
+    /// page (mapped by the pages of that object page, or held by the object alone), and every
+    /// page of a process that maps an object page maps the object's frame or slot. Each object's
+    /// list of mappings is the regions that map it.
     fn check_objects(&self) -> Result<(), String> {
-        for (id, o) in self.objects.iter() {
-            for (&idx, &f) in &o.resident {
-                let ok =
-                    self.frame_mappers(f).iter().any(|&(q, vpn)| self.object_page(q as usize, vpn) == Some((id, idx)));
-                if !ok {
-                    return Err(format!("{} page {idx} says frame {f}, which holds another page", o.name));
+        let mut mappings: FxHashMap<u32, FxHashSet<(u32, u64)>> = FxHashMap::default();
+        for (pid, proc) in self.processes.iter().enumerate() {
+            for r in proc.regions.iter() {
+                if let Some(id) = r.object {
+                    mappings.entry(id).or_default().insert((pid as u32, r.start_vpn));
                 }
             }
-            if o.kind != ObjectKind::Shm {
-                continue;
+        }
+        for (id, o) in self.objects.iter() {
+            let listed: FxHashSet<(u32, u64)> = o.mappings.iter().copied().collect();
+            if listed != mappings.remove(&id).unwrap_or_default() {
+                return Err(format!(
+                    "{} {}: its list of mappings is not the regions that map it",
+                    o.kind.name(),
+                    o.name
+                ));
             }
-            let mut seen: FxHashMap<u64, (PteState, u32)> = FxHashMap::default();
-            for &(q, start) in &o.mappings {
+            if o.gone && !o.located.is_empty() {
+                return Err(format!("shared memory {} is destroyed but holds pages", o.name));
+            }
+            if o.kind == ObjectKind::Shm && !o.gone && o.mappings.is_empty() {
+                return Err(format!("shared memory {} lives on with no mapping", o.name));
+            }
+            for (&idx, &page) in o.located.iter() {
+                let (holder, mappers, what) = match page {
+                    ObjectPage::Frame(f) => (self.frame_holder(f), self.frame_mappers(f), format!("frame {f}")),
+                    ObjectPage::Slot(s) => (self.slot_holder(s), self.slot_mappers(s), format!("slot {s}")),
+                };
+                if o.kind != ObjectKind::Shm && matches!(page, ObjectPage::Slot(_)) {
+                    return Err(format!("{} {} page {idx} is in swap", o.kind.name(), o.name));
+                }
+                let ok = match holder {
+                    Some(h) => h == (id, idx) && mappers.is_empty(),
+                    None => {
+                        !mappers.is_empty()
+                            && mappers.iter().all(|&(q, vpn)| self.object_page(q as usize, vpn) == Some((id, idx)))
+                    }
+                };
+                if !ok {
+                    return Err(format!(
+                        "{} {} page {idx} says {what}, which holds another page",
+                        o.kind.name(),
+                        o.name
+                    ));
+                }
+            }
+            // Every mapped page of every mapping resolves to the object's one page.
+            for &(q, start) in o.mappings.iter() {
                 let proc = &self.processes[q as usize];
                 let pages = proc.region_of(start).map_or(0, |r| r.pages);
-                for idx in 0..pages.min(o.pages) {
-                    let here = proc.page_table.get(start + idx).map_or((PteState::Empty, NONE), |e| (e.state, e.loc));
-                    match seen.get(&idx) {
-                        Some(&first) if first != here => {
-                            return Err(format!("shared memory {} page {idx}: mappers disagree", o.name));
-                        }
-                        _ => {
-                            seen.insert(idx, here);
-                        }
+                for vpn in proc.page_table.valid_in_range(start, start + pages) {
+                    let Some(e) = proc.page_table.get(vpn) else { continue };
+                    let want = match e.state {
+                        PteState::Resident => Some(ObjectPage::Frame(e.loc)),
+                        PteState::Swapped => Some(ObjectPage::Slot(e.loc)),
+                        PteState::Empty => None,
+                    };
+                    if want.is_some() && o.page(vpn - start) != want {
+                        return Err(format!(
+                            "{} page {vpn} maps {} {} page {} at {want:?}, the object says {:?}",
+                            proc.name,
+                            o.kind.name(),
+                            o.name,
+                            vpn - start,
+                            o.page(vpn - start)
+                        ));
                     }
                 }
             }
+        }
+        // Frames and slots held by an object are among its pages, and it counts them.
+        let mut held: FxHashMap<u32, u64> = FxHashMap::default();
+        for f in 0..self.frames.high_water() {
+            if let Some((id, idx)) = self.frame_holder(f) {
+                if self.objects.get(id).page(idx) != Some(ObjectPage::Frame(f)) {
+                    return Err(format!("frame {f} is held by an object that does not list it"));
+                }
+                *held.entry(id).or_default() += 1;
+            }
+        }
+        for s in 0..self.swap.high_water() {
+            if let Some((id, idx)) = self.slot_holder(s) {
+                if self.objects.get(id).page(idx) != Some(ObjectPage::Slot(s)) {
+                    return Err(format!("slot {s} is held by an object that does not list it"));
+                }
+                *held.entry(id).or_default() += 1;
+            }
+        }
+        for (id, o) in self.objects.iter() {
+            if o.held != held.get(&id).copied().unwrap_or(0) {
+                return Err(format!("{} says it holds {} pages alone, it holds {:?}", o.name, o.held, held.get(&id)));
+            }
+        }
+        let holding: Vec<u32> = self.objects.holding().map(|(id, _)| id).collect();
+        let mut expected: Vec<u32> = held.keys().copied().collect();
+        expected.sort_unstable();
+        if holding != expected {
+            return Err(format!("objects holding pages: {holding:?}, expected {expected:?}"));
         }
         Ok(())
     }

@@ -28,7 +28,7 @@ use super::frame_table::FrameTable;
 use super::page_table::{PageTable, PteState, NONE};
 use super::policy::{Policy, ReplacementPolicy};
 use super::process::{valid_name, ExitCause, Perms, Process, Region, Regions};
-use super::sharing::{ObjectKind, Objects, Rmap};
+use super::sharing::{ObjectKind, Objects, Rmap, MAP_ENTRY_COST};
 use super::stats::Stats;
 use super::swap::SwapDisk;
 use super::tlb::Tlb;
@@ -247,7 +247,8 @@ impl Machine {
         let (tlb, c) = self.tlb.freeze();
         let (policy, d) = self.policy.freeze();
         bytes += a + b + c + d + self.stats.fault_rate.faults.len() * 4;
-        bytes += self.frame_maps.unshared_bytes() + self.slot_maps.unshared_bytes();
+        bytes += self.frame_maps.take_changed_bytes() + self.slot_maps.take_changed_bytes();
+        bytes += self.objects.take_changed_bytes();
         let frozen = Machine {
             config: self.config.clone(),
             processes,
@@ -285,7 +286,12 @@ impl Machine {
         }
     }
 
+    /// The name of process `pid`, or of the shared object whose owner word it is (a frame or slot
+    /// an object holds while no process maps it).
     pub fn name_of(&self, pid: Pid) -> &str {
+        if let Some(id) = super::sharing::owner_object(pid) {
+            return self.objects.try_get(id).map_or("?", |o| &o.name);
+        }
         self.processes.get(pid as usize).map_or("?", |p| p.name.as_str())
     }
 
@@ -384,7 +390,8 @@ impl Machine {
             };
             let object = self.objects.get_mut(exe_id);
             object.pages = object.pages.max(code_pages);
-            object.mappings.push((pid, 1));
+            object.mappings.insert_mut((pid, 1));
+            self.usage.records += MAP_ENTRY_COST;
             self.processes[pid as usize].regions.insert(Region {
                 start_vpn: 1,
                 pages: code_pages,
@@ -526,7 +533,7 @@ impl Machine {
         self.usage.records += budget::REGION_COST;
         if let Some(id) = object {
             self.sharing_seen = true;
-            self.attach(p, id, start, pages);
+            self.attach(p, id, start);
         }
         self.log(Event::Allocate { pid, label, start_vpn: start, pages, perms, object: object.unwrap_or(NONE) });
         Ok(start << self.page_shift)
@@ -560,10 +567,12 @@ impl Machine {
     fn free_region(&mut self, p: usize, start: u64) {
         // Pages first: releasing a file's page finds the file through the region.
         let (lo, hi) = self.processes[p].regions.region_of(start).map(|r| (r.start_vpn, r.end_vpn())).unwrap_or((0, 0));
-        let (frames, slots) = self.release_pages(p, lo, hi);
+        let (mut frames, mut slots) = self.release_pages(p, lo, hi);
         let region = self.processes[p].regions.remove(start).expect("region looked up by caller");
         self.usage.records -= budget::REGION_COST;
-        self.detach(p, &region);
+        let (f, s) = self.detach(p, &region);
+        frames += f;
+        slots += s;
         self.log(Event::Free {
             pid: p as Pid,
             label: region.label,
@@ -611,10 +620,12 @@ impl Machine {
     }
 
     fn end_process(&mut self, p: usize, cause: ExitCause) {
-        let (frames, slots) = self.release_pages(p, 0, u64::MAX);
+        let (mut frames, mut slots) = self.release_pages(p, 0, u64::MAX);
         let regions: Vec<Region> = self.processes[p].regions.iter().cloned().collect();
         for r in &regions {
-            self.detach(p, r);
+            let (f, s) = self.detach(p, r);
+            frames += f;
+            slots += s;
         }
         let fresh = PageTable::new(&self.config);
         let proc = &mut self.processes[p];

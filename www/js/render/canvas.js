@@ -9,6 +9,7 @@
 // This file plans and orchestrates (what to read, where it goes, zoom, hit-testing); the drawing
 // is in paint.js (cells and labels), spaces.js, memory.js and highlight.js.
 
+import { ownerNames } from '../owners.js';
 import {
   computeLayout, gridCell, gridHit, stripHit, clampWindow, stripCapacity, planStrip, cellOfFrame, MAX_RANGES, JOIN_PAGES,
 } from './layout.js';
@@ -139,7 +140,9 @@ export function createRenderer(canvas, engine) {
     const frames = fg.perCell === 1 ? sim.viewFrames(fg.first, fg.count) : new Uint32Array(0);
     const blocks = fg.perCell > 1 ? sim.viewFrameBlocks(fg.first, fg.perCell, fg.count) : new Uint32Array(0);
     const slots = swapShown ? sim.viewSwap(0, swapShown) : new Uint32Array(0);
-    const names = new Map(processes.map((p) => [p.pid, p.name]));
+    const names = ownerNames(scene);
+    // Pages a shared-memory object holds while no process maps them: in a neutral colour.
+    g.palette.owners = new Map((scene.objects ?? []).map((o) => [o.owner, g.palette.muted]));
     const hl = scene.highlight;
 
     drawLines(g, strips, lay, hl);

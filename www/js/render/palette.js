@@ -25,9 +25,9 @@ export function readPalette(element = document.documentElement) {
   };
 }
 
-/** The colour of process `pid`. */
+/** The colour of process `pid` (or of another owner the canvas named in `palette.owners`). */
 export function processColour(palette, pid) {
-  return palette.procs[pid % palette.procs.length];
+  return palette.owners?.get(pid) ?? palette.procs[pid % palette.procs.length];
 }
 
 /** Relative luminance of `#rrggbb` (0 … 1). */

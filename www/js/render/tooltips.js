@@ -110,7 +110,8 @@ export function createTooltips(engine, V) {
     const owner = V.owner(frames, cell), fl = V.flags(frames, cell);
     if (owner < 0) return `frame ${f}: free` + (fl & F.HAND ? '\nthe clock hand points here' : '');
     const lines = [`frame ${f} (physical ${hex(f * ps)}–${hex((f + 1) * ps - 1)})`,
-      `holds ${names.get(owner)} page ${V.vpn(frames, cell)}${fl & F.CODE ? ' (code)' : ''}`];
+      fl & F.HELD ? `holds page ${V.vpn(frames, cell)} of shared memory ${names.get(owner)}: no process maps it now, the object keeps it`
+        : `holds ${names.get(owner)} page ${V.vpn(frames, cell)}${fl & F.CODE ? ' (code)' : ''}`];
     const marks = [fl & F.DIRTY ? 'dirty (folded corner)' : 'clean'];
     if (fl & F.REFERENCED) marks.push('referenced (dot)');
     if (fl & F.HAND) marks.push('clock hand');
@@ -133,6 +134,9 @@ export function createTooltips(engine, V) {
     const owner = V.slotOwner(slots, i);
     if (owner < 0) return `swap slot ${i}: free`;
     const maps = V.slotMaps(slots, i);
+    if (V.slotFlags(slots, i) & F.HELD) {
+      return `swap slot ${i}\nholds page ${V.slotVpn(slots, i)} of shared memory ${names.get(owner)}: no process maps it now, the object keeps it`;
+    }
     return `swap slot ${i}\nholds ${names.get(owner)} page ${V.slotVpn(slots, i)}`
       + (V.slotFlags(slots, i) & F.COPY_OF_RESIDENT ? '\na clean copy of a page that is also in memory' : '')
       + (maps > 1 ? `\nshared: mapped by ${maps} pages (${whoMaps(drawn, 'slot', i).join(', ')}), written to swap once` : '');

@@ -4,6 +4,7 @@
 import { accessOf, kindOf, chipFor } from './events.js';
 import { drawComparePlot } from './compare.js';
 import { pageTag } from '../render/palette.js';
+import { ownerNames } from '../owners.js';
 
 const $ = (sel) => document.querySelector(sel);
 const SHOWN_ORDER = 24;
@@ -36,7 +37,7 @@ export function createPanels({ state, engine, views, presets, renderer, embedded
   }
 
   function names() {
-    return new Map(state.stats.processes.map((p) => [p.pid, p.name]));
+    return ownerNames(state.stats, { long: true });
   }
 
   /** The "now" panel: the current step's sentences with a chip for hit / fault kind. */

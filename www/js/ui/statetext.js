@@ -3,6 +3,8 @@
 // pointing here). A screen reader reads it on demand; the step sentences are announced by the
 // step panel. Bounded: a huge machine lists its first frames and slots and says how many more.
 
+import { ownerNames } from '../owners.js';
+
 const MAX_ROWS = 128;
 
 const el = (tag, text) => {
@@ -16,7 +18,7 @@ const el = (tag, text) => {
  * the engine's flag bits (`viewLayout().flags`).
  */
 export function renderStateText(box, sim, stats, config, views, flags) {
-  const names = new Map(stats.processes.map((p) => [p.pid, p.name]));
+  const names = ownerNames(stats, { long: true });
   const parts = [el('h2', 'The picture as text')];
   const shared = stats.shared_frames > 0;
   const summary = stats.processes.map((p) => `${p.name}${p.alive ? '' : ' (ended)'}: ${p.stats.resident} pages in memory`
