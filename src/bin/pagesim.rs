@@ -8,10 +8,11 @@ use pagesim::engine::config::{format_size, parse_size};
 use pagesim::engine::error::quoted;
 use pagesim::engine::{AccessEvent, AccessResult, Config, Event, Machine, PolicyKind, Stats};
 use pagesim::report::{StatsReport, StepReport};
-use pagesim::scenario::{self, link, Run};
+use pagesim::scenario::through::Straight;
+use pagesim::scenario::{self, link};
 use pagesim::trace::{self, TraceFormat};
 use serde::Serialize;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -170,7 +171,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run { file, preset, json, explain } => match (file, preset) {
             (_, Some(name)) => run_preset(&name, json, explain),
-            (Some(file), None) => parse_scenario(&file).and_then(|(_, parsed)| cmd_run(&file, parsed, json, explain)),
+            (Some(file), None) => read_text(&file).and_then(|text| cmd_run(&file, &text, json, explain)),
             (None, None) => unreachable!("clap requires a file or --preset"),
         },
         Command::Exercise { policy, frames, length, pages, seed, answers, json } => {
@@ -216,14 +217,6 @@ fn parse_scenario(file: &str) -> Result<(String, scenario::Scenario), Failure> {
     let text = read_text(file)?;
     let parsed = scenario::parse(&text).map_err(|e| Failure(format!("{file}:{e}")))?;
     Ok((text, parsed))
-}
-
-#[derive(Serialize)]
-struct RunJson<'a> {
-    config: &'a Config,
-    steps: Vec<StepReport>,
-    stats: StatsReport<'a>,
-    error: Option<String>,
 }
 
 /// `pagesim exercise`: the question, and with `--answers` the grid (one column per access, one row
@@ -274,28 +267,29 @@ fn run_preset(name: &str, json: bool, explain: bool) -> Result<ExitCode, Failure
         let names: Vec<&str> = scenario::presets::PRESETS.iter().map(|p| p.id).collect();
         Failure(format!("no preset is called {} (there are: {})", quoted(name), names.join(", ")))
     })?;
-    let parsed = scenario::parse(preset.text).map_err(|e| Failure(format!("preset {name}:{e}")))?;
-    cmd_run(&format!("preset {name}"), parsed, json, explain)
+    cmd_run(&format!("preset {name}"), preset.text, json, explain)
 }
 
-fn cmd_run(file: &str, parsed: scenario::Scenario, json: bool, explain: bool) -> Result<ExitCode, Failure> {
-    let mut run = Run::new(parsed).map_err(|e| Failure(format!("{file}: {e}")))?;
-    // Steps are printed (or collected) as they run: the runner keeps no events of its own.
-    let mut steps = Vec::new();
+fn cmd_run(file: &str, text: &str, json: bool, explain: bool) -> Result<ExitCode, Failure> {
+    let mut run = Straight::new(text).map_err(|e| Failure(format!("{file}:{e}")))?;
+    // Steps are written as they run (the runner keeps no events of its own, and neither does
+    // this): memory follows the machine's state and history, never the length of the output.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut json_out = json.then(|| JsonRun::start(&mut out, run.machine().config())).transpose().map_err(output)?;
     if explain {
-        println!("explain: after each access, {}", run.machine().config().policy.order_words());
+        writeln!(out, "explain: after each access, {}", run.machine().config().policy.order_words()).map_err(output)?;
     }
     let outcome = loop {
         match run.step() {
             Ok(Some(r)) => {
                 let m = run.machine();
-                if json {
-                    steps.push(StepReport::new(m, &r));
+                if let Some(j) = json_out.as_mut() {
+                    j.step(&mut out, &StepReport::new(m, &r)).map_err(output)?;
                 } else {
                     for e in &r.events {
-                        println!("step {} (line {}): {}", r.step, r.line, m.describe(e));
+                        writeln!(out, "step {} (line {}): {}", r.step, r.line, m.describe(e)).map_err(output)?;
                         if let (true, Event::Access(a)) = (explain, e) {
-                            println!("    {}", explain_access(m, a));
+                            writeln!(out, "    {}", explain_access(m, a)).map_err(output)?;
                         }
                     }
                 }
@@ -306,12 +300,10 @@ fn cmd_run(file: &str, parsed: scenario::Scenario, json: bool, explain: bool) ->
     };
     let m = run.machine();
     let error = outcome.as_ref().err().map(|e| format!("{file}:{}: {}", e.line, e.message));
-    if json {
-        let stats = StatsReport::new(m, run.history_bytes());
-        let out = RunJson { config: m.config(), steps, stats, error: error.clone() };
-        println!("{}", serde_json::to_string_pretty(&out).expect("plain data serializes"));
+    if let Some(j) = json_out {
+        j.finish(&mut out, &StatsReport::new(m, run.history_bytes()), &error).map_err(output)?;
     } else {
-        println!();
+        writeln!(out).map_err(output)?;
         // Sharing's figures appear once something is shared (the lines of runs without stay as they were).
         let sharing = m.sharing_seen();
         let extra = |s: &Stats, pss: Option<f64>| match (sharing, pss) {
@@ -321,15 +313,65 @@ fn cmd_run(file: &str, parsed: scenario::Scenario, json: bool, explain: bool) ->
                 format!(" · copy-on-write faults {} · rss {} · pss {pss:.2}", s.cow_faults, s.resident)
             }
         };
-        println!("{}{}", stats_line("total", m.stats()), extra(m.stats(), None));
+        writeln!(out, "{}{}", stats_line("total", m.stats()), extra(m.stats(), None)).map_err(output)?;
         for (pid, p) in m.processes().enumerate() {
-            println!("{}{}", stats_line(&p.name, &p.stats), extra(&p.stats, Some(m.pss(pid as u32))));
+            writeln!(out, "{}{}", stats_line(&p.name, &p.stats), extra(&p.stats, Some(m.pss(pid as u32))))
+                .map_err(output)?;
         }
     }
+    out.flush().map_err(output)?;
     match error {
         Some(e) => Err(Failure(e)),
         None => Ok(ExitCode::SUCCESS),
     }
+}
+
+fn output(e: std::io::Error) -> Failure {
+    Failure(format!("cannot write the output: {e}"))
+}
+
+/// `run --json`, written as it goes: `{"config", "steps": [...], "stats", "error"}`, byte for
+/// byte what pretty-printing the whole object at the end would give, without holding it.
+struct JsonRun {
+    steps: usize,
+}
+
+impl JsonRun {
+    fn start(out: &mut impl Write, config: &Config) -> std::io::Result<JsonRun> {
+        write!(out, "{{\n  \"config\": ")?;
+        write_pretty(out, config, "  ")?;
+        write!(out, ",\n  \"steps\": [")?;
+        Ok(JsonRun { steps: 0 })
+    }
+
+    fn step(&mut self, out: &mut impl Write, step: &StepReport) -> std::io::Result<()> {
+        out.write_all(if self.steps == 0 { b"\n    " } else { b",\n    " })?;
+        write_pretty(out, step, "    ")?;
+        self.steps += 1;
+        Ok(())
+    }
+
+    fn finish(self, out: &mut impl Write, stats: &StatsReport, error: &Option<String>) -> std::io::Result<()> {
+        out.write_all(if self.steps == 0 { b"]" } else { b"\n  ]" })?;
+        write!(out, ",\n  \"stats\": ")?;
+        write_pretty(out, stats, "  ")?;
+        write!(out, ",\n  \"error\": ")?;
+        serde_json::to_writer(&mut *out, error)?;
+        writeln!(out, "\n}}")
+    }
+}
+
+/// `value` pretty-printed as a member nested at `indent`.
+fn write_pretty(out: &mut impl Write, value: &impl Serialize, indent: &str) -> std::io::Result<()> {
+    let text = serde_json::to_string_pretty(value).expect("plain data serializes");
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.write_all(b"\n")?;
+            out.write_all(indent.as_bytes())?;
+        }
+        out.write_all(line.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// `pagesim run --explain`: one access as OSTEP's `paging-policy.py -c` shows it, with the

@@ -10,6 +10,7 @@ mod parse;
 pub mod presets;
 mod print;
 pub mod run;
+pub mod through;
 
 use crate::engine::sharing::ObjectKind;
 use crate::engine::{Config, Perms};

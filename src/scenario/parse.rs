@@ -120,185 +120,83 @@ struct Names {
 /// Largest scenario text the parser reads (links carry at most 256 KiB; files may be bigger).
 pub const MAX_SCENARIO_BYTES: usize = 64 << 20;
 
-/// Parses scenario text. See SPEC §2.3 and `README.md` for the format.
+/// Parses scenario text. See `README.md` for the format.
 pub fn parse(text: &str) -> Result<Scenario, ParseError> {
+    check_size(text)?;
+    let mut parser = Parser::default();
+    let mut commands: Vec<Command> = Vec::new();
+    for (line, raw) in lines(text) {
+        if let Some(c) = parser.line(line, raw)? {
+            commands.push(c);
+        }
+    }
+    Ok(Scenario { config: parser.config, commands })
+}
+
+/// Refuses a text over [`MAX_SCENARIO_BYTES`].
+pub fn check_size(text: &str) -> Result<(), ParseError> {
     if text.len() > MAX_SCENARIO_BYTES {
         let message = format!("the scenario is larger than {} MiB, the limit", MAX_SCENARIO_BYTES >> 20);
         return Err(ParseError { line: 1, column: 1, message });
     }
-    // A byte-order mark (Windows editors write one) is not part of the first line.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut config = Config::default();
-    let mut config_line: Option<u32> = None;
-    let mut commands: Vec<Command> = Vec::new();
-    let mut names = Names::default();
+    Ok(())
+}
 
-    for (index, raw) in text.lines().enumerate() {
-        let line_no = u32::try_from(index + 1).unwrap_or(u32::MAX);
+/// The lines of a scenario text with their numbers (1-based), a byte-order mark dropped (Windows
+/// editors write one; it is not part of the first line).
+pub fn lines(text: &str) -> impl Iterator<Item = (u32, &str)> + '_ {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    text.lines().enumerate().map(|(i, raw)| (u32::try_from(i + 1).unwrap_or(u32::MAX), raw))
+}
+
+/// A scenario read one line at a time: what the lines so far configured and which processes they
+/// started. [`parse`] collects the commands; the command line's `run` carries each out as it comes.
+#[derive(Default)]
+pub struct Parser {
+    config: Config,
+    config_line: Option<u32>,
+    /// Lines with a command so far.
+    commands: usize,
+    names: Names,
+}
+
+impl Parser {
+    /// The configuration (from the `config` line, if there was one so far).
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Line `line_no` of the text: its command, or `None` for a blank line, a comment or the
+    /// `config` line.
+    pub fn line(&mut self, line_no: u32, raw: &str) -> Result<Option<Command>, ParseError> {
         let code = strip_comment(raw);
         let tokens = tokenize(code);
         let Some(&keyword) = tokens.first() else {
-            continue;
+            return Ok(None);
         };
         let end_col = code.trim_end().chars().count() as u32 + 1;
         let mut p = LineParser { line: line_no, tokens, next: 1, end_col };
-        let kw = keyword.text.to_ascii_lowercase();
-
-        let kind = match kw.as_str() {
+        let config = &self.config;
+        let names = &mut self.names;
+        let kind = match keyword.text.to_ascii_lowercase().as_str() {
             "config" => {
-                if let Some(first) = config_line {
+                if let Some(first) = self.config_line {
                     return p.err(keyword.col, format!("config appears twice (first on line {first})"));
                 }
-                if !commands.is_empty() {
+                if self.commands > 0 {
                     return p.err(keyword.col, "config must come before every other command");
                 }
-                config_line = Some(line_no);
-                if p.peek().is_none() {
-                    return p.err(p.end_col, "expected key=value settings after config");
-                }
-                let mut seen: Vec<(&'static str, u32)> = Vec::new(); // each setting and where it was set
-                while let Some(t) = p.peek() {
-                    p.next += 1;
-                    let Some((key, value)) = t.text.split_once('=') else {
-                        return p.err(t.col, format!("expected key=value, found {}", quoted(t.text)));
-                    };
-                    if let Some(setting) = crate::engine::config::setting_of(key) {
-                        if let Some(&(_, col)) = seen.iter().find(|(s, _)| *s == setting) {
-                            return p.err(t.col, format!("{setting} is set twice (first at column {col})"));
-                        }
-                        seen.push((setting, t.col));
-                    }
-                    let value_col = t.col + key.chars().count() as u32 + 1;
-                    if let Err(m) = config.set(key, value) {
-                        let col = if m.starts_with("unknown config key") { t.col } else { value_col };
-                        return p.err(col, m);
-                    }
-                }
-                if let Err(m) = config.validate() {
-                    return p.err(keyword.col, format!("invalid configuration: {m}"));
-                }
-                continue;
+                self.config = parse_config(&mut p, keyword)?;
+                self.config_line = Some(line_no);
+                return Ok(None);
             }
-            "spawn" => {
-                let name = p.name("a process name")?;
-                let mut code_pages = 0;
-                let mut flat = false;
-                let mut exe: Option<Token<'_>> = None;
-                while let Some(t) = p.peek() {
-                    p.next += 1;
-                    let lower = t.text.to_ascii_lowercase();
-                    if lower == "flat" {
-                        flat = true;
-                    } else if lower.starts_with("exe=") {
-                        let value = &t.text[4..];
-                        if !valid_name(value) {
-                            return p.err(
-                                t.col + 4,
-                                format!("expected an executable name after exe=, found {}", quoted(value)),
-                            );
-                        }
-                        exe = Some(Token { text: value, col: t.col });
-                    } else if let Some(v) = lower.strip_prefix("code=") {
-                        code_pages = match parse_number(v) {
-                            Some(n) if n < config.pages_per_space() => n,
-                            Some(n) => {
-                                return p.err(
-                                    t.col + 5,
-                                    format!(
-                                        "{n} code pages do not fit in an address space of {} pages",
-                                        config.pages_per_space()
-                                    ),
-                                )
-                            }
-                            None => {
-                                return p
-                                    .err(t.col + 5, format!("expected a page count after code=, found {}", quoted(v)))
-                            }
-                        };
-                    } else {
-                        return p.err(t.col, format!("expected code=N, exe=FILE or flat, found {}", quoted(t.text)));
-                    }
-                }
-                if flat && code_pages > 0 {
-                    return p.err(name.col, "a flat process has no code region: use either flat or code=N");
-                }
-                if let Some(e) = exe.filter(|_| code_pages == 0) {
-                    return p.err(e.col, "exe= names the program whose code pages are shared: give code=N too");
-                }
-                if names.running.get(name.text) == Some(&1) {
-                    return p.err(name.col, format!("{} is already running", name.text));
-                }
-                names.running.insert(name.text.to_string(), 1);
-                let exe = exe.map(|e| e.text.to_string());
-                CommandKind::Spawn { name: name.text.to_string(), code_pages, flat, exe }
-            }
-            "fork" => {
-                let parent = known_process(&mut p, &names)?;
-                let child = p.name("the child's name")?;
-                if names.running.get(child.text) == Some(&1) {
-                    return p.err(child.col, format!("{} is already running", child.text));
-                }
-                p.done("the child's name")?;
-                names.running.insert(child.text.to_string(), 1);
-                CommandKind::Fork { parent, child: child.text.to_string() }
-            }
-            "alloc" | "allocate" => {
-                let name = known_process(&mut p, &names)?;
-                let label = p.name("a region label like heap")?;
-                let (bytes, size_tok) = p.size("a size")?;
-                if bytes == 0 {
-                    return p.err(size_tok.col, "the size must be at least 1 byte");
-                }
-                let perms_tok = p.expect("permissions like rw")?;
-                let Some(perms) = Perms::parse(perms_tok.text) else {
-                    return p.err(
-                        perms_tok.col,
-                        format!("expected permissions (r, rw, rx, rwx), found {}", quoted(perms_tok.text)),
-                    );
-                };
-                let mut at = None;
-                let mut share = None;
-                while let Some(t) = p.peek() {
-                    p.next += 1;
-                    let lower = t.text.to_ascii_lowercase();
-                    let kind = if lower.starts_with("shared=") {
-                        Some(ObjectKind::Shm)
-                    } else if lower.starts_with("file=") {
-                        Some(ObjectKind::File)
-                    } else {
-                        None
-                    };
-                    if let Some(kind) = kind {
-                        let key = kind.word().len() + 1;
-                        let value = &t.text[key..];
-                        if share.is_some() {
-                            return p.err(t.col, "a region maps at most one shared object or file");
-                        }
-                        if !valid_name(value) {
-                            let what = if kind == ObjectKind::File { "a file name" } else { "a shared object's name" };
-                            return p.err(t.col + key as u32, format!("expected {what}, found {}", quoted(value)));
-                        }
-                        share = Some((kind, value.to_string()));
-                    } else if lower == "at" && at.is_none() {
-                        let (addr, tok) = p.number("an address")?;
-                        check_addr(&p, &config, addr, tok)?;
-                        at = Some(addr);
-                    } else {
-                        return p.err(
-                            t.col,
-                            format!(
-                                "expected `at ADDRESS`, shared=OBJ, file=F or the end of the line, found {}",
-                                quoted(t.text)
-                            ),
-                        );
-                    }
-                }
-                CommandKind::Alloc { name, label: label.text.to_string(), bytes, perms, at, share }
-            }
+            "spawn" => parse_spawn(&mut p, config, names)?,
+            "fork" => parse_fork(&mut p, names)?,
+            "alloc" | "allocate" => parse_alloc(&mut p, config, names)?,
             "write" => {
-                let name = known_process(&mut p, &names)?;
+                let name = known_process(&mut p, names)?;
                 let (addr, tok) = p.number("an address")?;
-                check_addr(&p, &config, addr, tok)?;
+                check_addr(&p, config, addr, tok)?;
                 let (value, vtok) = p.number("a byte value")?;
                 if value > 255 {
                     return p.err(vtok.col, format!("expected a byte value 0–255, found {value}"));
@@ -307,57 +205,19 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
                 CommandKind::Write { name, addr, value: value as u8 }
             }
             "read" => {
-                let name = known_process(&mut p, &names)?;
+                let name = known_process(&mut p, names)?;
                 let (addr, tok) = p.number("an address")?;
-                check_addr(&p, &config, addr, tok)?;
+                check_addr(&p, config, addr, tok)?;
                 p.done("the address")?;
                 CommandKind::Read { name, addr }
             }
-            "refs" => {
-                let name = known_process(&mut p, &names)?;
-                let mut pages = Vec::new();
-                while p.peek().is_some() {
-                    let (page, tok) = p.number("a page number")?;
-                    if page >= config.pages_per_space() {
-                        return p.err(
-                            tok.col,
-                            format!(
-                                "page {page} is outside the address space (pages 0–{})",
-                                config.pages_per_space() - 1
-                            ),
-                        );
-                    }
-                    pages.push(page);
-                }
-                if pages.is_empty() {
-                    return p.err(p.end_col, "expected at least one page number");
-                }
-                CommandKind::Refs { name, pages }
-            }
-            "tick" => {
-                let units = match p.peek() {
-                    Some(_) => {
-                        let (units, t) = p.number("a number of time units")?;
-                        if units > MAX_TIME {
-                            return p.err(
-                                t.col,
-                                format!(
-                                    "a tick is at most {MAX_TIME} time units (2^53 − 1, the clock's end), not {units}"
-                                ),
-                            );
-                        }
-                        units
-                    }
-                    None => 1,
-                };
-                p.done("the time units")?;
-                CommandKind::Tick { units }
-            }
+            "refs" => parse_refs(&mut p, config, names)?,
+            "tick" => parse_tick(&mut p)?,
             "free" => {
-                let name = known_process(&mut p, &names)?;
+                let name = known_process(&mut p, names)?;
                 let t = p.expect("a region label or address")?;
                 let target = if let Some(addr) = parse_number(t.text) {
-                    check_addr(&p, &config, addr, t)?;
+                    check_addr(&p, config, addr, t)?;
                     FreeTarget::Addr(addr)
                 } else if valid_name(t.text) {
                     FreeTarget::Label(t.text.to_string())
@@ -368,7 +228,7 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
                 CommandKind::Free { name, target }
             }
             "exit" => {
-                let name = known_process(&mut p, &names)?;
+                let name = known_process(&mut p, names)?;
                 p.done("the process name")?;
                 names.running.insert(name.clone(), 0);
                 CommandKind::Exit { name }
@@ -386,9 +246,183 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
                 return p.err(keyword.col, format!("expected a command ({COMMANDS}), found {found}"));
             }
         };
-        commands.push(Command { line: line_no, kind });
+        self.commands += 1;
+        Ok(Some(Command { line: line_no, kind }))
     }
-    Ok(Scenario { config, commands })
+}
+
+/// `config key=value …`: every setting checked, then the whole configuration.
+fn parse_config(p: &mut LineParser<'_>, keyword: Token<'_>) -> Result<Config, ParseError> {
+    let mut config = Config::default();
+    if p.peek().is_none() {
+        return p.err(p.end_col, "expected key=value settings after config");
+    }
+    let mut seen: Vec<(&'static str, u32)> = Vec::new(); // each setting and where it was set
+    while let Some(t) = p.peek() {
+        p.next += 1;
+        let Some((key, value)) = t.text.split_once('=') else {
+            return p.err(t.col, format!("expected key=value, found {}", quoted(t.text)));
+        };
+        if let Some(setting) = crate::engine::config::setting_of(key) {
+            if let Some(&(_, col)) = seen.iter().find(|(s, _)| *s == setting) {
+                return p.err(t.col, format!("{setting} is set twice (first at column {col})"));
+            }
+            seen.push((setting, t.col));
+        }
+        let value_col = t.col + key.chars().count() as u32 + 1;
+        if let Err(m) = config.set(key, value) {
+            let col = if m.starts_with("unknown config key") { t.col } else { value_col };
+            return p.err(col, m);
+        }
+    }
+    if let Err(m) = config.validate() {
+        return p.err(keyword.col, format!("invalid configuration: {m}"));
+    }
+    Ok(config)
+}
+
+/// `spawn NAME [code=N [exe=FILE] | flat]`.
+fn parse_spawn(p: &mut LineParser<'_>, config: &Config, names: &mut Names) -> Result<CommandKind, ParseError> {
+    let name = p.name("a process name")?;
+    let mut code_pages = 0;
+    let mut flat = false;
+    let mut exe: Option<Token<'_>> = None;
+    while let Some(t) = p.peek() {
+        p.next += 1;
+        let lower = t.text.to_ascii_lowercase();
+        if lower == "flat" {
+            flat = true;
+        } else if lower.starts_with("exe=") {
+            let value = &t.text[4..];
+            if !valid_name(value) {
+                return p.err(t.col + 4, format!("expected an executable name after exe=, found {}", quoted(value)));
+            }
+            exe = Some(Token { text: value, col: t.col });
+        } else if let Some(v) = lower.strip_prefix("code=") {
+            code_pages = match parse_number(v) {
+                Some(n) if n < config.pages_per_space() => n,
+                Some(n) => {
+                    let space = config.pages_per_space();
+                    return p.err(t.col + 5, format!("{n} code pages do not fit in an address space of {space} pages"));
+                }
+                None => return p.err(t.col + 5, format!("expected a page count after code=, found {}", quoted(v))),
+            };
+        } else {
+            return p.err(t.col, format!("expected code=N, exe=FILE or flat, found {}", quoted(t.text)));
+        }
+    }
+    if flat && code_pages > 0 {
+        return p.err(name.col, "a flat process has no code region: use either flat or code=N");
+    }
+    if let Some(e) = exe.filter(|_| code_pages == 0) {
+        return p.err(e.col, "exe= names the program whose code pages are shared: give code=N too");
+    }
+    if names.running.get(name.text) == Some(&1) {
+        return p.err(name.col, format!("{} is already running", name.text));
+    }
+    names.running.insert(name.text.to_string(), 1);
+    let exe = exe.map(|e| e.text.to_string());
+    Ok(CommandKind::Spawn { name: name.text.to_string(), code_pages, flat, exe })
+}
+
+/// `fork PARENT CHILD`.
+fn parse_fork(p: &mut LineParser<'_>, names: &mut Names) -> Result<CommandKind, ParseError> {
+    let parent = known_process(p, names)?;
+    let child = p.name("the child's name")?;
+    if names.running.get(child.text) == Some(&1) {
+        return p.err(child.col, format!("{} is already running", child.text));
+    }
+    p.done("the child's name")?;
+    names.running.insert(child.text.to_string(), 1);
+    Ok(CommandKind::Fork { parent, child: child.text.to_string() })
+}
+
+/// `alloc NAME LABEL SIZE PERMS [at ADDR] [shared=OBJ | file=F]`.
+fn parse_alloc(p: &mut LineParser<'_>, config: &Config, names: &Names) -> Result<CommandKind, ParseError> {
+    let name = known_process(p, names)?;
+    let label = p.name("a region label like heap")?;
+    let (bytes, size_tok) = p.size("a size")?;
+    if bytes == 0 {
+        return p.err(size_tok.col, "the size must be at least 1 byte");
+    }
+    let perms_tok = p.expect("permissions like rw")?;
+    let Some(perms) = Perms::parse(perms_tok.text) else {
+        return p
+            .err(perms_tok.col, format!("expected permissions (r, rw, rx, rwx), found {}", quoted(perms_tok.text)));
+    };
+    let mut at = None;
+    let mut share = None;
+    while let Some(t) = p.peek() {
+        p.next += 1;
+        let lower = t.text.to_ascii_lowercase();
+        let kind = if lower.starts_with("shared=") {
+            Some(ObjectKind::Shm)
+        } else if lower.starts_with("file=") {
+            Some(ObjectKind::File)
+        } else {
+            None
+        };
+        if let Some(kind) = kind {
+            let key = kind.word().len() + 1;
+            let value = &t.text[key..];
+            if share.is_some() {
+                return p.err(t.col, "a region maps at most one shared object or file");
+            }
+            if !valid_name(value) {
+                let what = if kind == ObjectKind::File { "a file name" } else { "a shared object's name" };
+                return p.err(t.col + key as u32, format!("expected {what}, found {}", quoted(value)));
+            }
+            share = Some((kind, value.to_string()));
+        } else if lower == "at" && at.is_none() {
+            let (addr, tok) = p.number("an address")?;
+            check_addr(p, config, addr, tok)?;
+            at = Some(addr);
+        } else {
+            let found = quoted(t.text);
+            return p.err(
+                t.col,
+                format!("expected `at ADDRESS`, shared=OBJ, file=F or the end of the line, found {found}"),
+            );
+        }
+    }
+    Ok(CommandKind::Alloc { name, label: label.text.to_string(), bytes, perms, at, share })
+}
+
+/// `refs NAME PAGE…`.
+fn parse_refs(p: &mut LineParser<'_>, config: &Config, names: &Names) -> Result<CommandKind, ParseError> {
+    let name = known_process(p, names)?;
+    let mut pages = Vec::new();
+    while p.peek().is_some() {
+        let (page, tok) = p.number("a page number")?;
+        if page >= config.pages_per_space() {
+            let last = config.pages_per_space() - 1;
+            return p.err(tok.col, format!("page {page} is outside the address space (pages 0–{last})"));
+        }
+        pages.push(page);
+    }
+    if pages.is_empty() {
+        return p.err(p.end_col, "expected at least one page number");
+    }
+    Ok(CommandKind::Refs { name, pages })
+}
+
+/// `tick [N]`.
+fn parse_tick(p: &mut LineParser<'_>) -> Result<CommandKind, ParseError> {
+    let units = match p.peek() {
+        Some(_) => {
+            let (units, t) = p.number("a number of time units")?;
+            if units > MAX_TIME {
+                return p.err(
+                    t.col,
+                    format!("a tick is at most {MAX_TIME} time units (2^53 − 1, the clock's end), not {units}"),
+                );
+            }
+            units
+        }
+        None => 1,
+    };
+    p.done("the time units")?;
+    Ok(CommandKind::Tick { units })
 }
 
 fn known_process(p: &mut LineParser<'_>, names: &Names) -> Result<String, ParseError> {

@@ -172,13 +172,13 @@ impl std::error::Error for RunError {}
 
 /// Interned process names: operations refer to names by index.
 #[derive(Clone, Debug, Default)]
-struct Names {
+pub(super) struct Names {
     list: Vec<String>,
     index: HashMap<String, NameId>,
 }
 
 impl Names {
-    fn intern(&mut self, name: &str) -> NameId {
+    pub(super) fn intern(&mut self, name: &str) -> NameId {
         if let Some(&id) = self.index.get(name) {
             return id;
         }
@@ -188,7 +188,7 @@ impl Names {
         id
     }
 
-    fn get(&self, id: NameId) -> &str {
+    pub(super) fn get(&self, id: NameId) -> &str {
         self.list.get(id as usize).map_or("?", String::as_str)
     }
 
@@ -308,68 +308,69 @@ pub struct Run {
     error: Option<RunError>,
 }
 
-/// Expands commands into the operation log and fills in each access's next use of the same page.
+/// The operations of one command: one, or one per page of a `refs` line.
+pub(super) fn command_ops(kind: &CommandKind, names: &mut Names, shift: u32) -> Vec<Op> {
+    let op = match kind {
+        CommandKind::Spawn { name, code_pages, flat, exe } => {
+            let op = SpawnOp { name: names.intern(name), code_pages: *code_pages, flat: *flat, exe: exe.clone() };
+            Op::Spawn(Box::new(op))
+        }
+        CommandKind::Fork { parent, child } => Op::Fork(Box::new((names.intern(parent), names.intern(child)))),
+        CommandKind::Alloc { name, label, bytes, perms, at, share } => {
+            let label = Some(label.clone());
+            let name = names.intern(name);
+            Op::Alloc(Box::new(AllocOp { name, label, bytes: *bytes, perms: *perms, at: *at, share: share.clone() }))
+        }
+        CommandKind::Read { name, addr } => Op::Access(AccessOp::new(names.intern(name), *addr, None)),
+        CommandKind::Write { name, addr, value } => Op::Access(AccessOp::new(names.intern(name), *addr, Some(*value))),
+        CommandKind::Refs { name, pages } => {
+            let name = names.intern(name);
+            return pages.iter().map(|&page| Op::Access(AccessOp::new(name, page << shift, None))).collect();
+        }
+        CommandKind::Tick { units } => Op::Tick(*units),
+        CommandKind::Free { name, target } => Op::Free(Box::new((names.intern(name), target.clone()))),
+        CommandKind::Exit { name } => Op::Exit(names.intern(name)),
+        CommandKind::Note { text } => Op::Note(Box::new(text.clone())),
+    };
+    vec![op]
+}
+
+/// Expands commands into the operation log and, for `opt`, fills in each access's next use of
+/// the same page.
 fn compile(scenario: &Scenario, names: &mut Names) -> Log {
     let shift = scenario.config.page_shift();
     let mut log = Log::default();
-    let mut next_use_of: Vec<u64> = Vec::new();
     // Which process each access belongs to: every spawn is a new one (a respawned A is another
     // process). The key of an access is (process, page).
     let mut process_of: Vec<u32> = Vec::new(); // by name: the latest spawn's number
     let mut processes = 0u32;
     let mut keys: Vec<Option<(u32, u64)>> = Vec::new();
     for c in &scenario.commands {
-        let mut push = |op: Op, key: Option<(u32, u64)>| {
-            log.push(op, c.line, u64::MAX);
-            keys.push(key);
-        };
-        match &c.kind {
-            CommandKind::Spawn { name, code_pages, flat, exe } => {
-                let name = names.intern(name);
+        for op in command_ops(&c.kind, names, shift) {
+            let started = match &op {
+                Op::Spawn(s) => Some(s.name),
+                Op::Fork(f) => Some(f.1),
+                _ => None,
+            };
+            if let Some(name) = started {
                 if process_of.len() <= name as usize {
                     process_of.resize(name as usize + 1, u32::MAX);
                 }
                 process_of[name as usize] = processes;
                 processes += 1;
-                let op = SpawnOp { name, code_pages: *code_pages, flat: *flat, exe: exe.clone() };
-                push(Op::Spawn(Box::new(op)), None);
             }
-            CommandKind::Fork { parent, child } => {
-                let (parent, child) = (names.intern(parent), names.intern(child));
-                if process_of.len() <= child as usize {
-                    process_of.resize(child as usize + 1, u32::MAX);
+            let key = match &op {
+                Op::Access(a) => {
+                    process_of.get(a.name as usize).filter(|&&p| p != u32::MAX).map(|&p| (p, a.addr() >> shift))
                 }
-                process_of[child as usize] = processes;
-                processes += 1;
-                push(Op::Fork(Box::new((parent, child))), None);
-            }
-            CommandKind::Alloc { name, label, bytes, perms, at, share } => {
-                let name = names.intern(name);
-                let label = Some(label.clone());
-                let op = AllocOp { name, label, bytes: *bytes, perms: *perms, at: *at, share: share.clone() };
-                push(Op::Alloc(Box::new(op)), None);
-            }
-            CommandKind::Read { name, addr } | CommandKind::Write { name, addr, .. } => {
-                let name = names.intern(name);
-                let value = if let CommandKind::Write { value, .. } = &c.kind { Some(*value) } else { None };
-                let key = process_of.get(name as usize).map(|&p| (p, addr >> shift));
-                push(Op::Access(AccessOp::new(name, *addr, value)), key);
-            }
-            CommandKind::Refs { name, pages } => {
-                let name = names.intern(name);
-                let process = process_of.get(name as usize).copied();
-                for &page in pages {
-                    push(Op::Access(AccessOp::new(name, page << shift, None)), process.map(|p| (p, page)));
-                }
-            }
-            CommandKind::Tick { units } => push(Op::Tick(*units), None),
-            CommandKind::Free { name, target } => push(Op::Free(Box::new((names.intern(name), target.clone()))), None),
-            CommandKind::Exit { name } => push(Op::Exit(names.intern(name)), None),
-            CommandKind::Note { text } => push(Op::Note(Box::new(text.clone())), None),
+                _ => None,
+            };
+            log.push(op, c.line, u64::MAX);
+            keys.push(key);
         }
     }
     if scenario.config.policy == crate::engine::PolicyKind::Opt {
-        next_use_of.resize(keys.len(), u64::MAX);
+        let mut next_use_of = vec![u64::MAX; keys.len()];
         // Per process: page → the next step that uses it.
         let mut seen: Vec<HashMap<u64, u32>> = (0..processes).map(|_| HashMap::default()).collect();
         for i in (0..keys.len()).rev() {
@@ -754,12 +755,12 @@ fn replay(m: &mut Machine, names: &Names, log: &Log, base: usize, from: usize, t
 
 /// Carries out one operation on the machine.
 /// The translation an access is about to make (`None` for other operations).
-fn walk_before(m: &Machine, names: &Names, op: &Op) -> Option<Translation> {
+pub(super) fn walk_before(m: &Machine, names: &Names, op: &Op) -> Option<Translation> {
     let Op::Access(a) = op else { return None };
     m.translate(m.pid_of(names.get(a.name)).ok()?, a.addr())
 }
 
-fn execute(m: &mut Machine, names: &Names, op: &Op, next_use: u64) -> Result<(), SimError> {
+pub(super) fn execute(m: &mut Machine, names: &Names, op: &Op, next_use: u64) -> Result<(), SimError> {
     match op {
         Op::Spawn(s) => {
             if s.flat {
