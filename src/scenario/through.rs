@@ -85,7 +85,7 @@ impl<'a> Through<'a> {
 /// A scenario carried out from its first step to its last: line by line, or for `opt` (which
 /// needs every access's next use) as a whole [`Run`].
 pub enum Straight<'a> {
-    Lines(Through<'a>),
+    Lines(Box<Through<'a>>),
     Whole(Box<Run>),
 }
 
@@ -102,7 +102,7 @@ impl<'a> Straight<'a> {
             let run = Run::new(parse(text)?).map_err(|e| ParseError { line: 1, column: 1, message: e.to_string() })?;
             return Ok(Straight::Whole(Box::new(run)));
         }
-        Ok(Straight::Lines(Through::new(text, config)?))
+        Ok(Straight::Lines(Box::new(Through::new(text, config)?)))
     }
 
     pub fn step(&mut self) -> Result<Option<StepRecord>, RunError> {
