@@ -120,10 +120,13 @@ fn bad_input_names_file_and_line() {
         &pagesim(&["trace", &lackey, "--format", "lackey", "--policy", "lru", "--frames", "3"]),
         &format!("{lackey}:2: expected a hex address"),
     );
-    fails_with(&pagesim(&["trace", &garbage, "--policy", "lru", "--frames", "0"]), "frames must be from 1");
     fails_with(
-        &pagesim(&["trace", &garbage, "--policy", "lru", "--frames", "3", "--page-size", "1000"]),
-        "power of two",
+        &pagesim(&["trace", &garbage, "--policy", "lru", "--frames", "0"]),
+        &format!("{garbage}: invalid configuration: frames must be from 1"),
+    );
+    fails_with(
+        &pagesim(&["trace", &garbage, "--policy", "lru", "--curve", "--page-size", "1000"]),
+        &format!("{garbage}: invalid configuration: page size must be a power of two"),
     );
     fails_with(&pagesim(&["trace", &garbage, "--policy", "belady", "--frames", "3"]), "expected one of fifo");
     fails_with(&pagesim(&["trace", &garbage, "--policy", "lru", "--frames", "3", "--bogus"]), "--bogus");

@@ -399,3 +399,31 @@ read B 0x4000
     assert_eq!(m.stats().swap_outs, 2, "the held page, then B's private page");
     assert_eq!(m.stats().major_faults, 1);
 }
+
+/// A copy-on-write fault that evicts the shared page itself says where the other process keeps it
+/// (it said "P keeps frame 0", the frame the copy went to), and a write that brings a
+/// copy-on-write page back from swap for its last user counts as a copy-on-write fault.
+#[test]
+fn copy_on_write_faults_through_swap_are_told_and_counted() {
+    let text = "config frames=1 swap=4 tlb=0 policy=fifo
+spawn P
+alloc P x 8K rw
+write P 0x1000 1
+fork P C
+write C 0x1000 2
+read P 0x1000
+read C 0x1000
+exit C
+read P 0x2000
+write P 0x1000 3
+";
+    let mut run = pagesim::scenario::Run::new(pagesim::scenario::parse(text).unwrap()).unwrap();
+    let mut sentences = Vec::new();
+    while let Some(r) = run.step().unwrap() {
+        sentences.extend(r.events.iter().map(|e| run.machine().describe(e)));
+    }
+    let copy = sentences.iter().find(|s| s.starts_with("C write")).unwrap();
+    assert!(copy.contains("copied into frame 0 (P keeps it in swap slot 0)"), "{copy}");
+    assert_eq!(run.machine().stats().cow_faults, 2, "C's copy, then P's write as the last user");
+    assert_eq!(run.machine().process(0).unwrap().stats.cow_faults, 1);
+}

@@ -450,7 +450,7 @@ fn cmd_trace(
     json: bool,
 ) -> Result<ExitCode, Failure> {
     // Check the settings before reading a possibly large file.
-    config.validate().map_err(|e| Failure(format!("invalid configuration: {e}")))?;
+    config.validate().map_err(|e| Failure(format!("{file}: invalid configuration: {e}")))?;
     // The trace is read as a stream: memory is the machine's, however long the file.
     let (summary, read_format) =
         trace::replay_stream(open_input(file)?, format, config, swap).map_err(|e| match e {
@@ -496,7 +496,7 @@ fn cmd_curve(
     max: Option<u32>,
     json: bool,
 ) -> Result<ExitCode, Failure> {
-    config.validate().map_err(|e| Failure(format!("invalid configuration: {e}")))?;
+    config.validate().map_err(|e| Failure(format!("{file}: invalid configuration: {e}")))?;
     let mut vpns = Vec::new();
     trace::scan_trace(open_input(file)?, format, config.page_size, trace::MAX_TRACE_ACCESSES as u64, |vpn, w| {
         vpns.push((vpn, w))

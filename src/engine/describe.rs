@@ -173,7 +173,16 @@ impl Machine {
                 s.push_str(&match kind {
                     FaultKind::CowCopy { from, with } => {
                         let w = self.name_of(with);
-                        format!("page {v} is copy-on-write, shared with {w} → copy-on-write fault: copied into frame {frame} ({w} keeps frame {from})")
+                        // Finding a frame for the copy may have evicted the shared page itself.
+                        let kept = match evicted.map(|e| (e.frame, e.fate)) {
+                            Some((f, EvictionFate::SwappedOut { slot, .. } | EvictionFate::DroppedCleanCopy { slot }))
+                                if f == from =>
+                            {
+                                format!("{w} keeps it in swap slot {slot}")
+                            }
+                            _ => format!("{w} keeps frame {from}"),
+                        };
+                        format!("page {v} is copy-on-write, shared with {w} → copy-on-write fault: copied into frame {frame} ({kept})")
                     }
                     FaultKind::CowFromSwap { slot, with } => {
                         let w = self.name_of(with);

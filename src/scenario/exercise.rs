@@ -27,6 +27,8 @@ pub struct Exercise {
 /// Most accesses and pages an exercise may have (a grid a student can work by hand, and more).
 pub const MAX_LENGTH: usize = 1000;
 pub const MAX_PAGES: u64 = 64;
+/// Fewest pages: a string that never repeats the page just used needs two.
+pub const MIN_PAGES: u64 = 2;
 
 /// `length` page numbers from `0..pages`, drawn from `seed` (PCG32), never the same page twice in a
 /// row (a repeat teaches nothing): two times in five one of the pages used just before (locality,
@@ -40,8 +42,6 @@ pub fn reference_string(length: usize, pages: u64, seed: u64) -> Vec<u64> {
         let earlier: Vec<u64> = recent.iter().copied().filter(|&p| Some(p) != last).collect();
         let page = if !earlier.is_empty() && rng.rand_range(0..5) < 2 {
             earlier[rng.rand_range(0..earlier.len() as u32) as usize]
-        } else if pages == 1 {
-            0
         } else {
             // Any page but the last one.
             let p = rng.rand_range(0..(pages - last.is_some() as u64) as u32) as u64;
@@ -89,8 +89,10 @@ pub fn exercise_text(policy: PolicyKind, frames: u32, length: usize, pages: u64,
     if !(1..=MAX_LENGTH).contains(&length) {
         return Err(format!("the length must be from 1 to {MAX_LENGTH} accesses, not {length}"));
     }
-    if !(1..=MAX_PAGES).contains(&pages) {
-        return Err(format!("the pages must be from 1 to {MAX_PAGES}, not {pages}"));
+    if !(MIN_PAGES..=MAX_PAGES).contains(&pages) {
+        return Err(format!(
+            "the pages must be from {MIN_PAGES} to {MAX_PAGES}, not {pages} (no page is used twice in a row)"
+        ));
     }
     if !(1..=64).contains(&frames) {
         return Err(format!("the frames must be from 1 to 64, not {frames}"));
@@ -120,5 +122,9 @@ mod tests {
         assert_eq!((e.reference.len(), e.steps.len()), (12, 12));
         assert_eq!(e.faults, e.steps.iter().filter(|s| s.fault).count() as u64);
         assert!(exercise(PolicyKind::Fifo, 3, 0, 6, 1).is_err());
+        let one = exercise(PolicyKind::Fifo, 3, 12, 1, 42).unwrap_err();
+        assert!(one.contains("from 2 to 64"), "{one}");
+        let two = reference_string(50, 2, 3);
+        assert!(two.windows(2).all(|w| w[0] != w[1]), "two pages alternate");
     }
 }

@@ -28,6 +28,8 @@ const B64: GeneralPurpose = GeneralPurpose::new(
 pub enum LinkError {
     /// No `s=` in the fragment.
     Missing,
+    /// `s=` with nothing after it.
+    Empty,
     WrongVersion(String),
     NotBase64,
     /// The deflate stream ends early or is damaged.
@@ -41,6 +43,7 @@ impl fmt::Display for LinkError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             LinkError::Missing => write!(f, "this link has no scenario in it (no s=…)"),
+            LinkError::Empty => write!(f, "this link's scenario is empty: nothing follows s="),
             LinkError::WrongVersion(tag) => write!(
                 f,
                 "this link was made by a different version of pagesim (it starts with {}, expected \"{VERSION_TAG}\")",
@@ -72,6 +75,9 @@ pub fn encode(text: &str) -> String {
 /// The scenario text a payload carries.
 pub fn decode(payload: &str) -> Result<String, LinkError> {
     let payload = payload.trim();
+    if payload.is_empty() {
+        return Err(LinkError::Empty);
+    }
     let Some(body) = payload.strip_prefix(VERSION_TAG) else {
         let tag: String = payload.chars().take_while(|&c| c != '.').take(8).collect();
         return Err(LinkError::WrongVersion(if payload.contains('.') { format!("{tag}.") } else { tag }));
@@ -94,14 +100,17 @@ pub fn decode(payload: &str) -> Result<String, LinkError> {
     String::from_utf8(bytes).map_err(|_| LinkError::NotText)
 }
 
+/// The modes a link may open in (`mode=predict`: the page asks before each step).
+pub const MODES: [&str; 1] = ["predict"];
+
 /// What a link's fragment asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LinkState {
     pub text: String,
     /// `t=N`: the step to open at.
     pub step: Option<usize>,
-    /// `mode=…` (e.g. `predict`).
-    pub mode: Option<String>,
+    /// `mode=…`, one of [`MODES`] (a mode this version does not know is ignored).
+    pub mode: Option<&'static str>,
     /// `embed` flag (index.html#embed&s=…).
     pub embed: bool,
 }
@@ -120,7 +129,7 @@ pub fn parse_fragment(fragment: &str) -> Result<LinkState, LinkError> {
             "t" => {
                 step = Some(value.parse::<usize>().map_err(|_| LinkError::BadStep(value.chars().take(12).collect()))?)
             }
-            "mode" => mode = Some(value.chars().filter(|c| c.is_ascii_alphanumeric()).take(16).collect()),
+            "mode" => mode = MODES.iter().find(|&&m| m == value).copied(),
             "embed" => embed = true,
             _ => {} // unknown keys are ignored, for links from later versions
         }
@@ -154,7 +163,11 @@ mod tests {
         assert_eq!(state, LinkState { text: text.into(), step: Some(7), mode: None, embed: false });
         let state = parse_fragment(&format!("#embed&s={payload}&mode=predict")).unwrap();
         assert!(state.embed);
-        assert_eq!(state.mode.as_deref(), Some("predict"));
+        assert_eq!(state.mode, Some("predict"));
+        let odd = parse_fragment(&format!("s={payload}&mode=<script>")).unwrap();
+        assert_eq!(odd.mode, None, "a mode this version does not know is ignored, not cleaned up");
+        assert_eq!(parse_fragment("s=&t=3").unwrap_err(), LinkError::Empty);
+        assert!(LinkError::Empty.to_string().contains("empty"));
     }
 
     #[test]

@@ -590,9 +590,12 @@ impl Run {
     }
 
     /// Goes to the state after `target` steps, back or forward; going back is exact. A target
-    /// before [`Run::history_start`] is refused.
+    /// before [`Run::history_start`] or past the end is refused (nothing moves).
     pub fn goto(&mut self, target: usize) -> Result<(), RunError> {
-        let target = target.min(self.len());
+        if target > self.len() {
+            let message = format!("step {target} is past the end: the run has {} steps", self.len());
+            return Err(RunError { step: target, line: 0, message });
+        }
         if target < self.base {
             return Err(self.forgotten(target));
         }
@@ -922,6 +925,8 @@ mod tests {
         // Checked at each checkpoint: between two, the log grows by at most an interval.
         assert!(run.history_bytes() <= (1 << 20) + MAX_INTERVAL * 24, "{}", run.history_bytes());
         assert!(run.history_start() > 0);
+        let past = run.goto(run.len() + 1).unwrap_err();
+        assert!(past.message.contains("past the end"), "{past}");
         let err = run.goto(0).unwrap_err();
         assert!(err.message.contains("no longer in the history"), "{err}");
         let start = run.history_start();

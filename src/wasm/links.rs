@@ -72,7 +72,7 @@ pub fn decode_link(fragment: JsValue) -> Result<JsValue, JsValue> {
     struct S {
         text: String,
         step: Option<usize>,
-        mode: Option<String>,
+        mode: Option<&'static str>,
         embed: bool,
     }
     to_js(&S { text: state.text, step: state.step, mode: state.mode, embed: state.embed })

@@ -77,6 +77,11 @@ export function plain_entries(obj, max) {
     for (const key of Object.keys(obj)) {
       if (out.length >= max) return [false, `at most ${max} keys`];
       const v = obj[key];
+      // `reclaim: [LOW, HIGH]`, as config() gives it, is read as the text "LOW,HIGH".
+      if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number')) {
+        out.push([key, `${v[0]},${v[1]}`]);
+        continue;
+      }
       if (!(typeof v === 'number' || typeof v === 'string' || v == null)) {
         return [false, `config value ${key.slice(0, 40)} must be a number or a string, not ${describe(v)}`];
       }

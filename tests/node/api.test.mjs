@@ -182,3 +182,20 @@ test('tlbEntries(step) is the TLB just after that step, as it was when the run w
   assert.throws(() => sim.tlbEntries(sim.length + 1), /step/);
   sim.dispose();
 });
+
+test('a simulator made from another one\'s config() has the same configuration', () => {
+  const sim = new pkg.Simulator('config frames=5 page=1K vbits=20 swap=9 tlb=3 levels=3 policy=clock seed=7 segv=report reclaim=1,3 timer=20\n');
+  const again = new pkg.Simulator(sim.config());
+  assert.deepEqual(again.config(), sim.config());
+  sim.dispose();
+  again.dispose();
+});
+
+test('goto past the end is an Error and nothing moves', () => {
+  const sim = new pkg.Simulator('spawn T flat\nrefs T 1 2 3\n');
+  sim.goto(2);
+  assert.equal(sim.length, 4, 'spawn, then three reads');
+  assert.throws(() => sim.goto(5), /step 5 is past the end: the run has 4 steps/);
+  assert.equal(sim.position, 2);
+  sim.dispose();
+});

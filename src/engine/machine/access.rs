@@ -333,7 +333,11 @@ impl Machine {
         self.policy.loaded(f, ctx, &self.frames);
         let major = fault.is_major();
         let swap_in = matches!(fault, FaultKind::FromSwap { .. });
+        // A write to a copy-on-write page in swap whose last user is the writer: a copy-on-write
+        // fault that copies nothing (the page simply becomes writable as it comes back).
+        let cow_fault = swapped.is_some_and(|pte| pte.cow && write);
         for stats in [&mut self.stats, &mut self.processes[p].stats] {
+            stats.cow_faults += cow_fault as u64;
             stats.resident += 1;
             if swap_in {
                 stats.swapped -= 1;
