@@ -59,6 +59,14 @@ setup_chromium() {
   fi
 }
 
+# fmt and clippy gate the tests: installed when the toolchain lacks them.
+setup_lints() {
+  if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+    log "adding rustfmt and clippy"
+    rustup component add rustfmt clippy
+  fi
+}
+
 setup() {
   setup_rust
   setup_node
@@ -91,7 +99,6 @@ build_wasm() {
   # The trace module reads tens of megabytes of text: SIMD (every browser since 2023) makes the
   # newline search and parsing a quarter faster.
   build_module traces wasm pagesim_trace -O3 simd128
-  build_module links wasm-links pagesim_links -Oz
   build_module compare wasm-compare pagesim_compare -O3
   # wasm-bindgen points Symbol.dispose at `free`, which is the SPEC's free(pid, addr) on a
   # Simulator; point it at dispose() instead. Fail loudly if the generated line ever changes.
@@ -116,30 +123,22 @@ serve() {
 run_tests() {
   setup
   setup_chromium
-  # Style gates, when the toolchain has the components (rustup's default profile does).
-  if cargo fmt --version >/dev/null 2>&1; then
-    log "cargo fmt --check"
-    cargo fmt --check
-  else
-    log "rustfmt not installed: skipping the format check"
-  fi
-  if cargo clippy --version >/dev/null 2>&1; then
-    log "clippy (native and wasm32)"
-    cargo clippy --all-targets --quiet -- -D warnings
-    cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features page --quiet -- -D warnings
-    cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features traces --quiet -- -D warnings
-    cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features links --quiet -- -D warnings
-    cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features compare --quiet -- -D warnings
-  else
-    log "clippy not installed: skipping lints"
-  fi
-  log "native tests (cargo test)"
-  cargo test --release --quiet
+  setup_lints
+  log "cargo fmt --check"
+  cargo fmt --check
+  log "clippy (native and wasm32)"
+  cargo clippy --all-targets --quiet -- -D warnings
+  for features in page traces compare; do
+    cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features "$features" --quiet -- -D warnings
+  done
+  # Tests build with debug assertions and overflow checks on (profile `checked`: optimised).
+  log "native tests (cargo test, checks on)"
+  cargo test --profile checked --quiet
   build_wasm
   if compgen -G "tests/wasm*.rs" >/dev/null; then
     log "wasm API tests (wasm-bindgen-test under node)"
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-      cargo test --release --target wasm32-unknown-unknown --no-default-features --features page,traces,links,compare --test 'wasm*'
+      cargo test --profile checked --target wasm32-unknown-unknown --no-default-features --features page,traces,compare --test 'wasm*'
   fi
   log "JavaScript API tests (node: history, memory and hostile-argument cases)"
   node --test --test-concurrency=1 tests/node/

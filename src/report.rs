@@ -606,8 +606,8 @@ impl NextStepReport {
 }
 
 /// An exercise (`pagesim exercise --json`): `{policy, frames, seed, reference, faults, steps:
-/// [{page, fault, victim (page or null), frames: [page or null, one per frame]}]}`. Here, as SPEC
-/// §2.2 fixes it, a victim or an empty frame is `null` rather than left out.
+/// [{page, fault, victim (page or null), frames: [page or null, one per frame]}]}`. Here, as the
+/// README's *Command line* fixes it, a victim or an empty frame is `null` rather than left out.
 #[derive(Clone, Debug, Serialize)]
 pub struct ExerciseReport {
     pub policy: String,

@@ -1,4 +1,4 @@
-//! Memory that processes share (SPEC §1.1) against a simple model of what each process must read.
+//! Memory that processes share (README, *Memory that processes share*) against a simple model of what each process must read.
 //!
 //! Random sequences of spawn, fork, read, write, free, exit and idle time on small machines (so
 //! pages are swapped out and back all the time) under every policy. The model knows nothing of

@@ -1,9 +1,11 @@
 // A small static file server for www/ (and for the browser tests): correct MIME types for
-// ES modules and WebAssembly, no caching, nothing outside the served folder.
+// ES modules and WebAssembly, gzip for clients that accept it (as static hosts do), no caching,
+// nothing outside the served folder.
 //   node tools/serve.mjs DIR PORT
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -19,6 +21,9 @@ const TYPES = {
   '.gz': 'application/gzip',
 };
 
+/** What a static host compresses: text and WebAssembly (PNGs and gzip files already are). */
+const COMPRESSED = new Set(['.html', '.js', '.mjs', '.css', '.wasm', '.json', '.svg', '.txt']);
+
 /** Starts serving `dir` on 127.0.0.1:`port` (0 = any free port); resolves to the server. */
 export function serve(dir, port = 8000) {
   const root = resolve(dir);
@@ -31,11 +36,17 @@ export function serve(dir, port = 8000) {
         return;
       }
       if ((await stat(path).catch(() => null))?.isDirectory()) path = join(path, 'index.html');
-      const body = await readFile(path);
-      res.writeHead(200, {
+      let body = await readFile(path);
+      const headers = {
         'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
         'cache-control': 'no-store',
-      });
+      };
+      if (COMPRESSED.has(extname(path)) && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
+        body = gzipSync(body, { level: 6 });
+        headers['content-encoding'] = 'gzip';
+        headers.vary = 'accept-encoding';
+      }
+      res.writeHead(200, headers);
       res.end(body);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');

@@ -1,4 +1,4 @@
-//! The pagesim command line (SPEC §2.2): run scenarios, replay traces, make share links.
+//! The pagesim command line (README, *Command line*): run scenarios, replay traces, make share links.
 //!
 //! Bad input never panics: it exits non-zero with `file:line: what is wrong` (scenarios add the
 //! column: `file:line:col:`).

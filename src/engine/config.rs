@@ -1,4 +1,4 @@
-//! Machine parameters (SPEC §1 "Machine") and their validation.
+//! Machine parameters (README, *The model*) and their validation.
 
 use super::error::quoted;
 use serde::Serialize;
@@ -315,7 +315,7 @@ impl Config {
         Ok(())
     }
 
-    /// Checks every limit of SPEC §1. The message says which value is wrong and what is allowed.
+    /// Checks every limit of the machine (README, *The model*). The message says which value is wrong and what is allowed.
     pub fn validate(&self) -> Result<(), String> {
         if !PAGE_SIZES.contains(&self.page_size) {
             return Err(format!("page size must be a power of two from 16 to 64K, not {}", self.page_size));

@@ -42,7 +42,7 @@ pub enum FaultKind {
 
 impl FaultKind {
     /// A major fault reads from disk (a swap slot, or the executable for code), as Linux counts
-    /// them (SPEC §1); a minor fault needs no I/O (zero-fill).
+    /// them (README, *The model*); a minor fault needs no I/O (zero-fill).
     pub fn is_major(self) -> bool {
         matches!(
             self,

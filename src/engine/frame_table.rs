@@ -95,7 +95,7 @@ impl FrameTable {
     }
 
     /// The lowest free frame, now owned by `(owner, vpn)`, referenced and clean.
-    #[cfg_attr(not(feature = "page"), inline(always))]
+    #[inline(always)]
     pub fn take_free(&mut self, owner: u32, vpn: u64, code: bool) -> Option<u32> {
         let f = self.free.take()?;
         let frame = Frame { owner, vpn, dirty: false, code, ref_epoch: self.epoch, data: None };

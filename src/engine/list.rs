@@ -87,8 +87,7 @@ impl List {
         (self.head != NIL).then_some(self.head)
     }
 
-    #[cfg_attr(not(feature = "page"), inline(always))]
-    #[cfg_attr(feature = "page", inline)]
+    #[inline(always)]
     pub fn push_back(&mut self, links: &mut Links, id: u32) {
         *links.node(id) = Node { prev: self.tail, next: NIL };
         if self.tail == NIL {
@@ -112,8 +111,7 @@ impl List {
     }
 
     /// Removes `id`, which must be in this list.
-    #[cfg_attr(not(feature = "page"), inline(always))]
-    #[cfg_attr(feature = "page", inline)]
+    #[inline(always)]
     pub fn unlink(&mut self, links: &mut Links, id: u32) {
         let Node { prev, next } = std::mem::replace(links.node(id), Node { prev: NIL, next: NIL });
         if prev == NIL {
@@ -144,8 +142,7 @@ impl List {
         self.tail = id;
     }
 
-    #[cfg_attr(not(feature = "page"), inline(always))]
-    #[cfg_attr(feature = "page", inline)]
+    #[inline(always)]
     pub fn move_to_back(&mut self, links: &mut Links, id: u32) {
         if self.tail != id {
             self.unlink(links, id);

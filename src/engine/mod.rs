@@ -1,4 +1,4 @@
-//! The paging engine: everything SPEC §1 describes, in plain Rust types.
+//! The paging engine: everything the README's *The model* describes, in plain Rust types.
 //!
 //! Layout: [`config`] (validated machine parameters), [`machine`] (the operations: spawn, allocate,
 //! access, tick, exit), [`page_table`] (sparse multi-level tables), [`frame_table`], [`swap`], [`tlb`],

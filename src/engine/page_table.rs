@@ -324,8 +324,8 @@ impl PageTable {
     }
 
     /// Creates the entry for `vpn` (and any missing tables on the way) and returns it. Inlined
-    /// into the fault path outside the page's module (it has other callers since sharing).
-    #[cfg_attr(not(feature = "page"), inline(always))]
+    /// into the fault path (it has other callers since sharing).
+    #[inline(always)]
     pub fn insert(&mut self, vpn: u64, pte: Pte) -> &mut Pte {
         let mut table = 0u64;
         for lvl in 0..self.levels - 1 {

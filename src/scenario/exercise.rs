@@ -1,4 +1,4 @@
-//! Reference-string exercises as courses set them (SPEC §2.2, `pagesim exercise`): a seeded string
+//! Reference-string exercises as courses set them (`pagesim exercise`, README *Command line*): a seeded string
 //! of page numbers with some locality, and its answer grid under a policy, worked out by the engine.
 
 use super::{parse, run::Run};

@@ -1,4 +1,4 @@
-//! The exam grid (SPEC §3, `table#grid`; `pagesim exercise --answers`): one column per access of
+//! The exam grid (README, *The page*, `table#grid`; `pagesim exercise --answers`): one column per access of
 //! one process, one row per frame holding the page after that access, faults and victims marked.
 
 use super::run::Run;

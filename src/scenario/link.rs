@@ -1,4 +1,4 @@
-//! Share links (SPEC §2.4): `index.html#s=1.<base64url(raw deflate(scenario text))>&t=STEP`.
+//! Share links (README, *Links*): `index.html#s=1.<base64url(raw deflate(scenario text))>&t=STEP`.
 //!
 //! A link is untrusted input: decoding checks the version tag, the alphabet, the deflate stream
 //! and caps the decompressed size, and says which of these failed. The page (through wasm) and

@@ -1,5 +1,5 @@
-//! Scenarios: the text format users write and links carry (SPEC §2.3), its pretty-printer, the
-//! runner that steps through one (forward and back), and share links (SPEC §2.4).
+//! Scenarios: the text format users write and links carry (README, *Scenario format*), its pretty-printer, the
+//! runner that steps through one (forward and back), and share links (README, *Links*).
 
 pub mod compare;
 mod edit;

@@ -423,7 +423,7 @@ mod tests {
 
         let r = run("tlb");
         assert!(r.machine().stats().tlb_hits >= 2);
-        // Sharing (SPEC §1.1).
+        // Sharing (README, *Memory that processes share*).
         let r = run("shared-libraries");
         let s = r.machine().stats();
         assert_eq!(s.major_faults, 3, "each code page is read from the executable once");

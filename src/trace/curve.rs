@@ -80,7 +80,7 @@ pub fn sample_sizes(distinct: usize) -> Vec<usize> {
     out
 }
 
-/// Longest curve by default: frame counts 1…min(distinct pages, this) (SPEC §2.2).
+/// Longest curve by default: frame counts 1…min(distinct pages, this) (README, *Command line*).
 pub const MAX_CURVE: usize = 65_536;
 /// The work (stack steps) an OPT curve may take in the page before it falls back to sample
 /// sizes: a trace without locality makes OPT's one pass quadratic.

@@ -1,5 +1,5 @@
 //! Memory-access traces: readers for the `pages`, `rw` and valgrind `lackey` formats (plain or
-//! gzip), and a replayer that runs one through a single flat process (SPEC §2.2 `pagesim trace`).
+//! gzip), and a replayer that runs one through a single flat process (`pagesim trace`, README *Command line*).
 //!
 //! The CLI and the browser share this code: the page hands the file's bytes to the same reader.
 

@@ -1,8 +1,6 @@
-//! What the page needs only on demand, a small module of its own (`pagesim_links`, see
-//! build.sh), so the first picture does not wait for it: making and reading share links (SPEC
-//! §2.4; deflate and base64 are a tenth of a module), the exercise generator and Settings' config
-//! editing. The page loads it when the address has a link in it, or when one of these is first
-//! used.
+//! Making and reading share links (README, *Links and embedding*), the exercise generator and
+//! Settings' config editing, in the page's module: a shared link's first view then loads one
+//! module, not two (a second one cost it a round trip and a compilation).
 
 use super::*;
 use crate::scenario::link;

@@ -1,4 +1,4 @@
-//! The JavaScript API (SPEC §2.1): the only module that mentions `wasm_bindgen`.
+//! The JavaScript API (README, *JavaScript API*): the only module that mentions `wasm_bindgen`.
 //!
 //! Thin by design: it checks what JavaScript passes in, calls the engine or the scenario runner,
 //! and turns results into plain JS objects and errors into JS `Error`s. The renderer reads compact
@@ -19,12 +19,12 @@
 //!   changes anything.
 
 // Each module is built with some of the features and uses a subset of the helpers below.
-#![cfg_attr(not(all(feature = "page", feature = "traces", feature = "links", feature = "compare")), allow(dead_code))]
+#![cfg_attr(not(all(feature = "page", feature = "traces", feature = "compare")), allow(dead_code))]
 
 #[cfg(feature = "page")]
 use crate::engine::config::Config;
 use crate::engine::error::quoted;
-#[cfg(any(feature = "page", feature = "links", feature = "compare"))]
+#[cfg(any(feature = "page", feature = "compare"))]
 use crate::scenario::ParseError;
 use js_sys::Array;
 use serde::Serialize;
@@ -35,7 +35,7 @@ use wasm_bindgen::prelude::*;
 // link maker's (`links`), so the page does not load code before it needs it.
 #[cfg(feature = "compare")]
 mod compare;
-#[cfg(feature = "links")]
+#[cfg(feature = "page")]
 mod links;
 #[cfg(feature = "page")]
 mod simulator;
@@ -43,7 +43,7 @@ mod simulator;
 mod traces;
 #[cfg(feature = "compare")]
 pub use compare::*;
-#[cfg(feature = "links")]
+#[cfg(feature = "page")]
 pub use links::*;
 #[cfg(feature = "page")]
 pub use simulator::*;
@@ -136,7 +136,7 @@ pub(crate) fn error(message: impl AsRef<str>) -> JsValue {
     js_sys::Error::new(message.as_ref()).into()
 }
 
-#[cfg(any(feature = "page", feature = "links", feature = "compare"))]
+#[cfg(any(feature = "page", feature = "compare"))]
 pub(crate) fn parse_error(e: &ParseError) -> JsValue {
     let err = js_sys::Error::new(&e.to_string());
     let _ = js_sys::Reflect::set(&err, &"line".into(), &(e.line as f64).into());
@@ -224,7 +224,7 @@ pub(crate) fn config_from_object(obj: &JsValue) -> Result<Config, JsValue> {
 }
 
 /// A policy by name (`"lru"`), or an Error naming what was passed.
-#[cfg(any(feature = "traces", feature = "links"))]
+#[cfg(any(feature = "traces", feature = "page"))]
 fn policy_of(v: &JsValue) -> Result<crate::engine::PolicyKind, JsValue> {
     let name = text(v, "the policy")?;
     crate::engine::PolicyKind::parse(&name).ok_or_else(|| error(format!("unknown policy {}", quoted(&name))))

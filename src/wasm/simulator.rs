@@ -302,7 +302,7 @@ impl Simulator {
     }
 
     /// Releases the simulator's memory now; every later call throws. `sim.dispose()`, or
-    /// `using sim = new Simulator(…)` (`Symbol.dispose` is this method; `free` is the SPEC's
+    /// `using sim = new Simulator(…)` (`Symbol.dispose` is this method; `free` is the API's
     /// `free(pid, addr)`).
     pub fn dispose(&self) -> Result<(), JsValue> {
         let mut guard = self.state.try_borrow_mut().map_err(|_| error("the simulator is busy with another call"))?;

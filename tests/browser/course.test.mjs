@@ -33,7 +33,7 @@ test('a shared link opens the same scenario at the same step as stepping there b
   const page = await open(browser.context, `${base}#p=swapping`);
   for (let i = 0; i < SWAPPING_STEPS; i++) await page.keyboard.press('ArrowRight');
   const byHand = await state(page);
-  const url = await page.evaluate(async ([b, t, n]) => (await window.pagesim.links()).shareUrl(b, t, n), [`${base}index.html`, byHand.text, SWAPPING_STEPS]);
+  const url = await page.evaluate(async ([b, t, n]) => window.pagesim.api.shareUrl(b, t, n), [`${base}index.html`, byHand.text, SWAPPING_STEPS]);
   assert.match(url, /#s=1\.[A-Za-z0-9_-]+&t=9$/);
   const linked = await open(browser.context, url);
   assert.deepEqual(await state(linked), byHand);
@@ -138,7 +138,7 @@ for (const [w, h] of [[320, 240], [400, 600], [800, 450], [1280, 720]]) {
 test('hostile links show a clear message, load the default scenario, and run no script', async () => {
   const good = await (async () => {
     const page = await open(browser.context, base);
-    const p = await page.evaluate(async () => (await window.pagesim.links()).encodeLink('config frames=2\nspawn A\n'));
+    const p = await page.evaluate(async () => window.pagesim.api.encodeLink('config frames=2\nspawn A\n'));
     await page.close();
     return p;
   })();
@@ -162,7 +162,7 @@ test('hostile links show a clear message, load the default scenario, and run no 
   // A scenario whose text carries markup: shown as text, never run.
   const evil = 'note <img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>\nspawn A\n';
   const page = await open(browser.context, base);
-  const payload = await page.evaluate(async (t) => (await window.pagesim.links()).encodeLink(t), evil);
+  const payload = await page.evaluate(async (t) => window.pagesim.api.encodeLink(t), evil);
   const linked = await open(browser.context, `${base}#s=${payload}`);
   await linked.keyboard.press('ArrowRight');
   await linked.waitForTimeout(200);
@@ -225,7 +225,7 @@ test('a small trace opens step by step in the simulator', async () => {
 test('predict mode scores a right and a wrong answer', async () => {
   const text = 'config frames=1 tlb=0 policy=fifo\nspawn T flat\nrefs T 1 1 2\n';
   const page = await open(browser.context, base);
-  const payload = await page.evaluate(async (t) => (await window.pagesim.links()).encodeLink(t), text);
+  const payload = await page.evaluate(async (t) => window.pagesim.api.encodeLink(t), text);
   await page.close();
   const p = await open(browser.context, `${base}#s=${payload}&mode=predict`);
   assert.equal(await p.getAttribute('#btn-predict', 'aria-pressed'), 'true', 'the link opened predict mode');
@@ -283,7 +283,7 @@ test('a link of 2,600 writes to 64 KiB pages opens at its last step, quickly and
   let text = 'config frames=4096 page=64K vbits=32 swap=64\nspawn A\nalloc A heap 200M rw\n';
   for (let i = 0; i < 2600; i++) text += `write A 0x${((1 + i) * 65536 + (i % 4096)).toString(16)} ${1 + (i % 250)}\n`;
   const page = await open(browser.context, base);
-  const payload = await page.evaluate(async (t) => (await window.pagesim.links()).encodeLink(t), text);
+  const payload = await page.evaluate(async (t) => window.pagesim.api.encodeLink(t), text);
   await page.close();
   const t0 = Date.now();
   const linked = await open(browser.context, `${base}#s=${payload}&t=2602`);
@@ -299,7 +299,7 @@ test('a link of 2,600 writes to 64 KiB pages opens at its last step, quickly and
 
 test('a link that ticks past 2^53 − 1 shows the error, not a blank page', async () => {
   const page = await open(browser.context, base);
-  const payload = await page.evaluate(async () => (await window.pagesim.links()).encodeLink('config frames=2\nspawn A\ntick 9007199254740993\n'));
+  const payload = await page.evaluate(async () => window.pagesim.api.encodeLink('config frames=2\nspawn A\ntick 9007199254740993\n'));
   await page.close();
   const linked = await open(browser.context, `${base}#s=${payload}`);
   const shown = await linked.evaluate(() => document.body.innerText);
@@ -314,7 +314,7 @@ test('a link that ticks past 2^53 − 1 shows the error, not a blank page', asyn
 test('predict mode gives nothing away while it asks, explains each answer, and scores a step once', async () => {
   const text = 'config frames=2 tlb=0 policy=lru\nspawn T flat\nrefs T 1 2 1 3\n';
   const page = await open(browser.context, base);
-  const payload = await page.evaluate(async (t) => (await window.pagesim.links()).encodeLink(t), text);
+  const payload = await page.evaluate(async (t) => window.pagesim.api.encodeLink(t), text);
   await page.close();
   const p = await open(browser.context, `${base}#s=${payload}&mode=predict`);
   await p.keyboard.press('ArrowRight'); // spawn: nothing to predict
@@ -537,7 +537,7 @@ test('SVG export is the same picture as the canvas, with text as text', async ()
 test('an embed is titled after its scenario: a preset with other settings, or its first comment', async () => {
   const page = await open(browser.context, base);
   const title = async (text) => {
-    const payload = await page.evaluate(async (t) => (await window.pagesim.links()).encodeLink(t), text);
+    const payload = await page.evaluate(async (t) => window.pagesim.api.encodeLink(t), text);
     const p = await browser.context.newPage();
     await p.goto(`${base}embed.html#s=${payload}`);
     await p.waitForFunction(() => document.body.dataset.ready === 'true');
@@ -556,7 +556,7 @@ test('an embed is titled after its scenario: a preset with other settings, or it
 test('a link whose scenario has an error opens the editor on its text, the error at its line, and keeps the address', async () => {
   const page = await open(browser.context, base);
   const text = 'config frames=3\nspawn A\nfrobnicate A\n';
-  const payload = await page.evaluate(async (t) => (await window.pagesim.links()).encodeLink(t), text);
+  const payload = await page.evaluate(async (t) => window.pagesim.api.encodeLink(t), text);
   const p = await open(browser.context, `${base}#s=${payload}`);
   await p.waitForTimeout(600); // longer than the address bar's follow delay
   assert.equal(await p.inputValue('#editor-text'), text);

@@ -134,3 +134,38 @@ export function syntheticRwTrace(n) {
   }
   return lines.join('\n') + '\n';
 }
+
+/** A slow mobile link (Chromium's network emulation): 150 ms round trip, 1.6 Mbit/s down. */
+export const SLOW_MOBILE = { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 0.75e6 / 8 };
+
+/**
+ * Opens `url` in a fresh browser with a cold cache over `network`; resolves to when the app was
+ * ready (its first scenario drawn) and when the last file of the first view arrived, in ms from
+ * the start of navigation, with the files and bytes transferred (gzip as the server sends it).
+ */
+export async function firstView(url, network = SLOW_MOBILE) {
+  const { context, close } = await launch();
+  try {
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    await cdp.send('Network.emulateNetworkConditions', network);
+    await page.goto(url);
+    await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 60000 });
+    const ready = await page.evaluate(() => performance.now());
+    await page.waitForTimeout(300); // anything the first view still fetches
+    return await page.evaluate((ready) => {
+      const nav = performance.getEntriesByType('navigation')[0];
+      const files = performance.getEntriesByType('resource');
+      return {
+        ready: Math.round(ready),
+        lastFile: Math.round(Math.max(nav.responseEnd, ...files.map((f) => f.responseEnd))),
+        files: files.length + 1,
+        bytes: nav.transferSize + files.reduce((s, f) => s + f.transferSize, 0),
+      };
+    }, ready);
+  } finally {
+    await close();
+  }
+}

@@ -12,10 +12,10 @@ const pkg = await import(join(pkgDir, 'pagesim.js'));
 pkg.initSync({ module: readFileSync(join(pkgDir, 'pagesim_bg.wasm')) });
 const traces = await import(join(pkgDir, 'pagesim_trace.js'));
 traces.initSync({ module: readFileSync(join(pkgDir, 'pagesim_trace_bg.wasm')) });
-const links = await import(join(pkgDir, 'pagesim_links.js'));
 const compare = await import(join(pkgDir, 'pagesim_compare.js'));
 compare.initSync({ module: readFileSync(join(pkgDir, 'pagesim_compare_bg.wasm')) });
-links.initSync({ module: readFileSync(join(pkgDir, 'pagesim_links_bg.wasm')) });
+// Links are made and read by the page's module.
+const links = pkg;
 
 const TEXTBOOK = '7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1';
 

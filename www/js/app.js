@@ -3,7 +3,7 @@
 // the flow: load a scenario, step, redraw.
 
 import { toggleTheme, watchSystemTheme } from './theme.js';
-import { loadEngine, loadLinks, loadAnalysis, memoryBytes } from './engine.js';
+import { loadEngine, loadAnalysis, memoryBytes } from './engine.js';
 import { createRenderer } from './render/canvas.js';
 import { createViews } from './render/views.js';
 import { createRecords } from './records.js';
@@ -67,7 +67,7 @@ const editor = $('#editor-text')
     (text) => load(text, { presetId: null }),
   )
   : null;
-const links = createLinks(api, loadLinks, { embedded, toast, getState: () => state });
+const links = createLinks(api, { embedded, toast, getState: () => state });
 const predict = $('#predict') ? createPredict($('#predict'), {
   onReveal: () => stepForward(true),
   // The policy's order names the next victim: hidden while the question is open.
@@ -77,7 +77,7 @@ const gridView = $('#grid') ? createGrid($('#grid'), $('#grid-note'), { names })
 // The grid is made (by replaying the run) only while its panel is open.
 $('#grid-panel')?.addEventListener('toggle', () => { if ($('#grid-panel').open) gridView.show(state.sim.position); });
 const exerciseDialog = $('#exercise-dialog')
-  ? createExerciseDialog($('#exercise-dialog'), $('#worksheet'), { api, loadLinks, catalog: engine.catalog, open: openExercise, toast })
+  ? createExerciseDialog($('#exercise-dialog'), $('#worksheet'), { api, catalog: engine.catalog, open: openExercise, toast })
   : null;
 const traceDialog = $('#trace-dialog')
   ? createTraceDialog($('#trace-dialog'), api, {
@@ -463,7 +463,6 @@ function toggle(button, panel) {
 $('#btn-editor')?.addEventListener('click', () => toggle($('#btn-editor'), $('#editor-panel')));
 $('#btn-settings')?.addEventListener('click', () => {
   toggle($('#btn-settings'), $('#settings-panel'));
-  loadLinks(); // Apply edits the config line in the on-demand module: fetch it while the user types
 });
 if ($('#settings-panel')) initSettings($('#settings-panel'), engine.catalog);
 $('#settings-panel')?.addEventListener('submit', async (e) => {
@@ -473,7 +472,7 @@ $('#settings-panel')?.addEventListener('submit', async (e) => {
   let text;
   form.dataset.busy = 'true'; // until the new run is loaded (tests wait for it)
   try {
-    text = applySettings(form, state.text, await loadLinks());
+    text = applySettings(form, state.text, api);
     api.checkScenario(text);
   } catch (err) {
     $('#settings-error').textContent = err.message;
@@ -554,4 +553,4 @@ if (opened.error) {
 document.body.dataset.ready = 'true';
 
 // For tests and the curious: the page's state from the console.
-window.pagesim = { state, api, links: loadLinks, analysis: loadAnalysis, renderer, jump, load, loadPreset, refresh, draw, memoryBytes };
+window.pagesim = { state, api, analysis: loadAnalysis, renderer, jump, load, loadPreset, refresh, draw, memoryBytes };

@@ -1,9 +1,8 @@
-// Where the page loads its WebAssembly modules (the page's, and the links module on demand);
+// Where the page loads its WebAssembly modules (the page's, and the comparison module on demand);
 // the trace worker loads the trace module itself (trace-worker.js).
 import init, * as api from '../pkg/pagesim.js';
 
 let memory = null;
-let links = null;
 let analysis = null;
 
 /** Loads the page's module once; returns the API plus the codes and layouts the engine exports. */
@@ -13,18 +12,6 @@ export async function loadEngine() {
     memory = exports.memory;
   }
   return { api, states: api.pageStates(), layout: api.viewLayout(), catalog: api.catalog() };
-}
-
-/**
- * The share-link maker (`encodeLink`, `shareUrl`), a small module of its own: loaded the first
- * time the page needs a link, not before the first picture.
- */
-export function loadLinks() {
-  links ??= import('../pkg/pagesim_links.js').then(async (m) => {
-    await m.default();
-    return m;
-  });
-  return links;
 }
 
 /**

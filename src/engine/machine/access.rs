@@ -96,10 +96,9 @@ impl Machine {
         Ok(())
     }
 
-    // Inlined into `replay_access` (and `access_valid`) outside the page's module: the replay
-    // drops the event, so most of it is never built (+6% in WebAssembly, measured). The page's
-    // module is built for size: no hint there.
-    #[cfg_attr(not(feature = "page"), inline(always))]
+    // Inlined into `replay_access` (and `access_valid`): the replay drops the event, so most of
+    // it is never built (+6% in WebAssembly, measured).
+    #[inline(always)]
     fn access_unchecked(
         &mut self,
         p: usize,
@@ -159,9 +158,8 @@ impl Machine {
                     let f = pte.loc;
                     self.frames.set_referenced(f);
                     self.frames.get_mut(f).dirty |= write;
-                    // A write makes the page's copy in swap (if any) stale. The rarer test first;
-                    // `black_box` keeps LLVM from testing `write` first (it reorders the two).
-                    if pte.swap_copy != NONE && std::hint::black_box(write) {
+                    // A write makes the page's copy in swap (if any) stale.
+                    if pte.swap_copy != NONE && write {
                         stale_copy = pte.swap_copy;
                         pte.swap_copy = NONE;
                     }
@@ -228,7 +226,7 @@ impl Machine {
     /// checks the region, finds a frame (evicting if memory is full) and loads the page. Returns
     /// the frame and whether the page is code, or how the access failed (segmentation or
     /// protection fault, out of memory).
-    #[cfg_attr(not(feature = "page"), inline(always))]
+    #[inline(always)]
     fn page_fault(
         &mut self,
         p: usize,
@@ -354,8 +352,7 @@ impl Machine {
     }
 
     /// A free frame for page `vpn` of `pid`, evicting a page if none is free.
-    #[cfg_attr(not(feature = "page"), inline(always))]
-    #[cfg_attr(feature = "page", inline)]
+    #[inline(always)]
     fn free_frame(&mut self, pid: Pid, vpn: u64, code: bool) -> Result<(u32, Option<Eviction>), AccessResult> {
         if let Some(f) = self.frames.take_free(pid, vpn, code) {
             return Ok((f, None));
@@ -373,14 +370,14 @@ impl Machine {
 
     /// Swap-in of a slot other pages map too: they all map frame `f` now (the faulting page,
     /// `(p, vpn)`, is mapped by the caller). `swap_copy` is the slot kept as a clean copy, or NONE.
-    #[cfg_attr(not(feature = "page"), inline(always))]
+    #[inline(always)]
     fn swap_in_others(&mut self, p: usize, vpn: u64, slot: u32, f: u32, swap_copy: u32) {
         if self.slot_maps.count(slot) > 0 {
             self.swap_in_shared(p, vpn, slot, f, swap_copy); // the usual case has one mapping
         }
     }
 
-    #[cfg_attr(not(feature = "page"), cold, inline(never))]
+    #[cold]
     fn swap_in_shared(&mut self, p: usize, vpn: u64, slot: u32, f: u32, swap_copy: u32) {
         let me = (p as Pid, vpn);
         // The faulting page becomes the slot's named mapping (it names the frame too); the
@@ -405,7 +402,7 @@ impl Machine {
 
     /// A page of an object already in frame `f` (for another process, or held by the object
     /// alone): map it too (a minor fault, no I/O).
-    #[cfg_attr(not(feature = "page"), cold, inline(never))]
+    #[cold]
     fn map_in_memory(
         &mut self,
         p: usize,
@@ -442,7 +439,7 @@ impl Machine {
 
     /// A write to a resident copy-on-write page: the writer gets its own copy in a new frame
     /// (which may evict), or, if no other page maps the frame any more, simply write access.
-    #[cfg_attr(not(feature = "page"), cold, inline(never))]
+    #[cold]
     fn cow_fault(
         &mut self,
         p: usize,
@@ -486,7 +483,7 @@ impl Machine {
 
     /// A write to a copy-on-write page in swap that other pages map: the writer reads its own
     /// copy from the slot into a new frame; the others keep the slot.
-    #[cfg_attr(not(feature = "page"), cold, inline(never))]
+    #[cold]
     fn cow_from_swap(
         &mut self,
         p: usize,
@@ -526,7 +523,7 @@ impl Machine {
 
     /// Unmaps the other pages that mapped evicted frame `f` (their entries now say `state`, `loc`);
     /// returns how many there were and the first one's process.
-    #[cfg_attr(not(feature = "page"), cold, inline(never))]
+    #[cold]
     fn unmap_others(&mut self, f: u32, state: PteState, loc: u32) -> (u32, u32) {
         let others =
             if state == PteState::Swapped { self.move_others_to_slot(f, loc) } else { self.frame_maps.take(f) };
@@ -584,10 +581,8 @@ impl Machine {
         self.count_access(p, event);
     }
 
-    /// Counts a finished access, logs it if recording, and lets time pass. Inlined into the
-    /// access path natively (a call per access measured 3% of a replay's instructions); not in
-    /// WebAssembly (as [`Machine::access_unchecked`]).
-    #[cfg_attr(not(any(feature = "page", target_arch = "wasm32")), inline(always))]
+    /// Counts a finished access, logs it if recording, and lets time pass.
+    #[inline(always)]
     fn count_access(&mut self, p: usize, event: &AccessEvent) {
         let outcome = match event.result {
             AccessResult::Hit { .. } => Outcome::Hit,

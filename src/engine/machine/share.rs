@@ -1,4 +1,4 @@
-//! Sharing (SPEC §1.1): fork with copy-on-write, shared objects' mappings, and dropping one
+//! Sharing (README, *Memory that processes share*): fork with copy-on-write, shared objects' mappings, and dropping one
 //! mapping of a page that others may still map. The access path's side (copy-on-write faults,
 //! pages already in memory, evicting a shared frame) is in [`access`](super::access).
 

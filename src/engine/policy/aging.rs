@@ -130,14 +130,14 @@ impl Default for Aging {
 }
 
 impl ReplacementPolicy for Aging {
-    #[cfg_attr(not(feature = "page"), inline(always))]
+    #[inline(always)]
     fn loaded(&mut self, frame: u32, _: AccessCtx, _: &FrameTable) {
         self.links.ensure(frame);
         self.push_referenced(frame, 0);
         self.ages[frame as usize].resident = true;
     }
 
-    #[cfg_attr(not(feature = "page"), inline(always))]
+    #[inline(always)]
     fn touched(&mut self, frame: u32, _: AccessCtx, _: &FrameTable) {
         let (c, r) = self.current(frame as usize);
         if !r {

@@ -20,7 +20,7 @@ impl Fifo {
 }
 
 impl ReplacementPolicy for Fifo {
-    #[cfg_attr(not(feature = "page"), inline(always))]
+    #[inline(always)]
     fn loaded(&mut self, frame: u32, ctx: AccessCtx, _: &FrameTable) {
         self.links.ensure(frame);
         self.queue.push_back(&mut self.links, frame);

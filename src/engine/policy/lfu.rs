@@ -20,12 +20,12 @@ impl Lfu {
 }
 
 impl ReplacementPolicy for Lfu {
-    #[cfg_attr(not(feature = "page"), inline(always))]
+    #[inline(always)]
     fn loaded(&mut self, frame: u32, _: AccessCtx, _: &FrameTable) {
         self.clock += 1;
         self.heap.set(frame, (1, self.clock));
     }
-    #[cfg_attr(not(feature = "page"), inline(always))]
+    #[inline(always)]
     fn touched(&mut self, frame: u32, _: AccessCtx, _: &FrameTable) {
         self.clock += 1;
         let count = self.heap.key(frame).map_or(0, |k| k.0);

@@ -21,13 +21,13 @@ impl Lru {
 }
 
 impl ReplacementPolicy for Lru {
-    #[cfg_attr(not(feature = "page"), inline(always))]
+    #[inline(always)]
     fn loaded(&mut self, frame: u32, ctx: AccessCtx, _: &FrameTable) {
         self.links.ensure(frame);
         self.recency.push_back(&mut self.links, frame);
         stamp(&mut self.used_at, frame, ctx.time);
     }
-    #[cfg_attr(not(feature = "page"), inline(always))]
+    #[inline(always)]
     fn touched(&mut self, frame: u32, ctx: AccessCtx, _: &FrameTable) {
         self.recency.move_to_back(&mut self.links, frame);
         self.used_at[frame as usize] = ctx.time; // set when it was loaded

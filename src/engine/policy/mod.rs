@@ -140,17 +140,14 @@ trait FreezeInto: Snapshot {
 impl<T: Snapshot> FreezeInto for T {}
 
 impl ReplacementPolicy for Policy {
-    #[cfg_attr(not(feature = "page"), inline(always))]
-    #[cfg_attr(feature = "page", inline)]
+    #[inline(always)]
     fn loaded(&mut self, frame: u32, ctx: AccessCtx, frames: &FrameTable) {
         dispatch!(self, p => p.loaded(frame, ctx, frames))
     }
-    // `loaded` and `touched` (here and in each policy) are inlined into the access path natively
-    // and in the trace module: the sharing paths call them too, and with more than one caller
-    // LLVM stopped inlining them (−10% on hits, measured). The page's module is built for size
-    // (feature `page`): a plain hint there.
-    #[cfg_attr(not(feature = "page"), inline(always))]
-    #[cfg_attr(feature = "page", inline)]
+    // `loaded` and `touched` (here and in each policy) are inlined into the access path: the
+    // sharing paths call them too, and with more than one caller LLVM stopped inlining them
+    // (−10% on hits, measured).
+    #[inline(always)]
     fn touched(&mut self, frame: u32, ctx: AccessCtx, frames: &FrameTable) {
         dispatch!(self, p => p.touched(frame, ctx, frames))
     }

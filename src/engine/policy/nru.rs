@@ -31,7 +31,7 @@ impl Nru {
 }
 
 impl ReplacementPolicy for Nru {
-    #[cfg_attr(not(feature = "page"), inline(always))]
+    #[inline(always)]
     fn loaded(&mut self, frame: u32, _: AccessCtx, frames: &FrameTable) {
         let dirty = frames.get(frame).dirty;
         if frame as usize >= self.is_dirty.len() {
@@ -43,7 +43,7 @@ impl ReplacementPolicy for Nru {
         list.push_back(&mut self.links, frame);
     }
 
-    #[cfg_attr(not(feature = "page"), inline(always))]
+    #[inline(always)]
     fn touched(&mut self, frame: u32, _: AccessCtx, frames: &FrameTable) {
         let f = frame as usize;
         let now_dirty = frames.get(frame).dirty;

@@ -21,11 +21,11 @@ impl Opt {
 }
 
 impl ReplacementPolicy for Opt {
-    #[cfg_attr(not(feature = "page"), inline(always))]
+    #[inline(always)]
     fn loaded(&mut self, frame: u32, ctx: AccessCtx, _: &FrameTable) {
         self.heap.set(frame, Reverse(ctx.next_use));
     }
-    #[cfg_attr(not(feature = "page"), inline(always))]
+    #[inline(always)]
     fn touched(&mut self, frame: u32, ctx: AccessCtx, _: &FrameTable) {
         self.heap.set(frame, Reverse(ctx.next_use));
     }

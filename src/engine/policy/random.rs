@@ -22,7 +22,7 @@ impl RandomPolicy {
 }
 
 impl ReplacementPolicy for RandomPolicy {
-    #[cfg_attr(not(feature = "page"), inline(always))]
+    #[inline(always)]
     fn loaded(&mut self, frame: u32, _: AccessCtx, _: &FrameTable) {
         if frame as usize >= self.position.len() {
             self.position.resize(frame as usize + 1, NONE);

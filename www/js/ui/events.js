@@ -11,7 +11,7 @@ export function kindOf(record) {
   if (!a) return 'other';
   switch (a.result) {
     case 'hit': return 'hit';
-    case 'page_fault': return a.cow ? 'cow' : a.major ? 'major' : 'minor'; // the engine says which (SPEC §1)
+    case 'page_fault': return a.cow ? 'cow' : a.major ? 'major' : 'minor'; // the engine says which (README, *The model*)
     case 'segmentation_fault': return 'segv';
     case 'protection_fault': return 'prot';
     case 'out_of_memory': return 'oom';

@@ -1,4 +1,4 @@
-// The exercise generator (SPEC §3): the seeded reference-string exercises of `pagesim exercise`,
+// The exercise generator (README, *The page*): the seeded reference-string exercises of `pagesim exercise`,
 // made by the engine (the links module, loaded on demand), opened in predict mode with the grid,
 // and a printable worksheet: the blank grid, then the answer key on a page of its own.
 
@@ -13,7 +13,7 @@ const el = (tag, props = {}, ...children) => {
  * shows. `open(text)` loads an exercise's scenario in predict mode with the grid open and
  * resolves to its share link.
  */
-export function createExerciseDialog(dialog, sheet, { api, loadLinks, catalog, open, toast }) {
+export function createExerciseDialog(dialog, sheet, { api, catalog, open, toast }) {
   const $ = (id) => dialog.querySelector(`#${id}`);
   const policy = $('ex-policy');
   for (const p of catalog.policies) policy.append(new Option(p.name.toUpperCase(), p.name));
@@ -28,8 +28,7 @@ export function createExerciseDialog(dialog, sheet, { api, loadLinks, catalog, o
   /** The exercise's scenario text, or null (the reason is shown). */
   async function make(s) {
     try {
-      const links = await loadLinks();
-      return links.exerciseScenario(s.policy, s.frames, s.length, s.pages, s.seed);
+      return api.exerciseScenario(s.policy, s.frames, s.length, s.pages, s.seed);
     } catch (e) {
       status.textContent = e.message;
       return null;

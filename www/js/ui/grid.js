@@ -1,4 +1,4 @@
-// The exam grid (SPEC §3): the reference string across, one row per frame, the page in each
+// The exam grid (README, *The page*): the reference string across, one row per frame, the page in each
 // frame after each access, faults marked on the header (data-fault) and victims in the last row.
 // The grid comes from the engine (`sim.grid()`); a column is filled once its step is done, so
 // in predict mode the columns still to be guessed are blank. Stepping changes one column.

@@ -28,9 +28,9 @@ export function fillSettings(form, config) {
 
 /**
  * The scenario text with the form's values in its config line. Throws the engine's Error for a
- * value it refuses. `tools` is the on-demand module (`loadLinks()`), which edits config lines.
+ * value it refuses (`api` is the page's module, which edits config lines).
  */
-export function applySettings(form, text, tools) {
+export function applySettings(form, text, api) {
   const changes = KEYS.map((k) => `${k}=${String(form.elements[k].value).trim()}`).join(' ');
-  return tools.editConfig(text, changes);
+  return api.editConfig(text, changes);
 }

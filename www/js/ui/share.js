@@ -1,19 +1,17 @@
-// Share links and embedding (SPEC §2.4). Links are made and read by the Rust code (deflate +
-// base64url, size-capped), so the page and `pagesim link` agree, in a small module loaded the
-// first time a link is needed (`loadLinks`): when the page opens on one, or makes one.
+// Share links and embedding (README, *Links and embedding*). Links are made and read by the Rust
+// code (deflate + base64url, size-capped), so the page and `pagesim link` agree.
 
 const FOLLOW_DELAY = 350; // ms: the address bar follows the state, without flooding history
 
-export function createLinks(api, loadLinks, { embedded, toast, getState }) {
+export function createLinks(api, { embedded, toast, getState }) {
   let mode = null;
   let cache = { text: null, payload: null };
   let timer = 0;
 
   async function payload(text) {
     if (cache.text !== text) {
-      const maker = await loadLinks();
       let p = null;
-      try { p = maker.encodeLink(text); } catch { p = null; } // too large for a link
+      try { p = api.encodeLink(text); } catch { p = null; } // too large for a link
       cache = { text, payload: p };
     }
     return cache.payload;
@@ -53,7 +51,7 @@ export function createLinks(api, loadLinks, { embedded, toast, getState }) {
       if (preset && !/(?:^#|&)s=/.test(hash)) return { preset: preset[1] };
       if (!/(?:^#|&)s=/.test(hash)) return hash.includes('embed') ? {} : { error: 'this link has no scenario in it (no s=…)' };
       try {
-        const state = (await loadLinks()).decodeLink(hash);
+        const state = api.decodeLink(hash);
         return { text: state.text, step: state.step ?? 0, mode: state.mode ?? null };
       } catch (e) {
         return { error: e.message };

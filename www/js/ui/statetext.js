@@ -1,4 +1,4 @@
-// The picture as text, for screen readers (SPEC §3): which page is in which frame, which is in
+// The picture as text, for screen readers (README, *The page*): which page is in which frame, which is in
 // swap, and each process's counts, kept in sync with the canvas (which describes itself by
 // pointing here). A screen reader reads it on demand; the step sentences are announced by the
 // step panel. Bounded: a huge machine lists its first frames and slots and says how many more.
