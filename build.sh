@@ -72,14 +72,18 @@ setup() {
   setup_node
 }
 
+# The modules must not depend on where they were built: panic messages name source files, so the
+# cargo registry and the checkout are remapped to fixed names (a longer CARGO_HOME once made the
+# page's module bigger, and it published the builder's paths).
+REMAP="--remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}/registry/src=crates --remap-path-prefix=$ROOT=pagesim"
+
 # One WebAssembly module: `cargo` features $1, profile $2, wasm-opt level $4 → www/pkg/$3.js and
 # $3_bg.wasm; $5 (optional) adds target features (`simd128`).
 build_module() {
   local features="$1" profile="$2" name="$3" opt="$4" target_features="${5:-}"
-  local flags=()
-  [ -n "$target_features" ] && flags=(env RUSTFLAGS="-C target-feature=+$target_features")
-  "${flags[@]}" cargo build --lib --profile "$profile" --target wasm32-unknown-unknown --no-default-features --features "$features"
-  wasm-bindgen --target web --no-typescript --remove-name-section --out-name "$name" --out-dir www/pkg \
+  RUSTFLAGS="$REMAP${target_features:+ -C target-feature=+$target_features}" \
+    cargo build --lib --profile "$profile" --target wasm32-unknown-unknown --no-default-features --features "$features"
+  wasm-bindgen --target web --remove-name-section --out-name "$name" --out-dir www/pkg \
     "target/wasm32-unknown-unknown/$profile/pagesim.wasm"
   # binaryen from npm (pinned in package.json); Debian's old wasm-opt breaks the module.
   # The module owns a fresh, zero-filled memory: wasm-opt may drop zero bytes from its data.

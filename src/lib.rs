@@ -6,10 +6,12 @@
 //! - [`scenario`]: the scenario text format, its runner (step, step back) and share links.
 //! - [`trace`]: readers for memory-access traces (`pages`, `rw`, valgrind `lackey`, gzip).
 //! - [`report`]: the shapes of what is reported, shared by the CLI's `--json` and the JS API.
+//! - [`limits`]: every limit, with its reason, in one place.
 //! - `wasm` (wasm32 only): the JavaScript API, the only module that mentions `wasm_bindgen`.
 //! - `src/bin/pagesim.rs`: the command line.
 
 pub mod engine;
+pub mod limits;
 pub mod report;
 pub mod scenario;
 pub mod trace;

@@ -129,6 +129,12 @@ fn bad_input_names_file_and_line() {
         &format!("{garbage}: invalid configuration: page size must be a power of two"),
     );
     fails_with(&pagesim(&["trace", &garbage, "--policy", "belady", "--frames", "3"]), "expected one of fifo");
+    // A curve length the size of a number, not of the trace: refused before any allocation.
+    let pages = temp_file("ok.pages", "1 2 3 1 2\n");
+    fails_with(
+        &pagesim(&["trace", &pages, "--policy", "lru", "--curve", "--max", "4000000000"]),
+        "--max: a curve covers 1 to 65536 frame counts, not 4000000000",
+    );
     fails_with(&pagesim(&["trace", &garbage, "--policy", "lru", "--frames", "3", "--bogus"]), "--bogus");
     fails_with(&pagesim(&["run", "/no/such/file"]), "/no/such/file: cannot read");
     let config = temp_file("config.txt", "config frames=4 reclaim=3,9\n");
@@ -306,4 +312,18 @@ fn hostile_inputs_end_in_clear_errors_and_parsing_is_linear() {
     };
     let (small, large) = (allocs(20_000), allocs(100_000));
     assert!(large < 12.0 * small.max(0.01), "not linear: 20,000 lines {small:.2} s, 100,000 lines {large:.2} s");
+}
+
+/// `pagesim limits` prints the limits the engine keeps: the same numbers the engine enforces.
+#[test]
+fn limits_are_printed_from_the_one_table_the_engine_uses() {
+    let out = pagesim(&["limits", "--json"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let frames = v.as_array().unwrap().iter().find(|l| l["name"] == "frames").unwrap();
+    let max = frames["max"].as_u64().unwrap();
+    let at = |n: u64| temp_file(&format!("f{n}.txt"), &format!("config frames={n}\n"));
+    assert!(pagesim(&["run", &at(max)]).status.success());
+    fails_with(&pagesim(&["run", &at(max + 1)]), &format!("frames must be from 1 to {max}"));
+    assert!(String::from_utf8(pagesim(&["limits"]).stdout).unwrap().contains("bytes of scenario a share link carries"));
 }

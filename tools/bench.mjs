@@ -101,22 +101,24 @@ for (const [name, what] of [['pagesim_bg.wasm', 'the page'], ['pagesim_trace_bg.
   console.log(`  ${name.padEnd(24)} ${wasm.length.toLocaleString('en').padStart(9)} ${gzipSync(wasm, { level: 9 }).length.toLocaleString('en').padStart(9)}  ${what}`);
 }
 
-// --- the first view over a slow mobile link, cold cache: the default page and a shared link
+// --- the first view over a slow mobile link, cold cache: the default page, a shared link, an embed
 {
   const { firstView, startServer: serveWww } = await import(join(root, 'tests', 'browser', 'helpers.mjs'));
-  const { server, base } = await serveWww();
   const page = await import(join(root, 'www', 'pkg', 'pagesim.js'));
   page.initSync({ module: readFileSync(join(root, 'www', 'pkg', 'pagesim_bg.wasm')) });
   const swapping = page.presets().find((p) => p.id === 'swapping').text;
   const link = `s=${page.encodeLink(swapping)}`;
-  console.log('\nfirst view, cold cache, 150 ms round trip, 1.6 Mbit/s (gzip): ready / last file, files, KiB');
-  for (const [name, url] of [['the default page', ''], ['a shared link', `#${link}`], ['an embed', `embed.html#${link}`]]) {
-    const runs = [];
-    for (let i = 0; i < 3; i++) runs.push(await firstView(base + url));
-    const r = runs.sort((a, b) => a.ready - b.ready)[1]; // the median of 3
-    console.log(`  ${name.padEnd(18)} ${(r.ready / 1000).toFixed(2)} s / ${(r.lastFile / 1000).toFixed(2)} s, ${r.files} files, ${(r.bytes / 1024).toFixed(0)} KiB`);
+  console.log('\nfirst view, cold cache, 150 ms round trip, 1.6 Mbit/s, gzip (median of 3): ready / last file, files, KiB');
+  for (const http2 of [true, false]) {
+    const { server, base } = await serveWww({ http2 });
+    for (const [name, url] of [['the default page', ''], ['a shared link', `#${link}`], ['an embed', `embed.html#${link}`]]) {
+      const runs = [];
+      for (let i = 0; i < 3; i++) runs.push(await firstView(base + url));
+      const r = runs.sort((a, b) => a.ready - b.ready)[1];
+      console.log(`  ${http2 ? 'HTTP/2  ' : 'HTTP/1.1'} ${name.padEnd(18)} ${(r.ready / 1000).toFixed(2)} s / ${(r.lastFile / 1000).toFixed(2)} s, ${r.files} files, ${(r.bytes / 1024).toFixed(0)} KiB`);
+    }
+    server.close();
   }
-  server.close();
 }
 
 // --- the page: the trace dialog on the same file; render time per frame in headless Chromium

@@ -6,6 +6,22 @@ import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { createSecureServer } from 'node:http2';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+
+/** A key and certificate for 127.0.0.1, made by openssl for this one server. */
+function selfSigned() {
+  const dir = mkdtempSync(join(tmpdir(), 'pagesim-tls-'));
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+    return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -24,10 +40,14 @@ const TYPES = {
 /** What a static host compresses: text and WebAssembly (PNGs and gzip files already are). */
 const COMPRESSED = new Set(['.html', '.js', '.mjs', '.css', '.wasm', '.json', '.svg', '.txt']);
 
-/** Starts serving `dir` on 127.0.0.1:`port` (0 = any free port); resolves to the server. */
-export function serve(dir, port = 8000) {
+/**
+ * Starts serving `dir` on 127.0.0.1:`port` (0 = any free port); resolves to the server. With
+ * `{ http2: true }` it speaks HTTP/2 over TLS (a throwaway self-signed certificate: browsers must
+ * be told to accept it), as static hosts do: every file of a page on one connection at once.
+ */
+export function serve(dir, port = 8000, { http2 = false } = {}) {
   const root = resolve(dir);
-  const server = createServer(async (req, res) => {
+  const handler = async (req, res) => {
     try {
       const url = new URL(req.url, 'http://localhost');
       let path = normalize(join(root, decodeURIComponent(url.pathname)));
@@ -51,7 +71,8 @@ export function serve(dir, port = 8000) {
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     }
-  });
+  };
+  const server = http2 ? createSecureServer({ ...selfSigned(), allowHTTP1: true }, handler) : createServer(handler);
   return new Promise((ok, fail) => {
     server.once('error', fail);
     server.listen(port, '127.0.0.1', () => ok(server));

@@ -46,6 +46,11 @@ enum Command {
     },
     /// List the presets of the page's gallery: name and title.
     Presets,
+    /// Print every limit pagesim keeps (settings, inputs, exercises) with its reason.
+    Limits {
+        #[arg(long)]
+        json: bool,
+    },
     /// A seeded reference-string exercise (the question; `--answers` adds the answer grid).
     Exercise {
         #[arg(long, value_parser = parse_policy)]
@@ -176,6 +181,16 @@ fn main() -> ExitCode {
         },
         Command::Exercise { policy, frames, length, pages, seed, answers, json } => {
             cmd_exercise(policy, frames, length, pages, seed, answers, json)
+        }
+        Command::Limits { json } => {
+            if json {
+                println!("{}", serde_json::to_string(pagesim::limits::ALL).expect("plain data serializes"));
+            } else {
+                for l in pagesim::limits::ALL {
+                    println!("{:<16} {:>14} … {:<14} {}", l.name, group(l.min), group(l.max), l.why);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Presets => {
             for p in scenario::presets::PRESETS {
@@ -506,7 +521,8 @@ fn cmd_curve(
     })?;
     let tr = trace::Trace::from_pages(config.page_size, vpns);
     let dense = trace::curve::DenseTrace::new(&tr);
-    let max = max.map_or(trace::curve::default_curve_len(dense.distinct), |m| m.max(1) as usize);
+    let max =
+        trace::curve::curve_len(dense.distinct, max.map(u64::from)).map_err(|e| Failure(format!("--max: {e}")))?;
     let sizes: Vec<usize> = (1..=max).collect();
     let faults = match config.policy {
         PolicyKind::Lru => trace::curve::lru_curve(&dense, max),

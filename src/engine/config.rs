@@ -107,7 +107,8 @@ impl PolicyKind {
     pub const COMPARED: [PolicyKind; 4] = [PolicyKind::Fifo, PolicyKind::Lru, PolicyKind::Clock, PolicyKind::Opt];
 }
 
-/// The numeric settings' ranges, `(key, least, most)`: what `Config::validate` accepts.
+/// The numeric settings' ranges, `(key, least, most)`: what `Config::validate` accepts (from
+/// [`crate::limits`]).
 pub const LIMITS: [(&str, u64, u64); 5] = [
     ("frames", 1, MAX_FRAMES as u64),
     ("vbits", MIN_VA_BITS as u64, MAX_VA_BITS as u64),
@@ -115,11 +116,28 @@ pub const LIMITS: [(&str, u64, u64); 5] = [
     ("tlb", 0, MAX_TLB_ENTRIES as u64),
     ("swap", 0, MAX_SWAP_SLOTS as u64),
 ];
-/// Address bits a space may have.
-pub const MIN_VA_BITS: u32 = 8;
-pub const MAX_VA_BITS: u32 = 48;
-/// Page-table levels a machine may have.
-pub const MAX_LEVELS: u32 = 4;
+pub use crate::limits::{
+    DEFAULT_BUDGET, DEFAULT_HISTORY, MAX_BUDGET, MAX_FRAMES, MAX_HISTORY, MAX_LEVELS, MAX_SEED, MAX_SWAP_SLOTS,
+    MAX_TIMER, MAX_TLB_ENTRIES, MAX_VA_BITS, MIN_BUDGET, MIN_HISTORY, MIN_VA_BITS, PAGE_SIZES,
+};
+
+/// Each `config` key and the field of [`Config`] (as serialised, `config()` in JavaScript) that
+/// holds it: what the page's Settings form reads and writes.
+pub const SETTING_FIELDS: [(&str, &str); 13] = [
+    ("frames", "frames"),
+    ("page", "page_size"),
+    ("vbits", "va_bits"),
+    ("swap", "swap_slots"),
+    ("tlb", "tlb_entries"),
+    ("levels", "levels"),
+    ("policy", "policy"),
+    ("seed", "seed"),
+    ("segv", "segv"),
+    ("reclaim", "reclaim"),
+    ("timer", "timer"),
+    ("budget", "budget"),
+    ("history", "history"),
+];
 
 impl fmt::Display for PolicyKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -169,29 +187,6 @@ pub struct Config {
     /// beyond it the oldest steps are forgotten.
     pub history: u64,
 }
-
-/// Most physical frames a machine may have.
-pub const MAX_FRAMES: u32 = 1 << 20;
-/// Every page size a machine may have: the powers of two from 16 bytes to 64 KiB.
-pub const PAGE_SIZES: [u64; 13] = [16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536];
-/// Most swap slots.
-pub const MAX_SWAP_SLOTS: u32 = 1 << 22;
-/// Most TLB entries.
-pub const MAX_TLB_ENTRIES: u32 = 4096;
-/// Longest timer period, in time units.
-pub const MAX_TIMER: u64 = 1 << 40;
-/// Largest seed: JavaScript numbers hold integers exactly up to 2^53 - 1.
-pub const MAX_SEED: u64 = (1 << 53) - 1;
-/// Default limit of the machine's state (`config budget=`; what counts: `engine::budget`).
-pub const DEFAULT_BUDGET: u64 = 256 << 20;
-/// Smallest and largest `budget` (WebAssembly memory tops out at 4 GiB).
-pub const MIN_BUDGET: u64 = 1 << 20;
-pub const MAX_BUDGET: u64 = 3 << 30;
-/// Default limit of a scenario's history (`config history=`).
-pub const DEFAULT_HISTORY: u64 = 64 << 20;
-/// Smallest and largest `history`.
-pub const MIN_HISTORY: u64 = 1 << 20;
-pub const MAX_HISTORY: u64 = 1 << 30;
 
 impl Default for Config {
     fn default() -> Self {

@@ -24,11 +24,10 @@ pub struct Exercise {
     pub steps: Vec<ExerciseStep>,
 }
 
-/// Most accesses and pages an exercise may have (a grid a student can work by hand, and more).
-pub const MAX_LENGTH: usize = 1000;
-pub const MAX_PAGES: u64 = 64;
-/// Fewest pages: a string that never repeats the page just used needs two.
-pub const MIN_PAGES: u64 = 2;
+pub use crate::limits::{
+    EXERCISE_MAX_FRAMES as MAX_FRAMES, EXERCISE_MAX_LENGTH as MAX_LENGTH, EXERCISE_MAX_PAGES as MAX_PAGES,
+    EXERCISE_MIN_PAGES as MIN_PAGES,
+};
 
 /// `length` page numbers from `0..pages`, drawn from `seed` (PCG32), never the same page twice in a
 /// row (a repeat teaches nothing): two times in five one of the pages used just before (locality,
@@ -94,8 +93,8 @@ pub fn exercise_text(policy: PolicyKind, frames: u32, length: usize, pages: u64,
             "the pages must be from {MIN_PAGES} to {MAX_PAGES}, not {pages} (no page is used twice in a row)"
         ));
     }
-    if !(1..=64).contains(&frames) {
-        return Err(format!("the frames must be from 1 to 64, not {frames}"));
+    if !(1..=MAX_FRAMES).contains(&frames) {
+        return Err(format!("the frames must be from 1 to {MAX_FRAMES}, not {frames}"));
     }
     let reference = reference_string(length, pages, seed);
     let refs: Vec<String> = reference.iter().map(|p| p.to_string()).collect();

@@ -29,8 +29,7 @@ pub struct Grid {
 }
 
 /// A grid is for exercises worked by hand: at most this many accesses and frames.
-pub const MAX_COLUMNS: usize = 1000;
-pub const MAX_ROWS: u32 = 64;
+pub use crate::limits::{GRID_MAX_COLUMNS as MAX_COLUMNS, GRID_MAX_ROWS as MAX_ROWS};
 
 /// The grid of process `pid` (or, if `None`, of the process that makes the run's first access)
 /// over the whole run: its history and the steps not done yet (a caller shows the columns up to

@@ -13,8 +13,7 @@ use std::fmt;
 
 /// The version tag that starts every payload.
 pub const VERSION_TAG: &str = "1.";
-/// Largest scenario text a link may carry once decompressed.
-pub const MAX_TEXT_BYTES: usize = 256 * 1024;
+pub use crate::limits::MAX_LINK_TEXT_BYTES as MAX_TEXT_BYTES;
 /// Longest payload accepted before decoding (deflate cannot expand text by more than this suggests).
 pub const MAX_PAYLOAD_CHARS: usize = 2 * MAX_TEXT_BYTES;
 

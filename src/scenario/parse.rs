@@ -117,8 +117,7 @@ struct Names {
     running: FxHashMap<String, u32>,
 }
 
-/// Largest scenario text the parser reads (links carry at most 256 KiB; files may be bigger).
-pub const MAX_SCENARIO_BYTES: usize = 64 << 20;
+pub use crate::limits::MAX_SCENARIO_BYTES;
 
 /// Parses scenario text. See `README.md` for the format.
 pub fn parse(text: &str) -> Result<Scenario, ParseError> {

@@ -80,8 +80,7 @@ pub fn sample_sizes(distinct: usize) -> Vec<usize> {
     out
 }
 
-/// Longest curve by default: frame counts 1…min(distinct pages, this) (README, *Command line*).
-pub const MAX_CURVE: usize = 65_536;
+pub use crate::limits::MAX_CURVE;
 /// The work (stack steps) an OPT curve may take in the page before it falls back to sample
 /// sizes: a trace without locality makes OPT's one pass quadratic.
 pub const OPT_BUDGET: u64 = 200_000_000;
@@ -89,6 +88,31 @@ pub const OPT_BUDGET: u64 = 200_000_000;
 /// Frame counts a curve covers by default for a trace of `distinct` pages.
 pub fn default_curve_len(distinct: usize) -> usize {
     distinct.clamp(1, MAX_CURVE)
+}
+
+/// A curve length that cannot be: zero, or more frame counts than [`MAX_CURVE`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CurveLenError {
+    pub requested: u64,
+}
+
+impl std::fmt::Display for CurveLenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a curve covers 1 to {MAX_CURVE} frame counts, not {}", self.requested)
+    }
+}
+
+impl std::error::Error for CurveLenError {}
+
+/// The frame counts a curve covers: `requested` if given (1…[`MAX_CURVE`]), else the default for
+/// a trace of `distinct` pages. Every front end asks here, so none can ask the curves below for
+/// an allocation the size of its number.
+pub fn curve_len(distinct: usize, requested: Option<u64>) -> Result<usize, CurveLenError> {
+    match requested {
+        None => Ok(default_curve_len(distinct)),
+        Some(n) if (1..=MAX_CURVE as u64).contains(&n) => Ok(n as usize),
+        Some(n) => Err(CurveLenError { requested: n }),
+    }
 }
 
 /// Faults for 1..=max frames from a histogram of stack depths (`hist[d]`: accesses that hit with
@@ -112,6 +136,7 @@ fn faults_from_depths(hist: &[u64], misses: u64, max: usize) -> Vec<u64> {
 /// trace's length, at an amortised O(1) renumbering cost per access.
 pub fn lru_curve(t: &DenseTrace, max: usize) -> Vec<u64> {
     const FREE: u32 = u32::MAX;
+    let max = max.min(MAX_CURVE);
     if max == 0 {
         return Vec::new();
     }
@@ -188,6 +213,7 @@ fn next_uses(t: &DenseTrace) -> Vec<u32> {
 /// with locality, up to `max` per access for one without (a random trace), hence the budget.
 pub fn opt_curve(t: &DenseTrace, max: usize, budget: u64) -> Option<Vec<u64>> {
     const ABSENT: u32 = u32::MAX;
+    let max = max.min(MAX_CURVE);
     let next = next_uses(t);
     let mut stack: Vec<u32> = Vec::with_capacity(max);
     let mut depth_of = vec![ABSENT; t.distinct];

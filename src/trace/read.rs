@@ -8,11 +8,7 @@ use std::io::Read;
 
 /// Addresses of traces are at most this wide (user space on x86-64 and AArch64).
 pub const TRACE_ADDRESS_BITS: u32 = 48;
-/// Most text a trace may hold (after decompression): a trace is read whole, so this bounds the
-/// memory a file can take.
-pub const MAX_TRACE_TEXT: u64 = 1 << 30;
-/// Most accesses a trace may hold (8 bytes each in memory).
-pub const MAX_TRACE_ACCESSES: usize = 100_000_000;
+pub use crate::limits::{MAX_TRACE_ACCESSES, MAX_TRACE_TEXT};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TraceFormat {

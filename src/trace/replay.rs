@@ -225,8 +225,7 @@ fn replay_stream_within<R: std::io::Read>(
     Ok((summary_of(&machine, pid, swap), scan.format))
 }
 
-/// Accesses of a trace opened step by step, at most (a scenario is for looking at).
-pub const STEP_WINDOW: usize = 5000;
+pub use crate::limits::STEP_WINDOW;
 
 /// A window of the trace as scenario text, one step per access, so it can be stepped through on
 /// the page: accesses `start .. start + limit` (clipped to the trace), in a flat process in a 48-bit

@@ -596,11 +596,13 @@ pub fn view_layout() -> JsValue {
 }
 
 /// What the page offers and how it words it, said once here: `{policies: [{name, order,
-/// valueLabel, valueRadix, valueInCell, hand, stack}], compared: [names the plots draw], limits: {frames: {min, max},
-/// vbits, levels, tlb, swap}, pageSizes: [[bytes, label]], defaults: {…a config}}`.
+/// valueLabel, valueRadix, valueInCell, hand, stack}], compared: [names the plots draw], limits:
+/// {NAME: {min, max, why}} (every limit of `crate::limits`), settings: [{key, field}] (each
+/// `config` key and the config() field holding it), pageSizes: [[bytes, label]], defaults:
+/// {…a config}}`.
 #[wasm_bindgen]
 pub fn catalog() -> Result<JsValue, JsValue> {
-    use crate::engine::config::{format_size, LIMITS, PAGE_SIZES};
+    use crate::engine::config::{format_size, PAGE_SIZES, SETTING_FIELDS};
     // Built with js_sys rather than serde: the page module stays small (serialising these
     // shapes would add their own code to it).
     let set = |o: &js_sys::Object, k: &str, v: JsValue| {
@@ -622,15 +624,27 @@ pub fn catalog() -> Result<JsValue, JsValue> {
         })
         .collect();
     let limits = js_sys::Object::new();
-    for (key, min, max) in LIMITS {
-        set(&limits, key, object([("min", min as f64), ("max", max as f64)]).into());
+    for l in crate::limits::ALL {
+        let o = object([("min", l.min as f64), ("max", l.max as f64)]);
+        set(&o, "why", l.why.into());
+        set(&limits, l.name, o.into());
     }
+    let settings: Array = SETTING_FIELDS
+        .iter()
+        .map(|&(key, field)| {
+            let o = js_sys::Object::new();
+            set(&o, "key", key.into());
+            set(&o, "field", field.into());
+            JsValue::from(o)
+        })
+        .collect();
     let page_sizes: Array =
         PAGE_SIZES.iter().map(|&b| JsValue::from(Array::of2(&(b as f64).into(), &format_size(b).into()))).collect();
     let out = js_sys::Object::new();
     set(&out, "policies", policies.into());
     set(&out, "compared", PolicyKind::COMPARED.iter().map(|p| JsValue::from(p.name())).collect::<Array>().into());
     set(&out, "limits", limits.into());
+    set(&out, "settings", settings.into());
     set(&out, "pageSizes", page_sizes.into());
     set(&out, "defaults", to_js(&crate::engine::Config::default())?);
     Ok(out.into())

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::engine::config::{Config, PolicyKind, MAX_FRAMES};
-use crate::trace::curve::{self, DenseTrace, MAX_CURVE};
+use crate::trace::curve::{self, DenseTrace};
 use crate::trace::{self, Trace, TraceFormat, TraceReplay};
 use js_sys::Uint8Array;
 
@@ -95,7 +95,11 @@ impl TraceSession {
     pub fn start(&mut self, policy: JsValue, frames: JsValue, tlb: JsValue) -> Result<(), JsValue> {
         let policy = policy_of(&policy)?;
         let frames = int(&frames, "frames", MAX_FRAMES as u64)? as u32;
-        let tlb = if tlb.is_undefined() { 4 } else { int(&tlb, "TLB entries", 4096)? as u32 };
+        let tlb = if tlb.is_undefined() {
+            Config::default().tlb_entries
+        } else {
+            int(&tlb, "TLB entries", crate::engine::config::MAX_TLB_ENTRIES as u64)? as u32
+        };
         let config = Config { policy, frames, tlb_entries: tlb, ..Config::default() };
         self.replay = Some(TraceReplay::new(&self.trace, config, None).map_err(|e| error(e.to_string()))?);
         Ok(())
@@ -163,8 +167,7 @@ impl TraceSession {
     /// `t.lruCurve(1024)`
     #[wasm_bindgen(js_name = lruCurve)]
     pub fn lru_curve(&mut self, max: JsValue) -> Result<Vec<f64>, JsValue> {
-        let len = curve::default_curve_len(self.dense().distinct) as u64;
-        let max = int_or(&max, "max", MAX_CURVE as u64, len)?.max(1) as usize;
+        let max = self.curve_len(&max)?;
         Ok(curve::lru_curve(self.dense(), max).into_iter().map(|f| f as f64).collect())
     }
 
@@ -173,10 +176,15 @@ impl TraceSession {
     /// 200 million), when `faultsAt("opt", sizes)` gives the curve at sample sizes instead.
     #[wasm_bindgen(js_name = optCurve)]
     pub fn opt_curve(&mut self, max: JsValue, budget: JsValue) -> Result<Option<Vec<f64>>, JsValue> {
-        let len = curve::default_curve_len(self.dense().distinct) as u64;
-        let max = int_or(&max, "max", MAX_CURVE as u64, len)?.max(1) as usize;
+        let max = self.curve_len(&max)?;
         let budget = int_or(&budget, "budget", u64::MAX, curve::OPT_BUDGET)?;
         Ok(curve::opt_curve(self.dense(), max, budget).map(|c| c.into_iter().map(|f| f as f64).collect()))
+    }
+
+    /// The curve length `max` asks for (undefined: the default), checked by the engine.
+    fn curve_len(&mut self, max: &JsValue) -> Result<usize, JsValue> {
+        let requested = if max.is_undefined() || max.is_null() { None } else { Some(int(max, "max", u64::MAX)?) };
+        curve::curve_len(self.dense().distinct, requested).map_err(|e| error(e.to_string()))
     }
 
     /// A stack algorithm's faults for every frame count `1…curveLength` in one pass (`lruCurve`,

@@ -10,9 +10,9 @@ import { serve } from '../../tools/serve.mjs';
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const dataDir = join(root, 'tests', 'data');
 
-export async function startServer() {
-  const server = await serve(join(root, 'www'), 0);
-  return { server, base: `http://127.0.0.1:${server.address().port}/` };
+export async function startServer({ http2 = false } = {}) {
+  const server = await serve(join(root, 'www'), 0, { http2 });
+  return { server, base: `${http2 ? 'https' : 'http'}://127.0.0.1:${server.address().port}/` };
 }
 
 export async function launch({ width = 1280, height = 860, colorScheme = 'light', reducedMotion = 'no-preference' } = {}) {
@@ -24,7 +24,7 @@ export async function launch({ width = 1280, height = 860, colorScheme = 'light'
     colorScheme,
     reducedMotion,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+      '--disable-component-update', '--disable-sync', '--ignore-certificate-errors'],
   });
   const errors = [];
   const watch = (page) => {

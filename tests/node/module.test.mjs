@@ -24,3 +24,14 @@ test('trace code lives in the worker module, comparisons in a module of their ow
   assert.doesNotMatch(readFileSync(join(pkg, 'pagesim_trace.js'), 'utf8'), /export function compareScenario\b/);
   assert.match(readFileSync(join(pkg, 'pagesim_compare.js'), 'utf8'), /export function compareScenario\b/);
 });
+
+test('the modules do not carry where they were built', () => {
+  const home = process.env.HOME ?? '/root';
+  const checkout = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  for (const name of ['pagesim_bg.wasm', 'pagesim_trace_bg.wasm', 'pagesim_compare_bg.wasm']) {
+    const text = readFileSync(join(pkg, name)).toString('latin1');
+    assert.ok(!text.includes('registry/src/index.crates.io'), `${name} names the cargo registry`);
+    assert.ok(!text.includes(checkout), `${name} names the checkout ${checkout}`);
+    assert.ok(!text.includes(`${home}/.cargo`), `${name} names ${home}/.cargo`);
+  }
+});

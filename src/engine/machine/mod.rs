@@ -38,13 +38,11 @@ pub use access::code_byte;
 /// Process id: an index, never reused within one machine.
 pub type Pid = u32;
 
-/// Most processes one machine will create (keeps a runaway script from exhausting memory).
-pub const MAX_PROCESSES: usize = 4096;
+pub use crate::limits::MAX_PROCESSES;
 
-/// Latest time the clock can show: JavaScript numbers hold integers exactly up to 2^53 − 1, and
-/// time crosses to the page in events and statistics. A `tick` past it is refused; accesses at the
-/// end of time leave the clock there.
-pub const MAX_TIME: u64 = (1 << 53) - 1;
+/// Latest time the clock can show (time crosses to the page in events and statistics). A `tick`
+/// past it is refused; accesses at the end of time leave the clock there.
+pub use crate::limits::MAX_TIME;
 
 #[derive(Clone, Debug)]
 pub struct Machine {

@@ -1,6 +1,6 @@
-// The exercise generator (README, *The page*): the seeded reference-string exercises of `pagesim exercise`,
-// made by the engine (the links module, loaded on demand), opened in predict mode with the grid,
-// and a printable worksheet: the blank grid, then the answer key on a page of its own.
+// The exercise generator (README, *The page*): the seeded reference-string exercises of
+// `pagesim exercise`, made by the engine, opened in predict mode with the grid, and a printable
+// worksheet: the blank grid, then the answer key on a page of its own.
 
 const el = (tag, props = {}, ...children) => {
   const e = Object.assign(document.createElement(tag), props);
@@ -18,6 +18,10 @@ export function createExerciseDialog(dialog, sheet, { api, catalog, open, toast 
   const policy = $('ex-policy');
   for (const p of catalog.policies) policy.append(new Option(p.name.toUpperCase(), p.name));
   policy.value = 'fifo';
+  // The fields' ranges are the engine's.
+  for (const [id, name] of [['ex-frames', 'exerciseFrames'], ['ex-length', 'exerciseLength'], ['ex-pages', 'exercisePages'], ['ex-seed', 'exerciseSeed']]) {
+    Object.assign($(id), { min: String(catalog.limits[name].min), max: String(catalog.limits[name].max) });
+  }
   const status = $('ex-status');
 
   function settings() {

@@ -20,7 +20,7 @@ export function createGrid(table, note, { names }) {
   let shown = 0; // columns filled
   let current = -1;
   let cells = []; // per column: [header, frame cells…, victim cell]
-  let rows = 0; // frames shown (at most 64)
+  let rows = 0; // frames shown (the engine's grid has at most `limits.gridRows`)
 
   function build() {
     grid = sim.grid();
@@ -96,7 +96,7 @@ export function createGrid(table, note, { names }) {
       const faults = columns.slice(0, upTo).filter((c) => c.fault).length;
       note.textContent = !columns.length ? 'No accesses yet.'
         : `${names().get(grid.pid) ?? 'Process'}: ${faults} page faults in ${upTo} of ${columns.length} accesses`
-          + `${grid.more ? ' (the grid shows the first 1,000)' : ''}${grid.frames > rows ? ` · frames 0–${rows - 1} of ${grid.frames}` : ''}.`;
+          + `${grid.more ? ` (the grid shows the first ${columns.length.toLocaleString('en')})` : ''}${grid.frames > rows ? ` · frames 0–${rows - 1} of ${grid.frames}` : ''}.`;
     },
   };
 }

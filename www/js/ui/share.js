@@ -4,6 +4,7 @@
 const FOLLOW_DELAY = 350; // ms: the address bar follows the state, without flooding history
 
 export function createLinks(api, { embedded, toast, getState }) {
+  const tooLarge = `This scenario is too large for a link (${api.catalog().limits.linkBytes.max / 1024} KiB at most).`;
   let mode = null;
   let cache = { text: null, payload: null };
   let timer = 0;
@@ -87,7 +88,7 @@ export function createLinks(api, { embedded, toast, getState }) {
 
     async share() {
       const url = await this.url();
-      if (!url) return toast('This scenario is too large for a link (256 KiB at most).');
+      if (!url) return toast(tooLarge);
       history.replaceState(null, '', `#${url.split('#')[1]}`);
       const ok = await copy(url);
       toast(ok ? 'Link copied: it opens this scenario at this step.' : 'Copy failed: the link is in the address bar.');
@@ -114,7 +115,7 @@ export function createLinks(api, { embedded, toast, getState }) {
       };
       dialog.showModal();
       const snippet = await this.embedSnippet();
-      code.value = snippet ?? 'This scenario is too large for a link (256 KiB at most).';
+      code.value = snippet ?? tooLarge;
       status.textContent = '';
       code.select();
     },
