@@ -175,6 +175,10 @@ pub struct EventReport {
     /// `cow_reuse`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<&'static str>,
+    /// A fault's source, or why the access failed, as the engine words it ("read from swap slot
+    /// 3", "no frame can be freed: there is no swap").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub how: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub frame: Option<u32>,
     /// The swap slot a page was read from (`from_swap`) or written to (`reclaim`).
@@ -344,6 +348,7 @@ fn access(m: &Machine, a: &AccessEvent, r: &mut EventReport) {
         TlbLookup::Miss => "miss",
     });
     r.tlb_flushed = Some(a.tlb_flushed);
+    r.how = m.fault_phrase(a);
     r.physical = a.physical;
     r.value = a.physical.map(|_| a.value);
     match a.result {

@@ -261,3 +261,52 @@ fn a_48_bit_flat_space_stays_small() {
     let tables = m.process(t).unwrap().page_table.table_count();
     assert!(tables <= 1 + 3 * 4, "{tables} tables for 4 pages");
 }
+
+/// The words match the state: a fault with a TLB is a TLB miss (it said "no TLB"), an access
+/// that runs out of memory on a machine without swap says so (it said "swap is full"), and the
+/// faults add up: minor + major + out of memory.
+#[test]
+fn sentences_and_counts_say_what_happened() {
+    let mut m =
+        Machine::new(Config { frames: 1, swap_slots: 0, tlb_entries: 4, segv: SegvMode::Report, ..Config::default() })
+            .unwrap();
+    let a = m.spawn("A", 0).unwrap();
+    m.allocate(a, 8192, Perms::RW, Some(0x1000), None).unwrap();
+    let segv = m.read(a, 0x8000).unwrap();
+    assert!(matches!(segv.result, AccessResult::SegmentationFault { .. }));
+    assert_eq!(segv.tlb, TlbLookup::Miss, "the TLB was looked up and missed");
+    m.write(a, 0x1000, 1).unwrap();
+    let oom = m.write(a, 0x2000, 2).unwrap();
+    assert!(matches!(oom.result, AccessResult::OutOfMemory { .. }));
+    let sentence = m.describe(&Event::Access(oom));
+    assert!(sentence.contains("there is no swap") && !sentence.contains("swap is full"), "{sentence}");
+    assert_eq!(m.fault_phrase(&oom).unwrap(), "no frame can be freed: there is no swap");
+    let s = m.stats();
+    assert_eq!(s.faults, s.minor_faults + s.major_faults + s.out_of_memory);
+    assert_eq!((s.tlb_hits + s.tlb_misses, s.accesses), (3, 3));
+}
+
+/// AGING before any timer tick: every counter is 0, so the victim was chosen by the tie-break,
+/// and the sentence says so (it called it "the lowest").
+#[test]
+fn an_aging_tie_is_called_a_tie() {
+    let mut m = Machine::new(Config {
+        frames: 2,
+        tlb_entries: 0,
+        policy: PolicyKind::Aging,
+        timer: 1 << 20,
+        ..Config::default()
+    })
+    .unwrap();
+    let t = m.spawn_flat("T").unwrap();
+    for page in [1u64, 2] {
+        m.read(t, page << 12).unwrap();
+    }
+    let e = m.read(t, 3 << 12).unwrap();
+    let why = m.describe(&Event::Access(e));
+    assert!(
+        why.contains("aging counter 00000000, the lowest, a tie: of the pages with it, the first to reach it"),
+        "{why}"
+    );
+    assert_eq!(e.eviction().unwrap().vpn, 1, "the first to reach the counter");
+}

@@ -83,3 +83,32 @@ fn a_stack_policy_never_gets_worse_with_more_frames() {
         assert!(counts.windows(2).all(|w| w[1] <= w[0]), "{policy}: {counts:?}");
     }
 }
+
+/// OPT's reasons use the log's clock: when it says a victim is "next used at step N", step N of
+/// the log is that page's next access (it said 18 where the log's step was 19).
+#[test]
+fn opt_names_the_step_the_log_shows() {
+    let text = "config frames=3 tlb=0 policy=opt\nspawn T flat\nrefs T 7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1\n";
+    let mut run = Run::new(parse(text).unwrap()).unwrap();
+    let mut pages_by_step = std::collections::HashMap::new();
+    let mut claims = Vec::new();
+    while let Some(r) = run.step().unwrap() {
+        for e in &r.events {
+            if let pagesim::engine::Event::Access(a) = e {
+                pages_by_step.insert(r.step, a.vpn);
+                let sentence = run.machine().describe(e);
+                if let Some((_, rest)) = sentence.split_once("next used at step ") {
+                    let n: usize = rest.split(|c: char| !c.is_ascii_digit()).next().unwrap().parse().unwrap();
+                    let victim = a.eviction().unwrap().vpn;
+                    claims.push((r.step, victim, n));
+                }
+            }
+        }
+    }
+    assert!(claims.len() >= 3, "{claims:?}");
+    assert!(claims.contains(&(5, 7, 19)), "at step 5 page 7 goes, next used at step 19: {claims:?}");
+    for (at, victim, n) in claims {
+        assert_eq!(pages_by_step[&n], victim, "step {at} says page {victim} is next used at step {n}");
+        assert!((at + 1..n).all(|s| pages_by_step[&s] != victim), "step {at}: page {victim} is used before step {n}");
+    }
+}

@@ -435,8 +435,11 @@ fn explain_access(m: &Machine, a: &AccessEvent) -> String {
 
 fn stats_line(who: &str, s: &Stats) -> String {
     let rate = if s.accesses > 0 { 100.0 * s.faults as f64 / s.accesses as f64 } else { 0.0 };
+    // Faults that found no frame to free failed: they are neither minor nor major.
+    let failed =
+        if s.out_of_memory > 0 { format!(", {} failed: out of memory", group(s.out_of_memory)) } else { String::new() };
     format!(
-        "{who}: accesses {} · hits {} · page faults {} ({} minor, {} major; {rate:.1}%) · swap-ins {} · \
+        "{who}: accesses {} · hits {} · page faults {} ({} minor, {} major{failed}; {rate:.1}%) · swap-ins {} · \
          swap-outs {} · dropped {} · segmentation faults {} · protection faults {} · out of memory {} · \
          TLB hits {} / misses {} · resident {} · in swap {}",
         group(s.accesses),

@@ -116,6 +116,41 @@ impl Machine {
         }
     }
 
+    /// A fault's source, or why the access failed, as a short phrase for the translation panel
+    /// ("read from swap slot 3", "no frame can be freed: there is no swap"); `None` otherwise.
+    pub fn fault_phrase(&self, a: &AccessEvent) -> Option<String> {
+        Some(match a.result {
+            AccessResult::PageFault { kind, .. } => match kind {
+                FaultKind::ZeroFill => "zero-filled".into(),
+                FaultKind::CodeFromFile => "read from the executable".into(),
+                FaultKind::FromSwap { slot } => format!("read from swap slot {slot}"),
+                FaultKind::InMemory { with } => match owner_object(with) {
+                    Some(id) => {
+                        let o = self.objects().get(id);
+                        format!("already in memory ({} {} keeps it): mapped, not read", o.kind.name(), o.name)
+                    }
+                    None => format!("already in memory for {}: mapped, not read", self.name_of(with)),
+                },
+                FaultKind::ZeroFillShared => "zero-filled, shared memory".into(),
+                FaultKind::FromFile => "read from the mapped file".into(),
+                FaultKind::CowCopy { from, .. } => format!("copied from frame {from}"),
+                FaultKind::CowFromSwap { slot, .. } => format!("a copy read from swap slot {slot}"),
+                FaultKind::CowReuse => "its last user: made writable, no copy".into(),
+            },
+            AccessResult::OutOfMemory { .. } => format!("no frame can be freed: {}", self.no_room()),
+            _ => return None,
+        })
+    }
+
+    /// Why a dirty victim cannot go to swap.
+    fn no_room(&self) -> &'static str {
+        if self.config().swap_slots == 0 {
+            "there is no swap"
+        } else {
+            "swap is full"
+        }
+    }
+
     /// "B page 7", or for a page a shared object holds with no process mapping it, "shared
     /// memory chat page 1".
     pub fn page_of(&self, owner: u32, vpn: u64) -> String {
@@ -244,9 +279,10 @@ impl Machine {
             AccessResult::OutOfMemory { victim_pid, victim_vpn, victim_frame } => {
                 s.push_str(&format!(
                     "page {} not in memory, every frame is in use, and the victim {} (frame {victim_frame}) \
-                     must be written to swap, but swap is full → out of memory; the access fails",
+                     must be written to swap, but {} → out of memory; the access fails",
                     a.vpn,
-                    self.page_of(victim_pid, victim_vpn)
+                    self.page_of(victim_pid, victim_vpn),
+                    self.no_room()
                 ));
             }
         }
@@ -279,6 +315,9 @@ pub fn why(r: &VictimReason) -> String {
             if c & 1 != 0 { "dirty" } else { "clean" }
         ),
         (PolicyKind::Lfu, Some(n)) => format!("used {}, the fewest", plural(n, "time", "times")),
+        (PolicyKind::Aging, Some(v)) if r.tied => {
+            format!("aging counter {v:08b}, the lowest, a tie: of the pages with it, the first to reach it")
+        }
         (PolicyKind::Aging, Some(v)) => format!("aging counter {v:08b}, the lowest"),
         (PolicyKind::Opt, Some(u64::MAX) | None) => "never used again".to_string(),
         (PolicyKind::Opt, Some(step)) => format!("next used at step {step}, the farthest"),

@@ -17,15 +17,16 @@ pub enum AccessKind {
 pub enum FaultKind {
     /// Minor: first touch of an anonymous page, given a zero-filled frame.
     ZeroFill,
-    /// Minor: a code page read from the executable.
+    /// Major: a code page read from the executable (disk I/O).
     CodeFromFile,
     /// Major: read back from a swap slot.
     FromSwap { slot: u32 },
-    /// Minor: the page of an executable or file is already in memory for process `with`: this
-    /// process maps the same frame.
+    /// Minor: the page of an object (executable, file, shared memory) is already in memory, for
+    /// process `with` (or held by the object itself: an object's owner word): this process maps
+    /// the same frame.
     InMemory { with: u32 },
-    /// Minor: first touch of a shared-memory page: one zero-filled frame, mapped by every
-    /// process that maps the object.
+    /// Minor: first touch of a shared-memory page: one zero-filled frame, which every process
+    /// mapping the object maps on its own first touch.
     ZeroFillShared,
     /// Major: a page of a mapped file read from the file.
     FromFile,
@@ -96,6 +97,8 @@ pub struct VictimReason {
     pub value: Option<u64>,
     pub hand_from: Option<u32>,
     pub cleared: u32,
+    /// Other frames ranked equal: a tie-break chose this one (see each policy's file).
+    pub tied: bool,
 }
 
 /// Why an address is invalid.

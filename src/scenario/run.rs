@@ -371,12 +371,14 @@ fn compile(scenario: &Scenario, names: &mut Names) -> Log {
     }
     if scenario.config.policy == crate::engine::PolicyKind::Opt {
         let mut next_use_of = vec![u64::MAX; keys.len()];
-        // Per process: page → the next step that uses it.
+        // Per process: page → the next operation that uses it. OPT only compares these; they are
+        // kept as the step numbers the log shows (operation i is step i + 1), so that its reasons
+        // ("next used at step 19") and the page speak of the same steps.
         let mut seen: Vec<HashMap<u64, u32>> = (0..processes).map(|_| HashMap::default()).collect();
         for i in (0..keys.len()).rev() {
             if let Some((process, page)) = keys[i] {
                 if let Some(next) = seen[process as usize].insert(page, i as u32) {
-                    next_use_of[i] = next as u64;
+                    next_use_of[i] = next as u64 + 1;
                 }
             }
         }
@@ -830,8 +832,9 @@ mod tests {
         let s = parse("config policy=opt\nspawn T flat\nrefs T 1 2 1\nread T 0x2fff\nexit T\nspawn T flat\nrefs T 1")
             .unwrap();
         let run = Run::new(s).unwrap();
-        // steps: 0 spawn, 1 ref1, 2 ref2, 3 ref1, 4 read page 2, 5 exit, 6 spawn, 7 ref1 (new T)
-        assert_eq!(accesses(&run), vec![3, 4, u64::MAX, u64::MAX, u64::MAX]);
+        // steps (as the log numbers them): 1 spawn, 2 ref1, 3 ref2, 4 ref1, 5 read page 2, 6 exit,
+        // 7 spawn, 8 ref1 (a new T)
+        assert_eq!(accesses(&run), vec![4, 5, u64::MAX, u64::MAX, u64::MAX]);
     }
 
     #[test]

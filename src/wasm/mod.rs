@@ -90,6 +90,15 @@ export function plain_entries(obj, max) {
     return [true, out];
   } catch (e) { return [false, message(e)]; }
 }
+export function plain_options(x) {
+  try {
+    if (x === undefined || x === null) return [true, null];
+    if (typeof x !== 'object' || Array.isArray(x)) return [false, `expected {shared: name} or {file: name}, not ${describe(x)}`];
+    // Read once each, here: a getter that throws (or calls back into the simulator) is an Error.
+    const shared = x.shared, file = x.file;
+    return [true, [shared ?? null, file ?? null]];
+  } catch (e) { return [false, message(e)]; }
+}
 export function plain_bytes(x) {
   try {
     // isView is false for a Proxy, so what is read here is a real typed array or buffer.
@@ -118,6 +127,8 @@ extern "C" {
     pub(crate) fn plain_entries(obj: &JsValue, max: u32) -> Result<Array, JsValue>;
     #[wasm_bindgen(catch)]
     pub(crate) fn plain_bytes(x: &JsValue) -> Result<Array, JsValue>;
+    #[wasm_bindgen(catch)]
+    pub(crate) fn plain_options(x: &JsValue) -> Result<Array, JsValue>;
     #[wasm_bindgen(catch)]
     pub(crate) fn plain_list(x: &JsValue, max: u32) -> Result<Array, JsValue>;
 }

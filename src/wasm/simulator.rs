@@ -671,16 +671,15 @@ pub fn check_scenario(text: JsValue) -> Result<(), JsValue> {
 
 /// `{shared: "OBJ"}` or `{file: "F"}` (or nothing) from `allocate`'s options.
 fn share_option(options: &JsValue) -> Result<Option<(ObjectKind, String)>, JsValue> {
-    if options.is_undefined() || options.is_null() {
+    let read = helper_result(plain_options(options), "allocate's options")?;
+    if read.is_null() {
         return Ok(None);
     }
-    if !options.is_object() {
-        return Err(error("allocate's options are {shared: name} or {file: name}"));
-    }
+    let pair: Array = read.unchecked_into();
     let mut found = None;
-    for (key, kind) in [("shared", ObjectKind::Shm), ("file", ObjectKind::File)] {
-        let v = js_sys::Reflect::get(options, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
-        if v.is_undefined() || v.is_null() {
+    for (i, (key, kind)) in [("shared", ObjectKind::Shm), ("file", ObjectKind::File)].into_iter().enumerate() {
+        let v = pair.get(i as u32);
+        if v.is_null() {
             continue;
         }
         if found.is_some() {

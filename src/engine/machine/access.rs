@@ -242,6 +242,10 @@ impl Machine {
             // Reached only for a write to a copy-on-write page (checked by the caller).
             return self.cow_fault(p, vpn, pte, ctx.next_use, event);
         }
+        // The TLB had no translation (whatever the walk then finds: a fault of any kind).
+        if self.tlb.enabled() {
+            event.tlb = TlbLookup::Miss;
+        }
         let (perms, backing) = match existing {
             Some(pte) => (pte.perms, pte.backing),
             None if proc.flat => (Perms::RW, Backing::Private),
@@ -252,9 +256,6 @@ impl Machine {
             },
         };
         let code = backing == Backing::Code;
-        if self.tlb.enabled() {
-            event.tlb = TlbLookup::Miss;
-        }
         if (write && !perms.writable()) || (!write && !perms.readable()) {
             return Err(AccessResult::ProtectionFault { perms, code });
         }
@@ -617,6 +618,7 @@ impl Machine {
             },
             hand_from,
             cleared: self.policy.cleared(),
+            tied: self.policy.tied(f),
         };
         let frame = self.frames.get(f);
         let (vpid, vvpn, dirty, code) = (frame.owner, frame.vpn, frame.dirty, frame.code);

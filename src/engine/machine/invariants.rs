@@ -66,6 +66,13 @@ impl Machine {
                     }
                 }
             }
+            let s = &proc.stats;
+            if s.faults != s.minor_faults + s.major_faults + s.out_of_memory {
+                return Err(format!(
+                    "{}: {} faults are not {} minor + {} major + {} out of memory",
+                    proc.name, s.faults, s.minor_faults, s.major_faults, s.out_of_memory
+                ));
+            }
             if (p_res, p_swp) != (proc.stats.resident, proc.stats.swapped) {
                 return Err(format!(
                     "{}: {p_res} resident / {p_swp} swapped pages, statistics say {} / {}",

@@ -194,6 +194,12 @@ impl ReplacementPolicy for Aging {
         out
     }
 
+    fn tied(&self, victim: u32) -> bool {
+        let (c, r) = self.current(victim as usize);
+        let list = if r { &self.referenced[c as usize] } else { &self.idle[c as usize] };
+        list.len() > 1
+    }
+
     fn frame_value(&self, frame: u32, _: &FrameTable) -> Option<u64> {
         self.age(frame as usize).resident.then(|| self.current(frame as usize).0 as u64)
     }

@@ -56,6 +56,10 @@ pub trait ReplacementPolicy {
     fn cleared(&self) -> u32 {
         0
     }
+    /// Whether `victim` (just chosen) ranks equal with another frame, so a tie-break chose it.
+    fn tied(&self, _victim: u32) -> bool {
+        false
+    }
 }
 
 /// Enum dispatch over the policies: cloneable (snapshots) and no virtual call on the hot path.
@@ -173,6 +177,9 @@ impl ReplacementPolicy for Policy {
     }
     fn cleared(&self) -> u32 {
         dispatch!(self, p => p.cleared())
+    }
+    fn tied(&self, victim: u32) -> bool {
+        dispatch!(self, p => p.tied(victim))
     }
 }
 

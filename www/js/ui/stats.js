@@ -57,6 +57,7 @@ export function renderStats(box, stats, palette, config) {
   const summary = document.createElement('p');
   summary.className = 'muted';
   summary.textContent = `fault rate ${rate}% · ${t.minor_faults} minor, ${t.major_faults} major`
+    + (t.out_of_memory ? `, ${t.out_of_memory} failed (out of memory)` : '')
     + (tlb ? ` · TLB hit rate ${((100 * t.tlb_hits) / tlb).toFixed(0)}%` : '')
     + ` · ${stats.frames_used}/${config.frames} frames used · ${stats.swap_used} swap slots used · t=${stats.time}`;
   box.replaceChildren(table, summary);

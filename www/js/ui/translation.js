@@ -87,17 +87,7 @@ export function renderTranslation(box, sim, record, config, names) {
       li(`present: frame ${access.frame}`);
       break;
     case 'page_fault': {
-      const how = {
-        from_swap: `read from swap slot ${access.slot}`,
-        code_from_file: 'read from the executable',
-        from_file: 'read from the mapped file',
-        zero_fill: 'zero-filled',
-        zero_fill_shared: 'zero-filled, shared memory',
-        in_memory: 'already in memory for another process: mapped, not read',
-        cow_copy: `copied from frame ${access.from_frame}`,
-        cow_from_swap: `a copy read from swap slot ${access.slot}`,
-        cow_reuse: 'its last user: made writable, no copy',
-      }[access.source] ?? access.source;
+      const how = access.how; // the engine's words for the source
       if (access.cow) li(`present, copy-on-write → copy-on-write fault (${access.major ? 'major' : 'minor'}: ${how}), now frame ${access.frame}`);
       else li(`not present → page fault (${access.major ? 'major' : 'minor'}: ${how}), now frame ${access.frame}`);
       break;
@@ -109,7 +99,7 @@ export function renderTranslation(box, sim, record, config, names) {
       li(`entry allows ${access.perms} → protection fault`);
       break;
     case 'out_of_memory':
-      li('not present, no frame can be freed (swap full) → out of memory');
+      li(`not present, ${access.how} → out of memory`);
       break;
   }
   parts.push(steps);
