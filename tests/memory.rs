@@ -131,8 +131,8 @@ fn the_budget_refuses_with_a_message_and_the_run_goes_on() {
     }
     let mut run = Run::new(parse(&text).unwrap()).unwrap();
     let err = run.run_to_end().unwrap_err();
-    assert!(err.message.contains("memory budget is used up"), "{err}");
-    assert!(err.message.contains("config budget="), "{err}");
+    assert!(err.message().contains("memory budget is used up"), "{err}");
+    assert!(err.message().contains("config budget="), "{err}");
     let stopped_at = run.pos();
     let before = format!("{:?}", run.machine().stats());
     // Stepping again gives the same error and changes nothing.

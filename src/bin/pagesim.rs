@@ -314,7 +314,7 @@ fn cmd_run(file: &str, text: &str, json: bool, explain: bool) -> Result<ExitCode
         }
     };
     let m = run.machine();
-    let error = outcome.as_ref().err().map(|e| format!("{file}:{}: {}", e.line, e.message));
+    let error = outcome.as_ref().err().map(|e| format!("{file}:{}: {}", e.line, e.message()));
     if let Some(j) = json_out {
         j.finish(&mut out, &StatsReport::new(m, run.history_bytes()), &error).map_err(output)?;
     } else {
@@ -473,7 +473,7 @@ fn cmd_trace(
     let (summary, read_format) =
         trace::replay_stream(open_input(file)?, format, config, swap).map_err(|e| match e {
             trace::ReplayError::Trace(e) if e.line > 0 => Failure(format!("{file}:{}: {}", e.line, e.message)),
-            trace::ReplayError::Sim(e @ pagesim::engine::SimError::Budget(_)) => {
+            e @ trace::ReplayError::Refused { error: pagesim::engine::SimError::Budget { .. }, .. } => {
                 Failure(format!("{file}: {e} (on the command line: --budget BYTES)"))
             }
             e => Failure(format!("{file}: {e}")),

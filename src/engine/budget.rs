@@ -8,11 +8,11 @@
 //! `config` key that raises it. The history of a scenario (checkpoints for step back) has its own
 //! limit, kept by the scenario runner.
 
-use super::config::format_size;
-pub use super::config::{DEFAULT_BUDGET, MAX_BUDGET, MIN_BUDGET};
 use super::frame_table::Frame;
 use super::page_data::PageData;
 use super::swap::Slot;
+use super::types::format_size;
+pub use crate::limits::{DEFAULT_BUDGET, MAX_BUDGET, MIN_BUDGET};
 
 /// What one frame in use costs besides its page bytes: the frame record and the policy's
 /// per-frame state (list links, heap slots, counters).
@@ -23,6 +23,8 @@ pub const SLOT_COST: u64 = std::mem::size_of::<Slot>() as u64;
 pub const PROCESS_COST: u64 = 4096;
 /// One region (its record in two persistent maps, and its label).
 pub const REGION_COST: u64 = 256;
+/// One shared object's record (its entry in the list and the index by name), besides its name.
+pub const OBJECT_COST: u64 = 256;
 /// The most page bytes one write can add: a private copy of a shared page (at most 64 KiB of
 /// blocks) plus the blocks a sparse page turns into.
 pub const MAX_WRITE_GROWTH: u64 = 64 * 1024 + 8 * 1024 + PageData::MAX_WRITE_GROWTH as u64;

@@ -1,6 +1,7 @@
 //! Machine parameters (README, *The model*) and their validation.
 
-use super::error::quoted;
+pub use super::types::format_size;
+use super::types::quoted;
 use serde::Serialize;
 use std::fmt;
 
@@ -121,24 +122,6 @@ pub use crate::limits::{
     MAX_TIMER, MAX_TLB_ENTRIES, MAX_VA_BITS, MIN_BUDGET, MIN_HISTORY, MIN_VA_BITS, PAGE_SIZES,
 };
 
-/// Each `config` key and the field of [`Config`] (as serialised, `config()` in JavaScript) that
-/// holds it: what the page's Settings form reads and writes.
-pub const SETTING_FIELDS: [(&str, &str); 13] = [
-    ("frames", "frames"),
-    ("page", "page_size"),
-    ("vbits", "va_bits"),
-    ("swap", "swap_slots"),
-    ("tlb", "tlb_entries"),
-    ("levels", "levels"),
-    ("policy", "policy"),
-    ("seed", "seed"),
-    ("segv", "segv"),
-    ("reclaim", "reclaim"),
-    ("timer", "timer"),
-    ("budget", "budget"),
-    ("history", "history"),
-];
-
 impl fmt::Display for PolicyKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
@@ -208,32 +191,169 @@ impl Default for Config {
     }
 }
 
-/// The keys `config` accepts, as written in scenarios and settings.
-pub const CONFIG_KEYS: &[&str] = &[
-    "frames", "page", "vbits", "swap", "tlb", "levels", "policy", "seed", "segv", "reclaim", "timer", "budget",
-    "history",
-];
-
-/// The setting a `config` key names, aliases folded (`page`, `page_size` and `pagesize` are one),
-/// or `None` for an unknown key: a line that sets one twice is refused.
-pub fn setting_of(key: &str) -> Option<&'static str> {
-    Some(match key.to_ascii_lowercase().as_str() {
-        "frames" => "frames",
-        "page" | "page_size" | "pagesize" => "page",
-        "vbits" | "va_bits" => "vbits",
-        "swap" | "swap_slots" => "swap",
-        "tlb" | "tlb_entries" => "tlb",
-        "levels" => "levels",
-        "seed" => "seed",
-        "timer" => "timer",
-        "budget" => "budget",
-        "history" => "history",
-        "policy" => "policy",
-        "segv" => "segv",
-        "reclaim" => "reclaim",
-        _ => return None,
-    })
+/// A machine setting: one `config` key (aliases folded: `page`, `page_size` and `pagesize` are one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Setting {
+    Frames,
+    Page,
+    Vbits,
+    Swap,
+    Tlb,
+    Levels,
+    Policy,
+    Seed,
+    Segv,
+    Reclaim,
+    Timer,
+    Budget,
+    History,
 }
+
+impl Setting {
+    /// Every setting, in the canonical order of a `config` line.
+    pub const ALL: [Setting; 13] = [
+        Setting::Frames,
+        Setting::Page,
+        Setting::Vbits,
+        Setting::Swap,
+        Setting::Tlb,
+        Setting::Levels,
+        Setting::Policy,
+        Setting::Seed,
+        Setting::Segv,
+        Setting::Reclaim,
+        Setting::Timer,
+        Setting::Budget,
+        Setting::History,
+    ];
+
+    /// The key as a `config` line writes it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Setting::Frames => "frames",
+            Setting::Page => "page",
+            Setting::Vbits => "vbits",
+            Setting::Swap => "swap",
+            Setting::Tlb => "tlb",
+            Setting::Levels => "levels",
+            Setting::Policy => "policy",
+            Setting::Seed => "seed",
+            Setting::Segv => "segv",
+            Setting::Reclaim => "reclaim",
+            Setting::Timer => "timer",
+            Setting::Budget => "budget",
+            Setting::History => "history",
+        }
+    }
+
+    /// The field of [`Config`] (as serialised, `config()` in JavaScript) that holds it.
+    pub fn field(self) -> &'static str {
+        match self {
+            Setting::Page => "page_size",
+            Setting::Vbits => "va_bits",
+            Setting::Swap => "swap_slots",
+            Setting::Tlb => "tlb_entries",
+            other => other.key(),
+        }
+    }
+
+    /// The setting a key names (any case; the field names are aliases), or `None`.
+    pub fn parse(key: &str) -> Option<Setting> {
+        let key = key.to_ascii_lowercase();
+        Setting::ALL
+            .into_iter()
+            .find(|s| s.key() == key || s.field() == key || (key == "pagesize" && *s == Setting::Page))
+    }
+}
+
+/// A `config` setting that cannot be: which setting, and the value given.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigError {
+    UnknownKey(String),
+    NotANumber {
+        setting: Setting,
+        value: String,
+    },
+    TooLarge {
+        setting: Setting,
+        value: u64,
+    },
+    BadPolicy(String),
+    BadSegv(String),
+    BadReclaim(String),
+    PageSize(u64),
+    OutOfRange {
+        setting: Setting,
+        value: u64,
+        min: u64,
+        max: u64,
+    },
+    /// Fewer page-number bits than levels.
+    LevelsExceedBits {
+        va_bits: u32,
+        page_size: u64,
+        vpn_bits: u32,
+        levels: u32,
+    },
+    Reclaim {
+        low: u32,
+        high: u32,
+        frames: u32,
+    },
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::UnknownKey(key) => {
+                let keys: Vec<&str> = Setting::ALL.iter().map(|s| s.key()).collect();
+                write!(f, "unknown config key {} (expected one of {})", quoted(key), keys.join(", "))
+            }
+            ConfigError::NotANumber { setting, value } => {
+                write!(f, "expected a number for {}, found {}", setting.key(), quoted(value))
+            }
+            ConfigError::TooLarge { setting, value } => write!(f, "{}={value} is too large", setting.key()),
+            ConfigError::BadPolicy(v) => {
+                let names: Vec<&str> = PolicyKind::ALL.iter().map(|p| p.name()).collect();
+                write!(f, "expected a policy ({}), found {}", names.join(", "), quoted(v))
+            }
+            ConfigError::BadSegv(v) => write!(f, "expected segv=kill or segv=report, found {}", quoted(v)),
+            ConfigError::BadReclaim(v) => {
+                write!(f, "expected reclaim=LOW,HIGH (two frame counts), found {}", quoted(v))
+            }
+            ConfigError::PageSize(v) => write!(f, "page size must be a power of two from 16 to 64K, not {v}"),
+            ConfigError::OutOfRange { setting, value, min, max } => match setting {
+                Setting::Budget | Setting::History => write!(
+                    f,
+                    "{} must be from {} to {} bytes, not {value}",
+                    setting.key(),
+                    format_size(*min),
+                    format_size(*max)
+                ),
+                _ => {
+                    let unit = match setting {
+                        Setting::Swap => " slots",
+                        Setting::Tlb => " entries",
+                        Setting::Timer => " time units",
+                        _ => "",
+                    };
+                    write!(f, "{} must be from {min} to {max}{unit}, not {value}", setting.key())
+                }
+            },
+            ConfigError::LevelsExceedBits { va_bits, page_size, vpn_bits, levels } => write!(
+                f,
+                "vbits={va_bits} with page={} leaves {vpn_bits} bits for the page number, fewer than levels={levels}",
+                format_size(*page_size)
+            ),
+            ConfigError::Reclaim { low, high, frames } => write!(
+                f,
+                "reclaim=LOW,HIGH needs LOW <= HIGH, HIGH >= 1 and HIGH <= frames ({frames}), not {low},{high}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
 
 impl Config {
     /// log2(page_size): the number of offset bits in an address.
@@ -262,111 +382,77 @@ impl Config {
     }
 
     /// Sets one `key=value` pair as written in a scenario `config` line. Numbers may be decimal or
-    /// `0x` hex with K/M suffixes. Returns a message naming what was expected.
-    pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
-        let key_lc = key.to_ascii_lowercase();
-        let num = |v: &str| parse_size(v).ok_or_else(|| format!("expected a number for {key_lc}, found {}", quoted(v)));
-        let Some(setting) = setting_of(key) else {
-            return Err(format!("unknown config key {} (expected one of {})", quoted(key), CONFIG_KEYS.join(", ")));
-        };
+    /// `0x` hex with K/M suffixes.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), ConfigError> {
+        let setting = Setting::parse(key).ok_or_else(|| ConfigError::UnknownKey(key.to_string()))?;
+        let num = |v: &str| parse_size(v).ok_or_else(|| ConfigError::NotANumber { setting, value: v.to_string() });
+        let small = |v: u64| u32::try_from(v).map_err(|_| ConfigError::TooLarge { setting, value: v });
         match setting {
-            "frames" => self.frames = to_u32(num(value)?, "frames")?,
-            "page" => self.page_size = num(value)?,
-            "vbits" => self.va_bits = to_u32(num(value)?, "vbits")?,
-            "swap" => self.swap_slots = to_u32(num(value)?, "swap")?,
-            "tlb" => self.tlb_entries = to_u32(num(value)?, "tlb")?,
-            "levels" => self.levels = to_u32(num(value)?, "levels")?,
-            "seed" => self.seed = num(value)?,
-            "timer" => self.timer = num(value)?,
-            "budget" => self.budget = num(value)?,
-            "history" => self.history = num(value)?,
-            "policy" => {
-                self.policy = PolicyKind::parse(value).ok_or_else(|| {
-                    format!(
-                        "expected a policy (fifo, lru, clock, nru, lfu, aging, random, opt), found {}",
-                        quoted(value)
-                    )
-                })?
+            Setting::Frames => self.frames = small(num(value)?)?,
+            Setting::Page => self.page_size = num(value)?,
+            Setting::Vbits => self.va_bits = small(num(value)?)?,
+            Setting::Swap => self.swap_slots = small(num(value)?)?,
+            Setting::Tlb => self.tlb_entries = small(num(value)?)?,
+            Setting::Levels => self.levels = small(num(value)?)?,
+            Setting::Seed => self.seed = num(value)?,
+            Setting::Timer => self.timer = num(value)?,
+            Setting::Budget => self.budget = num(value)?,
+            Setting::History => self.history = num(value)?,
+            Setting::Policy => {
+                self.policy = PolicyKind::parse(value).ok_or_else(|| ConfigError::BadPolicy(value.into()))?
             }
-            "segv" => {
+            Setting::Segv => {
                 self.segv = match value.to_ascii_lowercase().as_str() {
                     "kill" => SegvMode::Kill,
                     "report" => SegvMode::Report,
-                    _ => return Err(format!("expected segv=kill or segv=report, found {}", quoted(value))),
+                    _ => return Err(ConfigError::BadSegv(value.into())),
                 }
             }
-            "reclaim" => {
+            Setting::Reclaim => {
                 if value.eq_ignore_ascii_case("off") {
                     self.reclaim = None;
                 } else {
-                    let (lo, hi) = value.split_once(',').ok_or_else(|| {
-                        format!("expected reclaim=LOW,HIGH (two frame counts), found {}", quoted(value))
-                    })?;
-                    self.reclaim = Some((to_u32(num(lo)?, "reclaim")?, to_u32(num(hi)?, "reclaim")?));
+                    let (lo, hi) = value.split_once(',').ok_or_else(|| ConfigError::BadReclaim(value.into()))?;
+                    self.reclaim = Some((small(num(lo)?)?, small(num(hi)?)?));
                 }
             }
-            _ => return Err(format!("unknown config key {}", quoted(key))),
         }
         Ok(())
     }
 
-    /// Checks every limit of the machine (README, *The model*). The message says which value is wrong and what is allowed.
-    pub fn validate(&self) -> Result<(), String> {
+    /// Checks every limit of the machine (README, *The model*; the numbers are in
+    /// [`crate::limits`]).
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let range = |setting: Setting, value: u64, min: u64, max: u64| {
+            if (min..=max).contains(&value) {
+                Ok(())
+            } else {
+                Err(ConfigError::OutOfRange { setting, value, min, max })
+            }
+        };
         if !PAGE_SIZES.contains(&self.page_size) {
-            return Err(format!("page size must be a power of two from 16 to 64K, not {}", self.page_size));
+            return Err(ConfigError::PageSize(self.page_size));
         }
-        if !(MIN_VA_BITS..=MAX_VA_BITS).contains(&self.va_bits) {
-            return Err(format!("vbits must be from {MIN_VA_BITS} to {MAX_VA_BITS}, not {}", self.va_bits));
-        }
-        if !(1..=MAX_FRAMES).contains(&self.frames) {
-            return Err(format!("frames must be from 1 to {MAX_FRAMES}, not {}", self.frames));
-        }
-        if self.swap_slots > MAX_SWAP_SLOTS {
-            return Err(format!("swap must be from 0 to {MAX_SWAP_SLOTS} slots, not {}", self.swap_slots));
-        }
-        if self.tlb_entries > MAX_TLB_ENTRIES {
-            return Err(format!("tlb must be from 0 to {MAX_TLB_ENTRIES} entries, not {}", self.tlb_entries));
-        }
-        if !(1..=MAX_LEVELS).contains(&self.levels) {
-            return Err(format!("levels must be from 1 to {MAX_LEVELS}, not {}", self.levels));
-        }
+        range(Setting::Vbits, self.va_bits as u64, MIN_VA_BITS as u64, MAX_VA_BITS as u64)?;
+        range(Setting::Frames, self.frames as u64, 1, MAX_FRAMES as u64)?;
+        range(Setting::Swap, self.swap_slots as u64, 0, MAX_SWAP_SLOTS as u64)?;
+        range(Setting::Tlb, self.tlb_entries as u64, 0, MAX_TLB_ENTRIES as u64)?;
+        range(Setting::Levels, self.levels as u64, 1, MAX_LEVELS as u64)?;
         if self.vpn_bits() < self.levels {
-            return Err(format!(
-                "vbits={} with page={} leaves {} bits for the page number, fewer than levels={}",
-                self.va_bits,
-                format_size(self.page_size),
-                self.vpn_bits(),
-                self.levels
-            ));
+            return Err(ConfigError::LevelsExceedBits {
+                va_bits: self.va_bits,
+                page_size: self.page_size,
+                vpn_bits: self.vpn_bits(),
+                levels: self.levels,
+            });
         }
-        if self.seed > MAX_SEED {
-            return Err(format!("seed must be from 0 to {MAX_SEED}, not {}", self.seed));
-        }
-        if !(1..=MAX_TIMER).contains(&self.timer) {
-            return Err(format!("timer must be from 1 to {MAX_TIMER} time units, not {}", self.timer));
-        }
-        if !(MIN_BUDGET..=MAX_BUDGET).contains(&self.budget) {
-            return Err(format!(
-                "budget must be from {} to {} bytes, not {}",
-                format_size(MIN_BUDGET),
-                format_size(MAX_BUDGET),
-                self.budget
-            ));
-        }
-        if !(MIN_HISTORY..=MAX_HISTORY).contains(&self.history) {
-            return Err(format!(
-                "history must be from {} to {} bytes, not {}",
-                format_size(MIN_HISTORY),
-                format_size(MAX_HISTORY),
-                self.history
-            ));
-        }
-        if let Some((lo, hi)) = self.reclaim {
-            if lo > hi || hi == 0 || hi > self.frames {
-                return Err(format!(
-                    "reclaim=LOW,HIGH needs LOW <= HIGH, HIGH >= 1 and HIGH <= frames ({}), not {lo},{hi}",
-                    self.frames
-                ));
+        range(Setting::Seed, self.seed, 0, MAX_SEED)?;
+        range(Setting::Timer, self.timer, 1, MAX_TIMER)?;
+        range(Setting::Budget, self.budget, MIN_BUDGET, MAX_BUDGET)?;
+        range(Setting::History, self.history, MIN_HISTORY, MAX_HISTORY)?;
+        if let Some((low, high)) = self.reclaim {
+            if low > high || high == 0 || high > self.frames {
+                return Err(ConfigError::Reclaim { low, high, frames: self.frames });
             }
         }
         Ok(())
@@ -406,10 +492,6 @@ impl Config {
     }
 }
 
-fn to_u32(v: u64, what: &str) -> Result<u32, String> {
-    u32::try_from(v).map_err(|_| format!("{what}={v} is too large"))
-}
-
 /// Parses `42`, `0x2a`, `16K`, `1M`, `0x10K` (K = 1024, M = 1024²). `None` if malformed or if it
 /// overflows u64.
 pub fn parse_size(s: &str) -> Option<u64> {
@@ -434,17 +516,6 @@ pub fn parse_number(s: &str) -> Option<u64> {
             return None;
         }
         s.parse().ok()
-    }
-}
-
-/// `4096` → `4K`, `3145728` → `3M`, `100` → `100`.
-pub fn format_size(bytes: u64) -> String {
-    if bytes >= 1024 * 1024 && bytes.is_multiple_of(1024 * 1024) {
-        format!("{}M", bytes / (1024 * 1024))
-    } else if bytes >= 1024 && bytes.is_multiple_of(1024) {
-        format!("{}K", bytes / 1024)
-    } else {
-        bytes.to_string()
     }
 }
 
@@ -477,12 +548,14 @@ mod tests {
 
     #[test]
     fn validation_names_the_bad_value() {
-        let bad = |c: Config| c.validate().unwrap_err();
+        let bad = |c: Config| c.validate().unwrap_err().to_string();
         assert!(bad(Config { page_size: 1000, ..Config::default() }).contains("power of two"));
         assert!(bad(Config { frames: 0, ..Config::default() }).contains("frames"));
         assert!(bad(Config { page_size: 65536, ..Config::default() }).contains("levels=2"));
         assert!(bad(Config { reclaim: Some((5, 3)), ..Config::default() }).contains("reclaim"));
-        assert!(Config::default().set("colour", "red").unwrap_err().contains("unknown config key"));
-        assert!(Config::default().set("policy", "magic").unwrap_err().contains("expected a policy"));
+        assert_eq!(Config::default().set("colour", "red").unwrap_err(), ConfigError::UnknownKey("colour".into()));
+        assert!(Config::default().set("policy", "magic").unwrap_err().to_string().contains("expected a policy"));
+        assert_eq!(Setting::parse("PAGE_SIZE"), Some(Setting::Page));
+        assert_eq!(Setting::parse("swap_slots").map(Setting::field), Some("swap_slots"));
     }
 }

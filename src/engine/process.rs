@@ -1,6 +1,7 @@
 //! Processes: a name, a page table and a list of regions (like `mmap` areas).
 
 use super::cow::Snapshot;
+use super::error::AllocError;
 use super::page_table::PageTable;
 use super::stats::Stats;
 pub use super::types::{ExitCause, Perms};
@@ -64,31 +65,24 @@ impl Process {
     /// Where a region of `pages` pages goes: at page `at` if given (checked), else at the lowest gap
     /// above page 0. `space` is the number of pages in the address space. The message says why a
     /// request cannot be placed.
-    pub fn place(&self, pages: u64, at: Option<u64>, space: u64) -> Result<u64, String> {
+    pub fn place(&self, pages: u64, at: Option<u64>, space: u64) -> Result<u64, AllocError> {
         match at {
-            Some(vpn) => {
-                if vpn == 0 {
-                    return Err("page 0 is the null guard page and can never be allocated".into());
-                }
-                if vpn.saturating_add(pages) > space {
-                    return Err(format!("{pages} pages from page {vpn} run past the end of the address space"));
-                }
-                if let Some(r) = self.regions.overlapping(vpn, pages) {
-                    return Err(format!(
-                        "pages {}–{} overlap region {} (pages {}–{})",
-                        vpn,
-                        vpn + pages - 1,
-                        r.label,
-                        r.start_vpn,
-                        r.end_vpn() - 1
-                    ));
-                }
-                Ok(vpn)
-            }
+            Some(0) => Err(AllocError::NullPage),
+            Some(vpn) if vpn.saturating_add(pages) > space => Err(AllocError::PastEnd { pages, vpn }),
+            Some(vpn) => match self.regions.overlapping(vpn, pages) {
+                Some(r) => Err(AllocError::Overlap {
+                    first: vpn,
+                    last: vpn + pages - 1,
+                    label: r.label.clone(),
+                    start: r.start_vpn,
+                    end: r.end_vpn() - 1,
+                }),
+                None => Ok(vpn),
+            },
             None => self
                 .regions
                 .lowest_gap(pages, space)
-                .ok_or_else(|| format!("no gap of {pages} free pages left in {}'s address space", self.name)),
+                .ok_or_else(|| AllocError::NoGap { pages, name: self.name.clone() }),
         }
     }
 }
@@ -226,14 +220,7 @@ fn label_hash(label: &str) -> u64 {
     label.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
-/// Process and region names: a letter or `_` first, then letters, digits, `_`, `-` or `.`; at most
-/// 32 characters. Keeps sentences, links and the canvas legible and free of markup.
-pub fn valid_name(s: &str) -> bool {
-    let mut chars = s.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-        && s.len() <= 32
-}
+pub use super::types::valid_name;
 
 #[cfg(test)]
 mod tests {

@@ -82,3 +82,59 @@ pub enum TlbLookup {
     Hit,
     Miss,
 }
+
+/// `text` in quotes for a message: at most 40 characters (then `…`), with control characters
+/// escaped, so a 10 MB token or an escape sequence cannot flood or hijack a terminal.
+pub fn quoted(text: &str) -> String {
+    let mut out = String::from("\"");
+    for (i, c) in text.chars().enumerate() {
+        if i == 40 {
+            out.push('…');
+            break;
+        }
+        if c.is_control() || c == '"' || c == '\\' || c == '\u{feff}' {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `4096` → `4K`, `3145728` → `3M`, `100` → `100`.
+pub fn format_size(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 && bytes.is_multiple_of(1024 * 1024) {
+        format!("{}M", bytes / (1024 * 1024))
+    } else if bytes >= 1024 && bytes.is_multiple_of(1024) {
+        format!("{}K", bytes / 1024)
+    } else {
+        bytes.to_string()
+    }
+}
+
+/// Process and region names: a letter or `_` first, then letters, digits, `_`, `-` or `.`; at most
+/// 32 characters. Keeps sentences, links and the canvas legible and free of markup.
+pub fn valid_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        && s.len() <= 32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_are_short_and_escaped() {
+        assert_eq!(quoted("abc"), "\"abc\"");
+        assert_eq!(quoted("a\u{1b}[31mb\0"), "\"a\\u{1b}[31mb\\u{0}\"");
+        assert_eq!(quoted(&"x".repeat(100)), format!("\"{}…\"", "x".repeat(40)));
+        assert_eq!(quoted("é→"), "\"é→\"");
+        assert_eq!(
+            (format_size(4096), format_size(3 << 20), format_size(100)),
+            ("4K".into(), "3M".into(), "100".into())
+        );
+    }
+}

@@ -25,12 +25,12 @@ pub fn edit_config(text: &str, changes: &str) -> Result<String, String> {
             let (key, value) = word
                 .split_once('=')
                 .ok_or_else(|| format!("{}:{column}: expected key=value, found {}", i + 1, quoted(word)))?;
-            config.set(key, value).map_err(|m| format!("{}:{column}: {m}", i + 1))?;
+            config.set(key, value).map_err(|e| format!("{}:{column}: {e}", i + 1))?;
         }
     }
     for word in changes.split_whitespace() {
         let (key, value) = word.split_once('=').ok_or_else(|| format!("expected key=value, found {}", quoted(word)))?;
-        config.set(key, value)?;
+        config.set(key, value).map_err(|e| e.to_string())?;
     }
     config.validate().map_err(|m| format!("invalid configuration: {m}"))?;
     let line = config.to_line();

@@ -262,16 +262,16 @@ fn parse_config(p: &mut LineParser<'_>, keyword: Token<'_>) -> Result<Config, Pa
         let Some((key, value)) = t.text.split_once('=') else {
             return p.err(t.col, format!("expected key=value, found {}", quoted(t.text)));
         };
-        if let Some(setting) = crate::engine::config::setting_of(key) {
+        if let Some(setting) = crate::engine::config::Setting::parse(key).map(|s| s.key()) {
             if let Some(&(_, col)) = seen.iter().find(|(s, _)| *s == setting) {
                 return p.err(t.col, format!("{setting} is set twice (first at column {col})"));
             }
             seen.push((setting, t.col));
         }
         let value_col = t.col + key.chars().count() as u32 + 1;
-        if let Err(m) = config.set(key, value) {
-            let col = if m.starts_with("unknown config key") { t.col } else { value_col };
-            return p.err(col, m);
+        if let Err(e) = config.set(key, value) {
+            let col = if matches!(e, crate::engine::config::ConfigError::UnknownKey(_)) { t.col } else { value_col };
+            return p.err(col, e.to_string());
         }
     }
     if let Err(m) = config.validate() {

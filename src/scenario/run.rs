@@ -150,20 +150,60 @@ pub struct StepRecord {
     pub translation: Option<Translation>,
 }
 
-/// A step that could not be carried out; the run stops before it.
+/// A step that could not be carried out (the run stops before it), or a step that cannot be
+/// reached.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RunError {
     pub step: usize,
     pub line: u32,
-    pub message: String,
+    pub cause: RunFailure,
+}
+
+/// Why: the data, worded by `Display`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RunFailure {
+    /// The machine refused the step.
+    Sim(SimError),
+    /// A line of the scenario does not parse (a runner that reads line by line).
+    Parse(String),
+    /// An address wider than the engine's 48 bits.
+    AddressTooWide(u64),
+    /// A step forgotten to keep the history within its budget.
+    Forgotten {
+        base: usize,
+        history: u64,
+    },
+    PastEnd {
+        len: usize,
+    },
+    /// A step that ran before failed when replayed (a bug, reported rather than hidden).
+    Replay(String),
+}
+
+impl RunError {
+    /// The sentence, without where it happened.
+    pub fn message(&self) -> String {
+        let step = self.step;
+        match &self.cause {
+            RunFailure::Sim(e) => e.to_string(),
+            RunFailure::Parse(m) | RunFailure::Replay(m) => m.clone(),
+            RunFailure::AddressTooWide(a) => format!("address {a:#x} is wider than 48 bits"),
+            RunFailure::Forgotten { base, history } => format!(
+                "step {step} is no longer in the history: steps before {base} were forgotten to keep the history \
+                 within {} (raise it with `config history=…`)",
+                crate::engine::budget::human_bytes(*history)
+            ),
+            RunFailure::PastEnd { len } => format!("step {step} is past the end: the run has {len} steps"),
+        }
+    }
 }
 
 impl fmt::Display for RunError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.line == 0 {
-            write!(f, "step {}: {}", self.step, self.message)
+            write!(f, "step {}: {}", self.step, self.message())
         } else {
-            write!(f, "line {}: {}", self.line, self.message)
+            write!(f, "line {}: {}", self.line, self.message())
         }
     }
 }
@@ -490,7 +530,7 @@ impl Run {
         let result = execute(&mut self.machine, &self.names, op, next_use);
         if let Err(e) = result {
             let _ = self.machine.take_events();
-            let error = RunError { step: number, line, message: e.to_string() };
+            let error = RunError { step: number, line, cause: RunFailure::Sim(e) };
             self.error = Some(error.clone());
             return Err(error);
         }
@@ -535,11 +575,7 @@ impl Run {
             })),
             Action::Access { name, addr, value } => {
                 if addr >> 48 != 0 {
-                    return Err(RunError {
-                        step: self.pos + 1,
-                        line,
-                        message: format!("address {addr:#x} is wider than 48 bits"),
-                    });
+                    return Err(RunError { step: self.pos + 1, line, cause: RunFailure::AddressTooWide(addr) });
                 }
                 Op::Access(AccessOp::new(self.names.intern(name), addr, value))
             }
@@ -554,7 +590,7 @@ impl Run {
         if let Err(e) = execute(&mut self.machine, &self.names, &op, u64::MAX) {
             let _ = self.machine.take_events();
             self.names.truncate(names_before);
-            return Err(RunError { step: number, line, message: e.to_string() });
+            return Err(RunError { step: number, line, cause: RunFailure::Sim(e) });
         }
         self.discard_future();
         self.log.push(op, line, u64::MAX);
@@ -595,8 +631,7 @@ impl Run {
     /// before [`Run::history_start`] or past the end is refused (nothing moves).
     pub fn goto(&mut self, target: usize) -> Result<(), RunError> {
         if target > self.len() {
-            let message = format!("step {target} is past the end: the run has {} steps", self.len());
-            return Err(RunError { step: target, line: 0, message });
+            return Err(RunError { step: target, line: 0, cause: RunFailure::PastEnd { len: self.len() } });
         }
         if target < self.base {
             return Err(self.forgotten(target));
@@ -622,7 +657,7 @@ impl Run {
                 replay(machine, &self.names, &self.log, self.base, pos, frontier).map_err(|message| RunError {
                     step: pos + 1,
                     line: 0,
-                    message,
+                    cause: RunFailure::Replay(message),
                 })?;
                 self.pos = frontier;
                 self.recent.clear();
@@ -637,16 +672,8 @@ impl Run {
     }
 
     fn forgotten(&self, target: usize) -> RunError {
-        RunError {
-            step: target,
-            line: 0,
-            message: format!(
-                "step {target} is no longer in the history: steps before {} were forgotten to keep the history \
-                 within {} (raise it with `config history=…`)",
-                self.base,
-                crate::engine::budget::human_bytes(self.scenario.config.history)
-            ),
-        }
+        let cause = RunFailure::Forgotten { base: self.base, history: self.scenario.config.history };
+        RunError { step: target, line: 0, cause }
     }
 
     fn checkpoint_at_or_before(&self, target: usize) -> usize {
@@ -879,7 +906,7 @@ mod tests {
         let mut run = Run::new(s).unwrap();
         let err = run.run_to_end().unwrap_err();
         assert_eq!(err.line, 3);
-        assert!(err.message.contains("overlap region x"), "{err}");
+        assert!(err.message().contains("overlap region x"), "{err}");
         assert_eq!(run.pos(), 2);
         run.back();
         assert_eq!(run.pos(), 1);
@@ -929,9 +956,9 @@ mod tests {
         assert!(run.history_bytes() <= (1 << 20) + MAX_INTERVAL * 24, "{}", run.history_bytes());
         assert!(run.history_start() > 0);
         let past = run.goto(run.len() + 1).unwrap_err();
-        assert!(past.message.contains("past the end"), "{past}");
+        assert!(past.message().contains("past the end"), "{past}");
         let err = run.goto(0).unwrap_err();
-        assert!(err.message.contains("no longer in the history"), "{err}");
+        assert!(err.message().contains("no longer in the history"), "{err}");
         let start = run.history_start();
         run.goto(start).unwrap();
         run.goto(run.len()).unwrap();

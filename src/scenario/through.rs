@@ -8,7 +8,7 @@
 //! which only the whole scenario can tell: [`Straight`] runs it whole.
 
 use super::parse::{check_size, lines, Parser};
-use super::run::{command_ops, execute, walk_before, Names, Op};
+use super::run::{command_ops, execute, walk_before, Names, Op, RunFailure};
 use super::{parse, ParseError, Run, RunError, StepRecord};
 use crate::engine::{Config, Machine, PolicyKind};
 use std::collections::VecDeque;
@@ -61,8 +61,11 @@ impl<'a> Through<'a> {
                 return Ok(None);
             };
             // Checked whole by `new`: every line parses again.
-            let command =
-                self.parser.line(line, raw).map_err(|e| RunError { step: self.steps + 1, line, message: e.message })?;
+            let command = self.parser.line(line, raw).map_err(|e| RunError {
+                step: self.steps + 1,
+                line,
+                cause: RunFailure::Parse(e.message),
+            })?;
             if let Some(c) = command {
                 self.line = c.line;
                 self.pending.extend(command_ops(&c.kind, &mut self.names, self.shift));
@@ -73,7 +76,7 @@ impl<'a> Through<'a> {
         let translation = walk_before(&self.machine, &self.names, &op);
         if let Err(e) = execute(&mut self.machine, &self.names, &op, u64::MAX) {
             let _ = self.machine.take_events();
-            let error = RunError { step, line: self.line, message: e.to_string() };
+            let error = RunError { step, line: self.line, cause: RunFailure::Sim(e) };
             self.error = Some(error.clone());
             return Err(error);
         }

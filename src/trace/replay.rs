@@ -115,7 +115,7 @@ impl TraceReplay {
     /// Replays up to `n` more accesses of `trace` (the one given to `new`). Returns how many, or
     /// the error that stopped the replay (the memory budget: a trace touching more pages than its
     /// page tables may hold); the replay then stays before the access that would not fit.
-    pub fn advance(&mut self, trace: &Trace, n: usize) -> Result<usize, SimError> {
+    pub fn advance(&mut self, trace: &Trace, n: usize) -> Result<usize, ReplayError> {
         let start = self.pos;
         let end = trace.len().min(self.pos.saturating_add(n));
         let shift = self.machine.config().page_shift();
@@ -126,7 +126,7 @@ impl TraceReplay {
             // Checked once for all: the process is flat and alive, and every page fits in 48 bits.
             self.machine
                 .replay_access(self.pid as usize, vpn << shift, kind, next)
-                .map_err(|e| SimError::Budget(format!("access {} of the trace: {e}", i + 1)))?;
+                .map_err(|error| ReplayError::Refused { access: i as u64 + 1, error })?;
             self.pos = i + 1;
         }
         Ok(self.pos - start)
@@ -154,8 +154,10 @@ fn next_uses(trace: &Trace) -> Vec<u64> {
 pub enum ReplayError {
     /// The trace does not read (with its line).
     Trace(TraceError),
-    /// The machine refused (the configuration, or the memory budget).
+    /// The machine refused before the replay (the configuration).
     Sim(SimError),
+    /// The machine refused access `access` (1-based; the memory budget).
+    Refused { access: u64, error: SimError },
 }
 
 impl std::fmt::Display for ReplayError {
@@ -163,6 +165,7 @@ impl std::fmt::Display for ReplayError {
         match self {
             ReplayError::Trace(e) => write!(f, "{e}"),
             ReplayError::Sim(e) => write!(f, "{e}"),
+            ReplayError::Refused { access, error } => write!(f, "access {access} of the trace: {error}"),
         }
     }
 }
@@ -194,14 +197,15 @@ fn replay_stream_within<R: std::io::Read>(
     if config.policy == PolicyKind::Opt {
         let mut packed = Vec::new();
         let scan = scan_trace(input, format, page_size, limit, |vpn, w| packed.push((vpn, w))).map_err(|mut e| {
-            if e.message.starts_with("the trace has more than") {
+            if packed.len() as u64 == limit {
+                // The reader stopped at the limit, not at a mistake.
                 e.message.push_str(" for opt, which reads the whole trace before it starts (it looks ahead); the other policies replay any length as they read");
             }
             ReplayError::Trace(e)
         })?;
         let trace = Trace::from_pages(page_size, packed);
         let mut r = TraceReplay::new(&trace, config, swap).map_err(ReplayError::Sim)?;
-        r.advance(&trace, usize::MAX).map_err(ReplayError::Sim)?;
+        r.advance(&trace, usize::MAX)?;
         return Ok((r.summary(), scan.format));
     }
     let (mut machine, pid) = trace_machine(page_size, config, swap).map_err(ReplayError::Sim)?;
@@ -215,12 +219,12 @@ fn replay_stream_within<R: std::io::Read>(
         n += 1;
         let kind = if write { AccessKind::Write } else { AccessKind::Read };
         if let Err(e) = machine.replay_access(pid as usize, vpn << shift, kind, u64::MAX) {
-            refused = Some(SimError::Budget(format!("access {n} of the trace: {e}")));
+            refused = Some(ReplayError::Refused { access: n, error: e });
         }
     })
     .map_err(ReplayError::Trace)?;
     if let Some(e) = refused {
-        return Err(ReplayError::Sim(e));
+        return Err(e);
     }
     Ok((summary_of(&machine, pid, swap), scan.format))
 }
@@ -248,7 +252,7 @@ pub fn to_scenario(trace: &Trace, config: &Config, start: usize, limit: usize) -
         swap_slots: (distinct.len() as u32).clamp(1, crate::engine::config::MAX_SWAP_SLOTS),
         ..config.clone()
     };
-    cfg.validate()?;
+    cfg.validate().map_err(|e| e.to_string())?;
     let shift = trace.page_size.trailing_zeros();
     let mut text = format!(
         "# accesses {}–{} of {} from the trace\n{}\nspawn T flat\n",
@@ -280,8 +284,8 @@ pub fn to_scenario(trace: &Trace, config: &Config, start: usize, limit: usize) -
 }
 
 /// Replays a whole trace and returns its figures.
-pub fn replay(trace: &Trace, config: Config, swap: Option<u32>) -> Result<TraceSummary, SimError> {
-    let mut r = TraceReplay::new(trace, config, swap)?;
+pub fn replay(trace: &Trace, config: Config, swap: Option<u32>) -> Result<TraceSummary, ReplayError> {
+    let mut r = TraceReplay::new(trace, config, swap).map_err(ReplayError::Sim)?;
     r.advance(trace, usize::MAX)?;
     Ok(r.summary())
 }

@@ -228,7 +228,7 @@ pub(crate) fn config_from_object(obj: &JsValue) -> Result<Config, JsValue> {
         } else {
             value.as_string().unwrap_or_default()
         };
-        config.set(&key, &value).map_err(error)?;
+        config.set(&key, &value).map_err(|e| error(e.to_string()))?;
     }
     config.validate().map_err(|m| error(format!("invalid configuration: {m}")))?;
     Ok(config)

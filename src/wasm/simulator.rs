@@ -76,7 +76,7 @@ impl State {
 
     /// Runs one operation as the next step; returns its record.
     fn push(&mut self, action: Action<'_>) -> Result<StepRecord, JsValue> {
-        let record = self.run.push(0, action).map_err(|e| error(e.message))?;
+        let record = self.run.push(0, action).map_err(|e| error(e.message()))?;
         self.emitted = self.emitted.min(self.run.pos() - 1);
         Ok(record)
     }
@@ -347,7 +347,7 @@ impl Simulator {
                     message: &'a str,
                     text: String,
                 }
-                to_js(&E { step: e.step, line: e.line, message: &e.message, text: e.to_string() })
+                to_js(&E { step: e.step, line: e.line, message: &e.message(), text: e.to_string() })
             }
         })
     }
@@ -602,7 +602,7 @@ pub fn view_layout() -> JsValue {
 /// {…a config}}`.
 #[wasm_bindgen]
 pub fn catalog() -> Result<JsValue, JsValue> {
-    use crate::engine::config::{format_size, PAGE_SIZES, SETTING_FIELDS};
+    use crate::engine::config::{format_size, Setting, PAGE_SIZES};
     // Built with js_sys rather than serde: the page module stays small (serialising these
     // shapes would add their own code to it).
     let set = |o: &js_sys::Object, k: &str, v: JsValue| {
@@ -629,12 +629,12 @@ pub fn catalog() -> Result<JsValue, JsValue> {
         set(&o, "why", l.why.into());
         set(&limits, l.name, o.into());
     }
-    let settings: Array = SETTING_FIELDS
+    let settings: Array = Setting::ALL
         .iter()
-        .map(|&(key, field)| {
+        .map(|s| {
             let o = js_sys::Object::new();
-            set(&o, "key", key.into());
-            set(&o, "field", field.into());
+            set(&o, "key", s.key().into());
+            set(&o, "field", s.field().into());
             JsValue::from(o)
         })
         .collect();

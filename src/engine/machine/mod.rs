@@ -21,8 +21,7 @@ mod time;
 use super::budget::{self, Usage};
 use super::config::Config;
 use super::cow::Snapshot;
-use super::error::quoted;
-use super::error::SimError;
+use super::error::{AllocError, NameKind, RegionRef, SimError};
 use super::events::Event;
 use super::frame_table::FrameTable;
 use super::page_table::{PageTable, PteState, NONE};
@@ -337,7 +336,7 @@ impl Machine {
 
     #[cold]
     fn over_budget(&self) -> SimError {
-        SimError::Budget(self.usage().exhausted(self.config.budget))
+        SimError::Budget { usage: self.usage(), limit: self.config.budget }
     }
 
     // ----- processes and regions --------------------------------------------------------------
@@ -360,13 +359,11 @@ impl Machine {
     /// pages from page 1. Processes running the same executable share its code pages' frames.
     pub fn spawn_exe(&mut self, name: &str, code_pages: u64, exe: Option<&str>) -> Result<Pid, SimError> {
         if let Some(e) = exe.filter(|e| !valid_name(e)) {
-            return Err(SimError::BadName(format!("{} is not a valid executable name", quoted(e))));
+            return Err(SimError::BadName { what: NameKind::Executable, name: e.to_string() });
         }
         if code_pages >= self.config.pages_per_space() {
-            return Err(SimError::BadAllocation(format!(
-                "{code_pages} code pages do not fit in a space of {} pages (page 0 is the guard)",
-                self.config.pages_per_space()
-            )));
+            let space = self.config.pages_per_space();
+            return Err(SimError::BadAllocation(AllocError::CodeTooLarge { pages: code_pages, space }));
         }
         self.new_process(name, false, code_pages, exe)
     }
@@ -407,16 +404,13 @@ impl Machine {
     /// A new process with no regions, not logged (spawn and fork log it).
     fn create_process(&mut self, name: &str, flat: bool, with_code: bool) -> Result<Pid, SimError> {
         if !valid_name(name) {
-            return Err(SimError::BadName(format!(
-                "{} is not a valid process name (a letter first, then letters, digits, _ - .; at most 32)",
-                quoted(name)
-            )));
+            return Err(SimError::BadName { what: NameKind::Process, name: name.to_string() });
         }
         if self.processes.iter().any(|p| p.alive() && p.name == name) {
             return Err(SimError::NameTaken(name.to_string()));
         }
         if self.processes.len() >= MAX_PROCESSES {
-            return Err(SimError::BadValue(format!("at most {MAX_PROCESSES} processes per run")));
+            return Err(SimError::TooManyProcesses { max: MAX_PROCESSES });
         }
         self.check_budget(budget::PROCESS_COST + if with_code { budget::REGION_COST } else { 0 })?;
         let pid = self.processes.len() as Pid;
@@ -464,24 +458,24 @@ impl Machine {
         let page = self.config.page_size;
         let space = self.config.pages_per_space();
         let proc = &self.processes[p];
-        let bad = |m: String| Err(SimError::BadAllocation(m));
+        let bad = |e: AllocError| Err(SimError::BadAllocation(e));
         if proc.flat {
-            return bad(format!("{} is flat: its whole address space is already mapped", proc.name));
+            return bad(AllocError::Flat { name: proc.name.clone() });
         }
         if bytes == 0 {
-            return bad("the size must be at least 1 byte".into());
+            return bad(AllocError::ZeroSize);
         }
         if perms.bits() == 0 {
-            return bad("a region needs at least one of r, w, x".into());
+            return bad(AllocError::NoPermissions);
         }
         let pages = bytes.div_ceil(page);
         if pages >= space {
-            return bad(format!("{bytes} bytes is more than the {space} pages of the address space"));
+            return bad(AllocError::TooLarge { bytes, space });
         }
         let label = match label {
-            Some(l) if !valid_name(l) => return bad(format!("{} is not a valid region label", quoted(l))),
+            Some(l) if !valid_name(l) => return bad(AllocError::BadLabel { label: l.to_string() }),
             Some(l) if proc.region_by_label(l).is_some() => {
-                return bad(format!("{} already has a region named {l}", proc.name))
+                return bad(AllocError::LabelTaken { name: proc.name.clone(), label: l.to_string() })
             }
             Some(l) => l.to_string(),
             None => {
@@ -493,36 +487,41 @@ impl Machine {
             }
         };
         let at_vpn = match at {
-            Some(addr) if addr % page != 0 => {
-                return bad(format!("{addr:#x} is not page-aligned (pages are {page} bytes)"));
-            }
+            Some(addr) if addr % page != 0 => return bad(AllocError::NotAligned { addr, page_size: page }),
             Some(addr) if addr >> self.config.va_bits != 0 => {
-                return bad(format!("{addr:#x} is outside the {}-bit address space", self.config.va_bits));
+                return bad(AllocError::OutsideSpace { addr, va_bits: self.config.va_bits })
             }
             Some(addr) => Some(addr >> self.page_shift),
             None => None,
         };
         let start = proc.place(pages, at_vpn, space).map_err(SimError::BadAllocation)?;
         let existing = match share {
-            Some((ObjectKind::Exe, _)) => return bad("an executable is mapped by spawn, not alloc".into()),
+            Some((ObjectKind::Exe, _)) => return bad(AllocError::ExeByAlloc),
             Some((kind, name)) if !valid_name(name) => {
-                return bad(format!("{} is not a valid {} name", quoted(name), kind.name()))
+                return bad(AllocError::BadObjectName { kind, name: name.to_string() })
             }
             Some((kind, name)) => match self.objects.find(kind, name) {
                 Some(id) if self.objects.get(id).pages < pages => {
                     let have = self.objects.get(id).pages;
-                    return bad(format!(
-                        "{} {name} is {have} {}: a mapping of {pages} pages does not fit in it",
-                        kind.name(),
-                        if have == 1 { "page" } else { "pages" }
-                    ));
+                    return bad(AllocError::ObjectTooSmall { kind, name: name.to_string(), have, want: pages });
                 }
                 found => found,
             },
             None => None,
         };
-        self.check_budget(budget::REGION_COST)?;
-        let object = share.map(|(kind, name)| existing.unwrap_or_else(|| self.objects.create(kind, name, pages)));
+        // The region, and for an object its mapping and (if new) its record.
+        let object_cost = match (share, existing) {
+            (None, _) => 0,
+            (Some(_), Some(_)) => MAP_ENTRY_COST,
+            (Some((_, name)), None) => MAP_ENTRY_COST + budget::OBJECT_COST + name.len() as u64,
+        };
+        self.check_budget(budget::REGION_COST + object_cost)?;
+        let object = share.map(|(kind, name)| {
+            existing.unwrap_or_else(|| {
+                self.usage.records += budget::OBJECT_COST + name.len() as u64;
+                self.objects.create(kind, name, pages)
+            })
+        });
         let proc = &mut self.processes[p];
         if label.starts_with('r') && label[1..].parse::<u32>().is_ok() {
             proc.next_label = proc.next_label.saturating_add(1);
@@ -544,7 +543,7 @@ impl Machine {
         let proc = &self.processes[p];
         let start = match proc.region_of(vpn) {
             Some(r) if addr >> self.config.va_bits == 0 => r.start_vpn,
-            _ => return Err(SimError::NotAllocated { name: proc.name.clone(), what: format!("at {addr:#x}") }),
+            _ => return Err(SimError::NotAllocated { name: proc.name.clone(), region: RegionRef::Addr(addr) }),
         };
         self.free_region(p, start);
         Ok(())
@@ -556,7 +555,7 @@ impl Machine {
         let proc = &self.processes[p];
         let start = proc.region_by_label(label).map(|r| r.start_vpn).ok_or_else(|| SimError::NotAllocated {
             name: proc.name.clone(),
-            what: if valid_name(label) { format!("named {label}") } else { format!("named {}", quoted(label)) },
+            region: RegionRef::Label(label.to_string()),
         })?;
         self.free_region(p, start);
         Ok(())

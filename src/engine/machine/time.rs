@@ -18,11 +18,7 @@ impl Machine {
     /// Refused if the clock would pass [`MAX_TIME`].
     pub fn tick(&mut self, units: u64) -> Result<(), SimError> {
         if units > MAX_TIME - self.time {
-            return Err(SimError::BadValue(format!(
-                "tick {units}: the clock would pass {MAX_TIME} (2^53 − 1, the largest time a JavaScript number holds \
-                 exactly); it is at {} now",
-                self.time
-            )));
+            return Err(SimError::ClockEnd { units, now: self.time, max: MAX_TIME });
         }
         let interrupts = self.advance(units);
         self.log(Event::Tick { units, now: self.time, interrupts });
