@@ -109,7 +109,7 @@ fn bad_arguments_are_errors_not_traps() {
         (sim.spawn(s("C"), n(1e9), JsValue::UNDEFINED), "do not fit"),
         (sim.spawn(s("D"), n(1.0), n(3.0)), "must be a string"),
         (sim.spawn(s("D"), n(1.0), s("9lives")), "not a valid executable name"),
-        (sim.allocate(n(a), n(4096.0), s("rw"), JsValue::UNDEFINED, s("buf")), "options are"),
+        (sim.allocate(n(a), n(4096.0), s("rw"), JsValue::UNDEFINED, s("buf")), "expected {shared: name}"),
         (sim.fork(n(77.0), s("X")), "no process has pid 77"),
         (sim.fork(n(a), s("A")), "already running"),
         (sim.fork(n(a), JsValue::UNDEFINED), "must be a string"),
