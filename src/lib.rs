@@ -10,6 +10,8 @@
 //! - `wasm` (wasm32 only): the JavaScript API, the only module that mentions `wasm_bindgen`.
 //! - `src/bin/pagesim.rs`: the command line.
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod counting;
 pub mod engine;
 pub mod limits;
 pub mod report;

@@ -426,6 +426,8 @@ pub struct StatsReport<'a> {
     pub history_bytes: u64,
     /// Frames mapped by more than one page.
     pub shared_frames: u64,
+    /// Has this run shared anything (a fork, shared memory, a file, a frame mapped twice)?
+    pub sharing_seen: bool,
     pub processes: Vec<ProcessReport<'a>>,
     /// Shared-memory objects holding pages that no process maps now (absent when none do).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -523,6 +525,7 @@ impl<'a> StatsReport<'a> {
             memory_used: m.usage().total(),
             history_bytes: history_bytes as u64,
             shared_frames: m.shared_frames(),
+            sharing_seen: m.sharing_seen(),
             processes,
             objects: m
                 .objects()

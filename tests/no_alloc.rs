@@ -2,27 +2,8 @@
 //! grown to its working size), hits, faults, evictions and swap traffic make no heap allocation,
 //! under every policy. Counted with a global allocator wrapper that only this test binary uses.
 
+use pagesim::counting::{allocations, Counting};
 use pagesim::engine::{AccessKind, Config, Machine, PolicyKind};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-struct Counting;
-
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(p, layout) }
-    }
-    unsafe fn realloc(&self, p: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        unsafe { System.realloc(p, layout, new_size) }
-    }
-}
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
@@ -58,11 +39,11 @@ fn warm_accesses_allocate_nothing_under_every_policy() {
         for round in 0..10 {
             pass(&mut m, pid, round);
         }
-        let before = ALLOCATIONS.load(Ordering::Relaxed);
+        let before = allocations();
         for round in 10..30 {
             pass(&mut m, pid, round);
         }
-        let allocations = ALLOCATIONS.load(Ordering::Relaxed) - before;
+        let allocations = allocations() - before;
         let s = m.stats();
         assert!(s.major_faults > 1000 && s.swap_outs + s.dropped > 1000, "{policy}: the loop really faults and evicts");
         assert_eq!(allocations, 0, "{policy}: {allocations} allocations in 8,000 warm accesses");

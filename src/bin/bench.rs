@@ -9,33 +9,11 @@
 //! write by hand for an `rw` trace (a hash map of last uses and an ordered map to find the oldest),
 //! reading and parsing the file too. It prints `faults seconds`.
 
+use pagesim::counting::{current, peak, reset_peak, Counting};
 use pagesim::engine::{Config, PolicyKind};
 use pagesim::trace::synthetic::{hot_set_and_scan, HOT_PAGES};
 use pagesim::trace::{Trace, TraceReplay};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
-
-/// Counts heap bytes in use and their peak (the bench's own allocator; nothing else uses it).
-struct Counting;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
-        }
-        p
-    }
-    unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(p, layout) };
-        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
@@ -64,14 +42,14 @@ fn measure(trace: &Trace, policy: PolicyKind) -> Row {
     let mut faults = 0;
     let mut peak_bytes = 0;
     for _ in 0..5 {
-        let base = CURRENT.load(Ordering::Relaxed);
-        PEAK.store(base, Ordering::Relaxed);
+        let base = current();
+        reset_peak();
         let mut replay = TraceReplay::new(trace, config.clone(), None).expect("valid configuration");
         let start = Instant::now();
         replay.advance(trace, usize::MAX).expect("the benchmark trace fits the budget");
         best = best.min(start.elapsed().as_secs_f64());
         faults = replay.summary().faults;
-        peak_bytes = PEAK.load(Ordering::Relaxed) - base;
+        peak_bytes = peak() - base;
     }
     Row { accesses: trace.len(), seconds: best, faults, peak_bytes }
 }

@@ -94,6 +94,12 @@ impl PolicyKind {
         matches!(self, PolicyKind::Aging | PolicyKind::Lfu | PolicyKind::Nru)
     }
 
+    /// Whether the policy keeps its frames in an order worth showing (RANDOM has none: any page
+    /// may go).
+    pub fn has_order(self) -> bool {
+        self != PolicyKind::Random
+    }
+
     /// Whether the policy has a clock hand (`Machine::clock_hand`).
     pub fn has_hand(self) -> bool {
         self == PolicyKind::Clock

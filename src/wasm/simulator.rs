@@ -317,6 +317,12 @@ impl Simulator {
     }
 
     /// Steps in the run: its history and the scenario's steps not yet done.
+    /// Pages in each address space (2^(vbits − page bits)). `sim.pagesPerSpace`
+    #[wasm_bindgen(getter, js_name = pagesPerSpace)]
+    pub fn pages_per_space(&self) -> Result<f64, JsValue> {
+        self.with(|s| Ok(s.machine().config().pages_per_space() as f64))
+    }
+
     #[wasm_bindgen(getter)]
     pub fn length(&self) -> Result<f64, JsValue> {
         self.with(|s| Ok(s.run.len() as f64))
@@ -620,6 +626,7 @@ pub fn catalog() -> Result<JsValue, JsValue> {
             set(&o, "valueInCell", p.value_in_cell().into());
             set(&o, "hand", p.has_hand().into());
             set(&o, "stack", p.is_stack().into());
+            set(&o, "ordered", p.has_order().into());
             JsValue::from(o)
         })
         .collect();
@@ -648,6 +655,12 @@ pub fn catalog() -> Result<JsValue, JsValue> {
     set(&out, "pageSizes", page_sizes.into());
     set(&out, "defaults", to_js(&crate::engine::Config::default())?);
     Ok(out.into())
+}
+
+/// A size in bytes as the engine words it: `humanBytes(4096)` is "4 KiB".
+#[wasm_bindgen(js_name = humanBytes)]
+pub fn human_bytes(bytes: JsValue) -> Result<String, JsValue> {
+    Ok(crate::engine::budget::human_bytes(int(&bytes, "bytes", u64::MAX)?))
 }
 
 /// The built-in scenarios: `[{id, title, summary, text, compare}]`.

@@ -15,12 +15,13 @@ export async function startServer({ http2 = false } = {}) {
   return { server, base: `${http2 ? 'https' : 'http'}://127.0.0.1:${server.address().port}/` };
 }
 
-export async function launch({ width = 1280, height = 860, colorScheme = 'light', reducedMotion = 'no-preference' } = {}) {
+export async function launch({ width = 1280, height = 860, colorScheme = 'light', reducedMotion = 'no-preference', hasTouch = false } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'pagesim-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     viewport: { width, height },
+    hasTouch,
     colorScheme,
     reducedMotion,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',

@@ -290,23 +290,38 @@ test('a 2M-access trace reaches its plot in a few native replays, with the CLI\'
 
 test('with more cores the curves are spread over more workers, and the plot is the same', async () => {
   const plotOn = async (cores) => {
-    const page = await open(browser.context, base);
+    const page = await browser.context.newPage();
+    // Counted from outside the app: every worker made, and the jobs each is sent.
+    await page.addInitScript(() => {
+      window.workerJobs = [];
+      const post = Worker.prototype.postMessage;
+      const ids = new WeakMap();
+      let next = 0;
+      Worker.prototype.postMessage = function (message, ...rest) {
+        if (!ids.has(this)) ids.set(this, next++);
+        window.workerJobs.push({ worker: ids.get(this), job: message?.job });
+        return post.call(this, message, ...rest);
+      };
+    });
+    await page.goto(base);
+    await page.waitForFunction(() => document.body.dataset.ready === 'true');
     await page.evaluate((n) => Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => n }), cores);
     await page.click('#btn-trace');
     await page.setInputFiles('#trace-file', { name: 'sumarr.lackey.gz', mimeType: 'application/gzip', buffer: readFileSync(join(dataDir, 'sumarr.lackey.gz')) });
     await page.waitForFunction(() => !document.getElementById('trace-run').disabled);
     await page.fill('#trace-frames', '8');
+    const before = await page.evaluate(() => window.workerJobs.length);
     await page.click('#trace-run');
     await page.waitForFunction(() => document.getElementById('trace-dialog').dataset.done === 'true', null, { timeout: 60000 });
-    // The workers the replay used, as the dialog counted them when it finished (counting
-    // `worker` events raced with the spare workers it starts at once for the next replay).
-    const { workers, pixels } = await page.evaluate(() => {
+    // The workers this replay gave work: the replay itself and the curves.
+    const { workers, pixels } = await page.evaluate((before) => {
       const c = document.getElementById('trace-plot');
+      const busy = window.workerJobs.slice(before).filter((j) => j.job === 'replay' || j.job === 'curve');
       return {
-        workers: Number(document.getElementById('trace-dialog').dataset.workers),
+        workers: new Set(busy.map((j) => j.worker)).size,
         pixels: Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data).join(),
       };
-    });
+    }, before);
     await page.close();
     return { workers, pixels };
   };

@@ -9,6 +9,7 @@
 // This file plans and orchestrates (what to read, where it goes, zoom, hit-testing); the drawing
 // is in paint.js (cells and labels), spaces.js, memory.js and highlight.js.
 
+import { humanBytes } from '../../pkg/pagesim.js';
 import { ownerNames } from '../owners.js';
 import {
   computeLayout, gridCell, gridHit, stripHit, clampWindow, stripCapacity, planStrip, cellOfFrame, MAX_RANGES, JOIN_PAGES,
@@ -124,7 +125,7 @@ export function createRenderer(canvas, engine) {
   function draw(scene) {
     const { sim, processes, config } = scene;
     const { w, h } = fit();
-    const pages = 2 ** (config.va_bits - Math.log2(config.page_size));
+    const pages = sim.pagesPerSpace;
     const hw = sim.swapHighWater();
     const swapShown = config.swap_slots === 0 ? 0
       : Math.min(config.swap_slots, Math.max(16, Math.min(4096, Math.ceil((hw + 8) / 8) * 8)));
@@ -152,7 +153,7 @@ export function createRenderer(canvas, engine) {
     const n = (k) => k.toLocaleString('en');
     const zoomedFrames = fg.first > 0 || fg.count * fg.perCell < config.frames;
     const shown = zoomedFrames ? ` · frames ${n(fg.first)}–${n(Math.min(config.frames, fg.first + fg.count * fg.perCell) - 1)}` : '';
-    g.title(`Physical memory · ${n(config.frames)} frame${config.frames === 1 ? '' : 's'} of ${fmtSize(config.page_size)}`
+    g.title(`Physical memory · ${n(config.frames)} frame${config.frames === 1 ? '' : 's'} of ${humanBytes(config.page_size)}`
       + shown + (fg.perCell > 1 ? `, ${fg.perCell} a cell` : '')
       + (policyOf(config.policy)?.hand ? ' · ▼ clock hand' : ''), fg.x, fg.titleY, fg.w);
     if (swapShown) {
@@ -313,10 +314,3 @@ export function createRenderer(canvas, engine) {
     get palette() { return g.palette; },
   };
 }
-
-export function fmtSize(bytes) {
-  if (bytes >= 1048576 && bytes % 1048576 === 0) return `${bytes / 1048576} MiB`;
-  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
-  return `${bytes} B`;
-}
-

@@ -65,7 +65,7 @@ export function drawFrames(g, fg, frames, names, config) {
  */
 export function drawPolicyState(g, fg, frames, order, names, config) {
   const policy = g.policyOf(config.policy);
-  if (!order.length || !policy || config.policy === 'random') return;
+  if (!order.length || !policy?.ordered) return;
   const ctx = g.ctx;
   const y = fg.stateY, h = fg.stateH - 8;
   g.font(10, 600);

@@ -159,10 +159,7 @@ export function createPredict(box, { onReveal, onAsk = () => {} }) {
         button('Segmentation / protection fault', answer('segv'), 'segv'),
       );
       // Once a fork has shared pages copy-on-write, a write may be a copy-on-write fault.
-      const sharing = () => {
-        const st = sim.stats();
-        return st.shared_frames > 0 || st.total.cow_faults > 0;
-      };
+      const sharing = () => sim.stats().sharing_seen;
       if (next.kind === 'write' && sharing()) choices.insertBefore(button('Copy-on-write fault', answer('cow'), 'cow'), choices.children[2]);
       render([q, choices, scoreLine()]);
       onAsk();

@@ -23,8 +23,7 @@ export function renderStats(box, stats, palette, config) {
   const head = table.createTHead().insertRow();
   // Memory that processes share: PSS (a page mapped by k processes counts 1/k) and copy-on-write
   // faults, once a run shares anything.
-  const sharing = stats.shared_frames > 0 || stats.total.cow_faults > 0
-    || stats.processes.some((p) => p.regions.some((r) => r.sharing === 'shared' || r.sharing === 'file'));
+  const sharing = stats.sharing_seen;
   for (const h of ['', ...COLUMNS.map((c) => c[1]), ...(sharing ? ['PSS', 'CoW'] : [])]) {
     const th = document.createElement('th');
     th.textContent = h;

@@ -137,7 +137,6 @@ export function createTraceDialog(dialog, api, { toast, openScenario, catalog })
       const every = compared.filter((p) => curves.get(p).full);
       const sampled = compared.filter((p) => !every.includes(p));
       const names = (list) => list.map((p) => p.toUpperCase()).join(' and ');
-      dialog.dataset.workers = String(workers.length); // how many this replay used (tests read it)
       stop(`Done in ${((performance.now() - started) / 1000).toFixed(1)} s. Page faults against frames: `
         + [every.length ? `${names(every)} for every frame count` : '', sampled.length ? `${names(sampled)} at the frame counts marked` : '']
           .filter(Boolean).join(', ') + '.');
