@@ -19,12 +19,20 @@
 //!
 //! Operations are compact (16 bytes, names interned), so a million calls cost about 20 MB.
 
-use super::{CommandKind, FreeTarget, Scenario};
+mod exec;
+mod log;
+mod ops;
+
+use exec::replay;
+pub(crate) use exec::{execute, walk_before};
+use log::{compile, Log};
+pub(crate) use ops::{command_ops, Names};
+pub use ops::{AccessOp, Action, AllocOp, NameId, Op, SpawnOp};
+
+use super::Scenario;
 use crate::engine::machine::Checkpoint as Frozen;
-use crate::engine::sharing::ObjectKind;
 use crate::engine::translate::Translation;
-use crate::engine::{AccessKind, Event, Machine, Perms, SimError};
-use rustc_hash::FxHashMap as HashMap;
+use crate::engine::{Event, Machine, SimError};
 use std::collections::VecDeque;
 use std::fmt;
 use std::rc::Rc;
@@ -38,106 +46,6 @@ pub const BYTES_PER_STEP: usize = 8;
 pub const RECENT: usize = 256;
 /// Most records one call to [`Run::records`] makes.
 pub const MAX_RECORDS: usize = 10_000;
-
-/// Index of an interned process name.
-pub type NameId = u32;
-
-/// One step's operation, compact: names are interned ([`Run::name`]), rare payloads boxed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Op {
-    Spawn(Box<SpawnOp>),
-    Alloc(Box<AllocOp>),
-    Access(AccessOp),
-    Tick(u64),
-    Free(Box<(NameId, FreeTarget)>),
-    Exit(NameId),
-    Note(Box<String>),
-    /// `fork`: parent and child names.
-    Fork(Box<(NameId, NameId)>),
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SpawnOp {
-    pub name: NameId,
-    pub code_pages: u64,
-    pub flat: bool,
-    pub exe: Option<String>,
-}
-
-/// `label: None` picks `r1`, `r2`, … (calls from JavaScript have no label).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AllocOp {
-    pub name: NameId,
-    pub label: Option<String>,
-    pub bytes: u64,
-    pub perms: Perms,
-    pub at: Option<u64>,
-    pub share: Option<(ObjectKind, String)>,
-}
-
-/// A read or a one-byte write, packed into 12 bytes: addresses are at most 48 bits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct AccessOp {
-    pub name: NameId,
-    addr_lo: u32,
-    /// Address bits 32–47, the value in bits 16–23, bit 24 set for a write.
-    addr_hi: u32,
-}
-
-impl AccessOp {
-    pub fn new(name: NameId, addr: u64, value: Option<u8>) -> AccessOp {
-        debug_assert!(addr >> 48 == 0, "addresses are at most 48 bits");
-        let hi = ((addr >> 32) as u32 & 0xffff) | value.map_or(0, |v| (v as u32) << 16 | 1 << 24);
-        AccessOp { name, addr_lo: addr as u32, addr_hi: hi }
-    }
-
-    pub fn addr(&self) -> u64 {
-        (self.addr_hi as u64 & 0xffff) << 32 | self.addr_lo as u64
-    }
-
-    /// The byte written, or `None` for a read.
-    pub fn value(&self) -> Option<u8> {
-        (self.addr_hi & 1 << 24 != 0).then_some((self.addr_hi >> 16) as u8)
-    }
-}
-
-/// An operation as callers give it, with names spelled out ([`Run::push`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Action<'a> {
-    Spawn {
-        name: &'a str,
-        code_pages: u64,
-        flat: bool,
-        exe: Option<&'a str>,
-    },
-    Fork {
-        parent: &'a str,
-        child: &'a str,
-    },
-    Alloc {
-        name: &'a str,
-        label: Option<&'a str>,
-        bytes: u64,
-        perms: Perms,
-        at: Option<u64>,
-        share: Option<(ObjectKind, &'a str)>,
-    },
-    Access {
-        name: &'a str,
-        addr: u64,
-        value: Option<u8>,
-    },
-    Tick {
-        units: u64,
-    },
-    Free {
-        name: &'a str,
-        target: FreeTarget,
-    },
-    Exit {
-        name: &'a str,
-    },
-}
 
 /// What one step did.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -210,106 +118,6 @@ impl fmt::Display for RunError {
 
 impl std::error::Error for RunError {}
 
-/// Interned process names: operations refer to names by index.
-#[derive(Clone, Debug, Default)]
-pub(super) struct Names {
-    list: Vec<String>,
-    index: HashMap<String, NameId>,
-}
-
-impl Names {
-    pub(super) fn intern(&mut self, name: &str) -> NameId {
-        if let Some(&id) = self.index.get(name) {
-            return id;
-        }
-        let id = self.list.len() as NameId;
-        self.list.push(name.to_string());
-        self.index.insert(name.to_string(), id);
-        id
-    }
-
-    pub(super) fn get(&self, id: NameId) -> &str {
-        self.list.get(id as usize).map_or("?", String::as_str)
-    }
-
-    /// Forgets names interned after the first `n` (an operation that was refused).
-    fn truncate(&mut self, n: usize) {
-        for name in self.list.drain(n.min(self.list.len())..) {
-            self.index.remove(&name);
-        }
-    }
-}
-
-/// The operation log: operations `base+1 ..= base+len` (1-based step numbers), with their source
-/// lines and, for `opt`, each access's next use.
-#[derive(Clone, Debug, Default)]
-struct Log {
-    ops: VecDeque<Op>,
-    lines: VecDeque<u32>,
-    /// Only when the policy is `opt`: time of the next access to the same page (`u64::MAX`: none).
-    next_use: Option<VecDeque<u64>>,
-    /// Heap bytes of boxed payloads, for the history budget.
-    payload_bytes: usize,
-}
-
-impl Log {
-    fn len(&self) -> usize {
-        self.ops.len()
-    }
-
-    fn push(&mut self, op: Op, line: u32, next_use: u64) {
-        self.payload_bytes += payload_bytes(&op);
-        self.ops.push_back(op);
-        self.lines.push_back(line);
-        if let Some(n) = &mut self.next_use {
-            n.push_back(next_use);
-        }
-    }
-
-    fn truncate(&mut self, n: usize) {
-        for op in self.ops.range(n.min(self.ops.len())..) {
-            self.payload_bytes -= payload_bytes(op);
-        }
-        self.ops.truncate(n);
-        self.lines.truncate(n);
-        if let Some(v) = &mut self.next_use {
-            v.truncate(n);
-        }
-    }
-
-    fn drop_front(&mut self, n: usize) {
-        for op in self.ops.drain(..n) {
-            self.payload_bytes -= payload_bytes(&op);
-        }
-        self.lines.drain(..n);
-        if let Some(v) = &mut self.next_use {
-            v.drain(..n);
-        }
-    }
-
-    fn bytes(&self) -> usize {
-        let per = std::mem::size_of::<Op>() + 4 + if self.next_use.is_some() { 8 } else { 0 };
-        self.ops.len() * per + self.payload_bytes
-    }
-}
-
-fn payload_bytes(op: &Op) -> usize {
-    match op {
-        Op::Spawn(s) => std::mem::size_of::<SpawnOp>() + s.exe.as_ref().map_or(0, |e| e.len()),
-        Op::Alloc(a) => {
-            std::mem::size_of::<AllocOp>()
-                + a.label.as_ref().map_or(0, |l| l.len())
-                + a.share.as_ref().map_or(0, |s| s.1.len())
-        }
-        Op::Fork(_) => std::mem::size_of::<(NameId, NameId)>(),
-        Op::Free(f) => {
-            std::mem::size_of::<(NameId, FreeTarget)>() + if let FreeTarget::Label(l) = &f.1 { l.len() } else { 0 }
-        }
-        Op::Note(t) => std::mem::size_of::<String>() + t.len(),
-        Op::Access(_) | Op::Tick(_) | Op::Exit(_) => 0,
-    }
-}
-
 /// The machine after `at` steps, frozen, and what keeping it costs.
 #[derive(Debug)]
 struct Checkpoint {
@@ -346,85 +154,6 @@ pub struct Run {
     recent: VecDeque<StepRecord>,
     /// Set when the next step was impossible; cleared by going back.
     error: Option<RunError>,
-}
-
-/// The operations of one command: one, or one per page of a `refs` line.
-pub(super) fn command_ops(kind: &CommandKind, names: &mut Names, shift: u32) -> Vec<Op> {
-    let op = match kind {
-        CommandKind::Spawn { name, code_pages, flat, exe } => {
-            let op = SpawnOp { name: names.intern(name), code_pages: *code_pages, flat: *flat, exe: exe.clone() };
-            Op::Spawn(Box::new(op))
-        }
-        CommandKind::Fork { parent, child } => Op::Fork(Box::new((names.intern(parent), names.intern(child)))),
-        CommandKind::Alloc { name, label, bytes, perms, at, share } => {
-            let label = Some(label.clone());
-            let name = names.intern(name);
-            Op::Alloc(Box::new(AllocOp { name, label, bytes: *bytes, perms: *perms, at: *at, share: share.clone() }))
-        }
-        CommandKind::Read { name, addr } => Op::Access(AccessOp::new(names.intern(name), *addr, None)),
-        CommandKind::Write { name, addr, value } => Op::Access(AccessOp::new(names.intern(name), *addr, Some(*value))),
-        CommandKind::Refs { name, pages } => {
-            let name = names.intern(name);
-            return pages.iter().map(|&page| Op::Access(AccessOp::new(name, page << shift, None))).collect();
-        }
-        CommandKind::Tick { units } => Op::Tick(*units),
-        CommandKind::Free { name, target } => Op::Free(Box::new((names.intern(name), target.clone()))),
-        CommandKind::Exit { name } => Op::Exit(names.intern(name)),
-        CommandKind::Note { text } => Op::Note(Box::new(text.clone())),
-    };
-    vec![op]
-}
-
-/// Expands commands into the operation log and, for `opt`, fills in each access's next use of
-/// the same page.
-fn compile(scenario: &Scenario, names: &mut Names) -> Log {
-    let shift = scenario.config.page_shift();
-    let mut log = Log::default();
-    // Which process each access belongs to: every spawn is a new one (a respawned A is another
-    // process). The key of an access is (process, page).
-    let mut process_of: Vec<u32> = Vec::new(); // by name: the latest spawn's number
-    let mut processes = 0u32;
-    let mut keys: Vec<Option<(u32, u64)>> = Vec::new();
-    for c in &scenario.commands {
-        for op in command_ops(&c.kind, names, shift) {
-            let started = match &op {
-                Op::Spawn(s) => Some(s.name),
-                Op::Fork(f) => Some(f.1),
-                _ => None,
-            };
-            if let Some(name) = started {
-                if process_of.len() <= name as usize {
-                    process_of.resize(name as usize + 1, u32::MAX);
-                }
-                process_of[name as usize] = processes;
-                processes += 1;
-            }
-            let key = match &op {
-                Op::Access(a) => {
-                    process_of.get(a.name as usize).filter(|&&p| p != u32::MAX).map(|&p| (p, a.addr() >> shift))
-                }
-                _ => None,
-            };
-            log.push(op, c.line, u64::MAX);
-            keys.push(key);
-        }
-    }
-    if scenario.config.policy == crate::engine::PolicyKind::Opt {
-        let mut next_use_of = vec![u64::MAX; keys.len()];
-        // Per process: page → the next operation that uses it. OPT only compares these; they are
-        // kept as the step numbers the log shows (operation i is step i + 1), so that its reasons
-        // ("next used at step 19") and the page speak of the same steps.
-        let mut seen: Vec<HashMap<u64, u32>> = (0..processes).map(|_| HashMap::default()).collect();
-        for i in (0..keys.len()).rev() {
-            if let Some((process, page)) = keys[i] {
-                if let Some(next) = seen[process as usize].insert(page, i as u32) {
-                    next_use_of[i] = next as u64 + 1;
-                }
-            }
-        }
-        log.next_use = Some(next_use_of.into());
-    }
-    log
 }
 
 impl Run {
@@ -556,7 +285,7 @@ impl Run {
     /// checkpoint taken in them. If the operation is impossible, nothing changes (the steps after
     /// this point stay) and the error is returned.
     pub fn push(&mut self, line: u32, action: Action<'_>) -> Result<StepRecord, RunError> {
-        let names_before = self.names.list.len();
+        let names_before = self.names.len();
         let op = match action {
             Action::Spawn { name, code_pages, flat, exe } => Op::Spawn(Box::new(SpawnOp {
                 name: self.names.intern(name),
@@ -772,69 +501,10 @@ impl Run {
     }
 }
 
-/// Replays steps `from+1 ..= to` on `m` (they succeeded before, so they succeed again).
-fn replay(m: &mut Machine, names: &Names, log: &Log, base: usize, from: usize, to: usize) -> Result<(), String> {
-    let recording = m.recording();
-    m.set_recording(false);
-    for n in from..to {
-        let i = n - base;
-        let next = log.next_use.as_ref().map_or(u64::MAX, |v| v[i]);
-        execute(m, names, &log.ops[i], next).map_err(|e| format!("internal: step {} failed on replay: {e}", n + 1))?;
-    }
-    m.set_recording(recording);
-    Ok(())
-}
-
-/// Carries out one operation on the machine.
-/// The translation an access is about to make (`None` for other operations).
-pub(super) fn walk_before(m: &Machine, names: &Names, op: &Op) -> Option<Translation> {
-    let Op::Access(a) = op else { return None };
-    m.translate(m.pid_of(names.get(a.name)).ok()?, a.addr())
-}
-
-pub(super) fn execute(m: &mut Machine, names: &Names, op: &Op, next_use: u64) -> Result<(), SimError> {
-    match op {
-        Op::Spawn(s) => {
-            if s.flat {
-                m.spawn_flat(names.get(s.name))?;
-            } else {
-                m.spawn_exe(names.get(s.name), s.code_pages, s.exe.as_deref())?;
-            }
-        }
-        Op::Fork(f) => {
-            let parent = m.pid_of(names.get(f.0))?;
-            m.fork(parent, names.get(f.1))?;
-        }
-        Op::Alloc(a) => {
-            let pid = m.pid_of(names.get(a.name))?;
-            let share = a.share.as_ref().map(|(k, n)| (*k, n.as_str()));
-            m.allocate_shared(pid, a.bytes, a.perms, a.at, a.label.as_deref(), share)?;
-        }
-        Op::Access(a) => {
-            let pid = m.pid_of(names.get(a.name))?;
-            let kind = if a.value().is_some() { AccessKind::Write } else { AccessKind::Read };
-            m.access(pid, a.addr(), kind, a.value(), next_use)?;
-        }
-        Op::Tick(units) => m.tick(*units)?,
-        Op::Free(f) => {
-            let pid = m.pid_of(names.get(f.0))?;
-            match &f.1 {
-                FreeTarget::Label(l) => m.free_label(pid, l)?,
-                FreeTarget::Addr(a) => m.free(pid, *a)?,
-            }
-        }
-        Op::Exit(name) => {
-            let pid = m.pid_of(names.get(*name))?;
-            m.exit(pid)?;
-        }
-        Op::Note(text) => m.note(text),
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::Perms;
     use crate::scenario::parse;
 
     fn accesses(run: &Run) -> Vec<u64> {
@@ -897,7 +567,7 @@ mod tests {
         assert!(run.error().is_none() && run.at_end());
         assert!(run.push(0, Action::Access { name: "B", addr: 0, value: None }).is_err());
         assert_eq!((run.len(), run.pos()), (3, 3), "a refused operation leaves nothing behind");
-        assert_eq!(run.names.list, vec!["A".to_string()], "nor an interned name");
+        assert_eq!((run.names.len(), run.names.get(0)), (1, "A"), "nor an interned name");
     }
 
     #[test]
