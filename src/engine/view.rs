@@ -5,6 +5,7 @@
 
 use super::machine::Machine;
 use super::page_table::{PteState, NONE};
+use super::process::Process;
 use super::Pid;
 
 /// What a page (or a cell of several pages) of a virtual address space is.
@@ -163,6 +164,80 @@ fn split(vpn: u64) -> (u32, u32) {
     (vpn as u32, (vpn >> 32) as u32)
 }
 
+/// The page cells of one view being counted: how many pages of each state each cell holds, and
+/// the flags seen in it. Pages start in their region's state (reserved, code) and move to
+/// resident or swapped as the page tables, frames and slots say.
+struct CellCounts {
+    first_vpn: u64,
+    /// Pages per cell, and its log2 when a power of two (views ask for those: a shift per page).
+    ppc: u64,
+    shift: Option<u32>,
+    /// One past the last page counted.
+    end: u64,
+    counts: Vec<[u64; 6]>,
+    flags: Vec<u32>,
+}
+
+impl CellCounts {
+    fn new(first_vpn: u64, ppc: u64, cells: usize, end: u64) -> CellCounts {
+        let shift = ppc.is_power_of_two().then(|| ppc.trailing_zeros());
+        CellCounts { first_vpn, ppc, shift, end, counts: vec![[0; 6]; cells], flags: vec![0; cells] }
+    }
+
+    fn contains(&self, vpn: u64) -> bool {
+        vpn >= self.first_vpn && vpn < self.end
+    }
+
+    fn cell_of(&self, vpn: u64) -> usize {
+        match self.shift {
+            Some(s) => ((vpn - self.first_vpn) >> s) as usize,
+            None => ((vpn - self.first_vpn) / self.ppc) as usize,
+        }
+    }
+
+    fn cell_start(&self, c: usize) -> u64 {
+        self.first_vpn + c as u64 * self.ppc
+    }
+
+    /// Pages `lo..hi` are in `state` (a region's base state), with flags `f`.
+    fn add_range(&mut self, lo: u64, hi: u64, state: PageState, f: u32) {
+        let (lo, hi) = (lo.max(self.first_vpn), hi.min(self.end));
+        if lo >= hi {
+            return;
+        }
+        for c in self.cell_of(lo)..=self.cell_of(hi - 1) {
+            let overlap = hi.min(self.cell_start(c) + self.ppc) - lo.max(self.cell_start(c));
+            self.counts[c][state as usize] += overlap;
+            self.flags[c] |= f;
+        }
+    }
+
+    /// Page `vpn` moves from its base state to `state`, adding flags `f` (resident to resident
+    /// adds only the flags).
+    fn set(&mut self, vpn: u64, state: PageState, base: PageState, f: u32) {
+        let c = self.cell_of(vpn);
+        self.counts[c][base as usize] = self.counts[c][base as usize].saturating_sub(1);
+        self.counts[c][state as usize] += 1;
+        self.flags[c] |= f;
+    }
+
+    /// The cells' words: each cell's most important state, its flags (MIXED if it holds pages in
+    /// several states) and its resident pages; what is left of a cell is unmapped.
+    fn write(&self, out: &mut [u32]) {
+        for (c, n) in self.counts.iter().enumerate() {
+            let pages = self.end.min(self.cell_start(c) + self.ppc).saturating_sub(self.cell_start(c));
+            let mut n = *n;
+            n[PageState::Unmapped as usize] = pages - n.iter().sum::<u64>().min(pages);
+            let present = PageState::ALL.iter().filter(|&&st| n[st as usize] > 0).count();
+            let state =
+                PageState::ALL.iter().rev().find(|&&st| n[st as usize] > 0).copied().unwrap_or(PageState::Unmapped);
+            let mixed = if present > 1 { flags::MIXED } else { 0 };
+            out[c * CELL_WORDS + field::CELL_STATE] = state as u32 | ((self.flags[c] | mixed) << field::FLAG_SHIFT);
+            out[c * CELL_WORDS + field::CELL_RESIDENT] = n[PageState::Resident as usize] as u32;
+        }
+    }
+}
+
 impl Machine {
     /// Fills `out` with `cells` page cells of process `pid`, each covering `pages_per_cell` pages
     /// from `first_vpn`. Costs O(regions + mapped pages in the window), not O(pages), so a 48-bit
@@ -181,138 +256,106 @@ impl Machine {
         if first_vpn >= end {
             return;
         }
-        // Pages of each state in each cell; what is left over is unmapped.
-        let mut counts = vec![[0u64; 6]; cells];
-        let mut cell_flags = vec![0u32; cells];
-        // (Views ask for power-of-two cells: a shift, not a division, per page.)
-        let shift = ppc.is_power_of_two().then(|| ppc.trailing_zeros());
-        let cell_of = |vpn: u64| match shift {
-            Some(s) => ((vpn - first_vpn) >> s) as usize,
-            None => ((vpn - first_vpn) / ppc) as usize,
-        };
-        let cell_start = |c: usize| first_vpn + c as u64 * ppc;
-        let mut add_range = |counts: &mut Vec<[u64; 6]>, lo: u64, hi: u64, state: PageState, f: u32| {
-            let (lo, hi) = (lo.max(first_vpn), hi.min(end));
-            if lo >= hi {
-                return;
-            }
-            for c in cell_of(lo)..=cell_of(hi - 1) {
-                let overlap = hi.min(cell_start(c) + ppc) - lo.max(cell_start(c));
-                counts[c][state as usize] += overlap;
-                cell_flags[c] |= f;
-            }
-        };
+        let mut counts = CellCounts::new(first_vpn, ppc, cells, end);
+        // What the regions say, before anything is touched.
         if proc.flat {
-            add_range(&mut counts, first_vpn, end, PageState::Reserved, flags::WRITABLE);
+            counts.add_range(first_vpn, end, PageState::Reserved, flags::WRITABLE);
         } else {
-            add_range(&mut counts, 0, 1, PageState::Guard, 0);
+            counts.add_range(0, 1, PageState::Guard, 0);
             for r in proc.regions.iter() {
                 let state = if r.code { PageState::Code } else { PageState::Reserved };
                 let f = if r.code { flags::CODE } else { 0 } | if r.perms.writable() { flags::WRITABLE } else { 0 };
-                add_range(&mut counts, r.start_vpn, r.end_vpn(), state, f);
+                counts.add_range(r.start_vpn, r.end_vpn(), state, f);
             }
         }
-        // Moves a page from its base state (what its region says) to `state`, adding flags `f`.
-        // (From Resident to Resident adds only the flags.)
-        let mut count = |counts: &mut Vec<[u64; 6]>, vpn: u64, state: PageState, base: PageState, f: u32| {
-            let c = cell_of(vpn);
-            counts[c][base as usize] = counts[c][base as usize].saturating_sub(1);
-            counts[c][state as usize] += 1;
-            cell_flags[c] |= f;
-        };
         if ppc == 1 {
-            // One page a cell: walk the page table (a view of 128 pages), reading each frame.
-            proc.page_table.for_each_valid(first_vpn, end, &mut |vpn, pte| {
-                let base = if pte.code() { PageState::Code } else { PageState::Reserved };
-                let (state, mut f) = match pte.state {
-                    PteState::Resident => (PageState::Resident, 0),
-                    PteState::Swapped => (PageState::Swapped, 0),
-                    PteState::Empty => return,
-                };
-                if pte.cow {
-                    f |= flags::COW;
-                }
-                let maps = match pte.state {
-                    PteState::Resident => self.frame_map_count(pte.loc),
-                    _ => self.slot_map_count(pte.loc),
-                };
-                if maps > 1 || pte.file() || pte.shm() {
-                    f |= flags::SHARED;
-                }
-                if pte.state == PteState::Resident {
-                    let frames = self.frames();
-                    if frames.get(pte.loc).dirty {
-                        f |= flags::DIRTY;
-                    }
-                    if frames.referenced(pte.loc) {
-                        f |= flags::REFERENCED;
-                    }
-                    if pte.swap_copy != NONE {
-                        f |= flags::SWAP_COPY;
-                    }
-                }
-                count(&mut counts, vpn, state, base, f);
-                out[cell_of(vpn) * CELL_WORDS + field::CELL_LOC] = pte.loc;
-            });
+            self.count_pages_one_by_one(proc, &mut counts, out);
         } else {
-            // Summarised cells (up to the whole space): every resident page is a frame and every
-            // page on disk a swap slot, so one sequential pass over each table counts them, at a
-            // cost bounded by the memory used rather than by the pages the cells cover.
-            let frames = self.frames();
-            for f in 0..frames.high_water() {
-                let fr = frames.get(f);
-                if fr.owner == pid && fr.vpn >= first_vpn && fr.vpn < end {
-                    let bits = if fr.dirty { flags::DIRTY } else { 0 }
-                        | if frames.referenced(f) { flags::REFERENCED } else { 0 };
-                    let base = if fr.code { PageState::Code } else { PageState::Reserved };
-                    count(&mut counts, fr.vpn, PageState::Resident, base, bits);
+            self.count_pages_summarised(pid, proc, &mut counts);
+        }
+        counts.write(out);
+    }
+
+    /// One page a cell: walk the page table (a view of 128 pages), reading each frame; a cell of a
+    /// single page also names its frame or slot.
+    fn count_pages_one_by_one(&self, proc: &Process, counts: &mut CellCounts, out: &mut [u32]) {
+        let (first, end) = (counts.first_vpn, counts.end);
+        proc.page_table.for_each_valid(first, end, &mut |vpn, pte| {
+            let base = if pte.code() { PageState::Code } else { PageState::Reserved };
+            let state = match pte.state {
+                PteState::Resident => PageState::Resident,
+                PteState::Swapped => PageState::Swapped,
+                PteState::Empty => return,
+            };
+            let mut f = if pte.cow { flags::COW } else { 0 };
+            let maps = match pte.state {
+                PteState::Resident => self.frame_map_count(pte.loc),
+                _ => self.slot_map_count(pte.loc),
+            };
+            if maps > 1 || pte.file() || pte.shm() {
+                f |= flags::SHARED;
+            }
+            if pte.state == PteState::Resident {
+                let frames = self.frames();
+                if frames.get(pte.loc).dirty {
+                    f |= flags::DIRTY;
+                }
+                if frames.referenced(pte.loc) {
+                    f |= flags::REFERENCED;
+                }
+                if pte.swap_copy != NONE {
+                    f |= flags::SWAP_COPY;
                 }
             }
-            // Pages of `pid` that map a frame another page owns.
-            for (f, others) in self.shared_frame_list() {
-                for (q, vpn) in others {
-                    if q == pid && vpn >= first_vpn && vpn < end {
-                        let fr = frames.get(f);
-                        let bits = flags::SHARED
-                            | if fr.dirty { flags::DIRTY } else { 0 }
-                            | if frames.referenced(f) { flags::REFERENCED } else { 0 };
-                        let base = if fr.code { PageState::Code } else { PageState::Reserved };
-                        count(&mut counts, vpn, PageState::Resident, base, bits);
-                    }
-                }
+            counts.set(vpn, state, base, f);
+            out[counts.cell_of(vpn) * CELL_WORDS + field::CELL_LOC] = pte.loc;
+        });
+    }
+
+    /// Summarised cells (up to the whole space): every resident page is a frame and every page on
+    /// disk a swap slot, so one sequential pass over each table counts them, at a cost bounded by
+    /// the memory used rather than by the pages the cells cover.
+    fn count_pages_summarised(&self, pid: Pid, proc: &Process, counts: &mut CellCounts) {
+        let frames = self.frames();
+        let frame_bits = |f: u32| {
+            (if frames.get(f).dirty { flags::DIRTY } else { 0 })
+                | if frames.referenced(f) { flags::REFERENCED } else { 0 }
+        };
+        let base_of = |f: u32| if frames.get(f).code { PageState::Code } else { PageState::Reserved };
+        for f in 0..frames.high_water() {
+            let fr = frames.get(f);
+            if fr.owner == pid && counts.contains(fr.vpn) {
+                counts.set(fr.vpn, PageState::Resident, base_of(f), frame_bits(f));
             }
-            for (_, others) in self.shared_slot_list() {
-                for (q, vpn) in others {
-                    if q == pid && vpn >= first_vpn && vpn < end {
-                        count(&mut counts, vpn, PageState::Swapped, PageState::Reserved, flags::SHARED);
-                    }
-                }
-            }
-            let swap = self.swap();
-            for s in 0..swap.high_water() {
-                let slot = swap.get(s);
-                if slot.owner != pid || slot.vpn < first_vpn || slot.vpn >= end {
-                    continue;
-                }
-                // A slot is either the page (swapped out) or a clean copy of a resident page.
-                match proc.page_table.get(slot.vpn).map(|pte| pte.state) {
-                    Some(PteState::Resident) => {
-                        count(&mut counts, slot.vpn, PageState::Resident, PageState::Resident, flags::SWAP_COPY)
-                    }
-                    _ => count(&mut counts, slot.vpn, PageState::Swapped, PageState::Reserved, 0),
+        }
+        // Pages of `pid` that map a frame or slot another page owns.
+        for (f, others) in self.shared_frame_list() {
+            for (q, vpn) in others {
+                if q == pid && counts.contains(vpn) {
+                    counts.set(vpn, PageState::Resident, base_of(f), flags::SHARED | frame_bits(f));
                 }
             }
         }
-        for c in 0..cells {
-            let pages = end.min(cell_start(c) + ppc).saturating_sub(cell_start(c));
-            let mut n = counts[c];
-            n[PageState::Unmapped as usize] = pages - n.iter().sum::<u64>().min(pages);
-            let present = PageState::ALL.iter().filter(|&&st| n[st as usize] > 0).count();
-            let state =
-                PageState::ALL.iter().rev().find(|&&st| n[st as usize] > 0).copied().unwrap_or(PageState::Unmapped);
-            let mixed = if present > 1 { flags::MIXED } else { 0 };
-            out[c * CELL_WORDS + field::CELL_STATE] = state as u32 | ((cell_flags[c] | mixed) << field::FLAG_SHIFT);
-            out[c * CELL_WORDS + field::CELL_RESIDENT] = n[PageState::Resident as usize] as u32;
+        for (_, others) in self.shared_slot_list() {
+            for (q, vpn) in others {
+                if q == pid && counts.contains(vpn) {
+                    counts.set(vpn, PageState::Swapped, PageState::Reserved, flags::SHARED);
+                }
+            }
+        }
+        let swap = self.swap();
+        for s in 0..swap.high_water() {
+            let slot = swap.get(s);
+            if slot.owner != pid || !counts.contains(slot.vpn) {
+                continue;
+            }
+            // A slot is either the page (swapped out) or a clean copy of a resident page.
+            match proc.page_table.get(slot.vpn).map(|pte| pte.state) {
+                Some(PteState::Resident) => {
+                    counts.set(slot.vpn, PageState::Resident, PageState::Resident, flags::SWAP_COPY)
+                }
+                _ => counts.set(slot.vpn, PageState::Swapped, PageState::Reserved, 0),
+            }
         }
     }
 

@@ -128,12 +128,52 @@ impl Machine {
             physical: None,
             result: AccessResult::Hit { frame: 0 },
         };
+        let ctx = AccessCtx { write, time: self.time(), next_use };
+        let (frame, code) = match self.resident_hit(p, vpn, write, &mut event) {
+            Err(fault) => {
+                event.result = fault;
+                return self.fatal_fault(p, event);
+            }
+            Ok(Some((f, code))) => {
+                self.policy.touched(f, ctx, &self.frames);
+                event.result = AccessResult::Hit { frame: f };
+                (f, code)
+            }
+            Ok(None) => match self.page_fault(p, vpn, write, ctx, &mut event) {
+                Ok(loaded) => loaded,
+                Err(result) => {
+                    event.result = result;
+                    if let AccessResult::OutOfMemory { .. } = result {
+                        self.finish_access(p, &event);
+                        return event;
+                    }
+                    return self.fatal_fault(p, event);
+                }
+            },
+        };
+        event.value = self.move_byte(frame, vpn, offset, value, code, write);
+        event.physical = Some(((frame as u64) << self.page_shift) | offset as u64);
+        self.count_access(p, &event);
+        event
+    }
+
+    /// The fast path, one page-table walk: if the page is resident and the access allowed, the
+    /// hardware's part of a hit (TLB, referenced and dirty bits) and its frame and whether it is
+    /// code; `Ok(None)` for a page fault (not resident, or a write to a copy-on-write page);
+    /// `Err` for a protection fault.
+    #[inline(always)]
+    fn resident_hit(
+        &mut self,
+        p: usize,
+        vpn: u64,
+        write: bool,
+        event: &mut AccessEvent,
+    ) -> Result<Option<(u32, bool)>, AccessResult> {
+        let pid = p as Pid;
+        let tlb_on = self.tlb.enabled();
         // The permission bit this access needs (R = 1, W = 2): a mask, not a branch on `write`.
         let needed = 1u8 << (write as u8);
         let allowed = |perms: Perms| perms.bits() & needed != 0;
-        let ctx = AccessCtx { write, time: self.time(), next_use };
-
-        // Fast path, one page-table walk: the page is resident.
         let mut stale_copy = NONE;
         let hit = match self.processes[p].page_table.get_mut(vpn) {
             Some(pte) if pte.state == PteState::Resident => {
@@ -174,31 +214,14 @@ impl Machine {
                 self.forget_swap_copy(f); // other pages mapping the frame had the same copy
             }
         }
-        let (frame, code) = match hit {
-            Err(fault) => {
-                event.result = fault;
-                return self.fatal_fault(p, event);
-            }
-            Ok(Some((f, code))) => {
-                self.policy.touched(f, ctx, &self.frames);
-                event.result = AccessResult::Hit { frame: f };
-                (f, code)
-            }
-            Ok(None) => match self.page_fault(p, vpn, write, ctx, &mut event) {
-                Ok(loaded) => loaded,
-                Err(result) => {
-                    event.result = result;
-                    if let AccessResult::OutOfMemory { .. } = result {
-                        self.finish_access(p, &event);
-                        return event;
-                    }
-                    return self.fatal_fault(p, event);
-                }
-            },
-        };
+        hit
+    }
 
-        // The bytes themselves.
-        event.value = match value {
+    /// The bytes themselves: writes `value` into `frame` at `offset`, or reads the byte there
+    /// (a write without a value, as a trace's, reports 0). Returns the access's value.
+    #[inline(always)]
+    fn move_byte(&mut self, frame: u32, vpn: u64, offset: usize, value: Option<u8>, code: bool, write: bool) -> u8 {
+        match value {
             Some(v) => {
                 let (grew, copied) = write_shared(&mut self.frames.get_mut(frame).data, offset, v);
                 self.usage.add_data(grew);
@@ -216,10 +239,7 @@ impl Machine {
                 };
                 std::hint::select_unpredictable(write, 0, byte)
             }
-        };
-        event.physical = Some(((frame as u64) << self.page_shift) | offset as u64);
-        self.count_access(p, &event);
-        event
+        }
     }
 
     /// The slow path of an access whose page is not resident (or is copy-on-write and written):
@@ -246,19 +266,8 @@ impl Machine {
         if self.tlb.enabled() {
             event.tlb = TlbLookup::Miss;
         }
-        let (perms, backing) = match existing {
-            Some(pte) => (pte.perms, pte.backing),
-            None if proc.flat => (Perms::RW, Backing::Private),
-            None if vpn == 0 => return Err(AccessResult::SegmentationFault { reason: SegvReason::NullPage }),
-            None => match proc.region_of(vpn) {
-                Some(r) => (r.perms, self.backing_of(r)),
-                None => return Err(AccessResult::SegmentationFault { reason: SegvReason::Unmapped }),
-            },
-        };
+        let (perms, backing) = self.page_rights(p, vpn, existing, write)?;
         let code = backing == Backing::Code;
-        if (write && !perms.writable()) || (!write && !perms.readable()) {
-            return Err(AccessResult::ProtectionFault { perms, code });
-        }
         let mut swapped = existing.filter(|pte| pte.state == PteState::Swapped);
         if let Some(pte) = swapped.filter(|pte| write && pte.cow && self.slot_map_count(pte.loc) > 1) {
             return self.cow_from_swap(p, vpn, pte, ctx.next_use, event);
@@ -285,24 +294,7 @@ impl Machine {
             self.add_mapping(p, vpn, pte);
             swapped = Some(pte);
         }
-        // Load the page: from swap or a file (major), or zero-filled / from the executable.
-        let fault = match (swapped, object) {
-            (Some(pte), _) => {
-                let data = self.swap.read(pte.loc);
-                self.usage.add_data(data_bytes(&data));
-                self.frames.get_mut(f).data = data;
-                FaultKind::FromSwap { slot: pte.loc }
-            }
-            (None, Some((id, idx))) if backing == Backing::File => {
-                let data = self.objects.get(id).contents(idx);
-                self.usage.add_data(data_bytes(&data));
-                self.frames.get_mut(f).data = data;
-                FaultKind::FromFile
-            }
-            (None, Some(_)) if backing == Backing::Shm => FaultKind::ZeroFillShared,
-            _ if code => FaultKind::CodeFromFile,
-            _ => FaultKind::ZeroFill,
-        };
+        let fault = self.load_page(f, swapped, object, backing);
         if let Some((id, idx)) = object {
             self.objects.get_mut(id).located.insert_mut(idx, ObjectPage::Frame(f));
             self.usage.records += MAP_ENTRY_COST * (swapped.is_none() as u64);
@@ -330,11 +322,68 @@ impl Machine {
         let grown = table.heap_bytes() - before;
         self.usage.page_tables += grown as u64;
         self.policy.loaded(f, ctx, &self.frames);
-        let major = fault.is_major();
-        let swap_in = matches!(fault, FaultKind::FromSwap { .. });
         // A write to a copy-on-write page in swap whose last user is the writer: a copy-on-write
         // fault that copies nothing (the page simply becomes writable as it comes back).
-        let cow_fault = swapped.is_some_and(|pte| pte.cow && write);
+        self.count_fault(p, fault, swapped.is_some_and(|pte| pte.cow && write));
+        event.result = AccessResult::PageFault { kind: fault, frame: f, evicted };
+        Ok((f, code))
+    }
+
+    /// The rights of page `vpn` of process `p` (its entry's, its region's, or a flat process's),
+    /// and what it holds; a segmentation fault if it is in no region, a protection fault if the
+    /// access is not allowed.
+    #[inline(always)]
+    fn page_rights(
+        &self,
+        p: usize,
+        vpn: u64,
+        existing: Option<Pte>,
+        write: bool,
+    ) -> Result<(Perms, Backing), AccessResult> {
+        let proc = &self.processes[p];
+        let (perms, backing) = match existing {
+            Some(pte) => (pte.perms, pte.backing),
+            None if proc.flat => (Perms::RW, Backing::Private),
+            None if vpn == 0 => return Err(AccessResult::SegmentationFault { reason: SegvReason::NullPage }),
+            None => match proc.region_of(vpn) {
+                Some(r) => (r.perms, self.backing_of(r)),
+                None => return Err(AccessResult::SegmentationFault { reason: SegvReason::Unmapped }),
+            },
+        };
+        if (write && !perms.writable()) || (!write && !perms.readable()) {
+            return Err(AccessResult::ProtectionFault { perms, code: backing == Backing::Code });
+        }
+        Ok((perms, backing))
+    }
+
+    /// Loads a page into frame `f`: from swap or a file (major), or zero-filled / from the
+    /// executable. Returns what kind of fault that was.
+    #[inline(always)]
+    fn load_page(&mut self, f: u32, swapped: Option<Pte>, object: Option<(u32, u64)>, backing: Backing) -> FaultKind {
+        match (swapped, object) {
+            (Some(pte), _) => {
+                let data = self.swap.read(pte.loc);
+                self.usage.add_data(data_bytes(&data));
+                self.frames.get_mut(f).data = data;
+                FaultKind::FromSwap { slot: pte.loc }
+            }
+            (None, Some((id, idx))) if backing == Backing::File => {
+                let data = self.objects.get(id).contents(idx);
+                self.usage.add_data(data_bytes(&data));
+                self.frames.get_mut(f).data = data;
+                FaultKind::FromFile
+            }
+            (None, Some(_)) if backing == Backing::Shm => FaultKind::ZeroFillShared,
+            _ if backing == Backing::Code => FaultKind::CodeFromFile,
+            _ => FaultKind::ZeroFill,
+        }
+    }
+
+    /// Counts a page fault that loaded a page, for the machine and process `p`.
+    #[inline(always)]
+    fn count_fault(&mut self, p: usize, fault: FaultKind, cow_fault: bool) {
+        let major = fault.is_major();
+        let swap_in = matches!(fault, FaultKind::FromSwap { .. });
         for stats in [&mut self.stats, &mut self.processes[p].stats] {
             stats.cow_faults += cow_fault as u64;
             stats.resident += 1;
@@ -348,8 +397,6 @@ impl Machine {
                 stats.minor_faults += 1;
             }
         }
-        event.result = AccessResult::PageFault { kind: fault, frame: f, evicted };
-        Ok((f, code))
     }
 
     /// A free frame for page `vpn` of `pid`, evicting a page if none is free.
