@@ -1,4 +1,4 @@
-import { startServer, launch, open, dataDir } from './helpers.mjs';
+import { startServer, launch, open, dataDir } from '../tests/browser/helpers.mjs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 const { server, base } = await startServer();
