@@ -22,7 +22,8 @@ mkdir -p "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
 WASM_BINDGEN_VERSION="$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)"/\1/p' Cargo.toml)"
 PORT="${PORT:-8000}"
 
-log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+# Each step says when it started (seconds since the script did): where a run's time goes.
+log() { printf '\033[1m==> [%4ds] %s\033[0m\n' "$SECONDS" "$*"; }
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
