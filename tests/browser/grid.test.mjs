@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, launch, open, root } from './helpers.mjs';
+import { startServer, launch, open, cli } from './helpers.mjs';
 
 let server, base, browser;
 
@@ -76,7 +76,6 @@ test('the grid view shows the textbook counts for each policy, follows the steps
 });
 
 test('the exercise generator opens the CLI\'s exercise in predict mode and prints a worksheet with the key on its own page', async () => {
-  const cli = join(root, 'target', 'release', 'pagesim');
   const expected = JSON.parse(execFileSync(cli, ['exercise', '--policy', 'lru', '--frames', '3', '--length', '14', '--pages', '6', '--seed', '42', '--json'], { encoding: 'utf8' }));
   const page = await open(browser.context, base);
   await page.click('#btn-exercise');

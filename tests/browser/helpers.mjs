@@ -9,6 +9,9 @@ import { serve } from '../../tools/serve.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const dataDir = join(root, 'tests', 'data');
+/** The command line the tests compare the page with: the one the native tests built (build.sh sets
+ * PAGESIM_CLI), else the release build. */
+export const cli = process.env.PAGESIM_CLI ?? join(root, 'target', 'release', 'pagesim');
 
 export async function startServer({ http2 = false } = {}) {
   const server = await serve(join(root, 'www'), 0, { http2 });

@@ -5,7 +5,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { deflateRawSync } from 'node:zlib';
 import { join } from 'node:path';
-import { startServer, launch, open, dataDir } from './helpers.mjs';
+import { startServer, launch, open, dataDir, cli } from './helpers.mjs';
 
 let server, base, browser;
 
@@ -50,7 +50,6 @@ test('a shared link opens the same scenario at the same step as stepping there b
 });
 
 test('pagesim link makes the same link as the page', async () => {
-  const cli = join(process.cwd(), 'target', 'release', 'pagesim');
   assert.ok(existsSync(cli), `the CLI is built (${cli})`);
   const file = join(dataDir, 'link-scenario.txt');
   const text = readFileSync(file, 'utf8');

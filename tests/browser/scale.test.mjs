@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, launch, open, longScenario, dataDir, root, syntheticRwTrace, stepCosts, median } from './helpers.mjs';
+import { startServer, launch, open, longScenario, dataDir, root, syntheticRwTrace, stepCosts, median, cli } from './helpers.mjs';
 
 let server, base, browser;
 
@@ -253,7 +253,6 @@ test('a 2M-access trace reaches its plot in a few native replays, with the CLI\'
   const dir = mkdtempSync(join(tmpdir(), 'pagesim-'));
   const path = join(dir, 'synthetic.rw');
   writeFileSync(path, syntheticRwTrace(2_000_000));
-  const cli = join(root, 'target', 'release', 'pagesim');
   const args = ['trace', path, '--policy', 'lru', '--frames', '64', '--json'];
   let native = Infinity;
   let expected;
