@@ -31,10 +31,18 @@ as_root() {
 }
 
 setup_rust() {
+  setup_wasm_target
+  setup_wasm_bindgen
+}
+
+setup_wasm_target() {
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     log "adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
   fi
+}
+
+setup_wasm_bindgen() {
   if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WASM_BINDGEN_VERSION"; then
     log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION into .tools/ (about 2 minutes)"
     # No --locked: a dependency version in its lockfile is missing from the registry mirror.
@@ -126,9 +134,32 @@ serve() {
   exec node tools/serve.mjs www "$PORT"
 }
 
+# Runs "$@" in the background, its output in .cache/NAME.log; `finish NAME` waits for it and
+# shows the log if it failed.
+declare -A BACKGROUND=()
+background() {
+  local name="$1"
+  shift
+  "$@" > "$ROOT/.cache/$name.log" 2>&1 &
+  BACKGROUND[$name]=$!
+}
+finish() {
+  if ! wait "${BACKGROUND[$1]}"; then
+    cat "$ROOT/.cache/$1.log" >&2
+    echo "build.sh: $1 failed" >&2
+    exit 1
+  fi
+  cat "$ROOT/.cache/$1.log"
+}
+
 run_tests() {
-  setup
-  setup_chromium
+  setup_wasm_target
+  setup_node
+  # The installs that take minutes on a fresh machine (the wasm-bindgen CLI compiles, Chromium
+  # downloads) go on in the background while the lints and native tests run: cargo leaves a core
+  # idle in the serial parts of a build, and the installs fill it.
+  background wasm-bindgen setup_wasm_bindgen
+  background chromium setup_chromium
   setup_lints
   log "cargo fmt --check"
   cargo fmt --check
@@ -136,9 +167,10 @@ run_tests() {
   cargo clippy --all-targets --quiet -- -D warnings
   # The modules' features are additive: one pass over all of them lints every module's code.
   cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features page,traces,compare --quiet -- -D warnings
-  # Tests build with debug assertions and overflow checks on (profile `checked`: optimised).
+  # Tests build with debug assertions and overflow checks on (profile `checked`: optimised a little).
   log "native tests (cargo test, checks on)"
   cargo test --profile checked --quiet
+  finish wasm-bindgen
   build_wasm
   if compgen -G "tests/wasm*.rs" >/dev/null; then
     log "wasm API tests (wasm-bindgen-test under node)"
@@ -149,10 +181,11 @@ run_tests() {
   node --test --test-concurrency=1 tests/node/
   log "JavaScript unit tests (node: the page's pure modules)"
   node --test tests/js/
+  finish chromium
   if compgen -G "tests/browser/*.test.mjs" >/dev/null; then
     log "browser tests (headless Chromium)"
-  # The tests that compare the page with the command line use the CLI the native tests built.
-  export PAGESIM_CLI="$ROOT/target/checked/pagesim"
+    # The tests that compare the page with the command line use the CLI the native tests built.
+    export PAGESIM_CLI="$ROOT/target/checked/pagesim"
     node --test --test-concurrency=1 tests/browser/
   fi
   log "all tests passed"
