@@ -109,11 +109,17 @@ build_wasm() {
   rm -rf www/pkg
   # The page's module (the simulator, links, presets) and the trace worker's (replays, curves):
   # the page never loads trace code it does not use.
-  build_module page wasm-small pagesim -Oz
+  # Each compiles the crate on one core (codegen-units=1): built side by side, they use both.
+  # Each profile has its own build directory, so the builds do not wait on each other's lock.
+  mkdir -p www/pkg
+  background module-page build_module page wasm-small pagesim -Oz
   # The trace module reads tens of megabytes of text: SIMD (every browser since 2023) makes the
   # newline search and parsing a quarter faster.
-  build_module traces wasm pagesim_trace -O3 simd128
-  build_module compare wasm-compare pagesim_compare -O3
+  background module-trace build_module traces wasm pagesim_trace -O3 simd128
+  background module-compare build_module compare wasm-compare pagesim_compare -O3
+  finish module-page
+  finish module-trace
+  finish module-compare
   # wasm-bindgen points Symbol.dispose at `free`, which is the SPEC's free(pid, addr) on a
   # Simulator; point it at dispose() instead. Fail loudly if the generated line ever changes.
   local dispose='Simulator.prototype\[Symbol.dispose\] = Simulator.prototype.free;'
@@ -140,6 +146,7 @@ declare -A BACKGROUND=()
 background() {
   local name="$1"
   shift
+  mkdir -p "$ROOT/.cache"
   "$@" > "$ROOT/.cache/$name.log" 2>&1 &
   BACKGROUND[$name]=$!
 }

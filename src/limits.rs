@@ -32,6 +32,14 @@ pub const MAX_BUDGET: u64 = 3 << 30;
 pub const DEFAULT_HISTORY: u64 = 64 << 20;
 pub const MIN_HISTORY: u64 = 1 << 20;
 pub const MAX_HISTORY: u64 = 1 << 30;
+/// What memory costs (`config ram_ns= minor_ns= disk=`), in nanoseconds: the defaults, and the
+/// most one memory access and one fault or disk transfer may cost (a minute: slower than any disk).
+/// The statistics count nanoseconds in u64 (584 years); a sum that would pass it stays at the top.
+pub const DEFAULT_RAM_NS: u64 = 100;
+pub const DEFAULT_MINOR_NS: u64 = 1_000;
+pub const DEFAULT_DISK_NS: u64 = 100_000;
+pub const MAX_RAM_NS: u64 = 1_000_000;
+pub const MAX_EVENT_NS: u64 = 60_000_000_000;
 /// Processes one machine creates (a runaway script stops here).
 pub const MAX_PROCESSES: usize = 4096;
 
@@ -87,6 +95,9 @@ pub const ALL: &[Limit] = &[
         max: PAGE_SIZES[PAGE_SIZES.len() - 1],
         why: "bytes per page, a power of two",
     },
+    Limit { name: "ram_ns", min: 1, max: MAX_RAM_NS, why: "nanoseconds of one memory access" },
+    Limit { name: "minor_ns", min: 0, max: MAX_EVENT_NS, why: "nanoseconds of the kernel's work in a minor fault" },
+    Limit { name: "disk", min: 1, max: MAX_EVENT_NS, why: "nanoseconds of one page read or written on disk" },
     Limit { name: "timer", min: 1, max: MAX_TIMER, why: "time units between timer interrupts" },
     Limit { name: "seed", min: 0, max: MAX_SEED, why: "JavaScript numbers hold integers exactly up to 2^53 - 1" },
     Limit {

@@ -5,6 +5,7 @@
 //! `"from_swap"`); page and frame numbers, addresses and counts are numbers (all below 2^53, so
 //! JavaScript holds them exactly); a field that does not apply is left out, never `null`.
 
+use crate::engine::cost::Speed;
 use crate::engine::events::{
     AccessEvent, AccessKind, AccessResult, Event, Eviction, EvictionFate, FaultKind, SegvReason, TlbLookup,
 };
@@ -429,6 +430,8 @@ pub struct StatsReport<'a> {
     /// Has this run shared anything (a fork, shared memory, a file, a frame mapped twice)?
     pub sharing_seen: bool,
     pub processes: Vec<ProcessReport<'a>>,
+    /// How fast the machine's accesses ran, all processes together (README, *What memory costs*).
+    pub speed: Speed,
     /// Shared-memory objects holding pages that no process maps now (absent when none do).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub objects: Vec<ObjectReport<'a>>,
@@ -467,6 +470,8 @@ pub struct ProcessReport<'a> {
     /// by k pages counts 1/k.
     pub rss: u64,
     pub pss: f64,
+    /// How fast its accesses ran: "full speed" … "frozen: 1/80,000".
+    pub speed: Speed,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -515,6 +520,7 @@ impl<'a> StatsReport<'a> {
                 stats: &p.stats,
                 rss: p.stats.resident,
                 pss: m.pss(pid as Pid),
+                speed: p.stats.speed(),
             })
             .collect();
         StatsReport {
@@ -527,6 +533,7 @@ impl<'a> StatsReport<'a> {
             shared_frames: m.shared_frames(),
             sharing_seen: m.sharing_seen(),
             processes,
+            speed: m.stats().speed(),
             objects: m
                 .objects()
                 .holding()

@@ -5,7 +5,9 @@
 
 use clap::{Parser, Subcommand};
 use pagesim::engine::config::{format_size, parse_size};
+use pagesim::engine::cost::human_ns;
 use pagesim::engine::error::quoted;
+use pagesim::engine::types::group;
 use pagesim::engine::{AccessEvent, AccessResult, Config, Event, Machine, PolicyKind, Stats};
 use pagesim::report::{StatsReport, StepReport};
 use pagesim::scenario::through::Straight;
@@ -434,6 +436,7 @@ fn explain_access(m: &Machine, a: &AccessEvent) -> String {
 }
 
 fn stats_line(who: &str, s: &Stats) -> String {
+    let speed = s.speed();
     let rate = if s.accesses > 0 { 100.0 * s.faults as f64 / s.accesses as f64 } else { 0.0 };
     // Faults that found no frame to free failed: they are neither minor nor major.
     let failed =
@@ -441,7 +444,7 @@ fn stats_line(who: &str, s: &Stats) -> String {
     format!(
         "{who}: accesses {} · hits {} · page faults {} ({} minor, {} major{failed}; {rate:.1}%) · swap-ins {} · \
          swap-outs {} · dropped {} · segmentation faults {} · protection faults {} · out of memory {} · \
-         TLB hits {} / misses {} · resident {} · in swap {}",
+         TLB hits {} / misses {} · resident {} · in swap {} · time {} (work {}, stall {}; {})",
         group(s.accesses),
         group(s.hits),
         group(s.faults),
@@ -456,7 +459,11 @@ fn stats_line(who: &str, s: &Stats) -> String {
         group(s.tlb_hits),
         group(s.tlb_misses),
         group(s.resident),
-        s.swapped
+        s.swapped,
+        human_ns(speed.total_ns),
+        human_ns(speed.work_ns),
+        human_ns(speed.stall_ns),
+        speed.felt
     )
 }
 
@@ -591,19 +598,6 @@ fn in_parallel(sizes: &[usize], f: impl Fn(&[usize]) -> Vec<u64> + Sync) -> Vec<
         for (j, v) in r.iter().enumerate() {
             out[c + j * cores] = *v;
         }
-    }
-    out
-}
-
-/// `1234567` → `1,234,567`.
-fn group(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
     }
     out
 }

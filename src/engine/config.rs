@@ -124,14 +124,23 @@ pub const LIMITS: [(&str, u64, u64); 5] = [
     ("swap", 0, MAX_SWAP_SLOTS as u64),
 ];
 pub use crate::limits::{
-    DEFAULT_BUDGET, DEFAULT_HISTORY, MAX_BUDGET, MAX_FRAMES, MAX_HISTORY, MAX_LEVELS, MAX_SEED, MAX_SWAP_SLOTS,
-    MAX_TIMER, MAX_TLB_ENTRIES, MAX_VA_BITS, MIN_BUDGET, MIN_HISTORY, MIN_VA_BITS, PAGE_SIZES,
+    DEFAULT_BUDGET, DEFAULT_DISK_NS, DEFAULT_HISTORY, DEFAULT_MINOR_NS, DEFAULT_RAM_NS, MAX_BUDGET, MAX_EVENT_NS,
+    MAX_FRAMES, MAX_HISTORY, MAX_LEVELS, MAX_RAM_NS, MAX_SEED, MAX_SWAP_SLOTS, MAX_TIMER, MAX_TLB_ENTRIES, MAX_VA_BITS,
+    MIN_BUDGET, MIN_HISTORY, MIN_VA_BITS, PAGE_SIZES,
 };
 
 impl fmt::Display for PolicyKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
+}
+
+/// Disk latencies of the named kinds (`config disk=`), in nanoseconds: one page read or written.
+pub const DISKS: [(&str, u64); 3] = [("nvme", 20_000), ("ssd", 100_000), ("hdd", 8_000_000)];
+
+/// The name of a disk latency, if it is one of [`DISKS`].
+pub fn disk_name(ns: u64) -> Option<&'static str> {
+    DISKS.iter().find(|d| d.1 == ns).map(|d| d.0)
 }
 
 /// What a segmentation or protection fault does to the faulting process.
@@ -175,6 +184,12 @@ pub struct Config {
     /// Most bytes a scenario's history (checkpoints and the operation log for step back) may take;
     /// beyond it the oldest steps are forgotten.
     pub history: u64,
+    /// One memory access, in nanoseconds (README, *What memory costs*).
+    pub ram_ns: u64,
+    /// The kernel's work for a minor fault (zero-fill, map, copy on write), in nanoseconds.
+    pub minor_ns: u64,
+    /// One page read from or written to disk (swap or a file), in nanoseconds (`disk=ssd`).
+    pub disk_ns: u64,
 }
 
 impl Default for Config {
@@ -193,6 +208,9 @@ impl Default for Config {
             timer: 16,
             budget: DEFAULT_BUDGET,
             history: DEFAULT_HISTORY,
+            ram_ns: DEFAULT_RAM_NS,
+            minor_ns: DEFAULT_MINOR_NS,
+            disk_ns: DEFAULT_DISK_NS,
         }
     }
 }
@@ -213,11 +231,14 @@ pub enum Setting {
     Timer,
     Budget,
     History,
+    RamNs,
+    MinorNs,
+    Disk,
 }
 
 impl Setting {
     /// Every setting, in the canonical order of a `config` line.
-    pub const ALL: [Setting; 13] = [
+    pub const ALL: [Setting; 16] = [
         Setting::Frames,
         Setting::Page,
         Setting::Vbits,
@@ -231,6 +252,9 @@ impl Setting {
         Setting::Timer,
         Setting::Budget,
         Setting::History,
+        Setting::RamNs,
+        Setting::MinorNs,
+        Setting::Disk,
     ];
 
     /// The key as a `config` line writes it.
@@ -249,6 +273,9 @@ impl Setting {
             Setting::Timer => "timer",
             Setting::Budget => "budget",
             Setting::History => "history",
+            Setting::RamNs => "ram_ns",
+            Setting::MinorNs => "minor_ns",
+            Setting::Disk => "disk",
         }
     }
 
@@ -259,6 +286,7 @@ impl Setting {
             Setting::Vbits => "va_bits",
             Setting::Swap => "swap_slots",
             Setting::Tlb => "tlb_entries",
+            Setting::Disk => "disk_ns",
             other => other.key(),
         }
     }
@@ -287,6 +315,7 @@ pub enum ConfigError {
     BadPolicy(String),
     BadSegv(String),
     BadReclaim(String),
+    BadDisk(String),
     PageSize(u64),
     OutOfRange {
         setting: Setting,
@@ -327,6 +356,10 @@ impl fmt::Display for ConfigError {
             ConfigError::BadReclaim(v) => {
                 write!(f, "expected reclaim=LOW,HIGH (two frame counts), found {}", quoted(v))
             }
+            ConfigError::BadDisk(v) => {
+                let names: Vec<&str> = DISKS.iter().map(|d| d.0).collect();
+                write!(f, "expected disk={} or a latency in nanoseconds, found {}", names.join("|"), quoted(v))
+            }
             ConfigError::PageSize(v) => write!(f, "page size must be a power of two from 16 to 64K, not {v}"),
             ConfigError::OutOfRange { setting, value, min, max } => match setting {
                 Setting::Budget | Setting::History => write!(
@@ -341,6 +374,7 @@ impl fmt::Display for ConfigError {
                         Setting::Swap => " slots",
                         Setting::Tlb => " entries",
                         Setting::Timer => " time units",
+                        Setting::RamNs | Setting::MinorNs | Setting::Disk => " ns",
                         _ => "",
                     };
                     write!(f, "{} must be from {min} to {max}{unit}, not {value}", setting.key())
@@ -404,6 +438,14 @@ impl Config {
             Setting::Timer => self.timer = num(value)?,
             Setting::Budget => self.budget = num(value)?,
             Setting::History => self.history = num(value)?,
+            Setting::RamNs => self.ram_ns = num(value)?,
+            Setting::MinorNs => self.minor_ns = num(value)?,
+            Setting::Disk => {
+                self.disk_ns = match DISKS.iter().find(|d| d.0.eq_ignore_ascii_case(value)) {
+                    Some(d) => d.1,
+                    None => parse_size(value).ok_or_else(|| ConfigError::BadDisk(value.into()))?,
+                }
+            }
             Setting::Policy => {
                 self.policy = PolicyKind::parse(value).ok_or_else(|| ConfigError::BadPolicy(value.into()))?
             }
@@ -456,6 +498,9 @@ impl Config {
         range(Setting::Timer, self.timer, 1, MAX_TIMER)?;
         range(Setting::Budget, self.budget, MIN_BUDGET, MAX_BUDGET)?;
         range(Setting::History, self.history, MIN_HISTORY, MAX_HISTORY)?;
+        range(Setting::RamNs, self.ram_ns, 1, MAX_RAM_NS)?;
+        range(Setting::MinorNs, self.minor_ns, 0, MAX_EVENT_NS)?;
+        range(Setting::Disk, self.disk_ns, 1, MAX_EVENT_NS)?;
         if let Some((low, high)) = self.reclaim {
             if low > high || high == 0 || high > self.frames {
                 return Err(ConfigError::Reclaim { low, high, frames: self.frames });
@@ -493,6 +538,18 @@ impl Config {
         }
         if self.history != DEFAULT_HISTORY {
             s.push_str(&format!(" history={}", format_size(self.history)));
+        }
+        if self.ram_ns != DEFAULT_RAM_NS {
+            s.push_str(&format!(" ram_ns={}", self.ram_ns));
+        }
+        if self.minor_ns != DEFAULT_MINOR_NS {
+            s.push_str(&format!(" minor_ns={}", self.minor_ns));
+        }
+        if self.disk_ns != DEFAULT_DISK_NS {
+            match disk_name(self.disk_ns) {
+                Some(name) => s.push_str(&format!(" disk={name}")),
+                None => s.push_str(&format!(" disk={}", self.disk_ns)),
+            }
         }
         s
     }

@@ -3,6 +3,7 @@
 //! "Page fault" and "segmentation fault" are always spelled out in full so they never look alike.
 
 use super::config::{format_size, PolicyKind};
+use super::cost::{access_cost, cost_phrase};
 use super::events::{
     AccessEvent, AccessKind, AccessResult, Event, Eviction, EvictionFate, FaultKind, SegvReason, TlbLookup,
     VictimReason,
@@ -288,6 +289,11 @@ impl Machine {
         }
         if a.kind == AccessKind::Read && a.physical.is_some() {
             s.push_str(&format!(", value {}", a.value));
+        }
+        if let AccessResult::PageFault { .. } = a.result {
+            // What the fault cost the process, beside what a hit costs (README, *What memory costs*).
+            let cost = access_cost(self.config(), a);
+            s.push_str(&format!(" · waited {}", cost_phrase(self.config(), cost)));
         }
         s
     }

@@ -9,6 +9,7 @@
 
 pub mod budget;
 pub mod config;
+pub mod cost;
 pub mod cow;
 pub mod describe;
 pub mod error;

@@ -1,5 +1,6 @@
 //! Counters, global and per process, and the fault-rate time series.
 
+use super::cost::{AccessCost, Speed};
 use super::types::TlbLookup;
 use serde::Serialize;
 
@@ -31,6 +32,12 @@ pub struct Stats {
     pub resident: u64,
     /// Pages in swap now (not counting swap copies of resident pages).
     pub swapped: u64,
+    /// Time (README, *What memory costs*): the accesses at RAM speed, and everything else they
+    /// waited for; disk transfers waited for (reads, and dirty victims written during a fault).
+    pub work_ns: u64,
+    pub stall_ns: u64,
+    pub disk_reads: u64,
+    pub disk_writes: u64,
     pub fault_rate: FaultSeries,
 }
 
@@ -86,6 +93,20 @@ impl Stats {
             }
         };
         self.fault_rate.record(fault);
+    }
+
+    /// Adds what an access cost (saturating: see [`crate::limits::MAX_EVENT_NS`]).
+    #[inline(always)]
+    pub fn charge(&mut self, cost: AccessCost) {
+        self.work_ns = self.work_ns.saturating_add(cost.work);
+        self.stall_ns = self.stall_ns.saturating_add(cost.stall);
+        self.disk_reads += cost.disk_reads as u64;
+        self.disk_writes += cost.disk_writes as u64;
+    }
+
+    /// How fast it ran.
+    pub fn speed(&self) -> Speed {
+        Speed::new(self.work_ns, self.stall_ns, self.accesses)
     }
 }
 

@@ -657,6 +657,12 @@ pub fn catalog() -> Result<JsValue, JsValue> {
     Ok(out.into())
 }
 
+/// A duration in nanoseconds as the engine words it: `humanNs(100000)` is "100 µs".
+#[wasm_bindgen(js_name = humanNs)]
+pub fn human_ns(ns: JsValue) -> Result<String, JsValue> {
+    Ok(crate::engine::cost::human_ns(int(&ns, "ns", u64::MAX)?))
+}
+
 /// A size in bytes as the engine words it: `humanBytes(4096)` is "4 KiB".
 #[wasm_bindgen(js_name = humanBytes)]
 pub fn human_bytes(bytes: JsValue) -> Result<String, JsValue> {

@@ -18,6 +18,8 @@ after(async () => {
   server.close();
 });
 
+const csvField = (s) => (/[",]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
 test('CSV export gives every event of the run so far and the statistics', async () => {
   const page = await open(browser.context, `${base}#p=swapping`);
   await page.keyboard.press('End');
@@ -34,6 +36,17 @@ test('CSV export gives every event of the run so far and the statistics', async 
   assert.ok(lines.some((l) => /,"?A write 0x5000 = 50: page 5 not in memory/.test(l)), 'the sentences, quoted where needed');
   const faults = await page.evaluate(() => window.pagesim.state.sim.stats().total.faults);
   assert.ok(lines.includes(`faults,${faults}`));
+  // The time figures, for the machine and each process, are the engine's.
+  const stats = await page.evaluate(() => window.pagesim.state.sim.stats());
+  assert.ok(stats.total.stall_ns > 0);
+  for (const row of [`work_ns,${stats.total.work_ns}`, `stall_ns,${stats.total.stall_ns}`, `slowdown,${stats.speed.slowdown}`,
+    `A.stall_ns,${stats.processes[0].stats.stall_ns}`, `A.felt,${csvField(stats.processes[0].speed.felt)}`]) {
+    assert.ok(lines.includes(row), `the CSV has ${row}`);
+  }
+  // And the statistics panel says how fast each process felt, and the time that passed.
+  const panel = await page.locator('#stats').innerText();
+  assert.ok(panel.includes(stats.processes[0].speed.felt), panel);
+  assert.match(panel, /elapsed \d[\d.,]* (ns|µs|ms|s)/);
   await page.close();
 });
 

@@ -3,6 +3,7 @@
 use super::{data_bytes, Machine, Pid};
 use crate::engine::budget;
 use crate::engine::config::{PolicyKind, SegvMode};
+use crate::engine::cost::access_cost;
 use crate::engine::error::SimError;
 use crate::engine::events::{
     AccessEvent, AccessKind, AccessResult, Event, Eviction, EvictionFate, FaultKind, SegvReason, TlbLookup,
@@ -640,8 +641,12 @@ impl Machine {
             AccessResult::ProtectionFault { .. } => Outcome::ProtectionFault,
         };
         let write = event.kind == AccessKind::Write;
+        let cost = access_cost(&self.config, event);
         self.stats.count(write, event.tlb, outcome);
-        self.processes[p].stats.count(write, event.tlb, outcome);
+        self.stats.charge(cost);
+        let stats = &mut self.processes[p].stats;
+        stats.count(write, event.tlb, outcome);
+        stats.charge(cost);
         if self.recording {
             self.events.push(Event::Access(*event));
         }

@@ -23,13 +23,20 @@ export function runCsv(sim) {
   }
   const stats = sim.stats();
   rows.push([], ['statistic', 'value']);
-  for (const [k, v] of Object.entries(stats.total)) {
-    if (typeof v === 'number') rows.push([k, v]);
-  }
-  for (const p of stats.processes) {
-    for (const [k, v] of Object.entries(p)) {
-      if (typeof v === 'number' && k !== 'pid') rows.push([`${p.name}.${k}`, v]);
+  const numbers = (prefix, obj) => {
+    for (const [k, v] of Object.entries(obj)) {
+      if (typeof v === 'number' && k !== 'pid') rows.push([prefix + k, v]);
     }
+  };
+  // The counters, then the time figures (work, stall, slowdown, effective access time).
+  numbers('', stats.total);
+  numbers('', stats.speed);
+  rows.push(['felt', stats.speed.felt]);
+  for (const p of stats.processes) {
+    numbers(`${p.name}.`, p);
+    numbers(`${p.name}.`, p.stats);
+    numbers(`${p.name}.`, p.speed);
+    rows.push([`${p.name}.felt`, p.speed.felt]);
   }
   return rows.map((r) => r.map(field).join(',')).join('\r\n') + '\r\n';
 }

@@ -1,6 +1,7 @@
 // The statistics table (machine and per process) and the fault-rate plot.
 import { processColour } from '../render/palette.js';
 import { prepareCanvas } from '../render/hidpi.js';
+import { humanNs } from '../../pkg/pagesim.js';
 
 const COLUMNS = [
   ['accesses', 'acc.'],
@@ -16,6 +17,7 @@ const HINTS = {
   RSS: 'resident set size: pages in memory that the process maps (shared ones included)',
   PSS: 'proportional set size: a page mapped by k processes counts 1/k',
   CoW: 'copy-on-write faults: writes to pages shared since a fork',
+  speed: 'how fast the accesses ran against RAM speed: disk reads and writes, faults and page-table walks slow them',
 };
 
 export function renderStats(box, stats, palette, config) {
@@ -24,14 +26,14 @@ export function renderStats(box, stats, palette, config) {
   // Memory that processes share: PSS (a page mapped by k processes counts 1/k) and copy-on-write
   // faults, once a run shares anything.
   const sharing = stats.sharing_seen;
-  for (const h of ['', ...COLUMNS.map((c) => c[1]), ...(sharing ? ['PSS', 'CoW'] : [])]) {
+  for (const h of ['', ...COLUMNS.map((c) => c[1]), 'speed', ...(sharing ? ['PSS', 'CoW'] : [])]) {
     const th = document.createElement('th');
     th.textContent = h;
     if (HINTS[h]) th.title = HINTS[h];
     head.append(th);
   }
   const body = table.createTBody();
-  const row = (label, s, colour, ended, pss) => {
+  const row = (label, s, speed, colour, ended, pss) => {
     const tr = body.insertRow();
     const name = tr.insertCell();
     if (colour) {
@@ -42,14 +44,19 @@ export function renderStats(box, stats, palette, config) {
     }
     name.append(document.createTextNode(label + (ended ? ' †' : '')));
     for (const [key] of COLUMNS) tr.insertCell().textContent = String(s[key]);
+    // How fast it feels (the engine's words), with the figures behind them on hover.
+    const feel = tr.insertCell();
+    feel.textContent = speed.felt;
+    feel.title = `${speed.slowdown.toFixed(speed.slowdown < 10 ? 2 : 0)}× slower than at RAM speed`
+      + ` (work ${humanNs(speed.work_ns)}, stall ${humanNs(speed.stall_ns)})`;
     if (sharing) {
       // PSS to two decimals (a page shared by three counts 0.33 to each).
       tr.insertCell().textContent = pss == null ? String(stats.frames_used) : String(Math.round(pss * 100) / 100);
       tr.insertCell().textContent = String(s.cow_faults);
     }
   };
-  row('all', stats.total);
-  for (const p of stats.processes) row(p.name, p.stats, processColour(palette, p.pid), !p.alive, p.pss);
+  row('all', stats.total, stats.speed);
+  for (const p of stats.processes) row(p.name, p.stats, p.speed, processColour(palette, p.pid), !p.alive, p.pss);
   const t = stats.total;
   const rate = t.accesses ? ((100 * t.faults) / t.accesses).toFixed(1) : '0.0';
   const tlb = t.tlb_hits + t.tlb_misses;
@@ -58,7 +65,8 @@ export function renderStats(box, stats, palette, config) {
   summary.textContent = `fault rate ${rate}% · ${t.minor_faults} minor, ${t.major_faults} major`
     + (t.out_of_memory ? `, ${t.out_of_memory} failed (out of memory)` : '')
     + (tlb ? ` · TLB hit rate ${((100 * t.tlb_hits) / tlb).toFixed(0)}%` : '')
-    + ` · ${stats.frames_used}/${config.frames} frames used · ${stats.swap_used} swap slots used · t=${stats.time}`;
+    + ` · ${stats.frames_used}/${config.frames} frames used · ${stats.swap_used} swap slots used · t=${stats.time}`
+    + ` · elapsed ${humanNs(stats.speed.total_ns)} (${humanNs(Math.round(stats.speed.eat_ns))} per access)`;
   box.replaceChildren(table, summary);
 }
 
