@@ -90,7 +90,8 @@ impl TranslationReport {
 /// One event, flat: `type` says which, `text` is its sentence, and the fields that apply follow.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct EventReport {
-    /// `spawn`, `allocate`, `free`, `access`, `exit`, `tick`, `reclaim`, `reclaim_more` or `note`.
+    /// `spawn`, `allocate`, `free`, `access`, `exit`, `tick`, `reclaim`, `reclaim_more`, `note`,
+    /// `oom_kill` or `importance`.
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub text: String,
@@ -133,6 +134,9 @@ pub struct EventReport {
     pub start_vpn: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<u64>,
+    /// `low`, `normal` or `high` (`oom_kill`, `importance`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub importance: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub perms: Option<String>,
     // free, exit
@@ -237,6 +241,7 @@ pub fn exit_cause(c: ExitCause) -> &'static str {
         ExitCause::Exited => "exited",
         ExitCause::SegmentationFault => "segmentation_fault",
         ExitCause::ProtectionFault => "protection_fault",
+        ExitCause::OutOfMemory => "out_of_memory",
     }
 }
 
@@ -326,6 +331,17 @@ impl EventReport {
                 r.free_frames = Some(*free_frames);
             }
             Event::Note { .. } => r.kind = "note",
+            Event::OomKill { pid, importance, footprint, .. } => {
+                r.kind = "oom_kill";
+                who(&mut r, *pid);
+                r.importance = Some(importance.name());
+                r.pages = Some(*footprint);
+            }
+            Event::Importance { pid, importance } => {
+                r.kind = "importance";
+                who(&mut r, *pid);
+                r.importance = Some(importance.name());
+            }
             Event::Access(a) => {
                 r.kind = "access";
                 who(&mut r, a.pid);
@@ -591,6 +607,7 @@ impl NextStepReport {
             Op::Exit(name) => ("exit", Some(name_of(*name)), None, None),
             Op::Note(_) => ("note", None, None, None),
             Op::Fork(f) => ("fork", Some(name_of(f.0)), None, None),
+            Op::Importance(name, _) => ("importance", Some(name_of(*name)), None, None),
         };
         let vpn = addr.map(|a| a >> m.config().page_shift());
         let who = name.as_deref().unwrap_or("");
@@ -602,6 +619,10 @@ impl NextStepReport {
             ("free", ..) => format!("{who} frees a region"),
             ("exit", ..) => format!("{who} exits"),
             ("fork", ..) => format!("{who} forks"),
+            ("importance", ..) => match op {
+                Op::Importance(_, level) => format!("{who} becomes of {} importance", level.name()),
+                _ => unreachable!("the kind is the op's"),
+            },
             ("tick", ..) => "time passes".to_string(),
             _ => "a note".to_string(),
         };

@@ -1,6 +1,7 @@
 //! Each kind of fault and the behaviour users rely on: data surviving swap, isolation, clean pages
 //! dropped without a write, the TLB flushed on a switch, out of memory as a clean failure.
 
+use pagesim::engine::config::OomMode;
 use pagesim::engine::events::{AccessResult, EvictionFate, FaultKind, SegvReason, TlbLookup};
 use pagesim::engine::process::ExitCause;
 use pagesim::engine::{Config, Event, Machine, Perms, PolicyKind, SegvMode, SimError};
@@ -123,8 +124,9 @@ fn a_clean_page_with_a_swap_copy_is_dropped_without_a_write() {
 }
 
 #[test]
-fn out_of_swap_is_a_clean_out_of_memory_event() {
-    let mut m = machine(1, 1);
+fn out_of_swap_is_a_clean_out_of_memory_event_with_oom_fail() {
+    let config = Config { frames: 1, swap_slots: 1, policy: PolicyKind::Fifo, oom: OomMode::Fail, ..Config::default() };
+    let mut m = Machine::new(config).unwrap();
     let a = m.spawn("A", 0).unwrap();
     let base = m.allocate(a, 3 * 4096, Perms::RW, None, None).unwrap();
     m.write(a, base, 1).unwrap();

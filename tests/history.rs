@@ -89,7 +89,7 @@ impl Act {
         let action = match self {
             Act::Spawn { who, code, flat } => {
                 let exe = (*code > 0 && !*flat).then_some("prog");
-                Action::Spawn { name: NAMES[*who], code_pages: *code, flat: *flat, exe }
+                Action::Spawn { name: NAMES[*who], code_pages: *code, flat: *flat, exe, importance: Default::default() }
             }
             Act::Fork { who } => Action::Fork { parent: NAMES[*who], child: NAMES[1 - *who] },
             Act::Alloc { who, label, pages, perms } => Action::Alloc {

@@ -190,7 +190,7 @@ fn a_scenario_run_line_by_line_holds_no_history() {
 fn shared_objects_cost_like_private_regions() {
     let _alone = alone();
     let scenario = |shared: bool| {
-        let mut text = String::from("config frames=64 vbits=32 swap=1024 tlb=0 policy=fifo\nspawn A\n");
+        let mut text = String::from("config frames=64 vbits=32 swap=1024 tlb=0 policy=fifo oom=fail\nspawn A\n");
         for i in 0..20_000 {
             text.push_str(&format!(
                 "alloc A r{i} 4K rw{}\n",

@@ -7,6 +7,7 @@
 //!   process's regions say;
 //! - frames, page tables, swap slots, policy and statistics agree (`check_invariants`).
 
+use pagesim::engine::config::OomMode;
 use pagesim::engine::events::AccessResult;
 use pagesim::engine::machine::code_byte;
 use pagesim::engine::{Config, Machine, Perms, PolicyKind, SegvMode};
@@ -57,6 +58,8 @@ fn config(policy: PolicyKind) -> impl Strategy<Value = Config> {
             segv: if report { SegvMode::Report } else { SegvMode::Kill },
             reclaim: reclaim.map(|lo| (lo.min(frames), (lo + 1).min(frames))),
             timer,
+            // The model fails an access that finds no frame (the OOM killer has its own tests).
+            oom: OomMode::Fail,
             ..Config::default()
         })
 }

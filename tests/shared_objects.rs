@@ -16,6 +16,7 @@
 //! invariants hold (map counts, reverse maps, objects), and once no process runs, no frame and
 //! no swap slot is in use.
 
+use pagesim::engine::config::OomMode;
 use pagesim::engine::machine::{code_byte, Checkpoint};
 use pagesim::engine::sharing::ObjectKind;
 use pagesim::engine::{AccessResult, Config, Machine, Perms, PolicyKind, SegvMode};
@@ -352,6 +353,8 @@ fn config() -> impl Strategy<Value = Config> {
             tlb_entries,
             segv: SegvMode::Report,
             reclaim: reclaim.filter(|r| r.1 <= frames),
+            // The model fails an access that finds no frame (the OOM killer has its own tests).
+            oom: OomMode::Fail,
             ..Config::default()
         })
 }

@@ -190,6 +190,16 @@ pub struct Config {
     pub minor_ns: u64,
     /// One page read from or written to disk (swap or a file), in nanoseconds (`disk=ssd`).
     pub disk_ns: u64,
+    /// What happens when a fault needs a frame and no page can go.
+    pub oom: OomMode,
+}
+
+/// Out of memory: kill a process to free frames (as Linux), or fail the access.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OomMode {
+    Kill,
+    Fail,
 }
 
 impl Default for Config {
@@ -211,6 +221,7 @@ impl Default for Config {
             ram_ns: DEFAULT_RAM_NS,
             minor_ns: DEFAULT_MINOR_NS,
             disk_ns: DEFAULT_DISK_NS,
+            oom: OomMode::Kill,
         }
     }
 }
@@ -234,11 +245,12 @@ pub enum Setting {
     RamNs,
     MinorNs,
     Disk,
+    Oom,
 }
 
 impl Setting {
     /// Every setting, in the canonical order of a `config` line.
-    pub const ALL: [Setting; 16] = [
+    pub const ALL: [Setting; 17] = [
         Setting::Frames,
         Setting::Page,
         Setting::Vbits,
@@ -255,6 +267,7 @@ impl Setting {
         Setting::RamNs,
         Setting::MinorNs,
         Setting::Disk,
+        Setting::Oom,
     ];
 
     /// The key as a `config` line writes it.
@@ -276,6 +289,7 @@ impl Setting {
             Setting::RamNs => "ram_ns",
             Setting::MinorNs => "minor_ns",
             Setting::Disk => "disk",
+            Setting::Oom => "oom",
         }
     }
 
@@ -316,6 +330,7 @@ pub enum ConfigError {
     BadSegv(String),
     BadReclaim(String),
     BadDisk(String),
+    BadOom(String),
     PageSize(u64),
     OutOfRange {
         setting: Setting,
@@ -356,6 +371,7 @@ impl fmt::Display for ConfigError {
             ConfigError::BadReclaim(v) => {
                 write!(f, "expected reclaim=LOW,HIGH (two frame counts), found {}", quoted(v))
             }
+            ConfigError::BadOom(v) => write!(f, "expected oom=kill or oom=fail, found {}", quoted(v)),
             ConfigError::BadDisk(v) => {
                 let names: Vec<&str> = DISKS.iter().map(|d| d.0).collect();
                 write!(f, "expected disk={} or a latency in nanoseconds, found {}", names.join("|"), quoted(v))
@@ -449,6 +465,13 @@ impl Config {
             Setting::Policy => {
                 self.policy = PolicyKind::parse(value).ok_or_else(|| ConfigError::BadPolicy(value.into()))?
             }
+            Setting::Oom => {
+                self.oom = match value.to_ascii_lowercase().as_str() {
+                    "kill" => OomMode::Kill,
+                    "fail" => OomMode::Fail,
+                    _ => return Err(ConfigError::BadOom(value.into())),
+                }
+            }
             Setting::Segv => {
                 self.segv = match value.to_ascii_lowercase().as_str() {
                     "kill" => SegvMode::Kill,
@@ -538,6 +561,9 @@ impl Config {
         }
         if self.history != DEFAULT_HISTORY {
             s.push_str(&format!(" history={}", format_size(self.history)));
+        }
+        if self.oom != OomMode::Kill {
+            s.push_str(" oom=fail");
         }
         if self.ram_ns != DEFAULT_RAM_NS {
             s.push_str(&format!(" ram_ns={}", self.ram_ns));

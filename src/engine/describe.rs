@@ -11,7 +11,7 @@ use super::events::{
 use super::machine::Machine;
 use super::page_table::NONE;
 use super::sharing::{owner_object, ObjectKind};
-use super::types::ExitCause;
+use super::types::{ExitCause, Importance};
 
 fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -78,11 +78,37 @@ impl Machine {
                 plural(*slots_released, "swap slot", "swap slots")
             ),
             Event::Access(a) => self.describe_access(a),
+            Event::OomKill { pid, importance, footprint, for_pid } => {
+                let name = self.name_of(*pid);
+                let whose = if pid == for_pid {
+                    "its own fault".to_string()
+                } else {
+                    format!("a fault of {}", self.name_of(*for_pid))
+                };
+                format!(
+                    "out of memory: {whose} needs a frame and no page can go ({}) → the OOM killer kills {name} \
+                     ({} importance, the largest footprint among the least important: {})",
+                    self.no_room(),
+                    importance.name(),
+                    plural(*footprint, "page", "pages")
+                )
+            }
+            Event::Importance { pid, importance } => format!(
+                "{} is now of {} importance: {}",
+                self.name_of(*pid),
+                importance.name(),
+                match importance {
+                    Importance::High => "the OS takes frames from it last",
+                    Importance::Normal => "its frames go as the policy says, after less important ones",
+                    Importance::Low => "the OS takes its frames first",
+                }
+            ),
             Event::Exit { pid, cause, frames_released, slots_released } => {
                 let how = match cause {
                     ExitCause::Exited => "exited",
                     ExitCause::SegmentationFault => "was killed by the segmentation fault",
                     ExitCause::ProtectionFault => "was killed by the protection fault",
+                    ExitCause::OutOfMemory => "was killed by the OOM killer",
                 };
                 format!(
                     "{} {how}: released {} and {}",
@@ -330,5 +356,8 @@ pub fn why(r: &VictimReason) -> String {
         (PolicyKind::Random, Some(seed)) => format!("drawn at random from seed {seed}"),
         (_, None) => "its choice".to_string(),
     };
-    format!("{name}: {reason}")
+    match r.among {
+        Some(level) => format!("{name} among the {} importance processes' pages: {reason}", level.name()),
+        None => format!("{name}: {reason}"),
+    }
 }

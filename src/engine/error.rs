@@ -201,6 +201,7 @@ impl fmt::Display for SimError {
                 ExitCause::SegmentationFault => {
                     write!(f, "{name} is no longer running: it was killed by a segmentation fault")
                 }
+                ExitCause::OutOfMemory => write!(f, "{name} is no longer running: the OOM killer ended it"),
                 ExitCause::ProtectionFault => {
                     write!(f, "{name} is no longer running: it was killed by a protection fault")
                 }

@@ -3,7 +3,7 @@
 
 use super::config::PolicyKind;
 pub use super::types::TlbLookup;
-use super::types::{ExitCause, Perms};
+use super::types::{ExitCause, Importance, Perms};
 
 /// Whether an access reads or writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,6 +99,9 @@ pub struct VictimReason {
     pub cleared: u32,
     /// Other frames ranked equal: a tie-break chose this one (see each policy's file).
     pub tied: bool,
+    /// Processes differ in importance: the policy chose among the frames of the least important
+    /// ones (this importance).
+    pub among: Option<Importance>,
 }
 
 /// Why an address is invalid.
@@ -210,6 +213,19 @@ pub enum Event {
         slots_released: u64,
     },
     Access(AccessEvent),
+    /// The OOM killer chose `pid` (the least important, then the largest footprint: resident
+    /// and swapped pages) because a fault of `for_pid` needed a frame and no page could go.
+    OomKill {
+        pid: u32,
+        importance: Importance,
+        footprint: u64,
+        for_pid: u32,
+    },
+    /// A process's importance changed (`importance NAME LEVEL`: it came to the foreground, or left it).
+    Importance {
+        pid: u32,
+        importance: Importance,
+    },
     Exit {
         pid: u32,
         cause: ExitCause,

@@ -4,7 +4,7 @@ use super::cow::Snapshot;
 use super::error::AllocError;
 use super::page_table::PageTable;
 use super::stats::Stats;
-pub use super::types::{ExitCause, Perms};
+pub use super::types::{ExitCause, Importance, Perms};
 use rpds::RedBlackTreeMap;
 use serde::Serialize;
 
@@ -46,6 +46,7 @@ pub struct Process {
     pub stats: Stats,
     /// Counter for the labels of regions allocated without one (`r1`, `r2`, …).
     pub next_label: u32,
+    pub importance: Importance,
 }
 
 impl Process {
@@ -110,6 +111,7 @@ impl Process {
             regions: self.regions.clone(),
             stats: self.stats.clone(),
             next_label: self.next_label,
+            importance: self.importance,
         }
     }
 }

@@ -72,6 +72,36 @@ pub enum ExitCause {
     Exited,
     SegmentationFault,
     ProtectionFault,
+    /// Killed by the OOM killer: a fault needed a frame and no page could go.
+    OutOfMemory,
+}
+
+/// How much a process matters to its user now (README, *Importance*): the policy takes its
+/// victims from the least important processes first, and the OOM killer kills among them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Importance {
+    Low,
+    #[default]
+    Normal,
+    High,
+}
+
+impl Importance {
+    pub const ALL: [Importance; 3] = [Importance::Low, Importance::Normal, Importance::High];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Importance::Low => "low",
+            Importance::Normal => "normal",
+            Importance::High => "high",
+        }
+    }
+
+    /// Case-insensitive lookup by name.
+    pub fn parse(s: &str) -> Option<Importance> {
+        Importance::ALL.into_iter().find(|i| i.name().eq_ignore_ascii_case(s))
+    }
 }
 
 /// What the TLB said.

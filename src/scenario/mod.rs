@@ -12,6 +12,7 @@ mod print;
 pub mod run;
 pub mod through;
 
+use crate::engine::process::Importance;
 use crate::engine::sharing::ObjectKind;
 use crate::engine::{Config, Perms};
 use std::fmt;
@@ -42,6 +43,13 @@ pub enum CommandKind {
         flat: bool,
         /// The executable whose code it runs (`exe=`); `None`: its own name.
         exe: Option<String>,
+        /// `importance=` (default `normal`).
+        importance: Importance,
+    },
+    /// `importance NAME LEVEL`: a process comes to the foreground (or leaves it).
+    Importance {
+        name: String,
+        level: Importance,
     },
     /// `fork PARENT CHILD`.
     Fork {

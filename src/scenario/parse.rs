@@ -9,7 +9,7 @@ use super::{Command, CommandKind, FreeTarget, ParseError, Scenario};
 use crate::engine::config::{parse_number, parse_size, Config};
 use crate::engine::error::quoted;
 use crate::engine::machine::MAX_TIME;
-use crate::engine::process::{valid_name, Perms};
+use crate::engine::process::{valid_name, Importance, Perms};
 use crate::engine::sharing::ObjectKind;
 use rustc_hash::FxHashMap;
 
@@ -226,6 +226,13 @@ impl Parser {
                 p.done("the region")?;
                 CommandKind::Free { name, target }
             }
+            "importance" => {
+                let name = known_process(&mut p, names)?;
+                let t = p.expect("an importance (low, normal or high)")?;
+                let level = level(&p, t.text, t.col)?;
+                p.done("the importance")?;
+                CommandKind::Importance { name, level }
+            }
             "exit" => {
                 let name = known_process(&mut p, names)?;
                 p.done("the process name")?;
@@ -240,7 +247,8 @@ impl Parser {
                 CommandKind::Note { text }
             }
             _ => {
-                const COMMANDS: &str = "config, spawn, fork, alloc, read, write, refs, tick, free, exit, note";
+                const COMMANDS: &str =
+                    "config, spawn, fork, alloc, read, write, refs, tick, free, exit, note, importance";
                 let found = quoted(keyword.text);
                 return p.err(keyword.col, format!("expected a command ({COMMANDS}), found {found}"));
             }
@@ -280,17 +288,20 @@ fn parse_config(p: &mut LineParser<'_>, keyword: Token<'_>) -> Result<Config, Pa
     Ok(config)
 }
 
-/// `spawn NAME [code=N [exe=FILE] | flat]`.
+/// `spawn NAME [code=N [exe=FILE] | flat] [importance=LEVEL]`.
 fn parse_spawn(p: &mut LineParser<'_>, config: &Config, names: &mut Names) -> Result<CommandKind, ParseError> {
     let name = p.name("a process name")?;
     let mut code_pages = 0;
     let mut flat = false;
     let mut exe: Option<Token<'_>> = None;
+    let mut importance = Importance::Normal;
     while let Some(t) = p.peek() {
         p.next += 1;
         let lower = t.text.to_ascii_lowercase();
         if lower == "flat" {
             flat = true;
+        } else if let Some(v) = lower.strip_prefix("importance=") {
+            importance = level(p, v, t.col + 11)?;
         } else if lower.starts_with("exe=") {
             let value = &t.text[4..];
             if !valid_name(value) {
@@ -307,7 +318,8 @@ fn parse_spawn(p: &mut LineParser<'_>, config: &Config, names: &mut Names) -> Re
                 None => return p.err(t.col + 5, format!("expected a page count after code=, found {}", quoted(v))),
             };
         } else {
-            return p.err(t.col, format!("expected code=N, exe=FILE or flat, found {}", quoted(t.text)));
+            return p
+                .err(t.col, format!("expected code=N, exe=FILE, flat or importance=LEVEL, found {}", quoted(t.text)));
         }
     }
     if flat && code_pages > 0 {
@@ -321,7 +333,16 @@ fn parse_spawn(p: &mut LineParser<'_>, config: &Config, names: &mut Names) -> Re
     }
     names.running.insert(name.text.to_string(), 1);
     let exe = exe.map(|e| e.text.to_string());
-    Ok(CommandKind::Spawn { name: name.text.to_string(), code_pages, flat, exe })
+    Ok(CommandKind::Spawn { name: name.text.to_string(), code_pages, flat, exe, importance })
+}
+
+/// An importance level (`low`, `normal`, `high`) at column `col`.
+fn level(p: &LineParser<'_>, value: &str, col: u32) -> Result<Importance, ParseError> {
+    Importance::parse(value).ok_or_else(|| ParseError {
+        line: p.line,
+        column: col,
+        message: format!("expected an importance (low, normal or high), found {}", quoted(value)),
+    })
 }
 
 /// `fork PARENT CHILD`.
@@ -494,10 +515,10 @@ mod tests {
         );
         assert_eq!(error("spawn A\nread B 0x1000"), "2:6: no process named B (spawn it first)");
         assert_eq!(error("config frames=three"), "1:15: expected a number for frames, found \"three\"");
-        assert_eq!(error("config colour=red"), "1:8: unknown config key \"colour\" (expected one of frames, page, vbits, swap, tlb, levels, policy, seed, segv, reclaim, timer, budget, history, ram_ns, minor_ns, disk)");
+        assert_eq!(error("config colour=red"), "1:8: unknown config key \"colour\" (expected one of frames, page, vbits, swap, tlb, levels, policy, seed, segv, reclaim, timer, budget, history, ram_ns, minor_ns, disk, oom)");
         assert_eq!(
             error("  jump A"),
-            "1:3: expected a command (config, spawn, fork, alloc, read, write, refs, tick, free, exit, note), found \"jump\""
+            "1:3: expected a command (config, spawn, fork, alloc, read, write, refs, tick, free, exit, note, importance), found \"jump\""
         );
         assert_eq!(error("spawn A\nwrite A 0x1000"), "2:15: expected a byte value at the end of the line");
         assert_eq!(error("spawn A\nwrite A 0x1000 256"), "2:16: expected a byte value 0–255, found 256");

@@ -3,6 +3,7 @@
 
 use super::{CommandKind, FreeTarget, Scenario};
 use crate::engine::config::format_size;
+use crate::engine::process::Importance;
 use std::fmt;
 
 impl fmt::Display for Scenario {
@@ -18,12 +19,22 @@ impl fmt::Display for Scenario {
 impl fmt::Display for CommandKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CommandKind::Spawn { name, flat: true, .. } => write!(f, "spawn {name} flat"),
-            CommandKind::Spawn { name, code_pages: 0, .. } => write!(f, "spawn {name}"),
-            CommandKind::Spawn { name, code_pages, exe: None, .. } => write!(f, "spawn {name} code={code_pages}"),
-            CommandKind::Spawn { name, code_pages, exe: Some(exe), .. } => {
-                write!(f, "spawn {name} code={code_pages} exe={exe}")
+            CommandKind::Spawn { name, code_pages, flat, exe, importance } => {
+                write!(f, "spawn {name}")?;
+                if *flat {
+                    write!(f, " flat")?;
+                } else if *code_pages > 0 {
+                    write!(f, " code={code_pages}")?;
+                    if let Some(exe) = exe {
+                        write!(f, " exe={exe}")?;
+                    }
+                }
+                if *importance != Importance::Normal {
+                    write!(f, " importance={}", importance.name())?;
+                }
+                Ok(())
             }
+            CommandKind::Importance { name, level } => write!(f, "importance {name} {}", level.name()),
             CommandKind::Fork { parent, child } => write!(f, "fork {parent} {child}"),
             CommandKind::Alloc { name, label, bytes, perms, at, share } => {
                 write!(f, "alloc {name} {label} {} {}", format_size(*bytes), perms.to_string().replace('-', ""))?;

@@ -138,7 +138,13 @@ impl Simulator {
             let name = text(&name, "the process name")?;
             let code_pages = int_or(&code_pages, "code pages", u32::MAX as u64, 0)?;
             let exe = if exe.is_undefined() || exe.is_null() { None } else { Some(text(&exe, "the executable")?) };
-            s.push(Action::Spawn { name: &name, code_pages, flat: false, exe: exe.as_deref() })?;
+            s.push(Action::Spawn {
+                name: &name,
+                code_pages,
+                flat: false,
+                exe: exe.as_deref(),
+                importance: Default::default(),
+            })?;
             s.machine().pid_of(&name).map(|p| p as f64).map_err(|e| error(e.to_string()))
         })
     }
@@ -160,7 +166,13 @@ impl Simulator {
     pub fn spawn_flat(&self, name: JsValue) -> Result<f64, JsValue> {
         self.with(|s| {
             let name = text(&name, "the process name")?;
-            s.push(Action::Spawn { name: &name, code_pages: 0, flat: true, exe: None })?;
+            s.push(Action::Spawn {
+                name: &name,
+                code_pages: 0,
+                flat: true,
+                exe: None,
+                importance: Default::default(),
+            })?;
             s.machine().pid_of(&name).map(|p| p as f64).map_err(|e| error(e.to_string()))
         })
     }

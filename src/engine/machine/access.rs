@@ -18,9 +18,9 @@ use crate::engine::stats::Outcome;
 
 /// The victim that could not be evicted because swap is full.
 pub(super) struct SwapFull {
-    pid: Pid,
-    vpn: u64,
-    frame: u32,
+    pub(super) pid: Pid,
+    pub(super) vpn: u64,
+    pub(super) frame: u32,
 }
 
 impl Machine {
@@ -411,9 +411,7 @@ impl Machine {
                 self.frames.reassign(eviction.frame, pid, vpn, code);
                 Ok((eviction.frame, Some(eviction)))
             }
-            Err(full) => {
-                Err(AccessResult::OutOfMemory { victim_pid: full.pid, victim_vpn: full.vpn, victim_frame: full.frame })
-            }
+            Err(full) => self.out_of_memory(pid, vpn, code, full),
         }
     }
 
@@ -661,7 +659,7 @@ impl Machine {
     /// (they all move to the same slot). The frame is left empty and out of the free pool.
     pub(super) fn evict(&mut self) -> Result<Eviction, SwapFull> {
         let hand_from = self.policy.hand();
-        let f = self.policy.victim(&mut self.frames).expect("evict() is only called while a frame is in use");
+        let (f, among) = self.choose_victim();
         let why = VictimReason {
             policy: self.config.policy,
             value: match self.config.policy {
@@ -671,6 +669,7 @@ impl Machine {
             hand_from,
             cleared: self.policy.cleared(),
             tied: self.policy.tied(f),
+            among,
         };
         let frame = self.frames.get(f);
         let (vpid, vvpn, dirty, code) = (frame.owner, frame.vpn, frame.dirty, frame.code);

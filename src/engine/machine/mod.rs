@@ -14,6 +14,7 @@
 //! runner's checkpoints are.
 
 mod access;
+mod importance;
 mod invariants;
 mod share;
 mod time;
@@ -26,7 +27,7 @@ use super::events::Event;
 use super::frame_table::FrameTable;
 use super::page_table::{PageTable, PteState, NONE};
 use super::policy::{Policy, ReplacementPolicy};
-use super::process::{valid_name, ExitCause, Perms, Process, Region, Regions};
+use super::process::{valid_name, ExitCause, Importance, Perms, Process, Region, Regions};
 use super::sharing::{ObjectKind, Objects, Rmap, MAP_ENTRY_COST};
 use super::stats::Stats;
 use super::swap::SwapDisk;
@@ -425,6 +426,7 @@ impl Machine {
             regions,
             stats: Stats::default(),
             next_label: 1,
+            importance: Importance::Normal,
         });
         self.usage.records += budget::PROCESS_COST;
         Ok(pid)

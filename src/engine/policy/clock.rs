@@ -21,18 +21,16 @@ impl Clock {
     }
 }
 
-impl ReplacementPolicy for Clock {
-    fn loaded(&mut self, _: u32, _: AccessCtx, _: &FrameTable) {}
-    fn touched(&mut self, _: u32, _: AccessCtx, _: &FrameTable) {}
-    fn removed(&mut self, _: u32) {}
-
-    fn victim(&mut self, frames: &mut FrameTable) -> Option<u32> {
-        // Two turns suffice: after one, every occupied frame's bit is clear.
+impl Clock {
+    /// The hand's sweep: the first frame it may take whose reference bit is clear, clearing the
+    /// set bits it passes. Two turns suffice: after one, every candidate's bit is clear.
+    #[inline(always)]
+    fn sweep(&mut self, frames: &mut FrameTable, eligible: impl Fn(u32) -> bool) -> Option<u32> {
         self.cleared = 0;
         for _ in 0..=2 * self.frames as u64 {
             let f = self.hand;
             self.hand = (self.hand + 1) % self.frames;
-            if frames.is_free(f) {
+            if frames.is_free(f) || !eligible(f) {
                 continue;
             }
             if frames.referenced(f) {
@@ -43,6 +41,21 @@ impl ReplacementPolicy for Clock {
             return Some(f);
         }
         None
+    }
+}
+
+impl ReplacementPolicy for Clock {
+    fn loaded(&mut self, _: u32, _: AccessCtx, _: &FrameTable) {}
+    fn touched(&mut self, _: u32, _: AccessCtx, _: &FrameTable) {}
+    fn removed(&mut self, _: u32) {}
+
+    fn victim(&mut self, frames: &mut FrameTable) -> Option<u32> {
+        self.sweep(frames, |_| true)
+    }
+
+    /// The hand sweeps as usual but passes over frames that may not go, leaving their bits alone.
+    fn victim_where(&mut self, frames: &mut FrameTable, eligible: &dyn Fn(u32) -> bool) -> Option<u32> {
+        self.sweep(frames, eligible)
     }
 
     fn order(&self, frames: &FrameTable, limit: usize) -> Vec<u32> {

@@ -39,6 +39,12 @@ pub trait ReplacementPolicy {
     fn removed(&mut self, frame: u32);
     /// The frame to evict next; `None` only if no frame is in use.
     fn victim(&mut self, frames: &mut FrameTable) -> Option<u32>;
+    /// The frame to evict next among those `eligible` says may go (when processes differ in
+    /// importance); `None` if no eligible frame is in use. By default the first eligible frame in
+    /// the policy's order: O(frames in use), used only then.
+    fn victim_where(&mut self, frames: &mut FrameTable, eligible: &dyn Fn(u32) -> bool) -> Option<u32> {
+        self.order(frames, usize::MAX).into_iter().find(|&f| eligible(f))
+    }
     /// The periodic timer interrupt (every `timer` time units).
     fn timer(&mut self, _frames: &mut FrameTable) {}
     /// The first `limit` resident frames in the policy's order, next victim first where the
@@ -162,6 +168,9 @@ impl ReplacementPolicy for Policy {
     #[inline]
     fn victim(&mut self, frames: &mut FrameTable) -> Option<u32> {
         dispatch!(self, p => p.victim(frames))
+    }
+    fn victim_where(&mut self, frames: &mut FrameTable, eligible: &dyn Fn(u32) -> bool) -> Option<u32> {
+        dispatch!(self, p => p.victim_where(frames, eligible))
     }
     fn timer(&mut self, frames: &mut FrameTable) {
         dispatch!(self, p => p.timer(frames))

@@ -50,6 +50,15 @@ impl ReplacementPolicy for RandomPolicy {
         let i = self.rng.rand_range(0..self.resident.len() as u32);
         Some(self.resident[i as usize])
     }
+    /// A draw among the eligible frames (in the order they are kept), from the same generator.
+    fn victim_where(&mut self, _: &mut FrameTable, eligible: &dyn Fn(u32) -> bool) -> Option<u32> {
+        let candidates: Vec<u32> = self.resident.iter().copied().filter(|&f| eligible(f)).collect();
+        if candidates.is_empty() {
+            return None;
+        }
+        let i = self.rng.rand_range(0..candidates.len() as u32);
+        Some(candidates[i as usize])
+    }
     fn order(&self, _: &FrameTable, limit: usize) -> Vec<u32> {
         // Frame numbers ascending: resident frames are exactly the set ones.
         let mut listed = vec![false; self.position.len()];

@@ -36,11 +36,16 @@ pub(crate) fn walk_before(m: &Machine, names: &Names, op: &Op) -> Option<Transla
 pub(crate) fn execute(m: &mut Machine, names: &Names, op: &Op, next_use: u64) -> Result<(), SimError> {
     match op {
         Op::Spawn(s) => {
-            if s.flat {
-                m.spawn_flat(names.get(s.name))?;
+            let pid = if s.flat {
+                m.spawn_flat(names.get(s.name))?
             } else {
-                m.spawn_exe(names.get(s.name), s.code_pages, s.exe.as_deref())?;
-            }
+                m.spawn_exe(names.get(s.name), s.code_pages, s.exe.as_deref())?
+            };
+            m.start_at(pid, s.importance);
+        }
+        Op::Importance(name, level) => {
+            let pid = m.pid_of(names.get(*name))?;
+            m.set_importance(pid, *level)?;
         }
         Op::Fork(f) => {
             let parent = m.pid_of(names.get(f.0))?;

@@ -72,7 +72,7 @@ fn payload_bytes(op: &Op) -> usize {
             std::mem::size_of::<(NameId, FreeTarget)>() + if let FreeTarget::Label(l) = &f.1 { l.len() } else { 0 }
         }
         Op::Note(t) => std::mem::size_of::<String>() + t.len(),
-        Op::Access(_) | Op::Tick(_) | Op::Exit(_) => 0,
+        Op::Access(_) | Op::Tick(_) | Op::Exit(_) | Op::Importance(..) => 0,
     }
 }
 

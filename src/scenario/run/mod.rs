@@ -287,12 +287,14 @@ impl Run {
     pub fn push(&mut self, line: u32, action: Action<'_>) -> Result<StepRecord, RunError> {
         let names_before = self.names.len();
         let op = match action {
-            Action::Spawn { name, code_pages, flat, exe } => Op::Spawn(Box::new(SpawnOp {
+            Action::Spawn { name, code_pages, flat, exe, importance } => Op::Spawn(Box::new(SpawnOp {
                 name: self.names.intern(name),
                 code_pages,
                 flat,
                 exe: exe.map(str::to_string),
+                importance,
             })),
+            Action::Importance { name, level } => Op::Importance(self.names.intern(name), level),
             Action::Fork { parent, child } => Op::Fork(Box::new((self.names.intern(parent), self.names.intern(child)))),
             Action::Alloc { name, label, bytes, perms, at, share } => Op::Alloc(Box::new(AllocOp {
                 name: self.names.intern(name),
@@ -603,7 +605,8 @@ mod tests {
         assert_eq!(run.machine().stats().writes, 3);
         // Writes by another process instead of ticks: the first release panicked here.
         run.goto(5).unwrap();
-        run.push(0, Action::Spawn { name: "B", code_pages: 0, flat: false, exe: None }).unwrap();
+        run.push(0, Action::Spawn { name: "B", code_pages: 0, flat: false, exe: None, importance: Default::default() })
+            .unwrap();
         let alloc = Action::Alloc { name: "B", label: None, bytes: 1 << 16, perms: Perms::RW, at: None, share: None };
         run.push(0, alloc).unwrap();
         for i in 0..40u64 {
@@ -616,7 +619,7 @@ mod tests {
 
     #[test]
     fn the_history_budget_forgets_the_oldest_steps() {
-        let s = parse("config frames=4 vbits=20 history=1M\nspawn T flat\n").unwrap();
+        let s = parse("config frames=4 vbits=20 history=1M oom=fail\nspawn T flat\n").unwrap();
         let mut run = Run::new(s).unwrap();
         run.run_to_end().unwrap();
         for i in 0..200_000u64 {

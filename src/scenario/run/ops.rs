@@ -3,6 +3,7 @@
 
 use super::super::CommandKind;
 use super::super::FreeTarget;
+use crate::engine::process::Importance;
 use crate::engine::sharing::ObjectKind;
 use crate::engine::Perms;
 use rustc_hash::FxHashMap as HashMap;
@@ -22,6 +23,7 @@ pub enum Op {
     Note(Box<String>),
     /// `fork`: parent and child names.
     Fork(Box<(NameId, NameId)>),
+    Importance(NameId, Importance),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,6 +32,7 @@ pub struct SpawnOp {
     pub code_pages: u64,
     pub flat: bool,
     pub exe: Option<String>,
+    pub importance: Importance,
 }
 
 /// `label: None` picks `r1`, `r2`, … (calls from JavaScript have no label).
@@ -77,6 +80,11 @@ pub enum Action<'a> {
         code_pages: u64,
         flat: bool,
         exe: Option<&'a str>,
+        importance: Importance,
+    },
+    Importance {
+        name: &'a str,
+        level: Importance,
     },
     Fork {
         parent: &'a str,
@@ -145,10 +153,12 @@ impl Names {
 /// The operations of one command: one, or one per page of a `refs` line.
 pub(crate) fn command_ops(kind: &CommandKind, names: &mut Names, shift: u32) -> Vec<Op> {
     let op = match kind {
-        CommandKind::Spawn { name, code_pages, flat, exe } => {
-            let op = SpawnOp { name: names.intern(name), code_pages: *code_pages, flat: *flat, exe: exe.clone() };
+        CommandKind::Spawn { name, code_pages, flat, exe, importance } => {
+            let name = names.intern(name);
+            let op = SpawnOp { name, code_pages: *code_pages, flat: *flat, exe: exe.clone(), importance: *importance };
             Op::Spawn(Box::new(op))
         }
+        CommandKind::Importance { name, level } => Op::Importance(names.intern(name), *level),
         CommandKind::Fork { parent, child } => Op::Fork(Box::new((names.intern(parent), names.intern(child)))),
         CommandKind::Alloc { name, label, bytes, perms, at, share } => {
             let label = Some(label.clone());
