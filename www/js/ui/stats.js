@@ -46,6 +46,7 @@ export function renderStats(box, stats, palette, config) {
     for (const [key] of COLUMNS) tr.insertCell().textContent = String(s[key]);
     // How fast it feels (the engine's words), with the figures behind them on hover.
     const feel = tr.insertCell();
+    feel.className = 'felt';
     feel.textContent = speed.felt;
     feel.title = `${speed.slowdown.toFixed(speed.slowdown < 10 ? 2 : 0)}× slower than at RAM speed`
       + ` (work ${humanNs(speed.work_ns)}, stall ${humanNs(speed.stall_ns)})`;
