@@ -242,6 +242,7 @@ pub fn exit_cause(c: ExitCause) -> &'static str {
         ExitCause::SegmentationFault => "segmentation_fault",
         ExitCause::ProtectionFault => "protection_fault",
         ExitCause::OutOfMemory => "out_of_memory",
+        ExitCause::NoBlock => "no_block",
     }
 }
 
@@ -337,6 +338,11 @@ impl EventReport {
                 r.importance = Some(importance.name());
                 r.pages = Some(*footprint);
             }
+            Event::NoBlock { pid, needed, .. } => {
+                r.kind = "no_block";
+                who(&mut r, *pid);
+                r.pages = Some(*needed);
+            }
             Event::Importance { pid, importance } => {
                 r.kind = "importance";
                 who(&mut r, *pid);
@@ -410,6 +416,8 @@ fn access(m: &Machine, a: &AccessEvent, r: &mut EventReport) {
             r.reason = Some(match reason {
                 SegvReason::NullPage => "null_page",
                 SegvReason::Unmapped => "unmapped",
+                SegvReason::OutOfBounds => "out_of_bounds",
+                SegvReason::NoSuchMemory => "no_such_memory",
             });
         }
         AccessResult::ProtectionFault { perms, code } => {

@@ -48,6 +48,16 @@ enum Command {
     },
     /// List the presets of the page's gallery: name and title.
     Presets,
+    /// The tour, the story of virtual memory in chapters: the list, or one chapter (its text,
+    /// its run, its question and what to notice; compared machines for `freeze`).
+    Tour {
+        /// A chapter's id (`pagesim tour` lists them).
+        id: Option<String>,
+        /// Print JSON: `[{id, title, text, scenario, question, answer, notice, ask_at, opens_at,
+        /// figures}]` (one object with an id).
+        #[arg(long)]
+        json: bool,
+    },
     /// Print every limit pagesim keeps (settings, inputs, exercises) with its reason.
     Limits {
         #[arg(long)]
@@ -194,6 +204,7 @@ fn main() -> ExitCode {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Tour { id, json } => cmd_tour(id.as_deref(), json),
         Command::Presets => {
             for p in scenario::presets::PRESETS {
                 println!("{:<16} {}", p.id, p.title);
@@ -433,6 +444,42 @@ fn explain_access(m: &Machine, a: &AccessEvent) -> String {
         s.hits,
         s.faults
     )
+}
+
+fn cmd_tour(id: Option<&str>, json: bool) -> Result<ExitCode, Failure> {
+    use scenario::tour::{chapter, figures, ChapterReport, CHAPTERS};
+    let out = ChapterReport::new;
+    let Some(id) = id else {
+        if json {
+            let all: Vec<ChapterReport> = CHAPTERS.iter().map(out).collect();
+            println!("{}", serde_json::to_string(&all).expect("plain data serializes"));
+        } else {
+            for (i, c) in CHAPTERS.iter().enumerate() {
+                println!("{:>2}. {:<16} {}", i + 1, c.id, c.title);
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    };
+    let Some(c) = chapter(id) else {
+        let ids: Vec<&str> = CHAPTERS.iter().map(|c| c.id).collect();
+        return Err(Failure(format!("no chapter {} (chapters: {})", quoted(id), ids.join(", "))));
+    };
+    if json {
+        println!("{}", serde_json::to_string(&out(c)).expect("plain data serializes"));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let n = CHAPTERS.iter().position(|x| x.id == c.id).expect("found above") + 1;
+    println!("Chapter {n} of {}: {}\n\n{}\n", CHAPTERS.len(), c.title, c.text);
+    cmd_run(&format!("tour:{}", c.id), c.scenario, false, false)?;
+    println!("\nQuestion (before step {}): {}\nAnswer: {}\nNotice: {}", c.ask_at, c.question, c.answer, c.notice);
+    let figs = figures(c);
+    if !figs.is_empty() {
+        println!("\nThe same on other machines (its first process):");
+        for f in figs {
+            println!("  {:<26} {:>4} major faults  {:>12}  {}", f.label, f.major_faults, human_ns(f.total_ns), f.felt);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn stats_line(who: &str, s: &Stats) -> String {

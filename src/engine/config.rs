@@ -192,6 +192,28 @@ pub struct Config {
     pub disk_ns: u64,
     /// What happens when a fault needs a frame and no page can go.
     pub oom: OomMode,
+    /// Virtual memory, or the machines before it (README, *Before virtual memory*).
+    pub vm: VmMode,
+}
+
+/// How addresses reach memory: through page tables (`paging`, the default), straight (`off`: every
+/// address is physical), or through one base-and-bounds pair per process (`base`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VmMode {
+    Paging,
+    Off,
+    Base,
+}
+
+impl VmMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            VmMode::Paging => "paging",
+            VmMode::Off => "off",
+            VmMode::Base => "base",
+        }
+    }
 }
 
 /// Out of memory: kill a process to free frames (as Linux), or fail the access.
@@ -222,6 +244,7 @@ impl Default for Config {
             minor_ns: DEFAULT_MINOR_NS,
             disk_ns: DEFAULT_DISK_NS,
             oom: OomMode::Kill,
+            vm: VmMode::Paging,
         }
     }
 }
@@ -246,11 +269,12 @@ pub enum Setting {
     MinorNs,
     Disk,
     Oom,
+    Vm,
 }
 
 impl Setting {
     /// Every setting, in the canonical order of a `config` line.
-    pub const ALL: [Setting; 17] = [
+    pub const ALL: [Setting; 18] = [
         Setting::Frames,
         Setting::Page,
         Setting::Vbits,
@@ -268,6 +292,7 @@ impl Setting {
         Setting::MinorNs,
         Setting::Disk,
         Setting::Oom,
+        Setting::Vm,
     ];
 
     /// The key as a `config` line writes it.
@@ -290,6 +315,7 @@ impl Setting {
             Setting::MinorNs => "minor_ns",
             Setting::Disk => "disk",
             Setting::Oom => "oom",
+            Setting::Vm => "vm",
         }
     }
 
@@ -331,6 +357,9 @@ pub enum ConfigError {
     BadReclaim(String),
     BadDisk(String),
     BadOom(String),
+    BadVm(String),
+    /// The background reclaimer swaps pages out: a machine without paging has none.
+    ReclaimNeedsPaging(&'static str),
     PageSize(u64),
     OutOfRange {
         setting: Setting,
@@ -371,6 +400,10 @@ impl fmt::Display for ConfigError {
             ConfigError::BadReclaim(v) => {
                 write!(f, "expected reclaim=LOW,HIGH (two frame counts), found {}", quoted(v))
             }
+            ConfigError::ReclaimNeedsPaging(vm) => {
+                write!(f, "reclaim= swaps pages out, and this machine has no paging (vm={vm})")
+            }
+            ConfigError::BadVm(v) => write!(f, "expected vm=paging, vm=base or vm=off, found {}", quoted(v)),
             ConfigError::BadOom(v) => write!(f, "expected oom=kill or oom=fail, found {}", quoted(v)),
             ConfigError::BadDisk(v) => {
                 let names: Vec<&str> = DISKS.iter().map(|d| d.0).collect();
@@ -465,6 +498,14 @@ impl Config {
             Setting::Policy => {
                 self.policy = PolicyKind::parse(value).ok_or_else(|| ConfigError::BadPolicy(value.into()))?
             }
+            Setting::Vm => {
+                self.vm = match value.to_ascii_lowercase().as_str() {
+                    "paging" => VmMode::Paging,
+                    "off" => VmMode::Off,
+                    "base" => VmMode::Base,
+                    _ => return Err(ConfigError::BadVm(value.into())),
+                }
+            }
             Setting::Oom => {
                 self.oom = match value.to_ascii_lowercase().as_str() {
                     "kill" => OomMode::Kill,
@@ -524,6 +565,9 @@ impl Config {
         range(Setting::RamNs, self.ram_ns, 1, MAX_RAM_NS)?;
         range(Setting::MinorNs, self.minor_ns, 0, MAX_EVENT_NS)?;
         range(Setting::Disk, self.disk_ns, 1, MAX_EVENT_NS)?;
+        if self.vm != VmMode::Paging && self.reclaim.is_some() {
+            return Err(ConfigError::ReclaimNeedsPaging(self.vm.name()));
+        }
         if let Some((low, high)) = self.reclaim {
             if low > high || high == 0 || high > self.frames {
                 return Err(ConfigError::Reclaim { low, high, frames: self.frames });
@@ -561,6 +605,9 @@ impl Config {
         }
         if self.history != DEFAULT_HISTORY {
             s.push_str(&format!(" history={}", format_size(self.history)));
+        }
+        if self.vm != VmMode::Paging {
+            s.push_str(&format!(" vm={}", self.vm.name()));
         }
         if self.oom != OomMode::Kill {
             s.push_str(" oom=fail");

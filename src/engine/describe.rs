@@ -2,7 +2,7 @@
 //! `A read 0x3004: page 3 not in memory → major fault, read from swap slot 5 into frame 2 (evicted B page 7, dirty → swap slot 9)`.
 //! "Page fault" and "segmentation fault" are always spelled out in full so they never look alike.
 
-use super::config::{format_size, PolicyKind};
+use super::config::{format_size, PolicyKind, VmMode};
 use super::cost::{access_cost, cost_phrase};
 use super::events::{
     AccessEvent, AccessKind, AccessResult, Event, Eviction, EvictionFate, FaultKind, SegvReason, TlbLookup,
@@ -24,6 +24,28 @@ impl Machine {
             Event::Spawn { pid, code_pages, flat, exe } => {
                 let name = self.name_of(*pid);
                 let exe_name = if *exe == NONE { name } else { &self.objects().get(*exe).name };
+                let code = plural(*code_pages, "page", "pages");
+                if self.config().vm == VmMode::Off {
+                    return format!(
+                        "spawned {name} (pid {pid}): no virtual memory, the addresses it uses are physical addresses{}",
+                        if *code_pages > 0 {
+                            format!(" (its {code} of code from address 0x1000)")
+                        } else {
+                            String::new()
+                        }
+                    );
+                }
+                if self.config().vm == VmMode::Base {
+                    return if *code_pages > 0 {
+                        format!(
+                            "spawned {name} (pid {pid}): it needs one block of {} in a row for its {code} of code, \
+                             at its addresses 0 on",
+                            plural(*code_pages, "frame", "frames")
+                        )
+                    } else {
+                        format!("spawned {name} (pid {pid}): no block yet (its first allocation places one)")
+                    };
+                }
                 if *flat {
                     format!("spawned {name} (pid {pid}): its whole address space is valid and writable, no guard page")
                 } else if *code_pages > 0 && exe_name != name {
@@ -93,6 +115,22 @@ impl Machine {
                     plural(*footprint, "page", "pages")
                 )
             }
+            Event::NoBlock { pid, needed, free, largest } => {
+                let name = self.name_of(*pid);
+                let why = if free >= needed {
+                    format!(
+                        "{} are free in all, but the largest free run is {}: external fragmentation",
+                        plural(*free, "frame", "frames"),
+                        plural(*largest, "frame", "frames")
+                    )
+                } else {
+                    format!("only {} are free", plural(*free, "frame", "frames"))
+                };
+                format!(
+                    "{name} needs one block of {} in a row for base and bounds; {why}",
+                    plural(*needed, "frame", "frames")
+                )
+            }
             Event::Importance { pid, importance } => format!(
                 "{} is now of {} importance: {}",
                 self.name_of(*pid),
@@ -109,6 +147,7 @@ impl Machine {
                     ExitCause::SegmentationFault => "was killed by the segmentation fault",
                     ExitCause::ProtectionFault => "was killed by the protection fault",
                     ExitCause::OutOfMemory => "was killed by the OOM killer",
+                    ExitCause::NoBlock => "could not start",
                 };
                 format!(
                     "{} {how}: released {} and {}",
@@ -227,6 +266,18 @@ impl Machine {
             TlbLookup::Off => "",
         };
         match a.result {
+            AccessResult::Hit { frame } if self.config().vm == VmMode::Off => {
+                let phys = a.physical.unwrap_or(a.addr);
+                s.push_str(&format!("no translation (vm=off): physical address {phys:#x}, frame {frame}"));
+            }
+            AccessResult::Hit { frame } if self.config().vm == VmMode::Base => {
+                let phys = a.physical.unwrap_or(a.addr);
+                let base = phys - a.addr;
+                s.push_str(&format!(
+                    "within its bound; base {base:#x} + {:#x} = physical {phys:#x}, frame {frame}",
+                    a.addr
+                ));
+            }
             AccessResult::Hit { frame } => {
                 s.push_str(&format!("page {} is in frame {frame}{tlb} → hit", a.vpn));
             }
@@ -294,6 +345,18 @@ impl Machine {
             }
             AccessResult::SegmentationFault { reason: SegvReason::Unmapped } => {
                 s.push_str(&format!("page {} is in no region → segmentation fault", a.vpn));
+            }
+            AccessResult::SegmentationFault { reason: SegvReason::OutOfBounds } => {
+                let bound = self.process(a.pid).map_or(0, |p| p.block.pages) * self.config().page_size;
+                s.push_str(&format!("{:#x} is past its bound {bound:#x} → segmentation fault", a.addr));
+            }
+            AccessResult::SegmentationFault { reason: SegvReason::NoSuchMemory } => {
+                let size = self.config().frames as u64 * self.config().page_size;
+                s.push_str(&format!(
+                    "no translation (vm=off): physical address {:#x} is past the end of memory ({}) → no such memory",
+                    a.addr,
+                    format_size(size)
+                ));
             }
             AccessResult::ProtectionFault { perms, code } => {
                 let what = match (a.kind, code) {

@@ -120,6 +120,25 @@ pub enum AllocError {
         pages: u64,
         name: String,
     },
+    /// Sharing (`fork`, `shared=`, `file=`) on a machine without paging.
+    NeedsPaging {
+        what: &'static str,
+        vm: &'static str,
+    },
+    /// `vm=base`: no `at`: a block's addresses follow on from its end.
+    AtInBlock,
+    /// `vm=base`: the frames after process `name`'s block (from frame `end`) are not all free.
+    CannotGrow {
+        name: String,
+        pages: u64,
+        end: u64,
+    },
+    /// `vm=base`: no free run of `pages` frames for a first block.
+    NoBlock {
+        pages: u64,
+        free: u64,
+        largest: u64,
+    },
     /// `spawn … code=N` with more code pages than the space has.
     CodeTooLarge {
         pages: u64,
@@ -180,6 +199,21 @@ impl fmt::Display for AllocError {
                 write!(f, "{pages} code pages do not fit in a space of {space} pages (page 0 is the guard)")
             }
             AllocError::ExeByAlloc => f.write_str("an executable is mapped by spawn, not alloc"),
+            AllocError::NeedsPaging { what, vm } => {
+                write!(f, "{what} needs virtual memory: this machine has vm={vm} (use vm=paging)")
+            }
+            AllocError::AtInBlock => {
+                f.write_str("with vm=base a block grows at its end: an allocation takes no `at` address")
+            }
+            AllocError::CannotGrow { name, pages, end } => write!(
+                f,
+                "{name}'s block cannot grow by {pages} frame(s): frame {end} and on are not all free \
+                 (base and bounds needs one block in a row; a real system would have to move {name})"
+            ),
+            AllocError::NoBlock { pages, free, largest } => write!(
+                f,
+                "no free run of {pages} frame(s): {free} free in all, the largest run {largest} (external fragmentation)"
+            ),
             AllocError::ObjectTooSmall { kind, name, have, want } => write!(
                 f,
                 "{} {name} is {have} {}: a mapping of {want} pages does not fit in it",
@@ -201,6 +235,7 @@ impl fmt::Display for SimError {
                 ExitCause::SegmentationFault => {
                     write!(f, "{name} is no longer running: it was killed by a segmentation fault")
                 }
+                ExitCause::NoBlock => write!(f, "{name} never started: no block of memory was free for it"),
                 ExitCause::OutOfMemory => write!(f, "{name} is no longer running: the OOM killer ended it"),
                 ExitCause::ProtectionFault => {
                     write!(f, "{name} is no longer running: it was killed by a protection fault")

@@ -111,6 +111,10 @@ pub enum SegvReason {
     NullPage,
     /// No region covers the address.
     Unmapped,
+    /// `vm=base`: the address is past the process's bound.
+    OutOfBounds,
+    /// `vm=off`: the address is past the end of physical memory.
+    NoSuchMemory,
 }
 
 /// How an access ended.
@@ -220,6 +224,14 @@ pub enum Event {
         importance: Importance,
         footprint: u64,
         for_pid: u32,
+    },
+    /// `vm=base`: process `pid` could not start, no free run of frames holding its block of
+    /// `needed` frames (`free` are free in all, the largest run is `largest`).
+    NoBlock {
+        pid: u32,
+        needed: u64,
+        free: u64,
+        largest: u64,
     },
     /// A process's importance changed (`importance NAME LEVEL`: it came to the foreground, or left it).
     Importance {

@@ -107,6 +107,24 @@ impl FrameTable {
         Some(f)
     }
 
+    /// Takes frame `f` itself for `(owner, vpn)`, if it is free (the machines before virtual
+    /// memory place memory at chosen frames).
+    pub fn take_at(&mut self, f: u32, owner: u32, vpn: u64) -> bool {
+        if !self.free.take_id(f) {
+            return false;
+        }
+        let frame = Frame { owner, vpn, dirty: false, code: false, ref_epoch: self.epoch, data: None };
+        while self.frames.len() < f as usize {
+            self.frames.push(EMPTY);
+        }
+        if f as usize == self.frames.len() {
+            self.frames.push(frame);
+        } else {
+            self.frames[f as usize] = frame;
+        }
+        true
+    }
+
     /// Reuses frame `f` (just emptied by an eviction) for `(owner, vpn)`.
     pub fn reassign(&mut self, f: u32, owner: u32, vpn: u64, code: bool) {
         let epoch = self.epoch;

@@ -185,6 +185,29 @@ impl LowestFree {
         }
     }
 
+    /// Takes `id` itself, if it is free. O(free ids below the high water, or up to `id`): for the
+    /// machines before virtual memory, which place blocks at chosen frames.
+    pub fn take_id(&mut self, id: u32) -> bool {
+        if id >= self.capacity {
+            return false;
+        }
+        if id >= self.next_fresh {
+            for fresh in self.next_fresh..id {
+                self.release(fresh);
+            }
+            self.next_fresh = id + 1;
+            return true;
+        }
+        let Some(i) = self.released.iter().position(|&r| r == id) else { return false };
+        let mut rest: Vec<u32> = self.released.iter().copied().collect();
+        rest.swap_remove(i);
+        self.released = SnapVec::new();
+        for r in rest {
+            self.release(r);
+        }
+        true
+    }
+
     /// Returns `id` to the pool. It must have been taken and not released since.
     pub fn release(&mut self, id: u32) {
         self.released.push(id);

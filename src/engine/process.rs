@@ -47,6 +47,15 @@ pub struct Process {
     /// Counter for the labels of regions allocated without one (`r1`, `r2`, …).
     pub next_label: u32,
     pub importance: Importance,
+    /// `vm=base`: its one block of physical memory (README, *Before virtual memory*).
+    pub block: Block,
+}
+
+/// A base-and-bounds block: `pages` frames from frame `base` (`pages` 0: none yet).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Block {
+    pub base: u32,
+    pub pages: u64,
 }
 
 impl Process {
@@ -112,6 +121,7 @@ impl Process {
             stats: self.stats.clone(),
             next_label: self.next_label,
             importance: self.importance,
+            block: self.block,
         }
     }
 }

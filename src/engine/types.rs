@@ -74,6 +74,8 @@ pub enum ExitCause {
     ProtectionFault,
     /// Killed by the OOM killer: a fault needed a frame and no page could go.
     OutOfMemory,
+    /// Never started: with `vm=base`, no free run of frames was large enough for its block.
+    NoBlock,
 }
 
 /// How much a process matters to its user now (README, *Importance*): the policy takes its

@@ -11,6 +11,7 @@ pub mod presets;
 mod print;
 pub mod run;
 pub mod through;
+pub mod tour;
 
 use crate::engine::process::Importance;
 use crate::engine::sharing::ObjectKind;

@@ -6,7 +6,7 @@
 //! by a fault) is reported by the runner with the line number.
 
 use super::{Command, CommandKind, FreeTarget, ParseError, Scenario};
-use crate::engine::config::{parse_number, parse_size, Config};
+use crate::engine::config::{parse_number, parse_size, Config, VmMode};
 use crate::engine::error::quoted;
 use crate::engine::machine::MAX_TIME;
 use crate::engine::process::{valid_name, Importance, Perms};
@@ -190,7 +190,13 @@ impl Parser {
                 return Ok(None);
             }
             "spawn" => parse_spawn(&mut p, config, names)?,
-            "fork" => parse_fork(&mut p, names)?,
+            "fork" => {
+                if config.vm != VmMode::Paging {
+                    let vm = config.vm.name();
+                    return p.err(keyword.col, format!("fork needs virtual memory: this machine has vm={vm}"));
+                }
+                parse_fork(&mut p, names)?
+            }
             "alloc" | "allocate" => parse_alloc(&mut p, config, names)?,
             "write" => {
                 let name = known_process(&mut p, names)?;
@@ -388,12 +394,19 @@ fn parse_alloc(p: &mut LineParser<'_>, config: &Config, names: &Names) -> Result
             if share.is_some() {
                 return p.err(t.col, "a region maps at most one shared object or file");
             }
+            if config.vm != VmMode::Paging {
+                let (what, vm) = (kind.word(), config.vm.name());
+                return p.err(t.col, format!("{what}= needs virtual memory: this machine has vm={vm}"));
+            }
             if !valid_name(value) {
                 let what = if kind == ObjectKind::File { "a file name" } else { "a shared object's name" };
                 return p.err(t.col + key as u32, format!("expected {what}, found {}", quoted(value)));
             }
             share = Some((kind, value.to_string()));
         } else if lower == "at" && at.is_none() {
+            if config.vm == VmMode::Base {
+                return p.err(t.col, "with vm=base a block grows at its end: an allocation takes no `at` address");
+            }
             let (addr, tok) = p.number("an address")?;
             check_addr(p, config, addr, tok)?;
             at = Some(addr);
@@ -515,7 +528,7 @@ mod tests {
         );
         assert_eq!(error("spawn A\nread B 0x1000"), "2:6: no process named B (spawn it first)");
         assert_eq!(error("config frames=three"), "1:15: expected a number for frames, found \"three\"");
-        assert_eq!(error("config colour=red"), "1:8: unknown config key \"colour\" (expected one of frames, page, vbits, swap, tlb, levels, policy, seed, segv, reclaim, timer, budget, history, ram_ns, minor_ns, disk, oom)");
+        assert_eq!(error("config colour=red"), "1:8: unknown config key \"colour\" (expected one of frames, page, vbits, swap, tlb, levels, policy, seed, segv, reclaim, timer, budget, history, ram_ns, minor_ns, disk, oom, vm)");
         assert_eq!(
             error("  jump A"),
             "1:3: expected a command (config, spawn, fork, alloc, read, write, refs, tick, free, exit, note, importance), found \"jump\""

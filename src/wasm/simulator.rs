@@ -481,6 +481,14 @@ impl Simulator {
         })
     }
 
+    /// How programs use physical memory on a machine before virtual memory (`vm=off`: each
+    /// region at the frames its addresses name; `vm=base`: each block): `[{pid, label, first,
+    /// frames}]`, empty with paging. `sim.physicalUses()`
+    #[wasm_bindgen(js_name = physicalUses)]
+    pub fn physical_uses(&self) -> Result<JsValue, JsValue> {
+        self.with(|s| to_js(&s.machine().physical_uses()))
+    }
+
     // --- compact views for the renderer, as `Uint32Array`s (layouts: `viewLayout()`)
 
     /// The page cells of `pid`: `cells` cells of `pagesPerCell` pages from `firstVpn`.
@@ -688,6 +696,14 @@ pub fn presets() -> Result<JsValue, JsValue> {
         .iter()
         .map(|p| PresetOut { id: p.id, title: p.title, summary: p.summary, text: p.text, compare: p.compare })
         .collect();
+    to_js(&v)
+}
+
+/// The tour's chapters, in order: `[{id, title, text, scenario, ask_at, question, answer, notice,
+/// opens_at, figures: [{label, settings, major_faults, total_ns, slowdown, felt}]}]`.
+#[wasm_bindgen(js_name = tourChapters)]
+pub fn tour_chapters() -> Result<JsValue, JsValue> {
+    let v: Vec<_> = crate::scenario::tour::CHAPTERS.iter().map(crate::scenario::tour::ChapterReport::new).collect();
     to_js(&v)
 }
 

@@ -18,7 +18,11 @@ export async function startServer({ http2 = false } = {}) {
   return { server, base: `${http2 ? 'https' : 'http'}://127.0.0.1:${server.address().port}/` };
 }
 
-export async function launch({ width = 1280, height = 860, colorScheme = 'light', reducedMotion = 'no-preference', hasTouch = false } = {}) {
+/**
+ * A browser profile of its own. `returning` (the default) makes the page see a visitor who has
+ * been there before (the first visit opens the tour instead of the page's own default).
+ */
+export async function launch({ width = 1280, height = 860, colorScheme = 'light', reducedMotion = 'no-preference', hasTouch = false, returning = true } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'pagesim-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -30,6 +34,7 @@ export async function launch({ width = 1280, height = 860, colorScheme = 'light'
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--ignore-certificate-errors'],
   });
+  if (returning) await context.addInitScript(() => localStorage.setItem('pagesim-visited', '1'));
   const errors = [];
   const watch = (page) => {
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });

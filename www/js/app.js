@@ -24,6 +24,7 @@ import { runCsv, download } from './ui/export.js';
 import { createGrid } from './ui/grid.js';
 import { createExerciseDialog } from './ui/exercise.js';
 import { renderStateText } from './ui/statetext.js';
+import { createTour } from './ui/tour.js';
 
 const $ = (sel) => document.querySelector(sel);
 const SPEEDS = [0.5, 1, 2, 3, 5, 8, 12, 20, 40, 100, 300, 1000]; // steps per second
@@ -87,13 +88,23 @@ const traceDialog = $('#trace-dialog')
   })
   : null;
 
+const tour = $('#tour') ? createTour({
+  api,
+  box: $('#tour'),
+  load,
+  jump: (step) => jump(step),
+  // The address bar names the chapter: reloading or sharing it opens the same chapter.
+  follow: (id) => history.replaceState(null, '', `#tour=${id}`),
+}) : null;
+$('#btn-tour')?.addEventListener('click', () => tour.open(state.tourId ?? tour.chapters[0].id));
+
 // ----- loading scenarios ---------------------------------------------------------------------
 
 /**
  * Loads scenario text; on a parse error keeps the current scenario and shows the error.
  * Returns true on success.
  */
-function load(text, { presetId = null, step = 0, keepZoom = false } = {}) {
+function load(text, { presetId = null, step = 0, keepZoom = false, tourId = null } = {}) {
   let sim;
   try {
     sim = new api.Simulator(text);
@@ -105,6 +116,8 @@ function load(text, { presetId = null, step = 0, keepZoom = false } = {}) {
   state.sim = sim;
   state.text = text;
   state.presetId = presetId;
+  state.tourId = tourId;
+  if (!tourId) tour?.close();
   state.config = sim.config();
   pause();
   if (!keepZoom) renderer.resetZoom();
@@ -329,7 +342,9 @@ function refresh({ animate = true, panels = true } = {}) {
   draw(); // before the panels touch the DOM: setting the canvas font would recalculate their style
   if (panels) showPanels(pos, current);
   state.panelsBehind = !panels;
-  links.follow(state.text, pos);
+  tour?.onStep(pos);
+  // A chapter of the tour keeps its own short link (#tour=ID); anything else, the scenario's.
+  if (!state.tourId) links.follow(state.text, pos);
   if (state.pulseStart && !reducedMotion.matches && !state.playing) { // (playback draws every frame)
     cancelAnimationFrame(pulseFrame);
     pulseFrame = requestAnimationFrame(animatePulse);
@@ -547,10 +562,16 @@ if (opened.error) {
     $('#btn-predict').setAttribute('aria-pressed', 'true');
     links.setMode('predict');
   }
+} else if (opened.tour && tour) {
+  tour.open(opened.tour);
+} else if (!opened.preset && tour && !embedded && !localStorage.getItem('pagesim-visited')) {
+  // A first visit starts the story, with something already drawn.
+  tour.open(tour.chapters[0].id);
 } else {
   loadPreset(opened.preset ?? 'demand-paging');
 }
+try { localStorage.setItem('pagesim-visited', '1'); } catch { /* storage may be off */ }
 document.body.dataset.ready = 'true';
 
 // For tests and the curious: the page's state from the console.
-window.pagesim = { state, api, analysis: loadAnalysis, renderer, jump, load, loadPreset, refresh, draw, memoryBytes };
+window.pagesim = { state, api, analysis: loadAnalysis, renderer, jump, load, loadPreset, refresh, draw, memoryBytes, tour };

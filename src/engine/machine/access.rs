@@ -2,6 +2,7 @@
 
 use super::{data_bytes, Machine, Pid};
 use crate::engine::budget;
+use crate::engine::config::VmMode;
 use crate::engine::config::{PolicyKind, SegvMode};
 use crate::engine::cost::access_cost;
 use crate::engine::error::SimError;
@@ -50,6 +51,12 @@ impl Machine {
         let p = self.live(pid)?;
         if addr >> self.config.va_bits != 0 {
             return Err(SimError::AddressOutOfRange { addr, va_bits: self.config.va_bits });
+        }
+        if self.config.vm != VmMode::Paging {
+            if self.usage_now() + self.access_growth > self.config.budget {
+                return Err(self.over_budget());
+            }
+            return Ok(self.physical_access(p, addr, kind, value));
         }
         self.access_valid(p, addr, kind, value, next_use)
     }
@@ -221,7 +228,15 @@ impl Machine {
     /// The bytes themselves: writes `value` into `frame` at `offset`, or reads the byte there
     /// (a write without a value, as a trace's, reports 0). Returns the access's value.
     #[inline(always)]
-    fn move_byte(&mut self, frame: u32, vpn: u64, offset: usize, value: Option<u8>, code: bool, write: bool) -> u8 {
+    pub(super) fn move_byte(
+        &mut self,
+        frame: u32,
+        vpn: u64,
+        offset: usize,
+        value: Option<u8>,
+        code: bool,
+        write: bool,
+    ) -> u8 {
         match value {
             Some(v) => {
                 let (grew, copied) = write_shared(&mut self.frames.get_mut(frame).data, offset, v);
@@ -630,7 +645,7 @@ impl Machine {
 
     /// Counts a finished access, logs it if recording, and lets time pass.
     #[inline(always)]
-    fn count_access(&mut self, p: usize, event: &AccessEvent) {
+    pub(super) fn count_access(&mut self, p: usize, event: &AccessEvent) {
         let outcome = match event.result {
             AccessResult::Hit { .. } => Outcome::Hit,
             AccessResult::PageFault { .. } => Outcome::Fault,

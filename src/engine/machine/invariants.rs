@@ -1,6 +1,7 @@
 //! The consistency check the property tests run after every step.
 
 use super::Machine;
+use crate::engine::config::VmMode;
 use crate::engine::page_table::{Backing, PteState, NONE};
 use crate::engine::policy::ReplacementPolicy;
 use crate::engine::sharing::{ObjectKind, ObjectPage};
@@ -11,6 +12,9 @@ impl Machine {
     /// and the statistics agree. Used by the property tests after every step; returns what
     /// disagrees.
     pub fn check_invariants(&self) -> Result<(), String> {
+        if self.config.vm != VmMode::Paging {
+            return self.check_physical();
+        }
         // Page-table entries pointing at each frame and slot; slots holding swap copies.
         let mut frame_refs: FxHashMap<u32, u32> = FxHashMap::default();
         let mut slot_refs: FxHashMap<u32, u32> = FxHashMap::default();
@@ -254,6 +258,53 @@ impl Machine {
         expected.sort_unstable();
         if holding != expected {
             return Err(format!("objects holding pages: {holding:?}, expected {expected:?}"));
+        }
+        Ok(())
+    }
+}
+
+impl Machine {
+    /// The invariants of a machine without paging: no page tables, no swap; with `vm=base` every
+    /// live process's block is exactly the frames it owns, blocks never overlap, and an ended
+    /// process owns nothing.
+    fn check_physical(&self) -> Result<(), String> {
+        if self.swap.used() > 0 {
+            return Err("a machine without paging uses swap".into());
+        }
+        let mut owned = vec![0u64; self.processes.len()];
+        for f in 0..self.frames.high_water() {
+            if self.frames.is_free(f) {
+                continue;
+            }
+            let owner = self.frames.get(f).owner as usize;
+            let proc = self.processes.get(owner).ok_or(format!("frame {f} is owned by no process"))?;
+            owned[owner] += 1;
+            if self.config.vm == VmMode::Base {
+                let b = proc.block;
+                if !(b.base..b.base.saturating_add(b.pages as u32)).contains(&f) {
+                    return Err(format!("frame {f} belongs to {} but lies outside its block {b:?}", proc.name));
+                }
+            }
+        }
+        for (pid, proc) in self.processes.iter().enumerate() {
+            if proc.page_table.entry_count() > 0 {
+                return Err(format!("{} has page-table entries without paging", proc.name));
+            }
+            if self.config.vm == VmMode::Base && owned[pid] != proc.block.pages {
+                return Err(format!("{}: block of {} frames, owns {}", proc.name, proc.block.pages, owned[pid]));
+            }
+            if !proc.alive() && self.config.vm == VmMode::Base && owned[pid] > 0 {
+                return Err(format!("{} has ended but owns {} frames", proc.name, owned[pid]));
+            }
+            if proc.stats.resident != owned[pid] {
+                return Err(format!(
+                    "{}: statistics say {} resident, owns {}",
+                    proc.name, proc.stats.resident, owned[pid]
+                ));
+            }
+        }
+        if self.stats.resident != self.frames.used() as u64 {
+            return Err(format!("{} frames used, statistics say {}", self.frames.used(), self.stats.resident));
         }
         Ok(())
     }

@@ -16,24 +16,26 @@
 mod access;
 mod importance;
 mod invariants;
+mod physical;
 mod share;
 mod time;
 
 use super::budget::{self, Usage};
-use super::config::Config;
+use super::config::{Config, VmMode};
 use super::cow::Snapshot;
 use super::error::{AllocError, NameKind, RegionRef, SimError};
 use super::events::Event;
 use super::frame_table::FrameTable;
 use super::page_table::{PageTable, PteState, NONE};
 use super::policy::{Policy, ReplacementPolicy};
-use super::process::{valid_name, ExitCause, Importance, Perms, Process, Region, Regions};
+use super::process::{valid_name, Block, ExitCause, Importance, Perms, Process, Region, Regions};
 use super::sharing::{ObjectKind, Objects, Rmap, MAP_ENTRY_COST};
 use super::stats::Stats;
 use super::swap::SwapDisk;
 use super::tlb::Tlb;
 
 pub use access::code_byte;
+pub use physical::PhysicalUse;
 
 /// Process id: an index, never reused within one machine.
 pub type Pid = u32;
@@ -377,6 +379,9 @@ impl Machine {
 
     fn new_process(&mut self, name: &str, flat: bool, code_pages: u64, exe: Option<&str>) -> Result<Pid, SimError> {
         let pid = self.create_process(name, flat, code_pages > 0)?;
+        if self.config.vm != VmMode::Paging {
+            return Ok(self.start_physical(pid, flat, code_pages));
+        }
         let mut exe_id = NONE;
         if code_pages > 0 {
             let exe = exe.unwrap_or(name);
@@ -427,6 +432,7 @@ impl Machine {
             stats: Stats::default(),
             next_label: 1,
             importance: Importance::Normal,
+            block: Block::default(),
         });
         self.usage.records += budget::PROCESS_COST;
         Ok(pid)
@@ -488,6 +494,17 @@ impl Machine {
                 format!("r{n}")
             }
         };
+        if self.config.vm != VmMode::Paging {
+            if let Some((kind, _)) = share {
+                return bad(AllocError::NeedsPaging { what: kind.word(), vm: self.config.vm.name() });
+            }
+            if self.config.vm == VmMode::Base {
+                if at.is_some() {
+                    return bad(AllocError::AtInBlock);
+                }
+                return self.allocate_in_block(p, pages, perms, label);
+            }
+        }
         let at_vpn = match at {
             Some(addr) if addr % page != 0 => return bad(AllocError::NotAligned { addr, page_size: page }),
             Some(addr) if addr >> self.config.va_bits != 0 => {
@@ -620,6 +637,9 @@ impl Machine {
 
     fn end_process(&mut self, p: usize, cause: ExitCause) {
         let (mut frames, mut slots) = self.release_pages(p, 0, u64::MAX);
+        if self.config.vm == VmMode::Base {
+            frames += self.release_block(p);
+        }
         let regions: Vec<Region> = self.processes[p].regions.iter().cloned().collect();
         for r in &regions {
             let (f, s) = self.detach(p, r);

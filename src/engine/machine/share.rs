@@ -351,6 +351,12 @@ impl Machine {
     /// in both. Costs O(pages the parent has touched).
     pub fn fork(&mut self, parent: Pid, child: &str) -> Result<Pid, SimError> {
         let pp = self.live(parent)?;
+        if self.config.vm != crate::engine::config::VmMode::Paging {
+            return Err(SimError::BadAllocation(crate::engine::error::AllocError::NeedsPaging {
+                what: "fork",
+                vm: self.config.vm.name(),
+            }));
+        }
         let par: &Process = &self.processes[pp];
         // The child's tables, regions, object mappings and one reverse-map entry per shared page.
         let growth = par.page_table.heap_bytes() as u64

@@ -22,6 +22,7 @@ import { drawLines, drawStrip, drawPageNumbers } from './spaces.js';
 import { drawFrames, drawFramesCompact, drawHeatMap, drawPolicyState, drawSwap } from './memory.js';
 import { SvgContext } from './svg.js';
 import { drawHighlight, pageRect } from './highlight.js';
+import { drawPhysical, describePhysical } from './physical.js';
 
 /** Creates the renderer for `canvas`. `engine` is what loadEngine() returned. */
 export function createRenderer(canvas, engine) {
@@ -125,6 +126,14 @@ export function createRenderer(canvas, engine) {
   function draw(scene) {
     const { sim, processes, config } = scene;
     const { w, h } = fit();
+    if (config.vm !== 'paging') {
+      // Before virtual memory: physical memory and the programs in it (physical.js).
+      g.ctx.fillStyle = g.palette.bg;
+      g.ctx.fillRect(0, 0, w, h);
+      const drawn = drawPhysical(g, scene, { w, h });
+      last = { physical: drawn };
+      return { neededHeight: drawn.neededHeight };
+    }
     const pages = sim.pagesPerSpace;
     const hw = sim.swapHighWater();
     const swapShown = config.swap_slots === 0 ? 0
@@ -191,6 +200,7 @@ export function createRenderer(canvas, engine) {
   /** What is under the pointer, as text for the tooltip (or null). */
   function describeAt(x, y) {
     if (!last) return null;
+    if (last.physical) return describePhysical(last.physical, x, y);
     const hit = stripHit(last.lay, x, y);
     if (hit) return tips.page(last, hit, windows.has(hit.strip.pid));
     const fg = last.lay.frames;
@@ -205,7 +215,7 @@ export function createRenderer(canvas, engine) {
    * > 1 out. Returns true if the picture changes.
    */
   function zoomAt(x, y, factor) {
-    if (!last) return false;
+    if (!last || last.physical) return false;
     const hit = stripHit(last.lay, x, y);
     if (hit) return zoomStrip(hit, factor, x);
     const fg = last.lay.frames;
@@ -240,7 +250,7 @@ export function createRenderer(canvas, engine) {
 
   /** A click: on an overview bar, fits that strip to the ranges in use again. */
   function clickAt(x, y) {
-    if (!last) return false;
+    if (!last || last.physical) return false;
     const hit = stripHit(last.lay, x, y);
     if (!hit?.overview || !windows.has(hit.strip.pid)) return false;
     windows.delete(hit.strip.pid);
@@ -284,6 +294,11 @@ export function createRenderer(canvas, engine) {
    */
   function locate(what) {
     if (!last) return null;
+    if (last.physical) {
+      const d = last.physical;
+      return what.frame != null && what.frame < d.frames
+        ? { x: 12 + what.frame * d.cellW, y: d.barY, w: d.cellW, h: 46 } : null;
+    }
     if (what.page) return pageRect(g, last.strips, what.page.pid, what.page.vpn);
     if (what.policyState) {
       const f = last.lay.frames;

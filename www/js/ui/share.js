@@ -45,9 +45,14 @@ export function createLinks(api, { embedded, toast, getState }) {
   }
 
   return {
-    /** Reads a location hash: {text, step, mode} for a share link, {preset} for #p=id, {error}. */
+    /**
+     * Reads a location hash: {text, step, mode} for a share link, {preset} for #p=id, {tour} for
+     * #tour=id, {error}.
+     */
     async open(hash) {
       if (!hash || hash === '#') return {};
+      const chapter = /(?:^#|&)tour=([a-z0-9-]+)/.exec(hash);
+      if (chapter) return { tour: chapter[1] };
       const preset = /(?:^#|&)p=([a-z0-9-]+)/.exec(hash);
       if (preset && !/(?:^#|&)s=/.test(hash)) return { preset: preset[1] };
       if (!/(?:^#|&)s=/.test(hash)) return hash.includes('embed') ? {} : { error: 'this link has no scenario in it (no s=…)' };
