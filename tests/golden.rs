@@ -146,3 +146,24 @@ fn every_preset_through_pagesim_run_matches_its_golden_file() {
     });
     check_golden(&dir, outputs.collect::<Vec<_>>());
 }
+
+#[test]
+fn every_tour_chapter_through_pagesim_run_matches_its_golden_file() {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let dir = format!("{}/tests/golden/tour", env!("CARGO_MANIFEST_DIR"));
+    let outputs = pagesim::scenario::tour::CHAPTERS.iter().map(|c| {
+        // Each chapter's scenario is an ordinary scenario: `pagesim run` runs it as it stands.
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pagesim"))
+            .args(["run", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the CLI runs");
+        child.stdin.take().unwrap().write_all(c.scenario.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}: pagesim run failed", c.id);
+        (c.id.to_string(), String::from_utf8(out.stdout).unwrap())
+    });
+    check_golden(&dir, outputs.collect::<Vec<_>>());
+}

@@ -34,7 +34,8 @@ export async function launch({ width = 1280, height = 860, colorScheme = 'light'
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--ignore-certificate-errors'],
   });
-  if (returning) await context.addInitScript(() => localStorage.setItem('pagesim-visited', '1'));
+  // (about:blank, where every page starts, has no storage.)
+  if (returning) await context.addInitScript(() => { try { localStorage.setItem('pagesim-visited', '1'); } catch { /* about:blank */ } });
   const errors = [];
   const watch = (page) => {
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });

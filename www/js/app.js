@@ -129,6 +129,10 @@ function load(text, { presetId = null, step = 0, keepZoom = false, tourId = null
   if ($('#settings-panel')) fillSettings($('#settings-panel'), state.config);
   if ($('#preset')) $('#preset').value = presetId ?? '';
   showAbout();
+  // A chapter of the tour tells its own story: the scenario's About box would say "Your scenario".
+  if ($('#about')) $('#about').hidden = Boolean(tourId);
+  // The legend names the paging picture's cells; a machine before virtual memory draws none.
+  if ($('#legend')) $('#legend').hidden = state.config.vm !== 'paging';
   predict?.reset();
   hideBanner();
   if (step > 0) {
@@ -547,6 +551,15 @@ wireCanvas(canvas, $('#tooltip'), renderer, draw);
 
 // ----- start ---------------------------------------------------------------------------------
 
+/** Whether this browser has not opened the page before (storage off: treated as returning). */
+function firstVisit() {
+  try {
+    return !localStorage.getItem('pagesim-visited');
+  } catch {
+    return false;
+  }
+}
+
 if ($('#legend')) drawLegend($('#legend'), renderer);
 const opened = await links.open(location.hash);
 if (opened.error) {
@@ -564,7 +577,7 @@ if (opened.error) {
   }
 } else if (opened.tour && tour) {
   tour.open(opened.tour);
-} else if (!opened.preset && tour && !embedded && !localStorage.getItem('pagesim-visited')) {
+} else if (!opened.preset && tour && !embedded && firstVisit()) {
   // A first visit starts the story, with something already drawn.
   tour.open(tour.chapters[0].id);
 } else {

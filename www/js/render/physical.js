@@ -37,7 +37,7 @@ export function drawPhysical(g, scene, size) {
     lanes[lane].push(u);
     return { ...u, lane };
   });
-  const cellW = Math.max(6, Math.min(56, (w - 2 * PAD) / frames));
+  const cellW = Math.max(6, Math.min(84, (w - 2 * PAD) / frames));
   const x = (f) => PAD + f * cellW;
   const lanesTop = PAD + 24;
   const barY = lanesTop + Math.max(1, lanes.length) * LANE + 8;
@@ -82,11 +82,11 @@ export function drawPhysical(g, scene, size) {
       ctx.fillRect(fx + 1, barY, cellW - 2, BAR);
     }
     if (users[f].size > 1) {
-      ctx.strokeStyle = g.palette.fault ?? '#d62728';
+      ctx.strokeStyle = g.palette.victim;
       ctx.lineWidth = 3;
       ctx.strokeRect(fx + 2, barY + 2, cellW - 4, BAR - 4);
       g.font(10, 700);
-      ctx.fillStyle = g.palette.fault ?? '#d62728';
+      ctx.fillStyle = g.palette.victim;
       ctx.textAlign = 'center';
       ctx.textBaseline = 'bottom';
       ctx.fillText('clash', fx + cellW / 2, barY + BAR + 24);

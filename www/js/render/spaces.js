@@ -55,6 +55,11 @@ export function drawStrip(g, s, proc, pages, left, pageSize) {
     const note = ended ? (proc.ended === 'exited' ? 'exited' : 'killed')
       : `pid ${s.pid}${exe ? ` · ${exe}` : ''}${s.ppc > 1 ? ` · ×${s.ppc}` : ''}`;
     g.ctx.fillText(g.fitText(note, labelW), left, mid + 8);
+    // How fast it feels (the engine's words), when that is worth a look and there is room.
+    if (!ended && s.rowH > 38 && proc?.speed && proc.speed.slowdown >= 1.5) {
+      g.ctx.fillStyle = proc.speed.slowdown >= 100 ? g.palette.victim : g.palette.muted;
+      g.ctx.fillText(g.fitText(proc.speed.felt, labelW), left, mid + 19);
+    }
   }
   if (ended) {
     g.ctx.strokeStyle = g.palette.cellLine; g.ctx.setLineDash([3, 3]);

@@ -45,6 +45,15 @@ export function renderTranslation(box, sim, record, config, names) {
   const head = el('p');
   head.append(el('strong', `${name} ${access.op} `), el('span', hex(access.addr), 'mono'));
   parts.push(head);
+  if (config.vm !== 'paging') {
+    // Before virtual memory there is nothing to walk: the engine's sentence says what happened.
+    parts.push(el('p', config.vm === 'off'
+      ? 'No translation (vm=off): the address goes to memory as it is.'
+      : 'Base and bounds (vm=base): the address is checked against the bound and added to the base.', 'muted'));
+    parts.push(el('p', access.text));
+    box.replaceChildren(...parts);
+    return;
+  }
 
   const offsetBits = Math.log2(config.page_size);
   const split = el('div', null, 'va-split');
