@@ -286,8 +286,8 @@ refs A 1 2 3 4 5 6 1 2 3 4 5 6 1 2 3 4 5 6 1 2 3 4 5 6
         question: "A cycles through six pages with four frames (LRU). How many of its accesses will hit?",
         answer: "None: LRU always evicts exactly the page that is needed next, so every access is a major fault.",
         notice: "The speed column says how A feels: about 1/1,000 of full speed on an SSD (a 1-second task takes \
-                 17 minutes). Run `pagesim tour freeze` for the same loop on a hard disk, a fast NVMe disk, and with \
-                 background reclaim, side by side.",
+                 17 minutes). The table compares the same loop on a hard disk, a fast NVMe disk, and with background \
+                 reclaim (no fault waits for a write).",
         opens_at: 7,
         variants: &[
             ("SSD (as above)", ""),
