@@ -348,8 +348,32 @@ pub fn preset(id: &str) -> Option<&'static Preset> {
     PRESETS.iter().find(|p| p.id == id)
 }
 
+/// The preset a scenario is, and whether with the preset's own settings: the same commands
+/// (comments, spacing and case aside), whatever its `config` line says. A link to a preset whose
+/// settings were changed keeps the preset's title, explanation and comparison plot.
+pub fn preset_of(text: &str) -> Option<(&'static Preset, bool)> {
+    let scenario = super::parse(text).ok()?;
+    PRESETS.iter().find_map(|p| {
+        let preset = super::parse(p.text).expect("presets parse");
+        let same_commands = preset.commands.len() == scenario.commands.len()
+            && preset.commands.iter().zip(&scenario.commands).all(|(a, b)| a.kind == b.kind);
+        same_commands.then_some((p, preset.config == scenario.config))
+    })
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_preset_is_known_with_other_settings_too() {
+        let belady = super::preset("belady").unwrap();
+        assert_eq!(super::preset_of(belady.text).map(|(p, same)| (p.id, same)), Some(("belady", true)));
+        assert!(belady.text.contains("frames=4"));
+        let other = belady.text.replacen("frames=4", "frames=3", 1).replacen("\n", "\n# three frames now\n", 1);
+        assert_eq!(super::preset_of(&other).map(|(p, same)| (p.id, same)), Some(("belady", false)));
+        assert_eq!(super::preset_of("spawn A\n"), None);
+        assert_eq!(super::preset_of("not a scenario"), None);
+    }
+
     use super::*;
     use crate::engine::events::AccessResult;
     use crate::engine::{Event, PolicyKind};

@@ -699,6 +699,22 @@ pub fn presets() -> Result<JsValue, JsValue> {
     to_js(&v)
 }
 
+/// The preset a scenario is (the same commands, whatever its settings): `{id, same_settings}`,
+/// or `null`. `presetOf(text)`
+#[wasm_bindgen(js_name = presetOf)]
+pub fn preset_of(text: JsValue) -> Result<JsValue, JsValue> {
+    let text = self::text(&text, "the scenario")?;
+    #[derive(serde::Serialize)]
+    struct Found {
+        id: &'static str,
+        same_settings: bool,
+    }
+    match presets::preset_of(&text) {
+        Some((p, same_settings)) => to_js(&Found { id: p.id, same_settings }),
+        None => Ok(JsValue::NULL),
+    }
+}
+
 /// The tour's chapters, in order: `[{id, title, text, scenario, ask_at, question, answer, notice,
 /// opens_at, figures: [{label, settings, major_faults, total_ns, slowdown, felt}]}]`.
 #[wasm_bindgen(js_name = tourChapters)]

@@ -247,3 +247,37 @@ test('a link whose scenario has an error opens the editor on its text, the error
   await p.close();
   await page.close();
 });
+
+test('a link to a preset with other settings keeps the preset: title, explanation, comparison plot', async () => {
+  const page = await open(browser.context, `${base}#p=belady`);
+  const text = await page.evaluate(() => window.pagesim.state.text);
+  const other = text.replace('frames=4', 'frames=3');
+  assert.notEqual(other, text);
+  const hash = await page.evaluate((t) => window.pagesim.api.encodeLink(t), other);
+  const linked = await open(browser.context, `${base}#s=${hash}`);
+  assert.equal(await linked.textContent('#about-title'), "Belady's anomaly (other settings)");
+  assert.equal(await linked.isVisible('#compare'), true, 'the comparison plot too');
+  assert.equal(await linked.evaluate(() => window.pagesim.state.config.frames), 3);
+  // Reloading the sender's own tab after changing the setting: the same.
+  await linked.reload();
+  await linked.waitForFunction(() => document.body.dataset.ready === 'true');
+  assert.equal(await linked.textContent('#about-title'), "Belady's anomaly (other settings)");
+  await page.close();
+  await linked.close();
+});
+
+test('a link pasted into an open tab opens (hashchange)', async () => {
+  const page = await open(browser.context, `${base}#p=swapping`);
+  const text = 'config frames=2 tlb=0\nspawn Z\nalloc Z h 8K rw\nwrite Z 0x1000 5\n';
+  const hash = await page.evaluate((t) => window.pagesim.api.encodeLink(t), text);
+  await page.evaluate((h) => { location.hash = `s=${h}&t=2`; }, hash);
+  await page.waitForFunction((t) => window.pagesim.state.text === t, text);
+  assert.equal(await page.evaluate(() => window.pagesim.state.sim.position), 2);
+  // And a preset or a tour chapter likewise.
+  await page.evaluate(() => { location.hash = 'p=belady'; });
+  await page.waitForFunction(() => window.pagesim.state.presetId === 'belady');
+  await page.evaluate(() => { location.hash = 'tour=null'; });
+  await page.waitForFunction(() => window.pagesim.state.tourId === 'null');
+  assert.deepEqual(browser.errors, []);
+  await page.close();
+});

@@ -65,7 +65,7 @@ const editor = $('#editor-text')
   ? createEditor(
     { text: $('#editor-text'), gutter: $('#editor-gutter'), mirror: $('#editor-mirror'), error: $('#editor-error'), apply: $('#editor-apply') },
     api,
-    (text) => load(text, { presetId: null }),
+    (text) => load(text),
   )
   : null;
 const links = createLinks(api, { embedded, toast, getState: () => state });
@@ -83,7 +83,7 @@ const exerciseDialog = $('#exercise-dialog')
 const traceDialog = $('#trace-dialog')
   ? createTraceDialog($('#trace-dialog'), api, {
     toast,
-    openScenario: (text) => load(text, { presetId: null }),
+    openScenario: (text) => load(text),
     catalog: engine.catalog,
   })
   : null;
@@ -104,7 +104,7 @@ $('#btn-tour')?.addEventListener('click', () => tour.open(state.tourId ?? tour.c
  * Loads scenario text; on a parse error keeps the current scenario and shows the error.
  * Returns true on success.
  */
-function load(text, { presetId = null, step = 0, keepZoom = false, tourId = null } = {}) {
+function load(text, { step = 0, keepZoom = false, tourId = null } = {}) {
   let sim;
   try {
     sim = new api.Simulator(text);
@@ -115,7 +115,11 @@ function load(text, { presetId = null, step = 0, keepZoom = false, tourId = null
   state.sim?.dispose();
   state.sim = sim;
   state.text = text;
-  state.presetId = presetId;
+  // A preset, as written or with other settings (the engine compares the commands): its title,
+  // explanation and comparison plot follow it into links, the editor and Settings.
+  const preset = tourId ? null : api.presetOf(text);
+  state.presetId = preset?.id ?? null;
+  state.presetOther = Boolean(preset && !preset.same_settings);
   state.tourId = tourId;
   if (!tourId) tour?.close();
   state.config = sim.config();
@@ -127,7 +131,7 @@ function load(text, { presetId = null, step = 0, keepZoom = false, tourId = null
   log?.reset();
   editor?.set(text);
   if ($('#settings-panel')) fillSettings($('#settings-panel'), state.config);
-  if ($('#preset')) $('#preset').value = presetId ?? '';
+  if ($('#preset')) $('#preset').value = state.presetId ?? '';
   showAbout();
   // A chapter of the tour tells its own story: the scenario's About box would say "Your scenario".
   if ($('#about')) $('#about').hidden = Boolean(tourId);
@@ -191,7 +195,7 @@ function showError(e) {
 
 function loadPreset(id, step = 0) {
   const p = presets.find((x) => x.id === id) ?? presets[0];
-  return load(p.text, { presetId: p.id, step });
+  return load(p.text, { step });
 }
 
 // ----- stepping ------------------------------------------------------------------------------
@@ -500,7 +504,7 @@ $('#settings-panel')?.addEventListener('submit', async (e) => {
   }
   delete form.dataset.busy;
   $('#settings-error').textContent = '';
-  load(text, { presetId: state.presetId, step: pos, keepZoom: true });
+  load(text, { step: pos, keepZoom: true });
 });
 
 $('#btn-theme')?.addEventListener('click', () => {
@@ -518,7 +522,7 @@ function themeChanged() {
 
 /** Opens an exercise: predict mode, the grid open; resolves to its share link. */
 async function openExercise(text) {
-  if (!load(text, { presetId: null })) return null;
+  if (!load(text)) return null;
   predict.setActive(true);
   $('#btn-predict').setAttribute('aria-pressed', 'true');
   links.setMode('predict');
@@ -561,29 +565,40 @@ function firstVisit() {
 }
 
 if ($('#legend')) drawLegend($('#legend'), renderer);
-const opened = await links.open(location.hash);
-if (opened.error) {
-  loadPreset('demand-paging');
-  showBanner(opened.error);
-} else if (opened.text != null) {
-  const preset = presets.find((p) => p.text === opened.text);
-  if (!load(opened.text, { presetId: preset?.id ?? null, step: opened.step ?? 0 })) {
-    openBroken(opened.text);
+
+/**
+ * Opens what a location hash names: a share link, a preset, a tour chapter, or (none, on a first
+ * visit) the tour's first chapter. `start`: the page is loading (else a link was pasted into it).
+ */
+async function openHash(hash, { start = false } = {}) {
+  const opened = await links.open(hash);
+  if (opened.error) {
+    if (start) loadPreset('demand-paging');
+    showBanner(opened.error);
+  } else if (opened.text != null) {
+    if (!load(opened.text, { step: opened.step ?? 0 })) {
+      openBroken(opened.text);
+    }
+    if (opened.mode === 'predict' && predict) {
+      predict.setActive(true);
+      $('#btn-predict').setAttribute('aria-pressed', 'true');
+      links.setMode('predict');
+    }
+  } else if (opened.tour && tour) {
+    tour.open(opened.tour);
+  } else if (start && !opened.preset && tour && !embedded && firstVisit()) {
+    // A first visit starts the story, with something already drawn.
+    tour.open(tour.chapters[0].id);
+  } else if (opened.preset || start) {
+    loadPreset(opened.preset ?? 'demand-paging');
   }
-  if (opened.mode === 'predict' && predict) {
-    predict.setActive(true);
-    $('#btn-predict').setAttribute('aria-pressed', 'true');
-    links.setMode('predict');
-  }
-} else if (opened.tour && tour) {
-  tour.open(opened.tour);
-} else if (!opened.preset && tour && !embedded && firstVisit()) {
-  // A first visit starts the story, with something already drawn.
-  tour.open(tour.chapters[0].id);
-} else {
-  loadPreset(opened.preset ?? 'demand-paging');
 }
+
+await openHash(location.hash, { start: true });
 try { localStorage.setItem('pagesim-visited', '1'); } catch { /* storage may be off */ }
+// A link pasted into the address bar of an open page (a course page reusing a named window):
+// the page follows it. The page's own updates of the address (replaceState) fire no event.
+window.addEventListener('hashchange', () => openHash(location.hash));
 document.body.dataset.ready = 'true';
 
 // For tests and the curious: the page's state from the console.

@@ -110,13 +110,9 @@ export function createPanels({ state, engine, views, presets, renderer, embedded
   }
 
   /**
-   * An embed's title for a scenario that is not a preset as written: a preset with other
-   * settings keeps its title; else the scenario's first comment line, if it starts with one.
+   * An embed's title for a scenario that is no preset: its first comment line, if it starts with one.
    */
   function titleOf(text) {
-    const body = (t) => t.split('\n').filter((l) => !/^\s*config\b/i.test(l)).join('\n').trim();
-    const p = presets.find((x) => body(x.text) === body(text));
-    if (p) return `${p.title} (other settings)`;
     const comment = /^\s*#\s*(.+)/.exec(text.split('\n').find((l) => l.trim()) ?? '');
     return comment ? comment[1].trim().slice(0, 80) : 'pagesim scenario';
   }
@@ -124,11 +120,13 @@ export function createPanels({ state, engine, views, presets, renderer, embedded
   function showAbout() {
     const p = presets.find((x) => x.id === state.presetId);
     if ($('#about-title')) {
-      $('#about-title').textContent = p ? p.title : 'Your scenario';
+      $('#about-title').textContent = p ? p.title + (state.presetOther ? ' (other settings)' : '') : 'Your scenario';
       $('#about-text').textContent = p ? p.summary
         : 'A scenario of your own. Edit it under Scenario; Share makes a link that opens it exactly here.';
     }
-    if (embedded && $('#embed-title')) $('#embed-title').textContent = p ? p.title : titleOf(state.text);
+    if (embedded && $('#embed-title')) {
+      $('#embed-title').textContent = p ? p.title + (state.presetOther ? ' (other settings)' : '') : titleOf(state.text);
+    }
     const box = $('#compare');
     if (!box) return;
     const compare = p?.compare;
