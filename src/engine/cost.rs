@@ -50,37 +50,47 @@ fn fault_cost(config: &Config, kind: FaultKind, fate: Option<EvictionFate>, cost
 }
 
 /// A duration in human units: "100 ns", "1 µs", "8 ms", "2.5 s", "3 min 20 s", "4.2 h", "12 days".
+/// Integer arithmetic only: formatting floats would add its code to the page's module.
 pub fn human_ns(ns: u64) -> String {
-    let f = ns as f64;
-    let short = |v: f64, unit: &str| {
-        if v >= 100.0 || (v - v.round()).abs() < 0.05 {
-            format!("{} {unit}", group(v.round() as u64))
-        } else {
-            format!("{v:.1} {unit}")
-        }
-    };
+    const US: u64 = 1_000;
+    const MS: u64 = 1_000_000;
+    const S: u64 = 1_000_000_000;
+    const MIN: u64 = 60 * S;
+    const H: u64 = 60 * MIN;
+    const DAY: u64 = 24 * H;
     match ns {
-        0..=999 => format!("{ns} ns"),
-        1_000..=999_999 => short(f / 1e3, "µs"),
-        1_000_000..=999_999_999 => short(f / 1e6, "ms"),
-        1_000_000_000..=59_999_999_999 => short(f / 1e9, "s"),
-        60_000_000_000..=3_599_999_999_999 => {
-            let s = ns / 1_000_000_000;
+        0..US => format!("{ns} ns"),
+        US..MS => tenths(ns, US, "µs"),
+        MS..S => tenths(ns, MS, "ms"),
+        S..MIN => tenths(ns, S, "s"),
+        MIN..H => {
+            let s = ns / S;
             format!("{} min {} s", s / 60, s % 60)
         }
-        3_600_000_000_000..=172_799_999_999_999 => short(f / 3.6e12, "h"),
-        _ => short(f / 8.64e13, "days"),
+        H..DAY => tenths(ns, H, "h"),
+        _ => tenths(ns, DAY, "days"),
+    }
+}
+
+/// `n / unit` with one decimal ("2.5 s"), none when it is whole or 100 and more ("100 µs").
+fn tenths(n: u64, unit: u64, name: &str) -> String {
+    let t = (n as u128 * 10 + unit as u128 / 2) / unit as u128;
+    if t >= 1000 || t % 10 == 0 {
+        let whole = (n as u128 + unit as u128 / 2) / unit as u128;
+        format!("{} {name}", group(whole as u64))
+    } else {
+        format!("{}.{} {name}", t / 10, t % 10)
     }
 }
 
 /// How a stall compares with one memory access: "1,000× a memory access".
 pub fn versus_ram(config: &Config, ns: u64) -> String {
-    let times = ns as f64 / config.ram_ns as f64;
-    if times >= 10.0 {
-        format!("{}× a memory access", group(times.round() as u64))
+    let ram = config.ram_ns as u128;
+    let t = (ns as u128 * 10 + ram / 2) / ram;
+    if t >= 100 || t % 10 == 0 {
+        format!("{}× a memory access", group(((ns as u128 + ram / 2) / ram) as u64))
     } else {
-        let t = format!("{times:.1}");
-        format!("{}× a memory access", t.trim_end_matches(".0"))
+        format!("{}.{}× a memory access", t / 10, t % 10)
     }
 }
 

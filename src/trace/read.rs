@@ -118,7 +118,8 @@ pub struct TraceScan {
 /// Reads a trace as a stream, plain or gzip (detected by its magic bytes; several gzip members are
 /// read as one), calling `each(vpn, is_write)` for every access, in order. Memory stays at one
 /// buffer however long the trace is. `limit` bounds the accesses (and so the text) read: past it
-/// the scan stops with an error that names it.
+/// the scan stops with an error that names it. With no limit (`u64::MAX`: a replay as it reads)
+/// gzip may expand to any size too: nothing is kept.
 pub fn scan_trace<R: Read>(
     mut input: R,
     format: TraceFormat,
@@ -134,7 +135,8 @@ pub fn scan_trace<R: Read>(
     let head = &head[..got];
     if head == [0x1f, 0x8b] {
         let gz = MultiGzDecoder::new(head.chain(input));
-        let limited = GzLimit { inner: gz, left: MAX_TRACE_TEXT };
+        let left = if limit == u64::MAX { u64::MAX } else { MAX_TRACE_TEXT };
+        let limited = GzLimit { inner: gz, left };
         scan_text(limited, format, page_size, limit, &mut each)
     } else {
         scan_text(head.chain(input), format, page_size, limit, &mut each)

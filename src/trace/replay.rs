@@ -75,6 +75,9 @@ fn trace_machine(page_size: u64, mut config: Config, swap: Option<u32>) -> Resul
     config.va_bits = TRACE_VA_BITS;
     config.levels = TRACE_LEVELS;
     config.swap_slots = swap.unwrap_or(crate::engine::config::MAX_SWAP_SLOTS);
+    // A trace is one program's accesses: when swap runs out they fail and are counted
+    // (`out_of_memory`); killing the only process would end the replay.
+    config.oom = crate::engine::config::OomMode::Fail;
     let mut machine = Machine::new(config)?;
     machine.set_recording(false);
     let pid = machine.spawn_flat("trace")?;
@@ -208,26 +211,59 @@ fn replay_stream_within<R: std::io::Read>(
         r.advance(&trace, usize::MAX)?;
         return Ok((r.summary(), scan.format));
     }
-    let (mut machine, pid) = trace_machine(page_size, config, swap).map_err(ReplayError::Sim)?;
-    let shift = page_size.trailing_zeros();
-    let mut refused = None;
-    let mut n = 0u64;
-    let scan = scan_trace(input, format, page_size, u64::MAX, |vpn, write| {
-        if refused.is_some() {
-            return;
+    // Two threads: this one reads the file (decompression and parsing), the other replays; they
+    // pass batches of accesses (the page number shifted left, the write bit at the bottom) and
+    // hand the emptied batches back, so memory stays at a few batches however long the trace.
+    // The machine is made, used and dropped in the replay thread (its page data is not `Send`).
+    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Vec<u64>>(BATCHES);
+    let (empty_tx, empty_rx) = std::sync::mpsc::sync_channel::<Vec<u64>>(BATCHES + 2);
+    std::thread::scope(|scope| {
+        let replayer = scope.spawn(move || -> Result<TraceSummary, ReplayError> {
+            let (mut machine, pid) = trace_machine(page_size, config, swap).map_err(ReplayError::Sim)?;
+            let shift = page_size.trailing_zeros();
+            let mut n = 0u64;
+            for batch in full_rx {
+                for &packed in &batch {
+                    n += 1;
+                    let kind = if packed & 1 == 1 { AccessKind::Write } else { AccessKind::Read };
+                    if let Err(e) = machine.replay_access(pid as usize, (packed >> 1) << shift, kind, u64::MAX) {
+                        // Dropping the channel tells the reader to stop sending.
+                        return Err(ReplayError::Refused { access: n, error: e });
+                    }
+                }
+                let _ = empty_tx.try_send(batch);
+            }
+            Ok(summary_of(&machine, pid, swap))
+        });
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut stopped = false;
+        let scan = scan_trace(input, format, page_size, u64::MAX, |vpn, write| {
+            if stopped {
+                return;
+            }
+            batch.push(vpn << 1 | write as u64);
+            if batch.len() == BATCH {
+                let next = empty_rx.try_recv().map(|mut b| {
+                    b.clear();
+                    b
+                });
+                let full = std::mem::replace(&mut batch, next.unwrap_or_else(|_| Vec::with_capacity(BATCH)));
+                stopped = full_tx.send(full).is_err();
+            }
+        });
+        if !batch.is_empty() && !stopped {
+            let _ = full_tx.send(batch);
         }
-        n += 1;
-        let kind = if write { AccessKind::Write } else { AccessKind::Read };
-        if let Err(e) = machine.replay_access(pid as usize, vpn << shift, kind, u64::MAX) {
-            refused = Some(ReplayError::Refused { access: n, error: e });
-        }
+        drop(full_tx);
+        let replayed = replayer.join().expect("the replay thread does not panic");
+        let scan = scan.map_err(ReplayError::Trace)?;
+        Ok((replayed?, scan.format))
     })
-    .map_err(ReplayError::Trace)?;
-    if let Some(e) = refused {
-        return Err(e);
-    }
-    Ok((summary_of(&machine, pid, swap), scan.format))
 }
+
+/// Accesses passed between the reading and the replaying thread at a time, and batches in flight.
+const BATCH: usize = 1 << 16;
+const BATCHES: usize = 4;
 
 pub use crate::limits::STEP_WINDOW;
 

@@ -16,13 +16,11 @@ import { highlightOf, accessOf } from './ui/events.js';
 import { drawLegend } from './ui/legend.js';
 import { createLinks } from './ui/share.js';
 import { createPredict } from './ui/predict.js';
-import { createTraceDialog } from './ui/trace.js';
 import { createPanels } from './ui/panels.js';
 import { showBanner, hideBanner, toast } from './ui/notices.js';
 import { wireCanvas } from './ui/hover.js';
 import { runCsv, download } from './ui/export.js';
 import { createGrid } from './ui/grid.js';
-import { createExerciseDialog } from './ui/exercise.js';
 import { renderStateText } from './ui/statetext.js';
 import { createTour } from './ui/tour.js';
 
@@ -77,16 +75,16 @@ const predict = $('#predict') ? createPredict($('#predict'), {
 const gridView = $('#grid') ? createGrid($('#grid'), $('#grid-note'), { names }) : null;
 // The grid is made (by replaying the run) only while its panel is open.
 $('#grid-panel')?.addEventListener('toggle', () => { if ($('#grid-panel').open) gridView.show(state.sim.position); });
-const exerciseDialog = $('#exercise-dialog')
-  ? createExerciseDialog($('#exercise-dialog'), $('#worksheet'), { api, catalog: engine.catalog, open: openExercise, toast })
-  : null;
-const traceDialog = $('#trace-dialog')
-  ? createTraceDialog($('#trace-dialog'), api, {
-    toast,
-    openScenario: (text) => load(text),
-    catalog: engine.catalog,
-  })
-  : null;
+// The Trace and Exercise dialogs load their code when first opened: the first view does not wait
+// for it (every module of the first view is fetched before the page draws).
+const lazy = (make) => {
+  let made = null;
+  return () => (made ??= make());
+};
+const exerciseDialog = lazy(async () => (await import('./ui/exercise.js'))
+  .createExerciseDialog($('#exercise-dialog'), $('#worksheet'), { api, catalog: engine.catalog, open: openExercise, toast }));
+const traceDialog = lazy(async () => (await import('./ui/trace.js'))
+  .createTraceDialog($('#trace-dialog'), api, { toast, openScenario: (text) => load(text), catalog: engine.catalog }));
 
 const tour = $('#tour') ? createTour({
   api,
@@ -541,15 +539,17 @@ $('#btn-predict')?.addEventListener('click', (e) => {
 });
 $('#btn-share')?.addEventListener('click', () => links.share());
 $('#btn-embed')?.addEventListener('click', () => links.showEmbed($('#embed-dialog')));
-$('#btn-trace')?.addEventListener('click', () => traceDialog.open());
-$('#btn-exercise')?.addEventListener('click', () => exerciseDialog.show());
+$('#btn-trace')?.addEventListener('click', async () => (await traceDialog()).open());
+$('#btn-exercise')?.addEventListener('click', async () => (await exerciseDialog()).show());
 $('#btn-csv')?.addEventListener('click', () => download(`pagesim-${state.presetId ?? 'scenario'}.csv`, runCsv(state.sim)));
 // At least twice the CSS size, so the picture stays sharp on a projected slide.
 $('#btn-png')?.addEventListener('click', () => renderer.snapshot(scene(), Math.max(2, window.devicePixelRatio || 1))
   .toBlob((png) => download(`pagesim-${state.presetId ?? 'scenario'}-step-${state.sim.position}.png`, png), 'image/png'));
 
-$('#btn-svg')?.addEventListener('click', () => download(`pagesim-${state.presetId ?? 'scenario'}-step-${state.sim.position}.svg`,
-  new Blob([renderer.svg(scene())], { type: 'image/svg+xml' })));
+$('#btn-svg')?.addEventListener('click', async () => {
+  const name = `pagesim-${state.presetId ?? 'scenario'}-step-${state.sim.position}.svg`;
+  download(name, new Blob([await renderer.svg(scene())], { type: 'image/svg+xml' }));
+});
 
 wireCanvas(canvas, $('#tooltip'), renderer, draw);
 

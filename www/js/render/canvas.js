@@ -20,7 +20,6 @@ import { createTooltips } from './tooltips.js';
 import { createPainter } from './paint.js';
 import { drawLines, drawStrip, drawPageNumbers } from './spaces.js';
 import { drawFrames, drawFramesCompact, drawHeatMap, drawPolicyState, drawSwap } from './memory.js';
-import { SvgContext } from './svg.js';
 import { drawHighlight, pageRect } from './highlight.js';
 import { drawPhysical, describePhysical } from './physical.js';
 
@@ -60,8 +59,12 @@ export function createRenderer(canvas, engine) {
     return out;
   }
 
-  /** The picture as SVG text: the same drawing, as vector shapes with text as text. */
-  function svg(scene) {
+  /**
+   * The picture as SVG text: the same drawing, as vector shapes with text as text. The SVG
+   * writer loads on first use (it is not part of the first view).
+   */
+  async function svg(scene) {
+    const { SvgContext } = await import('./svg.js');
     const { w, h } = cssSize(canvas);
     const ctx = new SvgContext(w, h, document.createElement('canvas').getContext('2d'));
     drawInto(ctx, scene, { w, h });
