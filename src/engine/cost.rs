@@ -75,11 +75,11 @@ pub fn human_ns(ns: u64) -> String {
 /// `n / unit` with one decimal ("2.5 s"), none when it is whole or 100 and more ("100 µs").
 fn tenths(n: u64, unit: u64, name: &str) -> String {
     let t = (n as u128 * 10 + unit as u128 / 2) / unit as u128;
-    if t >= 1000 || t % 10 == 0 {
+    if t >= 1000 || t.is_multiple_of(10) {
         let whole = (n as u128 + unit as u128 / 2) / unit as u128;
         format!("{} {name}", group(whole as u64))
     } else {
-        format!("{}.{} {name}", t / 10, t % 10)
+        format!("{}.{} {name}", (t / 10) as u64, (t % 10) as u64)
     }
 }
 
@@ -87,10 +87,10 @@ fn tenths(n: u64, unit: u64, name: &str) -> String {
 pub fn versus_ram(config: &Config, ns: u64) -> String {
     let ram = config.ram_ns as u128;
     let t = (ns as u128 * 10 + ram / 2) / ram;
-    if t >= 100 || t % 10 == 0 {
+    if t >= 100 || t.is_multiple_of(10) {
         format!("{}× a memory access", group(((ns as u128 + ram / 2) / ram) as u64))
     } else {
-        format!("{}.{}× a memory access", t / 10, t % 10)
+        format!("{}.{}× a memory access", (t / 10) as u64, (t % 10) as u64)
     }
 }
 
