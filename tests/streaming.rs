@@ -19,7 +19,7 @@ fn rw_text(n: usize) -> String {
             2..=5 => 0x1_0000_0000 + (i as u64 / 50_000 % 16) * 0x40_0000 + (i as u64 * 64 % 0x30_0000),
             _ => 0x2_0000_0000 + ((x >> 8) as u64 & 0xffff) * 16,
         };
-        s.push_str(if x % 3 == 0 { "W " } else { "R " });
+        s.push_str(if x.is_multiple_of(3) { "W " } else { "R " });
         s.push_str(&format!("{addr:x}\n"));
     }
     s
@@ -81,4 +81,34 @@ fn a_damaged_or_cut_gzip_stream_says_so() {
     let config = Config { policy: PolicyKind::Lru, frames: 64, ..Config::default() };
     let err = replay_stream(cut, TraceFormat::Rw, config, None).unwrap_err().to_string();
     assert!(err.contains("gzip") || err.contains("end"), "{err}");
+}
+
+#[test]
+fn a_replay_fed_pieces_cut_anywhere_gives_the_figures_of_a_whole_replay() {
+    use pagesim::trace::StreamReplay;
+    // Cuts at every kind of place: inside words, at line breaks, a byte at a time, and a long
+    // reference string (a `pages` line longer than a line may be) read in pieces.
+    let rw = rw_text(40_000);
+    let long_pages: String = (0..30_000).map(|i| format!("{} ", (i * 7) % 500)).collect::<String>() + "\n1 2 3\n";
+    for (format, text) in [(TraceFormat::Rw, rw.as_str()), (TraceFormat::Pages, long_pages.as_str())] {
+        let config = Config { policy: PolicyKind::Clock, frames: 32, ..Config::default() };
+        let whole = replay(&read_trace(text.as_bytes(), format, 4096).unwrap(), config.clone(), None).unwrap();
+        for piece in [1usize, 7, 4096, 65_537] {
+            let mut s = StreamReplay::new(TraceFormat::Auto, config.clone(), None).unwrap();
+            for chunk in text.as_bytes().chunks(piece) {
+                s.feed(chunk).unwrap();
+            }
+            let (summary, read_as) = s.finish().unwrap();
+            assert_eq!(read_as, format);
+            assert_eq!(summary, whole, "{format:?} in pieces of {piece}");
+        }
+    }
+    // A bad line is named by its number, wherever the pieces were cut.
+    let mut s = StreamReplay::new(TraceFormat::Rw, Config::default(), None).unwrap();
+    s.feed(b"R 1000\nW 20").unwrap();
+    let err = s.feed(b"00\nX 3000\n").unwrap_err().to_string();
+    assert!(err.starts_with("3:"), "{err}");
+    // opt needs the whole trace.
+    let opt = Config { policy: PolicyKind::Opt, ..Config::default() };
+    assert!(StreamReplay::new(TraceFormat::Rw, opt, None).err().unwrap().to_string().contains("looks ahead"));
 }

@@ -9,10 +9,10 @@ mod replay;
 pub mod synthetic;
 
 pub use read::{
-    detect_format, read_trace, scan_trace, Trace, TraceError, TraceFormat, TraceScan, MAX_TRACE_ACCESSES,
+    detect_format, read_trace, scan_trace, TextScanner, Trace, TraceError, TraceFormat, TraceScan, MAX_TRACE_ACCESSES,
     MAX_TRACE_TEXT,
 };
 pub use replay::{
-    replay, replay_stream, to_scenario, ReplayError, TraceReplay, TraceSummary, STEP_WINDOW, TRACE_LEVELS,
-    TRACE_VA_BITS,
+    replay, replay_stream, to_scenario, ReplayError, StreamReplay, TraceReplay, TraceSummary, STEP_WINDOW,
+    TRACE_LEVELS, TRACE_VA_BITS,
 };

@@ -186,73 +186,132 @@ fn scan_text<R: Read>(
     limit: u64,
     each: &mut impl FnMut(u64, bool),
 ) -> Result<TraceScan, TraceError> {
-    let shift = page_size.trailing_zeros();
+    let mut scanner = TextScanner::new(format, page_size, limit);
     let mut buf = vec![0u8; CHUNK];
-    let mut filled = 0;
-    let mut line_no = 0usize;
-    let mut format = format;
-    let mut eof = false;
-    // A `pages` line may be a whole reference string of any length: it is read in pieces, and a
-    // `#` makes the rest of the line a comment.
-    let mut in_comment = false;
-    let mut sink = Sink { each, accesses: 0, limit, shift };
-    let mut first = true;
     loop {
-        if !eof {
-            let n =
-                read_fully(&mut input, &mut buf[filled..]).map_err(|e| TraceError { line: line_no + 1, message: e })?;
-            eof = filled + n < buf.len();
-            filled += n;
+        let n = read_fully(&mut input, &mut buf).map_err(|e| TraceError { line: scanner.line_no + 1, message: e })?;
+        scanner.feed(&buf[..n], each)?;
+        if n < buf.len() {
+            return scanner.finish(each);
         }
-        // A byte-order mark (Windows editors write one) is not part of the first line.
-        let mut start = if std::mem::take(&mut first) && buf[..filled].starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
-        if format == TraceFormat::Auto {
-            format = detect_format_bytes(&buf[start..filled]);
+    }
+}
+
+/// A trace's text read piece by piece, as it arrives: pieces may cut lines anywhere. The reader
+/// of files and standard input feeds it chunks; the page feeds it what a `File`'s stream gives.
+/// It keeps at most one partial line (a `pages` reference string of any length is read in pieces).
+#[derive(Clone, Debug)]
+pub struct TextScanner {
+    format: TraceFormat,
+    shift: u32,
+    limit: u64,
+    accesses: u64,
+    line_no: usize,
+    /// The start of a line whose end has not arrived yet.
+    carry: Vec<u8>,
+    first: bool,
+    /// Inside a `#` comment of a `pages` line being read in pieces.
+    in_comment: bool,
+}
+
+impl TextScanner {
+    /// `limit` bounds the accesses, as in [`scan_trace`]. The page size must be valid (16 … 64 KiB,
+    /// a power of two).
+    pub fn new(format: TraceFormat, page_size: u64, limit: u64) -> TextScanner {
+        TextScanner {
+            format,
+            shift: page_size.trailing_zeros(),
+            limit,
+            accesses: 0,
+            line_no: 0,
+            carry: Vec::new(),
+            first: true,
+            in_comment: false,
         }
-        loop {
-            let nl = match memchr(b'\n', &buf[start..filled]) {
-                Some(i) => start + i,
-                None if eof && start < filled => filled,
-                None => break,
+    }
+
+    /// The accesses read so far, and the format (once known).
+    pub fn scan(&self) -> TraceScan {
+        TraceScan { format: self.format, accesses: self.accesses }
+    }
+
+    /// Reads the complete lines of `data` (the first one completing a line cut at the end of the
+    /// previous piece), calling `each` for every access; keeps the last partial line.
+    pub fn feed(&mut self, mut data: &[u8], each: &mut impl FnMut(u64, bool)) -> Result<(), TraceError> {
+        if data.is_empty() {
+            return Ok(());
+        }
+        if std::mem::take(&mut self.first) {
+            // A byte-order mark (Windows editors write one) is not part of the first line.
+            data = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
+            if self.format == TraceFormat::Auto {
+                self.format = detect_format_bytes(data);
+            }
+        }
+        if !self.carry.is_empty() {
+            let Some(nl) = memchr(b'\n', data) else {
+                self.carry.extend_from_slice(data);
+                return self.keep_partial(each);
             };
-            line_no += 1;
-            let line = &buf[start..nl];
-            start = (nl + 1).min(filled);
-            let done = match format {
-                TraceFormat::Rw => parse_rw(line).and_then(|a| a.map_or(Ok(()), |(addr, w)| sink.access(addr, w))),
-                TraceFormat::Lackey => {
-                    parse_lackey(line).and_then(|a| a.map_or(Ok(()), |(addr, w)| sink.access(addr, w)))
-                }
-                TraceFormat::Pages | TraceFormat::Auto => {
-                    let r = sink.pages(line, &mut in_comment);
-                    in_comment = false;
-                    r
-                }
-            };
-            if let Err(message) = done {
-                return err(line_no, message);
+            let mut line = std::mem::take(&mut self.carry);
+            line.extend_from_slice(&data[..nl]);
+            self.line(&line, each)?;
+            line.clear();
+            self.carry = line; // its buffer, for the next partial line
+            data = &data[nl + 1..];
+        }
+        let mut start = 0;
+        while let Some(i) = memchr(b'\n', &data[start..]) {
+            self.line(&data[start..start + i], each)?;
+            start += i + 1;
+        }
+        self.carry.extend_from_slice(&data[start..]);
+        self.keep_partial(each)
+    }
+
+    /// The end of the text: the last line, if it had no line break.
+    pub fn finish(&mut self, each: &mut impl FnMut(u64, bool)) -> Result<TraceScan, TraceError> {
+        if !self.carry.is_empty() {
+            let line = std::mem::take(&mut self.carry);
+            self.line(&line, each)?;
+        }
+        Ok(self.scan())
+    }
+
+    /// A partial line too long to be one: a reference string is read up to its last whole
+    /// number; anything else is not a trace.
+    fn keep_partial(&mut self, each: &mut impl FnMut(u64, bool)) -> Result<(), TraceError> {
+        if self.carry.len() <= MAX_LINE {
+            return Ok(());
+        }
+        if matches!(self.format, TraceFormat::Pages | TraceFormat::Auto) {
+            let cut = self.carry.iter().rposition(|&b| is_space(b)).map_or(0, |i| i + 1);
+            let mut sink = Sink { each, accesses: self.accesses, limit: self.limit, shift: self.shift };
+            let done = sink.pages(&self.carry[..cut], &mut self.in_comment);
+            self.accesses = sink.accesses;
+            done.or_else(|message| err(self.line_no + 1, message))?;
+            self.carry.drain(..cut);
+            if self.carry.len() <= MAX_LINE {
+                return Ok(());
             }
-            if nl == filled {
-                break;
+        }
+        err(self.line_no + 1, format!("longer than {} KiB: not a line of a trace", MAX_LINE >> 10))
+    }
+
+    fn line(&mut self, line: &[u8], each: &mut impl FnMut(u64, bool)) -> Result<(), TraceError> {
+        self.line_no += 1;
+        let mut sink = Sink { each, accesses: self.accesses, limit: self.limit, shift: self.shift };
+        let done = match self.format {
+            TraceFormat::Rw => parse_rw(line).and_then(|a| a.map_or(Ok(()), |(addr, w)| sink.access(addr, w))),
+            TraceFormat::Lackey => parse_lackey(line).and_then(|a| a.map_or(Ok(()), |(addr, w)| sink.access(addr, w))),
+            TraceFormat::Pages | TraceFormat::Auto => {
+                let r = sink.pages(line, &mut self.in_comment);
+                self.in_comment = false;
+                r
             }
-        }
-        if eof {
-            return Ok(TraceScan { format, accesses: sink.accesses });
-        }
-        if matches!(format, TraceFormat::Pages | TraceFormat::Auto) && filled - start > MAX_LINE {
-            // A long reference string: read the whole numbers so far, keep the one cut short.
-            let cut = buf[start..filled].iter().rposition(|&b| is_space(b)).map_or(start, |i| start + i + 1);
-            if let Err(message) = sink.pages(&buf[start..cut], &mut in_comment) {
-                return err(line_no + 1, message);
-            }
-            start = cut;
-        }
-        // Keep the partial last line and read on.
-        buf.copy_within(start..filled, 0);
-        filled -= start;
-        if filled > MAX_LINE {
-            return err(line_no + 1, format!("longer than {} KiB: not a line of a trace", MAX_LINE >> 10));
-        }
+        };
+        self.accesses = sink.accesses;
+        done.or_else(|message| err(self.line_no, message))
     }
 }
 

@@ -261,6 +261,85 @@ fn replay_stream_within<R: std::io::Read>(
     })
 }
 
+/// A replay fed the trace's text piece by piece as it arrives (the page's worker reads a `File`'s
+/// stream): memory is the machine's and one partial line, however long the trace. Not for `opt`,
+/// which needs the future.
+pub struct StreamReplay {
+    scanner: super::read::TextScanner,
+    machine: Machine,
+    pid: Pid,
+    swap: Option<u32>,
+    refused: Option<ReplayError>,
+}
+
+impl StreamReplay {
+    pub fn new(format: TraceFormat, config: Config, swap: Option<u32>) -> Result<StreamReplay, ReplayError> {
+        if config.policy == PolicyKind::Opt {
+            return Err(ReplayError::Trace(TraceError {
+                line: 0,
+                message: "opt looks ahead: it needs the whole trace before it starts, so it cannot replay as it reads"
+                    .into(),
+            }));
+        }
+        let scanner = super::read::TextScanner::new(format, config.page_size, u64::MAX);
+        let (machine, pid) = trace_machine(config.page_size, config, swap).map_err(ReplayError::Sim)?;
+        Ok(StreamReplay { scanner, machine, pid, swap, refused: None })
+    }
+
+    /// Replays the complete lines of `text` (a piece of the trace, cut anywhere).
+    pub fn feed(&mut self, text: &[u8]) -> Result<(), ReplayError> {
+        let (machine, pid, refused) = (&mut self.machine, self.pid as usize, &mut self.refused);
+        let shift = machine.config().page_shift();
+        let mut n = self.scanner.scan().accesses;
+        self.scanner
+            .feed(text, &mut |vpn, write| {
+                n += 1;
+                if refused.is_some() {
+                    return;
+                }
+                let kind = if write { AccessKind::Write } else { AccessKind::Read };
+                if let Err(e) = machine.replay_access(pid, vpn << shift, kind, u64::MAX) {
+                    *refused = Some(ReplayError::Refused { access: n, error: e });
+                }
+            })
+            .map_err(ReplayError::Trace)?;
+        match self.refused.take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// The end of the trace (its last line may have no line break): the figures, and the format read.
+    pub fn finish(&mut self) -> Result<(TraceSummary, TraceFormat), ReplayError> {
+        self.feed(b"")?;
+        let (machine, pid) = (&mut self.machine, self.pid as usize);
+        let shift = machine.config().page_shift();
+        let mut refused = None;
+        let scan = self
+            .scanner
+            .finish(&mut |vpn, write| {
+                let kind = if write { AccessKind::Write } else { AccessKind::Read };
+                if let Err(e) = machine.replay_access(pid, vpn << shift, kind, u64::MAX) {
+                    refused = Some(e);
+                }
+            })
+            .map_err(ReplayError::Trace)?;
+        if let Some(error) = refused {
+            return Err(ReplayError::Refused { access: scan.accesses, error });
+        }
+        Ok((self.summary(), scan.format))
+    }
+
+    /// Accesses replayed so far.
+    pub fn accesses(&self) -> u64 {
+        self.machine.stats().accesses
+    }
+
+    pub fn summary(&self) -> TraceSummary {
+        summary_of(&self.machine, self.pid, self.swap)
+    }
+}
+
 /// Accesses passed between the reading and the replaying thread at a time, and batches in flight.
 const BATCH: usize = 1 << 16;
 const BATCHES: usize = 4;
