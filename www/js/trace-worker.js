@@ -9,10 +9,13 @@
 //        the fault curve of `policy` for the trace the worker holds
 //   {job: 'window', file, format, pageSize, start, policy, frames}
 //        a window of the trace as a scenario
+//   {job: 'stream', file, format, pageSize, policy, frames}
+//        a file too large to read whole, replayed as it is read (gzip through the browser's
+//        DecompressionStream): progress, summary; no curves
 // A curve is for every frame count when the policy is a stack algorithm (one pass; OPT within
 // its work budget), else at the trace's sample frame counts. The page runs one 'replay' and
 // hands out the curves one at a time to whichever worker is free; the file is parsed once.
-import init, { TraceSession } from '../pkg/pagesim_trace.js';
+import init, { TraceSession, TraceStream } from '../pkg/pagesim_trace.js';
 
 const SLICE = 100_000;
 const ready = init().then(warmUp);
@@ -46,6 +49,12 @@ onmessage = async ({ data }) => {
   try {
     if (data.job === 'curve') {
       postCurve(session, data.policy);
+      return;
+    }
+    if (data.job === 'stream') {
+      session?.free();
+      session = null;
+      await streamJob(data);
       return;
     }
     session?.free();
@@ -92,5 +101,33 @@ function postCurve(session, policy) {
   } else {
     const sizes = session.sampleSizes();
     postMessage({ type: 'curve', policy, full: false, frames: sizes, faults: session.faultsAt(policy, Array.from(sizes)) });
+  }
+}
+
+/** Replays `file` as it is read: memory is the machine's, whatever the file's size. */
+async function streamJob({ file, format, pageSize, policy, frames }) {
+  const replay = new TraceStream(format, pageSize, policy, frames);
+  try {
+    const head = new Uint8Array(await file.slice(0, 2).arrayBuffer());
+    let read = 0; // bytes of the file read so far (compressed ones, for a gzip file)
+    let text = file.stream().pipeThrough(new TransformStream({
+      transform(piece, out) { read += piece.length; out.enqueue(piece); },
+    }));
+    if (head[0] === 0x1f && head[1] === 0x8b) text = text.pipeThrough(new DecompressionStream('gzip'));
+    const reader = text.getReader();
+    let lastPost = 0;
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      replay.push(value);
+      const now = performance.now();
+      if (now - lastPost > 100) {
+        postMessage({ type: 'progress', part: 'stream', done: read / Math.max(1, file.size), accesses: replay.accesses });
+        lastPost = now;
+      }
+    }
+    postMessage({ type: 'summary', summary: replay.finish(), streamed: true });
+  } finally {
+    replay.free();
   }
 }

@@ -184,6 +184,25 @@ export function createTraceDialog(dialog, api, { toast, openScenario, catalog })
     };
     // The curve workers wait for the first one's dense page ids ('dense' above): one on two
     // cores, up to one a curve with more.
+    if (blob.size > catalog.limits.pageTraceWhole.max) {
+      // Too large to read whole: replayed as it is read (no curves, no step-by-step window).
+      status.textContent = `Replaying ${name} as it is read (${(blob.size / 2 ** 20).toFixed(0)} MiB: too large to read whole for the curves)…`;
+      worker((d) => {
+        if (d.type === 'error') {
+          stop(`${name}: ${d.message}`);
+        } else if (d.type === 'progress') {
+          progress.value = d.done;
+          status.textContent = `Replaying ${name} as it is read: ${d.accesses.toLocaleString()} accesses so far…`;
+        } else if (d.type === 'summary') {
+          result.replaceChildren(el('p', {}, describeSummary(d.summary)));
+          stop(`Done in ${((performance.now() - started) / 1000).toFixed(1)} s, replayed as read: `
+            + `a file over ${(catalog.limits.pageTraceWhole.max / 2 ** 20).toFixed(0)} MiB has no curves here `
+            + '(`pagesim trace FILE --curve` draws them).');
+          dialog.dataset.done = 'true';
+        }
+      }).postMessage(fileJob({ job: 'stream', policy: policy.value, frames: Number(frames.value) }));
+      return;
+    }
     const cores = navigator.hardwareConcurrency || 2;
     const helpers = Array.from({ length: Math.max(1, Math.min(compared.length, cores - 1)) }, () => worker(onMessage));
     worker(onMessage).postMessage(fileJob({ job: 'replay', policy: policy.value, frames: Number(frames.value) }));
