@@ -569,13 +569,24 @@ fn cmd_curve(
     json: bool,
 ) -> Result<ExitCode, Failure> {
     config.validate().map_err(|e| Failure(format!("{file}: invalid configuration: {e}")))?;
+    let trace_error = |e: trace::TraceError| {
+        Failure(if e.line > 0 { format!("{file}:{}: {}", e.line, e.message) } else { format!("{file}: {e}") })
+    };
+    if config.policy == PolicyKind::Lru {
+        // LRU's curve as the trace is read: memory follows the distinct pages, whatever the length.
+        let mut stream = trace::curve::LruStream::default();
+        trace::scan_trace(open_input(file)?, format, config.page_size, u64::MAX, |vpn, _| stream.access(vpn))
+            .map_err(trace_error)?;
+        let (distinct, accesses) = stream.counts();
+        let max = trace::curve::curve_len(distinct, max.map(u64::from)).map_err(|e| Failure(format!("--max: {e}")))?;
+        print_curve(&config, accesses, distinct, stream.finish(max), json);
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut vpns = Vec::new();
     trace::scan_trace(open_input(file)?, format, config.page_size, trace::MAX_TRACE_ACCESSES as u64, |vpn, w| {
         vpns.push((vpn, w))
     })
-    .map_err(|e| {
-        Failure(if e.line > 0 { format!("{file}:{}: {}", e.line, e.message) } else { format!("{file}: {e}") })
-    })?;
+    .map_err(trace_error)?;
     let tr = trace::Trace::from_pages(config.page_size, vpns);
     let dense = trace::curve::DenseTrace::new(&tr);
     let max =
@@ -599,36 +610,42 @@ fn cmd_curve(
     if faults.contains(&u64::MAX) {
         return Err(Failure(format!("{file}: a replay was refused (the memory budget; raise it with --budget)")));
     }
+    print_curve(&config, tr.len() as u64, dense.distinct, faults, json);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A fault curve, as JSON or a table.
+fn print_curve(config: &Config, accesses: u64, distinct: usize, faults: Vec<u64>, json: bool) {
     if json {
         #[derive(Serialize)]
         struct Curve {
             policy: PolicyKind,
             page_size: u64,
-            accesses: usize,
+            accesses: u64,
             distinct_pages: usize,
             curve: Vec<u64>,
         }
         let out = Curve {
             policy: config.policy,
             page_size: config.page_size,
-            accesses: tr.len(),
-            distinct_pages: dense.distinct,
+            accesses,
+            distinct_pages: distinct,
             curve: faults,
         };
         println!("{}", serde_json::to_string(&out).expect("plain data serializes"));
     } else {
         println!(
-            "{} page faults for 1…{max} frames ({} accesses to {} distinct pages of {})",
+            "{} page faults for 1…{} frames ({} accesses to {} distinct pages of {})",
             config.policy,
-            group(tr.len() as u64),
-            group(dense.distinct as u64),
+            faults.len(),
+            group(accesses),
+            group(distinct as u64),
             format_size(config.page_size)
         );
         for (k, f) in faults.iter().enumerate() {
             println!("{:>8} {:>12}", k + 1, group(*f));
         }
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// `f` over parts of `sizes`, one part per core; the results in the order of `sizes`.

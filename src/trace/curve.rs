@@ -191,6 +191,106 @@ pub fn lru_curve(t: &DenseTrace, max: usize) -> Vec<u64> {
     faults_from_depths(&hist, misses, max)
 }
 
+/// LRU's curve as the trace is read, for traces of any length: pages are renumbered as they come
+/// (a hash map), and the slots and tree of [`lru_curve`] grow with the distinct pages, so memory
+/// is bounded by the distinct pages, not the accesses. Feed every access with [`LruStream::access`],
+/// then [`LruStream::finish`].
+pub struct LruStream {
+    ids: FxHashMap<u64, u32>,
+    slot_of: Vec<u32>,
+    page_at: Vec<u32>,
+    tree: Fenwick,
+    next: usize,
+    held: i64,
+    /// `hist[d]`: accesses at depth `d`, up to [`MAX_CURVE`]; the last entry counts deeper ones.
+    hist: Vec<u64>,
+    cold: u64,
+    last: u32,
+    accesses: u64,
+}
+
+impl Default for LruStream {
+    fn default() -> Self {
+        const WIDTH: usize = 64;
+        LruStream {
+            ids: FxHashMap::default(),
+            slot_of: Vec::new(),
+            page_at: vec![u32::MAX; WIDTH],
+            tree: Fenwick::new(WIDTH),
+            next: 0,
+            held: 0,
+            hist: vec![0; MAX_CURVE + 2],
+            cold: 0,
+            last: u32::MAX,
+            accesses: 0,
+        }
+    }
+}
+
+impl LruStream {
+    const FREE: u32 = u32::MAX;
+
+    pub fn access(&mut self, vpn: u64) {
+        self.accesses += 1;
+        let fresh = self.slot_of.len() as u32;
+        let id = *self.ids.entry(vpn).or_insert(fresh);
+        if id == fresh {
+            self.slot_of.push(Self::FREE);
+        }
+        if std::mem::replace(&mut self.last, id) == id {
+            self.hist[1] += 1;
+            return;
+        }
+        if self.next == self.page_at.len() {
+            self.renumber();
+        }
+        let prev = self.slot_of[id as usize];
+        if prev == Self::FREE {
+            self.cold += 1;
+            self.held += 1;
+        } else {
+            let depth = (self.held - self.tree.prefix(prev as usize + 1)) as usize + 1;
+            self.hist[depth.min(MAX_CURVE + 1)] += 1;
+            self.tree.add(prev as usize, -1);
+            self.page_at[prev as usize] = Self::FREE;
+        }
+        self.tree.add(self.next, 1);
+        self.page_at[self.next] = id;
+        self.slot_of[id as usize] = self.next as u32;
+        self.next += 1;
+    }
+
+    /// The held slots renumbered `0..k` in order, in a tree twice the pages held (at least).
+    fn renumber(&mut self) {
+        let width = self.page_at.len().max(2 * self.held as usize + 2);
+        let mut page_at = vec![Self::FREE; width];
+        let mut k = 0;
+        for &page in self.page_at.iter().filter(|&&p| p != Self::FREE) {
+            page_at[k] = page;
+            self.slot_of[page as usize] = k as u32;
+            k += 1;
+        }
+        self.page_at = page_at;
+        if self.tree.tree.len() != width + 1 {
+            self.tree = Fenwick::new(width);
+        }
+        self.tree.fill_ones(k);
+        self.next = k;
+    }
+
+    /// Distinct pages and accesses so far.
+    pub fn counts(&self) -> (usize, u64) {
+        (self.slot_of.len(), self.accesses)
+    }
+
+    /// Faults for 1..=`max` frames (`max` at most [`MAX_CURVE`]).
+    pub fn finish(&self, max: usize) -> Vec<u64> {
+        let max = max.min(MAX_CURVE);
+        let deeper: u64 = self.hist[max + 1..].iter().sum();
+        faults_from_depths(&self.hist[..=max], self.cold + deeper, max)
+    }
+}
+
 /// Each access's next access to the same page (`u32::MAX`: never).
 fn next_uses(t: &DenseTrace) -> Vec<u32> {
     let mut next = vec![u32::MAX; t.ids.len()];
@@ -714,6 +814,30 @@ mod tests {
 
     fn dense(pages: &[u64]) -> DenseTrace {
         DenseTrace::new(&Trace::from_pages(4096, pages.iter().map(|&p| (p, false))))
+    }
+
+    #[test]
+    fn the_streamed_lru_curve_is_the_curve() {
+        let mut x: u64 = 1;
+        let pages: Vec<u64> = (0..60_000)
+            .map(|i| {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                if i % 5 == 0 {
+                    10_000 + (x >> 40) % 3000
+                } else {
+                    (x >> 33) % 400
+                }
+            })
+            .collect();
+        let d = dense(&pages);
+        let mut s = LruStream::default();
+        for &p in &pages {
+            s.access(p);
+        }
+        assert_eq!(s.counts(), (d.distinct, pages.len() as u64));
+        for max in [1, 50, 700, d.distinct] {
+            assert_eq!(s.finish(max), lru_curve(&d, max), "max {max}");
+        }
     }
 
     const TEXTBOOK: [u64; 20] = [7, 0, 1, 2, 0, 3, 0, 4, 2, 3, 0, 3, 2, 1, 2, 0, 1, 7, 0, 1];

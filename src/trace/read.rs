@@ -143,6 +143,10 @@ pub fn scan_trace<R: Read>(
     }
 }
 
+/// Why a trace was read whole, for the message that says it is too long to be.
+const WHOLE: &str = " (opt looks ahead, and the opt, fifo and clock curves simulate the whole trace at once; \
+                     a replay with any other policy, and LRU's curve, read any length as they go)";
+
 /// A gzip stream that stops with an error past [`MAX_TRACE_TEXT`] decompressed bytes (a small file
 /// can expand to gigabytes).
 struct GzLimit<R> {
@@ -158,7 +162,7 @@ impl<R: Read> Read for GzLimit<R> {
         if n as u64 > self.left {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
-                format!("the trace decompresses to more than {} MiB, the limit", MAX_TRACE_TEXT >> 20),
+                format!("the trace decompresses to more than {} MiB, the most read whole{WHOLE}", MAX_TRACE_TEXT >> 20),
             ));
         }
         self.left -= n as u64;
@@ -333,7 +337,7 @@ impl<F: FnMut(u64, bool)> Sink<'_, F> {
 
     fn page(&mut self, vpn: u64, write: bool) -> Result<(), String> {
         if self.accesses >= self.limit {
-            return Err(format!("the trace has more than {} accesses, the limit", self.limit));
+            return Err(format!("the trace has more than {} accesses, the most read whole{WHOLE}", group(self.limit)));
         }
         self.accesses += 1;
         (self.each)(vpn, write);
@@ -365,6 +369,7 @@ impl<F: FnMut(u64, bool)> Sink<'_, F> {
     }
 }
 
+use crate::engine::types::group;
 use memchr::memchr;
 
 /// A line as text for a message (invalid UTF-8 shown as U+FFFD).

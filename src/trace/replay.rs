@@ -199,13 +199,8 @@ fn replay_stream_within<R: std::io::Read>(
     let page_size = config.page_size;
     if config.policy == PolicyKind::Opt {
         let mut packed = Vec::new();
-        let scan = scan_trace(input, format, page_size, limit, |vpn, w| packed.push((vpn, w))).map_err(|mut e| {
-            if packed.len() as u64 == limit {
-                // The reader stopped at the limit, not at a mistake.
-                e.message.push_str(" for opt, which reads the whole trace before it starts (it looks ahead); the other policies replay any length as they read");
-            }
-            ReplayError::Trace(e)
-        })?;
+        let scan =
+            scan_trace(input, format, page_size, limit, |vpn, w| packed.push((vpn, w))).map_err(ReplayError::Trace)?;
         let trace = Trace::from_pages(page_size, packed);
         let mut r = TraceReplay::new(&trace, config, swap).map_err(ReplayError::Sim)?;
         r.advance(&trace, usize::MAX)?;
@@ -448,7 +443,7 @@ mod tests {
         let e =
             replay_stream_within(text.as_bytes(), TraceFormat::Pages, config(PolicyKind::Opt), None, 10).unwrap_err();
         let message = e.to_string();
-        assert!(message.contains("more than 10 accesses, the limit for opt, which reads the whole trace"), "{message}");
+        assert!(message.contains("more than 10 accesses, the most read whole (opt looks ahead"), "{message}");
         let (lru, _) =
             replay_stream_within(text.as_bytes(), TraceFormat::Pages, config(PolicyKind::Lru), None, 10).unwrap();
         assert_eq!(lru.accesses, 12, "LRU streams past the limit opt has");
