@@ -544,7 +544,7 @@ impl<'a> StatsReport<'a> {
                 stats: &p.stats,
                 rss: p.stats.resident,
                 pss: m.pss(pid as Pid),
-                speed: p.stats.speed(),
+                speed: p.stats.speed(m.config()),
             })
             .collect();
         StatsReport {
@@ -557,7 +557,7 @@ impl<'a> StatsReport<'a> {
             shared_frames: m.shared_frames(),
             sharing_seen: m.sharing_seen(),
             processes,
-            speed: m.stats().speed(),
+            speed: m.stats().speed(m.config()),
             objects: m
                 .objects()
                 .holding()

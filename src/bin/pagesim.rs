@@ -341,9 +341,9 @@ fn cmd_run(file: &str, text: &str, json: bool, explain: bool) -> Result<ExitCode
                 format!(" · copy-on-write faults {} · rss {} · pss {pss:.2}", s.cow_faults, s.resident)
             }
         };
-        writeln!(out, "{}{}", stats_line("total", m.stats()), extra(m.stats(), None)).map_err(output)?;
+        writeln!(out, "{}{}", stats_line("total", m.stats(), m.config()), extra(m.stats(), None)).map_err(output)?;
         for (pid, p) in m.processes().enumerate() {
-            writeln!(out, "{}{}", stats_line(&p.name, &p.stats), extra(&p.stats, Some(m.pss(pid as u32))))
+            writeln!(out, "{}{}", stats_line(&p.name, &p.stats, m.config()), extra(&p.stats, Some(m.pss(pid as u32))))
                 .map_err(output)?;
         }
     }
@@ -482,8 +482,8 @@ fn cmd_tour(id: Option<&str>, json: bool) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn stats_line(who: &str, s: &Stats) -> String {
-    let speed = s.speed();
+fn stats_line(who: &str, s: &Stats, config: &Config) -> String {
+    let speed = s.speed(config);
     let rate = if s.accesses > 0 { 100.0 * s.faults as f64 / s.accesses as f64 } else { 0.0 };
     // Faults that found no frame to free failed: they are neither minor nor major.
     let failed =

@@ -9,13 +9,11 @@ use super::types::{group, TlbLookup};
 use serde::Serialize;
 
 /// What one access cost: `work` at RAM speed with the translation in the TLB, `stall` the rest.
+/// (The statistics add the same up from their counts: [`crate::engine::Stats::speed`].)
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct AccessCost {
     pub work: u64,
     pub stall: u64,
-    /// Disk transfers the process waited for (a read, and a dirty victim's write).
-    pub disk_reads: u32,
-    pub disk_writes: u32,
 }
 
 /// The cost of an access that ended as `event` says. A TLB miss walks every level (one memory access
@@ -37,15 +35,9 @@ pub fn access_cost(config: &Config, event: &AccessEvent) -> AccessCost {
 #[cold]
 #[inline(never)]
 fn fault_cost(config: &Config, kind: FaultKind, fate: Option<EvictionFate>, cost: &mut AccessCost) {
-    if kind.is_major() {
+    cost.stall += if kind.is_major() { config.disk_ns } else { config.minor_ns };
+    if fate.is_some_and(EvictionFate::writes) {
         cost.stall += config.disk_ns;
-        cost.disk_reads = 1;
-    } else {
-        cost.stall += config.minor_ns;
-    }
-    if matches!(fate, Some(EvictionFate::SwappedOut { .. } | EvictionFate::ToFile { dirty: true })) {
-        cost.stall += config.disk_ns;
-        cost.disk_writes = 1;
     }
 }
 
@@ -182,7 +174,7 @@ mod tests {
     #[test]
     fn a_disk_read_is_a_thousand_memory_accesses() {
         let c = Config::default();
-        let cost = AccessCost { work: 100, stall: 100_000, disk_reads: 1, disk_writes: 0 };
+        let cost = AccessCost { work: 100, stall: 100_000 };
         assert_eq!(cost_phrase(&c, cost), "100 µs, 1,000× a memory access");
         assert_eq!(versus_ram(&c, 1_000), "10× a memory access");
         assert_eq!(versus_ram(&c, 150), "1.5× a memory access");

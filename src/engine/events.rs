@@ -70,6 +70,13 @@ pub enum EvictionFate {
     ToFile { dirty: bool },
 }
 
+impl EvictionFate {
+    /// Whether the page was written out (to swap, or back to its file): a disk write.
+    pub fn writes(self) -> bool {
+        matches!(self, EvictionFate::SwappedOut { .. } | EvictionFate::ToFile { dirty: true })
+    }
+}
+
 /// A page taken out of memory to make room: whose, which frame, why, and where it went.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Eviction {

@@ -1,6 +1,7 @@
 //! Counters, global and per process, and the fault-rate time series.
 
-use super::cost::{AccessCost, Speed};
+use super::config::Config;
+use super::cost::Speed;
 use super::types::TlbLookup;
 use serde::Serialize;
 
@@ -32,11 +33,8 @@ pub struct Stats {
     pub resident: u64,
     /// Pages in swap now (not counting swap copies of resident pages).
     pub swapped: u64,
-    /// Time (README, *What memory costs*): the accesses at RAM speed, and everything else they
-    /// waited for; disk transfers waited for (reads, and dirty victims written during a fault).
-    pub work_ns: u64,
-    pub stall_ns: u64,
-    pub disk_reads: u64,
+    /// Victims written out (to swap or their file) while a fault waited: a disk write each. With
+    /// the counts above it gives the time (README, *What memory costs*; [`Stats::speed`]).
     pub disk_writes: u64,
     pub fault_rate: FaultSeries,
 }
@@ -95,18 +93,15 @@ impl Stats {
         self.fault_rate.record(fault);
     }
 
-    /// Adds what an access cost (saturating: see [`crate::limits::MAX_EVENT_NS`]).
-    #[inline(always)]
-    pub fn charge(&mut self, cost: AccessCost) {
-        self.work_ns = self.work_ns.saturating_add(cost.work);
-        self.stall_ns = self.stall_ns.saturating_add(cost.stall);
-        self.disk_reads += cost.disk_reads as u64;
-        self.disk_writes += cost.disk_writes as u64;
-    }
-
-    /// How fast it ran.
-    pub fn speed(&self) -> Speed {
-        Speed::new(self.work_ns, self.stall_ns, self.accesses)
+    /// How fast it ran on a machine priced as `config` says. The time follows from the counts
+    /// (what every access, walk, fault and disk transfer costs), so the access path adds nothing
+    /// to count it (counting it there cost WebAssembly replays 12%).
+    pub fn speed(&self, config: &Config) -> Speed {
+        let walks = self.tlb_misses.saturating_mul(config.levels as u64).saturating_mul(config.ram_ns);
+        let minor = self.minor_faults.saturating_mul(config.minor_ns);
+        let disk = (self.major_faults.saturating_add(self.disk_writes)).saturating_mul(config.disk_ns);
+        let work = self.accesses.saturating_mul(config.ram_ns);
+        Speed::new(work, walks.saturating_add(minor).saturating_add(disk), self.accesses)
     }
 }
 

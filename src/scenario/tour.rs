@@ -429,7 +429,7 @@ pub fn figures(chapter: &Chapter) -> Vec<Figure> {
             let mut run = Run::new(parse(&text).expect("variants parse (tests/tour.rs)")).expect("variants run");
             run.run_to_end().expect("variants run to the end (tests/tour.rs)");
             let stats = &run.machine().process(0).expect("a chapter with variants has a process").stats;
-            let speed = stats.speed();
+            let speed = stats.speed(run.machine().config());
             Figure {
                 label,
                 settings,

@@ -4,7 +4,6 @@ use super::{data_bytes, Machine, Pid};
 use crate::engine::budget;
 use crate::engine::config::VmMode;
 use crate::engine::config::{PolicyKind, SegvMode};
-use crate::engine::cost::access_cost;
 use crate::engine::error::SimError;
 use crate::engine::events::{
     AccessEvent, AccessKind, AccessResult, Event, Eviction, EvictionFate, FaultKind, SegvReason, TlbLookup,
@@ -424,9 +423,19 @@ impl Machine {
         match self.evict() {
             Ok(eviction) => {
                 self.frames.reassign(eviction.frame, pid, vpn, code);
+                self.count_direct_write(pid, &eviction);
                 Ok((eviction.frame, Some(eviction)))
             }
             Err(full) => self.out_of_memory(pid, vpn, code, full),
+        }
+    }
+
+    /// A victim written out while process `pid`'s fault waited (direct reclaim): a disk write it
+    /// waited for (the background reclaimer's writes are nobody's).
+    pub(super) fn count_direct_write(&mut self, pid: Pid, eviction: &Eviction) {
+        if eviction.fate.writes() {
+            self.stats.disk_writes += 1;
+            self.processes[pid as usize].stats.disk_writes += 1;
         }
     }
 
@@ -654,12 +663,8 @@ impl Machine {
             AccessResult::ProtectionFault { .. } => Outcome::ProtectionFault,
         };
         let write = event.kind == AccessKind::Write;
-        let cost = access_cost(&self.config, event);
         self.stats.count(write, event.tlb, outcome);
-        self.stats.charge(cost);
-        let stats = &mut self.processes[p].stats;
-        stats.count(write, event.tlb, outcome);
-        stats.charge(cost);
+        self.processes[p].stats.count(write, event.tlb, outcome);
         if self.recording {
             self.events.push(Event::Access(*event));
         }

@@ -104,6 +104,7 @@ impl Machine {
             match self.evict() {
                 Ok(eviction) => {
                     self.frames.reassign(eviction.frame, pid, vpn, code);
+                    self.count_direct_write(pid, &eviction);
                     return Ok((eviction.frame, Some(eviction)));
                 }
                 Err(again) => full = again,
