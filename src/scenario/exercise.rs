@@ -98,17 +98,81 @@ pub fn exercise_text(policy: PolicyKind, frames: u32, length: usize, pages: u64,
     }
     let reference = reference_string(length, pages, seed);
     let refs: Vec<String> = reference.iter().map(|p| p.to_string()).collect();
+    // The first line names the exercise: the page shows it as the scenario's title.
     let text = format!(
-        "config frames={frames} policy={policy} tlb=0 swap={} seed={seed}\nspawn T flat\nrefs T {}\n",
+        "# Exercise: {} with {frames} frame{}, {length} accesses to pages 0–{} (seed {seed})\n\
+         config frames={frames} policy={policy} tlb=0 swap={} seed={seed}\nspawn T flat\nrefs T {}\n",
+        policy.name().to_uppercase(),
+        if frames == 1 { "" } else { "s" },
+        pages - 1,
         pages + 1,
         refs.join(" ")
     );
     Ok(text)
 }
 
+/// A reference string as typed ("7 0 1 2", "7,0,1,2"): its page numbers, or what is wrong and
+/// where (1-based character position). At most [`MAX_LENGTH`] pages (a string to work by hand),
+/// each below 2^20.
+pub fn parse_refs(text: &str) -> Result<Vec<u64>, String> {
+    let mut pages = Vec::new();
+    let mut at = 0;
+    for word in text.split(|c: char| c == ',' || c.is_whitespace()) {
+        let column = text[..at].chars().count() + 1;
+        at += word.len() + 1;
+        if word.is_empty() {
+            continue;
+        }
+        let page: u64 = word.parse().map_err(|_| {
+            format!("character {column}: expected a page number, found {}", crate::engine::error::quoted(word))
+        })?;
+        if page >= 1 << 20 {
+            return Err(format!("character {column}: page {page} is too large (pages 0 to 1,048,575)"));
+        }
+        pages.push(page);
+        if pages.len() > MAX_LENGTH {
+            return Err(format!("more than {MAX_LENGTH} pages: a reference string to work by hand is shorter"));
+        }
+    }
+    if pages.is_empty() {
+        return Err("type a reference string: page numbers separated by spaces or commas".into());
+    }
+    Ok(pages)
+}
+
+/// A typed reference string as a scenario under `policy` with `frames` frames: one flat process
+/// reading the pages in order (the page's reference-string view runs one per policy).
+pub fn refs_text(pages: &[u64], frames: u32, policy: PolicyKind) -> Result<String, String> {
+    if !(1..=MAX_FRAMES).contains(&frames) {
+        return Err(format!("the frames must be from 1 to {MAX_FRAMES}, not {frames}"));
+    }
+    let distinct = pages.iter().collect::<std::collections::BTreeSet<_>>().len();
+    let refs: Vec<String> = pages.iter().map(u64::to_string).collect();
+    Ok(format!(
+        "# Reference string under {} with {frames} frame{}\nconfig frames={frames} policy={policy} tlb=0 swap={} vbits=32\n\
+         spawn T flat\nrefs T {}\n",
+        policy.name().to_uppercase(),
+        if frames == 1 { "" } else { "s" },
+        distinct + 1,
+        refs.join(" ")
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_reference_strings_read_or_say_where_they_are_wrong() {
+        assert_eq!(parse_refs("7 0 1,2,  0 3").unwrap(), vec![7, 0, 1, 2, 0, 3]);
+        assert_eq!(parse_refs("7 0 x 2").unwrap_err(), "character 5: expected a page number, found \"x\"");
+        assert!(parse_refs(" , ").unwrap_err().starts_with("type a reference string"));
+        let text = refs_text(&[7, 0, 1, 2, 0, 3, 0, 4], 3, PolicyKind::Opt).unwrap();
+        let ex = super::super::parse(&text).unwrap();
+        assert_eq!(ex.config.frames, 3);
+        assert!(text.starts_with("# Reference string under OPT with 3 frames\n"));
+        assert!(refs_text(&[1], 0, PolicyKind::Lru).is_err());
+    }
 
     #[test]
     fn the_same_seed_gives_the_same_exercise_and_seeds_differ() {

@@ -365,7 +365,7 @@ pub fn to_scenario(trace: &Trace, config: &Config, start: usize, limit: usize) -
     cfg.validate().map_err(|e| e.to_string())?;
     let shift = trace.page_size.trailing_zeros();
     let mut text = format!(
-        "# accesses {}–{} of {} from the trace\n{}\nspawn T flat\n",
+        "# accesses {}–{} of {} from the trace, starting from empty memory\n{}\nspawn T flat\n",
         start + 1,
         end,
         trace.len(),

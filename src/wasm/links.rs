@@ -50,6 +50,19 @@ pub fn exercise_scenario(
     exercise::exercise_text(policy, frames, length, pages, seed).map_err(error)
 }
 
+/// A typed reference string ("7 0 1 2" or "7,0,1,2") as a scenario under `policy` with `frames`
+/// frames, for the page's reference-string view: `refsScenario('7 0 1 2 0 3', 3, 'lru')`. Throws
+/// an Error saying where the string is wrong.
+#[wasm_bindgen(js_name = refsScenario)]
+pub fn refs_scenario(refs: JsValue, frames: JsValue, policy: JsValue) -> Result<String, JsValue> {
+    use crate::scenario::exercise;
+    let refs = text(&refs, "the reference string")?;
+    let pages = exercise::parse_refs(&refs).map_err(error)?;
+    let policy = policy_of(&policy)?;
+    let frames = int(&frames, "frames", exercise::MAX_FRAMES as u64)? as u32;
+    exercise::refs_text(&pages, frames, policy).map_err(error)
+}
+
 /// The scenario text with its config line rewritten in canonical form with `changes` applied
 /// (`"frames=8 page=2K"`; aliases in the text are folded): what Settings writes. Throws an Error
 /// naming the bad setting.

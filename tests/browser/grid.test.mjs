@@ -87,6 +87,8 @@ test('the exercise generator opens the CLI\'s exercise in predict mode and print
   const header = await page.$$eval('#grid thead th:not(.corner)', (ths) => ths.map((th) => Number(th.textContent)));
   assert.deepEqual(header, expected.reference);
   assert.equal(await page.getAttribute('#btn-predict', 'aria-pressed'), 'true');
+  // The exercise says what it is where it stays (not only in a passing toast).
+  assert.equal(await page.textContent('#about-title'), 'Exercise: LRU with 3 frames, 14 accesses to pages 0–5 (seed 42)');
   await page.waitForFunction(() => location.hash.includes('mode=predict'));
   // Nothing is filled in before the student answers.
   assert.equal(await page.$$eval('#grid tbody td', (tds) => tds.filter((td) => td.textContent).length), 0);

@@ -22,6 +22,7 @@ test('a lackey trace dropped on the page replays and the comparison plot shows',
   browser.errors.length = 0;
   const page = await open(browser.context, base);
   await page.click('#btn-trace');
+  await page.waitForSelector('#trace-drop'); // the dialog's code loads when first opened
   const bytes = [...readFileSync(join(dataDir, 'sumarr.lackey.gz'))];
   await page.evaluate((data) => {
     const file = new File([new Uint8Array(data)], 'sumarr.lackey.gz', { type: 'application/gzip' });

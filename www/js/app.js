@@ -23,6 +23,7 @@ import { runCsv, download } from './ui/export.js';
 import { createGrid } from './ui/grid.js';
 import { renderStateText } from './ui/statetext.js';
 import { createTour } from './ui/tour.js';
+import { createRefs } from './ui/refs.js';
 
 const $ = (sel) => document.querySelector(sel);
 const SPEEDS = [0.5, 1, 2, 3, 5, 8, 12, 20, 40, 100, 300, 1000]; // steps per second
@@ -95,6 +96,13 @@ const tour = $('#tour') ? createTour({
   follow: (id) => history.replaceState(null, '', `#tour=${id}`),
 }) : null;
 $('#btn-tour')?.addEventListener('click', () => tour.open(state.tourId ?? tour.chapters[0].id));
+const refsView = $('#refs-panel') ? createRefs($('#refs-panel'), {
+  api,
+  catalog: engine.catalog,
+  load,
+  // The address bar holds the view's own short link (#refs=…&frames=…&policies=…).
+  follow: (fragment) => history.replaceState(null, '', `#${fragment}`),
+}) : null;
 
 // ----- loading scenarios ---------------------------------------------------------------------
 
@@ -102,7 +110,7 @@ $('#btn-tour')?.addEventListener('click', () => tour.open(state.tourId ?? tour.c
  * Loads scenario text; on a parse error keeps the current scenario and shows the error.
  * Returns true on success.
  */
-function load(text, { step = 0, keepZoom = false, tourId = null } = {}) {
+function load(text, { step = 0, keepZoom = false, tourId = null, refs = false } = {}) {
   let sim;
   try {
     sim = new api.Simulator(text);
@@ -120,6 +128,7 @@ function load(text, { step = 0, keepZoom = false, tourId = null } = {}) {
   state.presetOther = Boolean(preset && !preset.same_settings);
   state.tourId = tourId;
   if (!tourId) tour?.close();
+  if (!refs) refsView?.close();
   state.config = sim.config();
   pause();
   if (!keepZoom) renderer.resetZoom();
@@ -349,8 +358,10 @@ function refresh({ animate = true, panels = true } = {}) {
   if (panels) showPanels(pos, current);
   state.panelsBehind = !panels;
   tour?.onStep(pos);
-  // A chapter of the tour keeps its own short link (#tour=ID); anything else, the scenario's.
-  if (!state.tourId) links.follow(state.text, pos);
+  refsView?.show(pos);
+  // A chapter of the tour and the reference-string view keep their own short links; anything
+  // else, the scenario's.
+  if (!state.tourId && !refsView?.active) links.follow(state.text, pos);
   if (state.pulseStart && !reducedMotion.matches && !state.playing) { // (playback draws every frame)
     cancelAnimationFrame(pulseFrame);
     pulseFrame = requestAnimationFrame(animatePulse);
@@ -537,7 +548,17 @@ $('#btn-predict')?.addEventListener('click', (e) => {
   links.setMode(on ? 'predict' : null);
   refresh({ animate: false });
 });
-$('#btn-share')?.addEventListener('click', () => links.share());
+$('#btn-share')?.addEventListener('click', async () => {
+  const own = refsView?.link();
+  if (!own) return links.share();
+  // The reference-string view's link opens the same strings, frames and policies.
+  const url = `${location.href.split('#')[0]}#${own}`;
+  history.replaceState(null, '', `#${own}`);
+  let copied = false;
+  try { await navigator.clipboard.writeText(url); copied = true; } catch { /* the address bar has it */ }
+  toast(copied ? 'Link copied: it opens these grids.' : 'Copy failed: the link is in the address bar.');
+  document.body.dataset.lastShare = url;
+});
 $('#btn-embed')?.addEventListener('click', () => links.showEmbed($('#embed-dialog')));
 $('#btn-trace')?.addEventListener('click', async () => (await traceDialog()).open());
 $('#btn-exercise')?.addEventListener('click', async () => (await exerciseDialog()).show());
@@ -586,6 +607,9 @@ async function openHash(hash, { start = false } = {}) {
     }
   } else if (opened.tour && tour) {
     tour.open(opened.tour);
+  } else if (opened.refs && refsView) {
+    const r = opened.refs;
+    if (!refsView.open(r.text, r.frames, r.policies) && start) loadPreset('demand-paging');
   } else if (start && !opened.preset && tour && !embedded && firstVisit()) {
     // A first visit starts the story, with something already drawn.
     tour.open(tour.chapters[0].id);

@@ -120,7 +120,11 @@ export function createPanels({ state, engine, views, presets, renderer, embedded
   function showAbout() {
     const p = presets.find((x) => x.id === state.presetId);
     if ($('#about-title')) {
-      $('#about-title').textContent = p ? p.title + (state.presetOther ? ' (other settings)' : '') : 'Your scenario';
+      // A scenario of one's own is titled by its first comment line, if it starts with one (an
+      // exercise names its policy, frames and seed there).
+      const own = titleOf(state.text);
+      $('#about-title').textContent = p ? p.title + (state.presetOther ? ' (other settings)' : '')
+        : own === 'pagesim scenario' ? 'Your scenario' : own;
       $('#about-text').textContent = p ? p.summary
         : 'A scenario of your own. Edit it under Scenario; Share makes a link that opens it exactly here.';
     }

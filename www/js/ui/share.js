@@ -47,12 +47,23 @@ export function createLinks(api, { embedded, toast, getState }) {
   return {
     /**
      * Reads a location hash: {text, step, mode} for a share link, {preset} for #p=id, {tour} for
-     * #tour=id, {error}.
+     * #tour=id, {refs: {text, frames, policies}} for #refs=…&frames=…&policies=…, {error}.
      */
     async open(hash) {
       if (!hash || hash === '#') return {};
       const chapter = /(?:^#|&)tour=([a-z0-9-]+)/.exec(hash);
       if (chapter) return { tour: chapter[1] };
+      const refs = /(?:^#|&)refs=([^&]*)/.exec(hash);
+      if (refs) {
+        const param = (name, fallback) => new RegExp(`(?:^#|&)${name}=([^&]*)`).exec(hash)?.[1] ?? fallback;
+        return {
+          refs: {
+            text: decodeURIComponent(refs[1]),
+            frames: Number(param('frames', '3')),
+            policies: decodeURIComponent(param('policies', 'fifo,lru,opt')).split(',').filter(Boolean),
+          },
+        };
+      }
       const preset = /(?:^#|&)p=([a-z0-9-]+)/.exec(hash);
       if (preset && !/(?:^#|&)s=/.test(hash)) return { preset: preset[1] };
       if (!/(?:^#|&)s=/.test(hash)) return hash.includes('embed') ? {} : { error: 'this link has no scenario in it (no s=…)' };
