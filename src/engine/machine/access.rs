@@ -417,17 +417,20 @@ impl Machine {
     /// A free frame for page `vpn` of `pid`, evicting a page if none is free.
     #[inline(always)]
     fn free_frame(&mut self, pid: Pid, vpn: u64, code: bool) -> Result<(u32, Option<Eviction>), AccessResult> {
+        self.take_frame(pid, vpn, code).or_else(|full| self.out_of_memory(pid, vpn, code, full))
+    }
+
+    /// A free frame, or one a victim leaves (its write counted against `pid`, who waits for it);
+    /// `Err` when the victim cannot go.
+    #[inline(always)]
+    pub(super) fn take_frame(&mut self, pid: Pid, vpn: u64, code: bool) -> Result<(u32, Option<Eviction>), SwapFull> {
         if let Some(f) = self.frames.take_free(pid, vpn, code) {
             return Ok((f, None));
         }
-        match self.evict() {
-            Ok(eviction) => {
-                self.frames.reassign(eviction.frame, pid, vpn, code);
-                self.count_direct_write(pid, &eviction);
-                Ok((eviction.frame, Some(eviction)))
-            }
-            Err(full) => self.out_of_memory(pid, vpn, code, full),
-        }
+        let eviction = self.evict()?;
+        self.frames.reassign(eviction.frame, pid, vpn, code);
+        self.count_direct_write(pid, &eviction);
+        Ok((eviction.frame, Some(eviction)))
     }
 
     /// A victim written out while process `pid`'s fault waited (direct reclaim): a disk write it

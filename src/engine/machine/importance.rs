@@ -97,16 +97,9 @@ impl Machine {
             if victim == pid as usize {
                 return Err(failed(&full));
             }
-            if let Some(f) = self.frames.take_free(pid, vpn, code) {
-                return Ok((f, None));
-            }
-            // The process killed had nothing in memory: try again with the next.
-            match self.evict() {
-                Ok(eviction) => {
-                    self.frames.reassign(eviction.frame, pid, vpn, code);
-                    self.count_direct_write(pid, &eviction);
-                    return Ok((eviction.frame, Some(eviction)));
-                }
+            // If the process killed had nothing in memory, the next one goes.
+            match self.take_frame(pid, vpn, code) {
+                Ok(taken) => return Ok(taken),
                 Err(again) => full = again,
             }
         }
