@@ -212,6 +212,25 @@ test('the page works at 390 px wide', async () => {
     assert.notEqual(await canvasHash(page), pixels);
     const box = await page.locator('#btn-play').boundingBox();
     assert.ok(box && box.width >= 44 && box.height >= 44, `controls stay big enough for a thumb (${JSON.stringify(box)})`);
+    // After a step, its sentence is on the first screen, under the picture: no scrolling to read it.
+    const inView = (sel) => page.evaluate((s) => {
+      const r = document.querySelector(s).getBoundingClientRect();
+      return r.top >= 0 && r.top + 24 <= window.innerHeight;
+    }, sel);
+    assert.equal(await inView('#step-text'), true, 'the step\'s sentence is in view');
+    // Predict mode: its question too, and a tap on step then waits for an answer it shows.
+    await page.tap('#btn-menu');
+    await page.tap('#btn-predict');
+    assert.equal(await page.isVisible('#btn-csv'), false, 'choosing from the menu folds it');
+    await page.tap('#btn-step');
+    await page.waitForSelector('#predict:not([hidden])');
+    assert.equal(await inView('#predict'), true, 'predict\'s question is in view');
+    // The header is one row: the brand and the menu button; the rest opens from it.
+    assert.equal(await page.isVisible('#btn-share'), false);
+    const header = await page.locator('.topbar').boundingBox();
+    assert.ok(header.height < 60, `the header is one row (${header.height}px)`);
+    await page.tap('#btn-menu');
+    assert.equal(await page.isVisible('#btn-share'), true, 'the menu opens');
     assert.deepEqual(phone.errors, []);
   } finally {
     await phone.close();

@@ -96,6 +96,19 @@ const tour = $('#tour') ? createTour({
   follow: (id) => history.replaceState(null, '', `#tour=${id}`),
 }) : null;
 $('#btn-tour')?.addEventListener('click', () => tour.open(state.tourId ?? tour.chapters[0].id));
+// A phone's header: its buttons behind one menu button; using one folds the menu again.
+$('#btn-menu')?.addEventListener('click', (e) => {
+  const open = document.body.classList.toggle('menu-open');
+  e.currentTarget.setAttribute('aria-expanded', String(open));
+});
+for (const nav of document.querySelectorAll('.topnav')) {
+  nav.addEventListener('click', (e) => {
+    if (e.target.closest('button') && document.body.classList.contains('menu-open')) {
+      document.body.classList.remove('menu-open');
+      $('#btn-menu')?.setAttribute('aria-expanded', 'false');
+    }
+  });
+}
 const refsView = $('#refs-panel') ? createRefs($('#refs-panel'), {
   api,
   catalog: engine.catalog,
