@@ -342,6 +342,15 @@ test('the CLOCK preset shows second chance: fewer faults than FIFO, and its own 
   const counts = await page.evaluate(async () => (await window.pagesim.analysis()).compareScenario(window.pagesim.state.text, ['fifo', 'clock'], [4]));
   assert.deepEqual(counts, [[14], [11]]);
   assert.equal(await page.isVisible('#compare-plot'), true);
+  // The plot's numbers, in a table under it: the same counts the engine gives.
+  await page.click('#compare-numbers summary');
+  await page.waitForSelector('#compare-numbers table');
+  const rows = await page.$$eval('#compare-numbers tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  const head = await page.$$eval('#compare-numbers thead th', (ths) => ths.map((th) => th.textContent));
+  const four = rows.find((r) => r[0] === '4');
+  assert.equal(four[head.indexOf('FIFO')], '14');
+  assert.equal(four[head.indexOf('CLOCK')], '11');
+  assert.equal(rows.length, 8, 'a row per frame count, 1–8');
   await page.close();
 });
 

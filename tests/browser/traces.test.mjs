@@ -38,6 +38,9 @@ test('a lackey trace dropped on the page replays and the comparison plot shows',
   assert.match(result, /LRU, 8 frames: [\d,]+ accesses/);
   assert.match(await page.textContent('#trace-status'), /Done in/);
   assert.equal(await page.isVisible('#trace-plot'), true);
+  // Its numbers, under it: a row per frame count shown, a column per policy.
+  const numbers = await page.$$eval('#trace-numbers table tr', (trs) => trs.map((tr) => tr.cells.length));
+  assert.ok(numbers.length > 2 && numbers.every((n) => n === 5), JSON.stringify(numbers.slice(0, 3)));
   const drawn = await page.evaluate(() => {
     const c = document.getElementById('trace-plot');
     const d = new Uint32Array(c.getContext('2d').getImageData(0, 0, c.width, c.height).data.buffer);

@@ -44,6 +44,13 @@ export function drawComparePlot(canvas, { series, palette, current }) {
       ctx.fillText(p.toLocaleString(), left - 4, y(p));
       gridLine(ctx, palette, left, y(p), right, y(p));
     }
+  } else {
+    // Round values between 0 and the top, with grid lines, so a point can be read off.
+    const step = niceStep(max / 4);
+    for (let v = step; v < max * 0.9; v += step) {
+      ctx.fillText(v.toLocaleString(), left - 4, y(v));
+      gridLine(ctx, palette, left, y(v), right, y(v));
+    }
   }
   ctx.save(); ctx.translate(9, (top + bottom) / 2); ctx.rotate(-Math.PI / 2); ctx.textAlign = 'center';
   ctx.fillText(logY ? 'faults (log)' : 'faults', 0, 0); ctx.restore();
@@ -71,6 +78,40 @@ export function drawComparePlot(canvas, { series, palette, current }) {
     ctx.textAlign = 'left'; ctx.textBaseline = 'middle';
     ctx.fillText(s.policy.toUpperCase(), right + 20, ly);
   });
+}
+
+/** 1, 2 or 5 times a power of ten, at least `raw` (and at least 1). */
+function niceStep(raw) {
+  const p = 10 ** Math.floor(Math.log10(Math.max(1, raw)));
+  return [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw) ?? 10 * p;
+}
+
+/**
+ * The plot's numbers as a table (frames down, a column per policy), for reading values off and
+ * for screen readers: rows at every frame count any series has (at most `limit`, evenly spaced).
+ */
+export function compareTable(series, limit = 64) {
+  const frames = [...new Set(series.flatMap((s) => s.frames))].sort((a, b) => a - b);
+  const every = Math.max(1, Math.ceil(frames.length / limit));
+  const shown = frames.filter((_, i) => i % every === 0 || i === frames.length - 1);
+  const table = document.createElement('table');
+  table.className = 'compare-table';
+  const head = table.createTHead().insertRow();
+  for (const h of ['frames', ...series.map((s) => s.policy.toUpperCase())]) {
+    const th = document.createElement('th');
+    th.textContent = h;
+    head.append(th);
+  }
+  const body = table.createTBody();
+  for (const f of shown) {
+    const tr = body.insertRow();
+    tr.insertCell().textContent = f.toLocaleString();
+    for (const s of series) {
+      const i = s.frames.indexOf(f);
+      tr.insertCell().textContent = i < 0 ? '' : s.faults[i].toLocaleString();
+    }
+  }
+  return table;
 }
 
 /** Frame counts to label: every one for a few, powers of two on a log axis, else about ten. */

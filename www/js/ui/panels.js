@@ -2,7 +2,7 @@
 // policy's order of the resident pages, and what the scenario is about (with the comparison plot
 // of a comparison preset).
 import { accessOf, kindOf, chipFor } from './events.js';
-import { drawComparePlot } from './compare.js';
+import { drawComparePlot, compareTable } from './compare.js';
 import { pageTag } from '../render/palette.js';
 import { ownerNames } from '../owners.js';
 
@@ -146,6 +146,8 @@ export function createPanels({ state, engine, views, presets, renderer, embedded
         const series = policies.map((policy, i) => ({ policy, frames, faults: faults[i] }));
         drawComparePlot($('#compare-plot'), { series, palette: renderer.palette, current: state.config.frames });
         $('#compare-note').textContent = 'Page faults of this scenario for 1–8 frames under each policy.';
+        const numbers = $('#compare-numbers');
+        if (numbers) numbers.replaceChildren(numbers.querySelector('summary'), compareTable(series));
       }).catch(() => { box.hidden = true; });
     }
   }

@@ -76,8 +76,15 @@ export function drawRatePlot(canvas, series, palette) {
   const { ctx, w, h } = prepareCanvas(canvas, 320, 90);
   ctx.fillStyle = palette.bg;
   ctx.fillRect(0, 0, w, h);
-  const points = series.faults.map((f) => f / series.bucket);
-  if (series.pending_accesses > 0) points.push(series.pending_faults / series.pending_accesses);
+  const raw = series.faults.map((f) => f / series.bucket);
+  if (series.pending_accesses > 0) raw.push(series.pending_faults / series.pending_accesses);
+  // A short run has a point per access, each 0 or 100%: the line shows the rate over the last
+  // few accesses (a moving average of a sixteenth of the points), not a zigzag.
+  const span = Math.max(1, Math.round(raw.length / 16));
+  const points = raw.map((_, i) => {
+    const from = Math.max(0, i - span + 1);
+    return raw.slice(from, i + 1).reduce((a, b) => a + b, 0) / (i + 1 - from);
+  });
   const left = 34, bottom = h - 14, top = 6, right = w - 4;
   ctx.strokeStyle = palette.cellLine;
   ctx.lineWidth = 1;

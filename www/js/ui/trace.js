@@ -4,7 +4,7 @@
 // frame counts (simulated, in workers that take the pages the first one parsed: as many as the
 // machine has cores, up to three). Any window of the trace (up to the engine's limit, 5,000
 // accesses) opens step by step.
-import { drawComparePlot } from './compare.js';
+import { drawComparePlot, compareTable } from './compare.js';
 import { readPalette } from '../render/palette.js';
 
 
@@ -38,6 +38,8 @@ export function createTraceDialog(dialog, api, { toast, openScenario, catalog })
   const plot = el('canvas', { id: 'trace-plot', width: 640, height: 240, hidden: true });
   plot.setAttribute('role', 'img');
   plot.setAttribute('aria-label', `Page faults against frames for ${compared.map((p) => p.toUpperCase()).join(', ')}`);
+  // The plot's numbers, to read values off (and for screen readers).
+  const numbers = el('details', { id: 'trace-numbers', className: 'compare-numbers', hidden: true }, el('summary', {}, 'The numbers'));
   const start = el('input', { type: 'number', id: 'trace-start', min: 1, value: 1 });
   const open = el('button', { type: 'button', id: 'trace-open' }, 'Open step by step');
   const windowNote = el('span', { id: 'trace-window-note', className: 'muted' });
@@ -47,7 +49,7 @@ export function createTraceDialog(dialog, api, { toast, openScenario, catalog })
   body.append(
     drop,
     el('div', { className: 'settings' }, row('Format', format), row('Page size', pageSize), row('Policy', policy), row('Frames', frames), run, cancel),
-    progress, status, result, plot, windowRow,
+    progress, status, result, plot, numbers, windowRow,
   );
 
   let blob = null; // the file: each worker reads it itself (nothing is copied on the main thread)
@@ -67,6 +69,7 @@ export function createTraceDialog(dialog, api, { toast, openScenario, catalog })
     status.textContent = `${name}: ${f.size.toLocaleString()} bytes. Press Replay.`;
     result.replaceChildren();
     plot.hidden = true;
+    numbers.hidden = true;
     windowRow.hidden = true;
     delete dialog.dataset.done;
   }
@@ -134,6 +137,8 @@ export function createTraceDialog(dialog, api, { toast, openScenario, catalog })
       plot.hidden = false;
       const series = compared.map((p) => ({ policy: p, ...curves.get(p) }));
       drawComparePlot(plot, { series, palette: readPalette(), current: Number(frames.value) });
+      numbers.replaceChildren(numbers.querySelector('summary'), compareTable(series));
+      numbers.hidden = false;
       const every = compared.filter((p) => curves.get(p).full);
       const sampled = compared.filter((p) => !every.includes(p));
       const names = (list) => list.map((p) => p.toUpperCase()).join(' and ');
