@@ -699,6 +699,8 @@ pub struct GridReport {
     pub pid: u32,
     pub frames: u32,
     pub more: bool,
+    /// Accesses of the process before the first column (a window of a long run).
+    pub before: usize,
     pub columns: Vec<GridColumnReport>,
 }
 
@@ -718,6 +720,7 @@ impl GridReport {
             pid: g.pid,
             frames: g.frames,
             more: g.more,
+            before: g.before,
             columns: g
                 .columns
                 .into_iter()

@@ -22,8 +22,10 @@ pub struct GridColumn {
 pub struct Grid {
     pub pid: u32,
     pub columns: Vec<GridColumn>,
-    /// Accesses of the process left out past `MAX_COLUMNS`.
+    /// Accesses of the process left out past the last column.
     pub more: bool,
+    /// Accesses of the process before the first column (the grid starts at a later step).
+    pub before: usize,
     /// Frames left out past `MAX_ROWS` (the machine's frame count is larger).
     pub frames: u32,
 }
@@ -33,11 +35,18 @@ pub use crate::limits::{GRID_MAX_COLUMNS as MAX_COLUMNS, GRID_MAX_ROWS as MAX_RO
 
 /// The grid of process `pid` (or, if `None`, of the process that makes the run's first access)
 /// over the whole run: its history and the steps not done yet (a caller shows the columns up to
-/// the current step).
+/// the current step). At most [`MAX_COLUMNS`] columns, from the first.
 pub fn grid(run: &Run, pid: Option<u32>) -> Grid {
+    grid_window(run, pid, 0, MAX_COLUMNS)
+}
+
+/// [`grid`] from the first access at step `from` or later, at most `columns` columns (up to
+/// [`MAX_COLUMNS`]): a window of a long run (the page shows one around the current step).
+pub fn grid_window(run: &Run, pid: Option<u32>, from: usize, columns: usize) -> Grid {
+    let columns = columns.min(MAX_COLUMNS);
     let frames = run.scenario().config.frames;
     let rows = frames.min(MAX_ROWS);
-    let mut out = Grid { pid: pid.unwrap_or(0), columns: Vec::new(), more: false, frames };
+    let mut out = Grid { pid: pid.unwrap_or(0), columns: Vec::new(), more: false, before: 0, frames };
     let mut chosen = pid;
     run.replay_steps(run.history_start(), run.len(), |record, machine| {
         let Some(access) = record.events.iter().find_map(|e| match e {
@@ -50,7 +59,11 @@ pub fn grid(run: &Run, pid: Option<u32>) -> Grid {
         if access.pid != pid {
             return true;
         }
-        if out.columns.len() == MAX_COLUMNS {
+        if record.step < from {
+            out.before += 1;
+            return true;
+        }
+        if out.columns.len() == columns {
             out.more = true;
             return false;
         }

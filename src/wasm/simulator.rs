@@ -418,16 +418,21 @@ impl Simulator {
     }
 
     /// The exam grid of process `pid` (default: the one that makes the first access) over the
-    /// whole run, steps not done yet included: `{pid, frames, more, columns: [{step, page, fault,
-    /// victim, victim_pid, frames: [[pid, page] | null, …]}]}`, at most 1,000 columns and 64 frames.
-    pub fn grid(&self, pid: JsValue) -> Result<JsValue, JsValue> {
+    /// whole run, steps not done yet included: `{pid, frames, more, before, columns: [{step, page,
+    /// fault, victim, victim_pid, frames: [[pid, page] | null, …]}]}`, at most 1,000 columns and 64
+    /// frames. `from` and `columns` ask for a window: the accesses from step `from` on, at most
+    /// `columns` of them (`before` counts the accesses left out before it). `sim.grid(null, 2000, 120)`
+    pub fn grid(&self, pid: JsValue, from: JsValue, columns: JsValue) -> Result<JsValue, JsValue> {
         self.with(|s| {
             let pid = if pid.is_undefined() || pid.is_null() {
                 None
             } else {
                 Some(int(&pid, "pid", u32::MAX as u64)? as Pid)
             };
-            to_js(&GridReport::new(crate::scenario::grid::grid(&s.run, pid)))
+            let from = int_or(&from, "from", u64::MAX, 0)? as usize;
+            let max = crate::limits::GRID_MAX_COLUMNS as u64;
+            let columns = int_or(&columns, "columns", max, max)? as usize;
+            to_js(&GridReport::new(crate::scenario::grid::grid_window(&s.run, pid, from, columns)))
         })
     }
 

@@ -114,3 +114,30 @@ test('the exercise generator opens the CLI\'s exercise in predict mode and print
   if (process.env.WORKSHEET_PDF) writeFileSync(process.env.WORKSHEET_PDF, pdf);
   await page.close();
 });
+
+test('the grid of a 5,000-step run shows a window around the current step, quickly', async () => {
+  const page = await open(browser.context, base);
+  // One process reading 5,000 pages in a loop over 40, with 16 frames.
+  const refs = Array.from({ length: 5000 }, (_, i) => (i * 7) % 40).join(' ');
+  await page.evaluate((r) => window.pagesim.load(`config frames=16 tlb=0 policy=fifo vbits=32 swap=64\nspawn T flat\nrefs T ${r}\n`), refs);
+  await page.evaluate(() => window.pagesim.jump(2000));
+  const t0 = Date.now();
+  await page.click('#grid-panel summary');
+  await page.waitForSelector('#grid thead th');
+  const opened = Date.now() - t0;
+  const window = async () => page.$$eval('#grid thead th[title]', (ths) => ths.map((th) => Number(th.title.replace('step ', ''))));
+  let steps = await window();
+  assert.ok(steps.length <= 100, `at most 100 columns (${steps.length})`);
+  assert.ok(steps[0] <= 2000 && steps.at(-1) >= 2000, `the current step is in the window (${steps[0]}–${steps.at(-1)})`);
+  assert.equal(await page.$$eval('#grid thead th.current', (ths) => ths.length), 1);
+  assert.match(await page.textContent('#grid-note'), /the grid shows accesses \d+–\d+, around the current step/);
+  // Far ahead: another window, holding the new step.
+  await page.evaluate(() => window.pagesim.jump(4900));
+  steps = await window();
+  assert.ok(steps[0] <= 4900 && steps.at(-1) >= 4900, `${steps[0]}–${steps.at(-1)}`);
+  // A step costs little: the table is 100 columns, not 1,000.
+  const t1 = Date.now();
+  for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowRight');
+  assert.ok(opened < 3000 && Date.now() - t1 < 3000, `opened in ${opened} ms, ten steps in ${Date.now() - t1} ms`);
+  await page.close();
+});

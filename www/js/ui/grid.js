@@ -13,6 +13,9 @@ const el = (tag, props = {}, ...children) => {
  * `table` is the `table#grid` element, `note` a paragraph for the summary line. `names()`
  * gives pid → process name.
  */
+/** Columns shown at a time: a window around the current step (a long run's grid stays quick). */
+const WINDOW = 100;
+
 export function createGrid(table, note, { names }) {
   let sim = null;
   let grid = null; // the engine's grid, made when first shown
@@ -22,8 +25,9 @@ export function createGrid(table, note, { names }) {
   let cells = []; // per column: [header, frame cells…, victim cell]
   let rows = 0; // frames shown (the engine's grid has at most `limits.gridRows`)
 
-  function build() {
-    grid = sim.grid();
+  /** Makes the grid's table for the window holding step `pos` (a few columns before it). */
+  function build(pos = 0) {
+    grid = sim.grid(null, Math.max(0, pos - WINDOW / 4), WINDOW);
     length = sim.length;
     shown = 0;
     current = -1;
@@ -78,7 +82,10 @@ export function createGrid(table, note, { names }) {
     /** Fills the columns of the steps done (up to `pos`). */
     show(pos) {
       if (!sim) return;
-      if (!grid || sim.length !== length) build();
+      // Outside the window (its last column is before `pos`, with more to come, or its first
+      // after it): another window.
+      const outside = grid && ((grid.more && grid.columns.at(-1).step < pos) || (grid.before > 0 && grid.columns[0]?.step > pos));
+      if (!grid || sim.length !== length || outside) build(pos);
       const columns = grid.columns;
       // Columns whose step is done: the first with a later step.
       let upTo = shown;
@@ -94,9 +101,11 @@ export function createGrid(table, note, { names }) {
         current = now;
       }
       const faults = columns.slice(0, upTo).filter((c) => c.fault).length;
+      const windowed = grid.before > 0 || grid.more;
+      const range = `accesses ${grid.before + 1}–${grid.before + columns.length}`;
       note.textContent = !columns.length ? 'No accesses yet.'
         : `${names().get(grid.pid) ?? 'Process'}: ${faults} page faults in ${upTo} of ${columns.length} accesses`
-          + `${grid.more ? ` (the grid shows the first ${columns.length.toLocaleString('en')})` : ''}${grid.frames > rows ? ` · frames 0–${rows - 1} of ${grid.frames}` : ''}.`;
+          + `${windowed ? ` (the grid shows ${range}, around the current step)` : ''}${grid.frames > rows ? ` · frames 0–${rows - 1} of ${grid.frames}` : ''}.`;
     },
   };
 }
