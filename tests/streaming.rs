@@ -112,3 +112,14 @@ fn a_replay_fed_pieces_cut_anywhere_gives_the_figures_of_a_whole_replay() {
     let opt = Config { policy: PolicyKind::Opt, ..Config::default() };
     assert!(StreamReplay::new(TraceFormat::Rw, opt, None).err().unwrap().to_string().contains("looks ahead"));
 }
+
+#[test]
+fn a_trace_too_long_to_read_whole_says_so_apart_from_a_broken_one() {
+    use pagesim::trace::scan_trace;
+    let text = rw_text(20);
+    let long = scan_trace(text.as_bytes(), TraceFormat::Rw, 4096, 10, |_, _| {}).unwrap_err();
+    assert!(long.too_long && long.message.contains("the most read whole"), "{long:?}");
+    let broken = scan_trace(&b"R 1000\nQ 2000\n"[..], TraceFormat::Rw, 4096, 10, |_, _| {}).unwrap_err();
+    assert!(!broken.too_long, "{broken:?}");
+    assert_eq!(broken.line, 2);
+}

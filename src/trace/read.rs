@@ -47,6 +47,9 @@ pub struct TraceError {
     /// 1-based line, or 0 for a problem with the file as a whole.
     pub line: usize,
     pub message: String,
+    /// The trace is longer than a whole read takes (the accesses or the text): nothing wrong with
+    /// it, and a replay as it is read takes it (the page falls back to one).
+    pub too_long: bool,
 }
 
 impl fmt::Display for TraceError {
@@ -100,7 +103,7 @@ impl Trace {
 }
 
 fn err<T>(line: usize, message: impl Into<String>) -> Result<T, TraceError> {
-    Err(TraceError { line, message: message.into() })
+    Err(TraceError { line, message: message.into(), too_long: false })
 }
 
 /// Bytes read at a time: lines are parsed in place in this buffer, with no allocation per line.
@@ -131,7 +134,7 @@ pub fn scan_trace<R: Read>(
         return err(0, format!("page size must be a power of two from 16 to 64K, not {page_size}"));
     }
     let mut head = [0u8; 2];
-    let got = read_fully(&mut input, &mut head).map_err(|e| TraceError { line: 0, message: e })?;
+    let got = read_fully(&mut input, &mut head).map_err(|e| read_error(0, e))?;
     let head = &head[..got];
     if head == [0x1f, 0x8b] {
         let gz = MultiGzDecoder::new(head.chain(input));
@@ -161,7 +164,7 @@ impl<R: Read> Read for GzLimit<R> {
         })?;
         if n as u64 > self.left {
             return Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
+                std::io::ErrorKind::FileTooLarge,
                 format!("the trace decompresses to more than {} MiB, the most read whole{WHOLE}", MAX_TRACE_TEXT >> 20),
             ));
         }
@@ -170,17 +173,22 @@ impl<R: Read> Read for GzLimit<R> {
     }
 }
 
-fn read_fully(input: &mut impl Read, buf: &mut [u8]) -> Result<usize, String> {
+fn read_fully(input: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut got = 0;
     while got < buf.len() {
         match input.read(&mut buf[got..]) {
             Ok(0) => break,
             Ok(n) => got += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e.to_string()),
+            Err(e) => return Err(e),
         }
     }
     Ok(got)
+}
+
+/// A failed read at `line`: too much text for a whole read ([`GzLimit`]), or the file's own error.
+fn read_error(line: usize, e: std::io::Error) -> TraceError {
+    TraceError { line, too_long: e.kind() == std::io::ErrorKind::FileTooLarge, message: e.to_string() }
 }
 
 fn scan_text<R: Read>(
@@ -193,7 +201,7 @@ fn scan_text<R: Read>(
     let mut scanner = TextScanner::new(format, page_size, limit);
     let mut buf = vec![0u8; CHUNK];
     loop {
-        let n = read_fully(&mut input, &mut buf).map_err(|e| TraceError { line: scanner.line_no + 1, message: e })?;
+        let n = read_fully(&mut input, &mut buf).map_err(|e| read_error(scanner.line_no + 1, e))?;
         scanner.feed(&buf[..n], each)?;
         if n < buf.len() {
             return scanner.finish(each);
@@ -315,7 +323,9 @@ impl TextScanner {
             }
         };
         self.accesses = sink.accesses;
-        done.or_else(|message| err(self.line_no, message))
+        // Past the access limit the line itself was fine: the trace is only longer than a whole read.
+        let too_long = self.accesses >= self.limit;
+        done.map_err(|message| TraceError { line: self.line_no, message, too_long })
     }
 }
 

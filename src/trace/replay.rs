@@ -271,6 +271,7 @@ impl StreamReplay {
     pub fn new(format: TraceFormat, config: Config, swap: Option<u32>) -> Result<StreamReplay, ReplayError> {
         if config.policy == PolicyKind::Opt {
             return Err(ReplayError::Trace(TraceError {
+                too_long: false,
                 line: 0,
                 message: "opt looks ahead: it needs the whole trace before it starts, so it cannot replay as it reads"
                     .into(),

@@ -43,8 +43,12 @@ impl TraceSession {
             )));
         }
         let bytes = array.to_vec();
-        let trace = trace::read_trace(&bytes, format, page_size)
-            .map_err(|e| error(if e.line > 0 { format!("line {}", e) } else { e.to_string() }))?;
+        let trace = trace::read_trace(&bytes, format, page_size).map_err(|e| {
+            let err = error(if e.line > 0 { format!("line {}", e) } else { e.to_string() });
+            // Too long to read whole (nothing wrong with it): the page replays it as it reads.
+            let _ = js_sys::Reflect::set(&err, &"tooLong".into(), &e.too_long.into());
+            err
+        })?;
         Ok(TraceSession { trace, replay: None, dense: None })
     }
 

@@ -67,7 +67,7 @@ onmessage = async ({ data }) => {
       postMessage({ type: 'scenario', text: session.toScenario(data.policy, data.frames, data.start) });
     }
   } catch (err) {
-    postMessage({ type: 'error', message: err.message });
+    postMessage({ type: 'error', message: err.message, tooLong: Boolean(err.tooLong) });
   }
 };
 

@@ -154,7 +154,14 @@ export function createTraceDialog(dialog, api, { toast, openScenario, catalog })
       if (pending.length) w.postMessage({ job: 'curve', policy: pending.shift() });
     };
     const onMessage = (d, from) => {
-      if (d.type === 'error') {
+      if (d.type === 'error' && d.tooLong) {
+        // Longer than a whole read takes (a gzip file that expands a great deal): as it reads.
+        stop();
+        run.disabled = true;
+        cancel.hidden = false;
+        progress.hidden = false;
+        streamReplay('too long to read whole for the curves');
+      } else if (d.type === 'error') {
         stop(`${name}: ${d.message}`);
       } else if (d.type === 'info') {
         length = d.length;
@@ -189,9 +196,9 @@ export function createTraceDialog(dialog, api, { toast, openScenario, catalog })
     };
     // The curve workers wait for the first one's dense page ids ('dense' above): one on two
     // cores, up to one a curve with more.
-    if (blob.size > catalog.limits.pageTraceWhole.max) {
-      // Too large to read whole: replayed as it is read (no curves, no step-by-step window).
-      status.textContent = `Replaying ${name} as it is read (${(blob.size / 2 ** 20).toFixed(0)} MiB: too large to read whole for the curves)…`;
+    // Too large to read whole: replayed as it is read (no curves, no step-by-step window).
+    const streamReplay = (why) => {
+      status.textContent = `Replaying ${name} as it is read (${why})…`;
       worker((d) => {
         if (d.type === 'error') {
           stop(`${name}: ${d.message}`);
@@ -201,11 +208,13 @@ export function createTraceDialog(dialog, api, { toast, openScenario, catalog })
         } else if (d.type === 'summary') {
           result.replaceChildren(el('p', {}, describeSummary(d.summary)));
           stop(`Done in ${((performance.now() - started) / 1000).toFixed(1)} s, replayed as read: `
-            + `a file over ${(catalog.limits.pageTraceWhole.max / 2 ** 20).toFixed(0)} MiB has no curves here `
-            + '(`pagesim trace FILE --curve` draws them).');
+            + 'a trace too long to read whole has no curves here (`pagesim trace FILE --curve` draws them).');
           dialog.dataset.done = 'true';
         }
       }).postMessage(fileJob({ job: 'stream', policy: policy.value, frames: Number(frames.value) }));
+    };
+    if (blob.size > catalog.limits.pageTraceWhole.max) {
+      streamReplay(`${(blob.size / 2 ** 20).toFixed(0)} MiB: too large to read whole for the curves`);
       return;
     }
     const cores = navigator.hardwareConcurrency || 2;
