@@ -281,3 +281,26 @@ test('a link pasted into an open tab opens (hashchange)', async () => {
   assert.deepEqual(browser.errors, []);
   await page.close();
 });
+
+test('a large embed fills its frame with the picture instead of leaving half of it blank', async () => {
+  const big = await launch({ width: 1280, height: 720 });
+  try {
+    const page = await open(big.context, `${base}embed.html#p=belady`);
+    for (let i = 0; i < 8; i++) await page.keyboard.press('ArrowRight');
+    const used = await page.evaluate(() => {
+      const c = document.getElementById('canvas');
+      const d = new Uint32Array(c.getContext('2d').getImageData(0, 0, c.width, c.height).data.buffer);
+      let lowest = 0;
+      for (let y = 0; y < c.height; y++) {
+        for (let x = 0; x < c.width; x += 3) {
+          if (d[y * c.width + x] !== d[0]) { lowest = y; break; }
+        }
+      }
+      return lowest / c.height;
+    });
+    assert.ok(used > 0.75, `the picture reaches ${(used * 100).toFixed(0)}% of the canvas's height`);
+    assert.deepEqual(big.errors, []);
+  } finally {
+    await big.close();
+  }
+});

@@ -142,7 +142,8 @@ export function createRenderer(canvas, engine) {
     const swapShown = config.swap_slots === 0 ? 0
       : Math.min(config.swap_slots, Math.max(16, Math.min(4096, Math.ceil((hw + 8) / 8) * 8)));
     const plans = planStrips(sim, processes, pages, stripCapacity(w).maxCells);
-    const lay = computeLayout({ width: w, height: h, processes, plans, frames: config.frames, frameView, swapShown });
+    const fill = Boolean(canvas.closest('body.embed'));
+    const lay = computeLayout({ width: w, height: h, processes, plans, frames: config.frames, frameView, swapShown, fill });
     g.ctx.fillStyle = g.palette.bg;
     g.ctx.fillRect(0, 0, w, h);
 

@@ -154,10 +154,12 @@ export function planFrames(frames, w, h, view) {
  * @param {object|null} p.frameView     the frame grid's zoom (planFrames)
  * @param {number} p.swapShown          swap slots to draw
  */
-export function computeLayout({ width, height, processes, plans, frames, frameView, swapShown }) {
+export function computeLayout({ width, height, processes, plans, frames, frameView, swapShown, fill = false }) {
   const { labelW, stripW, maxCells } = stripCapacity(width);
   const rows = Math.max(1, processes.length);
-  const wantRow = 44;
+  // `fill`: the picture fills a fixed box (an embed) instead of sizing the canvas to itself, so
+  // rows and cells may grow into the room there is.
+  const wantRow = fill ? Math.max(44, Math.min(80, (height * 0.4) / rows - 8)) : 44;
   const axis = 14;
   const topWanted = TITLE + rows * (wantRow + 8) + axis;
   const topH = Math.min(topWanted, height * (height < 300 ? 0.42 : 0.5));
@@ -200,11 +202,12 @@ export function computeLayout({ width, height, processes, plans, frames, frameVi
   const stateH = frames <= STATE_MAX_FRAMES && bottomH - TITLE >= 3 * STATE_H ? STATE_H : 0;
   const gridH = bottomH - TITLE - stateH;
   const fp = planFrames(frames, framesW, gridH, frameView);
-  const fg = fitGrid(fp.count, framesW, gridH, 72);
-  const sg = hasSwap ? fitGrid(swapShown, swapW, gridH, 44) : { size: 0, cols: 0, rows: 0, gap: 0 };
+  const [frameMax, slotMax] = fill ? [Math.max(72, Math.min(160, gridH / 2)), Math.max(44, Math.min(88, gridH / 3))] : [72, 44];
+  const fg = fitGrid(fp.count, framesW, gridH, frameMax);
+  const sg = hasSwap ? fitGrid(swapShown, swapW, gridH, slotMax) : { size: 0, cols: 0, rows: 0, gap: 0 };
   // The height the picture needs: the page can shrink the canvas to it instead of leaving a gap.
   // Measured without the frame grid's zoom, so zooming never resizes the canvas under the pointer.
-  const whole = frameView ? fitGrid(fp.count && Math.ceil(frames / fp.full), framesW, gridH, 72) : fg;
+  const whole = frameView ? fitGrid(fp.count && Math.ceil(frames / fp.full), framesW, gridH, frameMax) : fg;
   const gridsBottom = bottomY + TITLE + Math.max(whole.rows * whole.size + stateH, sg.rows * sg.size);
   return {
     width,
