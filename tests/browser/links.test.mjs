@@ -299,6 +299,12 @@ test('a large embed fills its frame with the picture instead of leaving half of 
       return lowest / c.height;
     });
     assert.ok(used > 0.75, `the picture reaches ${(used * 100).toFixed(0)}% of the canvas's height`);
+    // Room for the legend too, in one band; a small embed keeps its room for the picture.
+    assert.equal(await page.isVisible('#legend'), true);
+    assert.match(await page.textContent('#legend'), /null guard page/);
+    const small = await open(big.context, `${base}embed.html#p=belady`);
+    await small.setViewportSize({ width: 640, height: 360 });
+    assert.equal(await small.isVisible('#legend'), false);
     assert.deepEqual(big.errors, []);
   } finally {
     await big.close();
