@@ -238,9 +238,12 @@ export function createTraceDialog(dialog, api, { toast, openScenario, catalog })
 
   open.addEventListener('click', () => {
     const from = Math.max(1, Math.min(Number(start.value) || 1, length || 1));
-    const w = worker((d) => {
+    // A worker of its own, not one of the replay's: the replay finishing (which stops its
+    // workers) must not take the window's answer with it.
+    const w = spares.pop() ?? newWorker();
+    w.onerror = (e) => { status.textContent = `The window failed: ${e.message}`; };
+    w.onmessage = ({ data: d }) => {
       w.terminate();
-      workers = workers.filter((x) => x !== w);
       if (d.type === 'error') {
         status.textContent = d.message;
         return;
@@ -250,7 +253,7 @@ export function createTraceDialog(dialog, api, { toast, openScenario, catalog })
       const to = Math.min(length, from + windowSize - 1);
       toast(length > windowSize ? `${name}: accesses ${from.toLocaleString()}–${to.toLocaleString()} opened step by step.`
         : `${name} opened step by step.`);
-    });
+    };
     w.postMessage(fileJob({ job: 'window', start: from - 1, policy: policy.value, frames: Number(frames.value) }));
   });
 
