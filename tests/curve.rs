@@ -31,7 +31,7 @@ proptest! {
         let max = dense.distinct + 2;
         let sizes: Vec<usize> = (1..=max).collect();
         let lru = lru_curve(&dense, max);
-        let opt = opt_curve(&dense, max, u64::MAX).unwrap();
+        let opt = opt_curve(&dense, max);
         let opt_each = opt_faults(&dense, &sizes);
         let fifo = fifo_faults(&dense, &sizes);
         let clock = clock_faults(&dense, &sizes);
@@ -53,7 +53,7 @@ fn a_long_trace_agrees_with_replays() {
     let dense = DenseTrace::new(&trace);
     let max = 1200;
     let lru = lru_curve(&dense, max);
-    let opt = opt_curve(&dense, max, u64::MAX).unwrap();
+    let opt = opt_curve(&dense, max);
     for k in [1usize, 7, 64, 500, 899, 1200] {
         assert_eq!(lru[k - 1], engine_faults(&trace, PolicyKind::Lru, k as u32), "lru {k}");
         assert_eq!(opt[k - 1], engine_faults(&trace, PolicyKind::Opt, k as u32), "opt {k}");

@@ -594,7 +594,7 @@ fn cmd_curve(
     let sizes: Vec<usize> = (1..=max).collect();
     let faults = match config.policy {
         PolicyKind::Lru => trace::curve::lru_curve(&dense, max),
-        PolicyKind::Opt => trace::curve::opt_curve(&dense, max, u64::MAX).expect("no budget"),
+        PolicyKind::Opt => trace::curve::opt_curve(&dense, max),
         PolicyKind::Fifo => in_parallel(&sizes, |part| trace::curve::fifo_faults(&dense, part)),
         PolicyKind::Clock => in_parallel(&sizes, |part| trace::curve::clock_faults(&dense, part)),
         // Not stack algorithms and not simulated on their own: a full replay per frame count.

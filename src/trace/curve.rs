@@ -6,9 +6,8 @@
 //! pass computes the depths, and the curve follows from their histogram:
 //! - LRU: the depth is the number of distinct pages used since the page's previous access, counted
 //!   with a Fenwick tree over access times (a 1 at the latest access of each page): O(n log n).
-//! - OPT: the stack is kept in order of the pages' next use. An access brings its page to the top,
-//!   and every page above its old position that is used later than all pages above it moves one
-//!   "record" down (Mattson's priority stack): O(n × depth), cut off at the largest frame count asked.
+//! - OPT: the depth depends only on the accesses before it, and the critical stack algorithm finds
+//!   it with one segment tree over last-use times: O(n log n) (see [`opt_curve`]).
 //!
 //! FIFO and CLOCK are not stack algorithms: they are simulated at every frame count, counting only
 //! faults, on pages renumbered densely (an array lookup per access, no hashing) with repeats
@@ -81,9 +80,6 @@ pub fn sample_sizes(distinct: usize) -> Vec<usize> {
 }
 
 pub use crate::limits::MAX_CURVE;
-/// The work (stack steps) an OPT curve may take in the page before it falls back to sample
-/// sizes: a trace without locality makes OPT's one pass quadratic.
-pub const OPT_BUDGET: u64 = 200_000_000;
 
 /// Frame counts a curve covers by default for a trace of `distinct` pages.
 pub fn default_curve_len(distinct: usize) -> usize {
@@ -303,65 +299,257 @@ fn next_uses(t: &DenseTrace) -> Vec<u32> {
     next
 }
 
-/// OPT faults for every frame count 1..=max, in one pass; `None` if the pass would take more
-/// than `budget` steps (see below), so an interactive caller can fall back to [`opt_faults`].
+/// OPT faults for every frame count 1..=max, in one pass: O(n log d) for n accesses over d
+/// distinct pages, whatever the trace.
 ///
-/// The priority stack keeps, at every depth k, the pages OPT would hold with k frames. An access
-/// to page y at depth d puts y on top; walking down from the top, the page used latest so far is
-/// carried on and the other stays, and the carried page ends at y's old depth (Mattson's update
-/// for priority stacks). The walk costs the access's depth, cut off at `max`: cheap for traces
-/// with locality, up to `max` per access for one without (a random trace), hence the budget.
-pub fn opt_curve(t: &DenseTrace, max: usize, budget: u64) -> Option<Vec<u64>> {
-    const ABSENT: u32 = u32::MAX;
+/// An access's OPT depth (the fewest frames with which it hits) depends only on the accesses
+/// before it, and the *critical stack* algorithm (Bilardi, Ekanadham and Pattnaik, "Optimal
+/// on-line computation of stack distances for MIN and OPT", 2017) finds it from two things kept on
+/// the time line of last uses:
+/// - every page's last use (*live* slots; a page's LRU depth is the live slots after its own), and
+/// - one *marker* per frame count c ≥ 2, sitting at some past time: c's marker is at depth m when
+///   m pages were used since it was placed.
+///
+/// Write β(i) = (markers after the page at LRU depth i) − i, never negative. An access at LRU depth
+/// D ≥ 1 finds z, the deepest i < D with β(i) = 0; its OPT depth is the smallest c whose marker is
+/// deeper than z; then that marker moves to now. (A marker at depth m means: with c frames, OPT
+/// could keep every page of the last m − 1 used, so anything used since is a hit at c.) In time
+/// terms β(i) is a sum over the slots after the page's own (+1 per marker, −1 per live slot), so
+/// one segment tree over the slots answers both questions in O(log d): the earliest live slot after
+/// the page's previous use whose sum to the end is 0, and the smallest marker up to it.
+///
+/// The slots are renumbered in order whenever they run out, so the tree stays a few times the
+/// distinct pages instead of the trace's length (the same scheme as [`lru_curve`]).
+pub fn opt_curve(t: &DenseTrace, max: usize) -> Vec<u64> {
     let max = max.min(MAX_CURVE);
-    let next = next_uses(t);
-    let mut stack: Vec<u32> = Vec::with_capacity(max);
-    let mut depth_of = vec![ABSENT; t.distinct];
-    let mut priority = vec![u32::MAX; t.distinct]; // when the page is used next
+    let mut line = CriticalStack::new(t.distinct);
     let mut hist = vec![0u64; max + 1];
     let mut misses = 0u64;
-    let mut work = 0u64;
-    for (i, &y) in t.ids.iter().enumerate() {
-        let y = y as usize;
-        let at = depth_of[y]; // 0-based position, or ABSENT
-        if at == ABSENT {
-            misses += 1;
-        } else {
-            hist[at as usize + 1] += 1;
-        }
-        priority[y] = next[i];
-        if at == 0 {
-            continue;
-        }
-        let end = if at == ABSENT { stack.len() } else { at as usize };
-        work += end as u64;
-        if work > budget {
-            return None;
-        }
-        if stack.is_empty() {
-            stack.push(y as u32);
-            depth_of[y] = 0;
-            continue;
-        }
-        let mut carry = std::mem::replace(&mut stack[0], y as u32);
-        depth_of[y] = 0;
-        for (d, slot) in stack.iter_mut().enumerate().take(end).skip(1) {
-            if priority[*slot as usize] > priority[carry as usize] {
-                std::mem::swap(slot, &mut carry);
-                depth_of[*slot as usize] = d as u32;
-            }
-        }
-        if at != ABSENT {
-            stack[end] = carry;
-            depth_of[carry as usize] = end as u32;
-        } else if stack.len() < max {
-            depth_of[carry as usize] = stack.len() as u32;
-            stack.push(carry);
-        } else {
-            depth_of[carry as usize] = ABSENT; // falls below the largest size asked
+    for &page in &t.ids {
+        match line.access(page) {
+            Some(depth) if (depth as usize) < max => hist[depth as usize + 1] += 1,
+            _ => misses += 1,
         }
     }
-    Some(faults_from_depths(&hist, misses, max))
+    faults_from_depths(&hist, misses, max)
+}
+
+/// The time line of [`opt_curve`]: a segment tree over slots, each slot holding at most one live
+/// page (its last use) and at most one marker.
+struct CriticalStack {
+    leaves: usize,
+    tree: Vec<Span>,
+    /// The page used last (its depth is 0 for every frame count).
+    latest: u32,
+    /// Per slot: the page whose last use it is, and the marker (frame count − 1) placed there.
+    page_at: Vec<u32>,
+    marker_at: Vec<u32>,
+    /// Per page: the slot of its last use; per marker: its slot.
+    slot_of_page: Vec<u32>,
+    slot_of_marker: Vec<u32>,
+    /// The next free slot.
+    now: usize,
+}
+
+/// A run of slots: `sum` of the weights (+1 a marker, −1 a live page), the smallest weight sum
+/// from just after a live slot to the run's end (`min_after_live`), the smallest marker.
+#[derive(Clone, Copy)]
+struct Span {
+    sum: i32,
+    min_after_live: i32,
+    min_marker: u32,
+}
+
+const NOTHING: u32 = u32::MAX;
+/// "No live slot here": larger than any sum, with room to add one.
+const NO_LIVE: i32 = i32::MAX / 2;
+const EMPTY_SPAN: Span = Span { sum: 0, min_after_live: NO_LIVE, min_marker: NOTHING };
+
+impl Span {
+    fn join(left: Span, right: Span) -> Span {
+        Span {
+            sum: left.sum + right.sum,
+            min_after_live: (left.min_after_live + right.sum).min(right.min_after_live),
+            min_marker: left.min_marker.min(right.min_marker),
+        }
+    }
+}
+
+impl CriticalStack {
+    fn new(distinct: usize) -> CriticalStack {
+        // Live slots and markers are at most `distinct` each, so after renumbering at least half
+        // the slots are free: an amortised O(1) renumbering per access.
+        let leaves = (4 * distinct).max(16).next_power_of_two();
+        CriticalStack {
+            leaves,
+            tree: vec![EMPTY_SPAN; 2 * leaves],
+            latest: NOTHING,
+            page_at: vec![NOTHING; leaves],
+            marker_at: vec![NOTHING; leaves],
+            slot_of_page: vec![NOTHING; distinct],
+            slot_of_marker: Vec::with_capacity(distinct),
+            now: 0,
+        }
+    }
+
+    /// The access's OPT depth (0: it hits with one frame), or `None` for a page's first use.
+    fn access(&mut self, page: u32) -> Option<u32> {
+        if page == self.latest {
+            return Some(0); // nothing moves
+        }
+        self.latest = page;
+        if self.now == self.leaves {
+            self.renumber();
+        }
+        let previous = self.slot_of_page[page as usize];
+        let now = self.now;
+        self.now += 1;
+        if previous == NOTHING {
+            // A new page is one more frame count that matters: its marker starts here (frame
+            // count 1 has none; it hits only on the same page twice in a row).
+            let marker = self.slot_of_marker.len() as u32;
+            self.slot_of_marker.push(now as u32);
+            if marker > 0 {
+                self.marker_at[now] = marker;
+            }
+            self.page_at[now] = page;
+            self.slot_of_page[page as usize] = now as u32;
+            self.refresh([now, now, now]);
+            return None;
+        }
+        let previous = previous as usize;
+        // β(0) = 0 always (no marker after the latest use), so a slot is always found.
+        let z = self.earliest_balanced_live_slot(previous + 1).expect("the latest use balances");
+        let marker = self.smallest_marker_up_to(z);
+        let was = self.slot_of_marker[marker as usize] as usize;
+        self.marker_at[was] = NOTHING;
+        self.page_at[previous] = NOTHING;
+        self.page_at[now] = page;
+        self.marker_at[now] = marker;
+        self.slot_of_page[page as usize] = now as u32;
+        self.slot_of_marker[marker as usize] = now as u32;
+        self.refresh([was, previous, now]);
+        Some(marker)
+    }
+
+    fn leaf(&self, slot: usize) -> Span {
+        let live = self.page_at[slot] != NOTHING;
+        let marker = self.marker_at[slot];
+        Span {
+            sum: (marker != NOTHING) as i32 - live as i32,
+            min_after_live: if live { 0 } else { NO_LIVE },
+            min_marker: marker,
+        }
+    }
+
+    /// Recomputes the tree above three changed slots, each node once (their paths meet near the
+    /// root).
+    fn refresh(&mut self, slots: [usize; 3]) {
+        let mut nodes = slots.map(|slot| slot + self.leaves);
+        for (&slot, &node) in slots.iter().zip(&nodes) {
+            self.tree[node] = self.leaf(slot);
+        }
+        while nodes[0] > 1 {
+            nodes = nodes.map(|node| node / 2);
+            for (i, &node) in nodes.iter().enumerate() {
+                if !nodes[..i].contains(&node) {
+                    self.tree[node] = Span::join(self.tree[2 * node], self.tree[2 * node + 1]);
+                }
+            }
+        }
+    }
+
+    /// The smallest marker in slots `0..=slot`.
+    fn smallest_marker_up_to(&self, slot: usize) -> u32 {
+        let (mut lo, mut hi, mut least) = (self.leaves, slot + 1 + self.leaves, NOTHING);
+        while lo < hi {
+            if lo & 1 == 1 {
+                least = least.min(self.tree[lo].min_marker);
+                lo += 1;
+            }
+            if hi & 1 == 1 {
+                hi -= 1;
+                least = least.min(self.tree[hi].min_marker);
+            }
+            lo /= 2;
+            hi /= 2;
+        }
+        least
+    }
+
+    /// The earliest live slot at or after `from` whose weight sum to the end is 0 (the deepest
+    /// LRU depth with β = 0 above the accessed page).
+    fn earliest_balanced_live_slot(&self, from: usize) -> Option<usize> {
+        // The range's canonical nodes, left to right, at most two per tree level.
+        let mut nodes = [0usize; 128];
+        let (mut count, mut right_start) = (0, 64);
+        let (mut lo, mut hi) = (from + self.leaves, 2 * self.leaves);
+        while lo < hi {
+            if lo & 1 == 1 {
+                nodes[count] = lo;
+                count += 1;
+                lo += 1;
+            }
+            if hi & 1 == 1 {
+                hi -= 1;
+                right_start -= 1;
+                nodes[right_start] = hi;
+            }
+            lo /= 2;
+            hi /= 2;
+        }
+        let right = &nodes[right_start..64];
+        let canonical = nodes[..count].iter().chain(right.iter());
+        // The sum of everything after a node, to the end.
+        let mut after: i32 = canonical.clone().map(|&n| self.tree[n].sum).sum();
+        for &node in canonical {
+            after -= self.tree[node].sum;
+            if self.tree[node].min_after_live + after != 0 {
+                continue;
+            }
+            let mut node = node;
+            while node < self.leaves {
+                let (left, right) = (2 * node, 2 * node + 1);
+                if self.tree[left].min_after_live + self.tree[right].sum + after == 0 {
+                    after += self.tree[right].sum;
+                    node = left;
+                } else {
+                    node = right;
+                }
+            }
+            return Some(node - self.leaves);
+        }
+        None
+    }
+
+    /// Moves the occupied slots to `0..k` in the same order and rebuilds the tree.
+    fn renumber(&mut self) {
+        let mut k = 0;
+        for slot in 0..self.now {
+            let (page, marker) = (self.page_at[slot], self.marker_at[slot]);
+            if page == NOTHING && marker == NOTHING {
+                continue;
+            }
+            self.page_at[slot] = NOTHING;
+            self.marker_at[slot] = NOTHING;
+            self.page_at[k] = page;
+            self.marker_at[k] = marker;
+            if page != NOTHING {
+                self.slot_of_page[page as usize] = k as u32;
+            }
+            if marker != NOTHING {
+                self.slot_of_marker[marker as usize] = k as u32;
+            }
+            k += 1;
+        }
+        self.now = k;
+        for slot in 0..self.leaves {
+            self.tree[slot + self.leaves] = self.leaf(slot);
+        }
+        for node in (1..self.leaves).rev() {
+            self.tree[node] = Span::join(self.tree[2 * node], self.tree[2 * node + 1]);
+        }
+    }
 }
 
 /// OPT faults at each of `sizes` frame counts, simulated one size at a time: O(n log k) each,
@@ -847,11 +1035,34 @@ mod tests {
     fn textbook_counts_with_three_frames() {
         let t = dense(&TEXTBOOK);
         assert_eq!(lru_curve(&t, 8)[2], 12);
-        assert_eq!(opt_curve(&t, 8, u64::MAX).unwrap()[2], 9);
+        assert_eq!(opt_curve(&t, 8)[2], 9);
         assert_eq!(opt_faults(&t, &[3]), vec![9]);
-        assert_eq!(opt_curve(&t, 8, 3), None, "over the budget");
         assert_eq!(fifo_faults(&t, &[3]), vec![15]);
         assert_eq!(clock_faults(&t, &[3]), vec![14]);
+    }
+
+    #[test]
+    fn opts_one_pass_equals_simulating_every_size() {
+        // Random traces of every shape (few and many pages, loops, long ones that renumber the
+        // time line several times) against the per-size simulation, at every frame count.
+        let mut x: u64 = 7;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for trial in 0..600u64 {
+            let len = 1 + (next() % if trial % 50 == 0 { 5000 } else { 200 }) as usize;
+            let pages = 1 + next() % 40;
+            let raw: Vec<u64> = (0..len as u64)
+                .map(|i| if trial % 3 == 0 { i % pages } else { next() % pages })
+                .collect();
+            let t = dense(&raw);
+            let max = t.distinct + 1;
+            let sizes: Vec<usize> = (1..=max).collect();
+            assert_eq!(opt_curve(&t, max), opt_faults(&t, &sizes), "trial {trial}: {raw:?}");
+        }
     }
 
     #[test]
@@ -859,7 +1070,7 @@ mod tests {
         let t = dense(&BELADY);
         assert_eq!(fifo_faults(&t, &[3, 4]), vec![9, 10], "FIFO gets worse with more frames");
         let lru = lru_curve(&t, 6);
-        let opt = opt_curve(&t, 6, u64::MAX).unwrap();
+        let opt = opt_curve(&t, 6);
         assert!(lru.windows(2).all(|w| w[0] >= w[1]), "{lru:?}");
         assert!(opt.windows(2).all(|w| w[0] >= w[1]), "{opt:?}");
         assert_eq!(lru[4], 5, "with five frames only the first use of each page faults");

@@ -173,14 +173,12 @@ impl TraceSession {
         Ok(curve::lru_curve(self.dense(), max).into_iter().map(|f| f as f64).collect())
     }
 
-    /// OPT faults for every frame count `1…max` (default: `curveLength`), in one pass, or `null`
-    /// if that pass would cost more than `budget` steps (a trace without locality; default:
-    /// 200 million), when `faultsAt("opt", sizes)` gives the curve at sample sizes instead.
+    /// OPT faults for every frame count `1…max` (default: `curveLength`), in one pass.
+    /// `t.optCurve(1024)`
     #[wasm_bindgen(js_name = optCurve)]
-    pub fn opt_curve(&mut self, max: JsValue, budget: JsValue) -> Result<Option<Vec<f64>>, JsValue> {
+    pub fn opt_curve(&mut self, max: JsValue) -> Result<Vec<f64>, JsValue> {
         let max = self.curve_len(&max)?;
-        let budget = int_or(&budget, "budget", u64::MAX, curve::OPT_BUDGET)?;
-        Ok(curve::opt_curve(self.dense(), max, budget).map(|c| c.into_iter().map(|f| f as f64).collect()))
+        Ok(curve::opt_curve(self.dense(), max).into_iter().map(|f| f as f64).collect())
     }
 
     /// The curve length `max` asks for (undefined: the default), checked by the engine.
@@ -190,18 +188,18 @@ impl TraceSession {
     }
 
     /// A stack algorithm's faults for every frame count `1…curveLength` in one pass (`lruCurve`,
-    /// `optCurve` with its default budget), or `null` for a policy that is not one, or OPT past
-    /// its budget: then `faultsAt(policy, sampleSizes())`. `t.stackCurve("lru")`
+    /// `optCurve`), or `null` for a policy that is not one: then `faultsAt(policy, sampleSizes())`.
+    /// `t.stackCurve("lru")`
     #[wasm_bindgen(js_name = stackCurve)]
     pub fn stack_curve(&mut self, policy: JsValue) -> Result<Option<Vec<f64>>, JsValue> {
         match policy_of(&policy)? {
             PolicyKind::Lru => self.lru_curve(JsValue::UNDEFINED).map(Some),
-            PolicyKind::Opt => self.opt_curve(JsValue::UNDEFINED, JsValue::UNDEFINED),
+            PolicyKind::Opt => self.opt_curve(JsValue::UNDEFINED).map(Some),
             _ => Ok(None),
         }
     }
 
-    /// The frame counts FIFO and CLOCK (and OPT, past its budget) are simulated at (`faultsAt`).
+    /// The frame counts FIFO and CLOCK are simulated at (`faultsAt`).
     #[wasm_bindgen(js_name = sampleSizes)]
     pub fn sample_sizes(&mut self) -> Vec<f64> {
         curve::sample_sizes(self.dense().distinct).into_iter().map(|k| k as f64).collect()

@@ -12,8 +12,8 @@
 //   {job: 'stream', file, format, pageSize, policy, frames}
 //        a file too large to read whole, replayed as it is read (gzip through the browser's
 //        DecompressionStream): progress, summary; no curves
-// A curve is for every frame count when the policy is a stack algorithm (one pass; OPT within
-// its work budget), else at the trace's sample frame counts. The page runs one 'replay' and
+// A curve is for every frame count when the policy is a stack algorithm (LRU, OPT: one pass),
+// else at the trace's sample frame counts. The page runs one 'replay' and
 // hands out the curves one at a time to whichever worker is free; the file is parsed once.
 import init, { TraceSession, TraceStream } from '../pkg/pagesim_trace.js';
 
@@ -92,8 +92,7 @@ function replayJob(session, { policy, frames }) {
 }
 
 function postCurve(session, policy) {
-  // OPT's one pass costs each access's depth: cheap with locality, too slow without; past the
-  // engine's work budget it is simulated at the sample sizes like FIFO and CLOCK.
+  // The engine says which policies have a one-pass curve (null: simulate at the sample sizes).
   const full = session.stackCurve(policy);
   if (full) {
     const every = Float64Array.from({ length: session.curveLength }, (_, i) => i + 1);
