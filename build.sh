@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # pagesim build script. Each command installs only what is missing on a fresh machine.
 #
-#   ./build.sh setup    install the wasm32 target, the matching wasm-bindgen CLI, npm test tools, Chromium
+#   ./build.sh setup    install the wasm32 target, wasm-bindgen CLI, npm test tools, Chromium, Firefox, WebKit
 #   ./build.sh build    build the WebAssembly package into www/pkg/ (and the native CLI)
-#   ./build.sh serve    build, then serve www/ on http://127.0.0.1:8000
-#   ./build.sh test     every test: native cargo test, wasm API tests, browser tests in headless Chromium
+#   ./build.sh serve    build, then serve www/ on http://127.0.0.1:8000 (no service worker there)
+#   ./build.sh dist     build, then dist/pagesim/ and dist/pagesim-VERSION.zip: the folder to upload
+#   ./build.sh test     every test: native cargo test, wasm API tests, browser tests (Chromium; Firefox, WebKit)
 #   ./build.sh bench    print throughput figures (native and wasm) and render time per frame
 #   ./build.sh accept   rewrite the golden files under tests/golden/ after an intended change
 #   ./build.sh fuzz [T] run the cargo-fuzz targets (nightly; FUZZ_SECONDS each, default 600)
@@ -62,14 +63,23 @@ setup_node() {
   fi
 }
 
-setup_chromium() {
-  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-    log "installing Debian chromium and chromium-driver"
-    export DEBIAN_FRONTEND=noninteractive
-    as_root apt-get install -y chromium chromium-driver >/dev/null ||
-      { as_root apt-get update >/dev/null && as_root apt-get install -y chromium chromium-driver >/dev/null; }
-  fi
+# Debian packages, installed only when one of the commands is missing: apt_install "CMD…" PKG…
+apt_install() {
+  local cmd missing=
+  for cmd in $1; do command -v "$cmd" >/dev/null || missing=1; done
+  [ -z "$missing" ] && return 0
+  shift
+  log "installing Debian $*"
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get install -y "$@" >/dev/null ||
+    { as_root apt-get update >/dev/null && as_root apt-get install -y "$@" >/dev/null; }
 }
+
+setup_chromium() { apt_install "chromium chromedriver" chromium chromium-driver; }
+
+# The other engines of the browser tests: Firefox ESR (driven over WebDriver BiDi by
+# puppeteer-core) and WebKitGTK's MiniBrowser (driven by WebKitWebDriver, under Xvfb).
+setup_engines() { apt_install "firefox-esr WebKitWebDriver xvfb-run" firefox-esr webkit2gtk-driver xvfb; }
 
 # fmt and clippy gate the tests: installed when the toolchain lacks them.
 setup_lints() {
@@ -82,6 +92,16 @@ setup_lints() {
 setup() {
   setup_rust
   setup_node
+}
+
+# The folder a course uploads: www/ with the service worker on, the version and build hash in the
+# footer, an .htaccess for Apache hosts; and the same as a zip.
+dist() {
+  build
+  log "dist/: the page as a folder and a zip"
+  rm -rf dist
+  node tools/dist.mjs dist "$ROOT/dist/pagesim"
+  echo "    try it: node tools/serve.mjs dist/pagesim 8001  (then http://127.0.0.1:8001/, offline after one visit)"
 }
 
 # The modules must not depend on where they were built: panic messages name source files, so the
@@ -128,6 +148,8 @@ build_wasm() {
   local dispose='Simulator.prototype\[Symbol.dispose\] = Simulator.prototype.free;'
   grep -q "$dispose" www/pkg/pagesim.js || { echo "build.sh: the Symbol.dispose line of the glue changed" >&2; exit 1; }
   sed -i "s/$dispose/Simulator.prototype[Symbol.dispose] = Simulator.prototype.dispose;/" www/pkg/pagesim.js
+  # The build's version and hash (the footer) and the files the service worker caches.
+  node tools/dist.mjs info www
 }
 
 build() {
@@ -238,12 +260,13 @@ accept() {
 }
 
 case "${1:-}" in
-  setup) setup; setup_chromium ;;
+  setup) setup; setup_chromium; setup_engines ;;
   build) build ;;
   serve) serve ;;
+  dist) dist ;;
   test) run_tests ;;
   bench) bench ;;
   accept) accept ;;
   fuzz) shift; fuzz "$@" ;;
-  *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

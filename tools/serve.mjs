@@ -30,6 +30,7 @@ const TYPES = {
   '.css': 'text/css; charset=utf-8',
   '.wasm': 'application/wasm',
   '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.ico': 'image/x-icon',
@@ -38,7 +39,7 @@ const TYPES = {
 };
 
 /** What a static host compresses: text and WebAssembly (PNGs and gzip files already are). */
-const COMPRESSED = new Set(['.html', '.js', '.mjs', '.css', '.wasm', '.json', '.svg', '.txt']);
+const COMPRESSED = new Set(['.html', '.js', '.mjs', '.css', '.wasm', '.json', '.webmanifest', '.svg', '.txt']);
 
 /**
  * Starts serving `dir` on 127.0.0.1:`port` (0 = any free port); resolves to the server. With

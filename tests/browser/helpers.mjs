@@ -1,7 +1,7 @@
 // Shared set-up for the browser tests: serve www/ on a free port, drive Debian's Chromium with
 // playwright-core, and collect console errors.
 import { chromium } from 'playwright-core';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -178,4 +178,39 @@ export async function firstView(url, network = SLOW_MOBILE) {
   } finally {
     await close();
   }
+}
+
+/**
+ * A dist folder (tools/dist.mjs: the service worker on, as a course would upload it) made from
+ * www/ in a temporary directory and served on a free port. `rebuild(change)` makes the next
+ * build in the same place (same origin), `change(dir)` editing the source copy first; `cut()`
+ * stops the server and drops its connections: the network is gone, not just emulated away.
+ */
+export async function distServer() {
+  const { makeDist } = await import('../../tools/dist.mjs');
+  const tmp = mkdtempSync(join(tmpdir(), 'pagesim-dist-'));
+  const src = join(tmp, 'src');
+  const out = join(tmp, 'site');
+  cpSync(join(root, 'www'), src, { recursive: true });
+  let info = makeDist(out, { src });
+  const server = await serve(out, 0);
+  const base = `http://127.0.0.1:${server.address().port}/`;
+  return {
+    base,
+    dir: out,
+    get info() { return info; },
+    rebuild(change) {
+      change(src);
+      info = makeDist(out, { src });
+      return info;
+    },
+    cut() {
+      server.closeAllConnections();
+      server.close();
+    },
+    close() {
+      try { this.cut(); } catch { /* closed already */ }
+      rmSync(tmp, { recursive: true, force: true });
+    },
+  };
 }
