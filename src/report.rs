@@ -476,6 +476,52 @@ pub struct ObjectReport<'a> {
     pub held: u64,
 }
 
+/// A mapped file as the picture draws it: its first pages, each in a frame or not, and what
+/// the file holds there (written back, or never written: zeros).
+#[derive(Clone, Debug, Serialize)]
+pub struct FileReport<'a> {
+    pub name: &'a str,
+    pub pages: u64,
+    /// Regions mapping it now.
+    pub mappings: usize,
+    /// Its first pages (at most the limit asked for).
+    pub shown: Vec<FilePageReport>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FilePageReport {
+    /// The frame holding the page now, if one does.
+    pub frame: Option<u32>,
+    /// Has a write-back stored bytes here (else the file reads as zeros)?
+    pub saved: bool,
+    /// The first non-zero byte the file holds in this page: `[offset, value]`.
+    pub first: Option<(u32, u8)>,
+}
+
+impl<'a> FileReport<'a> {
+    /// Every mapped file of the machine, each with at most `limit` pages.
+    pub fn all(m: &'a Machine, limit: u64) -> Vec<FileReport<'a>> {
+        m.objects()
+            .files()
+            .map(|(_, o)| FileReport {
+                name: &o.name,
+                pages: o.pages,
+                mappings: o.mappings.size(),
+                shown: (0..o.pages.min(limit))
+                    .map(|i| {
+                        let data = o.contents(i);
+                        FilePageReport {
+                            frame: Some(o.frame_of(i)).filter(|&f| f != NONE),
+                            saved: o.has_contents(i),
+                            first: data.and_then(|d| d.first_set()),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct ProcessReport<'a> {
     pub pid: Pid,

@@ -427,3 +427,26 @@ write P 0x1000 3
     assert_eq!(run.machine().stats().cow_faults, 2, "C's copy, then P's write as the last user");
     assert_eq!(run.machine().process(0).unwrap().stats.cow_faults, 1);
 }
+
+/// The picture's view of a mapped file (`sim.files()`): which pages are in frames, and what the
+/// file holds after a write-back — the Mapped file preset, step by step.
+#[test]
+fn a_files_report_shows_the_write_back() {
+    use pagesim::report::FileReport;
+    let text = pagesim::scenario::presets::preset("mapped-file").unwrap().text;
+    let mut run = pagesim::scenario::Run::new(pagesim::scenario::parse(text).unwrap()).unwrap();
+    let mut seen_saved_before = false;
+    while run.step().unwrap().is_some() {
+        let files = FileReport::all(run.machine(), 32);
+        let Some(f) = files.first() else { continue }; // before the map line
+        assert_eq!((f.name, f.pages, f.shown.len()), ("notes.txt", 2, 2));
+        seen_saved_before |= f.shown[0].saved && f.shown[0].frame.is_some();
+    }
+    let files = FileReport::all(run.machine(), 1);
+    let page0 = &files[0].shown[0];
+    assert!(page0.saved, "the dirty page was written back");
+    assert_eq!(page0.first, Some((0, 42)), "the file holds the 42 written at offset 0");
+    assert!(page0.frame.is_some(), "and it was read back into a frame");
+    assert!(seen_saved_before, "read back after the write-back");
+    assert_eq!(files[0].shown.len(), 1, "limit");
+}

@@ -40,6 +40,16 @@ impl PageData {
         }
     }
 
+    /// The first non-zero byte, as (offset, value): what a picture of the page can show.
+    pub fn first_set(&self) -> Option<(u32, u8)> {
+        match self {
+            PageData::Sparse(pairs) => pairs.first().copied(),
+            PageData::Blocks(blocks) => blocks.iter().find_map(|(b, bytes)| {
+                bytes.iter().position(|&v| v != 0).map(|o| (b * BLOCK as u32 + o as u32, bytes[o]))
+            }),
+        }
+    }
+
     /// Stores `value` at `offset`. Returns the change in heap bytes (for the memory budget).
     pub fn write(&mut self, offset: usize, value: u8) -> isize {
         let before = self.heap_bytes() as isize;

@@ -213,6 +213,11 @@ impl SharedObject {
         self.contents.get(&idx).cloned().flatten()
     }
 
+    /// Has page `idx` been written back to the file (even as zeros)?
+    pub fn has_contents(&self, idx: u64) -> bool {
+        self.contents.contains_key(&idx)
+    }
+
     /// Stores page `idx`'s bytes in the file; returns what the file held there before.
     pub fn store(&mut self, idx: u64, data: SharedData) -> SharedData {
         let old = self.contents(idx);
@@ -277,6 +282,12 @@ impl Objects {
     /// The live object of this kind and name. O(log objects).
     pub fn find(&self, kind: ObjectKind, name: &str) -> Option<u32> {
         self.live.get(&(kind, Rc::from(name))).copied()
+    }
+
+    /// The mapped files (files stay once opened), by name. O(log objects + files).
+    pub fn files(&self) -> impl Iterator<Item = (u32, &SharedObject)> + '_ {
+        // `File` is the last kind, so every key from (File, "") on is a file.
+        self.live.range((ObjectKind::File, Rc::from(""))..).map(|(_, &id)| (id, self.get(id)))
     }
 
     pub fn create(&mut self, kind: ObjectKind, name: &str, pages: u64) -> u32 {

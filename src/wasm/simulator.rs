@@ -476,6 +476,15 @@ impl Simulator {
         })
     }
 
+    /// The mapped files, for the picture: `[{name, pages, mappings, shown: [{frame, saved,
+    /// first}]}]`, each with its first `limit` pages (default 32). `sim.files()`
+    pub fn files(&self, limit: JsValue) -> Result<JsValue, JsValue> {
+        self.with(|s| {
+            let limit = int_or(&limit, "limit", 4096, 32)?;
+            to_js(&crate::report::FileReport::all(s.machine(), limit))
+        })
+    }
+
     /// The first `limit` (default: all) resident frames in the policy's order, next victim first
     /// where the policy has one order. `sim.policyOrder(24)`
     #[wasm_bindgen(js_name = policyOrder)]

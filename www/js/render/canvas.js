@@ -12,15 +12,16 @@
 import { humanBytes } from '../../pkg/pagesim.js';
 import { ownerNames } from '../owners.js';
 import {
-  computeLayout, gridCell, gridHit, stripHit, clampWindow, stripCapacity, planStrip, cellOfFrame, MAX_RANGES, JOIN_PAGES,
+  computeLayout, gridCell, gridHit, stripHit, clampWindow, stripCapacity, planStrip, cellOfFrame, sideWidth, MAX_RANGES, JOIN_PAGES,
 } from './layout.js';
 import { prepareCanvas, cssSize } from './hidpi.js';
 import { createViews } from './views.js';
 import { createTooltips } from './tooltips.js';
 import { createPainter } from './paint.js';
-import { drawLines, drawStrip, drawPageNumbers } from './spaces.js';
+import { drawLines, drawStrip, drawPageNumbers, drawObjectLabels } from './spaces.js';
 import { drawFrames, drawFramesCompact, drawHeatMap, drawPolicyState, drawSwap } from './memory.js';
-import { drawHighlight, pageRect } from './highlight.js';
+import { drawHighlight, pageRect, frameAnchor } from './highlight.js';
+import { planSide, drawSide, locateSide } from './side.js';
 import { drawPhysical, describePhysical } from './physical.js';
 
 /** Creates the renderer for `canvas`. `engine` is what loadEngine() returned. */
@@ -143,7 +144,11 @@ export function createRenderer(canvas, engine) {
       : Math.min(config.swap_slots, Math.max(16, Math.min(4096, Math.ceil((hw + 8) / 8) * 8)));
     const plans = planStrips(sim, processes, pages, stripCapacity(w).maxCells);
     const fill = Boolean(canvas.closest('body.embed'));
-    const lay = computeLayout({ width: w, height: h, processes, plans, frames: config.frames, frameView, swapShown, fill });
+    // The TLB and the mapped files, under the swap grid (side.js).
+    const side = planSide({
+      tlbCapacity: config.tlb_entries, tlb: config.tlb_entries ? sim.tlbEntries() : [], files: sim.files(32), pageSize: config.page_size,
+    }, sideWidth(w));
+    const lay = computeLayout({ width: w, height: h, processes, plans, frames: config.frames, frameView, swapShown, sideH: side.height, fill });
     g.ctx.fillStyle = g.palette.bg;
     g.ctx.fillRect(0, 0, w, h);
 
@@ -178,7 +183,7 @@ export function createRenderer(canvas, engine) {
     }
 
     // --- address-space strips
-    for (const s of strips) drawStrip(g, s, processes.find((p) => p.pid === s.pid), pages, lay.pad, config.page_size);
+    for (const s of strips) drawStrip(g, s, processes.find((p) => p.pid === s.pid), pages, lay.pad);
     drawPageNumbers(g, strips[strips.length - 1], config.page_size);
 
     // --- frames
@@ -190,14 +195,20 @@ export function createRenderer(canvas, engine) {
     // --- swap slots
     drawSwap(g, lay.swap, slots, names);
 
+    // --- the TLB and the mapped files
+    const regions = new Map(processes.map((p) => [p.pid, p.regions ?? []]));
+    const panels = drawSide(g, side, lay.side, { names, hl, regions, frameRect: (f) => frameAnchor(lay, f) });
+
     // --- the step that just happened
     if (hl) drawHighlight(g, hl, strips, lay, scene.pulse ?? 0);
+    // Labels of shared and file regions last, so an outline passes behind them.
+    for (const s of strips) drawObjectLabels(g, s, processes.find((p) => p.pid === s.pid), config.page_size);
 
     // Who maps a frame or slot, for the tooltips (the simulator may be gone by the time one asks).
     const mappers = (kind, n) => {
       try { return sim.mappers(kind, n); } catch { return []; }
     };
-    last = { lay, strips, frames, blocks, slots, config, names, processes, pages, mappers };
+    last = { lay, strips, frames, blocks, slots, config, names, processes, pages, mappers, panels };
     return { neededHeight: lay.neededHeight };
   }
 
@@ -293,7 +304,8 @@ export function createRenderer(canvas, engine) {
 
   /**
    * Where something was drawn (CSS pixels): `{page: {pid, vpn}}`, `{frame: n}`, `{slot: n}`, the
-   * first collapsed gap of a strip `{gap: pid}` or its overview bar `{overview: pid}`.
+   * first collapsed gap of a strip `{gap: pid}` or its overview bar `{overview: pid}`, a TLB
+   * entry `{tlbEntry: i}`, a mapped file's page `{file: {name, page}}`.
    * Used by hover and by the browser tests that read pixels.
    */
   function locate(what) {
@@ -304,6 +316,7 @@ export function createRenderer(canvas, engine) {
         ? { x: 12 + what.frame * d.cellW, y: d.barY, w: d.cellW, h: 46 } : null;
     }
     if (what.page) return pageRect(g, last.strips, what.page.pid, what.page.vpn);
+    if (what.tlbEntry != null || what.file) return locateSide(last.lay.side, last.panels, what);
     if (what.policyState) {
       const f = last.lay.frames;
       return f.stateH ? { x: f.x, y: f.stateY, w: f.w, h: f.stateH } : null;

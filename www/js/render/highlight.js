@@ -58,22 +58,34 @@ export function drawHighlight(g, hl, strips, lay, pulse) {
     const v = hl.victim;
     outline(g, pageRect(g, strips, v.pid, v.vpn), g.palette.victim, 2, [4, 3]);
     if (v.slot != null && v.fate === 'swapped_out') {
-      const fr = cellOf(lay.frames, v.frame), sl = cellOf(lay.swap, v.slot);
+      const fr = frameAnchor(lay, v.frame), sl = cellOf(lay.swap, v.slot);
       if (fr && sl) {
-        arrow(g, { x: fr.x + fr.w * 0.65, y: fr.y + fr.h + 2 }, { x: sl.x + sl.w / 2, y: sl.y + sl.h + 2 }, g.palette.victim, 'swap-out', 34, 0.5);
+        arrow(g, { x: fr.x + fr.w * 0.65, y: fr.bottom }, { x: sl.x + sl.w / 2, y: sl.y + sl.h + 2 }, g.palette.victim, 'swap-out', 34, 0.5);
       }
       outline(g, sl, g.palette.victim, 2, [4, 3]);
     }
   }
   if (hl.swapIn != null) {
-    const sl = cellOf(lay.swap, hl.swapIn), fr = cellOf(lay.frames, hl.frame);
+    const sl = cellOf(lay.swap, hl.swapIn), fr = frameAnchor(lay, hl.frame);
     outline(g, sl, g.palette.accent, 2);
     if (fr && sl) {
-      arrow(g, { x: sl.x + sl.w / 2, y: sl.y + sl.h + 2 }, { x: fr.x + fr.w * 0.35, y: fr.y + fr.h + 2 }, g.palette.accent, 'swap-in', 18, 0.5);
+      arrow(g, { x: sl.x + sl.w / 2, y: sl.y + sl.h + 2 }, { x: fr.x + fr.w * 0.35, y: fr.bottom }, g.palette.accent, 'swap-in', 18, 0.5);
     }
   }
   outline(g, page, g.palette.highlight, grow);
   if (hl.frame != null) outline(g, cellOf(lay.frames, hl.frame), hl.victim ? g.palette.victim : g.palette.highlight, grow, hl.victim ? [5, 3] : []);
+}
+
+/**
+ * Frame `f`'s cell with `bottom`, where an arrow to or from it attaches: under the frame, or under
+ * the policy's row when the frames have one (so an arrow never crosses the next-victim chips).
+ */
+export function frameAnchor(lay, f) {
+  const grid = lay.frames;
+  const i = cellOfFrame(grid, f);
+  if (i < 0 || i >= grid.count || !grid.size) return null;
+  const c = gridCell(grid, i);
+  return { x: c.x, y: c.y, w: c.s, h: c.s, bottom: grid.stateH ? grid.stateY + grid.stateH - 4 : c.y + c.s + 2 };
 }
 
 export function pageRect(g, strips, pid, vpn) {

@@ -153,8 +153,9 @@ export function planFrames(frames, w, h, view) {
  * @param {number} p.frames
  * @param {object|null} p.frameView     the frame grid's zoom (planFrames)
  * @param {number} p.swapShown          swap slots to draw
+ * @param {number} p.sideH              height of the panels under the swap grid (TLB, files: side.js)
  */
-export function computeLayout({ width, height, processes, plans, frames, frameView, swapShown, fill = false }) {
+export function computeLayout({ width, height, processes, plans, frames, frameView, swapShown, sideH = 0, fill = false }) {
   const { labelW, stripW, maxCells } = stripCapacity(width);
   const rows = Math.max(1, processes.length);
   // `fill`: the picture fills a fixed box (an embed) instead of sizing the canvas to itself, so
@@ -166,7 +167,7 @@ export function computeLayout({ width, height, processes, plans, frames, frameVi
   const rowPitch = Math.max(10, Math.min(wantRow + 8, (topH - TITLE - axis) / rows));
   // Regions mapping shared memory or a file get a labelled bracket above their cells: a wider gap.
   const labelled = processes.some((p) => p.regions?.some((r) => r.object && !r.code)) && rowPitch >= 40;
-  const rowH = Math.max(8, rowPitch - (labelled ? 13 : Math.min(8, rowPitch * 0.2)));
+  const rowH = Math.max(8, rowPitch - (labelled ? 15 : Math.min(8, rowPitch * 0.2)));
   const strips = processes.map((proc, i) => {
     const plan = plans.get(proc.pid);
     const cells = plan.starts.length;
@@ -195,8 +196,10 @@ export function computeLayout({ width, height, processes, plans, frames, frameVi
   const bottomY = lineTop + lineBand;
   const bottomH = Math.max(40, height - bottomY - PAD);
   const hasSwap = swapShown > 0;
-  const framesW = hasSwap ? (width - PAD * 3) * 0.6 : width - PAD * 2;
-  const swapW = hasSwap ? width - PAD * 3 - framesW : 0;
+  // The right column: the swap grid, then the panels under it.
+  const hasColumn = hasSwap || sideH > 0;
+  const framesW = hasColumn ? (width - PAD * 3) * 0.6 : width - PAD * 2;
+  const swapW = hasColumn ? sideWidth(width) : 0;
   // A small machine gets a row under its frames for the policy's state (its order and values),
   // when there is room for it beside frames of a readable size.
   const stateH = frames <= STATE_MAX_FRAMES && bottomH - TITLE >= 3 * STATE_H ? STATE_H : 0;
@@ -204,11 +207,13 @@ export function computeLayout({ width, height, processes, plans, frames, frameVi
   const fp = planFrames(frames, framesW, gridH, frameView);
   const [frameMax, slotMax] = fill ? [Math.max(72, Math.min(160, gridH / 2)), Math.max(44, Math.min(88, gridH / 3))] : [72, 44];
   const fg = fitGrid(fp.count, framesW, gridH, frameMax);
-  const sg = hasSwap ? fitGrid(swapShown, swapW, gridH, slotMax) : { size: 0, cols: 0, rows: 0, gap: 0 };
+  const sg = hasSwap ? fitGrid(swapShown, swapW, Math.max(20, gridH - sideH), slotMax) : { size: 0, cols: 0, rows: 0, gap: 0 };
+  // The panels start under the swap grid (or under the column's "no swap" line).
+  const sideY = bottomY + TITLE + (hasSwap ? sg.rows * sg.size + 10 : 0);
   // The height the picture needs: the page can shrink the canvas to it instead of leaving a gap.
   // Measured without the frame grid's zoom, so zooming never resizes the canvas under the pointer.
   const whole = frameView ? fitGrid(fp.count && Math.ceil(frames / fp.full), framesW, gridH, frameMax) : fg;
-  const gridsBottom = bottomY + TITLE + Math.max(whole.rows * whole.size + stateH, sg.rows * sg.size);
+  const gridsBottom = Math.max(bottomY + TITLE + Math.max(whole.rows * whole.size + stateH, sg.rows * sg.size), sideY + sideH);
   return {
     width,
     height,
@@ -223,8 +228,14 @@ export function computeLayout({ width, height, processes, plans, frames, frameVi
     lineBottom: bottomY,
     frames: { x: PAD, y: bottomY + TITLE, w: framesW, h: gridH, titleY: bottomY, stateY: bottomY + TITLE + fg.rows * fg.size + 4, stateH, ...fp, ...fg },
     swap: { x: PAD * 2 + framesW, y: bottomY + TITLE, w: swapW, h: gridH, titleY: bottomY, count: swapShown, ...sg },
+    side: { x: PAD * 2 + framesW, y: sideY, w: swapW, h: sideH },
     neededHeight: Math.ceil(gridsBottom + PAD + 40), // room under the grids for swap arrows
   };
+}
+
+/** The width of the right column (swap, TLB, files) in a picture `width` wide. */
+export function sideWidth(width) {
+  return (width - PAD * 3) * 0.4;
 }
 
 /** The rectangle of cell `i` in a grid laid out by `fitGrid`. */

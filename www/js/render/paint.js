@@ -184,12 +184,16 @@ export function createPainter(canvas, engine, V, tips) {
     ctx.stroke();
   }
 
+  /** A heading, on a plate of the background: the page-to-frame lines pass behind it. */
   function title(text, x, y, w) {
     font(12, 600);
+    const fitted = fitText(text, w);
+    ctx.fillStyle = palette.bg;
+    ctx.fillRect(x - 2, y - 1, ctx.measureText(fitted).width + 4, 16);
     ctx.fillStyle = palette.muted;
     ctx.textAlign = 'left';
     ctx.textBaseline = 'top';
-    ctx.fillText(fitText(text, w), x, y + 1);
+    ctx.fillText(fitted, x, y + 1);
   }
 
   function drawHand(x, y, s) {

@@ -37,7 +37,7 @@ export function drawLines(g, strips, lay, hl) {
 }
 
 /** One process: its name, its overview bar, its cells. */
-export function drawStrip(g, s, proc, pages, left, pageSize) {
+export function drawStrip(g, s, proc, pages, left) {
   const ended = proc && !proc.alive;
   const colour = ended ? g.palette.guard : processColour(g.palette, s.pid);
   const labelW = s.x - left - 6;
@@ -81,16 +81,19 @@ export function drawStrip(g, s, proc, pages, left, pageSize) {
       ? (st === g.S.Resident ? `f${loc}` : st === g.S.Swapped ? `s${loc}` : '') : '';
     g.drawPage(x, s.y, s.cellW - gap, s.h, st, fl, colour, label);
   }
-  drawObjectLabels(g, s, proc, colour, pageSize);
 }
 
 /**
  * Regions that map a shared object (shared memory, a file, another program's code): a bracket
- * above their cells with the object's name, so two strips mapping one object say so.
+ * above their cells with the object's name, so two strips mapping one object say so. Drawn after
+ * the step's outlines (they pass behind a label); a short region's name runs on to the right,
+ * up to the next labelled region.
  */
-function drawObjectLabels(g, s, proc, colour, ps) {
-  if (s.overview || !proc?.regions || s.rowH < 24) return;
+export function drawObjectLabels(g, s, proc, ps) {
+  if (s.overview || !proc?.regions || !proc.alive || s.rowH < 24) return;
+  const colour = processColour(g.palette, s.pid);
   const { starts, ppc } = s.plan;
+  const spans = [];
   for (const r of proc.regions) {
     if (!r.object || r.code) continue; // code: the strip's note names the program
     const first = r.start / ps, end = first + r.pages;
@@ -100,21 +103,26 @@ function drawObjectLabels(g, s, proc, colour, ps) {
       if (c0 < 0) c0 = c;
       c1 = c;
     }
-    if (c0 < 0) continue;
+    if (c0 >= 0) spans.push({ r, c0, c1 });
+  }
+  spans.sort((a, b) => a.c0 - b.c0);
+  const stripEnd = s.x + s.cells * s.cellW;
+  spans.forEach(({ r, c0, c1 }, k) => {
     const x0 = s.x + c0 * s.cellW, x1 = s.x + (c1 + 1) * s.cellW - 2;
+    const room = (k + 1 < spans.length ? s.x + spans[k + 1].c0 * s.cellW : stripEnd) - 6;
     const y = s.y - 4;
     g.ctx.strokeStyle = colour; g.ctx.lineWidth = 1;
     g.ctx.beginPath(); g.ctx.moveTo(x0 + 0.5, y + 2); g.ctx.lineTo(x0 + 0.5, y + 0.5); g.ctx.lineTo(x1 - 0.5, y + 0.5); g.ctx.lineTo(x1 - 0.5, y + 2);
     g.ctx.stroke();
     const word = r.sharing === 'file' ? 'file ' : r.sharing === 'shared' ? 'shm ' : '';
     g.font(9, 600);
-    const text = g.fitText(`${word}${r.object}`, x1 - x0 - 4);
-    if (!text) continue;
+    const text = g.fitText(`${word}${r.object}`, Math.max(x1 - x0 - 4, room - x0 - 5));
+    if (!text) return;
     const tw = g.ctx.measureText(text).width;
     g.ctx.fillStyle = g.palette.bg; g.ctx.fillRect(x0 + 3, y - 5, tw + 4, 9);
     g.ctx.fillStyle = colour; g.ctx.textAlign = 'left'; g.ctx.textBaseline = 'middle';
     g.ctx.fillText(text, x0 + 5, y - 1);
-  }
+  });
 }
 
 /**

@@ -43,6 +43,7 @@ export function highlightOf(record) {
   const hl = { kind, pid: a.pid, vpn: a.vpn, frame: a.frame ?? null, swapIn: null, victim: null };
   if (a.result === 'page_fault') {
     if (a.source === 'from_swap') hl.swapIn = a.slot;
+    if (a.source === 'from_file') hl.fromFile = true;
     if (a.evicted) hl.victim = victimOf(a.evicted);
   }
   return hl;

@@ -1,0 +1,103 @@
+// What the picture draws besides pages, frames and swap: the TLB of a preset about the TLB (its
+// entries in their process's colour, emptied by a context switch), a mapped file (what a
+// write-back stored, the arrow to it), and the labels and arrows placed where nothing crosses them.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, open, ringColours, rgb } from './helpers.mjs';
+
+let server, base, browser;
+
+before(async () => {
+  ({ server, base } = await startServer());
+  browser = await launch();
+});
+
+after(async () => {
+  await browser.close();
+  server.close();
+});
+
+/** Distinct colours inside a rectangle (device pixels). */
+function coloursIn(page, r) {
+  return page.evaluate((rect) => {
+    const c = document.getElementById('canvas');
+    const dpr = c.width / c.clientWidth;
+    const d = c.getContext('2d').getImageData(Math.round(rect.x * dpr), Math.round(rect.y * dpr), Math.round(rect.w * dpr), Math.round(rect.h * dpr));
+    const seen = new Set();
+    for (let i = 0; i < d.data.length; i += 4) seen.add(`${d.data[i]},${d.data[i + 1]},${d.data[i + 2]}`);
+    return [...seen];
+  }, r);
+}
+
+/** Is some colour of `seen` within `tol` of `hex` (antialiased strokes are never exact)? */
+const near = (seen, hex, tol = 40) => {
+  const want = rgb(hex).split(',').map(Number);
+  return seen.some((c) => Math.hypot(...c.split(',').map((v, i) => v - want[i])) <= tol);
+};
+
+const step = async (page, n) => {
+  for (let i = 0; i < n; i++) await page.keyboard.press('ArrowRight');
+  await page.waitForTimeout(600); // past the step animation
+};
+
+test('the TLB preset draws the TLB: entries in their process colour, gone after a switch', async () => {
+  const page = await open(browser.context, `${base}#p=tlb`);
+  await step(page, 6); // A has touched two pages: two entries
+  const entries = await page.evaluate(() => window.pagesim.state.sim.tlbEntries());
+  assert.equal(entries.length, 2);
+  const palette = await page.evaluate(() => window.pagesim.renderer.palette);
+  const first = await page.evaluate(() => window.pagesim.renderer.locate({ tlbEntry: 0 }));
+  assert.ok(first, 'the TLB panel is drawn');
+  assert.ok(near(await coloursIn(page, first), palette.procs[0]), "entry 0 is in A's colour");
+  const spare = await page.evaluate(() => window.pagesim.renderer.locate({ tlbEntry: 3 }));
+  assert.ok(!near(await coloursIn(page, spare), palette.procs[0]), 'an empty entry has no colour');
+  await step(page, 2); // the switch to B flushes the TLB; B's first access fills one entry
+  const after = await page.evaluate(() => window.pagesim.state.sim.tlbEntries());
+  assert.deepEqual(after.map((e) => e.pid), [1]);
+  const now = await page.evaluate(() => window.pagesim.renderer.locate({ tlbEntry: 0 }));
+  assert.ok(near(await coloursIn(page, now), palette.procs[1]), "entry 0 is B's now");
+  assert.ok(!near(await coloursIn(page, now), palette.procs[0]), "and none of A's is left");
+  await page.close();
+});
+
+test('the mapped-file preset draws the file: the write-back arrives there with its value', async () => {
+  const page = await open(browser.context, `${base}#p=mapped-file`);
+  await step(page, 9); // the dirty file page is written back to make room
+  const files = await page.evaluate(() => window.pagesim.state.sim.files());
+  assert.equal(files[0].name, 'notes.txt');
+  assert.deepEqual(files[0].shown[0], { frame: null, saved: true, first: [0, 42] });
+  const cell = await page.evaluate(() => window.pagesim.renderer.locate({ file: { name: 'notes.txt', page: 0 } }));
+  assert.ok(cell, 'the file panel is drawn');
+  const victim = await page.evaluate(() => window.pagesim.renderer.palette.victim);
+  assert.ok((await ringColours(page, cell)).includes(rgb(victim)), 'the page written back is outlined in the victim colour');
+  assert.ok(cell.x > (await page.evaluate(() => window.pagesim.renderer.locate({ frame: 1 }))).x, 'beside the frames');
+  // The text alternative and the picture agree: reading it back brings 42.
+  await step(page, 2);
+  assert.match(await page.textContent('#step-text'), /read from the mapped file into frame \d+.*value 42/);
+  const back = await page.evaluate(() => window.pagesim.state.sim.files()[0].shown[0]);
+  assert.equal(back.saved, true);
+  assert.notEqual(back.frame, null);
+  await page.close();
+});
+
+test('headings sit on a plate: a page-to-frame line never shows through "Physical memory"', async () => {
+  const page = await open(browser.context, `${base}#p=shared-memory`);
+  await step(page, 10);
+  // The heading's text box holds only the background, the heading's colour and blends of the
+  // two (antialiasing): a line crossing it would add a pixel off that segment (a process colour).
+  const box = await page.evaluate(() => {
+    const f = window.pagesim.renderer.locate({ frame: 0 });
+    return { x: f.x, y: f.y - 17, w: 90, h: 14 };
+  });
+  const palette = await page.evaluate(() => window.pagesim.renderer.palette);
+  const [bg, ink] = [palette.bg, palette.muted].map((c) => rgb(c).split(',').map(Number));
+  const offSegment = (px) => {
+    const p = px.split(',').map(Number);
+    const d = ink.map((v, i) => v - bg[i]);
+    const t = Math.max(0, Math.min(1, p.reduce((s, v, i) => s + (v - bg[i]) * d[i], 0) / d.reduce((s, v) => s + v * v, 0)));
+    return Math.hypot(...p.map((v, i) => v - (bg[i] + t * d[i]))) > 24;
+  };
+  const stray = (await coloursIn(page, box)).filter(offSegment);
+  assert.deepEqual(stray, [], 'nothing but the heading in its box');
+  await page.close();
+});
