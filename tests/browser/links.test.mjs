@@ -88,7 +88,7 @@ test("the Share button's link reopens the same state in a fresh page", async () 
   await page.close();
 });
 
-for (const [w, h] of [[320, 240], [400, 600], [800, 450], [1280, 720]]) {
+for (const [w, h] of [[320, 240], [400, 600], [640, 360], [800, 450], [1280, 720]]) {
   test(`embed.html fills a ${w}×${h} iframe with the canvas, frames, swap and controls, no scrollbars`, async () => {
     const page = await open(browser.context, `${base}#p=swapping`);
     await page.click('#btn-embed');
@@ -121,8 +121,14 @@ for (const [w, h] of [[320, 240], [400, 600], [800, 450], [1280, 720]]) {
     const caption = await frame.evaluate(() => {
       const c = document.querySelector('.embed-caption');
       const style = getComputedStyle(c);
-      return { text: document.getElementById('embed-step').textContent, wrap: style.whiteSpace, overflow: style.textOverflow, title: document.getElementById('embed-title').textContent };
+      const inner = c.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+      return {
+        text: document.getElementById('embed-step').textContent, wrap: style.whiteSpace, overflow: style.textOverflow,
+        title: document.getElementById('embed-title').textContent, lines: inner / parseFloat(style.lineHeight),
+      };
     });
+    // Whole lines: the sentence is never cut through the middle of a line (the rest scrolls).
+    assert.ok(Math.abs(caption.lines - Math.round(caption.lines)) < 0.05 && Math.round(caption.lines) >= 1, `caption shows ${caption.lines} lines`);
     const full = await frame.evaluate(() => window.pagesim.state.sim.log(6, 7)[0].events.map((e) => e.text).join(' · '));
     assert.ok(caption.text.includes(full.slice(0, 60)), `${caption.text} vs ${full}`);
     assert.notEqual(caption.wrap, 'nowrap');

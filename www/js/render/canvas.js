@@ -197,7 +197,7 @@ export function createRenderer(canvas, engine) {
 
     // --- the TLB and the mapped files
     const regions = new Map(processes.map((p) => [p.pid, p.regions ?? []]));
-    const panels = drawSide(g, side, lay.side, { names, hl, regions, frameRect: (f) => frameAnchor(lay, f) });
+    const panels = drawSide(g, side, lay.side, { names, hl, regions, frameRect: (f) => frameAnchor(lay, f), maxY: h - 9 });
 
     // --- the step that just happened
     if (hl) drawHighlight(g, hl, strips, lay, scene.pulse ?? 0);

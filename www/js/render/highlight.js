@@ -12,11 +12,12 @@ export function outline(g, r, colour, width, dash = []) {
 
 /**
  * A dashed arrow between a frame and a swap slot. It runs below the grids (`depth` px down)
- * so it never crosses titles or cells; the label sits at its lowest point.
+ * so it never crosses titles or cells; the label sits at its lowest point, at most `maxY`.
  */
-export function arrow(g, from, to, colour, label, depth, labelAt = 0.5) {
+export function arrow(g, from, to, colour, label, depth, labelAt = 0.5, maxY = Infinity) {
   g.ctx.strokeStyle = colour; g.ctx.fillStyle = colour; g.ctx.lineWidth = 2; g.ctx.setLineDash([6, 4]);
-  const lowY = Math.max(from.y, to.y) + depth;
+  // In a fixed box (an embed) the curve stays inside the picture, its label whole.
+  const lowY = Math.max(Math.max(from.y, to.y) + 4, Math.min(Math.max(from.y, to.y) + depth, maxY));
   g.ctx.beginPath(); g.ctx.moveTo(from.x, from.y);
   g.ctx.bezierCurveTo(from.x, lowY, to.x, lowY, to.x, to.y); g.ctx.stroke(); g.ctx.setLineDash([]);
   // arrow head pointing up into the target
@@ -60,7 +61,7 @@ export function drawHighlight(g, hl, strips, lay, pulse) {
     if (v.slot != null && v.fate === 'swapped_out') {
       const fr = frameAnchor(lay, v.frame), sl = cellOf(lay.swap, v.slot);
       if (fr && sl) {
-        arrow(g, { x: fr.x + fr.w * 0.65, y: fr.bottom }, { x: sl.x + sl.w / 2, y: sl.y + sl.h + 2 }, g.palette.victim, 'swap-out', 34, 0.5);
+        arrow(g, { x: fr.x + fr.w * 0.65, y: fr.bottom }, { x: sl.x + sl.w / 2, y: sl.y + sl.h + 2 }, g.palette.victim, 'swap-out', 34, 0.5, lay.height - 9);
       }
       outline(g, sl, g.palette.victim, 2, [4, 3]);
     }
@@ -69,7 +70,7 @@ export function drawHighlight(g, hl, strips, lay, pulse) {
     const sl = cellOf(lay.swap, hl.swapIn), fr = frameAnchor(lay, hl.frame);
     outline(g, sl, g.palette.accent, 2);
     if (fr && sl) {
-      arrow(g, { x: sl.x + sl.w / 2, y: sl.y + sl.h + 2 }, { x: fr.x + fr.w * 0.35, y: fr.bottom }, g.palette.accent, 'swap-in', 18, 0.5);
+      arrow(g, { x: sl.x + sl.w / 2, y: sl.y + sl.h + 2 }, { x: fr.x + fr.w * 0.35, y: fr.bottom }, g.palette.accent, 'swap-in', 18, 0.5, lay.height - 9);
     }
   }
   outline(g, page, g.palette.highlight, grow);

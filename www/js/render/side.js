@@ -49,14 +49,15 @@ function chipAt(side, panel, y, i, h) {
 /**
  * Draws the panels into `side` (layout's column rectangle). `names`: owner → name; `hl`: the
  * step's highlight; `regions`: pid → regions (to find which file page a victim was);
- * `frameRect(f)`: where frame f is drawn, for the write-back and read arrows.
+ * `frameRect(f)`: where frame f is drawn, for the write-back and read arrows; `maxY`: how low
+ * an arrow may go.
  */
-export function drawSide(g, plan, side, { names, hl, regions, frameRect }) {
+export function drawSide(g, plan, side, { names, hl, regions, frameRect, maxY }) {
   let y = side.y;
   const drawn = [];
   for (const panel of plan.panels) {
     if (panel.kind === 'tlb') drawTlb(g, panel, side, y, names, hl);
-    else drawFile(g, panel, side, y, hl, regions, frameRect);
+    else drawFile(g, panel, side, y, hl, regions, frameRect, maxY);
     drawn.push({ ...panel, y });
     y += panel.h;
   }
@@ -98,7 +99,7 @@ function filePage(regions, pid, vpn, name, pageSize) {
   return -1;
 }
 
-function drawFile(g, panel, side, y, hl, regions, frameRect) {
+function drawFile(g, panel, side, y, hl, regions, frameRect, maxY) {
   const { file } = panel;
   const pages = `${file.pages.toLocaleString('en')} page${file.pages === 1 ? '' : 's'}`;
   const more = file.pages > file.shown.length ? ` (first ${file.shown.length} shown)` : '';
@@ -134,7 +135,7 @@ function drawFile(g, panel, side, y, hl, regions, frameRect) {
     if (i >= 0 && i < cells.length) {
       outline(g, cells[i], g.palette.victim, 2, [4, 3]);
       const fr = frameRect(v.frame);
-      if (fr) arrow(g, { x: fr.x + fr.w * 0.65, y: fr.bottom }, { x: cells[i].x + cells[i].w / 2, y: cells[i].y + cells[i].h + 14 }, g.palette.victim, 'write-back', 30, 0.5);
+      if (fr) arrow(g, { x: fr.x + fr.w * 0.65, y: fr.bottom }, { x: cells[i].x + cells[i].w / 2, y: cells[i].y + cells[i].h + 14 }, g.palette.victim, 'write-back', 30, 0.5, maxY);
     }
   }
   if (hl.fromFile) {
@@ -142,7 +143,7 @@ function drawFile(g, panel, side, y, hl, regions, frameRect) {
     if (i >= 0 && i < cells.length) {
       outline(g, cells[i], g.palette.accent, 2);
       const fr = frameRect(hl.frame);
-      if (fr) arrow(g, { x: cells[i].x + cells[i].w / 2, y: cells[i].y + cells[i].h + 14 }, { x: fr.x + fr.w * 0.35, y: fr.bottom }, g.palette.accent, 'read', 16, 0.5);
+      if (fr) arrow(g, { x: cells[i].x + cells[i].w / 2, y: cells[i].y + cells[i].h + 14 }, { x: fr.x + fr.w * 0.35, y: fr.bottom }, g.palette.accent, 'read', 16, 0.5, maxY);
     }
   }
 }
