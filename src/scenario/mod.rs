@@ -8,6 +8,7 @@ pub mod grid;
 pub mod link;
 mod parse;
 pub mod presets;
+pub mod reference;
 mod print;
 pub mod run;
 pub mod through;

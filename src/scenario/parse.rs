@@ -253,10 +253,8 @@ impl Parser {
                 CommandKind::Note { text }
             }
             _ => {
-                const COMMANDS: &str =
-                    "config, spawn, fork, alloc, read, write, refs, tick, free, exit, note, importance";
-                let found = quoted(keyword.text);
-                return p.err(keyword.col, format!("expected a command ({COMMANDS}), found {found}"));
+                let (commands, found) = (super::reference::command_list(), quoted(keyword.text));
+                return p.err(keyword.col, format!("expected a command ({commands}), found {found}"));
             }
         };
         self.commands += 1;

@@ -639,7 +639,8 @@ pub fn view_layout() -> JsValue {
 /// valueLabel, valueRadix, valueInCell, hand, stack}], compared: [names the plots draw], limits:
 /// {NAME: {min, max, why}} (every limit of `crate::limits`), settings: [{key, field}] (each
 /// `config` key and the config() field holding it), pageSizes: [[bytes, label]], defaults:
-/// {…a config}}`.
+/// {…a config}, reference: {commands: [{keyword, syntax, meaning}], settings: [{key, values,
+/// meaning, default}]}}` (the editor's reference).
 #[wasm_bindgen]
 pub fn catalog() -> Result<JsValue, JsValue> {
     use crate::engine::config::{format_size, Setting, PAGE_SIZES};
@@ -681,7 +682,34 @@ pub fn catalog() -> Result<JsValue, JsValue> {
         .collect();
     let page_sizes: Array =
         PAGE_SIZES.iter().map(|&b| JsValue::from(Array::of2(&(b as f64).into(), &format_size(b).into()))).collect();
+    // The editor's reference: every command and `config` key in brief (scenario/reference.rs).
+    let reference = js_sys::Object::new();
+    let commands: Array = crate::scenario::reference::COMMANDS
+        .iter()
+        .map(|c| {
+            let o = js_sys::Object::new();
+            set(&o, "keyword", c.keyword.into());
+            set(&o, "syntax", c.syntax.into());
+            set(&o, "meaning", c.meaning.into());
+            JsValue::from(o)
+        })
+        .collect();
+    let keys: Array = Setting::ALL
+        .iter()
+        .map(|&s| {
+            let (values, meaning) = crate::scenario::reference::setting_doc(s);
+            let o = js_sys::Object::new();
+            set(&o, "key", s.key().into());
+            set(&o, "values", values.as_str().into());
+            set(&o, "meaning", meaning.into());
+            set(&o, "default", crate::scenario::reference::setting_default(s).into());
+            JsValue::from(o)
+        })
+        .collect();
+    set(&reference, "commands", commands.into());
+    set(&reference, "settings", keys.into());
     let out = js_sys::Object::new();
+    set(&out, "reference", reference.into());
     set(&out, "policies", policies.into());
     set(&out, "compared", PolicyKind::COMPARED.iter().map(|p| JsValue::from(p.name())).collect::<Array>().into());
     set(&out, "limits", limits.into());

@@ -413,3 +413,27 @@ test('the picture as text says which page is in which frame and slot, in step wi
   assert.match(text.summary, /4 of 4 frames in use/);
   await page.close();
 });
+
+test("the editor's reference lists every command and config key, from the engine's catalog", async () => {
+  const page = await open(browser.context, `${base}#p=swapping`);
+  await page.click('#btn-editor');
+  await page.click('#editor-ref summary');
+  const rows = await page.$$eval('#editor-ref tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  const catalog = await page.evaluate(() => window.pagesim.api.catalog().reference);
+  const keywords = ['config', 'spawn', 'alloc', 'read', 'write', 'refs', 'tick', 'free', 'fork', 'importance', 'exit', 'note'];
+  for (const k of keywords) assert.ok(rows.some((r) => r[0].startsWith(`${k} `)), `command ${k} listed`);
+  const defaults = await page.evaluate(() => window.pagesim.state.sim.config());
+  for (const s of catalog.settings) {
+    const row = rows.find((r) => r[0] === s.key);
+    assert.ok(row, `config key ${s.key} listed`);
+  }
+  assert.equal(rows.find((r) => r[0] === 'frames')[2], '8', 'defaults shown');
+  assert.ok(rows.find((r) => r[0] === 'policy')[1].split(' ').length === (await page.evaluate(() => window.pagesim.api.catalog().policies.length)), 'every policy named');
+  assert.ok(defaults.frames > 0);
+  // The message for an unknown command names the same commands.
+  await page.fill('#editor-text', 'spawn A\nbogus A\n');
+  await page.waitForFunction(() => document.getElementById('editor-error').textContent.includes('expected a command'));
+  const message = await page.textContent('#editor-error');
+  for (const k of keywords) assert.ok(message.includes(k), `${k} in "${message}"`);
+  await page.close();
+});

@@ -10,7 +10,7 @@ import { createRecords } from './records.js';
 import { createLog } from './ui/log.js';
 import { renderStats, drawRatePlot } from './ui/stats.js';
 import { renderTranslation } from './ui/translation.js';
-import { createEditor } from './ui/editor.js';
+import { createEditor, initEditorReference } from './ui/editor.js';
 import { initSettings, fillSettings, applySettings } from './ui/settings.js';
 import { highlightOf, accessOf } from './ui/events.js';
 import { drawLegend } from './ui/legend.js';
@@ -67,6 +67,7 @@ const editor = $('#editor-text')
     (text) => load(text),
   )
   : null;
+if ($('#editor-ref')) initEditorReference($('#editor-ref'), $('#editor-ref-body'), engine.catalog.reference);
 const links = createLinks(api, { embedded, toast, getState: () => state });
 const predict = $('#predict') ? createPredict($('#predict'), {
   onReveal: () => stepForward(true),

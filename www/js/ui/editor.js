@@ -121,3 +121,33 @@ export function createEditor({ text, gutter, mirror, error, apply }, api, onAppl
     check,
   };
 }
+
+/**
+ * The editor's reference, filled from the engine's catalog the first time it is opened: every
+ * command (its shape and what it does) and every `config` key (values, default, meaning).
+ */
+export function initEditorReference(details, body, reference) {
+  details.addEventListener('toggle', () => {
+    if (!details.open || body.childElementCount) return;
+    const table = (head, rows) => {
+      const t = document.createElement('table');
+      t.className = 'ref-table';
+      const tr = t.createTHead().insertRow();
+      for (const h of head) tr.append(Object.assign(document.createElement('th'), { textContent: h, scope: 'col' }));
+      const tb = t.createTBody();
+      for (const cells of rows) {
+        const r = tb.insertRow();
+        cells.forEach((c, i) => {
+          const td = r.insertCell();
+          if (i === 0) td.append(Object.assign(document.createElement('code'), { textContent: c }));
+          else td.textContent = c;
+        });
+      }
+      return t;
+    };
+    body.append(
+      table(['Command', 'What it does'], reference.commands.map((c) => [c.syntax, c.meaning])),
+      table(['config key', 'Values', 'Default', 'Meaning'], reference.settings.map((s) => [s.key, s.values, s.default, s.meaning])),
+    );
+  });
+}
