@@ -328,13 +328,13 @@ impl Simulator {
         self.with(|s| Ok(s.run.pos() as f64))
     }
 
-    /// Steps in the run: its history and the scenario's steps not yet done.
     /// Pages in each address space (2^(vbits − page bits)). `sim.pagesPerSpace`
     #[wasm_bindgen(getter, js_name = pagesPerSpace)]
     pub fn pages_per_space(&self) -> Result<f64, JsValue> {
         self.with(|s| Ok(s.machine().config().pages_per_space() as f64))
     }
 
+    /// Steps in the run: its history and the scenario's steps not yet done.
     #[wasm_bindgen(getter)]
     pub fn length(&self) -> Result<f64, JsValue> {
         self.with(|s| Ok(s.run.len() as f64))

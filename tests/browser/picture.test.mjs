@@ -101,3 +101,40 @@ test('headings sit on a plate: a page-to-frame line never shows through "Physica
   assert.deepEqual(stray, [], 'nothing but the heading in its box');
   await page.close();
 });
+
+/** Is point [x, y] inside box b (shrunk by `inset`)? */
+const inside = ([x, y], b, inset = 1) => x > b.x + inset && x < b.x + b.w - inset && y > b.y + inset && y < b.y + b.h - inset;
+const overlap = (a, b) => a.x < b.x + b.w - 1 && b.x < a.x + a.w - 1 && a.y < b.y + b.h - 1 && b.y < a.y + a.h - 1;
+
+test('no arrow crosses a heading, a chip or a label, and labels keep clear of headings (every step of eight presets and a machine with everything)', async () => {
+  const page = await open(browser.context, base);
+  let arrows = 0;
+  // And a machine with everything at once: swap arrows, a TLB and a file in the column under swap.
+  const everything = 'config frames=3 swap=8 tlb=4 policy=fifo\nspawn A code=1\nalloc A m 8K rw file=f.txt\nalloc A h 12K rw\n'
+    + 'write A 0x2000 7\nwrite A 0x3000 8\nwrite A 0x4000 9\nwrite A 0x5000 1\nread A 0x2000\nwrite A 0x6000 2\nread A 0x4000\nread A 0x3000\n';
+  for (const id of ['swapping', 'thrashing', 'mapped-file', 'shared-memory', 'fork-cow', 'lru-fifo-opt', 'tlb', 'clock', everything]) {
+    await page.evaluate((p) => (p.includes('\n') ? window.pagesim.load(p) : window.pagesim.loadPreset(p)), id);
+    const total = await page.evaluate(() => window.pagesim.state.sim.length);
+    for (let step = 1; step <= total; step++) {
+      const marks = await page.evaluate((n) => {
+        window.pagesim.jump(n);
+        window.pagesim.draw();
+        return window.pagesim.renderer.marks();
+      }, step);
+      const solid = marks.filter((m) => ['heading', 'chip', 'label'].includes(m.kind));
+      for (const a of marks.filter((m) => m.kind === 'arrow')) {
+        arrows++;
+        for (const p of a.points) {
+          const hit = solid.find((b) => inside(p, b));
+          assert.ok(!hit, `${id.slice(0, 20)} step ${step}: an arrow crosses a ${hit?.kind} at ${p.map(Math.round)} (${JSON.stringify(hit)})`);
+        }
+      }
+      for (const l of marks.filter((m) => m.kind === 'arrow-label' || m.kind === 'label')) {
+        const hit = solid.find((b) => b !== l && overlap(l, b));
+        assert.ok(!hit, `${id} step ${step}: a ${l.kind} ${JSON.stringify(l)} overlaps a ${hit?.kind} ${JSON.stringify(hit)}`);
+      }
+    }
+  }
+  assert.ok(arrows > 20, `arrows were drawn and checked (${arrows})`);
+  await page.close();
+});

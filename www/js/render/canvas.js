@@ -130,6 +130,7 @@ export function createRenderer(canvas, engine) {
   function draw(scene) {
     const { sim, processes, config } = scene;
     const { w, h } = fit();
+    g.resetMarks();
     if (config.vm !== 'paging') {
       // Before virtual memory: physical memory and the programs in it (physical.js).
       g.ctx.fillStyle = g.palette.bg;
@@ -148,7 +149,13 @@ export function createRenderer(canvas, engine) {
     const side = planSide({
       tlbCapacity: config.tlb_entries, tlb: config.tlb_entries ? sim.tlbEntries() : [], files: sim.files(32), pageSize: config.page_size,
     }, sideWidth(w));
-    const lay = computeLayout({ width: w, height: h, processes, plans, frames: config.frames, frameView, swapShown, sideH: side.height, fill });
+    let lay = computeLayout({ width: w, height: h, processes, plans, frames: config.frames, frameView, swapShown, sideH: side.height, fill });
+    if (fill && lay.side.y + side.height > h) {
+      // A fixed box (an embed) with no room for them: the picture keeps its grids.
+      side.panels = [];
+      side.height = 0;
+      lay = computeLayout({ width: w, height: h, processes, plans, frames: config.frames, frameView, swapShown, sideH: 0, fill });
+    }
     g.ctx.fillStyle = g.palette.bg;
     g.ctx.fillRect(0, 0, w, h);
 
@@ -342,6 +349,8 @@ export function createRenderer(canvas, engine) {
 
   return {
     draw, snapshot, svg, describeAt, zoomAt, clickAt, resetZoom, paintIcon, locate,
+    /** What the last drawing put where: `[{kind, x, y, w, h}]` (arrows: `{kind, points}`). */
+    marks: () => g.marks,
     themeChanged: () => g.themeChanged(),
     get palette() { return g.palette; },
   };

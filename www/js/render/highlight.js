@@ -20,6 +20,13 @@ export function arrow(g, from, to, colour, label, depth, labelAt = 0.5, maxY = I
   const lowY = Math.max(Math.max(from.y, to.y) + 4, Math.min(Math.max(from.y, to.y) + depth, maxY));
   g.ctx.beginPath(); g.ctx.moveTo(from.x, from.y);
   g.ctx.bezierCurveTo(from.x, lowY, to.x, lowY, to.x, to.y); g.ctx.stroke(); g.ctx.setLineDash([]);
+  const points = [];
+  for (let i = 0; i <= 32; i++) {
+    const t = i / 32, u = 1 - t;
+    points.push([u * u * u * from.x + 3 * u * u * t * from.x + 3 * u * t * t * to.x + t * t * t * to.x,
+      u * u * u * from.y + 3 * u * t * (u + t) * lowY + t * t * t * to.y]);
+  }
+  g.mark('arrow', { points });
   // arrow head pointing up into the target
   g.ctx.beginPath();
   g.ctx.moveTo(to.x, to.y);
@@ -34,6 +41,7 @@ export function arrow(g, from, to, colour, label, depth, labelAt = 0.5, maxY = I
     const ly = u * u * u * from.y + 3 * u * t * (u + t) * lowY + t * t * t * to.y;
     const tw = g.ctx.measureText(label).width + 8;
     g.ctx.fillStyle = g.palette.bg; g.ctx.fillRect(lx - tw / 2, ly - 7, tw, 14);
+    g.mark('arrow-label', { x: lx - tw / 2, y: ly - 7, w: tw, h: 14 });
     g.ctx.fillStyle = colour; g.ctx.fillText(label, lx, ly);
   }
 }

@@ -15,6 +15,8 @@ const MIN_FRAME = 5;
 const MIN_BLOCK = 10;
 const PAD = 12;
 const TITLE = 18;
+/** Room under the grids for the swap-in and swap-out arrows and their labels. */
+const ARROW_BAND = 46;
 
 /** The largest square cell size that fits `n` cells into `w` × `h`, with its grid. */
 export function fitGrid(n, w, h, maxSize = 60) {
@@ -162,17 +164,20 @@ export function computeLayout({ width, height, processes, plans, frames, frameVi
   // rows and cells may grow into the room there is.
   const wantRow = fill ? Math.max(44, Math.min(80, (height * 0.4) / rows - 8)) : 44;
   const axis = 14;
-  const topWanted = TITLE + rows * (wantRow + 8) + axis;
+  // Regions mapping shared memory or a file get a labelled bracket above their cells: a wider
+  // gap between rows, and room under the heading for the first row's labels.
+  const wantsLabels = processes.some((p) => p.regions?.some((r) => r.object && !r.code));
+  const labelTop = wantsLabels ? 8 : 0;
+  const topWanted = TITLE + labelTop + rows * (wantRow + 8) + axis;
   const topH = Math.min(topWanted, height * (height < 300 ? 0.42 : 0.5));
-  const rowPitch = Math.max(10, Math.min(wantRow + 8, (topH - TITLE - axis) / rows));
-  // Regions mapping shared memory or a file get a labelled bracket above their cells: a wider gap.
-  const labelled = processes.some((p) => p.regions?.some((r) => r.object && !r.code)) && rowPitch >= 40;
+  const rowPitch = Math.max(10, Math.min(wantRow + 8, (topH - TITLE - axis - labelTop) / rows));
+  const labelled = wantsLabels && rowPitch >= 40;
   const rowH = Math.max(8, rowPitch - (labelled ? 15 : Math.min(8, rowPitch * 0.2)));
   const strips = processes.map((proc, i) => {
     const plan = plans.get(proc.pid);
     const cells = plan.starts.length;
     const cellW = Math.min(56, stripW / cells);
-    const y = PAD + TITLE + i * rowPitch;
+    const y = PAD + TITLE + (labelled ? labelTop : 0) + i * rowPitch;
     // A strip that shows part of its space gives its top rows to the overview bar.
     const bar = !plan.whole && rowH >= 20 ? OVERVIEW_H + 2 : 0;
     return {
@@ -208,12 +213,14 @@ export function computeLayout({ width, height, processes, plans, frames, frameVi
   const [frameMax, slotMax] = fill ? [Math.max(72, Math.min(160, gridH / 2)), Math.max(44, Math.min(88, gridH / 3))] : [72, 44];
   const fg = fitGrid(fp.count, framesW, gridH, frameMax);
   const sg = hasSwap ? fitGrid(swapShown, swapW, Math.max(20, gridH - sideH), slotMax) : { size: 0, cols: 0, rows: 0, gap: 0 };
-  // The panels start under the swap grid (or under the column's "no swap" line).
-  const sideY = bottomY + TITLE + (hasSwap ? sg.rows * sg.size + 10 : 0);
+  // The panels start under the band the swap arrows run in, below both grids (or under the
+  // column's "no swap" line): an arrow never crosses them.
+  const gridsEnd = bottomY + TITLE + Math.max(fg.rows * fg.size + stateH, sg.rows * sg.size);
+  const sideY = hasSwap ? gridsEnd + ARROW_BAND : bottomY + TITLE;
   // The height the picture needs: the page can shrink the canvas to it instead of leaving a gap.
   // Measured without the frame grid's zoom, so zooming never resizes the canvas under the pointer.
   const whole = frameView ? fitGrid(fp.count && Math.ceil(frames / fp.full), framesW, gridH, frameMax) : fg;
-  const gridsBottom = Math.max(bottomY + TITLE + Math.max(whole.rows * whole.size + stateH, sg.rows * sg.size), sideY + sideH);
+  const gridsBottom = bottomY + TITLE + Math.max(whole.rows * whole.size + stateH, sg.rows * sg.size);
   return {
     width,
     height,
@@ -229,7 +236,7 @@ export function computeLayout({ width, height, processes, plans, frames, frameVi
     frames: { x: PAD, y: bottomY + TITLE, w: framesW, h: gridH, titleY: bottomY, stateY: bottomY + TITLE + fg.rows * fg.size + 4, stateH, ...fp, ...fg },
     swap: { x: PAD * 2 + framesW, y: bottomY + TITLE, w: swapW, h: gridH, titleY: bottomY, count: swapShown, ...sg },
     side: { x: PAD * 2 + framesW, y: sideY, w: swapW, h: sideH },
-    neededHeight: Math.ceil(gridsBottom + PAD + 40), // room under the grids for swap arrows
+    neededHeight: Math.ceil(Math.max(gridsBottom + ARROW_BAND - 6, sideY + sideH) + PAD), // room under the grids for swap arrows
   };
 }
 

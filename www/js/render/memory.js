@@ -101,6 +101,7 @@ export function drawPolicyState(g, fg, frames, order, names, config) {
     const colour = processColour(g.palette, owner);
     ctx.fillStyle = withAlpha(colour, 0.16);
     g.roundRect(x, y, w, h, 3); ctx.fill();
+    g.mark('chip', { x, y, w, h });
     ctx.strokeStyle = colour; ctx.lineWidth = 1; ctx.stroke();
     ctx.fillStyle = g.palette.text;
     ctx.textAlign = 'center';

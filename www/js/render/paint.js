@@ -10,6 +10,10 @@ export function createPainter(canvas, engine, V, tips) {
   let ctx = canvas.getContext('2d');
   let palette = readPalette();
   let hatches = new WeakMap(); // context → colour → pattern (a pattern belongs to its context)
+  // What was drawn where, by kind (heading, chip, label, arrow, arrow-label): the picture's
+  // geometry, for the tests that check nothing crosses a heading, a chip or a label.
+  let marks = [];
+  const mark = (kind, box) => marks.push({ kind, ...box });
 
   function hatch(colour, dense = false) {
     const key = colour + (dense ? 'd' : '');
@@ -189,7 +193,9 @@ export function createPainter(canvas, engine, V, tips) {
     font(12, 600);
     const fitted = fitText(text, w);
     ctx.fillStyle = palette.bg;
-    ctx.fillRect(x - 2, y - 1, ctx.measureText(fitted).width + 4, 16);
+    const plate = { x: x - 2, y: y - 1, w: ctx.measureText(fitted).width + 4, h: 16 };
+    ctx.fillRect(plate.x, plate.y, plate.w, plate.h);
+    mark('heading', plate);
     ctx.fillStyle = palette.muted;
     ctx.textAlign = 'left';
     ctx.textBaseline = 'top';
@@ -209,6 +215,9 @@ export function createPainter(canvas, engine, V, tips) {
     /** Paints elsewhere for a while (the legend's icons). */
     set ctx(other) { ctx = other; },
     get palette() { return palette; },
+    mark,
+    get marks() { return marks; },
+    resetMarks() { marks = []; },
     themeChanged() {
       palette = readPalette();
       hatches = new WeakMap();

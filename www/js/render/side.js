@@ -78,6 +78,7 @@ function drawTlb(g, panel, side, y, names, hl) {
       continue;
     }
     const colour = processColour(g.palette, e.pid);
+    g.mark('chip', r);
     ctx.fillStyle = withAlpha(colour, 0.16);
     g.roundRect(r.x, r.y, r.w, r.h, 3); ctx.fill();
     ctx.strokeStyle = colour; ctx.lineWidth = 1; ctx.stroke();
@@ -109,6 +110,7 @@ function drawFile(g, panel, side, y, hl, regions, frameRect, maxY) {
   const cells = file.shown.map((p, i) => chipAt(side, panel, y, i, FILE_CELL));
   file.shown.forEach((p, i) => {
     const r = cells[i];
+    g.mark('chip', { x: r.x, y: r.y, w: r.w, h: r.h + 12 }); // with its p0 · f1 line
     if (p.saved) {
       ctx.fillStyle = g.hatch(colour);
       g.roundRect(r.x, r.y, r.w, r.h, 3); ctx.fill();

@@ -120,6 +120,7 @@ export function drawObjectLabels(g, s, proc, ps) {
     if (!text) return;
     const tw = g.ctx.measureText(text).width;
     g.ctx.fillStyle = g.palette.bg; g.ctx.fillRect(x0 + 3, y - 5, tw + 4, 9);
+    g.mark('label', { x: x0 + 3, y: y - 5, w: tw + 4, h: 9 });
     g.ctx.fillStyle = colour; g.ctx.textAlign = 'left'; g.ctx.textBaseline = 'middle';
     g.ctx.fillText(text, x0 + 5, y - 1);
   });
