@@ -305,12 +305,25 @@ test('a large embed fills its frame with the picture instead of leaving half of 
       return lowest / c.height;
     });
     assert.ok(used > 0.75, `the picture reaches ${(used * 100).toFixed(0)}% of the canvas's height`);
-    // Room for the legend too, in one band; a small embed keeps its room for the picture.
+    // Room for the legend too, in one band of full words.
     assert.equal(await page.isVisible('#legend'), true);
+    assert.equal(await page.isVisible('#legend .item[data-kind="guard"] .long'), true);
     assert.match(await page.textContent('#legend'), /null guard page/);
-    const small = await open(big.context, `${base}embed.html#p=belady`);
-    await small.setViewportSize({ width: 640, height: 360 });
-    assert.equal(await small.isVisible('#legend'), false);
+    // Every size has a legend: a small embed's is one line of short words, the commonest first,
+    // each with its full meaning as a tooltip and for screen readers.
+    for (const [width, height] of [[320, 240], [640, 360], [800, 450]]) {
+      const small = await open(big.context, `${base}embed.html#p=belady`);
+      await small.setViewportSize({ width, height });
+      const legend = await small.evaluate(() => {
+        const box = document.getElementById('legend').getBoundingClientRect();
+        const first = [...document.querySelectorAll('#legend .item')].sort((a, b) => a.getBoundingClientRect().x - b.getBoundingClientRect().x)[0];
+        return { h: box.height, w: box.width, first: first.dataset.kind, short: first.querySelector('.short').title, long: first.querySelector('.long').textContent };
+      });
+      assert.equal(await small.isVisible('#legend'), true, `${width}×${height}: a legend`);
+      assert.ok(legend.h > 8 && legend.h < 24, `${width}×${height}: one line (${legend.h} px)`);
+      assert.deepEqual([legend.first, legend.short, legend.long], ['resident', 'in a frame', 'in a frame']);
+      await small.close();
+    }
     assert.deepEqual(big.errors, []);
   } finally {
     await big.close();

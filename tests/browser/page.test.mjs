@@ -418,6 +418,7 @@ test("the editor's reference lists every command and config key, from the engine
   const page = await open(browser.context, `${base}#p=swapping`);
   await page.click('#btn-editor');
   await page.click('#editor-ref summary');
+  await page.waitForSelector('#editor-ref tbody tr'); // filled when first opened
   const rows = await page.$$eval('#editor-ref tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
   const catalog = await page.evaluate(() => window.pagesim.api.catalog().reference);
   const keywords = ['config', 'spawn', 'alloc', 'read', 'write', 'refs', 'tick', 'free', 'fork', 'importance', 'exit', 'note'];

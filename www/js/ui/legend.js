@@ -1,27 +1,32 @@
 // The legend, always visible under the canvas: every mark the picture uses, in words.
 
+// Each mark in full, and in a word or two for the one-line legend of a small embed.
 const ITEMS = [
-  ['guard', 'null guard page'],
-  ['unmapped', 'unmapped'],
-  ['reserved', 'allocated, not touched'],
-  ['code', 'code, not in memory'],
-  ['resident', 'in a frame'],
-  ['swapped', 'in swap'],
-  ['dirty', 'dirty (corner)'],
-  ['referenced', 'referenced (dot)'],
-  ['shared', 'shared: several pages map the frame (×n: how many)'],
-  ['cow', 'copy-on-write (after fork): a write copies it'],
-  ['hand', 'clock hand'],
+  ['guard', 'null guard page', 'guard'],
+  ['unmapped', 'unmapped', 'unmapped'],
+  ['reserved', 'allocated, not touched', 'untouched'],
+  ['code', 'code, not in memory', 'code'],
+  ['resident', 'in a frame', 'in a frame'],
+  ['swapped', 'in swap', 'in swap'],
+  ['dirty', 'dirty (corner)', 'dirty'],
+  ['referenced', 'referenced (dot)', 'referenced'],
+  ['shared', 'shared: several pages map the frame (×n: how many)', 'shared'],
+  ['cow', 'copy-on-write (after fork): a write copies it', 'copy-on-write'],
+  ['hand', 'clock hand', 'clock hand'],
 ];
 
 export function drawLegend(box, renderer) {
-  box.replaceChildren(...ITEMS.map(([kind, label]) => {
+  box.replaceChildren(...ITEMS.map(([kind, label, short]) => {
     const item = document.createElement('span');
     item.className = 'item';
+    item.dataset.kind = kind;
     const icon = document.createElement('canvas');
     icon.setAttribute('aria-hidden', 'true');
     renderer.paintIcon(icon, kind);
-    item.append(icon, document.createTextNode(label));
+    const full = Object.assign(document.createElement('span'), { className: 'long', textContent: label });
+    const brief = Object.assign(document.createElement('span'), { className: 'short', textContent: short, title: label });
+    brief.setAttribute('aria-hidden', 'true');
+    item.append(icon, full, brief);
     return item;
   }));
 }
