@@ -77,9 +77,13 @@ apt_install() {
 
 setup_chromium() { apt_install "chromium chromedriver" chromium chromium-driver; }
 
-# The other engines of the browser tests: Firefox ESR (driven over WebDriver BiDi by
-# puppeteer-core) and WebKitGTK's MiniBrowser (driven by WebKitWebDriver, under Xvfb).
-setup_engines() { apt_install "firefox-esr WebKitWebDriver xvfb-run" firefox-esr webkit2gtk-driver xvfb; }
+# All three engines of the browser tests, in one apt run (two at once would wait on apt's lock):
+# Chromium, Firefox ESR (driven over WebDriver BiDi by puppeteer-core) and WebKitGTK's
+# MiniBrowser (driven by WebKitWebDriver, under Xvfb).
+setup_browsers() {
+  apt_install "chromium chromedriver firefox-esr WebKitWebDriver xvfb-run" \
+    chromium chromium-driver firefox-esr webkit2gtk-driver libwebkit2gtk-4.1-0 xvfb
+}
 
 # fmt and clippy gate the tests: installed when the toolchain lacks them.
 setup_lints() {
@@ -191,7 +195,7 @@ run_tests() {
   # downloads) go on in the background while the lints and native tests run: cargo leaves a core
   # idle in the serial parts of a build, and the installs fill it.
   background wasm-bindgen setup_wasm_bindgen
-  background chromium setup_chromium
+  background browsers setup_browsers
   setup_lints
   log "cargo fmt --check"
   cargo fmt --check
@@ -213,15 +217,19 @@ run_tests() {
   node --test --test-concurrency=1 tests/node/
   log "JavaScript unit tests (node: the page's pure modules)"
   node --test tests/js/
-  finish chromium
+  finish browsers
   if compgen -G "tests/browser/*.test.mjs" >/dev/null; then
-    log "browser tests (headless Chromium)"
+    log "browser tests (headless Chromium: every file; Firefox and WebKit: the feature list)"
     # The tests that compare the page with the command line use the CLI the native tests built.
     export PAGESIM_CLI="$ROOT/target/checked/pagesim"
     # Two files at a time (a browser each: 86 s for the suite instead of 120); the file that
-    # measures long tasks and frame times runs alone afterwards, on a quiet machine.
-    local files=() timing=tests/browser/scale.test.mjs
-    for f in tests/browser/*.test.mjs; do [ "$f" = "$timing" ] || files+=("$f"); done
+    # measures long tasks and frame times runs alone afterwards, on a quiet machine. Firefox's and
+    # WebKit's runs of the feature list (about 20 s each) go first, so that they overlap the
+    # Chromium files rather than trail them.
+    local files=(tests/browser/firefox.test.mjs tests/browser/webkit.test.mjs) timing=tests/browser/scale.test.mjs f
+    for f in tests/browser/*.test.mjs; do
+      case " ${files[*]} $timing " in *" $f "*) ;; *) files+=("$f") ;; esac
+    done
     node --test --test-concurrency=2 "${files[@]}"
     node --test "$timing"
   fi
@@ -260,7 +268,7 @@ accept() {
 }
 
 case "${1:-}" in
-  setup) setup; setup_chromium; setup_engines ;;
+  setup) setup; setup_browsers ;;
   build) build ;;
   serve) serve ;;
   dist) dist ;;
