@@ -143,7 +143,14 @@ export function zipFolder(dir, zipPath) {
   writeFileSync(zipPath, Buffer.concat([...chunks, ...central, end]));
 }
 
-const folderSize = (dir) => pageFiles(dir).reduce((s, p) => s + statSync(join(dir, p)).size, 0);
+/** Every file under `dir` (hidden ones too): [count, bytes]. */
+function folderSize(dir) {
+  let count = 0, bytes = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) { count++; bytes += statSync(join(e.parentPath ?? e.path, e.name)).size; }
+  }
+  return [count, bytes];
+}
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [command, arg] = process.argv.slice(2);
@@ -156,7 +163,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const zip = join(dirname(out), `pagesim-${info.version}.zip`);
     zipFolder(out, zip);
     const kb = (n) => `${(n / 1024).toFixed(0)} KiB`;
-    console.log(`    ${relative(process.cwd(), out) || out}/: pagesim ${info.version}, build ${info.hash}, ${Object.keys(info.files).length + 2} files, ${kb(folderSize(out))}`);
+    const [count, bytes] = folderSize(out);
+    console.log(`    ${relative(process.cwd(), out) || out}/: pagesim ${info.version}, build ${info.hash}, ${count} files, ${kb(bytes)}`);
     console.log(`    ${relative(process.cwd(), zip)}: ${kb(statSync(zip).size)}`);
   } else {
     console.error('usage: node tools/dist.mjs info [DIR] | dist [OUT]');

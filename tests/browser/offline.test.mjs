@@ -1,6 +1,7 @@
 // Offline in headless Chromium: after one visit to a dist build (./build.sh dist), the page and an
 // embed load, reload and step with the network cut (the server stopped and the browser offline);
-// a new build replaces the cached one whole, never a mix; the manifest makes it installable.
+// a new build replaces the cached one whole, never a mix; the manifest makes it installable;
+// a half-deployed build caches nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, readFileSync } from 'node:fs';
@@ -28,6 +29,31 @@ test('after one visit the page reloads and steps through a preset with the netwo
   try {
     const page = await openCached(browser.context, `${site.base}index.html#p=swapping`);
     assert.deepEqual(await cacheNames(page), [`pagesim-${site.info.hash}`]);
+    // Installable: a manifest with icons.
+    const manifest = await page.evaluate(async () => {
+      const href = document.querySelector('link[rel=manifest]').href;
+      const m = await (await fetch(href)).json();
+      const icons = await Promise.all(m.icons.map(async (i) => {
+        const r = await fetch(new URL(i.src, href));
+        const blob = await r.blob();
+        let size = 'any';
+        if (i.type === 'image/png') { const b = await createImageBitmap(blob); size = `${b.width}x${b.height}`; }
+        return { ...i, ok: r.ok, size };
+      }));
+      return { ...m, icons };
+    });
+    assert.equal(manifest.short_name, 'pagesim');
+    assert.equal(manifest.display, 'standalone');
+    for (const i of manifest.icons) {
+      assert.ok(i.ok, i.src);
+      assert.equal(i.size, i.sizes, `${i.src} is ${i.sizes}`);
+    }
+    assert.ok(manifest.icons.some((i) => i.sizes === '512x512' && i.purpose === 'maskable'));
+    // Chromium agrees it can be installed (DevTools protocol: no installability errors).
+    const cdp = await browser.context.newCDPSession(page);
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    assert.deepEqual(installabilityErrors, []);
+    await cdp.detach();
     assert.match(await page.textContent('#version'), new RegExp(`pagesim ${site.info.version} · build ${site.info.hash} · works offline`));
     await cutNetwork(browser.context, site);
     assert.equal(await page.evaluate(() => navigator.onLine), false);
@@ -37,6 +63,7 @@ test('after one visit the page reloads and steps through a preset with the netwo
     for (let i = 0; i < 9; i++) await page.click('#btn-step');
     assert.match(await page.textContent('#counter'), /^step 9 \//);
     assert.match(await page.textContent('#log'), /swap/);
+    assert.ok(await page.evaluate(async () => (await fetch('manifest.webmanifest')).ok && (await fetch('icons/icon-192.png')).ok), 'the manifest and icons, offline');
     // Another preset, with the comparison plot (a module and a WebAssembly file loaded on demand).
     await page.selectOption('#preset', 'belady');
     await page.waitForFunction(() => !document.getElementById('compare').hidden && document.getElementById('compare-note').textContent !== '', null, { timeout: 20000 });
@@ -138,43 +165,9 @@ test('a deploy caught half-way (new JavaScript, old list) caches nothing instead
     // The server sends a module that is not the one sw.js lists: the install must fail.
     appendFileSync(join(site.dir, 'pkg', 'pagesim.js'), '\n// another build\n');
     const page = await open(browser.context, `${site.base}#p=swapping`);
-    await page.waitForTimeout(1500);
+    await page.waitForFunction(() => document.documentElement.dataset.offline === 'failed', null, { timeout: 20000 });
     assert.deepEqual(await cacheNames(page), []);
-    assert.notEqual(await page.evaluate(() => document.documentElement.dataset.offline), 'ready');
-  } finally {
-    await browser.close();
-    site.close();
-  }
-});
-
-test('the page is installable: a manifest with icons, served from the cache too', async () => {
-  const site = await distServer();
-  const browser = await launch();
-  try {
-    const page = await openCached(browser.context, `${site.base}index.html`);
-    const manifest = await page.evaluate(async () => {
-      const href = document.querySelector('link[rel=manifest]').href;
-      const m = await (await fetch(href)).json();
-      const icons = await Promise.all(m.icons.map(async (i) => {
-        const r = await fetch(new URL(i.src, href));
-        const blob = await r.blob();
-        let size = 'any';
-        if (i.type === 'image/png') { const b = await createImageBitmap(blob); size = `${b.width}x${b.height}`; }
-        return { ...i, ok: r.ok, size };
-      }));
-      return { ...m, icons };
-    });
-    assert.equal(manifest.short_name, 'pagesim');
-    assert.equal(manifest.display, 'standalone');
-    for (const i of manifest.icons) {
-      assert.ok(i.ok, i.src);
-      assert.equal(i.size, i.sizes, `${i.src} is ${i.sizes}`);
-    }
-    assert.ok(manifest.icons.some((i) => i.sizes === '512x512' && i.purpose === 'maskable'));
-    // Chromium agrees it can be installed (DevTools protocol: no installability errors).
-    const cdp = await browser.context.newCDPSession(page);
-    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
-    assert.deepEqual(installabilityErrors, []);
+    assert.equal(await page.evaluate(() => navigator.serviceWorker.controller), null);
   } finally {
     await browser.close();
     site.close();

@@ -36,10 +36,14 @@ async function register() {
   const offerWhenWaiting = () => {
     if (reg.waiting && sw.controller) offerUpdate(reg.waiting);
   };
-  reg.addEventListener('updatefound', () => {
-    const next = reg.installing;
-    next?.addEventListener('statechange', () => { if (next.state === 'installed') offerWhenWaiting(); });
+  // An install that fails (a file missing, or not this build's: a deploy under way) leaves the
+  // page as it was; the next visit tries again. The first one says so on the page (for tests).
+  const follow = (next) => next?.addEventListener('statechange', () => {
+    if (next.state === 'installed') offerWhenWaiting();
+    if (next.state === 'redundant' && !reg.active) document.documentElement.dataset.offline = 'failed';
   });
+  follow(reg.installing);
+  reg.addEventListener('updatefound', () => follow(reg.installing));
   offerWhenWaiting();
   // A new build taking over a page of the old one (its Reload pressed here or in another tab):
   // load the page again rather than run on with the old JavaScript and the new cache. The address
