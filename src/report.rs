@@ -702,7 +702,9 @@ impl NextStepReport {
 pub struct ExerciseReport {
     pub policy: String,
     pub frames: u32,
-    pub seed: u64,
+    /// Absent for a string typed in (`--reference`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
     pub reference: Vec<u64>,
     pub faults: u64,
     pub steps: Vec<ExerciseStepReport>,

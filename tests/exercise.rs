@@ -102,3 +102,32 @@ fn the_cli_prints_the_question_and_on_request_the_grid_and_json() {
     assert_eq!(json["steps"][0]["frames"].as_array().unwrap().len(), 3);
     assert_eq!(json["policy"], "lru");
 }
+
+#[test]
+fn the_cli_compares_a_typed_reference_string_under_several_policies() {
+    let cli = |args: &[&str]| std::process::Command::new(env!("CARGO_BIN_EXE_pagesim")).args(args).output().unwrap();
+    let textbook = "7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1";
+    let out = cli(&["exercise", "--reference", textbook, "--policies", "fifo,lru,opt", "--frames", "3"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Page faults: FIFO 15, LRU 12, OPT 9"), "the textbook's counts: {text}");
+    assert_eq!(text.matches("frame 2").count(), 3, "a grid per policy");
+    // JSON: one exercise per policy, no seed (the string was typed), answers from the engine.
+    let out = cli(&["exercise", "--reference", "1,2,3,4,1,2,5,1,2,3,4,5", "--policies", "fifo", "--frames", "4", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 1);
+    assert_eq!(json[0]["faults"], 10, "Belady's anomaly: 10 faults with 4 frames");
+    assert!(json[0].get("seed").is_none());
+    assert_eq!(json[0]["steps"][6]["victim"], 1, "5 evicts 1, the first loaded");
+    // Bad input is a clear error, never a panic.
+    for (args, expected) in [
+        (vec!["exercise", "--reference", "1 x 3", "--frames", "2"], "--reference: character 3: expected a page number"),
+        (vec!["exercise", "--reference", "1 2", "--policies", "fifo,lru,opt,clock", "--frames", "2"], "up to three"),
+        (vec!["exercise", "--reference", "1 2", "--frames", "0"], "frames must be from 1"),
+        (vec!["exercise", "--frames", "3"], "--policy"),
+    ] {
+        let out = cli(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && err.contains(expected) && !err.contains("panicked"), "{args:?}: {err}");
+    }
+}

@@ -63,10 +63,17 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// A seeded reference-string exercise (the question; `--answers` adds the answer grid).
+    /// A seeded reference-string exercise (the question; `--answers` adds the answer grid), or a
+    /// reference string of your own compared under several policies (`--reference`).
     Exercise {
-        #[arg(long, value_parser = parse_policy)]
-        policy: PolicyKind,
+        #[arg(long, value_parser = parse_policy, required_unless_present = "reference", conflicts_with = "policies")]
+        policy: Option<PolicyKind>,
+        /// A reference string of your own ("7 0 1 2 0 3"): its answer grid under each of `--policies`.
+        #[arg(long, conflicts_with_all = ["length", "pages", "seed"])]
+        reference: Option<String>,
+        /// The policies to compare a `--reference` string under (up to three, comma-separated).
+        #[arg(long, value_delimiter = ',', value_parser = parse_policy, requires = "reference")]
+        policies: Vec<PolicyKind>,
         /// Physical frames.
         #[arg(long)]
         frames: u32,
@@ -191,8 +198,12 @@ fn main() -> ExitCode {
             (Some(file), None) => read_text(&file).and_then(|text| cmd_run(&file, &text, json, explain)),
             (None, None) => unreachable!("clap requires a file or --preset"),
         },
-        Command::Exercise { policy, frames, length, pages, seed, answers, json } => {
-            cmd_exercise(policy, frames, length, pages, seed, answers, json)
+        Command::Exercise { policy, reference, policies, frames, length, pages, seed, answers, json } => {
+            match (reference, policy) {
+                (Some(refs), policy) => cmd_compare_refs(&refs, policy.map_or(policies, |p| vec![p]), frames, json),
+                (None, Some(policy)) => cmd_exercise(policy, frames, length, pages, seed, answers, json),
+                (None, None) => unreachable!("clap requires --policy or --reference"),
+            }
         }
         Command::Limits { json } => {
             if json {
@@ -268,14 +279,54 @@ fn cmd_exercise(
     println!("Exercise (seed {seed}): {} with {frames} frames, all empty at the start.", policy.name().to_uppercase());
     println!("Reference string: {}", refs.join(" "));
     println!("For each access: hit or page fault? For each fault with memory full: which page is evicted?");
-    if !answers {
+    if answers {
+        println!();
+        print_answers(&e);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `pagesim exercise --reference "…" --policies fifo,lru,opt --frames N`: the string's answer grid
+/// under each policy, and the fault counts side by side (the page's reference-string view).
+fn cmd_compare_refs(text: &str, policies: Vec<PolicyKind>, frames: u32, json: bool) -> Result<ExitCode, Failure> {
+    let pages = scenario::exercise::parse_refs(text).map_err(|e| Failure(format!("--reference: {e}")))?;
+    let policies =
+        if policies.is_empty() { vec![PolicyKind::Fifo, PolicyKind::Lru, PolicyKind::Opt] } else { policies };
+    if policies.len() > 3 {
+        return Err(Failure(format!("--policies: up to three policies side by side, not {}", policies.len())));
+    }
+    let solved = policies
+        .iter()
+        .map(|&p| scenario::exercise::solve_refs(p, frames, &pages))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(Failure)?;
+    if json {
+        let reports: Vec<_> = solved.iter().map(pagesim::report::ExerciseReport::new).collect();
+        println!("{}", serde_json::to_string(&reports).expect("plain data serializes"));
         return Ok(ExitCode::SUCCESS);
     }
+    let refs: Vec<String> = pages.iter().map(u64::to_string).collect();
+    println!("Reference string: {} ({frames} frames, all empty at the start)", refs.join(" "));
+    for e in &solved {
+        println!();
+        println!("{}:", e.policy.name().to_uppercase());
+        print_answers(e);
+    }
+    println!();
+    let counts: Vec<String> =
+        solved.iter().map(|e| format!("{} {}", e.policy.name().to_uppercase(), e.faults)).collect();
+    println!("Page faults: {}", counts.join(", "));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// An exercise's answer grid: one column per access, one row per frame, the faults and victims.
+fn print_answers(e: &scenario::exercise::Exercise) {
+    let refs: Vec<String> = e.reference.iter().map(|p| p.to_string()).collect();
+    let frames = e.frames;
     let width = refs.iter().map(String::len).max().unwrap_or(1).max(1) + 1;
     let cell = |s: String| format!("{s:>width$}");
     let row =
         |label: &str, cells: Vec<String>| println!("{label:<9}{}", cells.into_iter().map(cell).collect::<String>());
-    println!();
     row("access", refs.clone());
     for f in 0..frames as usize {
         row(
@@ -286,7 +337,6 @@ fn cmd_exercise(
     row("fault", e.steps.iter().map(|s| if s.fault { "F" } else { "." }.to_string()).collect());
     row("evicts", e.steps.iter().map(|s| s.victim.map_or(".".to_string(), |p| p.to_string())).collect());
     println!("{} page faults in {} accesses.", e.faults, e.reference.len());
-    Ok(ExitCode::SUCCESS)
 }
 
 /// `pagesim run --preset NAME`: a preset of the page's gallery, by its name.

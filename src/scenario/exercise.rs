@@ -18,7 +18,8 @@ pub struct ExerciseStep {
 pub struct Exercise {
     pub policy: PolicyKind,
     pub frames: u32,
-    pub seed: u64,
+    /// The seed that drew the string (`None`: a string typed in).
+    pub seed: Option<u64>,
     pub reference: Vec<u64>,
     pub faults: u64,
     pub steps: Vec<ExerciseStep>,
@@ -62,7 +63,19 @@ pub fn reference_string(length: usize, pages: u64, seed: u64) -> Vec<u64> {
 /// The exercise and its answers.
 pub fn exercise(policy: PolicyKind, frames: u32, length: usize, pages: u64, seed: u64) -> Result<Exercise, String> {
     let text = exercise_text(policy, frames, length, pages, seed)?;
-    let run = Run::new(parse(&text).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    solve(&text, policy, frames, Some(seed), length)
+}
+
+/// A typed reference string worked out under `policy` (`pagesim exercise --reference`, and what
+/// the page's reference-string view shows per policy).
+pub fn solve_refs(policy: PolicyKind, frames: u32, pages: &[u64]) -> Result<Exercise, String> {
+    let text = refs_text(pages, frames, policy)?;
+    solve(&text, policy, frames, None, pages.len())
+}
+
+/// Runs an exercise's scenario and reads its answers off the grid.
+fn solve(text: &str, policy: PolicyKind, frames: u32, seed: Option<u64>, length: usize) -> Result<Exercise, String> {
+    let run = Run::new(parse(text).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
     let grid = super::grid::grid(&run, None);
     if grid.columns.len() != length {
         return Err("the exercise ended early".into());

@@ -13,7 +13,7 @@ pub struct CommandDoc {
     pub meaning: &'static str,
 }
 
-/// Every command, in the order a scenario usually uses them.
+/// Every command (in the order the parser's message lists them).
 pub const COMMANDS: [CommandDoc; 12] = [
     CommandDoc {
         keyword: "config",
@@ -26,6 +26,11 @@ pub const COMMANDS: [CommandDoc; 12] = [
         meaning: "Starts a process with its own address space (page 0 is the null guard). code= read-only code \
                   pages; exe= runs a program whose code every process running it shares; flat: the whole space \
                   valid and writable, no guard page (for reference strings).",
+    },
+    CommandDoc {
+        keyword: "fork",
+        syntax: "fork PARENT CHILD",
+        meaning: "The child starts with the parent's memory, shared copy-on-write: the first write copies the page.",
     },
     CommandDoc {
         keyword: "alloc",
@@ -58,21 +63,16 @@ pub const COMMANDS: [CommandDoc; 12] = [
         syntax: "free NAME LABEL|ADDR",
         meaning: "Releases a region: its frames and swap slots are free again.",
     },
-    CommandDoc {
-        keyword: "fork",
-        syntax: "fork PARENT CHILD",
-        meaning: "The child starts with the parent's memory, shared copy-on-write: the first write copies the page.",
-    },
-    CommandDoc {
-        keyword: "importance",
-        syntax: "importance NAME low|normal|high",
-        meaning: "How much the process matters now (the foreground is high): victims and the OOM killer spare it.",
-    },
     CommandDoc { keyword: "exit", syntax: "exit NAME", meaning: "Ends the process; its memory is freed." },
     CommandDoc {
         keyword: "note",
         syntax: "note TEXT",
         meaning: "Shows TEXT in the log at this step (for a lecture's commentary). # starts a comment anywhere.",
+    },
+    CommandDoc {
+        keyword: "importance",
+        syntax: "importance NAME low|normal|high",
+        meaning: "How much the process matters now (the foreground is high): victims and the OOM killer spare it.",
     },
 ];
 
@@ -104,7 +104,9 @@ pub fn setting_doc(s: Setting) -> (String, &'static str) {
         Setting::RamNs => ("nanoseconds", "What one memory access costs."),
         Setting::MinorNs => ("nanoseconds", "What a minor fault costs (a frame zero-filled, no disk)."),
         Setting::Disk => ("nvme | ssd | hdd | NS", "What a disk read or write costs (a major fault, a swap-out)."),
-        Setting::Oom => ("kill | fail", "Out of memory and swap: kill the least important process, or fail the access."),
+        Setting::Oom => {
+            ("kill | fail", "Out of memory and swap: kill the least important process, or fail the access.")
+        }
         Setting::Vm => ("paging | base | off", "Virtual memory, base-and-bounds relocation, or none (before VM)."),
     };
     (values.to_string(), meaning)
