@@ -3,7 +3,7 @@
 // write-back stored, the arrow to it), and the labels and arrows placed where nothing crosses them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, open, ringColours, rgb } from './helpers.mjs';
+import { startServer, launch, open, ringColours, rgb, stateTextFollows } from './helpers.mjs';
 
 let server, base, browser;
 
@@ -136,5 +136,23 @@ test('no arrow crosses a heading, a chip or a label, and labels keep clear of he
     }
   }
   assert.ok(arrows > 20, `arrows were drawn and checked (${arrows})`);
+  await page.close();
+});
+
+test('the picture as text covers the address spaces, the TLB and mapped files', async () => {
+  const page = await open(browser.context, `${base}#p=mapped-file`);
+  await step(page, 9);
+  await stateTextFollows(page);
+  const text = await page.evaluate(() => {
+    const table = [...document.querySelectorAll('#state-text table')].find((t) => t.caption.textContent.startsWith('Address spaces'));
+    return { rows: [...table.rows].slice(1).map((r) => [...r.cells].map((c) => c.textContent)), all: document.getElementById('state-text').textContent };
+  });
+  const map = text.rows.find((r) => r[1] === 'map');
+  assert.deepEqual(map, ['A', 'map', '0x1000–0x2fff', 'rw-, file notes.txt', '2 pages: 1 in memory, 0 in swap, 1 not in memory']);
+  assert.match(text.all, /File notes\.txt \(2 pages\): page 0 holds 42 at offset 0; page 1 holds zeros, in frame 1\./);
+  await page.evaluate(() => window.pagesim.loadPreset('tlb'));
+  await step(page, 6);
+  await stateTextFollows(page);
+  assert.match(await page.textContent('#state-text'), /TLB, 2 of 4 entries, least recently used first: A page 2 → frame 1; A page 1 → frame 0\./);
   await page.close();
 });

@@ -301,7 +301,7 @@ function showStateText() {
   stateTextTimer = setTimeout(() => {
     const box = $('#state-text');
     if (!box || !state.stats || state.playing) return;
-    renderStateText(box, state.sim, state.stats, state.config, views, engine.layout.flags);
+    renderStateText(box, state.sim, state.stats, state.config, views, engine.layout.flags, engine.states);
     box.dataset.step = String(state.sim.position);
   }, STATE_TEXT_MS);
 }
