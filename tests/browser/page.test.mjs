@@ -438,3 +438,18 @@ test("the editor's reference lists every command and config key, from the engine
   for (const k of keywords) assert.ok(message.includes(k), `${k} in "${message}"`);
   await page.close();
 });
+
+test('arrows on the preset list browse the presets with the focus kept; Enter hands the keys back', async () => {
+  const page = await open(browser.context, `${base}#p=swapping`);
+  await page.focus('#preset');
+  await page.keyboard.press('ArrowDown');
+  await page.waitForFunction(() => window.pagesim.state.presetId === 'belady');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'preset', 'still on the list');
+  await page.keyboard.press('ArrowDown');
+  await page.waitForFunction(() => window.pagesim.state.presetId === 'thrashing');
+  await page.keyboard.press('Enter');
+  assert.notEqual(await page.evaluate(() => document.activeElement.id), 'preset');
+  await page.keyboard.press('ArrowRight'); // now → steps the chosen preset
+  assert.equal(await page.evaluate(() => [window.pagesim.state.presetId, window.pagesim.state.sim.position].join()), 'thrashing,1');
+  await page.close();
+});

@@ -478,9 +478,20 @@ if ($('#preset')) {
   const select = $('#preset');
   const custom = new Option('Custom scenario', '');
   select.append(...presets.map((p) => new Option(p.title, p.id)), custom);
+  // Arrows on the closed list browse the presets, each one loading as it comes, with the focus
+  // kept on the list; a choice with the pointer, or Enter/Escape, hands the keys back to the
+  // picture (so → and ← step the new scenario, as the help says, instead of changing it again).
+  let browsing = false;
+  select.addEventListener('keydown', (e) => {
+    browsing = ['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Home', 'End', 'PageUp', 'PageDown'].includes(e.key)
+      || e.key.length === 1;
+    if (e.key === 'Enter' || e.key === 'Escape') select.blur();
+  });
+  select.addEventListener('pointerdown', () => { browsing = false; });
   select.addEventListener('change', () => {
     if (select.value) loadPreset(select.value);
-    select.blur(); // so → and ← step the new scenario, as the help says, instead of changing it again
+    if (!browsing) select.blur();
+    browsing = false;
   });
   const list = $('#gallery-list');
   list.append(...presets.map((p) => {
