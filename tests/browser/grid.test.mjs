@@ -112,6 +112,16 @@ test('the exercise generator opens the CLI\'s exercise in predict mode and print
   const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
   assert.equal(pages, 2, 'the question on page 1, the answer key on page 2');
   if (process.env.WORKSHEET_PDF) writeFileSync(process.env.WORKSHEET_PDF, pdf);
+  // Students' copies: untick the key and the print job is the question alone.
+  await page.emulateMedia({ media: 'screen' });
+  await page.click('#btn-exercise');
+  await page.uncheck('#ex-key');
+  await page.click('#ex-open');
+  await page.waitForFunction(() => document.getElementById('worksheet').classList.contains('without-key'));
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.isVisible('#worksheet .answer-key'), false);
+  const alone = await page.pdf({ format: 'A4', landscape: true });
+  assert.equal((alone.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length, 1, 'the question only');
   await page.close();
 });
 

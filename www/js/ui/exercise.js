@@ -1,6 +1,6 @@
 // The exercise generator (README, *The page*): the seeded reference-string exercises of
 // `pagesim exercise`, made by the engine, opened in predict mode with the grid, and a printable
-// worksheet: the blank grid, then the answer key on a page of its own.
+// worksheet: the blank grid, then (unless unticked) the answer key on a page of its own.
 
 const el = (tag, props = {}, ...children) => {
   const e = Object.assign(document.createElement(tag), props);
@@ -79,6 +79,8 @@ export function createExerciseDialog(dialog, sheet, { api, catalog, open, toast 
         el('p', {}, `The same exercise: pagesim exercise --policy ${s.policy} --frames ${s.frames} --length ${s.length} --pages ${s.pages} --seed ${s.seed} --answers`),
         url ? el('p', { className: 'link' }, `Step through it: ${url}`) : ''),
     );
+    // Students' copies leave the key out: it is printed only when asked for.
+    sheet.classList.toggle('without-key', !$('ex-key').checked);
     sheet.dataset.faults = String(faults);
     sheet.dataset.text = text; // another scenario clears it (app.js)
   }
