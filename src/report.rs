@@ -12,7 +12,14 @@ use crate::engine::events::{
 use crate::engine::page_table::NONE;
 use crate::engine::process::ExitCause;
 use crate::engine::sharing::ObjectKind;
-use crate::engine::translate::{EntryState, Translation};
+use crate::engine::translate::{EntryState, EntryTarget, Translation};
+
+fn target_number(t: EntryTarget) -> Option<u32> {
+    match t {
+        EntryTarget::Table(n) | EntryTarget::Frame(n) | EntryTarget::Slot(n) => Some(n),
+        EntryTarget::Nothing => None,
+    }
+}
 use crate::engine::{Machine, Pid, Stats};
 use crate::scenario::run::{Op, Run, StepRecord};
 use serde::Serialize;
@@ -61,6 +68,25 @@ pub struct TranslationReport {
     pub perms: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub physical: Option<u64>,
+    /// Every entry the walk read, first level first, with its bits.
+    pub entries: Vec<EntryReport>,
+}
+
+/// One page-table entry on a walk: its bits, what it points at (`table`, `frame`, `slot`, or
+/// absent for an empty entry) and the entry in binary, `NX | number | D A | U W P`.
+#[derive(Clone, Debug, Serialize)]
+pub struct EntryReport {
+    pub present: bool,
+    pub writable: bool,
+    pub user: bool,
+    pub accessed: bool,
+    pub dirty: bool,
+    pub no_execute: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub points_to: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<u32>,
+    pub binary: String,
 }
 
 impl TranslationReport {
@@ -83,6 +109,30 @@ impl TranslationReport {
             slot,
             perms: t.entry.map(|e| e.1.to_string()),
             physical: t.physical(page_shift),
+            entries: {
+                // One width for every entry's number, so the fields line up.
+                let width = t.entries.iter().map(|e| target_number(e.target).map_or(1, |n| 32 - n.leading_zeros())).max();
+                let width = width.unwrap_or(1).max(4);
+                t.entries
+                    .iter()
+                    .map(|e| EntryReport {
+                        present: e.present,
+                        writable: e.writable,
+                        user: e.user,
+                        accessed: e.accessed,
+                        dirty: e.dirty,
+                        no_execute: e.no_execute,
+                        points_to: match e.target {
+                            EntryTarget::Table(_) => Some("table"),
+                            EntryTarget::Frame(_) => Some("frame"),
+                            EntryTarget::Slot(_) => Some("slot"),
+                            EntryTarget::Nothing => None,
+                        },
+                        number: target_number(e.target),
+                        binary: e.binary(width),
+                    })
+                    .collect()
+            },
         }
     }
 }
@@ -827,5 +877,20 @@ mod tests {
         let second = TranslationReport::new(records[3].translation.as_ref().unwrap(), shift);
         assert_eq!((second.state, second.tlb, second.physical), (Some("resident"), Some("hit"), Some(0x10)));
         assert!(records[0].translation.is_none(), "spawn is not an access");
+        // The entries' bits: before the first touch the walk stops at an empty first-level entry;
+        // after the write it reads a present inner entry, then the page's: present, writable,
+        // user, accessed, dirty, no-execute (rw-), frame 0.
+        assert_eq!(first.entries.len(), 1);
+        assert!(!first.entries[0].present && first.entries[0].points_to.is_none());
+        assert_eq!(first.entries[0].binary, "0 | 0000 | 00 | 000");
+        let [inner, leaf] = &second.entries[..] else { panic!("two levels: {:?}", second.entries) };
+        assert_eq!((inner.present, inner.points_to), (true, Some("table")));
+        assert!(inner.binary.ends_with(" | 01 | 111"), "{}", inner.binary);
+        assert_eq!((leaf.points_to, leaf.number), (Some("frame"), Some(0)));
+        assert_eq!(
+            (leaf.present, leaf.writable, leaf.user, leaf.accessed, leaf.dirty, leaf.no_execute),
+            (true, true, true, true, true, true)
+        );
+        assert_eq!(leaf.binary, "1 | 0000 | 11 | 111");
     }
 }

@@ -288,6 +288,20 @@ impl PageTable {
         Some((table << self.leaf_bits) | (vpn & self.leaf_mask))
     }
 
+    /// The table each inner level's entry on the walk to `vpn` points at (`None` past the first
+    /// empty entry): one per level above the last.
+    pub fn walk_tables(&self, vpn: u64) -> Vec<Option<u32>> {
+        let mut table = Some(0u64);
+        self.inner
+            .iter()
+            .map(|level| {
+                let child = table.map(|t| level.child(t, vpn).1).filter(|&c| c != ABSENT);
+                table = child.map(u64::from);
+                child
+            })
+            .collect()
+    }
+
     /// How many tables exist on the walk to `vpn`, the root included (1 … levels): what an MMU
     /// finds before it either reaches the entry or meets an empty slot.
     pub fn tables_on_walk(&self, vpn: u64) -> usize {

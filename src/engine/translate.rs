@@ -17,6 +17,65 @@ pub enum EntryState {
     NotLoaded,
 }
 
+/// What one entry on the walk points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryTarget {
+    /// The next level's table (with `tables=free` a table is not in a frame: its number).
+    Table(u32),
+    /// The page's frame (the last level, present).
+    Frame(u32),
+    /// The swap slot the OS keeps in a not-present entry.
+    Slot(u32),
+    /// Nothing (an empty entry).
+    Nothing,
+}
+
+/// One page-table entry as the hardware reads it: the bits of an x86-64 entry that a course
+/// teaches (present, writable, user, accessed, dirty, no-execute) and what it points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EntryBits {
+    pub present: bool,
+    pub writable: bool,
+    pub user: bool,
+    pub accessed: bool,
+    pub dirty: bool,
+    pub no_execute: bool,
+    pub target: EntryTarget,
+}
+
+impl EntryBits {
+    const EMPTY: EntryBits = EntryBits {
+        present: false,
+        writable: false,
+        user: false,
+        accessed: false,
+        dirty: false,
+        no_execute: false,
+        target: EntryTarget::Nothing,
+    };
+
+    /// The entry as binary fields, high to low as x86-64 lays them out: `NX | number | D A | U W P`
+    /// (the number: the frame, table or slot it points at, in `width` bits).
+    pub fn binary(&self, width: u32) -> String {
+        let number = match self.target {
+            EntryTarget::Table(n) | EntryTarget::Frame(n) | EntryTarget::Slot(n) => n as u64,
+            EntryTarget::Nothing => 0,
+        };
+        let b = |x: bool| if x { '1' } else { '0' };
+        format!(
+            "{} | {:0width$b} | {}{} | {}{}{}",
+            b(self.no_execute),
+            number,
+            b(self.dirty),
+            b(self.accessed),
+            b(self.user),
+            b(self.writable),
+            b(self.present),
+            width = width as usize
+        )
+    }
+}
+
 /// One translation of a virtual address in a process.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Translation {
@@ -34,6 +93,9 @@ pub struct Translation {
     pub tables_found: usize,
     /// The entry, when the walk reached one.
     pub entry: Option<(EntryState, Perms)>,
+    /// Every entry the walk read, first level first: the inner levels' (up to the first empty
+    /// one) and, when it got there, the page's own.
+    pub entries: Vec<EntryBits>,
 }
 
 impl Translation {
@@ -65,6 +127,49 @@ impl Machine {
             _ => untouched(),
         };
         let tlb_hit = (config.tlb_entries > 0).then(|| self.tlb_would_hit(pid, vpn));
+        let mut entries = Vec::with_capacity(config.levels as usize);
+        let mut reached = true; // every inner entry present: the walk reads the page's entry
+        for child in table.walk_tables(vpn) {
+            match child {
+                // An inner entry: present, and open to everything the entries below allow.
+                Some(t) => entries.push(EntryBits {
+                    present: true,
+                    writable: true,
+                    user: true,
+                    accessed: true,
+                    dirty: false,
+                    no_execute: false,
+                    target: EntryTarget::Table(t),
+                }),
+                None => {
+                    entries.push(EntryBits::EMPTY);
+                    reached = false;
+                    break;
+                }
+            }
+        }
+        if reached {
+            let frames = self.frames();
+            entries.push(match table.get(vpn) {
+                Some(pte) => {
+                    let resident = pte.state == PteState::Resident;
+                    EntryBits {
+                        present: resident,
+                        writable: pte.perms.writable() && !pte.cow,
+                        user: true,
+                        accessed: resident && frames.referenced(pte.loc),
+                        dirty: resident && frames.get(pte.loc).dirty,
+                        no_execute: pte.perms.bits() & Perms::X.bits() == 0,
+                        target: match pte.state {
+                            PteState::Resident => EntryTarget::Frame(pte.loc),
+                            PteState::Swapped => EntryTarget::Slot(pte.loc),
+                            _ => EntryTarget::Nothing,
+                        },
+                    }
+                }
+                None => EntryBits::EMPTY,
+            });
+        }
         Some(Translation {
             pid,
             addr,
@@ -75,6 +180,7 @@ impl Machine {
             tlb_hit,
             tables_found: table.tables_on_walk(vpn),
             entry,
+            entries,
         })
     }
 }

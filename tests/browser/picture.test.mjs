@@ -156,3 +156,17 @@ test('the picture as text covers the address spaces, the TLB and mapped files', 
   assert.match(await page.textContent('#state-text'), /TLB, 2 of 4 entries, least recently used first: A page 2 → frame 1; A page 1 → frame 0\./);
   await page.close();
 });
+
+test('the translation panel shows every entry the walk read, in binary with its fields marked', async () => {
+  const page = await open(browser.context, base);
+  await page.evaluate(() => window.pagesim.load('config frames=4 vbits=48 levels=4 tlb=0\nspawn A\nalloc A heap 8K rw at 0x7f0000002000\n'
+    + 'write A 0x7f0000002010 7\nread A 0x7f0000002010\n'));
+  await step(page, 4);
+  const rows = await page.$$eval('#translation table.entries tr', (trs) => trs.slice(1).map((tr) => [...tr.cells].map((c) => c.textContent)));
+  assert.equal(rows.length, 4, 'one entry per level');
+  assert.deepEqual(rows.map((r) => r[0]), ['L1 [254]', 'L2 [0]', 'L3 [0]', 'L4 [2]']);
+  for (const r of rows.slice(0, 3)) assert.match(r[1], /^0 \| \d{4} \| 01 \| 111$/);
+  assert.equal(rows[3][1], '1 | 0000 | 11 | 111', 'the page: no-execute, frame 0, dirty, accessed, user, writable, present');
+  assert.match(rows[3][2], /^frame 0 · present, writable, user, accessed, dirty, no-execute$/);
+  await page.close();
+});

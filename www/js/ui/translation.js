@@ -112,6 +112,7 @@ export function renderTranslation(box, sim, record, config, names) {
       break;
   }
   parts.push(steps);
+  if (walk?.entries?.length && access.tlb !== 'hit') parts.push(entryTable(walk));
   if (config.tlb_entries > 0) parts.push(drawTlb(sim.tlbEntries(record.step), access, config, names));
   if (access.physical != null) {
     const p = el('p');
@@ -156,4 +157,30 @@ function drawTlb(entries, access, config, names) {
   }
   box.append(table);
   return box;
+}
+
+/**
+ * The entries the walk read, each in binary with its fields marked (`NX | number | D A | U W P`,
+ * as x86-64 lays them out; the engine writes the bits) and what it points at.
+ */
+function entryTable(walk) {
+  const t = el('table', null, 'entries');
+  t.append(el('caption', 'The entries the walk read'));
+  const head = el('tr');
+  for (const h of ['entry', 'NX | number | D A | U W P', 'points at']) head.append(el('th', h));
+  t.append(head);
+  const last = walk.indices.length - 1;
+  walk.entries.forEach((e, i) => {
+    const row = el('tr');
+    row.append(el('td', `L${i + 1} [${walk.indices[i]}]`), el('td', e.binary, 'mono'));
+    const flags = [e.present ? 'present' : 'not present', e.writable && 'writable', e.user && 'user',
+      e.accessed && 'accessed', e.dirty && 'dirty', e.no_execute && 'no-execute'].filter(Boolean).join(', ');
+    const target = e.points_to === 'table' ? `L${i + 2} table #${e.number}`
+      : e.points_to === 'frame' ? `frame ${e.number}`
+      : e.points_to === 'slot' ? `swap slot ${e.number} (the OS's note; not present)`
+      : i === last ? 'nothing yet' : `no L${i + 2} table`;
+    row.append(el('td', `${target} · ${flags}`));
+    t.append(row);
+  });
+  return t;
 }
