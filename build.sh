@@ -208,6 +208,12 @@ run_tests() {
   cargo test --profile checked --quiet
   finish wasm-bindgen
   build_wasm
+  # The tests that compare the page with the command line use the CLI the native tests built.
+  export PAGESIM_CLI="$ROOT/target/checked/pagesim"
+  # Firefox's and WebKit's runs of the feature list (about 60 s, one after the other) go on in the
+  # background while the wasm and JavaScript API tests run: those leave a core mostly idle.
+  finish browsers
+  background engines node --test --test-concurrency=1 tests/browser/firefox.test.mjs tests/browser/webkit.test.mjs
   if compgen -G "tests/wasm*.rs" >/dev/null; then
     log "wasm API tests (wasm-bindgen-test under node)"
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
@@ -217,22 +223,17 @@ run_tests() {
   node --test --test-concurrency=1 tests/node/
   log "JavaScript unit tests (node: the page's pure modules)"
   node --test tests/js/
-  finish browsers
-  if compgen -G "tests/browser/*.test.mjs" >/dev/null; then
-    log "browser tests (headless Chromium: every file; Firefox and WebKit: the feature list)"
-    # The tests that compare the page with the command line use the CLI the native tests built.
-    export PAGESIM_CLI="$ROOT/target/checked/pagesim"
-    # Two files at a time (a browser each: 86 s for the suite instead of 120); the file that
-    # measures long tasks and frame times runs alone afterwards, on a quiet machine. Firefox's and
-    # WebKit's runs of the feature list (about 20 s each) go first, so that they overlap the
-    # Chromium files rather than trail them.
-    local files=(tests/browser/firefox.test.mjs tests/browser/webkit.test.mjs) timing=tests/browser/scale.test.mjs f
-    for f in tests/browser/*.test.mjs; do
-      case " ${files[*]} $timing " in *" $f "*) ;; *) files+=("$f") ;; esac
-    done
-    node --test --test-concurrency=2 "${files[@]}"
-    node --test "$timing"
-  fi
+  log "browser tests (headless Chromium: every file)"
+  # Two files at a time (a browser each: 86 s for the suite instead of 120); the file that
+  # measures long tasks and frame times runs alone afterwards, on a quiet machine.
+  local files=() timing=tests/browser/scale.test.mjs f
+  for f in tests/browser/*.test.mjs; do
+    case "$f" in "$timing" | tests/browser/firefox.test.mjs | tests/browser/webkit.test.mjs) ;; *) files+=("$f") ;; esac
+  done
+  node --test --test-concurrency=2 "${files[@]}"
+  log "browser tests (Firefox and WebKit: the feature list, run in the background since the wasm tests)"
+  finish engines
+  node --test "$timing"
   log "all tests passed"
 }
 
