@@ -173,3 +173,20 @@ test('a deploy caught half-way (new JavaScript, old list) caches nothing instead
     site.close();
   }
 });
+
+test('development (www/ on a loopback address, as ./build.sh serve): no service worker, files as they are', async () => {
+  const { startServer } = await import('./helpers.mjs');
+  const { server, base } = await startServer();
+  const browser = await launch();
+  try {
+    const page = await open(browser.context, `${base}#p=swapping`);
+    assert.match(await page.textContent('#version'), /^pagesim \d+\.\d+\.\d+ · build [0-9a-f]{12} \(development\)$/);
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).length), 0);
+    assert.equal(await page.evaluate(() => navigator.serviceWorker.controller), null);
+    assert.deepEqual(browser.errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});
