@@ -111,7 +111,8 @@ impl TranslationReport {
             physical: t.physical(page_shift),
             entries: {
                 // One width for every entry's number, so the fields line up.
-                let width = t.entries.iter().map(|e| target_number(e.target).map_or(1, |n| 32 - n.leading_zeros())).max();
+                let width =
+                    t.entries.iter().map(|e| target_number(e.target).map_or(1, |n| 32 - n.leading_zeros())).max();
                 let width = width.unwrap_or(1).max(4);
                 t.entries
                     .iter()

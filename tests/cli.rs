@@ -138,7 +138,7 @@ fn bad_input_names_file_and_line() {
     fails_with(&pagesim(&["trace", &garbage, "--policy", "lru", "--frames", "3", "--bogus"]), "--bogus");
     fails_with(&pagesim(&["run", "/no/such/file"]), "/no/such/file: cannot read");
     let config = temp_file("config.txt", "config frames=4 reclaim=3,9\n");
-    fails_with(&pagesim(&["run", &config]), &format!("{config}:1:1: invalid configuration: reclaim"));
+    fails_with(&pagesim(&["run", &config]), &format!("{config}:1:17: invalid configuration: reclaim"));
     fails_with(&pagesim(&["frobnicate"]), "frobnicate");
 }
 

@@ -113,7 +113,8 @@ fn the_cli_compares_a_typed_reference_string_under_several_policies() {
     assert!(text.contains("Page faults: FIFO 15, LRU 12, OPT 9"), "the textbook's counts: {text}");
     assert_eq!(text.matches("frame 2").count(), 3, "a grid per policy");
     // JSON: one exercise per policy, no seed (the string was typed), answers from the engine.
-    let out = cli(&["exercise", "--reference", "1,2,3,4,1,2,5,1,2,3,4,5", "--policies", "fifo", "--frames", "4", "--json"]);
+    let out =
+        cli(&["exercise", "--reference", "1,2,3,4,1,2,5,1,2,3,4,5", "--policies", "fifo", "--frames", "4", "--json"]);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json.as_array().unwrap().len(), 1);
     assert_eq!(json[0]["faults"], 10, "Belady's anomaly: 10 faults with 4 frames");

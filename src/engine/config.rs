@@ -167,6 +167,11 @@ pub struct Config {
     pub swap_slots: u32,
     /// TLB entries; 0 = no TLB.
     pub tlb_entries: u32,
+    /// Ways of a set-associative TLB (the set from the page number's low bits, LRU within a set);
+    /// 0 = fully associative.
+    pub tlb_ways: u32,
+    /// TLB entries tagged with the process (an address-space id): a switch does not flush them.
+    pub asid: bool,
     /// Page-table levels, 1 … 4.
     pub levels: u32,
     pub policy: PolicyKind,
@@ -232,6 +237,8 @@ impl Default for Config {
             frames: 8,
             swap_slots: 32,
             tlb_entries: 4,
+            tlb_ways: 0,
+            asid: false,
             levels: 2,
             policy: PolicyKind::Lru,
             seed: 1,
@@ -270,11 +277,13 @@ pub enum Setting {
     Disk,
     Oom,
     Vm,
+    TlbWays,
+    Asid,
 }
 
 impl Setting {
     /// Every setting, in the canonical order of a `config` line.
-    pub const ALL: [Setting; 18] = [
+    pub const ALL: [Setting; 20] = [
         Setting::Frames,
         Setting::Page,
         Setting::Vbits,
@@ -293,6 +302,8 @@ impl Setting {
         Setting::Disk,
         Setting::Oom,
         Setting::Vm,
+        Setting::TlbWays,
+        Setting::Asid,
     ];
 
     /// The key as a `config` line writes it.
@@ -316,6 +327,8 @@ impl Setting {
             Setting::Disk => "disk",
             Setting::Oom => "oom",
             Setting::Vm => "vm",
+            Setting::TlbWays => "tlb_ways",
+            Setting::Asid => "asid",
         }
     }
 
@@ -358,6 +371,12 @@ pub enum ConfigError {
     BadDisk(String),
     BadOom(String),
     BadVm(String),
+    BadAsid(String),
+    /// Ways that do not split the TLB into whole sets.
+    TlbWays {
+        ways: u32,
+        entries: u32,
+    },
     /// The background reclaimer swaps pages out: a machine without paging has none.
     ReclaimNeedsPaging(&'static str),
     PageSize(u64),
@@ -379,6 +398,24 @@ pub enum ConfigError {
         high: u32,
         frames: u32,
     },
+}
+
+impl ConfigError {
+    /// The setting a whole-configuration error is about (where a `config` line points).
+    pub fn setting(&self) -> Option<Setting> {
+        match self {
+            ConfigError::NotANumber { setting, .. }
+            | ConfigError::TooLarge { setting, .. }
+            | ConfigError::OutOfRange { setting, .. } => Some(*setting),
+            ConfigError::PageSize(_) => Some(Setting::Page),
+            ConfigError::LevelsExceedBits { .. } => Some(Setting::Levels),
+            ConfigError::Reclaim { .. } | ConfigError::ReclaimNeedsPaging(_) | ConfigError::BadReclaim(_) => {
+                Some(Setting::Reclaim)
+            }
+            ConfigError::TlbWays { .. } => Some(Setting::TlbWays),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for ConfigError {
@@ -405,6 +442,11 @@ impl fmt::Display for ConfigError {
             }
             ConfigError::BadVm(v) => write!(f, "expected vm=paging, vm=base or vm=off, found {}", quoted(v)),
             ConfigError::BadOom(v) => write!(f, "expected oom=kill or oom=fail, found {}", quoted(v)),
+            ConfigError::BadAsid(v) => write!(f, "expected asid=on or asid=off, found {}", quoted(v)),
+            ConfigError::TlbWays { ways, entries } => write!(
+                f,
+                "tlb_ways={ways} must divide the TLB's {entries} entries into whole sets (0: fully associative)"
+            ),
             ConfigError::BadDisk(v) => {
                 let names: Vec<&str> = DISKS.iter().map(|d| d.0).collect();
                 write!(f, "expected disk={} or a latency in nanoseconds, found {}", names.join("|"), quoted(v))
@@ -482,6 +524,14 @@ impl Config {
             Setting::Vbits => self.va_bits = small(num(value)?)?,
             Setting::Swap => self.swap_slots = small(num(value)?)?,
             Setting::Tlb => self.tlb_entries = small(num(value)?)?,
+            Setting::TlbWays => self.tlb_ways = small(num(value)?)?,
+            Setting::Asid => {
+                self.asid = match value.to_ascii_lowercase().as_str() {
+                    "on" => true,
+                    "off" => false,
+                    _ => return Err(ConfigError::BadAsid(value.into())),
+                }
+            }
             Setting::Levels => self.levels = small(num(value)?)?,
             Setting::Seed => self.seed = num(value)?,
             Setting::Timer => self.timer = num(value)?,
@@ -550,6 +600,9 @@ impl Config {
         range(Setting::Swap, self.swap_slots as u64, 0, MAX_SWAP_SLOTS as u64)?;
         range(Setting::Tlb, self.tlb_entries as u64, 0, MAX_TLB_ENTRIES as u64)?;
         range(Setting::Levels, self.levels as u64, 1, MAX_LEVELS as u64)?;
+        if self.tlb_ways != 0 && (self.tlb_entries == 0 || !self.tlb_entries.is_multiple_of(self.tlb_ways)) {
+            return Err(ConfigError::TlbWays { ways: self.tlb_ways, entries: self.tlb_entries });
+        }
         if self.vpn_bits() < self.levels {
             return Err(ConfigError::LevelsExceedBits {
                 va_bits: self.va_bits,
@@ -588,6 +641,12 @@ impl Config {
             self.levels,
             self.policy
         );
+        if self.tlb_ways != 0 {
+            s.push_str(&format!(" tlb_ways={}", self.tlb_ways));
+        }
+        if self.asid {
+            s.push_str(" asid=on");
+        }
         if self.seed != Config::default().seed {
             s.push_str(&format!(" seed={}", self.seed));
         }

@@ -287,7 +287,9 @@ fn parse_config(p: &mut LineParser<'_>, keyword: Token<'_>) -> Result<Config, Pa
         }
     }
     if let Err(m) = config.validate() {
-        return p.err(keyword.col, format!("invalid configuration: {m}"));
+        // At the setting the error is about, when the line sets it.
+        let col = m.setting().and_then(|s| seen.iter().find(|(k, _)| *k == s.key())).map_or(keyword.col, |&(_, c)| c);
+        return p.err(col, format!("invalid configuration: {m}"));
     }
     Ok(config)
 }
@@ -526,7 +528,7 @@ mod tests {
         );
         assert_eq!(error("spawn A\nread B 0x1000"), "2:6: no process named B (spawn it first)");
         assert_eq!(error("config frames=three"), "1:15: expected a number for frames, found \"three\"");
-        assert_eq!(error("config colour=red"), "1:8: unknown config key \"colour\" (expected one of frames, page, vbits, swap, tlb, levels, policy, seed, segv, reclaim, timer, budget, history, ram_ns, minor_ns, disk, oom, vm)");
+        assert_eq!(error("config colour=red"), "1:8: unknown config key \"colour\" (expected one of frames, page, vbits, swap, tlb, levels, policy, seed, segv, reclaim, timer, budget, history, ram_ns, minor_ns, disk, oom, vm, tlb_ways, asid)");
         assert_eq!(
             error("  jump A"),
             "1:3: expected a command (config, spawn, fork, alloc, read, write, refs, tick, free, exit, note, importance), found \"jump\""
@@ -536,7 +538,11 @@ mod tests {
         assert_eq!(error("spawn A\nread A 0x10000"), "2:8: address 0x10000 is outside the 16-bit address space");
         assert_eq!(error("spawn A\nrefs A 1 16"), "2:10: page 16 is outside the address space (pages 0–15)");
         assert_eq!(error("spawn A\nconfig frames=2"), "2:1: config must come before every other command");
-        assert_eq!(error("config frames=0"), "1:1: invalid configuration: frames must be from 1 to 1048576, not 0");
+        assert_eq!(error("config frames=0"), "1:8: invalid configuration: frames must be from 1 to 1048576, not 0");
+        assert_eq!(
+            error("config tlb=6 tlb_ways=4"),
+            "1:14: invalid configuration: tlb_ways=4 must divide the TLB's 6 entries into whole sets (0: fully associative)"
+        );
         assert_eq!(error("spawn A\nexit A\nread A 0"), "3:6: A has exited before this line");
         assert_eq!(error("spawn A\nread A 0x1000 extra"), "2:15: unexpected \"extra\" after the address");
         assert_eq!(

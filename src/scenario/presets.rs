@@ -226,6 +226,54 @@ read A 0x2000
 ",
     },
     Preset {
+        id: "tagged-tlb",
+        compare: false,
+        title: "Tagged TLB",
+        summary: "With asid=on each TLB entry carries its process's tag (an address-space id, x86's PCID), so \
+                  a switch does not flush the TLB: after the first round every access hits, though the two \
+                  processes take turns. Without tags (the TLB and context switches preset) each switch would \
+                  empty it and every first access after a switch would miss and walk the page table.",
+        text: "\
+config frames=8 page=4K vbits=16 swap=8 tlb=4 asid=on policy=lru
+spawn A code=2
+spawn B code=2
+read A 0x1000
+read A 0x2000
+read B 0x1000
+read B 0x2000
+note The TLB now holds A's two pages and B's two, each tagged with its process.
+read A 0x1000
+read B 0x1000
+read A 0x2000
+read B 0x2000
+note Four switches, four hits: nothing was flushed.
+",
+    },
+    Preset {
+        id: "tlb-sets",
+        compare: false,
+        title: "TLB sets: conflict misses",
+        summary: "A set-associative TLB puts each translation in one set, chosen by the page number's low bits \
+                  (tlb_ways=1: one entry a set, direct-mapped). Pages 1 and 5 both go in set 1 of 4, so they \
+                  evict each other while three sets stay empty: conflict misses, which a fully associative TLB \
+                  of the same size would not have.",
+        text: "\
+config frames=8 page=4K vbits=16 swap=8 tlb=4 tlb_ways=1 policy=lru
+spawn A
+alloc A data 28K rw at 0x1000
+write A 0x1000 1
+write A 0x5000 5
+note Page 5 went in set 5 mod 4 = 1, where page 1 was: page 1's translation is gone.
+read A 0x1000
+read A 0x5000
+read A 0x1000
+note Two pages, four entries, and still every access misses: a conflict.
+read A 0x2000
+read A 0x2000
+note Page 2 has set 2 to itself: a hit.
+",
+    },
+    Preset {
         id: "shared-libraries",
         compare: false,
         title: "Shared libraries",
@@ -413,6 +461,22 @@ mod tests {
         let r = run("null-pointer");
         assert!(accesses(&r).iter().any(|a| matches!(a, AccessResult::SegmentationFault { .. })));
         assert_eq!(r.machine().process(1).unwrap().stats.hits, 1, "B carries on");
+
+        // Tagged TLB: after the first four accesses, every access hits across the switches; the
+        // direct-mapped TLB: pages 1 and 5 share set 1 and miss every time.
+        use crate::engine::types::TlbLookup;
+        let tlb_results = |id: &str| -> Vec<bool> {
+            run(id)
+                .records(0, usize::MAX)
+                .iter()
+                .flat_map(|r| &r.events)
+                .filter_map(|e| if let Event::Access(a) = e { Some(a.tlb == TlbLookup::Hit) } else { None })
+                .collect()
+        };
+        let tagged = tlb_results("tagged-tlb");
+        assert_eq!(tagged[4..], [true; 4], "{tagged:?}");
+        let sets = tlb_results("tlb-sets");
+        assert_eq!(sets, [false, false, false, false, false, false, true]);
 
         let r = run("read-only-code");
         assert_eq!(r.machine().stats().protection_faults, 1);

@@ -108,6 +108,8 @@ pub fn setting_doc(s: Setting) -> (String, &'static str) {
             ("kill | fail", "Out of memory and swap: kill the least important process, or fail the access.")
         }
         Setting::Vm => ("paging | base | off", "Virtual memory, base-and-bounds relocation, or none (before VM)."),
+        Setting::TlbWays => ("0, or a divisor of tlb", "Set-associative TLB: entries per set (0: fully associative)."),
+        Setting::Asid => ("on | off", "Tag TLB entries with the process, so a switch does not flush them."),
     };
     (values.to_string(), meaning)
 }
@@ -131,6 +133,8 @@ pub fn setting_default(s: Setting) -> String {
             Setting::Disk => crate::engine::config::disk_name(Config::default().disk_ns).unwrap_or("ssd").into(),
             Setting::Oom => "kill".into(),
             Setting::Vm => "paging".into(),
+            Setting::TlbWays => "0".into(),
+            Setting::Asid => "off".into(),
             _ => String::new(),
         },
     }

@@ -1055,9 +1055,8 @@ mod tests {
         for trial in 0..600u64 {
             let len = 1 + (next() % if trial % 50 == 0 { 5000 } else { 200 }) as usize;
             let pages = 1 + next() % 40;
-            let raw: Vec<u64> = (0..len as u64)
-                .map(|i| if trial % 3 == 0 { i % pages } else { next() % pages })
-                .collect();
+            let raw: Vec<u64> =
+                (0..len as u64).map(|i| if trial % 3 == 0 { i % pages } else { next() % pages }).collect();
             let t = dense(&raw);
             let max = t.distinct + 1;
             let sizes: Vec<usize> = (1..=max).collect();

@@ -82,8 +82,13 @@ export function plain_entries(obj, max) {
         out.push([key, `${v[0]},${v[1]}`]);
         continue;
       }
+      // `asid: true`, as config() gives it, is read as "on".
+      if (typeof v === 'boolean') {
+        out.push([key, v ? 'on' : 'off']);
+        continue;
+      }
       if (!(typeof v === 'number' || typeof v === 'string' || v == null)) {
-        return [false, `config value ${key.slice(0, 40)} must be a number or a string, not ${describe(v)}`];
+        return [false, `config value ${key.slice(0, 40)} must be a number, a string or a boolean, not ${describe(v)}`];
       }
       out.push([key, v]);
     }

@@ -448,8 +448,9 @@ impl Simulator {
         })
     }
 
-    /// Valid TLB entries, least recently used first: `[{pid, vpn, frame}]`; now, or just after
-    /// step `step` (made again by replay when it is not the current one).
+    /// Valid TLB entries, least recently used first (set by set when set-associative):
+    /// `[{pid, vpn, frame, set}]`; now, or just after step `step` (made again by replay when it is
+    /// not the current one).
     #[wasm_bindgen(js_name = tlbEntries)]
     pub fn tlb_entries(&self, step: JsValue) -> Result<JsValue, JsValue> {
         #[derive(Serialize)]
@@ -457,21 +458,28 @@ impl Simulator {
             pid: Pid,
             vpn: u64,
             frame: u32,
+            set: u32,
         }
         self.with(|s| {
             let pos = s.run.pos();
             let step =
                 if step.is_undefined() || step.is_null() { pos } else { int(&step, "step", pos as u64)? as usize };
             let mut entries = Vec::new();
+            let with_sets = |m: &crate::engine::Machine| {
+                m.tlb_entries()
+                    .into_iter()
+                    .map(|(pid, vpn, frame)| T { pid, vpn, frame, set: m.tlb_set_of(vpn) })
+                    .collect()
+            };
             if step == pos {
-                entries = s.machine().tlb_entries();
+                entries = with_sets(s.machine());
             } else {
                 s.run.replay_steps(step.saturating_sub(1), step, |_, m| {
-                    entries = m.tlb_entries();
+                    entries = with_sets(m);
                     false
                 });
             }
-            let v: Vec<T> = entries.into_iter().map(|(pid, vpn, frame)| T { pid, vpn, frame }).collect();
+            let v: Vec<T> = entries;
             to_js(&v)
         })
     }

@@ -187,7 +187,7 @@ test('tlbEntries(step) is the TLB just after that step, as it was when the run w
 });
 
 test('a simulator made from another one\'s config() has the same configuration', () => {
-  const sim = new pkg.Simulator('config frames=5 page=1K vbits=20 swap=9 tlb=3 levels=3 policy=clock seed=7 segv=report reclaim=1,3 timer=20\n');
+  const sim = new pkg.Simulator('config frames=5 page=1K vbits=20 swap=9 tlb=4 tlb_ways=2 asid=on levels=3 policy=clock seed=7 segv=report reclaim=1,3 timer=20\n');
   const again = new pkg.Simulator(sim.config());
   assert.deepEqual(again.config(), sim.config());
   sim.dispose();

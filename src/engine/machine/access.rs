@@ -118,9 +118,12 @@ impl Machine {
         let vpn = addr >> self.page_shift;
         let offset = (addr & (self.config.page_size - 1)) as usize;
         let write = kind == AccessKind::Write;
-        let switched = self.running.is_some_and(|r| r != pid);
+        // A switch flushes the TLB, unless its entries are tagged with the process (asid=on).
+        let switched = self.running.is_some_and(|r| r != pid) && !self.config.asid;
         if self.running != Some(pid) {
-            self.tlb.flush();
+            if !self.config.asid {
+                self.tlb.flush();
+            }
             self.running = Some(pid);
         }
         let tlb_on = self.tlb.enabled();

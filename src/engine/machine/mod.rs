@@ -115,7 +115,7 @@ impl Machine {
         Ok(Machine {
             frames: FrameTable::new(config.frames),
             swap: SwapDisk::new(config.swap_slots),
-            tlb: Tlb::new(config.tlb_entries),
+            tlb: Tlb::new(config.tlb_entries, config.tlb_ways),
             policy: Policy::new(&config),
             page_shift: config.page_shift(),
             config,
@@ -185,7 +185,7 @@ impl Machine {
     /// Would an access by `pid` to `vpn` hit the TLB now? The same O(1) check the access path
     /// makes (the entry's TLB slot), without making the entry most recently used.
     pub fn tlb_would_hit(&self, pid: Pid, vpn: u64) -> bool {
-        self.running == Some(pid)
+        (self.running == Some(pid) || self.config.asid)
             && self
                 .process(pid)
                 .and_then(|p| p.page_table.get(vpn))
@@ -198,6 +198,11 @@ impl Machine {
         let frame =
             |pid: Pid, vpn: u64| self.process(pid).and_then(|p| p.page_table.get(vpn)).map_or(NONE, |pte| pte.loc);
         self.tlb.entries().into_iter().map(|(pid, vpn)| (pid, vpn, frame(pid, vpn))).collect()
+    }
+
+    /// The TLB set page `vpn`'s translation goes in (0 when fully associative).
+    pub fn tlb_set_of(&self, vpn: u64) -> u32 {
+        self.tlb.set_of(vpn)
     }
 
     pub fn tlb_capacity(&self) -> u32 {

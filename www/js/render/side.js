@@ -67,7 +67,9 @@ export function drawSide(g, plan, side, { names, hl, regions, frameRect, maxY })
 function drawTlb(g, panel, side, y, names, hl) {
   const { entries, capacity, shown } = panel;
   const more = capacity > shown ? ` (first ${shown} shown)` : '';
-  g.title(`TLB · ${entries.length} of ${capacity} entries, least recently used first${more}`, side.x, y, side.w);
+  // Set by set when set-associative (each entry knows its set, from the engine).
+  const sets = new Set(entries.map((e) => e.set)).size > 1 ? ', set by set' : '';
+  g.title(`TLB · ${entries.length} of ${capacity} entries${sets}, least recently used first${more}`, side.x, y, side.w);
   const ctx = g.ctx;
   for (let i = 0; i < shown; i++) {
     const r = chipAt(side, panel, y, i, CHIP_H);

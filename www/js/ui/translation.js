@@ -134,10 +134,15 @@ function drawTlb(entries, access, config, names) {
   const used = entries.findIndex((e) => e.pid === access.pid && e.vpn === access.vpn);
   const verdict = access.tlb === 'hit' ? 'hit: the translation was here'
     : used >= 0 ? 'miss: added after the walk' : 'miss';
-  box.append(el('p', `TLB · ${entries.length} of ${config.tlb_entries} entries, least recently used first · ${verdict}`, 'muted'));
+  // Set-associative (tlb_ways): each entry's set; tagged (asid=on): the process is the tag that
+  // keeps entries apart across switches instead of a flush.
+  const sets = config.tlb_ways > 0 ? config.tlb_entries / config.tlb_ways : 1;
+  const shape = sets > 1 ? `${sets} sets of ${config.tlb_ways}, ` : '';
+  const tags = config.asid ? ', tagged by process (no flush on a switch)' : '';
+  box.append(el('p', `TLB · ${entries.length} of ${config.tlb_entries} entries (${shape}least recently used first${tags}) · ${verdict}`, 'muted'));
   const table = el('table');
   const head = el('tr');
-  for (const h of ['process', 'page', 'frame']) head.append(el('th', h));
+  for (const h of [...(sets > 1 ? ['set'] : []), config.asid ? 'ASID (process)' : 'process', 'page', 'frame']) head.append(el('th', h));
   table.append(head);
   const first = Math.max(0, entries.length - TLB_SHOWN);
   if (first > 0) {
@@ -147,6 +152,7 @@ function drawTlb(entries, access, config, names) {
   }
   entries.slice(first).forEach((e, i) => {
     const row = el('tr', null, first + i === used ? `used ${access.tlb}` : '');
+    if (sets > 1) row.append(el('td', String(e.set)));
     row.append(el('td', names.get(e.pid) ?? String(e.pid)), el('td', String(e.vpn)), el('td', String(e.frame)));
     table.append(row);
   });
