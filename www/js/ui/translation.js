@@ -139,7 +139,7 @@ function drawTlb(entries, access, config, names) {
   const sets = config.tlb_ways > 0 ? config.tlb_entries / config.tlb_ways : 1;
   const shape = sets > 1 ? `${sets} sets of ${config.tlb_ways}, ` : '';
   const tags = config.asid ? ', tagged by process (no flush on a switch)' : '';
-  box.append(el('p', `TLB · ${entries.length} of ${config.tlb_entries} entries (${shape}least recently used first${tags}) · ${verdict}`, 'muted'));
+  box.append(el('p', `TLB · ${entries.length} of ${config.tlb_entries} entries, ${shape}least recently used first${tags} · ${verdict}`, 'muted'));
   const table = el('table');
   const head = el('tr');
   for (const h of [...(sets > 1 ? ['set'] : []), config.asid ? 'ASID (process)' : 'process', 'page', 'frame']) head.append(el('th', h));
