@@ -132,3 +132,24 @@ fn the_cli_compares_a_typed_reference_string_under_several_policies() {
         assert!(!out.status.success() && err.contains(expected) && !err.contains("panicked"), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn every_seeded_exercise_makes_the_policy_evict_at_least_three_times() {
+    // With the defaults (3 frames, 12 accesses over 6 pages), for every policy and 300 seeds.
+    let mut least = usize::MAX;
+    for seed in 0..300u64 {
+        for policy in [PolicyKind::Fifo, PolicyKind::Lru, PolicyKind::Clock, PolicyKind::Opt] {
+            let e = exercise(policy, 3, 12, 6, seed).unwrap();
+            let evictions = e.steps.iter().filter(|s| s.victim.is_some()).count();
+            assert!(evictions >= 3, "{policy} seed {seed}: {evictions} evictions in {:?}", e.reference);
+            least = least.min(evictions);
+        }
+    }
+    assert_eq!(least, 3, "the bar is met, not far exceeded");
+    // The string that tested nothing (FIFO, seed 42: four faults, one eviction) is gone.
+    let e = exercise(PolicyKind::Fifo, 3, 12, 6, 42).unwrap();
+    assert_ne!(e.reference, [0, 3, 0, 3, 0, 2, 0, 5, 3, 2, 5, 3]);
+    // When no string can evict (as many frames as pages), the seed's first draw is kept.
+    let e = exercise(PolicyKind::Lru, 6, 12, 6, 42).unwrap();
+    assert_eq!(e.reference, pagesim::scenario::exercise::reference_string(12, 6, 42));
+}

@@ -109,10 +109,64 @@ pub fn exercise_text(policy: PolicyKind, frames: u32, length: usize, pages: u64,
     if !(1..=MAX_FRAMES).contains(&frames) {
         return Err(format!("the frames must be from 1 to {MAX_FRAMES}, not {frames}"));
     }
-    let reference = reference_string(length, pages, seed);
+    let reference = string_that_evicts(policy, frames, length, pages, seed);
+    Ok(exercise_text_of(policy, frames, length, pages, seed, &reference))
+}
+
+/// Evictions an exercise should make, when the string can: a string where the policy barely
+/// evicts tests nothing (with the defaults, 3 frames and 12 accesses over 6 pages: at least 3).
+pub const MIN_EVICTIONS: usize = 3;
+/// Strings drawn from one seed before taking the one that evicts most.
+const DRAWS: u64 = 64;
+
+/// The seed's reference string for this policy and memory: the first of the seed's draws (the
+/// first is [`reference_string`] itself) under which the policy evicts at least
+/// [`MIN_EVICTIONS`] times (or as often as the accesses allow), else the draw that evicts most.
+/// Each draw is simulated by the engine, so the count is the exercise's own.
+fn string_that_evicts(policy: PolicyKind, frames: u32, length: usize, pages: u64, seed: u64) -> Vec<u64> {
+    // More pages than frames, and accesses beyond filling memory: that many evictions at most.
+    let possible = if pages > frames as u64 { length.saturating_sub(frames as usize) } else { 0 };
+    let wanted = MIN_EVICTIONS.min(possible);
+    let mut best = (0, reference_string(length, pages, seed));
+    for draw in 0..DRAWS {
+        // Later draws come from the seed mixed with the draw number (SplitMix64's constant).
+        let string = if draw == 0 {
+            best.1.clone()
+        } else {
+            reference_string(length, pages, seed ^ draw.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+        };
+        let evictions = evictions_of(policy, frames, &string);
+        if evictions >= wanted {
+            return string;
+        }
+        if evictions > best.0 {
+            best = (evictions, string);
+        }
+    }
+    best.1
+}
+
+/// How many times `policy` evicts on `string` with `frames` frames (the engine's run).
+fn evictions_of(policy: PolicyKind, frames: u32, string: &[u64]) -> usize {
+    let Ok(text) = refs_text(string, frames, policy) else { return 0 };
+    let Ok(run) = parse(&text).map_err(|e| e.to_string()).and_then(|s| Run::new(s).map_err(|e| e.to_string())) else {
+        return 0;
+    };
+    super::grid::grid(&run, None).columns.iter().filter(|c| c.victim.is_some()).count()
+}
+
+/// The exercise's scenario for a given string.
+fn exercise_text_of(
+    policy: PolicyKind,
+    frames: u32,
+    length: usize,
+    pages: u64,
+    seed: u64,
+    reference: &[u64],
+) -> String {
     let refs: Vec<String> = reference.iter().map(|p| p.to_string()).collect();
     // The first line names the exercise: the page shows it as the scenario's title.
-    let text = format!(
+    format!(
         "# Exercise: {} with {frames} frame{}, {length} accesses to pages 0–{} (seed {seed})\n\
          config frames={frames} policy={policy} tlb=0 swap={} seed={seed}\nspawn T flat\nrefs T {}\n",
         policy.name().to_uppercase(),
@@ -120,8 +174,7 @@ pub fn exercise_text(policy: PolicyKind, frames: u32, length: usize, pages: u64,
         pages - 1,
         pages + 1,
         refs.join(" ")
-    );
-    Ok(text)
+    )
 }
 
 /// A reference string as typed ("7 0 1 2", "7,0,1,2"): its page numbers, or what is wrong and

@@ -96,8 +96,12 @@ async function firefox(width, height) {
     open: async (url) => {
       if (!page) {
         page = (await browser.pages())[0] ?? await browser.newPage();
-        page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-        page.on('pageerror', (e) => errors.push(e.message));
+        // puppeteer's own BiDi helper (`__bidi_args`) can be refused by a document being replaced
+        // when a poll lands mid-navigation (seen once in a fresh run, on the offline reload): the
+        // driver's noise, not the page's, so it is left out; every other error counts.
+        const ours = (text) => !text.includes('__bidi_args');
+        page.on('console', (m) => { if (m.type() === 'error' && ours(m.text())) errors.push(m.text()); });
+        page.on('pageerror', (e) => { if (ours(e.message)) errors.push(e.message); });
         await page.bringToFront();
         wrapped = wrap(page);
       }
