@@ -761,6 +761,49 @@ pub struct ExerciseReport {
     pub steps: Vec<ExerciseStepReport>,
 }
 
+/// A TLB exercise as `pagesim exercise --kind tlb --json` prints it.
+#[derive(Clone, Debug, Serialize)]
+pub struct TlbExerciseReport {
+    pub kind: &'static str,
+    pub seed: u64,
+    pub page_size: u64,
+    pub va_bits: u32,
+    pub tlb_entries: u32,
+    /// Entries per set (0: fully associative; the set is the page number modulo the sets).
+    pub tlb_ways: u32,
+    pub accesses: Vec<TlbAccessReport>,
+    pub hits: usize,
+    pub misses: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TlbAccessReport {
+    pub va: u64,
+    pub vpn: u64,
+    pub hit: bool,
+    pub tlb_after: Vec<u64>,
+}
+
+impl TlbExerciseReport {
+    pub fn new(e: &crate::scenario::tlb_exercise::TlbExercise) -> TlbExerciseReport {
+        TlbExerciseReport {
+            kind: "tlb",
+            seed: e.seed,
+            page_size: e.page_size,
+            va_bits: e.va_bits,
+            tlb_entries: e.tlb_entries,
+            tlb_ways: e.tlb_ways,
+            accesses: e
+                .accesses
+                .iter()
+                .map(|a| TlbAccessReport { va: a.va, vpn: a.vpn, hit: a.hit, tlb_after: a.tlb_after.clone() })
+                .collect(),
+            hits: e.hits(),
+            misses: e.accesses.len() - e.hits(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct ExerciseStepReport {
     pub page: u64,

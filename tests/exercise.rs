@@ -153,3 +153,49 @@ fn every_seeded_exercise_makes_the_policy_evict_at_least_three_times() {
     let e = exercise(PolicyKind::Lru, 6, 12, 6, 42).unwrap();
     assert_eq!(e.reference, pagesim::scenario::exercise::reference_string(12, 6, 42));
 }
+
+/// `--kind tlb`: the engine's answers against a TLB written from the JSON alone (LRU, sets by the
+/// page number modulo the sets, the page from the address and the page size), over 300 seeds.
+#[test]
+fn tlb_exercises_match_an_independent_tlb_written_from_the_json() {
+    let mut accesses = 0;
+    for seed in 0..300u64 {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_pagesim"))
+            .args(["exercise", "--kind", "tlb", "--seed", &seed.to_string(), "--count", "12", "--json"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let n = |k: &str| j[k].as_u64().unwrap();
+        let (page_size, entries, ways) = (n("page_size"), n("tlb_entries") as usize, n("tlb_ways") as usize);
+        let ways = if ways == 0 { entries } else { ways };
+        let sets = entries / ways;
+        let mut tlb: Vec<Vec<u64>> = vec![Vec::new(); sets]; // each set least recently used first
+        let (mut hits, mut misses) = (0, 0);
+        for a in j["accesses"].as_array().unwrap() {
+            let va = a["va"].as_u64().unwrap();
+            let vpn = va / page_size;
+            assert_eq!(a["vpn"].as_u64().unwrap(), vpn);
+            let set = &mut tlb[(vpn % sets as u64) as usize];
+            let hit = set.contains(&vpn);
+            set.retain(|&p| p != vpn);
+            if !hit && set.len() == ways {
+                set.remove(0);
+            }
+            set.push(vpn);
+            assert_eq!(a["hit"].as_bool().unwrap(), hit, "seed {seed}, {va:#x}");
+            let after: Vec<u64> = a["tlb_after"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+            assert_eq!(after, tlb.concat(), "seed {seed}, the TLB after {va:#x}");
+            if hit {
+                hits += 1
+            } else {
+                misses += 1
+            }
+            accesses += 1;
+        }
+        assert_eq!((n("hits"), n("misses")), (hits, misses));
+        assert!(hits > 0 && misses > 0, "seed {seed}: never all one kind");
+        assert!((64..=4096).contains(&page_size) && (2..=8).contains(&entries), "readable by hand");
+    }
+    assert_eq!(accesses, 300 * 12);
+}

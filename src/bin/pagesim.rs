@@ -66,7 +66,13 @@ enum Command {
     /// A seeded reference-string exercise (the question; `--answers` adds the answer grid), or a
     /// reference string of your own compared under several policies (`--reference`).
     Exercise {
-        #[arg(long, value_parser = parse_policy, required_unless_present = "reference", conflicts_with = "policies")]
+        /// policy (page replacement, the default), tlb (TLB hits and misses) or translate.
+        #[arg(long, default_value = "policy", value_parser = ["policy", "tlb", "translate"])]
+        kind: String,
+        /// Accesses of a TLB exercise.
+        #[arg(long, default_value_t = 10)]
+        count: usize,
+        #[arg(long, value_parser = parse_policy, conflicts_with = "policies")]
         policy: Option<PolicyKind>,
         /// A reference string of your own ("7 0 1 2 0 3"): its answer grid under each of `--policies`.
         #[arg(long, conflicts_with_all = ["length", "pages", "seed"])]
@@ -74,9 +80,9 @@ enum Command {
         /// The policies to compare a `--reference` string under (up to three, comma-separated).
         #[arg(long, value_delimiter = ',', value_parser = parse_policy, requires = "reference")]
         policies: Vec<PolicyKind>,
-        /// Physical frames.
+        /// Physical frames (policy exercises).
         #[arg(long)]
-        frames: u32,
+        frames: Option<u32>,
         /// Accesses in the reference string.
         #[arg(long, default_value_t = 12)]
         length: usize,
@@ -198,11 +204,22 @@ fn main() -> ExitCode {
             (Some(file), None) => read_text(&file).and_then(|text| cmd_run(&file, &text, json, explain)),
             (None, None) => unreachable!("clap requires a file or --preset"),
         },
-        Command::Exercise { policy, reference, policies, frames, length, pages, seed, answers, json } => {
-            match (reference, policy) {
-                (Some(refs), policy) => cmd_compare_refs(&refs, policy.map_or(policies, |p| vec![p]), frames, json),
-                (None, Some(policy)) => cmd_exercise(policy, frames, length, pages, seed, answers, json),
-                (None, None) => unreachable!("clap requires --policy or --reference"),
+        Command::Exercise { kind, count, policy, reference, policies, frames, length, pages, seed, answers, json } => {
+            match (kind.as_str(), reference, policy, frames) {
+                ("tlb", ..) => cmd_tlb_exercise(seed, count, answers, json),
+                ("translate", ..) => Err(Failure(
+                    "--kind translate: not in this version yet (its page tables must live in frames, \
+                     config tables=ram, which is still to come); --kind tlb and --kind policy are here"
+                        .into(),
+                )),
+                (_, _, _, None) => Err(Failure("--frames: a policy exercise needs the number of frames".into())),
+                (_, Some(refs), policy, Some(frames)) => {
+                    cmd_compare_refs(&refs, policy.map_or(policies, |p| vec![p]), frames, json)
+                }
+                (_, None, Some(policy), Some(frames)) => {
+                    cmd_exercise(policy, frames, length, pages, seed, answers, json)
+                }
+                (_, None, None, Some(_)) => Err(Failure("--policy: a policy exercise needs the policy".into())),
             }
         }
         Command::Limits { json } => {
@@ -337,6 +354,58 @@ fn print_answers(e: &scenario::exercise::Exercise) {
     row("fault", e.steps.iter().map(|s| if s.fault { "F" } else { "." }.to_string()).collect());
     row("evicts", e.steps.iter().map(|s| s.victim.map_or(".".to_string(), |p| p.to_string())).collect());
     println!("{} page faults in {} accesses.", e.faults, e.reference.len());
+}
+
+/// `pagesim exercise --kind tlb`: the machine and the addresses; with `--answers` each access's
+/// hit or miss and the TLB after it; `--json` all of it.
+fn cmd_tlb_exercise(seed: u64, count: usize, answers: bool, json: bool) -> Result<ExitCode, Failure> {
+    let e = scenario::tlb_exercise::tlb_exercise(seed, count).map_err(Failure)?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string(&pagesim::report::TlbExerciseReport::new(&e)).expect("plain data serializes")
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let shape = if e.tlb_ways > 0 {
+        format!("sets of {} (the set is the page number mod {})", e.tlb_ways, e.tlb_entries / e.tlb_ways)
+    } else {
+        "fully associative".into()
+    };
+    println!(
+        "TLB exercise (seed {seed}): {}-bit addresses, pages of {} bytes, a TLB of {} entries, {shape}, LRU, empty at the start.",
+        e.va_bits, e.page_size, e.tlb_entries
+    );
+    let vas: Vec<String> = e.accesses.iter().map(|a| format!("{:#x}", a.va)).collect();
+    println!("Virtual addresses, in order: {}", vas.join(" "));
+    println!("For each access: its page number, and TLB hit or miss?");
+    if answers {
+        println!();
+        let sets = if e.tlb_ways > 0 { (e.tlb_entries / e.tlb_ways) as u64 } else { 1 };
+        for a in &e.accesses {
+            // Set by set when there are sets: "set 1: 21 25 · set 3: 23".
+            let tlb: Vec<String> = if sets > 1 {
+                (0..sets)
+                    .filter_map(|s| {
+                        let pages: Vec<String> =
+                            a.tlb_after.iter().filter(|&&p| p % sets == s).map(u64::to_string).collect();
+                        (!pages.is_empty()).then(|| format!("set {s}: {}", pages.join(" ")))
+                    })
+                    .collect()
+            } else {
+                a.tlb_after.iter().map(u64::to_string).collect()
+            };
+            println!(
+                "{:>8}  page {:>4}  {:<4}  TLB after: {}",
+                format!("{:#x}", a.va),
+                a.vpn,
+                if a.hit { "hit" } else { "miss" },
+                tlb.join(if sets > 1 { " · " } else { " " })
+            );
+        }
+        println!("{} hits and {} misses in {} accesses.", e.hits(), e.accesses.len() - e.hits(), e.accesses.len());
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `pagesim run --preset NAME`: a preset of the page's gallery, by its name.

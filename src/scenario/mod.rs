@@ -12,6 +12,7 @@ mod print;
 pub mod reference;
 pub mod run;
 pub mod through;
+pub mod tlb_exercise;
 pub mod tour;
 
 use crate::engine::process::Importance;
