@@ -381,7 +381,7 @@ fn cmd_tlb_exercise(seed: u64, count: usize, answers: bool, json: bool) -> Resul
     println!("For each access: its page number, and TLB hit or miss?");
     if answers {
         println!();
-        let sets = if e.tlb_ways > 0 { (e.tlb_entries / e.tlb_ways) as u64 } else { 1 };
+        let sets = e.tlb_entries.checked_div(e.tlb_ways).map_or(1, u64::from);
         for a in &e.accesses {
             // Set by set when there are sets: "set 1: 21 25 · set 3: 23".
             let tlb: Vec<String> = if sets > 1 {

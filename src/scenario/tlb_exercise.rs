@@ -48,7 +48,7 @@ pub fn tlb_exercise(seed: u64, count: usize) -> Result<TlbExercise, String> {
     }
     let mut rng = oorandom::Rand32::new(seed);
     let page_shift = 6 + rng.rand_range(0..7); // 64 B … 4 KiB
-    let va_bits = (page_shift + 4 + rng.rand_range(0..3)).min(16).max(10);
+    let va_bits = (page_shift + 4 + rng.rand_range(0..3)).clamp(10, 16);
     let entries = [2u32, 4, 4, 8][rng.rand_range(0..4) as usize];
     let ways = if entries >= 4 && rng.rand_range(0..2) == 0 { 2 } else { 0 };
     let space_pages = 1u64 << (va_bits - page_shift);
