@@ -50,6 +50,25 @@ pub fn exercise_scenario(
     exercise::exercise_text(policy, frames, length, pages, seed).map_err(error)
 }
 
+/// A seeded TLB exercise (the same as `pagesim exercise --kind tlb --seed S --count N`):
+/// `{text, exercise}`, the scenario to step through and the exercise with its answers as
+/// `--json` prints it. `tlbExercise(42, 10)`
+#[wasm_bindgen(js_name = tlbExercise)]
+pub fn tlb_exercise(seed: JsValue, count: JsValue) -> Result<JsValue, JsValue> {
+    use crate::scenario::tlb_exercise as tlb;
+    let seed = int(&seed, "seed", u64::from(u32::MAX))?;
+    let count = int(&count, "count", tlb::MAX_COUNT as u64)? as usize;
+    let e = tlb::tlb_exercise(seed, count).map_err(error)?;
+    let vas: Vec<u64> = e.accesses.iter().map(|a| a.va).collect();
+    let text = tlb::tlb_exercise_text(e.page_size, e.va_bits, e.tlb_entries, e.tlb_ways, &vas);
+    #[derive(serde::Serialize)]
+    struct Out {
+        text: String,
+        exercise: crate::report::TlbExerciseReport,
+    }
+    to_js(&Out { text, exercise: crate::report::TlbExerciseReport::new(&e) })
+}
+
 /// A typed reference string ("7 0 1 2" or "7,0,1,2") as a scenario under `policy` with `frames`
 /// frames, for the page's reference-string view: `refsScenario('7 0 1 2 0 3', 3, 'lru')`. Throws
 /// an Error saying where the string is wrong.

@@ -151,3 +151,31 @@ test('the grid of a 5,000-step run shows a window around the current step, quick
   assert.ok(opened < 3000 && Date.now() - t1 < 3000, `opened in ${opened} ms, ten steps in ${Date.now() - t1} ms`);
   await page.close();
 });
+
+test('a TLB exercise from the dialog is the CLI\'s, with a worksheet and its key', async () => {
+  const expected = JSON.parse(execFileSync(cli, ['exercise', '--kind', 'tlb', '--seed', '42', '--count', '10', '--json'], { encoding: 'utf8' }));
+  const page = await open(browser.context, base);
+  await page.click('#btn-exercise');
+  await page.selectOption('#ex-kind', 'tlb');
+  assert.equal(await page.isVisible('#ex-policy'), false, 'no policy to choose');
+  await page.fill('#ex-seed', '42');
+  await page.fill('#ex-length', '10');
+  await page.click('#ex-open');
+  await page.waitForFunction(() => document.querySelector('#worksheet table'));
+  const sheet = await page.evaluate(() => {
+    const [blank, key] = document.querySelectorAll('#worksheet table');
+    const rows = (t) => [...t.querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent));
+    return { blank: rows(blank), key: rows(key) };
+  });
+  assert.deepEqual(sheet.blank.map((r) => r[0]), expected.accesses.map((a) => '0x' + a.va.toString(16)));
+  assert.ok(sheet.blank.every((r) => r[1] === '' && r[2] === ''), 'the question is blank');
+  assert.deepEqual(sheet.key.map((r) => [r[1], r[2]]), expected.accesses.map((a) => [String(a.vpn), a.hit ? 'hit' : 'miss']));
+  // The page steps through the same machine: its TLB lookups are the answers.
+  const lookups = await page.evaluate(() => {
+    const sim = window.pagesim.state.sim;
+    sim.goto(sim.length);
+    return sim.log(0, sim.length).flatMap((r) => r.events).filter((e) => e.type === 'access').map((e) => ({ hit: e.tlb === 'hit' }));
+  });
+  assert.deepEqual(lookups.map((l) => l.hit), expected.accesses.map((a) => a.hit));
+  await page.close();
+});

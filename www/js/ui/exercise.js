@@ -23,6 +23,15 @@ export function createExerciseDialog(dialog, sheet, { api, catalog, open, toast 
     Object.assign($(id), { min: String(catalog.limits[name].min), max: String(catalog.limits[name].max) });
   }
   const status = $('ex-status');
+  // A TLB exercise has no policy, frames or pages to choose: the seed draws its machine.
+  const kind = $('ex-kind');
+  const showKind = () => {
+    for (const label of dialog.querySelectorAll('.ex-policy-only')) {
+      label.hidden = kind.value !== 'policy';
+      label.querySelector('input, select').disabled = kind.value !== 'policy';
+    }
+  };
+  kind.addEventListener('change', showKind);
 
   function settings() {
     const n = (id) => Number($(id).value);
@@ -40,6 +49,7 @@ export function createExerciseDialog(dialog, sheet, { api, catalog, open, toast 
   }
 
   async function openExercise(print) {
+    if (kind.value === 'tlb') return openTlbExercise(print);
     const s = settings();
     const text = await make(s);
     if (text == null) return;
@@ -48,6 +58,49 @@ export function createExerciseDialog(dialog, sheet, { api, catalog, open, toast 
     dialog.close();
     if (print) window.print();
     else toast(`Exercise: ${s.policy.toUpperCase()} with ${s.frames} frames, seed ${s.seed}. Predict each step; the grid fills in as you go.`);
+  }
+
+  /** A TLB exercise: stepped through in the page, and its worksheet (addresses; the key apart). */
+  async function openTlbExercise(print) {
+    const seed = Number($('ex-seed').value), count = Number($('ex-length').value);
+    let made;
+    try {
+      made = api.tlbExercise(seed, count);
+    } catch (e) {
+      status.textContent = e.message;
+      return;
+    }
+    const url = await open(made.text);
+    const e = made.exercise;
+    const shape = e.tlb_ways ? `sets of ${e.tlb_ways} (the set is the page number mod ${e.tlb_entries / e.tlb_ways})` : 'fully associative';
+    const title = `TLB hits and misses: ${e.tlb_entries} entries, ${shape}`;
+    const hex = (n) => '0x' + n.toString(16);
+    const table = (answers) => el('table', { className: 'grid' },
+      el('thead', {}, el('tr', {}, ...['virtual address', 'page', 'hit or miss?', ...(answers ? ['TLB after'] : [])].map((h) => el('th', { scope: 'col' }, h)))),
+      el('tbody', {}, ...e.accesses.map((a) => el('tr', {},
+        el('th', { scope: 'row' }, hex(a.va)),
+        el('td', {}, answers ? String(a.vpn) : ''),
+        el('td', {}, answers ? (a.hit ? 'hit' : 'miss') : ''),
+        ...(answers ? [el('td', {}, a.tlb_after.join(' '))] : [])))));
+    sheet.replaceChildren(
+      el('h1', {}, title),
+      el('p', {}, `${e.va_bits}-bit virtual addresses, pages of ${e.page_size} bytes; the TLB is empty at the start and replaces the least recently used entry${e.tlb_ways ? ' of the set' : ''}. Seed ${seed}.`),
+      el('p', {}, 'For each access, write its page number and whether the TLB hits or misses.'),
+      table(false),
+      el('p', {}, 'Hits: ______   Misses: ______'),
+      el('section', { className: 'answer-key' },
+        el('h2', {}, `Answer key — ${title}, seed ${seed}`),
+        table(true),
+        el('p', {}, `${e.hits} hits and ${e.misses} misses in ${e.accesses.length} accesses.`),
+        el('p', {}, `The same exercise: pagesim exercise --kind tlb --seed ${seed} --count ${count} --answers`),
+        url ? el('p', { className: 'link' }, `Step through it: ${url}`) : ''),
+    );
+    sheet.classList.toggle('without-key', !$('ex-key').checked);
+    sheet.dataset.faults = String(e.misses);
+    sheet.dataset.text = made.text;
+    dialog.close();
+    if (print) window.print();
+    else toast(`TLB exercise, seed ${seed}: step through it and watch the TLB fill (the Translation panel shows each lookup).`);
   }
 
   /** The worksheet: the question grid blank, and the answers on a page of their own. */
