@@ -13,7 +13,7 @@ pub const PAGE_SIZES: [u64; 13] = [16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 
 pub const MIN_VA_BITS: u32 = 8;
 pub const MAX_VA_BITS: u32 = 48;
 /// Page-table levels.
-pub const MAX_LEVELS: u32 = 4;
+pub const MAX_LEVELS: u32 = 5;
 /// Swap slots.
 pub const MAX_SWAP_SLOTS: u32 = 1 << 22;
 /// TLB entries (a page-table entry names its TLB slot in two bytes).

@@ -67,7 +67,7 @@ impl Usage {
 
 /// `1536` → `1.5 KiB`, `268435456` → `256 MiB`: sizes in messages.
 pub fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    const UNITS: [&str; 6] = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
     if bytes < 1024 {
         return format!("{bytes} bytes");
     }

@@ -14,6 +14,7 @@
 use super::config::Config;
 use super::cow::{CowMap, SnapVec, Snapshot};
 use super::types::Perms;
+use crate::limits::MAX_LEVELS;
 use std::cell::Cell;
 
 /// Entries in the walk cache (see [`PageTable`]).
@@ -181,10 +182,10 @@ pub struct PageTable {
     inner: Vec<Level>,
     leaves: Leaves,
     /// Tables allocated per level (the root counts as one table of level 0).
-    tables: [u32; 4],
-    bits: [u32; 4],
-    shift: [u32; 4],
-    mask: [u64; 4],
+    tables: [u32; MAX_LEVELS as usize],
+    bits: [u32; MAX_LEVELS as usize],
+    shift: [u32; MAX_LEVELS as usize],
+    mask: [u64; MAX_LEVELS as usize],
     levels: usize,
     leaf_bits: u32,
     leaf_mask: u64,
@@ -201,9 +202,9 @@ impl PageTable {
     pub fn new(config: &Config) -> Self {
         let level_bits = config.level_bits();
         let levels = level_bits.len();
-        let mut bits = [0u32; 4];
-        let mut shift = [0u32; 4];
-        let mut mask = [0u64; 4];
+        let mut bits = [0u32; MAX_LEVELS as usize];
+        let mut shift = [0u32; MAX_LEVELS as usize];
+        let mut mask = [0u64; MAX_LEVELS as usize];
         let mut below = 0;
         for lvl in (0..levels).rev() {
             bits[lvl] = level_bits[lvl];
@@ -226,7 +227,7 @@ impl PageTable {
         let mut table = PageTable {
             inner,
             leaves,
-            tables: [0; 4],
+            tables: [0; MAX_LEVELS as usize],
             bits,
             shift,
             mask,

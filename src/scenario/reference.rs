@@ -93,7 +93,7 @@ pub fn setting_doc(s: Setting) -> (String, &'static str) {
         Setting::Vbits => ("8 … 48", "Bits of a virtual address: each process sees 2^vbits bytes."),
         Setting::Swap => ("0 … 2^22", "Swap slots on disk (0: no swap)."),
         Setting::Tlb => ("entries, 0 = none", "TLB entries: recent translations that skip the page-table walk."),
-        Setting::Levels => ("1 … 4", "Levels of the page table."),
+        Setting::Levels => ("1 … 5", "Levels of the page table (5: as x86-64 with 57-bit addresses)."),
         Setting::Policy => unreachable!("above"),
         Setting::Seed => ("a number", "Seed for the random policy (the same seed, the same run)."),
         Setting::Segv => ("kill | report", "A bad access kills the process, or is reported and skipped."),

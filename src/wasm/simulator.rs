@@ -328,6 +328,13 @@ impl Simulator {
         self.with(|s| Ok(s.run.pos() as f64))
     }
 
+    /// What the address width means beside the machine's RAM, in words: "2^16 bytes = 64 KiB
+    /// each; this machine has 32 KiB of RAM". `sim.spaceWords`
+    #[wasm_bindgen(getter, js_name = spaceWords)]
+    pub fn space_words(&self) -> Result<String, JsValue> {
+        self.with(|s| Ok(s.machine().config().space_words()))
+    }
+
     /// Pages in each address space (2^(vbits − page bits)). `sim.pagesPerSpace`
     #[wasm_bindgen(getter, js_name = pagesPerSpace)]
     pub fn pages_per_space(&self) -> Result<f64, JsValue> {

@@ -174,7 +174,7 @@ export function createRenderer(canvas, engine) {
     drawLines(g, strips, lay, hl);
 
     // --- titles
-    g.title('Virtual address spaces' + (processes.length ? '' : ' — no processes yet'), lay.pad, lay.spacesTitleY, w - 2 * lay.pad);
+    g.title('Virtual address spaces' + (processes.length ? ` · ${sim.spaceWords}` : ' — no processes yet'), lay.pad, lay.spacesTitleY, w - 2 * lay.pad);
     const n = (k) => k.toLocaleString('en');
     const zoomedFrames = fg.first > 0 || fg.count * fg.perCell < config.frames;
     const shown = zoomedFrames ? ` · frames ${n(fg.first)}–${n(Math.min(config.frames, fg.first + fg.count * fg.perCell) - 1)}` : '';
