@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { crc32, deflateRawSync } from 'node:zlib';
+import { zipSync } from 'fflate';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -101,46 +101,21 @@ export function makeDist(out, { src = join(root, 'www') } = {}) {
   return info;
 }
 
-/** A .zip of the folder `dir` (entries under its own name), deflated; no dependencies. */
+/** A .zip of the folder `dir` (entries under its own name), deflated, by fflate. */
 export function zipFolder(dir, zipPath) {
   const name = basename(dir);
-  const entries = [];
+  // 1 January 2000: a fixed time, so the same build gives the same zip.
+  const mtime = new Date(2000, 0, 1);
+  const files = {};
   const walk = (d) => {
     for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else entries.push([`${name}/${relative(dir, p).split(sep).join('/')}`, readFileSync(p)]);
+      else files[`${name}/${relative(dir, p).split(sep).join('/')}`] = [readFileSync(p), { level: 9, mtime }];
     }
   };
   walk(dir);
-  const chunks = [];
-  const central = [];
-  let offset = 0;
-  // 1 January 2000: a fixed time, so the same build gives the same zip.
-  const time = 0, date = ((2000 - 1980) << 9) | (1 << 5) | 1;
-  for (const [path, data] of entries) {
-    const fileName = Buffer.from(path);
-    const packed = deflateRawSync(data, { level: 9 });
-    const crc = crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0); local.writeUInt16LE(20, 4); local.writeUInt16LE(0x0800, 6);
-    local.writeUInt16LE(8, 8); local.writeUInt16LE(time, 10); local.writeUInt16LE(date, 12);
-    local.writeUInt32LE(crc, 14); local.writeUInt32LE(packed.length, 18); local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(fileName.length, 26); local.writeUInt16LE(0, 28);
-    const entry = Buffer.alloc(46);
-    entry.writeUInt32LE(0x02014b50, 0); entry.writeUInt16LE(20, 4); entry.writeUInt16LE(20, 6); entry.writeUInt16LE(0x0800, 8);
-    entry.writeUInt16LE(8, 10); entry.writeUInt16LE(time, 12); entry.writeUInt16LE(date, 14);
-    entry.writeUInt32LE(crc, 16); entry.writeUInt32LE(packed.length, 20); entry.writeUInt32LE(data.length, 24);
-    entry.writeUInt16LE(fileName.length, 28); entry.writeUInt32LE(offset, 42);
-    central.push(entry, fileName);
-    chunks.push(local, fileName, packed);
-    offset += local.length + fileName.length + packed.length;
-  }
-  const centralSize = central.reduce((s, b) => s + b.length, 0);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(entries.length, 8); end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(centralSize, 12); end.writeUInt32LE(offset, 16);
-  writeFileSync(zipPath, Buffer.concat([...chunks, ...central, end]));
+  writeFileSync(zipPath, zipSync(files));
 }
 
 /** Every file under `dir` (hidden ones too): [count, bytes]. */
