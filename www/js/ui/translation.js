@@ -171,9 +171,9 @@ function drawTlb(entries, access, config, names) {
  */
 function entryTable(walk) {
   const t = el('table', null, 'entries');
-  t.append(el('caption', 'The entries the walk read'));
+  t.append(el('caption', 'The entries the walk read, bits as NX | number | D A | U W P'));
   const head = el('tr');
-  for (const h of ['entry', 'NX | number | D A | U W P', 'points at']) head.append(el('th', h));
+  for (const h of ['entry', 'bits', 'points at']) head.append(el('th', h));
   t.append(head);
   const last = walk.indices.length - 1;
   walk.entries.forEach((e, i) => {
