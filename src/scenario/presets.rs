@@ -217,10 +217,10 @@ read A 0x1000
 read A 0x1004
 read A 0x2000
 read A 0x1008
-note Switch to B: the TLB is flushed.
+note Next, B runs: switching to it flushes the TLB.
 read B 0x1000
 read B 0x1004
-note Back to A: its translations are gone too.
+note Next, A again: that switch flushes the TLB too, so A's translations are gone.
 read A 0x1000
 read A 0x2000
 ",
@@ -382,9 +382,9 @@ read A 0x1000
 write A 0x1000 42
 read A 0x2000
 alloc A heap 4K rw
-note Memory is full: the dirty file page is written back to the file (no swap slot).
+note Memory is full: the next access makes room by writing the dirty file page back to the file (no swap slot).
 write A 0x3000 5
-note The clean file page is dropped: it is still in the file.
+note Next, the clean file page is dropped to make room: its bytes are still in the file.
 read A 0x1000
 note 42 came back from the file.
 ",

@@ -555,8 +555,13 @@ function themeChanged() {
 }
 
 /** Opens an exercise: predict mode, the grid open; resolves to its share link. */
-async function openExercise(text) {
+async function openExercise(text, { predictMode = true } = {}) {
   if (!load(text)) return null;
+  if (!predictMode) {
+    // A TLB exercise: its question (hit or miss in the TLB) is not predict mode's (page fault).
+    refresh({ animate: false });
+    return links.url();
+  }
   predict.setActive(true);
   $('#btn-predict').setAttribute('aria-pressed', 'true');
   links.setMode('predict');

@@ -69,7 +69,7 @@ export function drawHighlight(g, hl, strips, lay, pulse) {
     if (v.slot != null && v.fate === 'swapped_out') {
       const fr = frameAnchor(lay, v.frame), sl = cellOf(lay.swap, v.slot);
       if (fr && sl) {
-        arrow(g, { x: fr.x + fr.w * 0.65, y: fr.bottom }, { x: sl.x + sl.w / 2, y: sl.y + sl.h + 2 }, g.palette.victim, 'swap-out', 34, 0.5, lay.height - 9);
+        arrow(g, { x: fr.x + fr.w * 0.65, y: fr.bottom }, { x: sl.x + sl.w / 2, y: sl.y + sl.h + 2 }, g.palette.victim, `swap-out from frame ${v.frame}`, 34, 0.5, lay.height - 9);
       }
       outline(g, sl, g.palette.victim, 2, [4, 3]);
     }
@@ -78,7 +78,7 @@ export function drawHighlight(g, hl, strips, lay, pulse) {
     const sl = cellOf(lay.swap, hl.swapIn), fr = frameAnchor(lay, hl.frame);
     outline(g, sl, g.palette.accent, 2);
     if (fr && sl) {
-      arrow(g, { x: sl.x + sl.w / 2, y: sl.y + sl.h + 2 }, { x: fr.x + fr.w * 0.35, y: fr.bottom }, g.palette.accent, 'swap-in', 18, 0.5, lay.height - 9);
+      arrow(g, { x: sl.x + sl.w / 2, y: sl.y + sl.h + 2 }, { x: fr.x + fr.w * 0.35, y: fr.bottom }, g.palette.accent, `swap-in to frame ${hl.frame}`, 18, 0.5, lay.height - 9);
     }
   }
   outline(g, page, g.palette.highlight, grow);

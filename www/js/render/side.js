@@ -24,12 +24,13 @@ function chipRows(n, w, minW, maxW) {
  * What the column shows and how tall each panel is: `{tlb, files, height}`. `tlbCapacity` 0 (no
  * TLB) draws no TLB panel; `tlb` from `sim.tlbEntries()`, `files` from `sim.files()`.
  */
-export function planSide({ tlbCapacity, tlb, files, pageSize }, w) {
+export function planSide({ tlbCapacity, tlbWays = 0, asid = false, tlb, files, pageSize }, w) {
   const panels = [];
   if (w >= 120 && tlbCapacity > 0) {
     const shown = Math.min(tlbCapacity, MAX_CHIPS);
     const grid = chipRows(shown, w, 44, 64);
-    panels.push({ kind: 'tlb', shown, entries: tlb, capacity: tlbCapacity, ...grid, h: TITLE + grid.rows * (CHIP_H + GAP) + 8 });
+    const ways = tlbWays > 0 ? tlbWays : tlbCapacity;
+    panels.push({ kind: 'tlb', shown, entries: tlb, capacity: tlbCapacity, ways, asid, ...grid, h: TITLE + grid.rows * (CHIP_H + GAP) + 8 });
   }
   if (w >= 120) {
     for (const file of files) {
@@ -65,18 +66,31 @@ export function drawSide(g, plan, side, { names, hl, regions, frameRect, maxY })
 }
 
 function drawTlb(g, panel, side, y, names, hl) {
-  const { entries, capacity, shown } = panel;
+  const { entries, capacity, shown, ways, asid } = panel;
   const more = capacity > shown ? ` (first ${shown} shown)` : '';
-  // Set by set when set-associative (each entry knows its set, from the engine).
-  const sets = new Set(entries.map((e) => e.set)).size > 1 ? ', set by set' : '';
-  g.title(`TLB · ${entries.length} of ${capacity} entries${sets}, least recently used first${more}`, side.x, y, side.w);
+  const sets = capacity / ways;
+  const shape = sets > 1 ? `, ${sets} sets of ${ways} (set = page mod ${sets})` : '';
+  const tags = asid ? ', tagged by process' : '';
+  g.title(`TLB · ${entries.length} of ${capacity} entries${shape}${tags}, least recently used first${more}`, side.x, y, side.w);
   const ctx = g.ctx;
+  // Each entry in a slot of its own set (sets side by side, least recently used first within one).
+  const slots = new Array(shown).fill(null);
+  const used = new Array(sets).fill(0);
+  for (const e of entries) {
+    const set = sets > 1 ? e.set : 0;
+    const i = set * ways + used[set]++;
+    if (i < shown) slots[i] = e;
+  }
   for (let i = 0; i < shown; i++) {
     const r = chipAt(side, panel, y, i, CHIP_H);
-    const e = entries[i];
+    const e = slots[i];
     if (!e) {
       ctx.strokeStyle = g.palette.cellLine; ctx.lineWidth = 1; ctx.setLineDash([3, 3]);
       g.roundRect(r.x + 0.5, r.y + 0.5, r.w - 1, r.h - 1, 3); ctx.stroke(); ctx.setLineDash([]);
+      if (sets > 1) {
+        g.font(9); ctx.fillStyle = g.palette.muted; ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
+        ctx.fillText(`set ${Math.floor(i / ways)}`, r.x + r.w / 2, r.y + r.h / 2);
+      }
       continue;
     }
     const colour = processColour(g.palette, e.pid);
@@ -88,7 +102,7 @@ function drawTlb(g, panel, side, y, names, hl) {
     g.font(10, 700, true);
     ctx.fillText(g.fitText(pageTag(names.get(e.pid) ?? '?', e.vpn), r.w - 4), r.x + r.w / 2, r.y + r.h * 0.32);
     g.font(9, 400, true); ctx.fillStyle = g.palette.muted;
-    ctx.fillText(g.fitText(`→ f${e.frame}`, r.w - 4), r.x + r.w / 2, r.y + r.h * 0.72);
+    ctx.fillText(g.fitText(`${sets > 1 ? `s${e.set} ` : ''}→ f${e.frame}`, r.w - 4), r.x + r.w / 2, r.y + r.h * 0.72);
     if (hl && hl.pid === e.pid && hl.vpn === e.vpn) outline(g, r, g.palette.highlight, 2);
   }
 }
@@ -114,7 +128,8 @@ function drawFile(g, panel, side, y, hl, regions, frameRect, maxY) {
     const r = cells[i];
     g.mark('chip', { x: r.x, y: r.y, w: r.w, h: r.h + 12 }); // with its p0 · f1 line
     if (p.saved) {
-      ctx.fillStyle = g.hatch(colour);
+      // Bytes kept in the file: a solid tint (hatching means "in swap" in the legend).
+      ctx.fillStyle = withAlpha(colour, g.palette.dark ? 0.35 : 0.22);
       g.roundRect(r.x, r.y, r.w, r.h, 3); ctx.fill();
     }
     ctx.strokeStyle = colour; ctx.lineWidth = 1.2;
@@ -139,7 +154,7 @@ function drawFile(g, panel, side, y, hl, regions, frameRect, maxY) {
     if (i >= 0 && i < cells.length) {
       outline(g, cells[i], g.palette.victim, 2, [4, 3]);
       const fr = frameRect(v.frame);
-      if (fr) arrow(g, { x: fr.x + fr.w * 0.65, y: fr.bottom }, { x: cells[i].x + cells[i].w / 2, y: cells[i].y + cells[i].h + 14 }, g.palette.victim, 'write-back', 30, 0.5, maxY);
+      if (fr) arrow(g, { x: fr.x + fr.w * 0.65, y: fr.bottom }, { x: cells[i].x + cells[i].w / 2, y: cells[i].y + cells[i].h + 14 }, g.palette.victim, `write-back from frame ${v.frame}`, 30, 0.5, maxY);
     }
   }
   if (hl.fromFile) {
@@ -147,7 +162,7 @@ function drawFile(g, panel, side, y, hl, regions, frameRect, maxY) {
     if (i >= 0 && i < cells.length) {
       outline(g, cells[i], g.palette.accent, 2);
       const fr = frameRect(hl.frame);
-      if (fr) arrow(g, { x: cells[i].x + cells[i].w / 2, y: cells[i].y + cells[i].h + 14 }, { x: fr.x + fr.w * 0.35, y: fr.bottom }, g.palette.accent, 'read', 16, 0.5, maxY);
+      if (fr) arrow(g, { x: cells[i].x + cells[i].w / 2, y: cells[i].y + cells[i].h + 14 }, { x: fr.x + fr.w * 0.35, y: fr.bottom }, g.palette.accent, `read into frame ${hl.frame}`, 16, 0.5, maxY);
     }
   }
 }

@@ -59,6 +59,8 @@ export function chipFor(record) {
   if (kind === 'other') return null;
   const chip = document.createElement('span');
   chip.className = `chip ${kind}`;
-  chip.textContent = KIND_LABEL[kind];
+  // With a TLB, a page hit says how its translation was found, so "hit" is never read as a TLB hit.
+  const tlb = accessOf(record).tlb;
+  chip.textContent = kind === 'hit' && tlb ? `page hit · TLB ${tlb}` : KIND_LABEL[kind];
   return chip;
 }

@@ -70,7 +70,7 @@ export function createExerciseDialog(dialog, sheet, { api, catalog, open, toast 
       status.textContent = e.message;
       return;
     }
-    const url = await open(made.text);
+    const url = await open(made.text, { predictMode: false });
     const e = made.exercise;
     const shape = e.tlb_ways ? `sets of ${e.tlb_ways} (the set is the page number mod ${e.tlb_entries / e.tlb_ways})` : 'fully associative';
     const title = `TLB hits and misses: ${e.tlb_entries} entries, ${shape}`;
@@ -100,7 +100,7 @@ export function createExerciseDialog(dialog, sheet, { api, catalog, open, toast 
     sheet.dataset.text = made.text;
     dialog.close();
     if (print) window.print();
-    else toast(`TLB exercise, seed ${seed}: step through it and watch the TLB fill (the Translation panel shows each lookup).`);
+    else toast(`TLB exercise, seed ${seed}: work out each access on the worksheet (Print worksheet), then step through it here and watch the TLB.`);
   }
 
   /** The worksheet: the question grid blank, and the answers on a page of their own. */

@@ -171,7 +171,7 @@ function drawTlb(entries, access, config, names) {
  */
 function entryTable(walk) {
   const t = el('table', null, 'entries');
-  t.append(el('caption', 'The entries the walk read, bits as NX | number | D A | U W P'));
+  t.append(el('caption', 'Entries read · bits: NX|number|DA|UWP'));
   const head = el('tr');
   for (const h of ['entry', 'bits', 'points at']) head.append(el('th', h));
   t.append(head);
