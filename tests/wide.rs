@@ -37,11 +37,12 @@ fn six_levels_are_refused_clearly() {
 
 #[test]
 fn the_heading_says_what_the_width_means_against_the_ram() {
-    let c = |vbits: u32, frames: u32| Config { va_bits: vbits, frames, ..Config::default() }.space_words();
+    use pagesim::engine::budget::space_words;
+    let c = |vbits: u32, frames: u32| space_words(&Config { va_bits: vbits, frames, ..Config::default() });
     assert_eq!(c(16, 8), "2^16 bytes = 64 KiB each; this machine has 32 KiB of RAM");
     assert_eq!(c(48, 8), "2^48 bytes = 256 TiB each; this machine has 32 KiB of RAM");
     assert_eq!(
-        Config { va_bits: 64, ..Config::default() }.space_words(),
+        space_words(&Config { va_bits: 64, ..Config::default() }),
         "2^64 bytes = 16 EiB each; this machine has 32 KiB of RAM"
     );
 }

@@ -86,6 +86,14 @@ pub fn human_bytes(bytes: u64) -> String {
     }
 }
 
+/// What the address width means beside the machine's memory, for the picture's heading:
+/// "2^48 bytes = 256 TiB each; this machine has 32 KiB of RAM".
+pub fn space_words(config: &super::config::Config) -> String {
+    let space = 1u64.checked_shl(config.va_bits).map_or_else(|| "16 EiB".to_string(), human_bytes);
+    let ram = human_bytes(config.frames as u64 * config.page_size);
+    format!("2^{} bytes = {space} each; this machine has {ram} of RAM", config.va_bits)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

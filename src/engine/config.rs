@@ -629,15 +629,6 @@ impl Config {
         Ok(())
     }
 
-    /// What the address width means beside the machine's memory, for the picture's heading:
-    /// "2^48 bytes = 256 TiB each; this machine has 32 KiB of RAM".
-    pub fn space_words(&self) -> String {
-        use super::budget::human_bytes;
-        let space = 1u64.checked_shl(self.va_bits).map_or_else(|| "16 EiB".to_string(), human_bytes);
-        let ram = human_bytes(self.frames as u64 * self.page_size);
-        format!("2^{} bytes = {space} each; this machine has {ram} of RAM", self.va_bits)
-    }
-
     /// The `config` line that reproduces this configuration (keys in canonical order).
     pub fn to_line(&self) -> String {
         let mut s = format!(

@@ -332,7 +332,7 @@ impl Simulator {
     /// each; this machine has 32 KiB of RAM". `sim.spaceWords`
     #[wasm_bindgen(getter, js_name = spaceWords)]
     pub fn space_words(&self) -> Result<String, JsValue> {
-        self.with(|s| Ok(s.machine().config().space_words()))
+        self.with(|s| Ok(crate::engine::budget::space_words(s.machine().config())))
     }
 
     /// Pages in each address space (2^(vbits − page bits)). `sim.pagesPerSpace`

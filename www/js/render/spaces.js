@@ -110,7 +110,7 @@ export function drawObjectLabels(g, s, proc, ps) {
   spans.forEach(({ r, c0, c1 }, k) => {
     const x0 = s.x + c0 * s.cellW, x1 = s.x + (c1 + 1) * s.cellW - 2;
     const room = (k + 1 < spans.length ? s.x + spans[k + 1].c0 * s.cellW : stripEnd) - 6;
-    const y = s.y - 4;
+    const y = s.y - 6; // clear of the cells' top edge
     g.ctx.strokeStyle = colour; g.ctx.lineWidth = 1;
     g.ctx.beginPath(); g.ctx.moveTo(x0 + 0.5, y + 2); g.ctx.lineTo(x0 + 0.5, y + 0.5); g.ctx.lineTo(x1 - 0.5, y + 0.5); g.ctx.lineTo(x1 - 0.5, y + 2);
     g.ctx.stroke();
