@@ -18,7 +18,7 @@ import { prepareCanvas, cssSize } from './hidpi.js';
 import { createViews } from './views.js';
 import { createTooltips } from './tooltips.js';
 import { createPainter } from './paint.js';
-import { drawLines, drawStrip, drawPageNumbers, drawObjectLabels } from './spaces.js';
+import { drawLines, drawLineEnds, drawStrip, drawPageNumbers, drawObjectLabels } from './spaces.js';
 import { drawFrames, drawFramesCompact, drawHeatMap, drawPolicyState, drawSwap } from './memory.js';
 import { drawHighlight, pageRect, frameAnchor } from './highlight.js';
 import { planSide, drawSide, locateSide } from './side.js';
@@ -172,7 +172,7 @@ export function createRenderer(canvas, engine) {
     g.palette.owners = new Map((scene.objects ?? []).map((o) => [o.owner, g.palette.muted]));
     const hl = scene.highlight;
 
-    drawLines(g, strips, lay, hl);
+    const lineEnds = drawLines(g, strips, lay, hl);
 
     // --- titles
     g.title('Virtual address spaces' + (processes.length ? ` · ${sim.spaceWords}` : ' — no processes yet'), lay.pad, lay.spacesTitleY, w - 2 * lay.pad);
@@ -202,6 +202,7 @@ export function createRenderer(canvas, engine) {
 
     // --- swap slots
     drawSwap(g, lay.swap, slots, names);
+    drawLineEnds(g, lineEnds);
 
     // --- the TLB and the mapped files
     const regions = new Map(processes.map((p) => [p.pid, p.regions ?? []]));

@@ -6,8 +6,13 @@ import { processColour, withAlpha } from './palette.js';
 
 const hex = (n) => '0x' + Math.floor(n).toString(16);
 
-/** Lines from resident and swapped pages to their frame or slot (drawn first: behind everything). */
+/**
+ * Lines from resident and swapped pages to their frame or slot (drawn first: behind everything).
+ * Returns where each line arrives, for `drawLineEnds` to mark once the grids are drawn (a frame in
+ * a second row is reached behind the first row's cells).
+ */
 export function drawLines(g, strips, lay, hl) {
+  const ends = [];
   g.ctx.lineWidth = 1;
   const midY = (lay.lineTop + lay.lineBottom) / 2;
   for (const s of strips) {
@@ -31,9 +36,21 @@ export function drawLines(g, strips, lay, hl) {
       g.ctx.moveTo(from.x, from.y);
       g.ctx.bezierCurveTo(from.x, midY, to.x, midY, to.x, to.y);
       g.ctx.stroke();
+      ends.push({ ...to, colour, hot });
     }
   }
   g.ctx.setLineDash([]);
+  return ends;
+}
+
+/** A dot where each page-to-frame line arrives, on top of the cells. */
+export function drawLineEnds(g, ends) {
+  for (const e of ends) {
+    g.ctx.fillStyle = e.colour;
+    g.ctx.beginPath();
+    g.ctx.arc(e.x, e.y, e.hot ? 3 : 2, 0, Math.PI * 2);
+    g.ctx.fill();
+  }
 }
 
 /** One process: its name, its overview bar, its cells. */
