@@ -7,7 +7,9 @@
 //! - LRU: the depth is the number of distinct pages used since the page's previous access, counted
 //!   with a Fenwick tree over access times (a 1 at the latest access of each page): O(n log n).
 //! - OPT: the depth depends only on the accesses before it, and the critical stack algorithm finds
-//!   it with one segment tree over last-use times: O(n log n) (see [`opt_curve`]).
+//!   it with one segment tree over last-use times: O(n log n) (see [`opt_curve`]). A trace with
+//!   locality first tries Mattson's priority stack, cheaper when its walks are short, and hands
+//!   over within a budget of the same order.
 //!
 //! FIFO and CLOCK are not stack algorithms: they are simulated at every frame count, counting only
 //! faults, on pages renumbered densely (an array lookup per access, no hashing) with repeats
@@ -321,6 +323,15 @@ fn next_uses(t: &DenseTrace) -> Vec<u32> {
 /// The slots are renumbered in order whenever they run out, so the tree stays a few times the
 /// distinct pages instead of the trace's length (the same scheme as [`lru_curve`]).
 pub fn opt_curve(t: &DenseTrace, max: usize) -> Vec<u64> {
+    // With locality Mattson's priority stack is cheaper (its walks are short): it goes first,
+    // within about the critical stack's own cost, and hands over when a trace walks deep.
+    let log = usize::BITS - t.distinct.max(2).leading_zeros();
+    let budget = 8 * t.ids.len() as u64 * log as u64;
+    priority_stack_curve(t, max, budget).unwrap_or_else(|| critical_stack_curve(t, max))
+}
+
+/// OPT's curve by the critical stack alone (see [`opt_curve`]).
+pub fn critical_stack_curve(t: &DenseTrace, max: usize) -> Vec<u64> {
     let max = max.min(MAX_CURVE);
     let mut line = CriticalStack::new(t.distinct);
     let mut hist = vec![0u64; max + 1];
@@ -332,6 +343,64 @@ pub fn opt_curve(t: &DenseTrace, max: usize) -> Vec<u64> {
         }
     }
     faults_from_depths(&hist, misses, max)
+}
+
+/// OPT faults for every frame count 1..=max by Mattson's priority stack, or `None` once it has
+/// taken `budget` steps. An access to page y at depth d puts y on top; walking down from the top,
+/// the page used latest so far is carried on and the other stays, and the carried page ends at
+/// y's old depth. The walk costs the access's depth (cut off at `max`): short with locality, up to
+/// `max` per access without it.
+fn priority_stack_curve(t: &DenseTrace, max: usize, budget: u64) -> Option<Vec<u64>> {
+    const ABSENT: u32 = u32::MAX;
+    let max = max.min(MAX_CURVE);
+    let next = next_uses(t);
+    let mut stack: Vec<u32> = Vec::with_capacity(max);
+    let mut depth_of = vec![ABSENT; t.distinct];
+    let mut priority = vec![u32::MAX; t.distinct]; // when the page is used next
+    let mut hist = vec![0u64; max + 1];
+    let mut misses = 0u64;
+    let mut work = 0u64;
+    for (i, &y) in t.ids.iter().enumerate() {
+        let y = y as usize;
+        let at = depth_of[y]; // 0-based position, or ABSENT
+        if at == ABSENT {
+            misses += 1;
+        } else {
+            hist[at as usize + 1] += 1;
+        }
+        priority[y] = next[i];
+        if at == 0 {
+            continue;
+        }
+        let end = if at == ABSENT { stack.len() } else { at as usize };
+        work += end as u64;
+        if work > budget {
+            return None;
+        }
+        if stack.is_empty() {
+            stack.push(y as u32);
+            depth_of[y] = 0;
+            continue;
+        }
+        let mut carry = std::mem::replace(&mut stack[0], y as u32);
+        depth_of[y] = 0;
+        for (d, slot) in stack.iter_mut().enumerate().take(end).skip(1) {
+            if priority[*slot as usize] > priority[carry as usize] {
+                std::mem::swap(slot, &mut carry);
+                depth_of[*slot as usize] = d as u32;
+            }
+        }
+        if at != ABSENT {
+            stack[end] = carry;
+            depth_of[carry as usize] = end as u32;
+        } else if stack.len() < max {
+            depth_of[carry as usize] = stack.len() as u32;
+            stack.push(carry);
+        } else {
+            depth_of[carry as usize] = ABSENT; // falls below the largest size asked
+        }
+    }
+    Some(faults_from_depths(&hist, misses, max))
 }
 
 /// The time line of [`opt_curve`]: a segment tree over slots, each slot holding at most one live
@@ -1060,7 +1129,10 @@ mod tests {
             let t = dense(&raw);
             let max = t.distinct + 1;
             let sizes: Vec<usize> = (1..=max).collect();
-            assert_eq!(opt_curve(&t, max), opt_faults(&t, &sizes), "trial {trial}: {raw:?}");
+            let each = opt_faults(&t, &sizes);
+            assert_eq!(opt_curve(&t, max), each, "trial {trial}: {raw:?}");
+            assert_eq!(critical_stack_curve(&t, max), each, "critical stack, trial {trial}: {raw:?}");
+            assert_eq!(priority_stack_curve(&t, max, u64::MAX), Some(each), "priority stack, trial {trial}");
         }
     }
 

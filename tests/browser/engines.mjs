@@ -45,10 +45,9 @@ export async function launchEngine(name, { width = 1280, height = 860 } = {}) {
   throw new Error(`no engine ${name}`);
 }
 
-async function chromium(width, height) {
-  const browser = await launchChromium({ width, height });
-  let last = null;
-  const wrap = (page) => ({
+/** The driver interface over a Playwright or puppeteer page (the two name these calls alike). */
+function wrapPage(page, close) {
+  return {
     goto: (url) => page.goto(url),
     reload: () => page.reload(),
     evaluate: (fn, arg) => page.evaluate(fn, arg),
@@ -56,8 +55,14 @@ async function chromium(width, height) {
     click: (selector) => page.click(selector),
     press: (key) => page.keyboard.press(key),
     screenshot: (path) => page.screenshot({ path }),
-    close: () => page.close(),
-  });
+    close,
+  };
+}
+
+async function chromium(width, height) {
+  const browser = await launchChromium({ width, height });
+  let last = null;
+  const wrap = (page) => wrapPage(page, () => page.close());
   return {
     name: 'chromium',
     errors: browser.errors,
@@ -78,16 +83,7 @@ async function firefox(width, height) {
   });
   const errors = [];
   let page = null, wrapped = null;
-  const wrap = (page) => ({
-    goto: (url) => page.goto(url),
-    reload: () => page.reload(),
-    evaluate: (fn, arg) => page.evaluate(fn, arg),
-    waitFor: (fn, arg, timeout) => poll((f, a) => page.evaluate(f, a), fn, arg, timeout),
-    click: (selector) => page.click(selector),
-    press: (key) => page.keyboard.press(key),
-    screenshot: (path) => page.screenshot({ path }),
-    close: async () => {},
-  });
+  const wrap = (page) => wrapPage(page, async () => {}); // the one tab stays open
   return {
     name: 'firefox',
     errors,
