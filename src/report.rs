@@ -142,7 +142,7 @@ impl TranslationReport {
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct EventReport {
     /// `spawn`, `allocate`, `free`, `access`, `exit`, `tick`, `reclaim`, `reclaim_more`, `note`,
-    /// `oom_kill` or `importance`.
+    /// `oom_kill`, `importance` or `table_frame`.
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub text: String,
@@ -262,6 +262,9 @@ pub struct EventReport {
     /// reclaim_more: evictions beyond those reported one by one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<u64>,
+    /// table_frame: the page table's level (0 = the top).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<u32>,
 }
 
 /// A page taken out of memory: whose, from which frame, and what became of it.
@@ -389,6 +392,13 @@ impl EventReport {
                 r.importance = Some(importance.name());
                 r.pages = Some(*footprint);
             }
+            Event::TableFrame { pid, level, frame, evicted } => {
+                r.kind = "table_frame";
+                who(&mut r, *pid);
+                r.level = Some(*level);
+                r.frame = Some(*frame);
+                r.evicted = evicted.as_ref().map(|e| eviction(m, e));
+            }
             Event::NoBlock { pid, needed, .. } => {
                 r.kind = "no_block";
                 who(&mut r, *pid);
@@ -478,7 +488,8 @@ fn access(m: &Machine, a: &AccessEvent, r: &mut EventReport) {
         }
         AccessResult::OutOfMemory { victim_pid, victim_vpn, victim_frame } => {
             r.result = Some("out_of_memory");
-            r.victim = Some(EvictionReport {
+            // No victim when every frame in use holds a page table (`tables=ram`).
+            r.victim = (victim_frame != NONE).then(|| EvictionReport {
                 pid: victim_pid,
                 name: m.name_of(victim_pid).to_string(),
                 vpn: victim_vpn,
@@ -639,7 +650,7 @@ impl<'a> StatsReport<'a> {
                     })
                     .collect(),
                 stats: &p.stats,
-                rss: p.stats.resident,
+                rss: p.stats.resident + p.stats.table_frames,
                 pss: m.pss(pid as Pid),
                 speed: p.stats.speed(m.config()),
             })

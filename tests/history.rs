@@ -225,11 +225,15 @@ fn check(
     swap: u32,
     tlb: u32,
     spacing: usize,
+    tables_in_ram: bool,
     script: Vec<Act>,
     moves: Vec<Move>,
 ) -> Result<(), TestCaseError> {
-    let mut text =
-        format!("config frames={frames} swap={swap} tlb={tlb} page=64 vbits=10 policy={policy} timer=7\nspawn A code=1\nspawn B\n");
+    // With page tables in frames (two levels, so tables come and go), room for both top levels.
+    let (frames, tables) = if tables_in_ram { (frames + 2, " tables=ram levels=2") } else { (frames, "") };
+    let mut text = format!(
+        "config frames={frames} swap={swap} tlb={tlb} page=64 vbits=10 policy={policy} timer=7{tables}\nspawn A code=1\nspawn B\n"
+    );
     for a in &script {
         // Lines the parser would refuse (a name that is not running, say) are left out.
         let longer = format!("{text}{}\n", a.line());
@@ -300,10 +304,11 @@ macro_rules! policy_tests {
                 swap in 0..12u32,
                 tlb in 0..3u32,
                 spacing in 1..6usize,
+                tables_in_ram in any::<bool>(),
                 script in proptest::collection::vec(act(), 0..40),
                 moves in proptest::collection::vec(a_move(), 1..60),
             ) {
-                check($policy, frames, swap, tlb, spacing, script, moves)?;
+                check($policy, frames, swap, tlb, spacing, tables_in_ram, script, moves)?;
             }
         }
     )*};

@@ -172,6 +172,8 @@ pub struct Config {
     pub tlb_ways: u32,
     /// TLB entries tagged with the process (an address-space id): a switch does not flush them.
     pub asid: bool,
+    /// Page tables live in frames (`tables=ram`), or cost nothing (`tables=free`, the default).
+    pub tables_in_ram: bool,
     /// Page-table levels, 1 … 4.
     pub levels: u32,
     pub policy: PolicyKind,
@@ -239,6 +241,7 @@ impl Default for Config {
             tlb_entries: 4,
             tlb_ways: 0,
             asid: false,
+            tables_in_ram: false,
             levels: 2,
             policy: PolicyKind::Lru,
             seed: 1,
@@ -279,11 +282,12 @@ pub enum Setting {
     Vm,
     TlbWays,
     Asid,
+    Tables,
 }
 
 impl Setting {
     /// Every setting, in the canonical order of a `config` line.
-    pub const ALL: [Setting; 20] = [
+    pub const ALL: [Setting; 21] = [
         Setting::Frames,
         Setting::Page,
         Setting::Vbits,
@@ -304,6 +308,7 @@ impl Setting {
         Setting::Vm,
         Setting::TlbWays,
         Setting::Asid,
+        Setting::Tables,
     ];
 
     /// The key as a `config` line writes it.
@@ -329,6 +334,7 @@ impl Setting {
             Setting::Vm => "vm",
             Setting::TlbWays => "tlb_ways",
             Setting::Asid => "asid",
+            Setting::Tables => "tables",
         }
     }
 
@@ -372,6 +378,9 @@ pub enum ConfigError {
     BadOom(String),
     BadVm(String),
     BadAsid(String),
+    BadTables(String),
+    /// `tables=ram` puts page tables in frames: a machine without paging has none.
+    TablesNeedPaging(&'static str),
     /// Ways that do not split the TLB into whole sets.
     TlbWays {
         ways: u32,
@@ -413,6 +422,7 @@ impl ConfigError {
                 Some(Setting::Reclaim)
             }
             ConfigError::TlbWays { .. } => Some(Setting::TlbWays),
+            ConfigError::BadTables(_) | ConfigError::TablesNeedPaging(_) => Some(Setting::Tables),
             _ => None,
         }
     }
@@ -443,6 +453,10 @@ impl fmt::Display for ConfigError {
             ConfigError::BadVm(v) => write!(f, "expected vm=paging, vm=base or vm=off, found {}", quoted(v)),
             ConfigError::BadOom(v) => write!(f, "expected oom=kill or oom=fail, found {}", quoted(v)),
             ConfigError::BadAsid(v) => write!(f, "expected asid=on or asid=off, found {}", quoted(v)),
+            ConfigError::BadTables(v) => write!(f, "expected tables=ram or tables=free, found {}", quoted(v)),
+            ConfigError::TablesNeedPaging(vm) => {
+                write!(f, "tables=ram puts page tables in frames, and this machine has no paging (vm={vm})")
+            }
             ConfigError::TlbWays { ways, entries } => write!(
                 f,
                 "tlb_ways={ways} must divide the TLB's {entries} entries into whole sets (0: fully associative)"
@@ -532,6 +546,13 @@ impl Config {
                     _ => return Err(ConfigError::BadAsid(value.into())),
                 }
             }
+            Setting::Tables => {
+                self.tables_in_ram = match value.to_ascii_lowercase().as_str() {
+                    "ram" => true,
+                    "free" => false,
+                    _ => return Err(ConfigError::BadTables(value.into())),
+                }
+            }
             Setting::Levels => self.levels = small(num(value)?)?,
             Setting::Seed => self.seed = num(value)?,
             Setting::Timer => self.timer = num(value)?,
@@ -618,6 +639,9 @@ impl Config {
         range(Setting::RamNs, self.ram_ns, 1, MAX_RAM_NS)?;
         range(Setting::MinorNs, self.minor_ns, 0, MAX_EVENT_NS)?;
         range(Setting::Disk, self.disk_ns, 1, MAX_EVENT_NS)?;
+        if self.vm != VmMode::Paging && self.tables_in_ram {
+            return Err(ConfigError::TablesNeedPaging(self.vm.name()));
+        }
         if self.vm != VmMode::Paging && self.reclaim.is_some() {
             return Err(ConfigError::ReclaimNeedsPaging(self.vm.name()));
         }
@@ -646,6 +670,9 @@ impl Config {
         }
         if self.asid {
             s.push_str(" asid=on");
+        }
+        if self.tables_in_ram {
+            s.push_str(" tables=ram");
         }
         if self.seed != Config::default().seed {
             s.push_str(&format!(" seed={}", self.seed));

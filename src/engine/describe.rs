@@ -100,6 +100,14 @@ impl Machine {
                 plural(*slots_released, "swap slot", "swap slots")
             ),
             Event::Access(a) => self.describe_access(a),
+            Event::TableFrame { pid, level, frame, evicted } => {
+                let which = if *level == 0 { "top-level".to_string() } else { format!("level-{level}") };
+                let mut s = format!("{}'s {which} page table takes frame {frame}", self.name_of(*pid));
+                if let Some(e) = evicted {
+                    s.push_str(&format!(" ({})", self.describe_eviction(e)));
+                }
+                s
+            }
             Event::OomKill { pid, importance, footprint, for_pid } => {
                 let name = self.name_of(*pid);
                 let whose = if pid == for_pid {
@@ -203,6 +211,9 @@ impl Machine {
                 FaultKind::CowFromSwap { slot, .. } => format!("a copy read from swap slot {slot}"),
                 FaultKind::CowReuse => "its last user: made writable, no copy".into(),
             },
+            AccessResult::OutOfMemory { victim_frame: NONE, .. } => {
+                "no frame can be freed: every frame in use holds a page table".into()
+            }
             AccessResult::OutOfMemory { .. } => format!("no frame can be freed: {}", self.no_room()),
             _ => return None,
         })
@@ -365,6 +376,13 @@ impl Machine {
                     (AccessKind::Read, _) => format!("not readable ({perms})"),
                 };
                 s.push_str(&format!("page {} is {what} → protection fault", a.vpn));
+            }
+            AccessResult::OutOfMemory { victim_frame: NONE, .. } => {
+                s.push_str(&format!(
+                    "page {} not in memory, and every frame in use holds a page table (tables=ram): no page can \
+                     go → out of memory; the access fails",
+                    a.vpn
+                ));
             }
             AccessResult::OutOfMemory { victim_pid, victim_vpn, victim_frame } => {
                 s.push_str(&format!(

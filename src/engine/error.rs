@@ -50,6 +50,13 @@ pub enum SimError {
         now: u64,
         max: u64,
     },
+    /// `tables=ram`: no frame could hold process `name`'s page tables (`tables` of them): every
+    /// frame holds a page table, or no page can go (swap full).
+    NoFrameForTables {
+        name: String,
+        tables: u64,
+        no_swap: bool,
+    },
     /// The operation could take the machine's state past its memory budget.
     Budget {
         usage: Usage,
@@ -264,6 +271,12 @@ impl fmt::Display for SimError {
                  exactly); it is at {now} now"
             ),
             SimError::Budget { usage, limit } => f.write_str(&usage.exhausted(*limit)),
+            SimError::NoFrameForTables { name, tables, no_swap } => write!(
+                f,
+                "out of memory: {name} needs {} for its page tables (tables=ram) and no page can go ({})",
+                if *tables == 1 { "a frame".to_string() } else { format!("{tables} frames") },
+                if *no_swap { "there is no swap" } else { "swap is full, or every frame holds a page table" }
+            ),
         }
     }
 }

@@ -232,6 +232,14 @@ pub enum Event {
         footprint: u64,
         for_pid: u32,
     },
+    /// `tables=ram`: a page table of `pid` at `level` (0 = the top) now occupies `frame`, which
+    /// `evicted` left if no frame was free.
+    TableFrame {
+        pid: u32,
+        level: u32,
+        frame: u32,
+        evicted: Option<Eviction>,
+    },
     /// `vm=base`: process `pid` could not start, no free run of frames holding its block of
     /// `needed` frames (`free` are free in all, the largest run is `largest`).
     NoBlock {

@@ -17,6 +17,9 @@ pub struct Frame {
     pub vpn: u64,
     pub dirty: bool,
     pub code: bool,
+    /// A page table lives here (`tables=ram`): `owner` is its process, `vpn` the first page it
+    /// covers. Never a policy's victim.
+    pub table: bool,
     /// `referenced` is `ref_epoch == FrameTable::epoch`: clearing every bit at a timer interrupt is
     /// then one increment instead of a pass over all frames.
     ref_epoch: u64,
@@ -35,12 +38,12 @@ impl PartialEq for Frame {
             _ => false,
         };
         same_data
-            && (self.owner, self.vpn, self.dirty, self.code, self.ref_epoch)
-                == (o.owner, o.vpn, o.dirty, o.code, o.ref_epoch)
+            && (self.owner, self.vpn, self.dirty, self.code, self.table, self.ref_epoch)
+                == (o.owner, o.vpn, o.dirty, o.code, o.table, o.ref_epoch)
     }
 }
 
-const EMPTY: Frame = Frame { owner: NONE, vpn: 0, dirty: false, code: false, ref_epoch: 0, data: None };
+const EMPTY: Frame = Frame { owner: NONE, vpn: 0, dirty: false, code: false, table: false, ref_epoch: 0, data: None };
 
 /// All frames, with the pool of free ones (lowest first).
 #[derive(Clone, Debug)]
@@ -94,11 +97,24 @@ impl FrameTable {
         self.get(f).owner == NONE
     }
 
+    /// Frame `f` holds a page (not a page table, not nothing): what a policy may evict.
+    #[inline]
+    pub fn holds_page(&self, f: u32) -> bool {
+        let frame = self.get(f);
+        frame.owner != NONE && !frame.table
+    }
+
+    /// Frame `f`, just taken, holds a page table of `owner` covering pages from `first_vpn`.
+    pub fn mark_table(&mut self, f: u32, owner: u32, first_vpn: u64) {
+        let frame = &mut self.frames[f as usize];
+        (frame.owner, frame.vpn, frame.table, frame.code, frame.dirty) = (owner, first_vpn, true, false, false);
+    }
+
     /// The lowest free frame, now owned by `(owner, vpn)`, referenced and clean.
     #[inline(always)]
     pub fn take_free(&mut self, owner: u32, vpn: u64, code: bool) -> Option<u32> {
         let f = self.free.take()?;
-        let frame = Frame { owner, vpn, dirty: false, code, ref_epoch: self.epoch, data: None };
+        let frame = Frame { owner, vpn, dirty: false, code, table: false, ref_epoch: self.epoch, data: None };
         if f as usize == self.frames.len() {
             self.frames.push(frame);
         } else {
@@ -113,7 +129,7 @@ impl FrameTable {
         if !self.free.take_id(f) {
             return false;
         }
-        let frame = Frame { owner, vpn, dirty: false, code: false, ref_epoch: self.epoch, data: None };
+        let frame = Frame { owner, vpn, dirty: false, code: false, table: false, ref_epoch: self.epoch, data: None };
         while self.frames.len() < f as usize {
             self.frames.push(EMPTY);
         }
@@ -128,7 +144,7 @@ impl FrameTable {
     /// Reuses frame `f` (just emptied by an eviction) for `(owner, vpn)`.
     pub fn reassign(&mut self, f: u32, owner: u32, vpn: u64, code: bool) {
         let epoch = self.epoch;
-        self.frames[f as usize] = Frame { owner, vpn, dirty: false, code, ref_epoch: epoch, data: None };
+        self.frames[f as usize] = Frame { owner, vpn, dirty: false, code, table: false, ref_epoch: epoch, data: None };
     }
 
     /// Names another of the pages that map frame `f` as its owner (the one named left).
@@ -144,6 +160,7 @@ impl FrameTable {
         frame.owner = NONE;
         frame.dirty = false;
         frame.code = false;
+        frame.table = false;
         frame.ref_epoch = 0;
         frame.data.take()
     }

@@ -10,6 +10,11 @@
 //! 36-bit page number, say) is a hash map keyed by (table, index), so no configuration can ask
 //! for gigabytes of empty entries. Arenas and maps are copy-on-write ([`SnapVec`], [`CowMap`]), so
 //! a checkpoint of the machine shares them.
+//!
+//! With `tables=ram` (README, *Page tables in frames*) every table also records the frame it
+//! occupies and how many entries it holds; a table whose last entry goes is unlinked from the
+//! table above, its number kept for reuse and its frame handed back to the machine
+//! ([`PageTable::take_freed_frames`]). With `tables=free` tables are never freed.
 
 use super::config::Config;
 use super::cow::{CowMap, SnapVec, Snapshot};
@@ -175,6 +180,30 @@ enum Leaves {
     Sparse(CowMap<Pte>),
 }
 
+/// What `tables=ram` keeps per table: the frame it occupies, and its entries in use (valid
+/// entries of a last-level table; child tables of an inner one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct TableMeta {
+    frame: u32,
+    live: u32,
+}
+
+/// One page table as the picture and the exercises see it (`tables=ram`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TableInfo {
+    /// 0 = the top-level table.
+    pub level: u32,
+    /// The table's number within its level (what [`PageTable::entry_targets`] takes).
+    pub table: u64,
+    /// The first page the table's entries cover.
+    pub first_vpn: u64,
+    pub frame: u32,
+    /// The frame of the table whose entry points here (`NONE` for the top-level table).
+    pub parent_frame: u32,
+    /// Entries in use.
+    pub entries: u32,
+}
+
 /// A process's page table (see the module comment for its layout).
 #[derive(Clone, Debug)]
 pub struct PageTable {
@@ -196,6 +225,14 @@ pub struct PageTable {
     /// of the simulator itself (like a CPU's paging-structure cache), invisible to the model.
     /// Tables are never freed, so an entry never goes stale.
     walk_cache: [Cell<(u64, u32)>; WALK_CACHE],
+    /// `tables=ram`: tables occupy frames and are freed with their last entry.
+    in_ram: bool,
+    /// Per level, per table (`tables=ram` only).
+    meta: Vec<SnapVec<TableMeta>>,
+    /// Per level, numbers of freed tables, reused before the arena grows (`tables=ram`).
+    spare: Vec<Vec<u32>>,
+    /// Frames of tables freed since the machine last asked (`tables=ram`).
+    freed: Vec<u32>,
 }
 
 impl PageTable {
@@ -237,13 +274,25 @@ impl PageTable {
             valid_entries: 0,
             bytes: 0,
             walk_cache: empty_walk_cache(),
+            in_ram: config.tables_in_ram,
+            meta: if config.tables_in_ram { (0..levels).map(|_| SnapVec::default()).collect() } else { Vec::new() },
+            spare: if config.tables_in_ram { vec![Vec::new(); levels] } else { Vec::new() },
+            freed: Vec::new(),
         };
         table.new_table(0);
         table
     }
 
-    /// Appends an empty table to `level`'s arena and returns its number.
+    /// An empty table of `level` (with `tables=ram`, a freed one if any), and its number.
     fn new_table(&mut self, level: usize) -> u32 {
+        if self.in_ram {
+            let fresh = TableMeta { frame: NONE, live: 0 };
+            if let Some(t) = self.spare[level].pop() {
+                self.meta[level][t as usize] = fresh;
+                return t;
+            }
+            self.meta[level].push(fresh);
+        }
         let n = 1usize << self.bits[level];
         let t = self.tables[level];
         self.tables[level] += 1;
@@ -342,6 +391,41 @@ impl PageTable {
     /// into the fault path (it has other callers since sharing).
     #[inline(always)]
     pub fn insert(&mut self, vpn: u64, pte: Pte) -> &mut Pte {
+        let table = self.ensure_path(vpn, &mut std::iter::empty());
+        let last = self.levels - 1;
+        let at = (table << self.bits[last]) | (vpn & self.mask[last]);
+        let slot = match &mut self.leaves {
+            Leaves::Dense(v) => &mut v[at as usize],
+            Leaves::Sparse(m) => {
+                if m.get(&at).is_none() {
+                    self.bytes += SPARSE_ENTRY_BYTES;
+                }
+                m.entry_or_insert_with(at, Pte::default)
+            }
+        };
+        let new_entry = !slot.valid;
+        *slot = Pte { valid: true, ..pte };
+        if new_entry {
+            self.valid_entries += 1;
+            if self.in_ram {
+                self.meta[last][table as usize].live += 1;
+            }
+        }
+        self.entry_at(at).expect("just inserted")
+    }
+
+    /// The entry at leaf position `at` (a dense arena index or a sparse key).
+    fn entry_at(&mut self, at: u64) -> Option<&mut Pte> {
+        match &mut self.leaves {
+            Leaves::Dense(v) => v.get_mut(at as usize),
+            Leaves::Sparse(m) => m.get_mut(&at),
+        }
+    }
+
+    /// The last-level table on the walk to `vpn`, creating missing tables on the way; a new
+    /// table takes the next of `frames` (`tables=ram`), or none.
+    #[inline(always)]
+    fn ensure_path(&mut self, vpn: u64, frames: &mut dyn Iterator<Item = u32>) -> u64 {
         let mut table = 0u64;
         for lvl in 0..self.levels - 1 {
             let (at, existing) = self.inner[lvl].child(table, vpn);
@@ -356,26 +440,212 @@ impl PageTable {
                         self.bytes += SPARSE_ENTRY_BYTES;
                     }
                 }
+                if self.in_ram {
+                    self.meta[lvl][table as usize].live += 1;
+                    self.meta[lvl + 1][child as usize].frame = frames.next().unwrap_or(NONE);
+                }
                 child
             };
             table = child as u64;
         }
-        let last = self.levels - 1;
-        let at = (table << self.bits[last]) | (vpn & self.mask[last]);
-        let slot = match &mut self.leaves {
-            Leaves::Dense(v) => &mut v[at as usize],
-            Leaves::Sparse(m) => {
-                if m.get(&at).is_none() {
+        table
+    }
+
+    /// Tables the walk to `vpn` lacks: what a first touch of it must create.
+    pub fn missing_tables(&self, vpn: u64) -> usize {
+        self.levels - self.tables_on_walk(vpn)
+    }
+
+    /// `tables=ram`: creates the first table missing on the walk to `vpn`, in frame `f`.
+    pub fn add_table(&mut self, vpn: u64, f: u32) {
+        let mut table = 0u64;
+        for lvl in 0..self.levels - 1 {
+            let (at, child) = self.inner[lvl].child(table, vpn);
+            if child != ABSENT {
+                table = child as u64;
+                continue;
+            }
+            let child = self.new_table(lvl + 1);
+            match &mut self.inner[lvl].tables {
+                Inner::Dense(v) => v[at as usize] = child,
+                Inner::Sparse(m) => {
+                    m.insert(at, child);
                     self.bytes += SPARSE_ENTRY_BYTES;
                 }
-                m.entry_or_insert_with(at, Pte::default)
             }
-        };
-        if !slot.valid {
-            self.valid_entries += 1;
+            self.meta[lvl][table as usize].live += 1;
+            self.meta[lvl + 1][child as usize].frame = f;
+            return;
         }
-        *slot = Pte { valid: true, ..pte };
-        slot
+    }
+
+    /// The first page a table of `level` on the walk to `vpn` covers.
+    pub fn first_vpn_at(&self, level: u32, vpn: u64) -> u64 {
+        let l = level as usize;
+        let covered = self.shift[l] + self.bits[l];
+        if covered >= 64 {
+            0
+        } else {
+            vpn & !((1u64 << covered) - 1)
+        }
+    }
+
+    /// `tables=ram`: the top-level table occupies frame `f`.
+    pub fn set_root_frame(&mut self, f: u32) {
+        if self.in_ram {
+            self.meta[0][0].frame = f;
+        }
+    }
+
+    /// `tables=ram`: frames of the tables freed since the last call (their last entry went).
+    pub fn take_freed_frames(&mut self) -> Vec<u32> {
+        std::mem::take(&mut self.freed)
+    }
+
+    /// `tables=ram`: every table's frame, the top-level table's included.
+    pub fn all_table_frames(&self) -> Vec<u32> {
+        self.tables().iter().map(|t| t.frame).filter(|&f| f != NONE).collect()
+    }
+
+    /// The frames of the tables on the walk to `vpn`, top first, up to the first one missing
+    /// (`tables=ram`; empty otherwise).
+    pub fn walk_frames(&self, vpn: u64) -> Vec<u32> {
+        if !self.in_ram {
+            return Vec::new();
+        }
+        let mut out = vec![self.meta[0][0].frame];
+        for (lvl, t) in self.walk_tables(vpn).into_iter().enumerate() {
+            match t {
+                Some(t) => out.push(self.meta[lvl + 1][t as usize].frame),
+                None => break,
+            }
+        }
+        out
+    }
+
+    /// `tables=ram`: every table that exists, top level first.
+    pub fn tables(&self) -> Vec<TableInfo> {
+        if !self.in_ram {
+            return Vec::new();
+        }
+        let root = TableInfo {
+            level: 0,
+            table: 0,
+            first_vpn: 0,
+            frame: self.meta[0][0].frame,
+            parent_frame: NONE,
+            entries: self.meta[0][0].live,
+        };
+        let mut out = vec![root];
+        let mut level_tables = vec![root];
+        for (lvl, inner) in self.inner.iter().enumerate() {
+            let mut next = Vec::new();
+            for parent in &level_tables {
+                self.for_each_child(inner, parent.table, &mut |idx, child| {
+                    let meta = self.meta[lvl + 1][child as usize];
+                    next.push(TableInfo {
+                        level: lvl as u32 + 1,
+                        table: child as u64,
+                        first_vpn: parent.first_vpn | (idx << inner.shift),
+                        frame: meta.frame,
+                        parent_frame: parent.frame,
+                        entries: meta.live,
+                    });
+                });
+            }
+            out.extend_from_slice(&next);
+            level_tables = next;
+        }
+        out
+    }
+
+    /// Calls `f(index, child)` for each child of inner table `table`.
+    fn for_each_child(&self, inner: &Level, table: u64, f: &mut dyn FnMut(u64, u32)) {
+        match &inner.tables {
+            Inner::Dense(v) => {
+                for idx in 0..1u64 << inner.bits {
+                    let child = v[((table << inner.bits) | idx) as usize];
+                    if child != ABSENT {
+                        f(idx, child);
+                    }
+                }
+            }
+            Inner::Sparse(m) => {
+                let mut found: Vec<(u64, u32)> = m
+                    .iter()
+                    .filter(|(&at, _)| at >> inner.bits == table)
+                    .map(|(&at, &child)| (at & inner.mask, child))
+                    .collect();
+                found.sort_unstable();
+                for (idx, child) in found {
+                    f(idx, child);
+                }
+            }
+        }
+    }
+
+    /// What each entry of table `table` of `level` points at, as the hardware reads it: the
+    /// frame of the next table, or at the last level the page's frame (`None`: not present).
+    /// `tables=ram` and dense levels only (the exercises' small machines); `None` otherwise.
+    pub fn entry_targets(&self, level: u32, table: u64) -> Option<Vec<Option<u32>>> {
+        let level = level as usize;
+        if !self.in_ram || level >= self.levels || self.bits[level] > DENSE_MAX_BITS {
+            return None;
+        }
+        let n = 1u64 << self.bits[level];
+        let base = table << self.bits[level];
+        if level + 1 == self.levels {
+            let Leaves::Dense(v) = &self.leaves else { return None };
+            return Some(
+                (0..n)
+                    .map(|i| {
+                        let pte = v[(base + i) as usize];
+                        (pte.valid && pte.state == PteState::Resident).then_some(pte.loc)
+                    })
+                    .collect(),
+            );
+        }
+        let Inner::Dense(v) = &self.inner[level].tables else { return None };
+        Some(
+            (0..n)
+                .map(|i| {
+                    let child = v[(base + i) as usize];
+                    (child != ABSENT).then(|| self.meta[level + 1][child as usize].frame)
+                })
+                .collect(),
+        )
+    }
+
+    /// `tables=ram`: frees the tables on the walk to `vpn` left empty (after its entry went, or
+    /// after a fault that made tables for it failed), bottom up, never the top-level table.
+    /// Their frames wait in [`PageTable::take_freed_frames`].
+    pub fn free_empty_tables(&mut self, vpn: u64) {
+        if !self.in_ram {
+            return;
+        }
+        let mut path = vec![0u64];
+        path.extend(self.walk_tables(vpn).into_iter().map_while(|t| t.map(u64::from)));
+        for lvl in (1..path.len()).rev() {
+            let table = path[lvl];
+            if self.meta[lvl][table as usize].live > 0 {
+                return;
+            }
+            let parent = path[lvl - 1];
+            let (at, _) = self.inner[lvl - 1].child(parent, vpn);
+            match &mut self.inner[lvl - 1].tables {
+                Inner::Dense(v) => v[at as usize] = ABSENT,
+                Inner::Sparse(m) => {
+                    m.remove(&at);
+                    self.bytes -= SPARSE_ENTRY_BYTES;
+                }
+            }
+            self.freed.push(self.meta[lvl][table as usize].frame);
+            self.meta[lvl][table as usize].frame = NONE;
+            self.spare[lvl].push(table as u32);
+            self.meta[lvl - 1][parent as usize].live -= 1;
+            // A table number may now stand for another prefix.
+            self.walk_cache = empty_walk_cache();
+        }
     }
 
     /// Removes the entry for `vpn`, returning what it held.
@@ -389,12 +659,16 @@ impl PageTable {
                 old
             }
         };
-        if old.valid {
-            self.valid_entries -= 1;
-            Some(old)
-        } else {
-            None
+        if !old.valid {
+            return None;
         }
+        self.valid_entries -= 1;
+        if self.in_ram {
+            let leaf = at >> self.leaf_bits;
+            self.meta[self.levels - 1][leaf as usize].live -= 1;
+            self.free_empty_tables(vpn);
+        }
+        Some(old)
     }
 
     /// Page numbers of all entries in `lo..hi`, ascending.
@@ -493,7 +767,8 @@ impl PageTable {
 
     /// Number of tables allocated, the root included.
     pub fn table_count(&self) -> usize {
-        self.tables[..self.levels].iter().map(|&t| t as usize).sum()
+        let spare: usize = self.spare.iter().map(Vec::len).sum();
+        self.tables[..self.levels].iter().map(|&t| t as usize).sum::<usize>() - spare
     }
 
     /// Entries that exist (touched pages still mapped).
@@ -572,11 +847,39 @@ impl Snapshot for PageTable {
             })
             .collect();
         let (leaves, b) = self.leaves.freeze();
-        (PageTable { inner, leaves, walk_cache: empty_walk_cache(), ..*self }, bytes + b)
+        bytes += b;
+        let meta = self
+            .meta
+            .iter_mut()
+            .map(|m| {
+                let (m, b) = m.freeze();
+                bytes += b;
+                m
+            })
+            .collect();
+        bytes += self.spare.iter().map(|s| s.len() * 4).sum::<usize>();
+        let frozen = PageTable {
+            inner,
+            leaves,
+            walk_cache: empty_walk_cache(),
+            meta,
+            spare: self.spare.clone(),
+            freed: Vec::new(),
+            ..*self
+        };
+        (frozen, bytes)
     }
     fn thaw(&self) -> Self {
         let inner = self.inner.iter().map(|l| Level { tables: l.tables.thaw(), ..*l }).collect();
-        PageTable { inner, leaves: self.leaves.thaw(), walk_cache: empty_walk_cache(), ..*self }
+        PageTable {
+            inner,
+            leaves: self.leaves.thaw(),
+            walk_cache: empty_walk_cache(),
+            meta: self.meta.iter().map(SnapVec::thaw).collect(),
+            spare: self.spare.clone(),
+            freed: Vec::new(),
+            ..*self
+        }
     }
 }
 

@@ -33,6 +33,9 @@ pub struct Stats {
     pub resident: u64,
     /// Pages in swap now (not counting swap copies of resident pages).
     pub swapped: u64,
+    /// Frames holding page tables now (`tables=ram`; absent when none).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub table_frames: u64,
     /// Victims written out (to swap or their file) while a fault waited: a disk write each. With
     /// the counts above it gives the time (README, *What memory costs*; [`Stats::speed`]).
     pub disk_writes: u64,
@@ -154,6 +157,11 @@ impl Default for FaultSeries {
     fn default() -> Self {
         FaultSeries { bucket: 1, faults: Vec::with_capacity(Self::MAX_POINTS), pending_accesses: 0, pending_faults: 0 }
     }
+}
+
+/// Serde: leave a count out while it is zero (`table_frames` on machines with `tables=free`).
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 #[cfg(test)]

@@ -528,7 +528,7 @@ mod tests {
         );
         assert_eq!(error("spawn A\nread B 0x1000"), "2:6: no process named B (spawn it first)");
         assert_eq!(error("config frames=three"), "1:15: expected a number for frames, found \"three\"");
-        assert_eq!(error("config colour=red"), "1:8: unknown config key \"colour\" (expected one of frames, page, vbits, swap, tlb, levels, policy, seed, segv, reclaim, timer, budget, history, ram_ns, minor_ns, disk, oom, vm, tlb_ways, asid)");
+        assert_eq!(error("config colour=red"), "1:8: unknown config key \"colour\" (expected one of frames, page, vbits, swap, tlb, levels, policy, seed, segv, reclaim, timer, budget, history, ram_ns, minor_ns, disk, oom, vm, tlb_ways, asid, tables)");
         assert_eq!(
             error("  jump A"),
             "1:3: expected a command (config, spawn, fork, alloc, read, write, refs, tick, free, exit, note, importance), found \"jump\""

@@ -110,6 +110,10 @@ pub fn setting_doc(s: Setting) -> (String, &'static str) {
         Setting::Vm => ("paging | base | off", "Virtual memory, base-and-bounds relocation, or none (before VM)."),
         Setting::TlbWays => ("0, or a divisor of tlb", "Set-associative TLB: entries per set (0: fully associative)."),
         Setting::Asid => ("on | off", "Tag TLB entries with the process, so a switch does not flush them."),
+        Setting::Tables => (
+            "ram | free",
+            "ram: each page table takes a frame, never evicted while it maps a page, freed with its last entry.",
+        ),
     };
     (values.to_string(), meaning)
 }
@@ -135,6 +139,7 @@ pub fn setting_default(s: Setting) -> String {
             Setting::Vm => "paging".into(),
             Setting::TlbWays => "0".into(),
             Setting::Asid => "off".into(),
+            Setting::Tables => "free".into(),
             _ => String::new(),
         },
     }

@@ -286,6 +286,9 @@ impl Machine {
         }
         let (perms, backing) = self.page_rights(p, vpn, existing, write)?;
         let code = backing == Backing::Code;
+        if self.config.tables_in_ram && existing.is_none() {
+            self.ensure_tables(p, vpn)?;
+        }
         let mut swapped = existing.filter(|pte| pte.state == PteState::Swapped);
         if let Some(pte) = swapped.filter(|pte| write && pte.cow && self.slot_map_count(pte.loc) > 1) {
             return self.cow_from_swap(p, vpn, pte, ctx.next_use, event);
@@ -306,7 +309,7 @@ impl Machine {
             }
         }
         // Find a frame, evicting if memory is full.
-        let (f, evicted) = self.free_frame(pid, vpn, code)?;
+        let (f, evicted) = self.free_frame(pid, vpn, code).inspect_err(|_| self.drop_empty_tables(p, vpn))?;
         if object_slot != NONE {
             let pte = Pte { valid: true, state: PteState::Swapped, perms, backing, loc: object_slot, ..Pte::default() };
             self.add_mapping(p, vpn, pte);
@@ -685,7 +688,10 @@ impl Machine {
     /// (they all move to the same slot). The frame is left empty and out of the free pool.
     pub(super) fn evict(&mut self) -> Result<Eviction, SwapFull> {
         let hand_from = self.policy.hand();
-        let (f, among) = self.choose_victim();
+        let Some((f, among)) = self.choose_victim() else {
+            // Every frame in use holds a page table (`tables=ram`): no page can go.
+            return Err(SwapFull { pid: NONE, vpn: 0, frame: NONE });
+        };
         let why = VictimReason {
             policy: self.config.policy,
             value: match self.config.policy {

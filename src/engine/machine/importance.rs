@@ -53,19 +53,19 @@ impl Machine {
     /// The frame to evict, and the importance it was chosen among when processes differ. With
     /// equal importance this is the policy's victim, exactly; otherwise the policy's first choice
     /// among the frames of the lowest importance in use (O(frames in use): only then).
-    pub(super) fn choose_victim(&mut self) -> (u32, Option<Importance>) {
+    pub(super) fn choose_victim(&mut self) -> Option<(u32, Option<Importance>)> {
         if !self.importance_varies() {
-            let f = self.policy.victim(&mut self.frames).expect("evict() is only called while a frame is in use");
-            return (f, None);
+            // `None` only when every frame in use holds a page table (`tables=ram`).
+            return self.policy.victim(&mut self.frames).map(|f| (f, None));
         }
         let used = self.frames.high_water();
         let level: Vec<Option<Importance>> =
-            (0..used).map(|f| (!self.frames.is_free(f)).then(|| self.frame_importance(f))).collect();
-        let lowest = level.iter().flatten().copied().min().expect("evict() is only called while a frame is in use");
+            (0..used).map(|f| self.frames.holds_page(f).then(|| self.frame_importance(f))).collect();
+        let lowest = level.iter().flatten().copied().min()?;
         let eligible = |f: u32| level.get(f as usize).copied().flatten() == Some(lowest);
         let f =
             self.policy.victim_where(&mut self.frames, &eligible).expect("a frame of the lowest importance is in use");
-        (f, Some(lowest))
+        Some((f, Some(lowest)))
     }
 
     /// A fault needs a frame and the victim cannot go (swap is full, or there is none). With
@@ -105,10 +105,11 @@ impl Machine {
         }
     }
 
-    /// Resident and swapped pages of process `p`.
+    /// Resident and swapped pages of process `p`, and the frames its page tables take
+    /// (`tables=ram`).
     fn footprint(&self, p: usize) -> u64 {
         let s = &self.processes[p].stats;
-        s.resident + s.swapped
+        s.resident + s.swapped + s.table_frames
     }
 
     /// The process the OOM killer ends: the least important live one, and among those the one

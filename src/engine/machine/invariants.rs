@@ -98,9 +98,10 @@ impl Machine {
         let held_frames = (0..self.frames.high_water()).filter(|&f| self.frame_holder(f).is_some()).count() as u64;
         let held_slots = (0..self.swap.high_water()).filter(|&s| self.slot_holder(s).is_some()).count() as u64;
         let resident = frame_refs.len() as u64 + held_frames;
-        if resident != self.frames.used() as u64 || resident != self.stats.resident {
+        let tables = self.check_table_frames()?;
+        if resident + tables != self.frames.used() as u64 || resident != self.stats.resident {
             return Err(format!(
-                "{resident} frames mapped or held, {} in use, statistics say {}",
+                "{resident} frames mapped or held and {tables} page tables, {} in use, statistics say {}",
                 self.frames.used(),
                 self.stats.resident
             ));
@@ -143,6 +144,50 @@ impl Machine {
             return Err(format!("the policy tracks {} frames, {resident} are in use", order.len()));
         }
         Ok(())
+    }
+
+    /// `tables=ram`: each process's tables sit in frames marked as its tables, one frame each,
+    /// every table below the top holds an entry, and the statistics count them. Returns the
+    /// frames holding tables.
+    fn check_table_frames(&self) -> Result<u64, String> {
+        let marked = (0..self.frames.high_water()).filter(|&f| self.frames.get(f).table).count() as u64;
+        let mut total = 0;
+        for (pid, proc) in self.processes.iter().enumerate() {
+            let tables = proc.page_table.tables();
+            if !proc.alive() {
+                if tables.iter().any(|t| t.frame != NONE) || proc.stats.table_frames != 0 {
+                    return Err(format!("{} has ended but keeps its page tables", proc.name));
+                }
+                continue;
+            }
+            for t in &tables {
+                let fr = self.frames.get(t.frame);
+                if t.frame == NONE || !fr.table || fr.owner != pid as u32 || fr.vpn != t.first_vpn {
+                    return Err(format!(
+                        "{}: a level-{} table's frame {} is not marked as its",
+                        proc.name, t.level, t.frame
+                    ));
+                }
+                if t.level > 0 && t.entries == 0 {
+                    return Err(format!(
+                        "{}: an empty level-{} table in frame {} was not freed",
+                        proc.name, t.level, t.frame
+                    ));
+                }
+            }
+            let n = tables.iter().filter(|t| t.frame != NONE).count() as u64;
+            if n != proc.stats.table_frames {
+                return Err(format!("{}: {n} tables in frames, statistics say {}", proc.name, proc.stats.table_frames));
+            }
+            total += n;
+        }
+        if total != marked || total != self.stats.table_frames {
+            return Err(format!(
+                "{total} tables in frames, {marked} frames marked, statistics say {}",
+                self.stats.table_frames
+            ));
+        }
+        Ok(total)
     }
 
     /// Every page of an object is where the object says: each frame or slot it names holds that

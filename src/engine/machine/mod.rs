@@ -18,6 +18,7 @@ mod importance;
 mod invariants;
 mod physical;
 mod share;
+mod tables;
 mod time;
 
 use super::budget::{self, Usage};
@@ -217,7 +218,7 @@ impl Machine {
 
     /// The policy's number for a frame: aging counter, LFU count, OPT next use, NRU class.
     pub fn policy_value(&self, frame: u32) -> Option<u64> {
-        if frame >= self.frames.high_water() {
+        if frame >= self.frames.high_water() || !self.frames.holds_page(frame) {
             return None;
         }
         self.policy.frame_value(frame, &self.frames)
@@ -440,6 +441,14 @@ impl Machine {
             block: Block::default(),
         });
         self.usage.records += budget::PROCESS_COST;
+        if self.config.tables_in_ram {
+            if let Err(e) = self.take_root_table(pid as usize) {
+                let dropped = self.processes.pop().expect("just pushed");
+                self.usage.records -= budget::PROCESS_COST;
+                self.usage.page_tables -= dropped.page_table.heap_bytes() as u64;
+                return Err(e);
+            }
+        }
         Ok(pid)
     }
 
@@ -613,7 +622,7 @@ impl Machine {
             };
             let (f, s) = self.drop_mapping(p, vpn, pte);
             self.processes[p].page_table.remove(vpn);
-            frames += f;
+            frames += f + self.release_table_frames(p);
             slots += s;
         }
         (frames, slots)
@@ -642,6 +651,7 @@ impl Machine {
 
     fn end_process(&mut self, p: usize, cause: ExitCause) {
         let (mut frames, mut slots) = self.release_pages(p, 0, u64::MAX);
+        frames += self.release_all_tables(p);
         if self.config.vm == VmMode::Base {
             frames += self.release_block(p);
         }

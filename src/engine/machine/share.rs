@@ -377,6 +377,12 @@ impl Machine {
         }
         let mut shared = 0u64;
         for vpn in self.processes[pp].page_table.valid_in_range(0, u64::MAX) {
+            // With `tables=ram` the child's tables take frames as a page would: that may evict
+            // (so the entry is read after), and the OOM killer may end either process.
+            if self.config.tables_in_ram && (self.ensure_tables(c, vpn).is_err() || !self.processes[pp].alive()) {
+                self.drop_empty_tables(c, vpn);
+                break;
+            }
             let Some(&pte) = self.processes[pp].page_table.get(vpn) else {
                 continue;
             };
