@@ -219,16 +219,15 @@ impl Model {
     }
 }
 
+/// `machine`: frames, swap slots, TLB entries, and whether page tables take frames.
 fn check(
     policy: PolicyKind,
-    frames: u32,
-    swap: u32,
-    tlb: u32,
+    machine: (u32, u32, u32, bool),
     spacing: usize,
-    tables_in_ram: bool,
     script: Vec<Act>,
     moves: Vec<Move>,
 ) -> Result<(), TestCaseError> {
+    let (frames, swap, tlb, tables_in_ram) = machine;
     // With page tables in frames (two levels, so tables come and go), room for both top levels.
     let (frames, tables) = if tables_in_ram { (frames + 2, " tables=ram levels=2") } else { (frames, "") };
     let mut text = format!(
@@ -308,7 +307,7 @@ macro_rules! policy_tests {
                 script in proptest::collection::vec(act(), 0..40),
                 moves in proptest::collection::vec(a_move(), 1..60),
             ) {
-                check($policy, frames, swap, tlb, spacing, tables_in_ram, script, moves)?;
+                check($policy, (frames, swap, tlb, tables_in_ram), spacing, script, moves)?;
             }
         }
     )*};
