@@ -16,7 +16,7 @@ use crate::engine::translate::{EntryState, EntryTarget, Translation};
 
 fn target_number(t: EntryTarget) -> Option<u32> {
     match t {
-        EntryTarget::Table(n) | EntryTarget::Frame(n) | EntryTarget::Slot(n) => Some(n),
+        EntryTarget::Table(n) | EntryTarget::TableFrame(n) | EntryTarget::Frame(n) | EntryTarget::Slot(n) => Some(n),
         EntryTarget::Nothing => None,
     }
 }
@@ -70,10 +70,13 @@ pub struct TranslationReport {
     pub physical: Option<u64>,
     /// Every entry the walk read, first level first, with its bits.
     pub entries: Vec<EntryReport>,
+    /// `tables=ram`: the frame of each table on the walk, the top one first (absent otherwise).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub table_frames: Vec<u32>,
 }
 
-/// One page-table entry on a walk: its bits, what it points at (`table`, `frame`, `slot`, or
-/// absent for an empty entry) and the entry in binary, `NX | number | D A | U W P`.
+/// One page-table entry on a walk: its bits, what it points at (`table`, `table_frame` with
+/// `tables=ram`, `frame`, `slot`, or absent for an empty entry) and the entry in binary, `NX | number | D A | U W P`.
 #[derive(Clone, Debug, Serialize)]
 pub struct EntryReport {
     pub present: bool,
@@ -109,6 +112,7 @@ impl TranslationReport {
             slot,
             perms: t.entry.map(|e| e.1.to_string()),
             physical: t.physical(page_shift),
+            table_frames: t.table_frames.clone(),
             entries: {
                 // One width for every entry's number, so the fields line up.
                 let width =
@@ -125,6 +129,7 @@ impl TranslationReport {
                         no_execute: e.no_execute,
                         points_to: match e.target {
                             EntryTarget::Table(_) => Some("table"),
+                            EntryTarget::TableFrame(_) => Some("table_frame"),
                             EntryTarget::Frame(_) => Some("frame"),
                             EntryTarget::Slot(_) => Some("slot"),
                             EntryTarget::Nothing => None,
@@ -497,6 +502,37 @@ fn access(m: &Machine, a: &AccessEvent, r: &mut EventReport) {
                 ..Default::default()
             });
         }
+    }
+}
+
+/// One page table in a frame (`tables=ram`), for the picture: whose, which level (0 = the top),
+/// its frame, the frame of the table pointing at it (`None` for a top-level table), the first
+/// page it covers and its entries in use. Empty with `tables=free`.
+#[derive(Clone, Debug, Serialize)]
+pub struct PageTableReport {
+    pub pid: Pid,
+    pub level: u32,
+    pub frame: u32,
+    pub parent: Option<u32>,
+    pub first_vpn: u64,
+    pub entries: u32,
+}
+
+impl PageTableReport {
+    /// Every live process's tables, top level first.
+    pub fn all(m: &Machine) -> Vec<PageTableReport> {
+        let mut out = Vec::new();
+        for (pid, p) in m.processes().enumerate().filter(|(_, p)| p.alive()) {
+            out.extend(p.page_table.tables().into_iter().map(|t| PageTableReport {
+                pid: pid as Pid,
+                level: t.level,
+                frame: t.frame,
+                parent: (t.parent_frame != NONE).then_some(t.parent_frame),
+                first_vpn: t.first_vpn,
+                entries: t.entries,
+            }));
+        }
+        out
     }
 }
 

@@ -607,10 +607,12 @@ fn stats_line(who: &str, s: &Stats, config: &Config) -> String {
     // Faults that found no frame to free failed: they are neither minor nor major.
     let failed =
         if s.out_of_memory > 0 { format!(", {} failed: out of memory", group(s.out_of_memory)) } else { String::new() };
+    let tables =
+        if config.tables_in_ram { format!(" · page tables {} frames", group(s.table_frames)) } else { String::new() };
     format!(
         "{who}: accesses {} · hits {} · page faults {} ({} minor, {} major{failed}; {rate:.1}%) · swap-ins {} · \
          swap-outs {} · dropped {} · segmentation faults {} · protection faults {} · out of memory {} · \
-         TLB hits {} / misses {} · resident {} · in swap {} · time {} (work {}, stall {}; {})",
+         TLB hits {} / misses {} · resident {}{tables} · in swap {} · time {} (work {}, stall {}; {})",
         group(s.accesses),
         group(s.hits),
         group(s.faults),

@@ -17,9 +17,9 @@ pub struct Frame {
     pub vpn: u64,
     pub dirty: bool,
     pub code: bool,
-    /// A page table lives here (`tables=ram`): `owner` is its process, `vpn` the first page it
-    /// covers. Never a policy's victim.
-    pub table: bool,
+    /// A page table of this level (0 = the top) lives here (`tables=ram`): `owner` is its
+    /// process, `vpn` the first page it covers. Never a policy's victim.
+    pub table: Option<u8>,
     /// `referenced` is `ref_epoch == FrameTable::epoch`: clearing every bit at a timer interrupt is
     /// then one increment instead of a pass over all frames.
     ref_epoch: u64,
@@ -43,7 +43,7 @@ impl PartialEq for Frame {
     }
 }
 
-const EMPTY: Frame = Frame { owner: NONE, vpn: 0, dirty: false, code: false, table: false, ref_epoch: 0, data: None };
+const EMPTY: Frame = Frame { owner: NONE, vpn: 0, dirty: false, code: false, table: None, ref_epoch: 0, data: None };
 
 /// All frames, with the pool of free ones (lowest first).
 #[derive(Clone, Debug)]
@@ -101,20 +101,22 @@ impl FrameTable {
     #[inline]
     pub fn holds_page(&self, f: u32) -> bool {
         let frame = self.get(f);
-        frame.owner != NONE && !frame.table
+        frame.owner != NONE && frame.table.is_none()
     }
 
-    /// Frame `f`, just taken, holds a page table of `owner` covering pages from `first_vpn`.
-    pub fn mark_table(&mut self, f: u32, owner: u32, first_vpn: u64) {
+    /// Frame `f`, just taken, holds a page table of `owner` at `level`, covering pages from
+    /// `first_vpn`.
+    pub fn mark_table(&mut self, f: u32, owner: u32, level: u32, first_vpn: u64) {
         let frame = &mut self.frames[f as usize];
-        (frame.owner, frame.vpn, frame.table, frame.code, frame.dirty) = (owner, first_vpn, true, false, false);
+        let table = Some(level as u8);
+        (frame.owner, frame.vpn, frame.table, frame.code, frame.dirty) = (owner, first_vpn, table, false, false);
     }
 
     /// The lowest free frame, now owned by `(owner, vpn)`, referenced and clean.
     #[inline(always)]
     pub fn take_free(&mut self, owner: u32, vpn: u64, code: bool) -> Option<u32> {
         let f = self.free.take()?;
-        let frame = Frame { owner, vpn, dirty: false, code, table: false, ref_epoch: self.epoch, data: None };
+        let frame = Frame { owner, vpn, dirty: false, code, table: None, ref_epoch: self.epoch, data: None };
         if f as usize == self.frames.len() {
             self.frames.push(frame);
         } else {
@@ -129,7 +131,7 @@ impl FrameTable {
         if !self.free.take_id(f) {
             return false;
         }
-        let frame = Frame { owner, vpn, dirty: false, code: false, table: false, ref_epoch: self.epoch, data: None };
+        let frame = Frame { owner, vpn, dirty: false, code: false, table: None, ref_epoch: self.epoch, data: None };
         while self.frames.len() < f as usize {
             self.frames.push(EMPTY);
         }
@@ -144,7 +146,7 @@ impl FrameTable {
     /// Reuses frame `f` (just emptied by an eviction) for `(owner, vpn)`.
     pub fn reassign(&mut self, f: u32, owner: u32, vpn: u64, code: bool) {
         let epoch = self.epoch;
-        self.frames[f as usize] = Frame { owner, vpn, dirty: false, code, table: false, ref_epoch: epoch, data: None };
+        self.frames[f as usize] = Frame { owner, vpn, dirty: false, code, table: None, ref_epoch: epoch, data: None };
     }
 
     /// Names another of the pages that map frame `f` as its owner (the one named left).
@@ -160,7 +162,7 @@ impl FrameTable {
         frame.owner = NONE;
         frame.dirty = false;
         frame.code = false;
-        frame.table = false;
+        frame.table = None;
         frame.ref_epoch = 0;
         frame.data.take()
     }

@@ -22,6 +22,8 @@ pub enum EntryState {
 pub enum EntryTarget {
     /// The next level's table (with `tables=free` a table is not in a frame: its number).
     Table(u32),
+    /// The next level's table in its frame (`tables=ram`): the frame number, as hardware keeps it.
+    TableFrame(u32),
     /// The page's frame (the last level, present).
     Frame(u32),
     /// The swap slot the OS keeps in a not-present entry.
@@ -58,7 +60,9 @@ impl EntryBits {
     /// (the number: the frame, table or slot it points at, in `width` bits).
     pub fn binary(&self, width: u32) -> String {
         let number = match self.target {
-            EntryTarget::Table(n) | EntryTarget::Frame(n) | EntryTarget::Slot(n) => n as u64,
+            EntryTarget::Table(n) | EntryTarget::TableFrame(n) | EntryTarget::Frame(n) | EntryTarget::Slot(n) => {
+                n as u64
+            }
             EntryTarget::Nothing => 0,
         };
         let b = |x: bool| if x { '1' } else { '0' };
@@ -96,6 +100,9 @@ pub struct Translation {
     /// Every entry the walk read, first level first: the inner levels' (up to the first empty
     /// one) and, when it got there, the page's own.
     pub entries: Vec<EntryBits>,
+    /// `tables=ram`: the frame of each table on the walk, the top one first (the base register
+    /// holds the first); empty with `tables=free`.
+    pub table_frames: Vec<u32>,
 }
 
 impl Translation {
@@ -129,7 +136,8 @@ impl Machine {
         let tlb_hit = (config.tlb_entries > 0).then(|| self.tlb_would_hit(pid, vpn));
         let mut entries = Vec::with_capacity(config.levels as usize);
         let mut reached = true; // every inner entry present: the walk reads the page's entry
-        for child in table.walk_tables(vpn) {
+        let table_frames = table.walk_frames(vpn);
+        for (level, child) in table.walk_tables(vpn).into_iter().enumerate() {
             match child {
                 // An inner entry: present, and open to everything the entries below allow.
                 Some(t) => entries.push(EntryBits {
@@ -139,7 +147,10 @@ impl Machine {
                     accessed: true,
                     dirty: false,
                     no_execute: false,
-                    target: EntryTarget::Table(t),
+                    target: match table_frames.get(level + 1) {
+                        Some(&f) => EntryTarget::TableFrame(f),
+                        None => EntryTarget::Table(t),
+                    },
                 }),
                 None => {
                     entries.push(EntryBits::EMPTY);
@@ -181,6 +192,7 @@ impl Machine {
             tables_found: table.tables_on_walk(vpn),
             entry,
             entries,
+            table_frames,
         })
     }
 }

@@ -72,8 +72,11 @@ pub mod flags {
     /// A frame or slot a shared-memory object holds while no process maps that page: its owner
     /// word names the object (`stats().objects[].owner`), its page number the object's page.
     pub const HELD: u32 = 1024;
+    /// A frame holding a page table (`tables=ram`): its owner is the process, its page number the
+    /// first page the table covers, its value word the table's level (0 = the top).
+    pub const TABLE: u32 = 2048;
 
-    pub const ALL: [(&str, u32); 11] = [
+    pub const ALL: [(&str, u32); 12] = [
         ("DIRTY", DIRTY),
         ("REFERENCED", REFERENCED),
         ("CODE", CODE),
@@ -85,6 +88,7 @@ pub mod flags {
         ("COW", COW),
         ("SHARED", SHARED),
         ("HELD", HELD),
+        ("TABLE", TABLE),
     ];
 }
 
@@ -112,7 +116,7 @@ pub mod field {
     pub const VPN_LO: usize = 1;
     pub const VPN_HI: usize = 2;
     pub const FLAGS: usize = 3;
-    /// Frames: the policy's value for the frame (`NONE` if none).
+    /// Frames: the policy's value for the frame (`NONE` if none); a page table's level.
     pub const VALUE: usize = 4;
     /// Frames and slots: how many pages map it (the owner named is one of them).
     pub const FRAME_MAPS: usize = 5;
@@ -324,7 +328,7 @@ impl Machine {
         let base_of = |f: u32| if frames.get(f).code { PageState::Code } else { PageState::Reserved };
         for f in 0..frames.high_water() {
             let fr = frames.get(f);
-            if fr.owner == pid && counts.contains(fr.vpn) {
+            if fr.owner == pid && fr.table.is_none() && counts.contains(fr.vpn) {
                 counts.set(fr.vpn, PageState::Resident, base_of(f), frame_bits(f));
             }
         }
@@ -425,6 +429,12 @@ impl Machine {
             }
             if fr.owner == NONE {
                 out.extend_from_slice(&page_record::<FRAME_WORDS>(NONE, 0, fl));
+                continue;
+            }
+            if let Some(level) = fr.table {
+                let mut w = page_record::<FRAME_WORDS>(fr.owner, fr.vpn, fl | flags::TABLE);
+                w[field::VALUE] = level as u32;
+                out.extend_from_slice(&w);
                 continue;
             }
             if fr.dirty {

@@ -274,6 +274,44 @@ note Page 2 has set 2 to itself: a hit.
 ",
     },
     Preset {
+        id: "page-tables-cost",
+        compare: false,
+        title: "Page tables cost memory",
+        summary: "With tables=ram every page table takes a frame, as on real hardware. A 48-bit space has four \
+                  levels of 512-entry tables, and a page needs a table at every level on its way: three pages \
+                  far apart cost ten frames of tables (a sparse space), while eight neighbouring pages share \
+                  one table per level (a dense one). When memory fills, a page goes, never a table that still \
+                  maps something; a table goes with its last entry.",
+        text: "\
+config frames=24 page=4K vbits=48 levels=4 swap=16 tlb=0 policy=lru tables=ram
+spawn A
+note A's top-level table took a frame as A started: before A has touched any memory.
+alloc A low 4K rw at 0x1000
+alloc A middle 4K rw at 0x400000000000
+alloc A top 4K rw at 0x7ffffffff000
+write A 0x1000 1
+note One page, and three more tables on its walk: 4 KiB of data, 16 KiB of tables.
+write A 0x400000000000 2
+note A page far away shares only the top table: three new tables again.
+write A 0x7ffffffff000 3
+note Sparse: 3 pages of data, 10 frames of page tables.
+spawn B
+alloc B dense 32K rw at 0x1000
+write B 0x1000 1
+write B 0x2000 2
+write B 0x3000 3
+write B 0x4000 4
+write B 0x5000 5
+write B 0x6000 6
+write B 0x7000 7
+note Dense: B's pages share one table per level. Memory is full now.
+write B 0x8000 8
+note The fault evicted a page (the least recently used), never a table.
+free A middle
+note Freeing A's middle page emptied three tables: they went with it (released 4 frames).
+",
+    },
+    Preset {
         id: "shared-libraries",
         compare: false,
         title: "Shared libraries",
@@ -475,6 +513,13 @@ mod tests {
         };
         let tagged = tlb_results("tagged-tlb");
         assert_eq!(tagged[4..], [true; 4], "{tagged:?}");
+        let r = run("page-tables-cost");
+        let a = &r.machine().process(0).unwrap().stats;
+        assert_eq!((a.table_frames, a.resident + a.swapped), (7, 2), "A after freeing its middle page");
+        let b = &r.machine().process(1).unwrap().stats;
+        assert_eq!(b.table_frames, 4, "dense: one table per level");
+        assert!(r.machine().stats().swap_outs >= 1, "memory filled and a page went");
+        r.machine().check_invariants().unwrap();
         let sets = tlb_results("tlb-sets");
         assert_eq!(sets, [false, false, false, false, false, false, true]);
 

@@ -510,6 +510,14 @@ impl Simulator {
         })
     }
 
+    /// Page tables in frames (`tables=ram`; empty otherwise), for the picture's lines from each
+    /// table to the one above: `[{pid, level, frame, parent, first_vpn, entries}]`.
+    /// `sim.pageTables()`
+    #[wasm_bindgen(js_name = pageTables)]
+    pub fn page_tables(&self) -> Result<JsValue, JsValue> {
+        self.with(|s| to_js(&crate::report::PageTableReport::all(s.machine())))
+    }
+
     /// How programs use physical memory on a machine before virtual memory (`vm=off`: each
     /// region at the frames its addresses name; `vm=base`: each block): `[{pid, label, first,
     /// frames}]`, empty with paging. `sim.physicalUses()`

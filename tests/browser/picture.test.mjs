@@ -112,7 +112,7 @@ test('no arrow crosses a heading, a chip or a label, and labels keep clear of he
   // And a machine with everything at once: swap arrows, a TLB and a file in the column under swap.
   const everything = 'config frames=3 swap=8 tlb=4 policy=fifo\nspawn A code=1\nalloc A m 8K rw file=f.txt\nalloc A h 12K rw\n'
     + 'write A 0x2000 7\nwrite A 0x3000 8\nwrite A 0x4000 9\nwrite A 0x5000 1\nread A 0x2000\nwrite A 0x6000 2\nread A 0x4000\nread A 0x3000\n';
-  for (const id of ['swapping', 'thrashing', 'mapped-file', 'shared-memory', 'fork-cow', 'lru-fifo-opt', 'tlb', 'clock', everything]) {
+  for (const id of ['swapping', 'thrashing', 'mapped-file', 'shared-memory', 'fork-cow', 'lru-fifo-opt', 'tlb', 'clock', 'page-tables-cost', everything]) {
     await page.evaluate((p) => (p.includes('\n') ? window.pagesim.load(p) : window.pagesim.loadPreset(p)), id);
     const total = await page.evaluate(() => window.pagesim.state.sim.length);
     for (let step = 1; step <= total; step++) {
@@ -168,5 +168,38 @@ test('the translation panel shows every entry the walk read, in binary with its 
   for (const r of rows.slice(0, 3)) assert.match(r[1], /^0 \| \d{4} \| 01 \| 111$/);
   assert.equal(rows[3][1], '1 | 0000 | 11 | 111', 'the page: no-execute, frame 0, dirty, accessed, user, writable, present');
   assert.match(rows[3][2], /^frame 0 · present, writable, user, accessed, dirty, no-execute$/);
+  await page.close();
+});
+
+test('page tables in frames: drawn in their own colour with their process, linked to the table above, never a victim', async () => {
+  const page = await open(browser.context, `${base}#p=page-tables-cost`);
+  await step(page, 22); // B's eighth page: memory was full, a page went
+  const palette = await page.evaluate(() => window.pagesim.renderer.palette);
+  const tables = await page.evaluate(() => window.pagesim.state.sim.pageTables());
+  assert.equal(tables.filter((t) => t.pid === 0).length, 10, "A's sparse space: the top table and three per page");
+  assert.equal(tables.filter((t) => t.pid === 1).length, 4, "B's dense one: one per level");
+  // A level-3 table of B: the tables' colour, with B's colour down its side.
+  const b3 = tables.find((t) => t.pid === 1 && t.level === 3);
+  const cell = await page.evaluate((f) => window.pagesim.renderer.locate({ frame: f }), b3.frame);
+  const seen = await coloursIn(page, cell);
+  assert.ok(near(seen, palette.table, 12), `the table colour ${palette.table} in ${seen.slice(0, 8)}`);
+  assert.ok(near(seen, palette.procs[1], 12), "B's colour on its table");
+  const links = (await page.evaluate(() => window.pagesim.renderer.marks())).filter((m) => m.kind === 'table-link');
+  assert.equal(links.length, tables.filter((t) => t.parent != null).length, 'a line from each table to the one above');
+  // The eviction took a page; every table frame still holds its table.
+  const evicted = await page.evaluate(() => window.pagesim.state.sim.stats().total.swap_outs);
+  assert.equal(evicted, 1);
+  assert.ok(tables.every((t) => t.entries > 0 || t.level === 0), 'no empty table is kept');
+  // The translation panel names each table's frame.
+  const walk = await page.textContent('#translation');
+  assert.match(walk, new RegExp(`L1 table \\(frame ${tables.find((t) => t.pid === 1 && t.level === 0).frame}\\), entry 0 → L2 table \\(frame ${tables.find((t) => t.pid === 1 && t.level === 1).frame}\\)`));
+  assert.match(walk, /L2 table in frame \d+/);
+  // Tooltip words for a table's frame.
+  const tip = await page.evaluate(({ x, y, w, h }) => window.pagesim.renderer.describeAt(x + w / 2, y + h / 2), cell);
+  assert.match(tip, /holds B's level-3 page table, for pages from 0/);
+  // Freeing A's middle page frees its three tables.
+  await step(page, 2);
+  const after = await page.evaluate(() => window.pagesim.state.sim.pageTables());
+  assert.equal(after.filter((t) => t.pid === 0).length, 7);
   await page.close();
 });

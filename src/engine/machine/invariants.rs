@@ -150,7 +150,7 @@ impl Machine {
     /// every table below the top holds an entry, and the statistics count them. Returns the
     /// frames holding tables.
     fn check_table_frames(&self) -> Result<u64, String> {
-        let marked = (0..self.frames.high_water()).filter(|&f| self.frames.get(f).table).count() as u64;
+        let marked = (0..self.frames.high_water()).filter(|&f| self.frames.get(f).table.is_some()).count() as u64;
         let mut total = 0;
         for (pid, proc) in self.processes.iter().enumerate() {
             let tables = proc.page_table.tables();
@@ -162,7 +162,8 @@ impl Machine {
             }
             for t in &tables {
                 let fr = self.frames.get(t.frame);
-                if t.frame == NONE || !fr.table || fr.owner != pid as u32 || fr.vpn != t.first_vpn {
+                if t.frame == NONE || fr.table != Some(t.level as u8) || fr.owner != pid as u32 || fr.vpn != t.first_vpn
+                {
                     return Err(format!(
                         "{}: a level-{} table's frame {} is not marked as its",
                         proc.name, t.level, t.frame

@@ -28,7 +28,7 @@ impl Machine {
             self.release_frame(f);
             return Err(AccessResult::OutOfMemory { victim_pid: pid, victim_vpn: first_vpn, victim_frame: f });
         }
-        self.frames.mark_table(f, pid, first_vpn);
+        self.frames.mark_table(f, pid, level, first_vpn);
         self.stats.table_frames += 1;
         self.processes[p].stats.table_frames += 1;
         self.log(Event::TableFrame { pid, level, frame: f, evicted });

@@ -19,7 +19,7 @@ import { createViews } from './views.js';
 import { createTooltips } from './tooltips.js';
 import { createPainter } from './paint.js';
 import { drawLines, drawLineEnds, drawStrip, drawPageNumbers, drawObjectLabels } from './spaces.js';
-import { drawFrames, drawFramesCompact, drawHeatMap, drawPolicyState, drawSwap } from './memory.js';
+import { drawFrames, drawFramesCompact, drawHeatMap, drawPolicyState, drawSwap, drawTableLinks } from './memory.js';
 import { drawHighlight, pageRect, frameAnchor } from './highlight.js';
 import { planSide, drawSide, locateSide } from './side.js';
 import { drawPhysical, describePhysical } from './physical.js';
@@ -197,7 +197,11 @@ export function createRenderer(canvas, engine) {
     // --- frames
     if (fg.perCell > 1) drawHeatMap(g, fg, blocks, config.frames);
     else if (fg.size < 12) drawFramesCompact(g, fg, frames);
-    else drawFrames(g, fg, frames, names, config);
+    else {
+      // Behind the frames: between rows only the gaps show the links.
+      if (config.tables_in_ram) drawTableLinks(g, fg, sim.pageTables());
+      drawFrames(g, fg, frames, names, config);
+    }
     if (fg.stateH && fg.perCell === 1 && !scene.orderHidden) drawPolicyState(g, fg, frames, sim.policyOrder(fg.count), names, config);
 
     // --- swap slots
@@ -301,6 +305,10 @@ export function createRenderer(canvas, engine) {
       referenced: () => g.drawPage(1, 1, 16, 16, S.Resident, F.REFERENCED, c, ''),
       shared: () => g.drawPage(1, 1, 16, 16, S.Resident, F.SHARED, c, ''),
       cow: () => g.drawPage(1, 1, 16, 16, S.Resident, F.COW, c, ''),
+      table: () => {
+        g.ctx.fillStyle = g.palette.table; g.roundRect(1, 1, 16, 16, 3); g.ctx.fill();
+        g.ctx.fillStyle = c; g.ctx.fillRect(1, 4, 3, 10);
+      },
       hand: () => {
         g.ctx.fillStyle = g.palette.text;
         g.ctx.beginPath(); g.ctx.moveTo(4, 3); g.ctx.lineTo(14, 3); g.ctx.lineTo(9, 10); g.ctx.closePath(); g.ctx.fill();

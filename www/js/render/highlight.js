@@ -11,38 +11,47 @@ export function outline(g, r, colour, width, dash = []) {
 }
 
 /**
- * A dashed arrow between a frame and a swap slot. It runs below the grids (`depth` px down)
- * so it never crosses titles or cells; the label sits at its lowest point, at most `maxY`.
+ * A dashed arrow between a frame and a swap slot. It drops straight down from `from`, runs along
+ * `depth` px below the lower end, and rises straight into `to`, with rounded corners: below the
+ * grids and the policy's row, so it never crosses titles, cells or chips. The label sits on its
+ * bottom run (`labelAt` of the way along), at most `maxY`.
  */
 export function arrow(g, from, to, colour, label, depth, labelAt = 0.5, maxY = Infinity) {
-  g.ctx.strokeStyle = colour; g.ctx.fillStyle = colour; g.ctx.lineWidth = 2; g.ctx.setLineDash([6, 4]);
-  // In a fixed box (an embed) the curve stays inside the picture, its label whole.
+  const ctx = g.ctx;
+  ctx.strokeStyle = colour; ctx.fillStyle = colour; ctx.lineWidth = 2; ctx.setLineDash([6, 4]);
+  // In a fixed box (an embed) the run stays inside the picture, its label whole.
   const lowY = Math.max(Math.max(from.y, to.y) + 4, Math.min(Math.max(from.y, to.y) + depth, maxY));
-  g.ctx.beginPath(); g.ctx.moveTo(from.x, from.y);
-  g.ctx.bezierCurveTo(from.x, lowY, to.x, lowY, to.x, to.y); g.ctx.stroke(); g.ctx.setLineDash([]);
+  const dir = Math.sign(to.x - from.x) || 1;
+  const r = Math.max(0, Math.min(12, Math.abs(to.x - from.x) / 2, lowY - from.y, lowY - to.y));
+  ctx.beginPath(); ctx.moveTo(from.x, from.y);
+  ctx.lineTo(from.x, lowY - r);
+  ctx.quadraticCurveTo(from.x, lowY, from.x + dir * r, lowY);
+  ctx.lineTo(to.x - dir * r, lowY);
+  ctx.quadraticCurveTo(to.x, lowY, to.x, lowY - r);
+  ctx.lineTo(to.x, to.y);
+  ctx.stroke(); ctx.setLineDash([]);
+  // The path's points for the layout checks: down, along, up (corners as their chords).
   const points = [];
-  for (let i = 0; i <= 32; i++) {
-    const t = i / 32, u = 1 - t;
-    points.push([u * u * u * from.x + 3 * u * u * t * from.x + 3 * u * t * t * to.x + t * t * t * to.x,
-      u * u * u * from.y + 3 * u * t * (u + t) * lowY + t * t * t * to.y]);
-  }
+  const run = (x0, y0, x1, y1, n) => {
+    for (let i = 0; i <= n; i++) points.push([x0 + ((x1 - x0) * i) / n, y0 + ((y1 - y0) * i) / n]);
+  };
+  run(from.x, from.y, from.x, lowY - r, 8);
+  run(from.x + dir * r, lowY, to.x - dir * r, lowY, 16);
+  run(to.x, lowY - r, to.x, to.y, 8);
   g.mark('arrow', { points });
   // arrow head pointing up into the target
-  g.ctx.beginPath();
-  g.ctx.moveTo(to.x, to.y);
-  g.ctx.lineTo(to.x - 5, to.y + 8);
-  g.ctx.lineTo(to.x + 5, to.y + 8);
-  g.ctx.closePath(); g.ctx.fill();
+  ctx.beginPath();
+  ctx.moveTo(to.x, to.y);
+  ctx.lineTo(to.x - 5, to.y + 8);
+  ctx.lineTo(to.x + 5, to.y + 8);
+  ctx.closePath(); ctx.fill();
   if (label) {
-    g.font(10, 700); g.ctx.textAlign = 'center'; g.ctx.textBaseline = 'middle';
-    // the curve's point at t = labelAt (both control points sit at lowY)
-    const t = labelAt, u = 1 - t;
-    const lx = u * u * u * from.x + 3 * u * u * t * from.x + 3 * u * t * t * to.x + t * t * t * to.x;
-    const ly = u * u * u * from.y + 3 * u * t * (u + t) * lowY + t * t * t * to.y;
-    const tw = g.ctx.measureText(label).width + 8;
-    g.ctx.fillStyle = g.palette.bg; g.ctx.fillRect(lx - tw / 2, ly - 7, tw, 14);
+    g.font(10, 700); ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
+    const lx = from.x + (to.x - from.x) * labelAt, ly = lowY;
+    const tw = ctx.measureText(label).width + 8;
+    ctx.fillStyle = g.palette.bg; ctx.fillRect(lx - tw / 2, ly - 7, tw, 14);
     g.mark('arrow-label', { x: lx - tw / 2, y: ly - 7, w: tw, h: 14 });
-    g.ctx.fillStyle = colour; g.ctx.fillText(label, lx, ly);
+    ctx.fillStyle = colour; ctx.fillText(label, lx, ly);
   }
 }
 

@@ -14,6 +14,8 @@ export function drawFrames(g, fg, frames, names, config) {
     if (pid < 0) {
       g.ctx.strokeStyle = g.palette.cellLine; g.ctx.lineWidth = 1;
       g.roundRect(x + 0.5, y + 0.5, s - 1, s - 1, Math.min(4, s / 5)); g.ctx.stroke();
+    } else if (fl & g.F.TABLE) {
+      drawTableFrame(g, x, y, s, pid, value, names);
     } else {
       const colour = processColour(g.palette, pid);
       g.ctx.fillStyle = colour;
@@ -56,6 +58,55 @@ export function drawFrames(g, fg, frames, names, config) {
       g.ctx.fillText(g.fitText(String(f), s - 14), x + 3, y + 2); g.ctx.globalAlpha = 1;
     }
   }
+}
+
+/**
+ * A frame holding a page table (`tables=ram`): the tables' own colour, a band in its process's
+ * colour down the left, and "A L1" (level 0 is "A top").
+ */
+function drawTableFrame(g, x, y, s, pid, level, names) {
+  const r = Math.min(4, s / 5);
+  g.ctx.fillStyle = g.palette.table;
+  g.roundRect(x, y, s, s, r); g.ctx.fill();
+  g.ctx.fillStyle = processColour(g.palette, pid);
+  g.ctx.fillRect(x, y + r, Math.max(3, s / 8), s - 2 * r);
+  if (s < 22) return;
+  const ink = textOn(g.palette.table);
+  g.ctx.fillStyle = ink;
+  g.ctx.textAlign = 'center'; g.ctx.textBaseline = 'middle';
+  g.font(Math.min(11, s / 3.4), 700, true);
+  g.ctx.fillText(g.fitText(names.get(pid) ?? '?', s - 8), x + s / 2 + 2, y + s / 2 - (s >= 34 ? 5 : 0));
+  if (s >= 34) {
+    g.font(9, 400, true);
+    g.ctx.fillText(level === 0 ? 'table' : `L${level} table`, x + s / 2 + 2, y + s / 2 + 8);
+  }
+}
+
+/**
+ * Lines from each page table's frame to the table above it (`tables=ram`), when both are in the
+ * grid, drawn before the frames so the cells cover them: a walk goes from the top table down, so
+ * each line ends at the child with a dot.
+ */
+export function drawTableLinks(g, fg, tables) {
+  const ctx = g.ctx;
+  ctx.save();
+  ctx.strokeStyle = g.palette.table; ctx.fillStyle = g.palette.table;
+  ctx.lineWidth = 1.5; ctx.globalAlpha = 0.8;
+  for (const t of tables) {
+    if (t.parent == null) continue;
+    const [a, b] = [t.parent - fg.first, t.frame - fg.first];
+    if (a < 0 || b < 0 || a >= fg.count || b >= fg.count) continue;
+    const [p, c] = [gridCell(fg, a), gridCell(fg, b)];
+    const [x0, y0, x1, y1] = [p.x + p.s / 2, p.y + p.s, c.x + c.s / 2, c.y + c.s];
+    // Under the grid row: a bow below the cells, so it crosses none of them.
+    const dip = Math.min(fg.size * 0.45, 8 + Math.abs(x1 - x0) * 0.12);
+    ctx.beginPath(); ctx.moveTo(x0, y0);
+    ctx.bezierCurveTo(x0, Math.max(y0, y1) + dip, x1, Math.max(y0, y1) + dip, x1, y1);
+    ctx.stroke();
+    ctx.beginPath(); ctx.arc(x1, y1, 2.5, 0, 2 * Math.PI); ctx.fill();
+    g.mark('table-link', { x: Math.min(x0, x1), y: Math.min(y0, y1), w: Math.abs(x1 - x0), h: dip });
+  }
+  ctx.restore();
 }
 
 /**

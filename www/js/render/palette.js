@@ -15,6 +15,7 @@ export function readPalette(element = document.documentElement) {
     empty: v('--cell-empty'),
     cellLine: v('--cell-line'),
     guard: v('--guard'),
+    table: v('--table'),
     line: v('--line'),
     highlight: v('--highlight'),
     victim: v('--victim'),

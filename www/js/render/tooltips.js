@@ -109,6 +109,13 @@ export function createTooltips(engine, V) {
     const f = lay.frames.first + cell;
     const owner = V.owner(frames, cell), fl = V.flags(frames, cell);
     if (owner < 0) return `frame ${f}: free` + (fl & F.HAND ? '\nthe clock hand points here' : '');
+    if (fl & F.TABLE) {
+      const level = V.value(frames, cell);
+      return [`frame ${f} (physical ${hex(f * ps)}–${hex((f + 1) * ps - 1)})`,
+        `holds ${names.get(owner)}'s ${level === 0 ? 'top-level' : `level-${level}`} page table`
+          + (level === 0 ? '' : `, for pages from ${V.vpn(frames, cell)}`),
+        'never evicted while it maps a page; freed with its last entry (tables=ram)'].join('\n');
+    }
     const lines = [`frame ${f} (physical ${hex(f * ps)}–${hex((f + 1) * ps - 1)})`,
       fl & F.HELD ? `holds page ${V.vpn(frames, cell)} of shared memory ${names.get(owner)}: no process maps it now, the object keeps it`
         : `holds ${names.get(owner)} page ${V.vpn(frames, cell)}${fl & F.CODE ? ' (code)' : ''}`];

@@ -13,6 +13,7 @@ const ITEMS = [
   ['shared', 'shared: several pages map the frame (×n: how many)', 'shared'],
   ['cow', 'copy-on-write (after fork): a write copies it', 'copy-on-write'],
   ['hand', 'clock hand', 'clock hand'],
+  ['table', 'a page table in a frame (tables=ram)', 'page table'],
 ];
 
 export function drawLegend(box, renderer) {

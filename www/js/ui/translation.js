@@ -82,10 +82,12 @@ export function renderTranslation(box, sim, record, config, names) {
       const levels = walk.indices.length;
       for (let i = 0; i < levels; i++) {
         const idx = walk.indices[i];
-        if (i === levels - 1) li(`L${i + 1} table, entry ${idx}: the page-table entry`);
-        else if (i + 1 < walk.tables_found) li(`L${i + 1} table, entry ${idx} → L${i + 2} table`);
+        // With tables=ram each table is in a frame (the base register holds the top one's).
+        const at = (l) => (walk.table_frames?.[l] != null ? ` (frame ${walk.table_frames[l]})` : '');
+        if (i === levels - 1) li(`L${i + 1} table${at(i)}, entry ${idx}: the page-table entry`);
+        else if (i + 1 < walk.tables_found) li(`L${i + 1} table${at(i)}, entry ${idx} → L${i + 2} table${at(i + 1)}`);
         else {
-          li(`L${i + 1} table, entry ${idx}: empty (no L${i + 2} table under it yet)`);
+          li(`L${i + 1} table${at(i)}, entry ${idx}: empty (no L${i + 2} table under it yet)`);
           break;
         }
       }
@@ -182,6 +184,7 @@ function entryTable(walk) {
     const flags = [e.present ? 'present' : 'not present', e.writable && 'writable', e.user && 'user',
       e.accessed && 'accessed', e.dirty && 'dirty', e.no_execute && 'no-execute'].filter(Boolean).join(', ');
     const target = e.points_to === 'table' ? `L${i + 2} table #${e.number}`
+      : e.points_to === 'table_frame' ? `L${i + 2} table in frame ${e.number}`
       : e.points_to === 'frame' ? `frame ${e.number}`
       : e.points_to === 'slot' ? `swap slot ${e.number} (the OS's note; not present)`
       : i === last ? 'nothing yet' : `no L${i + 2} table`;
