@@ -523,6 +523,8 @@ mod tests {
         assert_eq!(std::mem::size_of::<Op>(), 16);
         let a = AccessOp::new(3, 0xffff_ffff_ffff, Some(200));
         assert_eq!((a.name, a.addr(), a.value()), (3, 0xffff_ffff_ffff, Some(200)));
+        let top = AccessOp::new(u32::MAX, u64::MAX, Some(0));
+        assert_eq!((top.name, top.addr(), top.value()), (u32::MAX, u64::MAX, Some(0)));
         assert_eq!(AccessOp::new(0, 0x1234, None).value(), None);
     }
 
