@@ -9,9 +9,10 @@
 pub const MAX_FRAMES: u32 = 1 << 20;
 /// Page sizes: the powers of two from 16 bytes to 64 KiB.
 pub const PAGE_SIZES: [u64; 13] = [16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536];
-/// Virtual address widths.
+/// Virtual address widths: up to a whole u64 (a 64-bit space's last byte is `u64::MAX`, and its
+/// size, 2^64, is counted in u128 where it is needed).
 pub const MIN_VA_BITS: u32 = 8;
-pub const MAX_VA_BITS: u32 = 48;
+pub const MAX_VA_BITS: u32 = 64;
 /// Page-table levels.
 pub const MAX_LEVELS: u32 = 5;
 /// Swap slots.

@@ -2,8 +2,11 @@
 //! objects, defined once here so the two never differ.
 //!
 //! Convention: keys are `snake_case`; kinds and states are lower-case strings (`"page_fault"`,
-//! `"from_swap"`); page and frame numbers, addresses and counts are numbers (all below 2^53, so
-//! JavaScript holds them exactly); a field that does not apply is left out, never `null`.
+//! `"from_swap"`); page and frame numbers, addresses and counts are numbers; a field that does not
+//! apply is left out, never `null`. Addresses, page numbers and page counts can pass 2^53 in a wide
+//! space (up to 2^64 − 1 with `vbits=64`): those fields are written with [`exact`], as numbers up to
+//! 2^53 − 1 and as BigInts above in JavaScript (README, *64-bit address spaces*); the JSON of the
+//! command line writes every one as a plain integer.
 
 use crate::engine::cost::Speed;
 use crate::engine::events::{
@@ -23,6 +26,48 @@ fn target_number(t: EntryTarget) -> Option<u32> {
 use crate::engine::{Machine, Pid, Stats};
 use crate::scenario::run::{Op, Run, StepRecord};
 use serde::Serialize;
+
+/// Fields that may pass 2^53 − 1, the largest integer a JavaScript number holds exactly: such a
+/// value is written as a u128, which `serde_wasm_bindgen` turns into a BigInt (its u64 would be an
+/// error) and `serde_json` writes as the same integer. Smaller values stay u64: numbers in
+/// JavaScript, so nothing changes for spaces of up to 53 bits.
+pub mod exact {
+    use serde::{Serialize, Serializer};
+
+    /// Largest integer a JavaScript number holds exactly.
+    pub const MAX_SAFE: u64 = (1 << 53) - 1;
+
+    /// One such value.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Exact(pub u64);
+
+    impl Serialize for Exact {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            if self.0 <= MAX_SAFE {
+                s.serialize_u64(self.0)
+            } else {
+                s.serialize_u128(self.0 as u128)
+            }
+        }
+    }
+
+    pub fn u64<S: Serializer>(n: &u64, s: S) -> Result<S::Ok, S::Error> {
+        Exact(*n).serialize(s)
+    }
+
+    pub fn opt<S: Serializer>(n: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
+        n.map(Exact).serialize(s)
+    }
+
+    pub fn list<S: Serializer>(v: &[u64], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(v.iter().map(|&n| Exact(n)))
+    }
+
+    /// A grid column's frames: `[pid, page]` or `null`.
+    pub fn frames<S: Serializer>(v: &[Option<(u32, u64)>], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(v.iter().map(|f| f.map(|(pid, page)| (pid, Exact(page)))))
+    }
+}
 
 /// One step: its number, its source line (0 for a call from JavaScript) and what happened.
 #[derive(Clone, Debug, Serialize)]
@@ -51,9 +96,11 @@ impl StepReport {
 /// nothing is mapped there), frame | slot, perms, physical}`.
 #[derive(Clone, Debug, Serialize)]
 pub struct TranslationReport {
+    #[serde(serialize_with = "exact::u64")]
     pub vpn: u64,
     pub offset: u64,
     pub level_bits: Vec<u32>,
+    #[serde(serialize_with = "exact::list")]
     pub indices: Vec<u64>,
     pub tables_found: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -156,7 +203,7 @@ pub struct EventReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     // spawn
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "exact::opt")]
     pub code_pages: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flat: Option<bool>,
@@ -169,7 +216,7 @@ pub struct EventReport {
     /// fork: the child, and how many pages the two now share.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child: Option<Pid>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "exact::opt")]
     pub shared: Option<u64>,
     /// A copy-on-write fault or a page already in memory: the other process mapping the page.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -186,9 +233,9 @@ pub struct EventReport {
     // allocate, free
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "exact::opt")]
     pub start_vpn: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "exact::opt")]
     pub pages: Option<u64>,
     /// `low`, `normal` or `high` (`oom_kill`, `importance`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -214,9 +261,9 @@ pub struct EventReport {
     /// `read` or `write`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub op: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "exact::opt")]
     pub addr: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "exact::opt")]
     pub vpn: Option<u64>,
     /// The byte read or written.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -277,6 +324,7 @@ pub struct EventReport {
 pub struct EvictionReport {
     pub pid: Pid,
     pub name: String,
+    #[serde(serialize_with = "exact::u64")]
     pub vpn: u64,
     pub frame: u32,
     /// `swapped_out`, `dropped_clean_copy` or `dropped_code` (empty for an out-of-memory victim).
@@ -514,6 +562,7 @@ pub struct PageTableReport {
     pub level: u32,
     pub frame: u32,
     pub parent: Option<u32>,
+    #[serde(serialize_with = "exact::u64")]
     pub first_vpn: u64,
     pub entries: u32,
 }
@@ -567,6 +616,7 @@ pub struct ObjectReport<'a> {
     /// `exe`, `shared` or `file`.
     pub kind: &'static str,
     pub name: &'a str,
+    #[serde(serialize_with = "exact::u64")]
     pub pages: u64,
     /// Regions mapping it now.
     pub mappings: usize,
@@ -579,6 +629,7 @@ pub struct ObjectReport<'a> {
 #[derive(Clone, Debug, Serialize)]
 pub struct FileReport<'a> {
     pub name: &'a str,
+    #[serde(serialize_with = "exact::u64")]
     pub pages: u64,
     /// Regions mapping it now.
     pub mappings: usize,
@@ -646,7 +697,9 @@ pub struct ProcessReport<'a> {
 pub struct RegionReport<'a> {
     pub label: &'a str,
     /// First address.
+    #[serde(serialize_with = "exact::u64")]
     pub start: u64,
+    #[serde(serialize_with = "exact::u64")]
     pub pages: u64,
     pub perms: String,
     pub code: bool,
@@ -731,9 +784,9 @@ pub struct NextStepReport {
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pid: Option<Pid>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "exact::opt")]
     pub addr: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "exact::opt")]
     pub vpn: Option<u64>,
     pub write: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -896,10 +949,13 @@ pub struct GridReport {
 #[derive(Clone, Debug, Serialize)]
 pub struct GridColumnReport {
     pub step: usize,
+    #[serde(serialize_with = "exact::u64")]
     pub page: u64,
     pub fault: bool,
+    #[serde(serialize_with = "exact::opt")]
     pub victim: Option<u64>,
     pub victim_pid: Option<u32>,
+    #[serde(serialize_with = "exact::frames")]
     pub frames: Vec<Option<(u32, u64)>>,
 }
 

@@ -32,6 +32,18 @@ fn bytes(b: &[u8]) -> JsValue {
     js_sys::Uint8Array::from(b).into()
 }
 
+/// `allocate`, whose start address is a number below 2^53.
+fn alloc(
+    sim: &Simulator,
+    pid: JsValue,
+    bytes: JsValue,
+    perms: JsValue,
+    at: JsValue,
+    options: JsValue,
+) -> Result<f64, JsValue> {
+    sim.allocate(pid, bytes, perms, at, options).map(|start| start.as_f64().expect("a number below 2^53"))
+}
+
 fn list(items: &[JsValue]) -> JsValue {
     items.iter().collect::<Array>().into()
 }
@@ -65,9 +77,9 @@ fn direct_calls_read_and_write_real_bytes() {
             .unwrap();
     let a = sim.spawn(s("A"), n(1.0), JsValue::UNDEFINED).unwrap();
     let b = sim.spawn(s("B"), JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
-    let heap = sim.allocate(n(a), n(16384.0), s("rw"), JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
+    let heap = alloc(&sim, n(a), n(16384.0), s("rw"), JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
     assert_eq!(heap, 0x2000 as f64);
-    let bheap = sim.allocate(n(b), n(4096.0), s("rw"), n(0x2000 as f64), JsValue::UNDEFINED).unwrap();
+    let bheap = alloc(&sim, n(b), n(4096.0), s("rw"), n(0x2000 as f64), JsValue::UNDEFINED).unwrap();
     assert_eq!(bheap, heap);
     for i in 0..4 {
         sim.write(n(a), n(heap + i as f64 * 4096.0), n(10.0 + i as f64)).unwrap();
@@ -91,25 +103,25 @@ fn bad_arguments_are_errors_not_traps() {
     let sim = Simulator::new(JsValue::UNDEFINED).unwrap();
     let a = sim.spawn(s("A"), n(0.0), JsValue::UNDEFINED).unwrap();
     let cases: Vec<(Result<f64, JsValue>, &str)> = vec![
-        (sim.allocate(n(a), n(-5.0), s("rw"), JsValue::UNDEFINED, JsValue::UNDEFINED), "whole number"),
-        (sim.allocate(n(a), n(f64::NAN), s("rw"), JsValue::UNDEFINED, JsValue::UNDEFINED), "whole number"),
-        (sim.allocate(n(a), n(1e300), s("rw"), JsValue::UNDEFINED, JsValue::UNDEFINED), "at most"),
-        (sim.allocate(n(a), n(4096.0), s("rq"), JsValue::UNDEFINED, JsValue::UNDEFINED), "permissions"),
-        (sim.allocate(n(a), n(4096.0), n(3.0), JsValue::UNDEFINED, JsValue::UNDEFINED), "must be a string"),
-        (sim.allocate(n(a), n(4096.0), s("rw"), n(0.0), JsValue::UNDEFINED), "null guard"),
-        (sim.allocate(n(77.0), n(4096.0), s("rw"), JsValue::UNDEFINED, JsValue::UNDEFINED), "no process has pid 77"),
+        (alloc(&sim, n(a), n(-5.0), s("rw"), JsValue::UNDEFINED, JsValue::UNDEFINED), "whole number"),
+        (alloc(&sim, n(a), n(f64::NAN), s("rw"), JsValue::UNDEFINED, JsValue::UNDEFINED), "whole number"),
+        (alloc(&sim, n(a), n(1e300), s("rw"), JsValue::UNDEFINED, JsValue::UNDEFINED), "past 2^53 − 1"),
+        (alloc(&sim, n(a), n(4096.0), s("rq"), JsValue::UNDEFINED, JsValue::UNDEFINED), "permissions"),
+        (alloc(&sim, n(a), n(4096.0), n(3.0), JsValue::UNDEFINED, JsValue::UNDEFINED), "must be a string"),
+        (alloc(&sim, n(a), n(4096.0), s("rw"), n(0.0), JsValue::UNDEFINED), "null guard"),
+        (alloc(&sim, n(77.0), n(4096.0), s("rw"), JsValue::UNDEFINED, JsValue::UNDEFINED), "no process has pid 77"),
         (
-            sim.allocate(JsValue::UNDEFINED, n(4096.0), s("rw"), JsValue::UNDEFINED, JsValue::UNDEFINED),
+            alloc(&sim, JsValue::UNDEFINED, n(4096.0), s("rw"), JsValue::UNDEFINED, JsValue::UNDEFINED),
             "pid must be a number",
         ),
-        (sim.allocate(n(1.5), n(4096.0), s("rw"), JsValue::UNDEFINED, JsValue::UNDEFINED), "whole number"),
+        (alloc(&sim, n(1.5), n(4096.0), s("rw"), JsValue::UNDEFINED, JsValue::UNDEFINED), "whole number"),
         (sim.spawn(s("A"), n(0.0), JsValue::UNDEFINED), "already running"),
         (sim.spawn(s("<img src=x>"), n(0.0), JsValue::UNDEFINED), "not a valid process name"),
         (sim.spawn(JsValue::NULL, n(0.0), JsValue::UNDEFINED), "must be a string"),
         (sim.spawn(s("C"), n(1e9), JsValue::UNDEFINED), "do not fit"),
         (sim.spawn(s("D"), n(1.0), n(3.0)), "must be a string"),
         (sim.spawn(s("D"), n(1.0), s("9lives")), "not a valid executable name"),
-        (sim.allocate(n(a), n(4096.0), s("rw"), JsValue::UNDEFINED, s("buf")), "expected {shared: name}"),
+        (alloc(&sim, n(a), n(4096.0), s("rw"), JsValue::UNDEFINED, s("buf")), "expected {shared: name}"),
         (sim.fork(n(77.0), s("X")), "no process has pid 77"),
         (sim.fork(n(a), s("A")), "already running"),
         (sim.fork(n(a), JsValue::UNDEFINED), "must be a string"),
@@ -128,7 +140,7 @@ fn bad_arguments_are_errors_not_traps() {
     assert!(message(sim.mappers(s("page"), n(0.0)).unwrap_err()).contains("\"frame\" or \"slot\""));
     assert!(sim.mappers(s("frame"), n(-1.0)).is_err());
     // Still working after all that.
-    let heap = sim.allocate(n(a), n(4096.0), s("rw"), JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
+    let heap = alloc(&sim, n(a), n(4096.0), s("rw"), JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
     sim.write(n(a), n(heap), n(5.0)).unwrap();
     assert_eq!(sim.read(n(a), n(heap)).unwrap(), Some(5));
 }
@@ -236,4 +248,140 @@ fn random_calls_never_trap() {
         };
     }
     sim.stats().unwrap();
+}
+
+// ----- 64-bit spaces: addresses past 2^53 cross as BigInts ----------------------------------------
+
+/// A BigInt.
+fn big(x: u128) -> JsValue {
+    JsValue::from(x)
+}
+
+/// A value that must be a BigInt holding `want`.
+fn assert_big(v: &JsValue, want: u64, what: &str) {
+    assert!(v.is_bigint(), "{what} is a BigInt, not {v:?}");
+    assert_eq!(u64::try_from(v.clone()).unwrap(), want, "{what}");
+}
+
+/// Every event of every step handed out so far, flat.
+fn all_events(records: JsValue) -> Vec<JsValue> {
+    Array::from(&records).iter().flat_map(|r| Array::from(&get(&r, "events")).iter().collect::<Vec<_>>()).collect()
+}
+
+#[wasm_bindgen_test]
+fn the_top_of_a_64_bit_space_is_read_and_written_through_the_api() {
+    let text = "config frames=2 vbits=64 levels=4\nspawn A\nalloc A top 4K rw at 0xfffffffffffff000\n\
+                write A 0xffffffffffffffff 7\nread A 0xffffffffffffffff\n";
+    let sim = Simulator::new(s(text)).unwrap();
+    assert_eq!(sim.space_words().unwrap(), "2^64 bytes = 16 EiB each; this machine has 8 KiB of RAM");
+    let next = sim.next_step().unwrap();
+    assert_eq!(get(&next, "kind").as_string().unwrap(), "spawn");
+    sim.run(n(2.0)).unwrap();
+    assert_big(&get(&sim.next_step().unwrap(), "addr"), u64::MAX, "the next step's address");
+    sim.run(n(10.0)).unwrap();
+    // Events, statistics and translations with addresses past 2^53 read without error.
+    let events = all_events(sim.events().unwrap());
+    let alloc = events.iter().find(|e| get(e, "type").as_string().unwrap() == "allocate").unwrap();
+    assert_eq!(num(alloc, "start_vpn"), ((1u64 << 52) - 1) as f64, "a page number below 2^53 stays a number");
+    let accesses: Vec<&JsValue> = events.iter().filter(|e| get(e, "type").as_string().unwrap() == "access").collect();
+    assert_eq!(accesses.len(), 2);
+    for a in &accesses {
+        assert_big(&get(a, "addr"), u64::MAX, "an access's address");
+    }
+    assert_eq!(num(accesses[1], "value"), 7.0);
+    let stats = sim.stats().unwrap();
+    let region = Array::from(&get(&Array::from(&get(&stats, "processes")).get(0), "regions")).get(0);
+    assert_big(&get(&region, "start"), 0xffff_ffff_ffff_f000, "the region's start");
+    assert!(sim.log(JsValue::UNDEFINED, JsValue::UNDEFINED).is_ok());
+    let t = sim.translate(n(0.0), big(u64::MAX as u128)).unwrap();
+    assert_eq!(num(&t, "offset"), 4095.0);
+    // Read and write by BigInt and by hex string.
+    sim.write(n(0.0), big(u64::MAX as u128), n(42.0)).unwrap();
+    assert_eq!(sim.read(n(0.0), s("0xffffffffffffffff")).unwrap(), Some(42));
+    assert_eq!(sim.read(n(0.0), s("18446744073709551614")).unwrap(), Some(0));
+    // allocate at 2^63 gives its start back as a BigInt; free takes one.
+    let start = sim.allocate(n(0.0), n(4096.0), s("rw"), big(1 << 63), JsValue::UNDEFINED).unwrap();
+    assert_big(&start, 1 << 63, "allocate's start");
+    sim.write(n(0.0), big((1 << 63) + 5), n(9.0)).unwrap();
+    sim.free(n(0.0), start).unwrap();
+    sim.free(n(0.0), s("0xfffffffffffff000")).unwrap();
+    assert_eq!(sim.read(n(0.0), big(u64::MAX as u128)).unwrap(), None, "freed: a fault, not a value");
+    let events = all_events(sim.events().unwrap());
+    assert!(events.iter().any(|e| get(e, "type").as_string().unwrap() == "free"));
+}
+
+#[wasm_bindgen_test]
+fn page_numbers_past_2_to_the_53_cross_as_bigints_and_the_views_read_them() {
+    // 16-byte pages: 2^60 pages, the top one 2^60 − 1.
+    let text = "config frames=2 page=16 vbits=64 levels=5 tlb=4\nspawn T flat\n\
+                write T 0xffffffffffffffff 3\nwrite T 0x1000 4\nwrite T 0x8000000000000000 5\nread T 0xffffffffffffffff\n";
+    let sim = Simulator::new(s(text)).unwrap();
+    sim.run(n(10.0)).unwrap();
+    let top_vpn = (1u64 << 60) - 1;
+    let events = all_events(sim.events().unwrap());
+    let last = events.iter().rev().find(|e| get(e, "type").as_string().unwrap() == "access").unwrap();
+    assert_big(&get(last, "vpn"), top_vpn, "the top page");
+    assert_eq!(num(last, "value"), 3.0, "back from swap");
+    let tlb = Array::from(&sim.tlb_entries(JsValue::UNDEFINED).unwrap());
+    assert!(tlb.iter().any(|e| get(&e, "vpn").is_bigint()), "a TLB entry of a page past 2^53");
+    let t = sim.translate(n(0.0), big(u64::MAX as u128)).unwrap();
+    assert_big(&get(&t, "vpn"), top_vpn, "the translation's page");
+    assert!(sim.stats().is_ok() && sim.grid(JsValue::UNDEFINED, JsValue::UNDEFINED, JsValue::UNDEFINED).is_ok());
+    // The frame holding the top page names it exactly.
+    let frame = num(last, "frame");
+    let mappers = sim.mappers(s("frame"), n(frame)).unwrap();
+    assert_big(&mappers.get(1), top_vpn, "the frame's page");
+    // Ranges come in whole grains of 2^7 pages, exact as numbers; the cell there shows the page.
+    assert_eq!(sim.pages_per_space().unwrap(), (1u64 << 60) as f64);
+    let ranges = sim.view_ranges(n(0.0), n(16.0), n(1.0)).unwrap();
+    let (lo, hi) = (ranges[ranges.len() - 2], ranges[ranges.len() - 1]);
+    assert_eq!((lo, hi), (((1u64 << 60) - 128) as f64, (1u64 << 60) as f64));
+    let cells = sim.view_cells(n(0.0), n(lo), n(128.0), n(1.0)).unwrap();
+    assert_eq!(cells.len(), 3);
+    assert_eq!(cells[2], 1, "one resident page in the top cell");
+    assert!(sim.view_cells(n(0.0), n((1u64 << 61) as f64), n(1.0), n(1.0)).is_err(), "past the space");
+}
+
+#[wasm_bindgen_test]
+fn hostile_addresses_are_errors_not_traps() {
+    let sim = Simulator::new(s("config vbits=64 levels=4\nspawn A\n")).unwrap();
+    sim.run(n(1.0)).unwrap();
+    let huge = js_sys::BigInt::new(&s(&format!("1{}", "0".repeat(100)))).unwrap();
+    let hostile = [
+        (big(1 << 64), "2^64 − 1"),
+        (JsValue::from(-1i64), "2^64 − 1"),
+        (huge.into(), "digits"),
+        (n(-1.0), "whole number"),
+        (n(f64::NAN), "whole number"),
+        (n(1e300), "past 2^53 − 1"),
+        (n(18446744073709551616.0), "past 2^53 − 1"),
+        (n(0.5), "whole number"),
+        (s("0x10000000000000000"), "hex digits"),
+        (s("banana"), "hex digits"),
+        (JsValue::TRUE, "must be a number"),
+        (js_sys::Object::new().into(), "must be a number"),
+    ];
+    for (v, expected) in hostile {
+        let results = [
+            sim.read(n(0.0), v.clone()).map(|_| ()),
+            sim.write(n(0.0), v.clone(), n(1.0)),
+            sim.free(n(0.0), v.clone()),
+            sim.translate(n(0.0), v.clone()).map(|_| ()),
+            sim.allocate(n(0.0), n(4096.0), s("rw"), v.clone(), JsValue::UNDEFINED).map(|_| ()),
+            sim.allocate(n(0.0), v.clone(), s("rw"), JsValue::UNDEFINED, JsValue::UNDEFINED).map(|_| ()),
+        ];
+        for r in results {
+            let m = message(r.unwrap_err());
+            assert!(m.contains(expected), "{v:?}: {m:?} should mention {expected:?}");
+        }
+    }
+    // A narrower space still refuses what is past its top, BigInt or not.
+    let narrow = Simulator::new(s("config vbits=16\nspawn A\n")).unwrap();
+    narrow.run(n(1.0)).unwrap();
+    assert!(message(narrow.read(n(0.0), big(1 << 20)).unwrap_err()).contains("outside the 16-bit"));
+    // Still working after all that.
+    let top = sim.allocate(n(0.0), n(4096.0), s("rw"), s("0xfffffffffffff000"), JsValue::UNDEFINED).unwrap();
+    assert_big(&top, 0xffff_ffff_ffff_f000, "the top page");
+    sim.write(n(0.0), big(u64::MAX as u128), n(1.0)).unwrap();
+    assert_eq!(sim.read(n(0.0), big(u64::MAX as u128)).unwrap(), Some(1));
 }

@@ -159,7 +159,7 @@ pub enum SegvMode {
 pub struct Config {
     /// Bytes per page: a power of two, 16 B … 64 KiB.
     pub page_size: u64,
-    /// Width of a virtual address in bits, 8 … 48.
+    /// Width of a virtual address in bits, 8 … 64.
     pub va_bits: u32,
     /// Physical frames, 1 … 2^20.
     pub frames: u32,
@@ -174,7 +174,7 @@ pub struct Config {
     pub asid: bool,
     /// Page tables live in frames (`tables=ram`), or cost nothing (`tables=free`, the default).
     pub tables_in_ram: bool,
-    /// Page-table levels, 1 … 4.
+    /// Page-table levels, 1 … 5.
     pub levels: u32,
     pub policy: PolicyKind,
     /// Seed for the `random` policy.
@@ -511,9 +511,27 @@ impl Config {
         self.va_bits.saturating_sub(self.page_shift())
     }
 
-    /// Number of virtual pages in one address space.
+    /// Number of virtual pages in one address space (at most 2^60: 64 bits less the smallest
+    /// page's 4 offset bits, so a page number, and a region's end page, always fit a u64).
     pub fn pages_per_space(&self) -> u64 {
         1u64 << self.vpn_bits()
+    }
+
+    /// Whether `addr` is inside the address space. A 64-bit space holds every u64, and `addr >> 64`
+    /// would overflow, so the shift is checked.
+    pub fn in_space(&self, addr: u64) -> bool {
+        addr.checked_shr(self.va_bits).is_none_or(|high| high == 0)
+    }
+
+    /// Bytes in one address space: 2^64 does not fit a u64.
+    pub fn space_bytes(&self) -> u128 {
+        1u128 << self.va_bits
+    }
+
+    /// The last byte of `pages` pages from page `start_vpn`: `((start + pages) << shift) - 1` would
+    /// pass 2^64 for a region that ends at the top of a 64-bit space.
+    pub fn last_byte(&self, start_vpn: u64, pages: u64) -> u64 {
+        ((start_vpn + pages - 1) << self.page_shift()) | (self.page_size - 1)
     }
 
     /// Index bits per page-table level, top level first. The top level takes the remainder, as
@@ -726,6 +744,20 @@ pub fn parse_size(s: &str) -> Option<u64> {
     parse_number(digits)?.checked_mul(mult)
 }
 
+/// Whether `s` is spelled as a number (decimal or `0x` hex, an optional K or M) whose value is past
+/// 2^64 − 1, so a message can say it is too wide rather than not a number.
+pub fn too_wide(s: &str) -> bool {
+    let digits = s.trim().trim_end_matches(['k', 'K', 'm', 'M']);
+    let well_formed = match digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")) {
+        Some(hex) => !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()),
+        None => !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()),
+    };
+    well_formed && parse_size(s).is_none()
+}
+
+/// The message for a number past 64 bits.
+pub const TOO_WIDE: &str = "is wider than 64 bits (the largest number is 0xffffffffffffffff)";
+
 /// Parses a decimal or `0x` hexadecimal number (no suffix).
 pub fn parse_number(s: &str) -> Option<u64> {
     if let Some(hex) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
@@ -757,6 +789,10 @@ mod tests {
         assert_eq!(parse_size("-1"), None);
         assert_eq!(parse_size("99999999999999999999"), None);
         assert_eq!(parse_size("18014398509481984K"), None);
+        assert_eq!(parse_number("0xffffffffffffffff"), Some(u64::MAX));
+        assert_eq!(parse_number("18446744073709551615"), Some(u64::MAX));
+        assert!(too_wide("0x10000000000000000") && too_wide("18446744073709551616") && too_wide("18014398509481984K"));
+        assert!(!too_wide("0xffffffffffffffff") && !too_wide("0x") && !too_wide("12q") && !too_wide("K"));
     }
 
     #[test]

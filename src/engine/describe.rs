@@ -72,7 +72,7 @@ impl Machine {
             ),
             Event::Allocate { pid, label, start_vpn, pages, perms, object } => {
                 let start = start_vpn << self.config().page_shift();
-                let end = ((start_vpn + pages) << self.config().page_shift()) - 1;
+                let end = self.config().last_byte(*start_vpn, *pages);
                 if *object != NONE {
                     let o = self.objects().get(*object);
                     let what = match o.kind {

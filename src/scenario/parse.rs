@@ -6,7 +6,7 @@
 //! by a fault) is reported by the runner with the line number.
 
 use super::{Command, CommandKind, FreeTarget, ParseError, Scenario};
-use crate::engine::config::{parse_number, parse_size, Config, VmMode};
+use crate::engine::config::{parse_number, parse_size, too_wide, Config, VmMode, TOO_WIDE};
 use crate::engine::error::quoted;
 use crate::engine::machine::MAX_TIME;
 use crate::engine::process::{valid_name, Importance, Perms};
@@ -88,6 +88,7 @@ impl<'a> LineParser<'a> {
         let t = self.expect(what)?;
         match parse_number(t.text) {
             Some(n) => Ok((n, t)),
+            None if too_wide(t.text) => self.err(t.col, format!("{} {TOO_WIDE}", t.text)),
             None => self.err(t.col, format!("expected {what} (decimal or 0x hex), found {}", quoted(t.text))),
         }
     }
@@ -96,6 +97,7 @@ impl<'a> LineParser<'a> {
         let t = self.expect(what)?;
         match parse_size(t.text) {
             Some(n) => Ok((n, t)),
+            None if too_wide(t.text) => self.err(t.col, format!("{} {TOO_WIDE}", t.text)),
             None => {
                 self.err(t.col, format!("expected {what} (like 4096, 0x1000, 16K or 1M), found {}", quoted(t.text)))
             }
@@ -224,6 +226,8 @@ impl Parser {
                 let target = if let Some(addr) = parse_number(t.text) {
                     check_addr(&p, config, addr, t)?;
                     FreeTarget::Addr(addr)
+                } else if too_wide(t.text) {
+                    return p.err(t.col, format!("{} {TOO_WIDE}", t.text));
                 } else if valid_name(t.text) {
                     FreeTarget::Label(t.text.to_string())
                 } else {
@@ -468,7 +472,7 @@ fn known_process(p: &mut LineParser<'_>, names: &Names) -> Result<String, ParseE
 }
 
 fn check_addr(p: &LineParser<'_>, config: &Config, addr: u64, tok: Token<'_>) -> Result<(), ParseError> {
-    if addr >> config.va_bits != 0 {
+    if !config.in_space(addr) {
         return p.err(tok.col, format!("address {addr:#x} is outside the {}-bit address space", config.va_bits));
     }
     Ok(())

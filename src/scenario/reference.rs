@@ -90,7 +90,7 @@ pub fn setting_doc(s: Setting) -> (String, &'static str) {
     let (values, meaning) = match s {
         Setting::Frames => ("1 … 2^20", "Physical frames (RAM = frames × page size)."),
         Setting::Page => ("16 … 64K, a power of two", "Page (and frame) size in bytes."),
-        Setting::Vbits => ("8 … 48", "Bits of a virtual address: each process sees 2^vbits bytes."),
+        Setting::Vbits => ("8 … 64", "Bits of a virtual address: each process sees 2^vbits bytes."),
         Setting::Swap => ("0 … 2^22", "Swap slots on disk (0: no swap)."),
         Setting::Tlb => ("entries, 0 = none", "TLB entries: recent translations that skip the page-table walk."),
         Setting::Levels => ("1 … 5", "Levels of the page table (5: as x86-64 with 57-bit addresses)."),

@@ -179,6 +179,42 @@ pub(crate) fn int(v: &JsValue, what: &str, max: u64) -> Result<u64, JsValue> {
     Ok(n as u64)
 }
 
+/// An address or page number from JavaScript, up to 2^64 − 1 (README, *64-bit address spaces*): a
+/// whole number up to 2^53 − 1, a BigInt, or a string of decimal or `0x` hex digits as a scenario
+/// writes it. Anything else (a larger or inexact number, a negative or too large BigInt) is an
+/// error naming `what`.
+pub(crate) fn wide(v: &JsValue, what: &str) -> Result<u64, JsValue> {
+    if v.is_bigint() {
+        return u64::try_from(v.clone()).map_err(|_| {
+            let digits = js_sys::BigInt::unchecked_from_js_ref(v).to_string(10).map(String::from).unwrap_or_default();
+            let shown =
+                if digits.len() > 40 { format!("{}… ({} digits)", &digits[..40], digits.len()) } else { digits };
+            error(format!("{what} must be from 0 to 2^64 − 1, not the BigInt {shown}"))
+        });
+    }
+    if let Some(s) = v.as_string() {
+        return crate::engine::config::parse_number(s.trim()).ok_or_else(|| {
+            error(format!("{what} must be decimal or 0x hex digits up to 2^64 − 1, not {}", describe(v)))
+        });
+    }
+    match v.as_f64() {
+        Some(n) if n > MAX_SAFE as f64 && n.is_finite() && n.fract() == 0.0 => Err(error(format!(
+            "{what} {} is past 2^53 − 1, where JavaScript numbers are no longer exact: pass a BigInt or a hex string",
+            number_text(n)
+        ))),
+        _ => int(v, what, MAX_SAFE),
+    }
+}
+
+/// A u64 for JavaScript, exactly: a number up to 2^53 − 1, a BigInt above (as [`crate::report::exact`]).
+pub(crate) fn exact_js(n: u64) -> JsValue {
+    if n <= MAX_SAFE {
+        JsValue::from_f64(n as f64)
+    } else {
+        JsValue::from(n)
+    }
+}
+
 /// A number as JavaScript writes it (Rust's float formatting would add 20 KB to the module).
 pub(crate) fn number_text(n: f64) -> String {
     js_sys::Number::from(n).to_string_with_radix(10).map(String::from).unwrap_or_default()

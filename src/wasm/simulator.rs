@@ -65,10 +65,12 @@ impl State {
         self.machine().name_of(pid).to_string()
     }
 
+    /// An address (a number, a BigInt or a hex string: see [`wide`]) inside the address space.
     fn addr(&self, v: &JsValue) -> Result<u64, JsValue> {
-        let bits = self.machine().config().va_bits;
-        let a = int(v, "address", u64::MAX)?;
-        if a >> bits != 0 {
+        let config = self.machine().config();
+        let a = wide(v, "address")?;
+        if !config.in_space(a) {
+            let bits = config.va_bits;
             return Err(error(format!("address {a:#x} is outside the {bits}-bit virtual address space")));
         }
         Ok(a)
@@ -178,7 +180,8 @@ impl Simulator {
     }
 
     /// Reserves `bytes` with permissions like `"rw"`, optionally at a page-aligned address;
-    /// returns the start address. `sim.allocate(pid, 16384, "rw")`. `options` maps shared memory
+    /// returns the start address (a BigInt past 2^53 − 1; `bytes` and `at` may be BigInts or hex
+    /// strings too). `sim.allocate(pid, 16384, "rw")`. `options` maps shared memory
     /// or a file instead of private memory: `sim.allocate(pid, 8192, "rw", null, {shared: "buf"})`,
     /// `{file: "notes.txt"}`.
     pub fn allocate(
@@ -188,10 +191,10 @@ impl Simulator {
         perms: JsValue,
         at: JsValue,
         options: JsValue,
-    ) -> Result<f64, JsValue> {
+    ) -> Result<JsValue, JsValue> {
         self.with(|s| {
             let pid = s.pid(&pid)?;
-            let bytes = int(&bytes, "size", 1 << 48)?;
+            let bytes = wide(&bytes, "size")?;
             let perms_text = text(&perms, "permissions")?;
             let perms = Perms::parse(&perms_text).ok_or_else(|| {
                 error(format!("permissions must be letters from r, w, x, not {}", describe(&JsValue::from(perms_text))))
@@ -206,7 +209,7 @@ impl Simulator {
                 .events
                 .iter()
                 .find_map(|e| match e {
-                    Event::Allocate { start_vpn, .. } => Some((start_vpn << shift) as f64),
+                    Event::Allocate { start_vpn, .. } => Some(exact_js(start_vpn << shift)),
                     _ => None,
                 })
                 .ok_or_else(|| error("internal: the allocation reported no region"))
@@ -463,6 +466,7 @@ impl Simulator {
         #[derive(Serialize)]
         struct T {
             pid: Pid,
+            #[serde(serialize_with = "crate::report::exact::u64")]
             vpn: u64,
             frame: u32,
             set: u32,
@@ -539,8 +543,9 @@ impl Simulator {
     ) -> Result<Vec<u32>, JsValue> {
         self.with(|s| {
             let pid = int(&pid, "pid", u32::MAX as u64)? as Pid;
-            let first = int(&first_vpn, "first page", 1 << 48)?;
-            let ppc = int(&pages_per_cell, "pages per cell", 1 << 48)?.max(1);
+            let pages = s.machine().config().pages_per_space();
+            let first = position(&first_vpn, "first page", pages)?;
+            let ppc = position(&pages_per_cell, "pages per cell", pages)?.max(1);
             let cells = int(&cells, "cells", 1 << 16)? as usize;
             let mut out = Vec::new();
             s.machine().fill_page_cells(pid, first, ppc, cells, &mut out);
@@ -550,15 +555,21 @@ impl Simulator {
 
     /// The page ranges of `pid` in use, as `[first, end, first, end, …]` page numbers: the guard
     /// page and the regions (the touched pages of a flat process), ranges under `join` pages apart
-    /// joined, at most `max` ranges. The renderer fits an address space to them.
+    /// joined, at most `max` ranges. The renderer fits an address space to them. In a space of more
+    /// than 2^53 pages each end is widened to a whole grain (see [`view_grain`]).
     #[wasm_bindgen(js_name = viewRanges)]
     pub fn view_ranges(&self, pid: JsValue, max: JsValue, join: JsValue) -> Result<Vec<f64>, JsValue> {
         self.with(|s| {
             let pid = int(&pid, "pid", u32::MAX as u64)? as Pid;
             let max = int(&max, "ranges", 1 << 16)? as usize;
             let join = int(&join, "join", 1 << 52)?;
+            let grain = view_grain(s.machine().config());
             let ranges = s.machine().used_ranges(pid, max, join);
-            Ok(ranges.into_iter().flat_map(|(a, b)| [a as f64, b as f64]).collect())
+            // Widened to whole grains, so each end is a number JavaScript holds exactly.
+            Ok(ranges
+                .into_iter()
+                .flat_map(|(a, b)| [(a / grain * grain) as f64, b.div_ceil(grain) as f64 * grain as f64])
+                .collect())
         })
     }
 
@@ -576,7 +587,7 @@ impl Simulator {
 
     /// Who maps a frame (`"frame"`) or a swap slot (`"slot"`): `[pid, page, pid, page, …]`, the
     /// owner first; more than one pair when the page is shared. `sim.mappers("frame", 2)`
-    pub fn mappers(&self, what: JsValue, n: JsValue) -> Result<Vec<f64>, JsValue> {
+    pub fn mappers(&self, what: JsValue, n: JsValue) -> Result<Array, JsValue> {
         self.with(|s| {
             let what = text(&what, "frame or slot")?;
             let n = int(&n, "the number", u32::MAX as u64)? as u32;
@@ -585,7 +596,7 @@ impl Simulator {
                 "slot" => s.machine().slot_mappers(n),
                 _ => return Err(error("mappers takes \"frame\" or \"slot\"")),
             };
-            Ok(list.into_iter().flat_map(|(pid, vpn)| [pid as f64, vpn as f64]).collect())
+            Ok(list.into_iter().flat_map(|(pid, vpn)| [JsValue::from(pid), exact_js(vpn)]).collect())
         })
     }
 
@@ -622,6 +633,33 @@ impl Simulator {
 }
 
 // ----- free functions ---------------------------------------------------------------------------
+
+/// Pages per grain of the picture: 1 unless the space has more than 2^53 pages (a 64-bit space with
+/// pages under 2 KiB), where page numbers are past what JavaScript numbers hold exactly; there the
+/// picture's cells start at multiples of 2^(page bits − 53) pages, all exact numbers (README,
+/// *64-bit address spaces*).
+fn view_grain(config: &Config) -> u64 {
+    1 << config.vpn_bits().saturating_sub(53)
+}
+
+/// A page position of the picture, `0..=max`: a whole number (one past 2^53 is exact too when the
+/// page computed it from whole grains) or a BigInt.
+fn position(v: &JsValue, what: &str, max: u64) -> Result<u64, JsValue> {
+    let n = if v.is_bigint() { wide(v, what)? } else { whole(v, what)? };
+    if n > max {
+        return Err(error(format!("{what} must be at most {max}, not {n}")));
+    }
+    Ok(n)
+}
+
+/// A whole number ≥ 0 below 2^64 from a JS number, whatever its size.
+fn whole(v: &JsValue, what: &str) -> Result<u64, JsValue> {
+    match v.as_f64() {
+        Some(n) if n.fract() == 0.0 && (0.0..18_446_744_073_709_551_616.0).contains(&n) => Ok(n as u64),
+        Some(n) => Err(error(format!("{what} must be a whole number ≥ 0, not {}", number_text(n)))),
+        None => Err(error(format!("{what} must be a number, not {}", describe(v)))),
+    }
+}
 
 /// A plain object from `(key, number)` pairs.
 fn object(pairs: impl IntoIterator<Item = (&'static str, f64)>) -> js_sys::Object {

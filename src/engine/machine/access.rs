@@ -48,7 +48,7 @@ impl Machine {
         next_use: u64,
     ) -> Result<AccessEvent, SimError> {
         let p = self.live(pid)?;
-        if addr >> self.config.va_bits != 0 {
+        if !self.config.in_space(addr) {
             return Err(SimError::AddressOutOfRange { addr, va_bits: self.config.va_bits });
         }
         if self.config.vm != VmMode::Paging {

@@ -521,7 +521,7 @@ impl Machine {
         }
         let at_vpn = match at {
             Some(addr) if addr % page != 0 => return bad(AllocError::NotAligned { addr, page_size: page }),
-            Some(addr) if addr >> self.config.va_bits != 0 => {
+            Some(addr) if !self.config.in_space(addr) => {
                 return bad(AllocError::OutsideSpace { addr, va_bits: self.config.va_bits })
             }
             Some(addr) => Some(addr >> self.page_shift),
@@ -575,7 +575,7 @@ impl Machine {
         let vpn = addr >> self.page_shift;
         let proc = &self.processes[p];
         let start = match proc.region_of(vpn) {
-            Some(r) if addr >> self.config.va_bits == 0 => r.start_vpn,
+            Some(r) if self.config.in_space(addr) => r.start_vpn,
             _ => return Err(SimError::NotAllocated { name: proc.name.clone(), region: RegionRef::Addr(addr) }),
         };
         self.free_region(p, start);

@@ -74,8 +74,6 @@ pub enum RunFailure {
     Sim(SimError),
     /// A line of the scenario does not parse (a runner that reads line by line).
     Parse(String),
-    /// An address wider than the engine's 48 bits.
-    AddressTooWide(u64),
     /// A step forgotten to keep the history within its budget.
     Forgotten {
         base: usize,
@@ -95,7 +93,6 @@ impl RunError {
         match &self.cause {
             RunFailure::Sim(e) => e.to_string(),
             RunFailure::Parse(m) | RunFailure::Replay(m) => m.clone(),
-            RunFailure::AddressTooWide(a) => format!("address {a:#x} is wider than 48 bits"),
             RunFailure::Forgotten { base, history } => format!(
                 "step {step} is no longer in the history: steps before {base} were forgotten to keep the history \
                  within {} (raise it with `config history=…`)",
@@ -304,12 +301,8 @@ impl Run {
                 at,
                 share: share.map(|(k, n)| (k, n.to_string())),
             })),
-            Action::Access { name, addr, value } => {
-                if addr >> 48 != 0 {
-                    return Err(RunError { step: self.pos + 1, line, cause: RunFailure::AddressTooWide(addr) });
-                }
-                Op::Access(AccessOp::new(self.names.intern(name), addr, value))
-            }
+            // Any u64: the machine checks it against its address space.
+            Action::Access { name, addr, value } => Op::Access(AccessOp::new(self.names.intern(name), addr, value)),
             Action::Tick { units } => Op::Tick(units),
             Action::Free { name, target } => Op::Free(Box::new((self.names.intern(name), target))),
             Action::Exit { name } => Op::Exit(self.names.intern(name)),
@@ -523,6 +516,8 @@ mod tests {
         assert_eq!(std::mem::size_of::<Op>(), 16);
         let a = AccessOp::new(3, 0xffff_ffff_ffff, Some(200));
         assert_eq!((a.name, a.addr(), a.value()), (3, 0xffff_ffff_ffff, Some(200)));
+        let top = AccessOp::new(u32::MAX, u64::MAX, Some(0));
+        assert_eq!((top.name, top.addr(), top.value()), (u32::MAX, u64::MAX, Some(0)));
         assert_eq!(AccessOp::new(0, 0x1234, None).value(), None);
     }
 

@@ -46,29 +46,31 @@ pub struct AllocOp {
     pub share: Option<(ObjectKind, String)>,
 }
 
-/// A read or a one-byte write, packed into 12 bytes: addresses are at most 48 bits.
+/// A read or a one-byte write in 14 bytes, aligned to 2 so that an [`Op`] stays at 16 bytes with a
+/// whole 64-bit address. Fields are read by value only (a reference into a packed struct could be
+/// unaligned).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C, packed(2))]
 pub struct AccessOp {
     pub name: NameId,
-    addr_lo: u32,
-    /// Address bits 32–47, the value in bits 16–23, bit 24 set for a write.
-    addr_hi: u32,
+    addr: u64,
+    /// The value in bits 0–7, bit 8 set for a write.
+    value: u16,
 }
 
 impl AccessOp {
     pub fn new(name: NameId, addr: u64, value: Option<u8>) -> AccessOp {
-        debug_assert!(addr >> 48 == 0, "addresses are at most 48 bits");
-        let hi = ((addr >> 32) as u32 & 0xffff) | value.map_or(0, |v| (v as u32) << 16 | 1 << 24);
-        AccessOp { name, addr_lo: addr as u32, addr_hi: hi }
+        AccessOp { name, addr, value: value.map_or(0, |v| v as u16 | 1 << 8) }
     }
 
     pub fn addr(&self) -> u64 {
-        (self.addr_hi as u64 & 0xffff) << 32 | self.addr_lo as u64
+        self.addr
     }
 
     /// The byte written, or `None` for a read.
     pub fn value(&self) -> Option<u8> {
-        (self.addr_hi & 1 << 24 != 0).then_some((self.addr_hi >> 16) as u8)
+        let value = self.value;
+        (value & 1 << 8 != 0).then_some(value as u8)
     }
 }
 

@@ -32,17 +32,27 @@ export function fitGrid(n, w, h, maxSize = 60) {
   return { size, cols, rows: Math.ceil(n / cols), gap: size >= 14 ? 3 : size >= 7 ? 1 : 0 };
 }
 
+/**
+ * The fewest pages a cell may hold: 1, or in a space of more than 2^53 pages (64 bits with pages
+ * under 2 KiB) 2^(page bits − 53), so every cell's first page is a number JavaScript holds exactly
+ * and `p += ppc` always moves (the engine widens its ranges to the same grain: README, *64-bit
+ * address spaces*).
+ */
+export function pageGrain(pages) {
+  return Math.max(1, pages / 2 ** 53);
+}
+
 /** The window on a whole address space of `pages` pages, summarised if needed. */
 export function defaultWindow(pages, maxCells) {
   if (pages <= maxCells) return { first: 0, ppc: 1 };
-  let ppc = 1;
+  let ppc = pageGrain(pages);
   while (pages / ppc > maxCells) ppc *= 2;
   return { first: 0, ppc };
 }
 
 /** Keeps a window inside the space and at least one page per cell. */
 export function clampWindow(win, pages, maxCells) {
-  const ppc = Math.max(1, Math.min(win.ppc, defaultWindow(pages, maxCells).ppc));
+  const ppc = Math.max(pageGrain(pages), Math.min(win.ppc, defaultWindow(pages, maxCells).ppc));
   const span = ppc * maxCells;
   let first = Math.max(0, Math.min(win.first, Math.max(0, pages - span)));
   first = Math.floor(first / ppc) * ppc;
@@ -74,7 +84,7 @@ export function planStrip({ pages, maxCells, ranges, window }) {
     for (let c = 0; c < cells; c++) starts[c] = first + c * ppc;
     return { ppc, starts, gaps: new Map(), whole: pages <= maxCells, window: { first, ppc } };
   }
-  for (let ppc = 1; ; ppc *= 2) {
+  for (let ppc = pageGrain(pages); ; ppc *= 2) {
     const segments = [];
     for (const [a, b] of ranges) {
       const lo = Math.floor(a / ppc) * ppc, hi = Math.min(pages, Math.ceil(b / ppc) * ppc);

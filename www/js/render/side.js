@@ -109,9 +109,12 @@ function drawTlb(g, panel, side, y, names, hl) {
 
 /** The file page a victim or a faulting page is, from its process's regions, or -1. */
 function filePage(regions, pid, vpn, name, pageSize) {
+  if (vpn == null) return -1;
   for (const r of regions.get(pid) ?? []) {
-    const first = r.start / pageSize;
-    if (r.sharing === 'file' && r.object === name && vpn >= first && vpn < first + r.pages) return vpn - first;
+    if (r.sharing !== 'file' || r.object !== name) continue;
+    // Exact whether the numbers are numbers or BigInts (past 2^53 − 1: README, *64-bit address spaces*).
+    const first = BigInt(r.start) / BigInt(pageSize), page = BigInt(vpn);
+    if (page >= first && page < first + BigInt(r.pages)) return Number(page - first);
   }
   return -1;
 }

@@ -4,7 +4,8 @@
 import { gridCell, cellOfFrame } from './layout.js';
 import { processColour, withAlpha } from './palette.js';
 
-const hex = (n) => '0x' + Math.floor(n).toString(16);
+// Addresses past 2^53 − 1 arrive as BigInts (README, *64-bit address spaces*): printed exactly.
+const hex = (n) => '0x' + (typeof n === 'bigint' ? n : Math.floor(n)).toString(16);
 
 /**
  * Lines from resident and swapped pages to their frame or slot (drawn first: behind everything).
@@ -113,7 +114,7 @@ export function drawObjectLabels(g, s, proc, ps) {
   const spans = [];
   for (const r of proc.regions) {
     if (!r.object || r.code) continue; // code: the strip's note names the program
-    const first = r.start / ps, end = first + r.pages;
+    const first = Number(r.start) / ps, end = first + Number(r.pages); // positions: a float is close enough
     let c0 = -1, c1 = -1;
     for (let c = 0; c < s.cells; c++) {
       if (starts[c] < 0 || starts[c] + ppc <= first || starts[c] >= end) continue;

@@ -20,7 +20,12 @@ function objectOf(region) {
   return ` (${region.object}'s code)`;
 }
 
-const hex = (n) => '0x' + Math.floor(n).toString(16);
+// Addresses past 2^53 − 1 arrive as BigInts (README, *64-bit address spaces*): printed exactly.
+const hex = (n) => '0x' + (typeof n === 'bigint' ? n : Math.floor(n)).toString(16);
+/** The last byte before page `end` (a whole number: 2^64 − 1 is no float), in hex. */
+const lastByte = (end, ps) => '0x' + (BigInt(end) * BigInt(ps) - 1n).toString(16);
+/** The page before page `end`, exactly. */
+const pageBefore = (end) => String(BigInt(end) - 1n);
 const count = (n) => n.toLocaleString('en');
 
 /** `engine` is what loadEngine() returned; `V` the view decoder (views.js). */
@@ -44,21 +49,21 @@ export function createTooltips(engine, V) {
       }
       const fitted = !zoomed && s.plan.gaps.size > 0;
       return `${s.name} (pid ${s.pid})${proc && !proc.alive ? ' — ended' : ''}`
-        + `\naddress space 0x0–${hex(pages * ps - 1)} (${count(pages)} pages)`
+        + `\naddress space 0x0–${lastByte(pages, ps)} (${count(pages)} pages)`
         + `\nshowing ${fitted ? 'the ranges in use from ' : 'from '}${runs.join(', ')}${ppc > 1 ? `, ${ppc} pages a cell` : ''}`
         + (hit.overview ? '\nthe bar is the whole space: click it to fit the ranges in use' : '\nscroll over the cells to zoom · right-click to zoom out');
     }
     if (starts[hit.cell] < 0) {
       const [from, to] = s.plan.gaps.get(hit.cell);
-      return `${s.name} pages ${from}–${to - 1} (${hex(from * ps)}–${hex(to * ps - 1)})\nnot in use: ${count(to - from)} pages collapsed\nscroll here to zoom in`;
+      return `${s.name} pages ${from}–${pageBefore(to)} (${hex(from * ps)}–${lastByte(to, ps)})\nnot in use: ${count(to - from)} pages collapsed\nscroll here to zoom in`;
     }
     const st = V.cellState(s.words, hit.cell), fl = V.cellFlags(s.words, hit.cell);
     const loc = V.cellLoc(s.words, hit.cell), resident = V.cellResident(s.words, hit.cell);
     const first = starts[hit.cell];
-    const lastPage = Math.min(pages, first + ppc) - 1;
-    const range = `${hex(first * ps)}–${hex((lastPage + 1) * ps - 1)}`;
+    const end = Math.min(pages, first + ppc), lastPage = pageBefore(end);
+    const range = `${hex(first * ps)}–${lastByte(end, ps)}`;
     const head = ppc === 1 ? `${s.name} page ${first} (${range})` : `${s.name} pages ${first}–${lastPage} (${range})`;
-    const region = proc?.regions?.find((r) => first >= r.start / ps && first < r.start / ps + r.pages);
+    const region = proc?.regions?.find((r) => first >= Number(r.start) / ps && first < Number(r.start) / ps + Number(r.pages));
     const lines = [head];
     const one = loc !== V.none && ppc === 1;
     const what = {

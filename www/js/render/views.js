@@ -11,7 +11,11 @@ export function createViews(L) {
   const f = L.field;
   const stateMask = 2 ** f.flagShift - 1;
   const cw = L.cellWords, fw = L.frameWords, sw = L.slotWords, bw = L.blockWords;
-  const vpnAt = (w, o) => w[o + f.vpnHi] * 2 ** f.vpnHiShift + w[o + f.vpnLo];
+  // A page number past 2^53 − 1 (64-bit spaces with small pages) is a BigInt, as in reports.
+  const vpnAt = (w, o) => {
+    const hi = w[o + f.vpnHi], lo = w[o + f.vpnLo], v = hi * 2 ** f.vpnHiShift + lo;
+    return v <= Number.MAX_SAFE_INTEGER ? v : (BigInt(hi) << BigInt(f.vpnHiShift)) + BigInt(lo);
+  };
   return {
     none: L.none,
     cellWords: cw,

@@ -60,7 +60,7 @@ export function renderStateText(box, sim, stats, config, views, flags, states) {
       const what = `${r.perms}${r.code ? ', code' : ''}${r.object ? `, ${r.sharing === 'file' ? 'file' : r.sharing === 'shared' ? 'shared memory' : 'program'} ${r.object}` : ''}`;
       let where = `${r.pages} page${r.pages === 1 ? '' : 's'}`;
       if (r.pages <= 256) {
-        const cells = sim.viewCells(p.pid, r.start / config.page_size, 1, r.pages);
+        const cells = sim.viewCells(p.pid, BigInt(r.start) / BigInt(config.page_size), 1, r.pages);
         let resident = 0, swapped = 0;
         for (let c = 0; c < r.pages; c++) {
           const st = views.cellState(cells, c);
@@ -69,7 +69,7 @@ export function renderStateText(box, sim, stats, config, views, flags, states) {
         }
         where += `: ${resident} in memory, ${swapped} in swap, ${r.pages - resident - swapped} not in memory`;
       }
-      regionRows.push([p.name, r.label, `${hex(r.start)}–${hex(r.start + r.pages * config.page_size - 1)}`, what, where]);
+      regionRows.push([p.name, r.label, `${hex(r.start)}–${hex(BigInt(r.start) + BigInt(r.pages) * BigInt(config.page_size) - 1n)}`, what, where]);
     }
   }
   parts.push(table('Address spaces', ['process', 'region', 'addresses', 'access', 'pages'], regionRows, regionCount));

@@ -2,7 +2,10 @@
 // indices and offset, the TLB lookup, the page-table walk and the physical address.
 import { accessOf } from './events.js';
 
-const hex = (n, width = 0) => '0x' + Math.floor(n).toString(16).padStart(width, '0');
+// Addresses past 2^53 − 1 arrive as BigInts (README, *64-bit address spaces*): printed exactly.
+const hex = (n, width = 0) => '0x' + (typeof n === 'bigint' ? n : Math.floor(n)).toString(16).padStart(width, '0');
+/** The offset of `addr` in its page, a number or a BigInt. */
+const offsetOf = (addr, ps) => (typeof addr === 'bigint' ? Number(addr % BigInt(ps)) : addr % ps);
 
 function el(tag, text, cls) {
   const e = document.createElement(tag);
@@ -19,8 +22,9 @@ function addressBits(walk, offsetBits) {
   const bits = el('div', null, 'va-bits');
   bits.setAttribute('aria-label', 'the address in binary, split into fields');
   const field = (value, width, label, cls) => {
-    const s = el('span', width ? Math.floor(value).toString(2).padStart(width, '0') : '', cls);
-    s.title = `${label}: ${Math.floor(value)}`;
+    const whole = typeof value === 'bigint' ? value : Math.floor(value);
+    const s = el('span', width ? whole.toString(2).padStart(width, '0') : '', cls);
+    s.title = `${label}: ${whole}`;
     s.append(el('small', label));
     bits.append(s);
   };
@@ -64,11 +68,11 @@ export function renderTranslation(box, sim, record, config, names) {
       split.append(s);
     });
   }
-  const off = el('span', hex(access.addr % config.page_size), 'offset');
+  const off = el('span', hex(offsetOf(access.addr, config.page_size)), 'offset');
   off.append(el('small', `offset · ${offsetBits} bits`));
   split.append(off);
   const vpnBits = config.va_bits - offsetBits;
-  parts.push(el('p', `${hex(access.addr)} = page ${access.vpn}, offset ${hex(access.addr % config.page_size)}: `
+  parts.push(el('p', `${hex(access.addr)} = page ${access.vpn}, offset ${hex(offsetOf(access.addr, config.page_size))}: `
     + `the ${vpnBits}-bit page number is split into one index per table level, the low ${offsetBits} bits are the offset.`, 'muted'), split);
   if (walk) parts.push(addressBits(walk, offsetBits));
 
@@ -119,7 +123,7 @@ export function renderTranslation(box, sim, record, config, names) {
   if (access.physical != null) {
     const p = el('p');
     p.append(el('span', 'physical address '), el('strong', hex(access.physical), 'mono'),
-      el('span', ` = frame ${access.frame} × ${config.page_size} + ${hex(access.addr % config.page_size)}`, 'muted'));
+      el('span', ` = frame ${access.frame} × ${config.page_size} + ${hex(offsetOf(access.addr, config.page_size))}`, 'muted'));
     parts.push(p);
   }
   box.replaceChildren(...parts);
