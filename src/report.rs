@@ -120,6 +120,9 @@ pub struct TranslationReport {
     /// `tables=ram`: the frame of each table on the walk, the top one first (absent otherwise).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub table_frames: Vec<u32>,
+    /// Part of a huge page: the walk ended one level up (absent otherwise).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub huge_page: bool,
 }
 
 /// One page-table entry on a walk: its bits, what it points at (`table`, `table_frame` with
@@ -132,6 +135,9 @@ pub struct EntryReport {
     pub accessed: bool,
     pub dirty: bool,
     pub no_execute: bool,
+    /// Maps a huge page (the PS bit; absent otherwise).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub huge: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub points_to: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -160,6 +166,7 @@ impl TranslationReport {
             perms: t.entry.map(|e| e.1.to_string()),
             physical: t.physical(page_shift),
             table_frames: t.table_frames.clone(),
+            huge_page: t.huge_page,
             entries: {
                 // One width for every entry's number, so the fields line up.
                 let width =
@@ -174,6 +181,7 @@ impl TranslationReport {
                         accessed: e.accessed,
                         dirty: e.dirty,
                         no_execute: e.no_execute,
+                        huge: e.huge,
                         points_to: match e.target {
                             EntryTarget::Table(_) => Some("table"),
                             EntryTarget::TableFrame(_) => Some("table_frame"),
@@ -314,6 +322,9 @@ pub struct EventReport {
     /// reclaim_more: evictions beyond those reported one by one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<u64>,
+    /// allocate: mapped with huge pages (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub huge: Option<bool>,
     /// table_frame: the page table's level (0 = the top).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<u32>,
@@ -387,8 +398,9 @@ impl EventReport {
                 r.child = Some(*child);
                 r.shared = Some(*shared);
             }
-            Event::Allocate { pid, label, start_vpn, pages, perms, object } => {
+            Event::Allocate { pid, label, start_vpn, pages, perms, object, huge } => {
                 r.kind = "allocate";
+                r.huge = huge.then_some(true);
                 if *object != NONE {
                     let o = m.objects().get(*object);
                     r.object = Some(o.name.to_string());
@@ -510,6 +522,7 @@ fn access(m: &Machine, a: &AccessEvent, r: &mut EventReport) {
                     "in_memory"
                 }
                 FaultKind::ZeroFillShared => "zero_fill_shared",
+                FaultKind::ZeroFillHuge { .. } => "zero_fill_huge",
                 FaultKind::FromFile => "from_file",
                 FaultKind::CowCopy { from, with } => {
                     r.with = Some(with);
@@ -572,7 +585,8 @@ impl PageTableReport {
     pub fn all(m: &Machine) -> Vec<PageTableReport> {
         let mut out = Vec::new();
         for (pid, p) in m.processes().enumerate().filter(|(_, p)| p.alive()) {
-            out.extend(p.page_table.tables().into_iter().map(|t| PageTableReport {
+            // (A huge page's last-level table is in no frame: the walk ends one level up.)
+            out.extend(p.page_table.tables().into_iter().filter(|t| t.frame != NONE).map(|t| PageTableReport {
                 pid: pid as Pid,
                 level: t.level,
                 frame: t.frame,
@@ -709,6 +723,9 @@ pub struct RegionReport<'a> {
     /// `exe`, `shared` or `file`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sharing: Option<&'static str>,
+    /// Mapped with huge pages (absent otherwise).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub huge: bool,
 }
 
 impl<'a> StatsReport<'a> {
@@ -736,6 +753,7 @@ impl<'a> StatsReport<'a> {
                         code: r.code,
                         object: r.object.map(|id| &*m.objects().get(id).name),
                         sharing: r.object.map(|id| m.objects().get(id).kind.word()),
+                        huge: r.huge,
                     })
                     .collect(),
                 stats: &p.stats,

@@ -26,6 +26,8 @@ enum Act {
         label: usize,
         pages: u64,
         perms: u8,
+        /// With huge pages (two levels of 2 bits here: 4 pages of 64 bytes each).
+        huge: bool,
     },
     Read {
         who: usize,
@@ -63,13 +65,14 @@ impl Act {
             Act::Spawn { who, code: 0, .. } => format!("spawn {} code=0", NAMES[*who]),
             // Both names run one program: their code pages are shared.
             Act::Spawn { who, code, .. } => format!("spawn {} code={code} exe=prog", NAMES[*who]),
-            Act::Alloc { who, label, pages, perms } => {
+            Act::Alloc { who, label, pages, perms, huge } => {
                 format!(
-                    "alloc {} {} {} {}",
+                    "alloc {} {} {} {}{}",
                     NAMES[*who],
                     LABELS[*label],
                     pages * 64,
-                    Perms::from_bits(*perms).to_string().replace('-', "")
+                    Perms::from_bits(*perms).to_string().replace('-', ""),
+                    if *huge { " huge" } else { "" }
                 )
             }
             Act::Read { who, addr } => format!("read {} {addr:#x}", NAMES[*who]),
@@ -92,13 +95,14 @@ impl Act {
                 Action::Spawn { name: NAMES[*who], code_pages: *code, flat: *flat, exe, importance: Default::default() }
             }
             Act::Fork { who } => Action::Fork { parent: NAMES[*who], child: NAMES[1 - *who] },
-            Act::Alloc { who, label, pages, perms } => Action::Alloc {
+            Act::Alloc { who, label, pages, perms, huge } => Action::Alloc {
                 name: NAMES[*who],
                 label: Some(LABELS[*label]),
                 bytes: pages * 64,
                 perms: Perms::from_bits(*perms),
                 at: None,
                 share: None,
+                huge: *huge,
             },
             Act::Read { who, addr } => Action::Access { name: NAMES[*who], addr: *addr, value: None },
             Act::Write { who, addr, value } => Action::Access { name: NAMES[*who], addr: *addr, value: Some(*value) },
@@ -118,7 +122,8 @@ fn act() -> impl Strategy<Value = Act> {
     let addr = 0..1024u64; // 16 pages of 64 bytes
     prop_oneof![
         1 => (who.clone(), 0..3u64, any::<bool>()).prop_map(|(who, code, flat)| Act::Spawn { who, code, flat }),
-        2 => (who.clone(), 0..3usize, 1..5u64, 1..8u8).prop_map(|(who, label, pages, perms)| Act::Alloc { who, label, pages, perms }),
+        2 => (who.clone(), 0..3usize, 1..5u64, 1..8u8, proptest::bool::weighted(0.25))
+            .prop_map(|(who, label, pages, perms, huge)| Act::Alloc { who, label, pages, perms, huge }),
         4 => (who.clone(), addr.clone()).prop_map(|(who, addr)| Act::Read { who, addr }),
         4 => (who.clone(), addr, any::<u8>()).prop_map(|(who, addr, value)| Act::Write { who, addr, value }),
         2 => (who.clone(), proptest::collection::vec(0..16u64, 1..12)).prop_map(|(who, pages)| Act::Refs { who, pages }),

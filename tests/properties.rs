@@ -23,7 +23,7 @@ const PAGES: u64 = 1 << (VA_BITS - 6);
 #[derive(Clone, Debug)]
 enum Op {
     Spawn { who: usize, code: u64, flat: bool },
-    Alloc { who: usize, pages: u64, perms: u8, at: Option<u64> },
+    Alloc { who: usize, pages: u64, perms: u8, at: Option<u64>, huge: bool },
     Free { who: usize, region: usize },
     Read { who: usize, addr: u64 },
     Write { who: usize, addr: u64, value: u8 },
@@ -36,8 +36,8 @@ fn op() -> impl Strategy<Value = Op> {
     let addr = 0..(PAGES * PAGE);
     prop_oneof![
         1 => (who.clone(), 0..3u64, any::<bool>()).prop_map(|(who, code, flat)| Op::Spawn { who, code, flat }),
-        2 => (who.clone(), 1..5u64, 1..8u8, proptest::option::of(0..PAGES))
-            .prop_map(|(who, pages, perms, at)| Op::Alloc { who, pages, perms, at }),
+        2 => (who.clone(), 1..5u64, 1..8u8, proptest::option::of(0..PAGES), proptest::bool::weighted(0.2))
+            .prop_map(|(who, pages, perms, at, huge)| Op::Alloc { who, pages, perms, at, huge }),
         1 => (who.clone(), 0..4usize).prop_map(|(who, region)| Op::Free { who, region }),
         6 => (who.clone(), addr.clone()).prop_map(|(who, addr)| Op::Read { who, addr }),
         6 => (who.clone(), addr, any::<u8>()).prop_map(|(who, addr, value)| Op::Write { who, addr, value }),
@@ -120,9 +120,27 @@ fn check(config: Config, ops: Vec<Op>) -> Result<(), TestCaseError> {
                     model[who] = p;
                 }
             }
-            Op::Alloc { who, pages, perms, at } => {
+            Op::Alloc { who, pages, perms, at, huge } => {
                 let p = &mut model[who];
-                let r = m.allocate(p.pid, pages * PAGE, Perms::from_bits(perms), at.map(|a| a * PAGE), None);
+                let (bytes, perms_, at_) = (pages * PAGE, Perms::from_bits(perms), at.map(|a| a * PAGE));
+                let r = if huge {
+                    m.allocate_huge(p.pid, bytes, perms_, at_, None)
+                } else {
+                    m.allocate(p.pid, bytes, perms_, at_, None)
+                };
+                if huge {
+                    // Huge pages: whole ones, on their boundary, where the machine can map them.
+                    if let Ok(addr) = r {
+                        let per = 1u64 << config.huge_shift();
+                        prop_assert!(
+                            p.alive && !p.flat && (addr / PAGE).is_multiple_of(per),
+                            "huge region at {:#x}",
+                            addr
+                        );
+                        p.regions.insert(addr / PAGE, (pages.div_ceil(per) * per, perms_, false));
+                    }
+                    continue;
+                }
                 if !p.alive || p.flat {
                     prop_assert!(r.is_err());
                 } else if let Some(start) = at {

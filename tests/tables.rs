@@ -103,7 +103,7 @@ fn out_of_frames_for_a_table_is_out_of_memory() {
     let e = m.write(a, 0x1000, 7).unwrap();
     assert!(matches!(e.result, AccessResult::OutOfMemory { .. }), "{e:?}");
     let text = m.describe(&Event::Access(e));
-    assert!(text.contains("every frame in use holds a page table"), "{text}");
+    assert!(text.contains("they hold page tables or huge pages"), "{text}");
     assert_eq!((m.frames().used(), m.stats().table_frames), (1, 1), "the table made for it went again");
     m.check_invariants().unwrap();
     // A second process cannot even get its top-level table when swap cannot take a page.

@@ -346,6 +346,7 @@ impl Setting {
             Setting::Swap => "swap_slots",
             Setting::Tlb => "tlb_entries",
             Setting::Disk => "disk_ns",
+            Setting::Tables => "tables_in_ram",
             other => other.key(),
         }
     }
@@ -534,6 +535,30 @@ impl Config {
         ((start_vpn + pages - 1) << self.page_shift()) | (self.page_size - 1)
     }
 
+    /// Bits of the last level's index: a huge page covers `1 << huge_shift()` pages, as many as one
+    /// last-level table maps (2 MiB with 4 KiB pages and 512-entry tables).
+    pub fn huge_shift(&self) -> u32 {
+        self.level_bits().last().copied().unwrap_or(0)
+    }
+
+    /// Why this machine cannot map huge pages, if it cannot.
+    pub fn huge_problem(&self) -> Option<String> {
+        let pages = 1u64 << self.huge_shift();
+        if self.vm != VmMode::Paging {
+            Some(format!("huge pages need virtual memory: this machine has vm={}", self.vm.name()))
+        } else if self.levels < 2 {
+            Some("a huge page is mapped one level up: it needs levels=2 or more (this machine has levels=1)".into())
+        } else if pages > self.frames as u64 {
+            Some(format!(
+                "a huge page here is {pages} pages ({}) in a row, and this machine has {} frames",
+                format_size(self.page_size << self.huge_shift()),
+                self.frames
+            ))
+        } else {
+            None
+        }
+    }
+
     /// Index bits per page-table level, top level first. The top level takes the remainder, as
     /// on hardware whose top level is only partly used.
     pub fn level_bits(&self) -> Vec<u32> {
@@ -565,9 +590,10 @@ impl Config {
                 }
             }
             Setting::Tables => {
+                // (`on` and `off`: `tables_in_ram: true` as `config()` gives it to JavaScript.)
                 self.tables_in_ram = match value.to_ascii_lowercase().as_str() {
-                    "ram" => true,
-                    "free" => false,
+                    "ram" | "on" => true,
+                    "free" | "off" => false,
                     _ => return Err(ConfigError::BadTables(value.into())),
                 }
             }

@@ -39,6 +39,10 @@ fn fault_cost(config: &Config, kind: FaultKind, fate: Option<EvictionFate>, cost
     if fate.is_some_and(EvictionFate::writes) {
         cost.stall += config.disk_ns;
     }
+    if let FaultKind::ZeroFillHuge { more_writes, .. } = kind {
+        // Every page of it is zero-filled; the row it needed may have cost more writes.
+        cost.stall += (kind.pages() - 1) * config.minor_ns + more_writes as u64 * config.disk_ns;
+    }
 }
 
 /// A duration in human units: "100 ns", "1 µs", "8 ms", "2.5 s", "3 min 20 s", "4.2 h", "12 days".

@@ -11,7 +11,7 @@ use super::events::{
 use super::machine::Machine;
 use super::page_table::NONE;
 use super::sharing::{owner_object, ObjectKind};
-use super::types::{ExitCause, Importance};
+use super::types::{group, ExitCause, Importance};
 
 fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -70,7 +70,7 @@ impl Machine {
                 self.name_of(*child),
                 plural(*shared, "page", "pages")
             ),
-            Event::Allocate { pid, label, start_vpn, pages, perms, object } => {
+            Event::Allocate { pid, label, start_vpn, pages, perms, object, huge } => {
                 let start = start_vpn << self.config().page_shift();
                 let end = self.config().last_byte(*start_vpn, *pages);
                 if *object != NONE {
@@ -83,6 +83,17 @@ impl Machine {
                         "{} mapped {label}: {} at {start:#x}–{end:#x}, {perms}, {what}",
                         self.name_of(*pid),
                         plural(*pages, "page", "pages")
+                    );
+                }
+                if *huge {
+                    let per = 1u64 << self.config().huge_shift();
+                    return format!(
+                        "{} allocated {label}: {} of {} ({} pages each) at {start:#x}–{end:#x}, {perms}; no frame is used \
+                         until a huge page is touched",
+                        self.name_of(*pid),
+                        plural(pages / per, "huge page", "huge pages"),
+                        super::budget::human_bytes(per * self.config().page_size),
+                        group(per)
                     );
                 }
                 format!(
@@ -206,13 +217,17 @@ impl Machine {
                     None => format!("already in memory for {}: mapped, not read", self.name_of(with)),
                 },
                 FaultKind::ZeroFillShared => "zero-filled, shared memory".into(),
+                FaultKind::ZeroFillHuge { .. } => {
+                    let pages = kind.pages();
+                    format!("a huge page: {} zero-filled in a row", plural(pages, "frame", "frames"))
+                }
                 FaultKind::FromFile => "read from the mapped file".into(),
                 FaultKind::CowCopy { from, .. } => format!("copied from frame {from}"),
                 FaultKind::CowFromSwap { slot, .. } => format!("a copy read from swap slot {slot}"),
                 FaultKind::CowReuse => "its last user: made writable, no copy".into(),
             },
             AccessResult::OutOfMemory { victim_frame: NONE, .. } => {
-                "no frame can be freed: every frame in use holds a page table".into()
+                "no frame can be freed: page tables and huge pages stay in memory".into()
             }
             AccessResult::OutOfMemory { .. } => format!("no frame can be freed: {}", self.no_room()),
             _ => return None,
@@ -341,6 +356,21 @@ impl Machine {
                             self.name_of(with)
                         ),
                     },
+                    FaultKind::ZeroFillHuge { more_evicted, .. } => {
+                        let per = kind.pages();
+                        let pages = per as u32;
+                        let huge = super::budget::human_bytes(per * self.config().page_size);
+                        let mut t = format!(
+                            "minor fault, first touch of a huge page ({huge}): {} zero-filled in a row, frames {}–{}, one TLB entry for all of them",
+                            plural(per, "frame", "frames"),
+                            frame - (a.vpn % per) as u32,
+                            frame - (a.vpn % per) as u32 + pages - 1
+                        );
+                        if more_evicted > 0 {
+                            t.push_str(&format!(" (the row was made free by evicting {} more)", plural(more_evicted as u64, "page", "pages")));
+                        }
+                        t
+                    }
                     FaultKind::ZeroFillShared => format!(
                         "minor fault, first touch of shared memory: zero-filled frame {frame}, where every process mapping it finds it"
                     ),
@@ -379,8 +409,8 @@ impl Machine {
             }
             AccessResult::OutOfMemory { victim_frame: NONE, .. } => {
                 s.push_str(&format!(
-                    "page {} not in memory, and every frame in use holds a page table (tables=ram): no page can \
-                     go → out of memory; the access fails",
+                    "page {} not in memory, and no frame it could use can be freed: they hold page tables or \
+                     huge pages, which stay in memory → out of memory; the access fails",
                     a.vpn
                 ));
             }
@@ -408,6 +438,9 @@ impl Machine {
 
 /// The policy's reason for a victim, as a clause: "FIFO: the oldest load, at t=3".
 pub fn why(r: &VictimReason) -> String {
+    if r.for_huge {
+        return "in the way of a huge page, which needs its frames in a row".into();
+    }
     let name = r.policy.name().to_ascii_uppercase();
     let reason = match (r.policy, r.value) {
         (PolicyKind::Fifo, Some(t)) => format!("the earliest loaded, at t={t}"),

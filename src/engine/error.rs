@@ -134,6 +134,10 @@ pub enum AllocError {
     },
     /// `vm=base`: no `at`: a block's addresses follow on from its end.
     AtInBlock,
+    /// `huge` on a machine that cannot map huge pages (why, in words).
+    NoHugePages {
+        why: String,
+    },
     /// `vm=base`: the frames after process `name`'s block (from frame `end`) are not all free.
     CannotGrow {
         name: String,
@@ -212,6 +216,7 @@ impl fmt::Display for AllocError {
             AllocError::AtInBlock => {
                 f.write_str("with vm=base a block grows at its end: an allocation takes no `at` address")
             }
+            AllocError::NoHugePages { why } => f.write_str(why),
             AllocError::CannotGrow { name, pages, end } => write!(
                 f,
                 "{name}'s block cannot grow by {pages} frame(s): frame {end} and on are not all free \

@@ -39,9 +39,22 @@ pub enum FaultKind {
     /// Copy-on-write fault (minor): no other process maps the page any more, so it simply
     /// becomes writable again.
     CowReuse,
+    /// Minor: first touch of a huge page: `1 << shift` frames in a row, all zero-filled (each
+    /// costs a zero-fill). Making the row free evicted `more_evicted` pages besides the access's
+    /// victim, `more_writes` of them written to swap. (A shift, not a count: an access event
+    /// stays at 120 bytes.)
+    ZeroFillHuge { shift: u8, more_evicted: u32, more_writes: u32 },
 }
 
 impl FaultKind {
+    /// Frames a fault filled: a huge page's, or one.
+    pub fn pages(self) -> u64 {
+        match self {
+            FaultKind::ZeroFillHuge { shift, .. } => 1 << shift,
+            _ => 1,
+        }
+    }
+
     /// A major fault reads from disk (a swap slot, or the executable for code), as Linux counts
     /// them (README, *The model*); a minor fault needs no I/O (zero-fill).
     pub fn is_major(self) -> bool {
@@ -109,6 +122,8 @@ pub struct VictimReason {
     /// Processes differ in importance: the policy chose among the frames of the least important
     /// ones (this importance).
     pub among: Option<Importance>,
+    /// Not the policy's choice: the page was in the frames a huge page needs in a row.
+    pub for_huge: bool,
 }
 
 /// Why an address is invalid.
@@ -214,6 +229,8 @@ pub enum Event {
         perms: Perms,
         /// The shared object mapped (NONE: private memory).
         object: u32,
+        /// Mapped with huge pages.
+        huge: bool,
     },
     Free {
         pid: u32,

@@ -20,6 +20,8 @@ pub struct Frame {
     /// A page table of this level (0 = the top) lives here (`tables=ram`): `owner` is its
     /// process, `vpn` the first page it covers. Never a policy's victim.
     pub table: Option<u8>,
+    /// A page of a huge page: never a policy's victim.
+    pub pinned: bool,
     /// `referenced` is `ref_epoch == FrameTable::epoch`: clearing every bit at a timer interrupt is
     /// then one increment instead of a pass over all frames.
     ref_epoch: u64,
@@ -38,12 +40,13 @@ impl PartialEq for Frame {
             _ => false,
         };
         same_data
-            && (self.owner, self.vpn, self.dirty, self.code, self.table, self.ref_epoch)
-                == (o.owner, o.vpn, o.dirty, o.code, o.table, o.ref_epoch)
+            && (self.owner, self.vpn, self.dirty, self.code, self.table, self.pinned, self.ref_epoch)
+                == (o.owner, o.vpn, o.dirty, o.code, o.table, o.pinned, o.ref_epoch)
     }
 }
 
-const EMPTY: Frame = Frame { owner: NONE, vpn: 0, dirty: false, code: false, table: None, ref_epoch: 0, data: None };
+const EMPTY: Frame =
+    Frame { owner: NONE, vpn: 0, dirty: false, code: false, table: None, pinned: false, ref_epoch: 0, data: None };
 
 /// All frames, with the pool of free ones (lowest first).
 #[derive(Clone, Debug)]
@@ -97,11 +100,16 @@ impl FrameTable {
         self.get(f).owner == NONE
     }
 
-    /// Frame `f` holds a page (not a page table, not nothing): what a policy may evict.
+    /// Frame `f` holds a page a policy may evict: not a page table, not a huge page's, not nothing.
     #[inline]
-    pub fn holds_page(&self, f: u32) -> bool {
+    pub fn evictable(&self, f: u32) -> bool {
         let frame = self.get(f);
-        frame.owner != NONE && frame.table.is_none()
+        frame.owner != NONE && frame.table.is_none() && !frame.pinned
+    }
+
+    /// Frame `f`, just taken, holds a page of a huge page: it stays until the huge page goes.
+    pub fn pin(&mut self, f: u32) {
+        self.frames[f as usize].pinned = true;
     }
 
     /// Frame `f`, just taken, holds a page table of `owner` at `level`, covering pages from
@@ -116,7 +124,8 @@ impl FrameTable {
     #[inline(always)]
     pub fn take_free(&mut self, owner: u32, vpn: u64, code: bool) -> Option<u32> {
         let f = self.free.take()?;
-        let frame = Frame { owner, vpn, dirty: false, code, table: None, ref_epoch: self.epoch, data: None };
+        let frame =
+            Frame { owner, vpn, dirty: false, code, table: None, pinned: false, ref_epoch: self.epoch, data: None };
         if f as usize == self.frames.len() {
             self.frames.push(frame);
         } else {
@@ -131,7 +140,16 @@ impl FrameTable {
         if !self.free.take_id(f) {
             return false;
         }
-        let frame = Frame { owner, vpn, dirty: false, code: false, table: None, ref_epoch: self.epoch, data: None };
+        let frame = Frame {
+            owner,
+            vpn,
+            dirty: false,
+            code: false,
+            table: None,
+            pinned: false,
+            ref_epoch: self.epoch,
+            data: None,
+        };
         while self.frames.len() < f as usize {
             self.frames.push(EMPTY);
         }
@@ -146,7 +164,8 @@ impl FrameTable {
     /// Reuses frame `f` (just emptied by an eviction) for `(owner, vpn)`.
     pub fn reassign(&mut self, f: u32, owner: u32, vpn: u64, code: bool) {
         let epoch = self.epoch;
-        self.frames[f as usize] = Frame { owner, vpn, dirty: false, code, table: None, ref_epoch: epoch, data: None };
+        self.frames[f as usize] =
+            Frame { owner, vpn, dirty: false, code, table: None, pinned: false, ref_epoch: epoch, data: None };
     }
 
     /// Names another of the pages that map frame `f` as its owner (the one named left).
@@ -163,6 +182,7 @@ impl FrameTable {
         frame.dirty = false;
         frame.code = false;
         frame.table = None;
+        frame.pinned = false;
         frame.ref_epoch = 0;
         frame.data.take()
     }

@@ -107,6 +107,9 @@ pub struct Pte {
     pub swap_copy: u32,
     /// TLB slot that may hold this translation (checked against the slot's tag on use).
     pub tlb_slot: TlbSlot,
+    /// One page of a huge page (README, *Huge pages*): mapped, cached in the TLB and freed with
+    /// the others of its huge page, never evicted.
+    pub huge: bool,
 }
 
 // An entry stays at 16 bytes: 20-byte entries cost 5–10% of replay speed (measured).
@@ -140,6 +143,7 @@ impl Default for Pte {
             loc: NONE,
             swap_copy: NONE,
             tlb_slot: TlbSlot::NONE,
+            huge: false,
         }
     }
 }
@@ -639,7 +643,10 @@ impl PageTable {
                     self.bytes -= SPARSE_ENTRY_BYTES;
                 }
             }
-            self.freed.push(self.meta[lvl][table as usize].frame);
+            let frame = self.meta[lvl][table as usize].frame;
+            if frame != NONE {
+                self.freed.push(frame); // (a huge page's last-level table has none)
+            }
             self.meta[lvl][table as usize].frame = NONE;
             self.spare[lvl].push(table as u32);
             self.meta[lvl - 1][parent as usize].live -= 1;

@@ -21,6 +21,8 @@ pub struct Region {
     /// or `None` for private memory. Its page `i` is the region's page `start_vpn + i`.
     #[serde(skip)]
     pub object: Option<u32>,
+    /// Mapped with huge pages (README, *Huge pages*): it starts and ends on huge-page boundaries.
+    pub huge: bool,
 }
 
 impl Region {
@@ -75,6 +77,22 @@ impl Process {
     /// Where a region of `pages` pages goes: at page `at` if given (checked), else at the lowest gap
     /// above page 0. `space` is the number of pages in the address space. The message says why a
     /// request cannot be placed.
+    /// [`Process::place`] for a huge-page region: without `at`, the lowest gap that starts on a
+    /// multiple of `align` pages. O(regions): each try skips past the region in the way.
+    pub fn place_aligned(&self, pages: u64, at: Option<u64>, space: u64, align: u64) -> Result<u64, AllocError> {
+        if at.is_some() || align == 1 {
+            return self.place(pages, at, space);
+        }
+        let mut candidate = align; // page 0 is the null guard, so the first boundary is `align`
+        while candidate.saturating_add(pages) <= space {
+            match self.regions.overlapping(candidate, pages) {
+                None => return Ok(candidate),
+                Some(r) => candidate = r.end_vpn().div_ceil(align).saturating_mul(align),
+            }
+        }
+        Err(AllocError::NoGap { pages, name: self.name.clone() })
+    }
+
     pub fn place(&self, pages: u64, at: Option<u64>, space: u64) -> Result<u64, AllocError> {
         match at {
             Some(0) => Err(AllocError::NullPage),
@@ -249,7 +267,7 @@ mod tests {
     }
 
     fn region(start_vpn: u64, pages: u64, label: &str) -> Region {
-        Region { start_vpn, pages, perms: Perms::RW, label: label.into(), code: false, object: None }
+        Region { start_vpn, pages, perms: Perms::RW, label: label.into(), code: false, object: None, huge: false }
     }
 
     #[test]

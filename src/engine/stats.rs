@@ -36,6 +36,10 @@ pub struct Stats {
     /// Frames holding page tables now (`tables=ram`; absent when none).
     #[serde(skip_serializing_if = "is_zero")]
     pub table_frames: u64,
+    /// Pages zero-filled by huge-page faults besides one per fault (each costs a zero-fill;
+    /// absent when none).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub huge_fill_pages: u64,
     /// Victims written out (to swap or their file) while a fault waited: a disk write each. With
     /// the counts above it gives the time (README, *What memory costs*; [`Stats::speed`]).
     pub disk_writes: u64,
@@ -101,7 +105,7 @@ impl Stats {
     /// to count it (counting it there cost WebAssembly replays 12%).
     pub fn speed(&self, config: &Config) -> Speed {
         let walks = self.tlb_misses.saturating_mul(config.levels as u64).saturating_mul(config.ram_ns);
-        let minor = self.minor_faults.saturating_mul(config.minor_ns);
+        let minor = self.minor_faults.saturating_add(self.huge_fill_pages).saturating_mul(config.minor_ns);
         let disk = (self.major_faults.saturating_add(self.disk_writes)).saturating_mul(config.disk_ns);
         let work = self.accesses.saturating_mul(config.ram_ns);
         Speed::new(work, walks.saturating_add(minor).saturating_add(disk), self.accesses)

@@ -31,6 +31,10 @@ pub struct Tlb {
     generation: u64,
 }
 
+/// A huge page's TLB tag: its huge-page number with this bit set (page numbers stay below 2^60),
+/// so one entry covers all its pages and never matches a small page's tag.
+pub const HUGE_TAG: u64 = 1 << 63;
+
 impl Tlb {
     /// A TLB of `entries` in sets of `ways` (0: one set, fully associative). `ways` divides
     /// `entries` (the configuration checks it).
@@ -50,7 +54,7 @@ impl Tlb {
 
     /// The set a page's translation goes in: the page number's low bits.
     pub fn set_of(&self, vpn: u64) -> u32 {
-        (vpn % self.sets.len() as u64) as u32
+        ((vpn & !HUGE_TAG) % self.sets.len() as u64) as u32
     }
 
     /// Sets, and entries in each.

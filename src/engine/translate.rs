@@ -42,6 +42,9 @@ pub struct EntryBits {
     pub accessed: bool,
     pub dirty: bool,
     pub no_execute: bool,
+    /// The entry maps a huge page (x86's PS bit): its target is the huge page's first frame, and
+    /// the walk ends here, one level above the last.
+    pub huge: bool,
     pub target: EntryTarget,
 }
 
@@ -53,6 +56,7 @@ impl EntryBits {
         accessed: false,
         dirty: false,
         no_execute: false,
+        huge: false,
         target: EntryTarget::Nothing,
     };
 
@@ -103,6 +107,9 @@ pub struct Translation {
     /// `tables=ram`: the frame of each table on the walk, the top one first (the base register
     /// holds the first); empty with `tables=free`.
     pub table_frames: Vec<u32>,
+    /// The page is part of a huge page: the walk ended one level up, and the offset is the low
+    /// bits of the huge page (its page number's last index included).
+    pub huge_page: bool,
 }
 
 impl Translation {
@@ -136,7 +143,11 @@ impl Machine {
         let tlb_hit = (config.tlb_entries > 0).then(|| self.tlb_would_hit(pid, vpn));
         let mut entries = Vec::with_capacity(config.levels as usize);
         let mut reached = true; // every inner entry present: the walk reads the page's entry
-        let table_frames = table.walk_frames(vpn);
+        let huge = table.get(vpn).filter(|pte| pte.huge).copied();
+        let mut table_frames = table.walk_frames(vpn);
+        if huge.is_some() {
+            table_frames.truncate(config.levels as usize - 1); // no last-level table under it
+        }
         for (level, child) in table.walk_tables(vpn).into_iter().enumerate() {
             match child {
                 // An inner entry: present, and open to everything the entries below allow.
@@ -147,6 +158,7 @@ impl Machine {
                     accessed: true,
                     dirty: false,
                     no_execute: false,
+                    huge: false,
                     target: match table_frames.get(level + 1) {
                         Some(&f) => EntryTarget::TableFrame(f),
                         None => EntryTarget::Table(t),
@@ -158,6 +170,23 @@ impl Machine {
                     break;
                 }
             }
+        }
+        if let (Some(pte), Some(last)) = (huge, entries.last_mut()) {
+            // The entry one level up maps the huge page: its first frame, with the PS bit.
+            let n = 1u64 << config.huge_shift();
+            let first = pte.loc - (vpn % n) as u32;
+            let frames = self.frames();
+            *last = EntryBits {
+                present: true,
+                writable: pte.perms.writable(),
+                user: true,
+                accessed: (0..n as u32).any(|i| frames.referenced(first + i)),
+                dirty: (0..n as u32).any(|i| frames.get(first + i).dirty),
+                no_execute: pte.perms.bits() & Perms::X.bits() == 0,
+                huge: true,
+                target: EntryTarget::Frame(first),
+            };
+            reached = false;
         }
         if reached {
             let frames = self.frames();
@@ -171,6 +200,7 @@ impl Machine {
                         accessed: resident && frames.referenced(pte.loc),
                         dirty: resident && frames.get(pte.loc).dirty,
                         no_execute: pte.perms.bits() & Perms::X.bits() == 0,
+                        huge: false,
                         target: match pte.state {
                             PteState::Resident => EntryTarget::Frame(pte.loc),
                             PteState::Swapped => EntryTarget::Slot(pte.loc),
@@ -193,6 +223,7 @@ impl Machine {
             entry,
             entries,
             table_frames,
+            huge_page: huge.is_some(),
         })
     }
 }

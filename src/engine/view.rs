@@ -75,8 +75,10 @@ pub mod flags {
     /// A frame holding a page table (`tables=ram`): its owner is the process, its page number the
     /// first page the table covers, its value word the table's level (0 = the top).
     pub const TABLE: u32 = 2048;
+    /// A page (or frame) of a huge page (README, *Huge pages*).
+    pub const HUGE: u32 = 4096;
 
-    pub const ALL: [(&str, u32); 12] = [
+    pub const ALL: [(&str, u32); 13] = [
         ("DIRTY", DIRTY),
         ("REFERENCED", REFERENCED),
         ("CODE", CODE),
@@ -89,6 +91,7 @@ pub mod flags {
         ("SHARED", SHARED),
         ("HELD", HELD),
         ("TABLE", TABLE),
+        ("HUGE", HUGE),
     ];
 }
 
@@ -292,6 +295,9 @@ impl Machine {
                 PteState::Empty => return,
             };
             let mut f = if pte.cow { flags::COW } else { 0 };
+            if pte.huge {
+                f |= flags::HUGE;
+            }
             let maps = match pte.state {
                 PteState::Resident => self.frame_map_count(pte.loc),
                 _ => self.slot_map_count(pte.loc),
@@ -323,7 +329,8 @@ impl Machine {
         let frames = self.frames();
         let frame_bits = |f: u32| {
             (if frames.get(f).dirty { flags::DIRTY } else { 0 })
-                | if frames.referenced(f) { flags::REFERENCED } else { 0 }
+                | (if frames.referenced(f) { flags::REFERENCED } else { 0 })
+                | if frames.get(f).pinned { flags::HUGE } else { 0 }
         };
         let base_of = |f: u32| if frames.get(f).code { PageState::Code } else { PageState::Reserved };
         for f in 0..frames.high_water() {
@@ -445,6 +452,9 @@ impl Machine {
             }
             if fr.code {
                 fl |= flags::CODE;
+            }
+            if fr.pinned {
+                fl |= flags::HUGE;
             }
             if self.frame_holder(f).is_some() {
                 fl |= flags::HELD;

@@ -67,6 +67,8 @@ pub enum CommandKind {
         at: Option<u64>,
         /// `shared=OBJ` or `file=F`.
         share: Option<(ObjectKind, String)>,
+        /// `huge`: mapped with huge pages (README, *Huge pages*).
+        huge: bool,
     },
     Write {
         name: String,

@@ -6,7 +6,7 @@
 //! by a fault) is reported by the runner with the line number.
 
 use super::{Command, CommandKind, FreeTarget, ParseError, Scenario};
-use crate::engine::config::{parse_number, parse_size, too_wide, Config, VmMode, TOO_WIDE};
+use crate::engine::config::{format_size, parse_number, parse_size, too_wide, Config, VmMode, TOO_WIDE};
 use crate::engine::error::quoted;
 use crate::engine::machine::MAX_TIME;
 use crate::engine::process::{valid_name, Importance, Perms};
@@ -382,6 +382,7 @@ fn parse_alloc(p: &mut LineParser<'_>, config: &Config, names: &Names) -> Result
     };
     let mut at = None;
     let mut share = None;
+    let mut huge = false;
     while let Some(t) = p.peek() {
         p.next += 1;
         let lower = t.text.to_ascii_lowercase();
@@ -407,6 +408,11 @@ fn parse_alloc(p: &mut LineParser<'_>, config: &Config, names: &Names) -> Result
                 return p.err(t.col + key as u32, format!("expected {what}, found {}", quoted(value)));
             }
             share = Some((kind, value.to_string()));
+        } else if lower == "huge" && !huge {
+            if let Some(problem) = config.huge_problem() {
+                return p.err(t.col, problem);
+            }
+            huge = true;
         } else if lower == "at" && at.is_none() {
             if config.vm == VmMode::Base {
                 return p.err(t.col, "with vm=base a block grows at its end: an allocation takes no `at` address");
@@ -418,11 +424,22 @@ fn parse_alloc(p: &mut LineParser<'_>, config: &Config, names: &Names) -> Result
             let found = quoted(t.text);
             return p.err(
                 t.col,
-                format!("expected `at ADDRESS`, shared=OBJ, file=F or the end of the line, found {found}"),
+                format!("expected `at ADDRESS`, huge, shared=OBJ, file=F or the end of the line, found {found}"),
             );
         }
     }
-    Ok(CommandKind::Alloc { name, label: label.text.to_string(), bytes, perms, at, share })
+    if huge && share.is_some() {
+        return p.err(label.col, "huge pages map private memory only: not with shared= or file=");
+    }
+    if huge {
+        let huge_size = config.page_size << config.huge_shift();
+        if let Some(addr) = at.filter(|a| a % huge_size != 0) {
+            let size = format_size(huge_size);
+            return p
+                .err(label.col, format!("a huge-page region starts on a {size} boundary, and {addr:#x} is not one"));
+        }
+    }
+    Ok(CommandKind::Alloc { name, label: label.text.to_string(), bytes, perms, at, share, huge })
 }
 
 /// `refs NAME PAGE…`.
@@ -510,7 +527,8 @@ mod tests {
                 bytes: 16384,
                 perms: Perms::RW,
                 at: None,
-                share: None
+                share: None,
+                huge: false
             }
         );
         assert_eq!(s.commands[1].line, 3);

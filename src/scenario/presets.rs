@@ -312,6 +312,91 @@ note Freeing A's middle page emptied three tables: they went with it (released 4
 ",
     },
     Preset {
+        id: "huge-pages",
+        compare: false,
+        title: "Huge pages and TLB reach",
+        summary: "A TLB of 8 entries reaches 8 pages: 32 KiB with 4 KiB pages, 16 MiB with 2 MiB huge pages. \
+                  A and B read the same 16 addresses, 256 KiB apart, twice. A's 16 small pages never fit its \
+                  TLB: every access misses and walks four levels. B's region is mapped with huge pages \
+                  (alloc … huge): the 16 addresses fall in 2 huge pages, 2 TLB entries, and after the first \
+                  touches every access hits. The price: each huge page's first touch zero-fills 512 frames.",
+        text: "\
+config frames=1600 page=4K vbits=48 levels=4 swap=0 tlb=8 asid=on policy=lru
+spawn A
+spawn B
+alloc A data 4M rw at 0x40000000
+alloc B data 4M rw huge at 0x40000000
+note A reads 16 addresses 256 KiB apart: 16 small pages, each its own TLB entry.
+read A 0x40000000
+read A 0x40040000
+read A 0x40080000
+read A 0x400c0000
+read A 0x40100000
+read A 0x40140000
+read A 0x40180000
+read A 0x401c0000
+read A 0x40200000
+read A 0x40240000
+read A 0x40280000
+read A 0x402c0000
+read A 0x40300000
+read A 0x40340000
+read A 0x40380000
+read A 0x403c0000
+note Round two: 16 pages through 8 TLB entries, least recently used first: every one misses again.
+read A 0x40000000
+read A 0x40040000
+read A 0x40080000
+read A 0x400c0000
+read A 0x40100000
+read A 0x40140000
+read A 0x40180000
+read A 0x401c0000
+read A 0x40200000
+read A 0x40240000
+read A 0x40280000
+read A 0x402c0000
+read A 0x40300000
+read A 0x40340000
+read A 0x40380000
+read A 0x403c0000
+note B reads the same 16 addresses, in 2 huge pages of 2 MiB: one fault each fills 512 frames.
+read B 0x40000000
+read B 0x40040000
+read B 0x40080000
+read B 0x400c0000
+read B 0x40100000
+read B 0x40140000
+read B 0x40180000
+read B 0x401c0000
+read B 0x40200000
+read B 0x40240000
+read B 0x40280000
+read B 0x402c0000
+read B 0x40300000
+read B 0x40340000
+read B 0x40380000
+read B 0x403c0000
+note Round two: the 2 huge pages' entries cover all 16 addresses: every access hits.
+read B 0x40000000
+read B 0x40040000
+read B 0x40080000
+read B 0x400c0000
+read B 0x40100000
+read B 0x40140000
+read B 0x40180000
+read B 0x401c0000
+read B 0x40200000
+read B 0x40240000
+read B 0x40280000
+read B 0x402c0000
+read B 0x40300000
+read B 0x40340000
+read B 0x40380000
+read B 0x403c0000
+",
+    },
+    Preset {
         id: "shared-libraries",
         compare: false,
         title: "Shared libraries",
@@ -519,6 +604,12 @@ mod tests {
         let b = &r.machine().process(1).unwrap().stats;
         assert_eq!(b.table_frames, 4, "dense: one table per level");
         assert!(r.machine().stats().swap_outs >= 1, "memory filled and a page went");
+        r.machine().check_invariants().unwrap();
+        let r = run("huge-pages");
+        let (a, b) = (&r.machine().process(0).unwrap().stats, &r.machine().process(1).unwrap().stats);
+        assert_eq!((a.tlb_misses, a.tlb_hits), (32, 0), "A: 16 pages never fit 8 entries");
+        assert_eq!((b.tlb_misses, b.tlb_hits), (2, 30), "B: 2 huge pages, 2 entries");
+        assert_eq!((a.minor_faults, b.minor_faults, b.resident), (16, 2, 1024));
         r.machine().check_invariants().unwrap();
         let sets = tlb_results("tlb-sets");
         assert_eq!(sets, [false, false, false, false, false, false, true]);

@@ -36,8 +36,11 @@ impl fmt::Display for CommandKind {
             }
             CommandKind::Importance { name, level } => write!(f, "importance {name} {}", level.name()),
             CommandKind::Fork { parent, child } => write!(f, "fork {parent} {child}"),
-            CommandKind::Alloc { name, label, bytes, perms, at, share } => {
+            CommandKind::Alloc { name, label, bytes, perms, at, share, huge } => {
                 write!(f, "alloc {name} {label} {} {}", format_size(*bytes), perms.to_string().replace('-', ""))?;
+                if *huge {
+                    f.write_str(" huge")?;
+                }
                 if let Some((kind, object)) = share {
                     write!(f, " {}={object}", kind.word())?;
                 }

@@ -97,7 +97,7 @@ fn solve(seed: u64, page_size: u64, va_bits: u32, entries: u32, ways: u32, vas: 
     while let Some(r) = run.step().map_err(|e| e.to_string())? {
         for e in &r.events {
             if let Event::Access(a) = e {
-                let tlb_after = run.machine().tlb_entries().into_iter().map(|(_, vpn, _)| vpn).collect();
+                let tlb_after = run.machine().tlb_entries().into_iter().map(|e| e.vpn).collect();
                 accesses.push(TlbAccess { va: a.addr, vpn: a.vpn, hit: a.tlb == TlbLookup::Hit, tlb_after });
             }
         }

@@ -203,7 +203,7 @@ impl Simulator {
             let share = share_option(&options)?;
             let name = s.name(pid);
             let share = share.as_ref().map(|(k, n)| (*k, n.as_str()));
-            let record = s.push(Action::Alloc { name: &name, label: None, bytes, perms, at, share })?;
+            let record = s.push(Action::Alloc { name: &name, label: None, bytes, perms, at, share, huge: false })?;
             let shift = s.machine().config().page_shift();
             record
                 .events
@@ -344,6 +344,13 @@ impl Simulator {
         self.with(|s| Ok(s.machine().config().pages_per_space() as f64))
     }
 
+    /// Pages a huge page covers (`alloc … huge`): as many as one last-level table maps.
+    /// `sim.hugePages`
+    #[wasm_bindgen(getter, js_name = hugePages)]
+    pub fn huge_pages(&self) -> Result<f64, JsValue> {
+        self.with(|s| Ok((1u64 << s.machine().config().huge_shift()) as f64))
+    }
+
     /// Steps in the run: its history and the scenario's steps not yet done.
     #[wasm_bindgen(getter)]
     pub fn length(&self) -> Result<f64, JsValue> {
@@ -459,8 +466,8 @@ impl Simulator {
     }
 
     /// Valid TLB entries, least recently used first (set by set when set-associative):
-    /// `[{pid, vpn, frame, set}]`; now, or just after step `step` (made again by replay when it is
-    /// not the current one).
+    /// `[{pid, vpn, frame, set, huge}]` (a huge page's entry: its first page and frame); now, or
+    /// just after step `step` (made again by replay when it is not the current one).
     #[wasm_bindgen(js_name = tlbEntries)]
     pub fn tlb_entries(&self, step: JsValue) -> Result<JsValue, JsValue> {
         #[derive(Serialize)]
@@ -470,6 +477,7 @@ impl Simulator {
             vpn: u64,
             frame: u32,
             set: u32,
+            huge: bool,
         }
         self.with(|s| {
             let pos = s.run.pos();
@@ -479,7 +487,7 @@ impl Simulator {
             let with_sets = |m: &crate::engine::Machine| {
                 m.tlb_entries()
                     .into_iter()
-                    .map(|(pid, vpn, frame)| T { pid, vpn, frame, set: m.tlb_set_of(vpn) })
+                    .map(|e| T { pid: e.pid, vpn: e.vpn, frame: e.frame, set: e.set, huge: e.huge })
                     .collect()
             };
             if step == pos {

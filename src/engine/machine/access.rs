@@ -1,5 +1,6 @@
 //! The access path (TLB, page-table walk, hit or page fault, the bytes themselves) and eviction.
 
+use super::huge::huge_tag;
 use super::{data_bytes, Machine, Pid};
 use crate::engine::budget;
 use crate::engine::config::VmMode;
@@ -145,7 +146,9 @@ impl Machine {
                 return self.fatal_fault(p, event);
             }
             Ok(Some((f, code))) => {
-                self.policy.touched(f, ctx, &self.frames);
+                if !self.frames.get(f).pinned {
+                    self.policy.touched(f, ctx, &self.frames); // a huge page's frames are not the policy's
+                }
                 event.result = AccessResult::Hit { frame: f };
                 (f, code)
             }
@@ -185,13 +188,19 @@ impl Machine {
         let needed = 1u8 << (write as u8);
         let allowed = |perms: Perms| perms.bits() & needed != 0;
         let mut stale_copy = NONE;
+        let mut new_huge_slot = TlbSlot::NONE;
         let hit = match self.processes[p].page_table.get_mut(vpn) {
             Some(pte) if pte.state == PteState::Resident => {
                 if tlb_on {
-                    let tlb_hit = self.tlb.lookup(pte.tlb_slot.get(), pid, vpn);
+                    // A huge page's pages share one TLB entry, tagged with the huge page.
+                    let tag = if pte.huge { huge_tag(vpn, self.huge_shift) } else { vpn };
+                    let tlb_hit = self.tlb.lookup(pte.tlb_slot.get(), pid, tag);
                     event.tlb = if tlb_hit { TlbLookup::Hit } else { TlbLookup::Miss };
                     if !tlb_hit {
-                        pte.tlb_slot = self.tlb.insert(pid, vpn).into();
+                        pte.tlb_slot = self.tlb.insert(pid, tag).into();
+                        if pte.huge {
+                            new_huge_slot = pte.tlb_slot; // the huge page's other pages use it too
+                        }
                     }
                 }
                 // Whether the access is a write is as random as the program's accesses: the path
@@ -218,6 +227,9 @@ impl Machine {
             }
             _ => Ok(None),
         };
+        if new_huge_slot != TlbSlot::NONE {
+            self.share_huge_tlb_slot(p, vpn, new_huge_slot);
+        }
         if stale_copy != NONE {
             self.release_slot(stale_copy);
             if let Ok(Some((f, _))) = hit {
@@ -286,6 +298,9 @@ impl Machine {
         }
         let (perms, backing) = self.page_rights(p, vpn, existing, write)?;
         let code = backing == Backing::Code;
+        if self.huge_seen && existing.is_none() && self.processes[p].region_of(vpn).is_some_and(|r| r.huge) {
+            return self.huge_fault(p, vpn, perms, write, event);
+        }
         if self.config.tables_in_ram && existing.is_none() {
             self.ensure_tables(p, vpn)?;
         }
@@ -336,7 +351,17 @@ impl Machine {
             self.frames.get_mut(f).dirty = true;
         }
         let tlb_slot: TlbSlot = if self.tlb.enabled() { self.tlb.insert(pid, vpn) } else { NONE }.into();
-        let pte = Pte { state: PteState::Resident, perms, backing, cow, loc: f, swap_copy, tlb_slot, valid: true };
+        let pte = Pte {
+            state: PteState::Resident,
+            perms,
+            backing,
+            cow,
+            loc: f,
+            swap_copy,
+            tlb_slot,
+            valid: true,
+            huge: false,
+        };
         let table = &mut self.processes[p].page_table;
         let before = table.heap_bytes();
         table.insert(vpn, pte);
@@ -689,7 +714,7 @@ impl Machine {
     pub(super) fn evict(&mut self) -> Result<Eviction, SwapFull> {
         let hand_from = self.policy.hand();
         let Some((f, among)) = self.choose_victim() else {
-            // Every frame in use holds a page table (`tables=ram`): no page can go.
+            // Every frame in use holds a page table or a huge page: no page can go.
             return Err(SwapFull { pid: NONE, vpn: 0, frame: NONE });
         };
         let why = VictimReason {
@@ -702,7 +727,14 @@ impl Machine {
             cleared: self.policy.cleared(),
             tied: self.policy.tied(f),
             among,
+            for_huge: false,
         };
+        self.evict_frame(f, why)
+    }
+
+    /// Takes the page in frame `f` out of memory, as [`Machine::evict`] does with the policy's
+    /// victim; `why` says why this one.
+    pub(super) fn evict_frame(&mut self, f: u32, why: VictimReason) -> Result<Eviction, SwapFull> {
         let frame = self.frames.get(f);
         let (vpid, vvpn, dirty, code) = (frame.owner, frame.vpn, frame.dirty, frame.code);
         if let Some(id) = owner_object(vpid) {

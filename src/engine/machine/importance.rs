@@ -60,7 +60,7 @@ impl Machine {
         }
         let used = self.frames.high_water();
         let level: Vec<Option<Importance>> =
-            (0..used).map(|f| self.frames.holds_page(f).then(|| self.frame_importance(f))).collect();
+            (0..used).map(|f| self.frames.evictable(f).then(|| self.frame_importance(f))).collect();
         let lowest = level.iter().flatten().copied().min()?;
         let eligible = |f: u32| level.get(f as usize).copied().flatten() == Some(lowest);
         let f =

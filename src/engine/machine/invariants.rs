@@ -140,8 +140,54 @@ impl Machine {
         }
         self.check_objects()?;
         let order = self.policy.order(&self.frames, usize::MAX);
-        if order.len() as u64 != resident {
-            return Err(format!("the policy tracks {} frames, {resident} are in use", order.len()));
+        let pinned = (0..self.frames.high_water()).filter(|&f| self.frames.get(f).pinned).count() as u64;
+        if order.len() as u64 + pinned != resident {
+            return Err(format!(
+                "the policy tracks {} frames, {resident} are in use, {pinned} of them huge pages'",
+                order.len()
+            ));
+        }
+        self.check_huge_pages()?;
+        Ok(())
+    }
+
+    /// Each huge page is whole: all its pages resident in pinned frames in a row from a multiple of
+    /// its size, in its process's name, inside a huge-page region.
+    fn check_huge_pages(&self) -> Result<(), String> {
+        let n = 1u64 << self.huge_shift;
+        for (pid, proc) in self.processes.iter().enumerate() {
+            for r in proc.regions.iter().filter(|r| r.huge) {
+                if !r.start_vpn.is_multiple_of(n) || !r.pages.is_multiple_of(n) {
+                    return Err(format!("{}: huge region {} is not whole huge pages", proc.name, r.label));
+                }
+                for base in (r.start_vpn..r.end_vpn()).step_by(n as usize) {
+                    let Some(first) = proc.page_table.get(base) else {
+                        if (base..base + n).any(|v| proc.page_table.get(v).is_some()) {
+                            return Err(format!("{}: huge page at page {base} is partly mapped", proc.name));
+                        }
+                        continue;
+                    };
+                    for i in 0..n {
+                        let e = proc
+                            .page_table
+                            .get(base + i)
+                            .ok_or(format!("{}: huge page at {base} lacks page {i}", proc.name))?;
+                        let fr = self.frames.get(e.loc);
+                        let whole = e.huge && e.state == PteState::Resident && e.loc == first.loc + i as u32;
+                        if !whole
+                            || !fr.pinned
+                            || fr.owner != pid as u32
+                            || fr.vpn != base + i
+                            || !(first.loc as u64).is_multiple_of(n)
+                        {
+                            return Err(format!(
+                                "{}: huge page at page {base}, page {i}: not in its frame row",
+                                proc.name
+                            ));
+                        }
+                    }
+                }
+            }
         }
         Ok(())
     }
@@ -162,6 +208,12 @@ impl Machine {
             }
             for t in &tables {
                 let fr = self.frames.get(t.frame);
+                // A huge page's last-level table is not in a frame: the walk ends one level up.
+                let huge =
+                    t.level + 1 == self.config.levels && proc.page_table.get(t.first_vpn).is_some_and(|e| e.huge);
+                if huge && t.frame == NONE {
+                    continue;
+                }
                 if t.frame == NONE || fr.table != Some(t.level as u8) || fr.owner != pid as u32 || fr.vpn != t.first_vpn
                 {
                     return Err(format!(

@@ -14,6 +14,7 @@
 //! runner's checkpoints are.
 
 mod access;
+mod huge;
 mod importance;
 mod invariants;
 mod physical;
@@ -33,9 +34,20 @@ use super::process::{valid_name, Block, ExitCause, Importance, Perms, Process, R
 use super::sharing::{ObjectKind, Objects, Rmap, MAP_ENTRY_COST};
 use super::stats::Stats;
 use super::swap::SwapDisk;
-use super::tlb::Tlb;
+use super::tlb::{Tlb, HUGE_TAG};
 
 pub use access::code_byte;
+
+/// One TLB entry: whose translation, of which page (a huge page's first), to which frame, in
+/// which set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TlbEntry {
+    pub pid: Pid,
+    pub vpn: u64,
+    pub frame: u32,
+    pub set: u32,
+    pub huge: bool,
+}
 pub use physical::PhysicalUse;
 
 /// Process id: an index, never reused within one machine.
@@ -78,6 +90,10 @@ pub struct Machine {
     objects: Objects,
     /// Something has been shared (a fork, a shared object or file, a second mapping of a frame).
     sharing_seen: bool,
+    /// A huge-page region has been allocated: a first touch checks its region for `huge`.
+    huge_seen: bool,
+    /// Pages a huge page covers, as a shift (`Config::huge_shift`).
+    huge_shift: u32,
 }
 
 /// A frozen machine: what the scenario runner keeps for going back. Only [`Checkpoint::restore`]
@@ -110,6 +126,7 @@ impl Machine {
     pub fn new(config: Config) -> Result<Machine, SimError> {
         config.validate().map_err(SimError::Config)?;
         let config_timer = config.timer;
+        let config_huge_shift = config.huge_shift();
         let table = PageTable::new(&config);
         let access_growth =
             table.max_insert_growth() as u64 + budget::FRAME_COST + budget::SLOT_COST + budget::MAX_WRITE_GROWTH;
@@ -134,6 +151,8 @@ impl Machine {
             slot_maps: Rmap::default(),
             objects: Objects::default(),
             sharing_seen: false,
+            huge_seen: false,
+            huge_shift: config_huge_shift,
         })
     }
 
@@ -187,23 +206,27 @@ impl Machine {
     /// makes (the entry's TLB slot), without making the entry most recently used.
     pub fn tlb_would_hit(&self, pid: Pid, vpn: u64) -> bool {
         (self.running == Some(pid) || self.config.asid)
-            && self
-                .process(pid)
-                .and_then(|p| p.page_table.get(vpn))
-                .is_some_and(|pte| pte.state == PteState::Resident && self.tlb.holds(pte.tlb_slot.get(), pid, vpn))
+            && self.process(pid).and_then(|p| p.page_table.get(vpn)).is_some_and(|pte| {
+                let tag = if pte.huge { huge::huge_tag(vpn, self.huge_shift) } else { vpn };
+                pte.state == PteState::Resident && self.tlb.holds(pte.tlb_slot.get(), pid, tag)
+            })
     }
 
-    /// Valid TLB entries as `(pid, vpn, frame)`, least recently used first (an entry caches a
-    /// resident page's translation, so each has its frame).
-    pub fn tlb_entries(&self) -> Vec<(Pid, u64, u32)> {
+    /// Valid TLB entries, least recently used first (set by set): an entry caches a resident
+    /// page's translation, so each has its frame; a huge page's entry names its first page and
+    /// frame.
+    pub fn tlb_entries(&self) -> Vec<TlbEntry> {
         let frame =
             |pid: Pid, vpn: u64| self.process(pid).and_then(|p| p.page_table.get(vpn)).map_or(NONE, |pte| pte.loc);
-        self.tlb.entries().into_iter().map(|(pid, vpn)| (pid, vpn, frame(pid, vpn))).collect()
-    }
-
-    /// The TLB set page `vpn`'s translation goes in (0 when fully associative).
-    pub fn tlb_set_of(&self, vpn: u64) -> u32 {
-        self.tlb.set_of(vpn)
+        self.tlb
+            .entries()
+            .into_iter()
+            .map(|(pid, tag)| {
+                let huge = tag & HUGE_TAG != 0;
+                let vpn = if huge { (tag & !HUGE_TAG) << self.huge_shift } else { tag };
+                TlbEntry { pid, vpn, frame: frame(pid, vpn), set: self.tlb.set_of(tag), huge }
+            })
+            .collect()
     }
 
     pub fn tlb_capacity(&self) -> u32 {
@@ -218,7 +241,7 @@ impl Machine {
 
     /// The policy's number for a frame: aging counter, LFU count, OPT next use, NRU class.
     pub fn policy_value(&self, frame: u32) -> Option<u64> {
-        if frame >= self.frames.high_water() || !self.frames.holds_page(frame) {
+        if frame >= self.frames.high_water() || !self.frames.evictable(frame) {
             return None;
         }
         self.policy.frame_value(frame, &self.frames)
@@ -406,6 +429,7 @@ impl Machine {
                 label: "code".into(),
                 code: true,
                 object: Some(exe_id),
+                huge: false,
             });
             self.usage.records += budget::REGION_COST;
         }
@@ -476,6 +500,37 @@ impl Machine {
         label: Option<&str>,
         share: Option<(ObjectKind, &str)>,
     ) -> Result<u64, SimError> {
+        self.allocate_region(pid, bytes, perms, at, label, share, false)
+    }
+
+    /// [`Machine::allocate`] with huge pages (README, *Huge pages*): `bytes` rounded up to whole
+    /// huge pages, at a huge-page boundary. Each huge page is one fault (zero-filling all of it),
+    /// one TLB entry, and frames in a row that stay until it is freed.
+    pub fn allocate_huge(
+        &mut self,
+        pid: Pid,
+        bytes: u64,
+        perms: Perms,
+        at: Option<u64>,
+        label: Option<&str>,
+    ) -> Result<u64, SimError> {
+        if let Some(why) = self.config.huge_problem() {
+            return Err(SimError::BadAllocation(AllocError::NoHugePages { why }));
+        }
+        self.allocate_region(pid, bytes, perms, at, label, None, true)
+    }
+
+    #[allow(clippy::too_many_arguments)] // the request's parts, as the scenario line gives them
+    fn allocate_region(
+        &mut self,
+        pid: Pid,
+        bytes: u64,
+        perms: Perms,
+        at: Option<u64>,
+        label: Option<&str>,
+        share: Option<(ObjectKind, &str)>,
+        huge: bool,
+    ) -> Result<u64, SimError> {
         let p = self.live(pid)?;
         let page = self.config.page_size;
         let space = self.config.pages_per_space();
@@ -490,7 +545,9 @@ impl Machine {
         if perms.bits() == 0 {
             return bad(AllocError::NoPermissions);
         }
-        let pages = bytes.div_ceil(page);
+        // A huge-page region holds whole huge pages.
+        let align = if huge { 1u64 << self.config.huge_shift() } else { 1 };
+        let pages = bytes.div_ceil(page).div_ceil(align).saturating_mul(align);
         if pages >= space {
             return bad(AllocError::TooLarge { bytes, space });
         }
@@ -520,14 +577,16 @@ impl Machine {
             }
         }
         let at_vpn = match at {
-            Some(addr) if addr % page != 0 => return bad(AllocError::NotAligned { addr, page_size: page }),
+            Some(addr) if addr % (page * align) != 0 => {
+                return bad(AllocError::NotAligned { addr, page_size: page * align })
+            }
             Some(addr) if !self.config.in_space(addr) => {
                 return bad(AllocError::OutsideSpace { addr, va_bits: self.config.va_bits })
             }
             Some(addr) => Some(addr >> self.page_shift),
             None => None,
         };
-        let start = proc.place(pages, at_vpn, space).map_err(SimError::BadAllocation)?;
+        let start = proc.place_aligned(pages, at_vpn, space, align).map_err(SimError::BadAllocation)?;
         let existing = match share {
             Some((ObjectKind::Exe, _)) => return bad(AllocError::ExeByAlloc),
             Some((kind, name)) if !valid_name(name) => {
@@ -559,13 +618,14 @@ impl Machine {
         if label.starts_with('r') && label[1..].parse::<u32>().is_ok() {
             proc.next_label = proc.next_label.saturating_add(1);
         }
-        proc.regions.insert(Region { start_vpn: start, pages, perms, label: label.clone(), code: false, object });
+        proc.regions.insert(Region { start_vpn: start, pages, perms, label: label.clone(), code: false, object, huge });
+        self.huge_seen |= huge;
         self.usage.records += budget::REGION_COST;
         if let Some(id) = object {
             self.sharing_seen = true;
             self.attach(p, id, start);
         }
-        self.log(Event::Allocate { pid, label, start_vpn: start, pages, perms, object: object.unwrap_or(NONE) });
+        self.log(Event::Allocate { pid, label, start_vpn: start, pages, perms, object: object.unwrap_or(NONE), huge });
         Ok(start << self.page_shift)
     }
 

@@ -206,9 +206,10 @@ impl Machine {
             label: label.clone(),
             code: false,
             object: None,
+            huge: false,
         });
         self.usage.records += budget::REGION_COST;
-        self.log(Event::Allocate { pid: p as Pid, label, start_vpn: start, pages, perms, object: NONE });
+        self.log(Event::Allocate { pid: p as Pid, label, start_vpn: start, pages, perms, object: NONE, huge: false });
         Ok(start << self.page_shift)
     }
 
@@ -225,6 +226,7 @@ impl Machine {
                 label: "code".into(),
                 code: true,
                 object: None,
+                huge: false,
             };
             self.processes[pid as usize].regions.insert(code);
             self.usage.records += budget::REGION_COST;

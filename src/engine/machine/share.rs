@@ -2,6 +2,7 @@
 //! mapping of a page that others may still map. The access path's side (copy-on-write faults,
 //! pages already in memory, evicting a shared frame) is in [`access`](super::access).
 
+use super::huge::huge_tag;
 use super::{data_bytes, Machine, Pid};
 use crate::engine::budget;
 use crate::engine::error::SimError;
@@ -221,7 +222,8 @@ impl Machine {
         let pid = p as Pid;
         match pte.state {
             PteState::Resident => {
-                self.tlb.invalidate(pte.tlb_slot.get(), pid, vpn);
+                let tag = if pte.huge { huge_tag(vpn, self.huge_shift) } else { vpn };
+                self.tlb.invalidate(pte.tlb_slot.get(), pid, tag);
                 self.processes[p].stats.resident -= 1;
                 if self.unlink_frame(pte.loc, (pid, vpn), pte.swap_copy) {
                     return (0, 0);
@@ -247,7 +249,9 @@ impl Machine {
                         self.write_back(p, id, idx, data);
                     }
                 }
-                self.policy.removed(f);
+                if !pte.huge {
+                    self.policy.removed(f); // a huge page's frames are not the policy's
+                }
                 self.release_frame(f);
                 self.stats.resident -= 1;
                 (1, slots)
@@ -358,6 +362,12 @@ impl Machine {
             }));
         }
         let par: &Process = &self.processes[pp];
+        if par.regions.iter().any(|r| r.huge) {
+            return Err(SimError::BadAllocation(crate::engine::error::AllocError::NoHugePages {
+                why: "fork of a process with huge pages is not modelled (its huge pages would be shared copy-on-write)"
+                    .into(),
+            }));
+        }
         // The child's tables, regions, object mappings and one reverse-map entry per shared page.
         let growth = par.page_table.heap_bytes() as u64
             + par.regions.len() as u64 * (budget::REGION_COST + MAP_ENTRY_COST)

@@ -8,6 +8,7 @@ use super::access::SwapFull;
 use super::{Machine, Pid};
 use crate::engine::error::SimError;
 use crate::engine::events::{AccessResult, Event};
+use crate::engine::page_table::NONE;
 
 impl Machine {
     /// Frame for a new table of process `p` at `level`, covering pages from `first_vpn`: a free
@@ -54,6 +55,16 @@ impl Machine {
     /// `tables=ram`: makes the tables missing on process `p`'s walk to `vpn` before its first touch,
     /// top first. If a frame cannot be had, the tables just made go again and the access fails.
     pub(super) fn ensure_tables(&mut self, p: usize, vpn: u64) -> Result<(), AccessResult> {
+        self.make_tables(p, vpn, true)
+    }
+
+    /// [`Machine::ensure_tables`] for a huge page from `vpn`: its entry is one level up, so the
+    /// last-level table under it takes no frame.
+    pub(super) fn ensure_tables_above_leaf(&mut self, p: usize, vpn: u64) -> Result<(), AccessResult> {
+        self.make_tables(p, vpn, false)
+    }
+
+    fn make_tables(&mut self, p: usize, vpn: u64, leaf_in_frame: bool) -> Result<(), AccessResult> {
         let levels = self.config.levels;
         loop {
             let missing = self.processes[p].page_table.missing_tables(vpn) as u32;
@@ -61,20 +72,27 @@ impl Machine {
                 return Ok(());
             }
             let level = levels - missing;
+            if level == levels - 1 && !leaf_in_frame {
+                self.add_table_in(p, vpn, NONE);
+                continue;
+            }
             let first_vpn = self.processes[p].page_table.first_vpn_at(level, vpn);
             match self.table_frame(p, level, first_vpn, true) {
-                Ok(f) => {
-                    let table = &mut self.processes[p].page_table;
-                    let before = table.heap_bytes();
-                    table.add_table(vpn, f);
-                    self.usage.page_tables += (table.heap_bytes() - before) as u64;
-                }
+                Ok(f) => self.add_table_in(p, vpn, f),
                 Err(failed) => {
                     self.drop_empty_tables(p, vpn);
                     return Err(failed);
                 }
             }
         }
+    }
+
+    /// The next missing table on process `p`'s walk to `vpn`, in frame `f` (`NONE`: none).
+    fn add_table_in(&mut self, p: usize, vpn: u64, f: u32) {
+        let table = &mut self.processes[p].page_table;
+        let before = table.heap_bytes();
+        table.add_table(vpn, f);
+        self.usage.page_tables += (table.heap_bytes() - before) as u64;
     }
 
     /// `tables=ram`: frees process `p`'s tables left empty on the walk to `vpn` (a failed fault's).

@@ -30,7 +30,7 @@ impl Clock {
         for _ in 0..=2 * self.frames as u64 {
             let f = self.hand;
             self.hand = (self.hand + 1) % self.frames;
-            if !frames.holds_page(f) || !eligible(f) {
+            if !frames.evictable(f) || !eligible(f) {
                 continue;
             }
             if frames.referenced(f) {
@@ -61,7 +61,7 @@ impl ReplacementPolicy for Clock {
     fn order(&self, frames: &FrameTable, limit: usize) -> Vec<u32> {
         // Frames at or above the high water mark are free: only the used range is walked.
         let used = frames.high_water();
-        (self.hand..used).chain(0..self.hand.min(used)).filter(|&f| frames.holds_page(f)).take(limit).collect()
+        (self.hand..used).chain(0..self.hand.min(used)).filter(|&f| frames.evictable(f)).take(limit).collect()
     }
 
     fn hand(&self) -> Option<u32> {

@@ -53,8 +53,12 @@ pub(crate) fn execute(m: &mut Machine, names: &Names, op: &Op, next_use: u64) ->
         }
         Op::Alloc(a) => {
             let pid = m.pid_of(names.get(a.name))?;
-            let share = a.share.as_ref().map(|(k, n)| (*k, n.as_str()));
-            m.allocate_shared(pid, a.bytes, a.perms, a.at, a.label.as_deref(), share)?;
+            if a.huge {
+                m.allocate_huge(pid, a.bytes, a.perms, a.at, a.label.as_deref())?;
+            } else {
+                let share = a.share.as_ref().map(|(k, n)| (*k, n.as_str()));
+                m.allocate_shared(pid, a.bytes, a.perms, a.at, a.label.as_deref(), share)?;
+            }
         }
         Op::Access(a) => {
             let pid = m.pid_of(names.get(a.name))?;

@@ -293,13 +293,14 @@ impl Run {
             })),
             Action::Importance { name, level } => Op::Importance(self.names.intern(name), level),
             Action::Fork { parent, child } => Op::Fork(Box::new((self.names.intern(parent), self.names.intern(child)))),
-            Action::Alloc { name, label, bytes, perms, at, share } => Op::Alloc(Box::new(AllocOp {
+            Action::Alloc { name, label, bytes, perms, at, share, huge } => Op::Alloc(Box::new(AllocOp {
                 name: self.names.intern(name),
                 label: label.map(str::to_string),
                 bytes,
                 perms,
                 at,
                 share: share.map(|(k, n)| (k, n.to_string())),
+                huge,
             })),
             // Any u64: the machine checks it against its address space.
             Action::Access { name, addr, value } => Op::Access(AccessOp::new(self.names.intern(name), addr, value)),
@@ -602,7 +603,15 @@ mod tests {
         run.goto(5).unwrap();
         run.push(0, Action::Spawn { name: "B", code_pages: 0, flat: false, exe: None, importance: Default::default() })
             .unwrap();
-        let alloc = Action::Alloc { name: "B", label: None, bytes: 1 << 16, perms: Perms::RW, at: None, share: None };
+        let alloc = Action::Alloc {
+            name: "B",
+            label: None,
+            bytes: 1 << 16,
+            perms: Perms::RW,
+            at: None,
+            share: None,
+            huge: false,
+        };
         run.push(0, alloc).unwrap();
         for i in 0..40u64 {
             run.push(0, Action::Access { name: "B", addr: 0x1000 * (1 + i % 15), value: Some(2) }).unwrap();

@@ -44,6 +44,7 @@ pub struct AllocOp {
     pub perms: Perms,
     pub at: Option<u64>,
     pub share: Option<(ObjectKind, String)>,
+    pub huge: bool,
 }
 
 /// A read or a one-byte write in 14 bytes, aligned to 2 so that an [`Op`] stays at 16 bytes with a
@@ -99,6 +100,7 @@ pub enum Action<'a> {
         perms: Perms,
         at: Option<u64>,
         share: Option<(ObjectKind, &'a str)>,
+        huge: bool,
     },
     Access {
         name: &'a str,
@@ -162,10 +164,11 @@ pub(crate) fn command_ops(kind: &CommandKind, names: &mut Names, shift: u32) -> 
         }
         CommandKind::Importance { name, level } => Op::Importance(names.intern(name), *level),
         CommandKind::Fork { parent, child } => Op::Fork(Box::new((names.intern(parent), names.intern(child)))),
-        CommandKind::Alloc { name, label, bytes, perms, at, share } => {
+        CommandKind::Alloc { name, label, bytes, perms, at, share, huge } => {
             let label = Some(label.clone());
             let name = names.intern(name);
-            Op::Alloc(Box::new(AllocOp { name, label, bytes: *bytes, perms: *perms, at: *at, share: share.clone() }))
+            let (bytes, perms, at, huge) = (*bytes, *perms, *at, *huge);
+            Op::Alloc(Box::new(AllocOp { name, label, bytes, perms, at, share: share.clone(), huge }))
         }
         CommandKind::Read { name, addr } => Op::Access(AccessOp::new(names.intern(name), *addr, None)),
         CommandKind::Write { name, addr, value } => Op::Access(AccessOp::new(names.intern(name), *addr, Some(*value))),

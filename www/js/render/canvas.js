@@ -19,7 +19,7 @@ import { createViews } from './views.js';
 import { createTooltips } from './tooltips.js';
 import { createPainter } from './paint.js';
 import { drawLines, drawLineEnds, drawStrip, drawPageNumbers, drawObjectLabels } from './spaces.js';
-import { drawFrames, drawFramesCompact, drawHeatMap, drawPolicyState, drawSwap, drawTableLinks } from './memory.js';
+import { drawFrames, drawFramesCompact, drawHeatMap, drawHugeRuns, drawPolicyState, drawSwap, drawTableLinks } from './memory.js';
 import { drawHighlight, pageRect, frameAnchor } from './highlight.js';
 import { planSide, drawSide, locateSide } from './side.js';
 import { drawPhysical, describePhysical } from './physical.js';
@@ -162,7 +162,8 @@ export function createRenderer(canvas, engine) {
 
     // --- read the views
     const alive = new Map(processes.map((p) => [p.pid, p.alive]));
-    const strips = lay.strips.map((s) => ({ ...s, words: readCells(sim, s, alive.get(s.pid)) }));
+    const hugePages = sim.hugePages;
+    const strips = lay.strips.map((s) => ({ ...s, hugePages, words: readCells(sim, s, alive.get(s.pid)) }));
     const fg = lay.frames;
     const frames = fg.perCell === 1 ? sim.viewFrames(fg.first, fg.count) : new Uint32Array(0);
     const blocks = fg.perCell > 1 ? sim.viewFrameBlocks(fg.first, fg.perCell, fg.count) : new Uint32Array(0);
@@ -201,6 +202,7 @@ export function createRenderer(canvas, engine) {
       // Behind the frames: between rows only the gaps show the links.
       if (config.tables_in_ram) drawTableLinks(g, fg, sim.pageTables());
       drawFrames(g, fg, frames, names, config);
+      drawHugeRuns(g, fg, frames);
     }
     if (fg.stateH && fg.perCell === 1 && !scene.orderHidden) drawPolicyState(g, fg, frames, sim.policyOrder(fg.count), names, config);
 

@@ -110,6 +110,33 @@ export function drawTableLinks(g, fg, tables) {
 }
 
 /**
+ * Frames of a huge page: a bar along the top of each row's run of them, inside the cells, in the
+ * text colour on the owner's: they came in together and leave together.
+ */
+export function drawHugeRuns(g, fg, frames) {
+  const ctx = g.ctx;
+  for (let i = 0; i < fg.count;) {
+    if (!(g.V.flags(frames, i) & g.F.HUGE)) {
+      i++;
+      continue;
+    }
+    const owner = g.V.owner(frames, i);
+    const start = gridCell(fg, i);
+    let j = i;
+    while (j + 1 < fg.count && g.V.flags(frames, j + 1) & g.F.HUGE && g.V.owner(frames, j + 1) === owner
+      && gridCell(fg, j + 1).y === start.y) j++;
+    const end = gridCell(fg, j);
+    const [x, w, y] = [start.x + 3, end.x + end.s - start.x - 6, start.y + Math.max(3, start.s * 0.22)];
+    ctx.fillStyle = textOn(processColour(g.palette, owner));
+    ctx.globalAlpha = 0.55;
+    ctx.fillRect(x, y, w, 2);
+    ctx.globalAlpha = 1;
+    g.mark('huge-run', { x, y, w, h: 3 });
+    i = j + 1;
+  }
+}
+
+/**
  * The policy's state under the frames: its pages in its order, next victim first, each with
  * what the policy ranks it by (load time, last use, class, uses, counter, next use) or, for
  * CLOCK, its reference bit in order from the hand. RANDOM has no order to draw.

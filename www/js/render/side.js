@@ -100,9 +100,11 @@ function drawTlb(g, panel, side, y, names, hl) {
     ctx.strokeStyle = colour; ctx.lineWidth = 1; ctx.stroke();
     ctx.textAlign = 'center'; ctx.textBaseline = 'middle'; ctx.fillStyle = g.palette.text;
     g.font(10, 700, true);
-    ctx.fillText(g.fitText(pageTag(names.get(e.pid) ?? '?', e.vpn), r.w - 4), r.x + r.w / 2, r.y + r.h * 0.32);
+    // A huge page's entry: its process and "huge", then its first frame.
+    const tag = e.huge ? `${names.get(e.pid) ?? '?'} huge` : pageTag(names.get(e.pid) ?? '?', e.vpn);
+    ctx.fillText(g.fitText(tag, r.w - 4), r.x + r.w / 2, r.y + r.h * 0.32);
     g.font(9, 400, true); ctx.fillStyle = g.palette.muted;
-    ctx.fillText(g.fitText(`${sets > 1 ? `s${e.set} ` : ''}→ f${e.frame}`, r.w - 4), r.x + r.w / 2, r.y + r.h * 0.72);
+    ctx.fillText(g.fitText(`${sets > 1 ? `s${e.set} ` : ''}→ f${e.frame}${e.huge ? '…' : ''}`, r.w - 4), r.x + r.w / 2, r.y + r.h * 0.72);
     if (hl && hl.pid === e.pid && hl.vpn === e.vpn) outline(g, r, g.palette.highlight, 2);
   }
 }

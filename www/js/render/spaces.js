@@ -99,6 +99,37 @@ export function drawStrip(g, s, proc, pages, left) {
       ? (st === g.S.Resident ? `f${loc}` : st === g.S.Swapped ? `s${loc}` : '') : '';
     g.drawPage(x, s.y, s.cellW - gap, s.h, st, fl, colour, label);
   }
+  drawHugePages(g, s, colour, gap);
+}
+
+/**
+ * A huge page: one wide cell over its pages' cells, "huge f8–f15" (its frames, which are in a
+ * row) when each cell is one page. `s.hugePages`: pages a huge page covers (`sim.hugePages`).
+ */
+function drawHugePages(g, s, colour, gap) {
+  const { starts } = s.plan;
+  for (let c = 0; c < s.cells;) {
+    const fl = starts[c] < 0 ? 0 : g.V.cellFlags(s.words, c);
+    if (!(fl & g.F.HUGE)) {
+      c++;
+      continue;
+    }
+    const page = Math.floor(Number(starts[c]) / s.hugePages);
+    let e = c;
+    let flags = fl;
+    while (e + 1 < s.cells && starts[e + 1] >= 0 && g.V.cellFlags(s.words, e + 1) & g.F.HUGE
+      && Math.floor(Number(starts[e + 1]) / s.hugePages) === page) {
+      e++;
+      flags |= g.V.cellFlags(s.words, e);
+    }
+    const [x, w] = [s.x + c * s.cellW, (e - c + 1) * s.cellW - gap];
+    const [f0, f1] = [g.V.cellLoc(s.words, c), g.V.cellLoc(s.words, e)];
+    const frames = f0 !== g.V.none && f1 !== g.V.none ? ` f${f0}–f${f1}` : ' page';
+    const label = w >= 60 ? `huge${frames}` : w >= 30 ? 'huge' : '';
+    g.drawPage(x, s.y, w, s.h, g.S.Resident, flags & ~g.F.HUGE, colour, label);
+    g.mark('huge-page', { x, y: s.y, w, h: s.h });
+    c = e + 1;
+  }
 }
 
 /**

@@ -88,6 +88,10 @@ export function renderTranslation(box, sim, record, config, names) {
         const idx = walk.indices[i];
         // With tables=ram each table is in a frame (the base register holds the top one's).
         const at = (l) => (walk.table_frames?.[l] != null ? ` (frame ${walk.table_frames[l]})` : '');
+        if (walk.huge_page && i === levels - 2) {
+          li(`L${i + 1} table${at(i)}, entry ${idx}: maps a huge page (its last index, ${walk.indices[levels - 1]}, is part of the offset)`);
+          break;
+        }
         if (i === levels - 1) li(`L${i + 1} table${at(i)}, entry ${idx}: the page-table entry`);
         else if (i + 1 < walk.tables_found) li(`L${i + 1} table${at(i)}, entry ${idx} → L${i + 2} table${at(i + 1)}`);
         else {
@@ -185,10 +189,11 @@ function entryTable(walk) {
   walk.entries.forEach((e, i) => {
     const row = el('tr');
     row.append(el('td', `L${i + 1} [${walk.indices[i]}]`), el('td', e.binary, 'mono'));
-    const flags = [e.present ? 'present' : 'not present', e.writable && 'writable', e.user && 'user',
+    const flags = [e.present ? 'present' : 'not present', e.huge && 'huge page', e.writable && 'writable', e.user && 'user',
       e.accessed && 'accessed', e.dirty && 'dirty', e.no_execute && 'no-execute'].filter(Boolean).join(', ');
     const target = e.points_to === 'table' ? `L${i + 2} table #${e.number}`
       : e.points_to === 'table_frame' ? `L${i + 2} table in frame ${e.number}`
+      : e.points_to === 'frame' && e.huge ? `frames ${e.number}… (a huge page)`
       : e.points_to === 'frame' ? `frame ${e.number}`
       : e.points_to === 'slot' ? `swap slot ${e.number} (the OS's note; not present)`
       : i === last ? 'nothing yet' : `no L${i + 2} table`;
