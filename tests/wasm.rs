@@ -396,6 +396,7 @@ fn translate_exercise_is_the_rust_exercise_and_refuses_bad_input() {
         let e = translate_exercise(seed as u64, 10, levels).unwrap();
         assert_eq!(get(&out, "text").as_string().unwrap(), e.scenario, "the scenario that builds the machine");
         assert_eq!(get(&out, "describe").as_string().unwrap(), e.describe(), "the question as the CLI prints it");
+        assert_eq!(get(&out, "summary").as_string().unwrap(), e.summary(), "the answers counted");
         let j = get(&out, "exercise");
         assert_eq!(get(&j, "kind").as_string().unwrap(), "translate");
         assert_eq!((num(&j, "seed"), num(&j, "levels"), num(&j, "pdbr")), (seed, levels as f64, e.pdbr as f64));

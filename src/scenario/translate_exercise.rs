@@ -13,10 +13,7 @@ use crate::engine::translate::{EntryTarget, Translation};
 use crate::engine::Machine;
 use oorandom::Rand32;
 
-/// Addresses of one exercise, at most (a worksheet, not a trace).
-pub const MAX_COUNT: usize = 100;
-/// Page-table levels of an exercise: a machine worked by hand.
-pub const MAX_LEVELS: u32 = 3;
+pub use crate::limits::{TRANSLATE_MAX_COUNT as MAX_COUNT, TRANSLATE_MAX_LEVELS as MAX_LEVELS};
 /// Levels when none are asked for: OSTEP's multi-level exercise has two.
 pub const DEFAULT_LEVELS: u32 = 2;
 /// An entry prints as one byte, `0x80 | frame` (OSTEP's format): frame numbers fit in 7 bits.
@@ -433,12 +430,17 @@ impl TranslateExercise {
         out.join("\n")
     }
 
-    /// The tables' dump: `frame  17  [ 0] 00 91 00 00 00 00 00 00`, one line per row.
+    /// The tables' dump: `frame  17  [ 0] 00 91 00 00 00 00 00 00`, one line per row (a blank
+    /// line between tables of more than one row).
     pub fn dump(&self) -> Vec<String> {
         let width = self.frames.saturating_sub(1).to_string().len();
         let iw = (self.tables.first().map_or(1, |t| t.entries.len()) - 1).to_string().len();
         let mut out = Vec::new();
-        for t in &self.tables {
+        for (i, t) in self.tables.iter().enumerate() {
+            // Tables of several rows each stand apart.
+            if i > 0 && t.entries.len() > ROW {
+                out.push(String::new());
+            }
             for (row, entries) in t.entries.chunks(ROW).enumerate() {
                 let head = if row == 0 { format!("frame {:>width$}", t.frame) } else { " ".repeat(6 + width) };
                 let bytes: Vec<String> = entries.iter().map(|e| format!("{:02x}", e.map_or(0, |f| 0x80 | f))).collect();
@@ -446,6 +448,17 @@ impl TranslateExercise {
             }
         }
         out
+    }
+
+    /// The answers counted: `6 translate, 4 fault (2 at an upper level, 2 at the last).`
+    pub fn summary(&self) -> String {
+        let (faults, last) = (self.faults(), self.last_level_faults());
+        let kinds = if self.levels == 1 {
+            String::new()
+        } else {
+            format!(" ({} at an upper level, {last} at the last)", faults - last)
+        };
+        format!("{} translate, {faults} fault{kinds}.", self.addresses.len() - faults)
     }
 
     /// The whole text `pagesim exercise --kind translate` prints; `answers` adds the key.
@@ -467,13 +480,7 @@ impl TranslateExercise {
             for a in &self.addresses {
                 out.push(format!("  VA {:#x} = {}: {}", a.va, self.fields(a.va), self.explain(a)));
             }
-            let (faults, last) = (self.faults(), self.last_level_faults());
-            let kinds = if self.levels == 1 {
-                String::new()
-            } else {
-                format!(" ({} at an upper level, {last} at the last)", faults - last)
-            };
-            out.push(format!("{} translate, {faults} fault{kinds}.", self.addresses.len() - faults));
+            out.push(self.summary());
         }
         out.join("\n") + "\n"
     }

@@ -70,9 +70,9 @@ pub fn tlb_exercise(seed: JsValue, count: JsValue) -> Result<JsValue, JsValue> {
 }
 
 /// A seeded translation exercise (the same as `pagesim exercise --kind translate --seed S --count
-/// N --levels L`): `{text, exercise, describe}`, the scenario that builds its machine (to step
-/// through), the exercise with its answers as `--json` prints it, and the question's machine,
-/// base register and tables' dump as the CLI prints them. `translateExercise(42, 10, 2)`
+/// N --levels L`): `{text, exercise, describe, summary}`, the scenario that builds its machine
+/// (to step through), the exercise with its answers as `--json` prints it, the question's
+/// machine, base register and tables' dump, and the answers counted, as the CLI prints them. `translateExercise(42, 10, 2)`
 #[wasm_bindgen(js_name = translateExercise)]
 pub fn translate_exercise(seed: JsValue, count: JsValue, levels: JsValue) -> Result<JsValue, JsValue> {
     use crate::scenario::translate_exercise as tr;
@@ -85,8 +85,10 @@ pub fn translate_exercise(seed: JsValue, count: JsValue, levels: JsValue) -> Res
         text: String,
         exercise: crate::report::TranslateExerciseReport,
         describe: String,
+        summary: String,
     }
-    to_js(&Out { exercise: crate::report::TranslateExerciseReport::new(&e), describe: e.describe(), text: e.scenario })
+    let (exercise, describe, summary) = (crate::report::TranslateExerciseReport::new(&e), e.describe(), e.summary());
+    to_js(&Out { text: e.scenario, exercise, describe, summary })
 }
 
 /// A typed reference string ("7 0 1 2" or "7,0,1,2") as a scenario under `policy` with `frames`
