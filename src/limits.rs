@@ -72,6 +72,10 @@ pub const EXERCISE_MIN_PAGES: u64 = 2;
 pub const EXERCISE_MAX_PAGES: u64 = 64;
 /// Largest exercise seed (the page's number field holds it; the generator is 32-bit).
 pub const EXERCISE_MAX_SEED: u64 = u32::MAX as u64;
+/// Page-table levels and addresses of a translation exercise (`--kind translate`): a walk worked
+/// by hand, a worksheet rather than a trace.
+pub const TRANSLATE_MAX_LEVELS: u32 = 3;
+pub const TRANSLATE_MAX_COUNT: usize = 100;
 /// The grid's columns (accesses) and rows (frames).
 pub const GRID_MAX_COLUMNS: usize = 1000;
 pub const GRID_MAX_ROWS: u32 = 64;
@@ -134,6 +138,18 @@ pub const ALL: &[Limit] = &[
         why: "pages of an exercise (no page twice in a row needs two)",
     },
     Limit { name: "exerciseSeed", min: 0, max: EXERCISE_MAX_SEED, why: "exercise seeds" },
+    Limit {
+        name: "translateLevels",
+        min: 1,
+        max: TRANSLATE_MAX_LEVELS as u64,
+        why: "page-table levels of a translation exercise",
+    },
+    Limit {
+        name: "translateCount",
+        min: 2,
+        max: TRANSLATE_MAX_COUNT as u64,
+        why: "addresses of a translation exercise",
+    },
     Limit { name: "gridColumns", min: 1, max: GRID_MAX_COLUMNS as u64, why: "accesses the grid shows" },
     Limit { name: "gridRows", min: 1, max: GRID_MAX_ROWS as u64, why: "frames the grid shows" },
 ];

@@ -922,6 +922,109 @@ impl TlbExerciseReport {
     }
 }
 
+/// A translation exercise as `pagesim exercise --kind translate --json` prints it (README,
+/// *Command line*): the machine, `pdbr` (the top-level table's frame), `tables` keyed by frame
+/// (a decimal string) with one `{valid, pfn}` per entry (`pfn` 0 when not valid), and each
+/// address's answer: `pa` or `fault: "not_present"`, and the walk that gave it.
+#[derive(Clone, Debug, Serialize)]
+pub struct TranslateExerciseReport {
+    pub kind: &'static str,
+    pub seed: u64,
+    pub page_size: u64,
+    pub va_bits: u32,
+    pub levels: u32,
+    /// Bits of each level's index; the page number is `levels` of them, the top level's first.
+    pub index_bits: u32,
+    pub offset_bits: u32,
+    pub frames: u32,
+    pub pdbr: u32,
+    pub tables: TablesReport,
+    /// Each table's level (1 = top), keyed as `tables`.
+    pub table_levels: std::collections::BTreeMap<String, u32>,
+    pub addresses: Vec<TranslateAddressReport>,
+    pub translated: usize,
+    pub faults: usize,
+}
+
+/// The tables of a translation exercise: `{"FRAME": [{valid, pfn}, …]}`, in frame order.
+#[derive(Clone, Debug)]
+pub struct TablesReport(Vec<(u32, Vec<TableEntryReport>)>);
+
+impl Serialize for TablesReport {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (frame, entries) in &self.0 {
+            map.serialize_entry(&frame.to_string(), entries)?;
+        }
+        map.end()
+    }
+}
+
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct TableEntryReport {
+    pub valid: bool,
+    pub pfn: u32,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TranslateAddressReport {
+    pub va: u64,
+    /// The physical address, or `null` on a fault.
+    pub pa: Option<u64>,
+    /// `null`, or `"not_present"`.
+    pub fault: Option<&'static str>,
+    pub vpn: u64,
+    pub offset: u64,
+    /// The index into each level's table, the top one first.
+    pub indices: Vec<u64>,
+    /// The frames of the tables the walk read, the top one first.
+    pub walk: Vec<u32>,
+    /// For a fault, the level (1 = top) whose entry was not valid.
+    pub fault_level: Option<u32>,
+    /// The walk in words: `L1[3] → frame 17, L2[5] → frame 9, offset 0x1c → pa 0x13c`.
+    pub explain: String,
+    /// The address in binary, a field per level and the offset: `00011 00101 11100`.
+    pub fields: String,
+}
+
+impl TranslateExerciseReport {
+    pub fn new(e: &crate::scenario::translate_exercise::TranslateExercise) -> TranslateExerciseReport {
+        let entry = |t: &Option<u32>| TableEntryReport { valid: t.is_some(), pfn: t.unwrap_or(0) };
+        TranslateExerciseReport {
+            kind: "translate",
+            seed: e.seed,
+            page_size: e.page_size,
+            va_bits: e.va_bits,
+            levels: e.levels,
+            index_bits: e.index_bits,
+            offset_bits: e.page_shift(),
+            frames: e.frames,
+            pdbr: e.pdbr,
+            tables: TablesReport(e.tables.iter().map(|t| (t.frame, t.entries.iter().map(entry).collect())).collect()),
+            table_levels: e.tables.iter().map(|t| (t.frame.to_string(), t.level)).collect(),
+            addresses: e
+                .addresses
+                .iter()
+                .map(|a| TranslateAddressReport {
+                    va: a.va,
+                    pa: a.pa,
+                    fault: a.pa.is_none().then_some("not_present"),
+                    vpn: a.vpn,
+                    offset: a.offset,
+                    indices: a.indices.clone(),
+                    walk: a.walk.clone(),
+                    fault_level: a.fault_level(),
+                    explain: e.explain(a),
+                    fields: e.fields(a.va),
+                })
+                .collect(),
+            translated: e.addresses.len() - e.faults(),
+            faults: e.faults(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct ExerciseStepReport {
     pub page: u64,

@@ -327,3 +327,38 @@ fn limits_are_printed_from_the_one_table_the_engine_uses() {
     fails_with(&pagesim(&["run", &at(max + 1)]), &format!("frames must be from 1 to {max}"));
     assert!(String::from_utf8(pagesim(&["limits"]).stdout).unwrap().contains("bytes of scenario a share link carries"));
 }
+
+/// `pagesim exercise --kind translate`: the question (machine, base register, dump, addresses),
+/// `--answers` adding each walk, and `--json` the same exercise with the same answers.
+#[test]
+fn a_translation_exercise_prints_its_question_answers_and_json() {
+    let args = ["exercise", "--kind", "translate", "--seed", "42", "--levels", "2"];
+    let out = pagesim(&args);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let question = String::from_utf8(out.stdout).unwrap();
+    for part in
+        ["Translation exercise (seed 42): 2 levels", "Machine: ", "2 indices of", "Base register (pdbr): frame "]
+    {
+        assert!(question.contains(part), "{part:?} in: {question}");
+    }
+    assert!(question.contains("the top bit (0x80) valid"), "the dump says its format: {question}");
+    assert!(question.lines().any(|l| l.starts_with("frame ") && l.contains("[0] ")), "{question}");
+    assert_eq!(question.matches(": physical address or fault?").count(), 10);
+    assert!(!question.contains("→"), "the question gives no answer away");
+
+    let out = pagesim(&[&args[..], &["--answers"]].concat());
+    let answers = String::from_utf8(out.stdout).unwrap();
+    assert!(answers.starts_with(&question), "the answers follow the question unchanged");
+    let j: serde_json::Value = serde_json::from_slice(&pagesim(&[&args[..], &["--json"]].concat()).stdout).unwrap();
+    for a in j["addresses"].as_array().unwrap() {
+        let va = a["va"].as_u64().unwrap();
+        let line = answers.lines().find(|l| l.starts_with(&format!("  VA {va:#x} = "))).unwrap();
+        match a["pa"].as_u64() {
+            Some(pa) => assert!(line.ends_with(&format!("→ pa {pa:#x}")), "{line}"),
+            None => assert!(line.ends_with("not valid → fault: not present"), "{line}"),
+        }
+        assert!(line.contains(a["explain"].as_str().unwrap()), "{line}");
+    }
+    let faults = j["faults"].as_u64().unwrap();
+    assert!(answers.contains(&format!("{} translate, {faults} fault (", 10 - faults)), "{answers}");
+}

@@ -385,3 +385,50 @@ fn hostile_addresses_are_errors_not_traps() {
     sim.write(n(0.0), big(u64::MAX as u128), n(1.0)).unwrap();
     assert_eq!(sim.read(n(0.0), big(u64::MAX as u128)).unwrap(), Some(1));
 }
+
+/// `translateExercise(seed, count, levels)` gives the exercise the Rust function gives (so the
+/// page's worksheet is the CLI's), and bad arguments are JS Errors.
+#[wasm_bindgen_test]
+fn translate_exercise_is_the_rust_exercise_and_refuses_bad_input() {
+    use pagesim::scenario::translate_exercise::translate_exercise;
+    for (seed, levels) in [(42.0, 1), (42.0, 2), (7.0, 3), (4_294_967_295.0, 2)] {
+        let out = api::translate_exercise(n(seed), n(10.0), n(levels as f64)).unwrap();
+        let e = translate_exercise(seed as u64, 10, levels).unwrap();
+        assert_eq!(get(&out, "text").as_string().unwrap(), e.scenario, "the scenario that builds the machine");
+        assert_eq!(get(&out, "describe").as_string().unwrap(), e.describe(), "the question as the CLI prints it");
+        assert_eq!(get(&out, "summary").as_string().unwrap(), e.summary(), "the answers counted");
+        let j = get(&out, "exercise");
+        assert_eq!(get(&j, "kind").as_string().unwrap(), "translate");
+        assert_eq!((num(&j, "seed"), num(&j, "levels"), num(&j, "pdbr")), (seed, levels as f64, e.pdbr as f64));
+        assert_eq!((num(&j, "page_size"), num(&j, "va_bits")), (e.page_size as f64, e.va_bits as f64));
+        let tables = get(&j, "tables");
+        assert_eq!(Reflect::own_keys(&tables).unwrap().length() as usize, e.tables.len());
+        for t in &e.tables {
+            let entries: Array = get(&tables, &t.frame.to_string()).unchecked_into();
+            let got: Vec<Option<u32>> =
+                entries.iter().map(|x| get(&x, "valid").as_bool().unwrap().then(|| num(&x, "pfn") as u32)).collect();
+            assert_eq!(got, t.entries, "the table in frame {}", t.frame);
+        }
+        let addresses: Array = get(&j, "addresses").unchecked_into();
+        assert_eq!(addresses.length() as usize, e.addresses.len());
+        for (a, want) in addresses.iter().zip(&e.addresses) {
+            assert_eq!(num(&a, "va"), want.va as f64);
+            assert_eq!(get(&a, "pa").as_f64(), want.pa.map(|p| p as f64));
+            assert_eq!(get(&a, "fault").as_string().as_deref(), want.pa.is_none().then_some("not_present"));
+            assert_eq!(get(&a, "explain").as_string().unwrap(), e.explain(want));
+        }
+    }
+    for (seed, count, levels, expected) in [
+        (n(1.0), n(10.0), n(0.0), "the levels must be from 1 to 3, not 0"),
+        (n(1.0), n(10.0), n(4.0), "levels must be at most 3"),
+        (n(1.0), n(1.0), n(2.0), "the count must be from 2 to 100 addresses, not 1"),
+        (n(1.0), n(101.0), n(2.0), "count must be at most 100"),
+        (n(-1.0), n(10.0), n(2.0), "seed must be a whole number"),
+        (n(1.0), n(10.0), s("two"), "levels must be a number"),
+        (n(1.0), JsValue::UNDEFINED, n(2.0), "count must be a number"),
+    ] {
+        let err = api::translate_exercise(seed, count, levels).unwrap_err();
+        let text = message(err);
+        assert!(text.contains(expected), "{expected:?} in {text:?}");
+    }
+}

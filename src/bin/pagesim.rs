@@ -66,12 +66,16 @@ enum Command {
     /// A seeded reference-string exercise (the question; `--answers` adds the answer grid), or a
     /// reference string of your own compared under several policies (`--reference`).
     Exercise {
-        /// policy (page replacement, the default), tlb (TLB hits and misses) or translate.
+        /// policy (page replacement, the default), tlb (TLB hits and misses) or translate (virtual
+        /// to physical addresses through page tables).
         #[arg(long, default_value = "policy", value_parser = ["policy", "tlb", "translate"])]
         kind: String,
-        /// Accesses of a TLB exercise.
+        /// Accesses of a TLB exercise, addresses of a translation exercise.
         #[arg(long, default_value_t = 10)]
         count: usize,
+        /// Page-table levels of a translation exercise, 1 to 3 (default 2).
+        #[arg(long)]
+        levels: Option<u32>,
         #[arg(long, value_parser = parse_policy, conflicts_with = "policies")]
         policy: Option<PolicyKind>,
         /// A reference string of your own ("7 0 1 2 0 3"): its answer grid under each of `--policies`.
@@ -204,24 +208,32 @@ fn main() -> ExitCode {
             (Some(file), None) => read_text(&file).and_then(|text| cmd_run(&file, &text, json, explain)),
             (None, None) => unreachable!("clap requires a file or --preset"),
         },
-        Command::Exercise { kind, count, policy, reference, policies, frames, length, pages, seed, answers, json } => {
-            match (kind.as_str(), reference, policy, frames) {
-                ("tlb", ..) => cmd_tlb_exercise(seed, count, answers, json),
-                ("translate", ..) => Err(Failure(
-                    "--kind translate: not in this version yet (its page tables must live in frames, \
-                     config tables=ram, which is still to come); --kind tlb and --kind policy are here"
-                        .into(),
-                )),
-                (_, _, _, None) => Err(Failure("--frames: a policy exercise needs the number of frames".into())),
-                (_, Some(refs), policy, Some(frames)) => {
-                    cmd_compare_refs(&refs, policy.map_or(policies, |p| vec![p]), frames, json)
-                }
-                (_, None, Some(policy), Some(frames)) => {
-                    cmd_exercise(policy, frames, length, pages, seed, answers, json)
-                }
-                (_, None, None, Some(_)) => Err(Failure("--policy: a policy exercise needs the policy".into())),
+        Command::Exercise {
+            kind,
+            count,
+            levels,
+            policy,
+            reference,
+            policies,
+            frames,
+            length,
+            pages,
+            seed,
+            answers,
+            json,
+        } => match (kind.as_str(), reference, policy, frames) {
+            ("translate", ..) => cmd_translate_exercise(seed, count, levels, answers, json),
+            _ if levels.is_some() => {
+                Err(Failure("--levels: only a translation exercise (--kind translate) has levels".into()))
             }
-        }
+            ("tlb", ..) => cmd_tlb_exercise(seed, count, answers, json),
+            (_, _, _, None) => Err(Failure("--frames: a policy exercise needs the number of frames".into())),
+            (_, Some(refs), policy, Some(frames)) => {
+                cmd_compare_refs(&refs, policy.map_or(policies, |p| vec![p]), frames, json)
+            }
+            (_, None, Some(policy), Some(frames)) => cmd_exercise(policy, frames, length, pages, seed, answers, json),
+            (_, None, None, Some(_)) => Err(Failure("--policy: a policy exercise needs the policy".into())),
+        },
         Command::Limits { json } => {
             if json {
                 println!("{}", serde_json::to_string(pagesim::limits::ALL).expect("plain data serializes"));
@@ -404,6 +416,26 @@ fn cmd_tlb_exercise(seed: u64, count: usize, answers: bool, json: bool) -> Resul
             );
         }
         println!("{} hits and {} misses in {} accesses.", e.hits(), e.accesses.len() - e.hits(), e.accesses.len());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `pagesim exercise --kind translate`: the machine, the base register, the tables' dump and the
+/// addresses; with `--answers` each one's walk and physical address or fault; `--json` all of it.
+fn cmd_translate_exercise(
+    seed: u64,
+    count: usize,
+    levels: Option<u32>,
+    answers: bool,
+    json: bool,
+) -> Result<ExitCode, Failure> {
+    use scenario::translate_exercise::{translate_exercise, DEFAULT_LEVELS};
+    let e = translate_exercise(seed, count, levels.unwrap_or(DEFAULT_LEVELS)).map_err(Failure)?;
+    if json {
+        let report = pagesim::report::TranslateExerciseReport::new(&e);
+        println!("{}", serde_json::to_string(&report).expect("plain data serializes"));
+    } else {
+        print!("{}", e.text(answers));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -14,6 +14,7 @@ pub mod run;
 pub mod through;
 pub mod tlb_exercise;
 pub mod tour;
+pub mod translate_exercise;
 
 use crate::engine::process::Importance;
 use crate::engine::sharing::ObjectKind;

@@ -69,6 +69,28 @@ pub fn tlb_exercise(seed: JsValue, count: JsValue) -> Result<JsValue, JsValue> {
     to_js(&Out { text, exercise: crate::report::TlbExerciseReport::new(&e) })
 }
 
+/// A seeded translation exercise (the same as `pagesim exercise --kind translate --seed S --count
+/// N --levels L`): `{text, exercise, describe, summary}`, the scenario that builds its machine
+/// (to step through), the exercise with its answers as `--json` prints it, the question's
+/// machine, base register and tables' dump, and the answers counted, as the CLI prints them. `translateExercise(42, 10, 2)`
+#[wasm_bindgen(js_name = translateExercise)]
+pub fn translate_exercise(seed: JsValue, count: JsValue, levels: JsValue) -> Result<JsValue, JsValue> {
+    use crate::scenario::translate_exercise as tr;
+    let seed = int(&seed, "seed", u64::from(u32::MAX))?;
+    let count = int(&count, "count", tr::MAX_COUNT as u64)? as usize;
+    let levels = int(&levels, "levels", u64::from(tr::MAX_LEVELS))? as u32;
+    let e = tr::translate_exercise(seed, count, levels).map_err(error)?;
+    #[derive(serde::Serialize)]
+    struct Out {
+        text: String,
+        exercise: crate::report::TranslateExerciseReport,
+        describe: String,
+        summary: String,
+    }
+    let (exercise, describe, summary) = (crate::report::TranslateExerciseReport::new(&e), e.describe(), e.summary());
+    to_js(&Out { text: e.scenario, exercise, describe, summary })
+}
+
 /// A typed reference string ("7 0 1 2" or "7,0,1,2") as a scenario under `policy` with `frames`
 /// frames, for the page's reference-string view: `refsScenario('7 0 1 2 0 3', 3, 'lru')`. Throws
 /// an Error saying where the string is wrong.

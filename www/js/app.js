@@ -554,9 +554,13 @@ function themeChanged() {
   showAbout();
 }
 
-/** Opens an exercise: predict mode, the grid open; resolves to its share link. */
-async function openExercise(text, { predictMode = true } = {}) {
+/**
+ * Opens an exercise: predict mode, the grid open; resolves to its share link. `atEnd`: at the
+ * end of its scenario (a translation exercise's question is the machine it builds).
+ */
+async function openExercise(text, { predictMode = true, atEnd = false } = {}) {
   if (!load(text)) return null;
+  if (atEnd) state.sim.goto(state.sim.length);
   if (!predictMode) {
     // A TLB exercise: its question (hit or miss in the TLB) is not predict mode's (page fault).
     refresh({ animate: false });

@@ -23,12 +23,20 @@ export function createExerciseDialog(dialog, sheet, { api, catalog, open, toast 
     Object.assign($(id), { min: String(catalog.limits[name].min), max: String(catalog.limits[name].max) });
   }
   const status = $('ex-status');
-  // A TLB exercise has no policy, frames or pages to choose: the seed draws its machine.
+  // The levels a translation exercise may have are the engine's; two by default, as OSTEP's.
+  const levels = $('ex-levels');
+  const { min: least, max: most } = catalog.limits.translateLevels;
+  for (let l = least; l <= most; l++) levels.append(new Option(l === 1 ? '1 (one table)' : String(l), String(l)));
+  levels.value = '2';
+  // A TLB or translation exercise has no policy, frames or pages to choose: the seed draws its
+  // machine. Only a translation exercise has levels.
   const kind = $('ex-kind');
   const showKind = () => {
-    for (const label of dialog.querySelectorAll('.ex-policy-only')) {
-      label.hidden = kind.value !== 'policy';
-      label.querySelector('input, select').disabled = kind.value !== 'policy';
+    for (const [selector, shown] of [['.ex-policy-only', kind.value === 'policy'], ['.ex-translate-only', kind.value === 'translate']]) {
+      for (const label of dialog.querySelectorAll(selector)) {
+        label.hidden = !shown;
+        label.querySelector('input, select').disabled = !shown;
+      }
     }
   };
   kind.addEventListener('change', showKind);
@@ -50,6 +58,7 @@ export function createExerciseDialog(dialog, sheet, { api, catalog, open, toast 
 
   async function openExercise(print) {
     if (kind.value === 'tlb') return openTlbExercise(print);
+    if (kind.value === 'translate') return openTranslateExercise(print);
     const s = settings();
     const text = await make(s);
     if (text == null) return;
@@ -101,6 +110,54 @@ export function createExerciseDialog(dialog, sheet, { api, catalog, open, toast 
     dialog.close();
     if (print) window.print();
     else toast(`TLB exercise, seed ${seed}: work out each access on the worksheet (Print worksheet), then step through it here and watch the TLB.`);
+  }
+
+  /**
+   * A translation exercise: its machine opened at the end of the scenario that builds it (the
+   * tables in their frames), and its worksheet: the machine, base register and tables' dump as
+   * the CLI prints them, the addresses to translate, and the key (each walk) on a page of its own.
+   */
+  async function openTranslateExercise(print) {
+    const seed = Number($('ex-seed').value), count = Number($('ex-length').value), lv = Number(levels.value);
+    let made;
+    try {
+      made = api.translateExercise(seed, count, lv);
+    } catch (e) {
+      status.textContent = e.message;
+      return;
+    }
+    const url = await open(made.text, { predictMode: false, atEnd: true });
+    const e = made.exercise;
+    const title = `Address translation: ${e.levels === 1 ? 'one page table' : `${e.levels} levels of page tables`}`;
+    const hex = (n) => '0x' + n.toString(16);
+    const table = (answers) => el('table', { className: 'grid translate' },
+      el('thead', {}, el('tr', {}, ...['virtual address', ...(answers ? ['index bits, offset', 'answer', 'walk'] : ['physical address or fault?'])]
+        .map((h) => el('th', { scope: 'col' }, h)))),
+      el('tbody', {}, ...e.addresses.map((a) => el('tr', {},
+        el('th', { scope: 'row' }, hex(a.va)),
+        ...(answers
+          ? [el('td', { className: 'fields' }, a.fields), el('td', { className: 'answer' }, a.pa == null ? 'fault: not present' : hex(a.pa)), el('td', { className: 'walk' }, a.explain)]
+          : [el('td', {}, '')])))));
+    sheet.replaceChildren(
+      el('h1', {}, title),
+      el('p', {}, `Seed ${seed}. Start at the base register, index each level's table with its bits of the page number, and follow the valid entries.`),
+      el('pre', { className: 'dump' }, made.describe),
+      el('p', {}, 'For each virtual address, write its physical address in hex, or fault if an entry on its walk is not valid.'),
+      table(false),
+      el('section', { className: 'answer-key' },
+        el('h2', {}, `Answer key — ${title}, seed ${seed}`),
+        el('p', {}, `Base register: frame ${e.pdbr}. Each walk: the entry read at each level and the frame it points at, then the offset.`),
+        table(true),
+        el('p', {}, made.summary),
+        el('p', {}, `The same exercise: pagesim exercise --kind translate --levels ${e.levels} --seed ${seed} --count ${count} --answers`),
+        url ? el('p', { className: 'link' }, `Its machine: ${url}`) : ''),
+    );
+    sheet.classList.toggle('without-key', !$('ex-key').checked);
+    sheet.dataset.faults = String(e.faults);
+    sheet.dataset.text = made.text;
+    dialog.close();
+    if (print) window.print();
+    else toast(`Translation exercise, seed ${seed}: the page shows its machine, P's tables in their frames. Print the worksheet to work out each address by hand.`);
   }
 
   /** The worksheet: the question grid blank, and the answers on a page of their own. */
