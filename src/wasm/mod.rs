@@ -31,10 +31,13 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 // Three modules are built from this crate (see build.sh): the page's (`page`: the simulator,
-// presets, reading links), the trace worker's (`traces`: trace replays and fault curves) and the
-// link maker's (`links`), so the page does not load code before it needs it.
+// presets, links), the trace worker's (`traces`: trace replays and fault curves) and the one the
+// page loads on demand (`compare`: the comparison plot, exercises, reference strings), so the
+// page does not load code before it needs it.
 #[cfg(feature = "compare")]
 mod compare;
+#[cfg(feature = "compare")]
+mod exercises;
 #[cfg(feature = "page")]
 mod links;
 #[cfg(feature = "page")]
@@ -43,6 +46,8 @@ mod simulator;
 mod traces;
 #[cfg(feature = "compare")]
 pub use compare::*;
+#[cfg(feature = "compare")]
+pub use exercises::*;
 #[cfg(feature = "page")]
 pub use links::*;
 #[cfg(feature = "page")]
@@ -276,7 +281,7 @@ pub(crate) fn config_from_object(obj: &JsValue) -> Result<Config, JsValue> {
 }
 
 /// A policy by name (`"lru"`), or an Error naming what was passed.
-#[cfg(any(feature = "traces", feature = "page"))]
+#[cfg(any(feature = "traces", feature = "compare"))]
 fn policy_of(v: &JsValue) -> Result<crate::engine::PolicyKind, JsValue> {
     let name = text(v, "the policy")?;
     crate::engine::PolicyKind::parse(&name).ok_or_else(|| error(format!("unknown policy {}", quoted(&name))))

@@ -54,6 +54,7 @@ test('the form takes a typed string, says where one is wrong, and the grids foll
   await page.click('#refs-panel summary');
   await page.fill('#refs-text', '1 2 3 4 1 2 5 1 2 3 4 x');
   await page.click('#refs-open');
+  await page.waitForFunction(() => document.getElementById('refs-error').textContent !== '');
   assert.match(await page.textContent('#refs-error'), /character 23: expected a page number, found "x"/);
   // Belady's anomaly: FIFO faults more with 4 frames than with 3.
   const faults = async (frames) => {
@@ -75,6 +76,7 @@ test('the form takes a typed string, says where one is wrong, and the grids foll
   // More than three policies is refused.
   await page.$$eval('#refs-policies input', (inputs) => inputs.forEach((i) => { i.checked = true; }));
   await page.click('#refs-open');
+  await page.waitForFunction(() => document.getElementById('refs-error').textContent !== '');
   assert.match(await page.textContent('#refs-error'), /one to 3 policies/);
   await page.close();
 });

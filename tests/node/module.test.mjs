@@ -14,8 +14,14 @@ test('trace code lives in the worker module, comparisons in a module of their ow
   const glue = readFileSync(join(pkg, 'pagesim.js'), 'utf8');
   assert.doesNotMatch(glue, /class TraceSession/, 'no trace code in the page module');
   assert.match(readFileSync(join(pkg, 'pagesim_trace.js'), 'utf8'), /class TraceSession/);
-  for (const f of ['encodeLink', 'decodeLink', 'shareUrl', 'editConfig', 'exerciseScenario']) {
+  for (const f of ['encodeLink', 'decodeLink', 'shareUrl', 'editConfig']) {
     assert.match(glue, new RegExp(`export function ${f}\\b`), `${f} is in the page module`);
+  }
+  // The exercises and reference strings load on demand, with the comparison plot: the first view
+  // does not wait for their code.
+  for (const f of ['exerciseScenario', 'tlbExercise', 'translateExercise', 'refsScenario']) {
+    assert.doesNotMatch(glue, new RegExp(`export function ${f}\\b`), `${f} is not in the page module`);
+    assert.match(readFileSync(join(pkg, 'pagesim_compare.js'), 'utf8'), new RegExp(`export function ${f}\\b`));
   }
   assert.ok(!existsSync(join(pkg, 'pagesim_links.js')), 'no separate links module');
   // The comparison plot runs scenarios under every policy, in a module of its own (in the trace

@@ -83,8 +83,10 @@ const lazy = (make) => {
   let made = null;
   return () => (made ??= make());
 };
-const exerciseDialog = lazy(async () => (await import('./ui/exercise.js'))
-  .createExerciseDialog($('#exercise-dialog'), $('#worksheet'), { api, catalog: engine.catalog, open: openExercise, toast }));
+const exerciseDialog = lazy(async () => {
+  const [ui, ex] = await Promise.all([import('./ui/exercise.js'), loadAnalysis()]);
+  return ui.createExerciseDialog($('#exercise-dialog'), $('#worksheet'), { api, ex, catalog: engine.catalog, open: openExercise, toast });
+});
 const traceDialog = lazy(async () => (await import('./ui/trace.js'))
   .createTraceDialog($('#trace-dialog'), api, { toast, openScenario: (text) => load(text), catalog: engine.catalog }));
 
@@ -112,6 +114,7 @@ for (const nav of document.querySelectorAll('.topnav')) {
 }
 const refsView = $('#refs-panel') ? createRefs($('#refs-panel'), {
   api,
+  loadExercises: loadAnalysis,
   catalog: engine.catalog,
   load,
   // The address bar holds the view's own short link (#refs=…&frames=…&policies=…).
@@ -643,7 +646,7 @@ async function openHash(hash, { start = false } = {}) {
     tour.open(opened.tour);
   } else if (opened.refs && refsView) {
     const r = opened.refs;
-    if (!refsView.open(r.text, r.frames, r.policies) && start) loadPreset('demand-paging');
+    if (!(await refsView.open(r.text, r.frames, r.policies)) && start) loadPreset('demand-paging');
   } else if (start && !opened.preset && tour && !embedded && firstVisit()) {
     // A first visit starts the story, with something already drawn.
     tour.open(tour.chapters[0].id);

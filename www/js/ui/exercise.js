@@ -13,7 +13,7 @@ const el = (tag, props = {}, ...children) => {
  * shows. `open(text)` loads an exercise's scenario in predict mode with the grid open and
  * resolves to its share link.
  */
-export function createExerciseDialog(dialog, sheet, { api, catalog, open, toast }) {
+export function createExerciseDialog(dialog, sheet, { api, ex, catalog, open, toast }) {
   const $ = (id) => dialog.querySelector(`#${id}`);
   const policy = $('ex-policy');
   for (const p of catalog.policies) policy.append(new Option(p.name.toUpperCase(), p.name));
@@ -49,7 +49,7 @@ export function createExerciseDialog(dialog, sheet, { api, catalog, open, toast 
   /** The exercise's scenario text, or null (the reason is shown). */
   async function make(s) {
     try {
-      return api.exerciseScenario(s.policy, s.frames, s.length, s.pages, s.seed);
+      return ex.exerciseScenario(s.policy, s.frames, s.length, s.pages, s.seed);
     } catch (e) {
       status.textContent = e.message;
       return null;
@@ -74,7 +74,7 @@ export function createExerciseDialog(dialog, sheet, { api, catalog, open, toast 
     const seed = Number($('ex-seed').value), count = Number($('ex-length').value);
     let made;
     try {
-      made = api.tlbExercise(seed, count);
+      made = ex.tlbExercise(seed, count);
     } catch (e) {
       status.textContent = e.message;
       return;
@@ -121,7 +121,7 @@ export function createExerciseDialog(dialog, sheet, { api, catalog, open, toast 
     const seed = Number($('ex-seed').value), count = Number($('ex-length').value), lv = Number(levels.value);
     let made;
     try {
-      made = api.translateExercise(seed, count, lv);
+      made = ex.translateExercise(seed, count, lv);
     } catch (e) {
       status.textContent = e.message;
       return;

@@ -2,7 +2,7 @@
 // of up to three policies side by side (`table.grid[data-policy]`, faulting accesses marked
 // `data-fault`). The first policy's run is the page's, so stepping and predict mode work on top:
 // each grid fills its columns up to the step the page is at. The scenarios and the grids are the
-// engine's (`refsScenario`, `sim.grid()`).
+// engine's (`refsScenario`, in the module loaded on demand, and `sim.grid()`).
 
 const MAX_POLICIES = 3;
 
@@ -12,7 +12,7 @@ const el = (tag, props = {}, ...children) => {
   return e;
 };
 
-export function createRefs(box, { api, catalog, load, follow }) {
+export function createRefs(box, { api, loadExercises, catalog, load, follow }) {
   const $ = (sel) => box.querySelector(sel);
   const form = $('#refs-form');
   const policies = $('#refs-policies');
@@ -22,20 +22,24 @@ export function createRefs(box, { api, catalog, load, follow }) {
   }
   $('#refs-frames').max = String(catalog.limits.exerciseFrames.max);
   let current = null; // {refs, frames, policies, grids: [{policy, grid, table}]}
+  let ex = null; // the module with refsScenario, once loaded
+  // Opening the panel fetches it, so the first Open does not wait for the network.
+  box.addEventListener('toggle', () => { if (box.open) loadExercises(); });
 
   const chosen = () => [...policies.querySelectorAll('input:checked')].map((i) => i.value);
   const error = (message) => { $('#refs-error').textContent = message; };
 
   /** Opens `refs` (typed text) with `frames` under `list` (policy names); false on an error. */
-  function open(refs, frames, list) {
+  async function open(refs, frames, list) {
     error('');
+    ex ??= await loadExercises();
     if (!list.length || list.length > MAX_POLICIES) {
       error(`Choose one to ${MAX_POLICIES} policies.`);
       return false;
     }
     let texts;
     try {
-      texts = list.map((policy) => api.refsScenario(refs, frames, policy));
+      texts = list.map((policy) => ex.refsScenario(refs, frames, policy));
     } catch (e) {
       error(e.message);
       return false;
@@ -105,7 +109,7 @@ export function createRefs(box, { api, catalog, load, follow }) {
 
   /** The view's link: `#refs=7,0,1&frames=3&policies=fifo,lru,opt`. */
   function link() {
-    const refs = api.refsScenario(current.refs, current.frames, current.policies[0])
+    const refs = ex.refsScenario(current.refs, current.frames, current.policies[0])
       .split('\n').find((l) => l.startsWith('refs T ')).slice(7).split(' ').join(',');
     return `refs=${refs}&frames=${current.frames}&policies=${current.policies.join(',')}`;
   }
