@@ -889,6 +889,8 @@ pub struct TlbExerciseReport {
     pub tlb_entries: u32,
     /// Entries per set (0: fully associative; the set is the page number modulo the sets).
     pub tlb_ways: u32,
+    /// Sets (1: fully associative).
+    pub sets: u32,
     pub accesses: Vec<TlbAccessReport>,
     pub hits: usize,
     pub misses: usize,
@@ -911,6 +913,7 @@ impl TlbExerciseReport {
             va_bits: e.va_bits,
             tlb_entries: e.tlb_entries,
             tlb_ways: e.tlb_ways,
+            sets: if e.tlb_ways == 0 { 1 } else { e.tlb_entries / e.tlb_ways },
             accesses: e
                 .accesses
                 .iter()

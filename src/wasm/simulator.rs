@@ -344,6 +344,21 @@ impl Simulator {
         self.with(|s| Ok(s.machine().config().pages_per_space() as f64))
     }
 
+    /// The TLB's shape: `{sets, ways}` (one set of every entry when fully associative), so the
+    /// page draws sets as the engine has them. `sim.tlbShape`
+    #[wasm_bindgen(getter, js_name = tlbShape)]
+    pub fn tlb_shape(&self) -> Result<JsValue, JsValue> {
+        #[derive(Serialize)]
+        struct Shape {
+            sets: u32,
+            ways: u32,
+        }
+        self.with(|s| {
+            let (sets, ways) = s.machine().tlb_shape();
+            to_js(&Shape { sets, ways })
+        })
+    }
+
     /// Pages a huge page covers (`alloc … huge`): as many as one last-level table maps.
     /// `sim.hugePages`
     #[wasm_bindgen(getter, js_name = hugePages)]

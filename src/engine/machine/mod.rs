@@ -229,6 +229,11 @@ impl Machine {
             .collect()
     }
 
+    /// The TLB's sets and entries per set (one set of all of them when fully associative).
+    pub fn tlb_shape(&self) -> (u32, u32) {
+        self.tlb.shape()
+    }
+
     pub fn tlb_capacity(&self) -> u32 {
         self.tlb.capacity()
     }

@@ -147,7 +147,7 @@ export function createRenderer(canvas, engine) {
     const fill = Boolean(canvas.closest('body.embed'));
     // The TLB and the mapped files, under the swap grid (side.js).
     const side = planSide({
-      tlbCapacity: config.tlb_entries, tlbWays: config.tlb_ways, asid: config.asid,
+      tlbCapacity: config.tlb_entries, tlbShape: config.tlb_entries ? sim.tlbShape : undefined, asid: config.asid,
       tlb: config.tlb_entries ? sim.tlbEntries() : [], files: sim.files(32), pageSize: config.page_size,
     }, sideWidth(w));
     let lay = computeLayout({ width: w, height: h, processes, plans, frames: config.frames, frameView, swapShown, sideH: side.height, fill });

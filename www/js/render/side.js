@@ -24,13 +24,13 @@ function chipRows(n, w, minW, maxW) {
  * What the column shows and how tall each panel is: `{tlb, files, height}`. `tlbCapacity` 0 (no
  * TLB) draws no TLB panel; `tlb` from `sim.tlbEntries()`, `files` from `sim.files()`.
  */
-export function planSide({ tlbCapacity, tlbWays = 0, asid = false, tlb, files, pageSize }, w) {
+export function planSide({ tlbCapacity, tlbShape = { sets: 1, ways: tlbCapacity }, asid = false, tlb, files, pageSize }, w) {
   const panels = [];
   if (w >= 120 && tlbCapacity > 0) {
     const shown = Math.min(tlbCapacity, MAX_CHIPS);
     const grid = chipRows(shown, w, 44, 64);
-    const ways = tlbWays > 0 ? tlbWays : tlbCapacity;
-    panels.push({ kind: 'tlb', shown, entries: tlb, capacity: tlbCapacity, ways, asid, ...grid, h: TITLE + grid.rows * (CHIP_H + GAP) + 8 });
+    const { sets, ways } = tlbShape;
+    panels.push({ kind: 'tlb', shown, entries: tlb, capacity: tlbCapacity, sets, ways, asid, ...grid, h: TITLE + grid.rows * (CHIP_H + GAP) + 8 });
   }
   if (w >= 120) {
     for (const file of files) {
@@ -66,9 +66,8 @@ export function drawSide(g, plan, side, { names, hl, regions, frameRect, maxY })
 }
 
 function drawTlb(g, panel, side, y, names, hl) {
-  const { entries, capacity, shown, ways, asid } = panel;
+  const { entries, capacity, shown, sets, ways, asid } = panel;
   const more = capacity > shown ? ` (first ${shown} shown)` : '';
-  const sets = capacity / ways;
   const shape = sets > 1 ? `, ${sets} sets of ${ways} (set = page mod ${sets})` : '';
   const tags = asid ? ', tagged by process' : '';
   g.title(`TLB · ${entries.length} of ${capacity} entries${shape}${tags}, least recently used first${more}`, side.x, y, side.w);

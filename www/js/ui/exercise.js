@@ -81,7 +81,7 @@ export function createExerciseDialog(dialog, sheet, { api, ex, catalog, open, to
     }
     const url = await open(made.text, { predictMode: false });
     const e = made.exercise;
-    const shape = e.tlb_ways ? `sets of ${e.tlb_ways} (the set is the page number mod ${e.tlb_entries / e.tlb_ways})` : 'fully associative';
+    const shape = e.tlb_ways ? `sets of ${e.tlb_ways} (the set is the page number mod ${e.sets})` : 'fully associative';
     const title = `TLB hits and misses: ${e.tlb_entries} entries, ${shape}`;
     const hex = (n) => '0x' + n.toString(16);
     const table = (answers) => el('table', { className: 'grid' },

@@ -123,7 +123,7 @@ export function renderTranslation(box, sim, record, config, names) {
   }
   parts.push(steps);
   if (walk?.entries?.length && access.tlb !== 'hit') parts.push(entryTable(walk));
-  if (config.tlb_entries > 0) parts.push(drawTlb(sim.tlbEntries(record.step), access, config, names));
+  if (config.tlb_entries > 0) parts.push(drawTlb(sim.tlbEntries(record.step), access, config, names, sim.tlbShape));
   if (access.physical != null) {
     const p = el('p');
     p.append(el('span', 'physical address '), el('strong', hex(access.physical), 'mono'),
@@ -139,15 +139,14 @@ const TLB_SHOWN = 12; // entries drawn: the most recently used (the one just use
  * The TLB as a table of its entries (process, page → frame), least recently used first, the
  * entry this access used marked: found there (hit), or put there after the walk (miss).
  */
-function drawTlb(entries, access, config, names) {
+function drawTlb(entries, access, config, names, { sets, ways }) {
   const box = el('div', null, 'tlb');
   const used = entries.findIndex((e) => e.pid === access.pid && e.vpn === access.vpn);
   const verdict = access.tlb === 'hit' ? 'hit: the translation was here'
     : used >= 0 ? 'miss: added after the walk' : 'miss';
   // Set-associative (tlb_ways): each entry's set; tagged (asid=on): the process is the tag that
   // keeps entries apart across switches instead of a flush.
-  const sets = config.tlb_ways > 0 ? config.tlb_entries / config.tlb_ways : 1;
-  const shape = sets > 1 ? `${sets} sets of ${config.tlb_ways}, ` : '';
+  const shape = sets > 1 ? `${sets} sets of ${ways}, ` : '';
   const tags = config.asid ? ', tagged by process (no flush on a switch)' : '';
   box.append(el('p', `TLB · ${entries.length} of ${config.tlb_entries} entries, ${shape}least recently used first${tags} · ${verdict}`, 'muted'));
   const table = el('table');
