@@ -913,7 +913,7 @@ impl TlbExerciseReport {
             va_bits: e.va_bits,
             tlb_entries: e.tlb_entries,
             tlb_ways: e.tlb_ways,
-            sets: if e.tlb_ways == 0 { 1 } else { e.tlb_entries / e.tlb_ways },
+            sets: e.tlb_entries.checked_div(e.tlb_ways).unwrap_or(1),
             accesses: e
                 .accesses
                 .iter()
