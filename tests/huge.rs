@@ -151,9 +151,12 @@ fn huge_where_it_cannot_be_is_a_clear_error_at_its_line_and_column() {
         .starts_with("3:19: a huge page here is 8 pages (512) in a row, and this machine has 4 frames"));
     assert_eq!(
         err("config page=64 vbits=12\nspawn A\nalloc A big 1K rw huge at 0x240\n"),
-        "3:9: a huge-page region starts on a 512 boundary, and 0x240 is not one"
+        "3:27: a huge-page region starts at a multiple of its huge page (512 = 0x200), and 0x240 is not one"
     );
-    assert!(err("config page=64 vbits=12\nspawn A\nalloc A big 1K rw huge shared=s\n").contains("private memory only"));
+    assert_eq!(
+        err("config page=64 vbits=12\nspawn A\nalloc A big 1K rw huge shared=s\n"),
+        "3:24: huge pages map private memory only: not with shared= or file="
+    );
     // Pretty-printing keeps it.
     let s = parse("config page=64 vbits=12\nspawn A\nalloc A big 1K rw huge at 0x200\n").unwrap();
     assert!(s.to_string().contains("alloc A big 1K rw huge at 0x200"), "{s}");
@@ -163,4 +166,24 @@ fn huge_where_it_cannot_be_is_a_clear_error_at_its_line_and_column() {
     assert!(matches!(m.allocate_huge(a, 512, Perms::RW, Some(0x240), None), Err(SimError::BadAllocation(_))));
     m.allocate_huge(a, 512, Perms::RW, None, None).unwrap();
     assert!(m.fork(a, "B").unwrap_err().to_string().contains("huge pages"));
+}
+
+#[test]
+fn a_huge_fault_that_cannot_have_its_row_changes_nothing() {
+    // One swap slot, seven dirty small pages in the only usable row: the row cannot be emptied,
+    // so no page is evicted at all (not one of seven).
+    let text = "config frames=16 page=64 vbits=12 levels=2 tables=ram tlb=4 swap=1 oom=fail\nspawn A\n\
+                alloc A big 512 rw huge\nspawn B\nalloc B d 448 rw\n";
+    let mut r = Run::new(
+        parse(&format!(
+            "{text}{}read A 0x200\n",
+            (1..8).map(|i| format!("write B {:#x} 1\n", i * 64)).collect::<String>()
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    r.run_to_end().unwrap();
+    let m = r.machine();
+    assert_eq!((m.stats().swap_outs, m.stats().out_of_memory), (0, 1), "{:?}", m.stats());
+    m.check_invariants().unwrap();
 }

@@ -179,3 +179,36 @@ fn tables_setting_errors_name_their_column() {
     assert!(s.to_string().contains("tables=ram"), "{s}");
     assert_eq!(pagesim::scenario::parse(&s.to_string()).unwrap().to_string(), s.to_string());
 }
+
+#[test]
+fn a_fork_whose_child_cannot_have_its_tables_fails_and_changes_nothing() {
+    for oom in [OomMode::Kill, OomMode::Fail] {
+        // B's top table, its level-1 table and its page fill three of four frames; the child needs
+        // two tables and nothing can go (no swap): the fork fails, B and its byte stay.
+        let config = Config { frames: 4, swap_slots: 0, tables_in_ram: true, oom, ..Config::default() };
+        let mut m = Machine::new(config).unwrap();
+        let b = m.spawn("B", 0).unwrap();
+        m.allocate(b, 4096, Perms::RW, Some(0x1000), None).unwrap();
+        m.write(b, 0x1000, 1).unwrap();
+        m.take_events();
+        let (frames, stats) = (m.frames().used(), m.stats().clone());
+        let err = m.fork(b, "D").unwrap_err();
+        assert!(matches!(err, SimError::NoFrameForTables { .. }), "{err:?}");
+        assert!(err.to_string().contains("D needs 2 frames for its page tables"), "{err}");
+        assert!(m.take_events().is_empty(), "{oom:?}: nothing happened");
+        assert_eq!((m.frames().used(), m.stats()), (frames, &stats));
+        assert_eq!(m.process_count(), 1, "no child");
+        assert_eq!(m.read(b, 0x1000).unwrap().value, 1, "{oom:?}: the parent lives, its byte too");
+        m.check_invariants().unwrap();
+    }
+    // With room, the child gets them.
+    let config = Config { frames: 6, swap_slots: 0, tables_in_ram: true, ..Config::default() };
+    let mut m = Machine::new(config).unwrap();
+    let b = m.spawn("B", 0).unwrap();
+    m.allocate(b, 4096, Perms::RW, Some(0x1000), None).unwrap();
+    m.write(b, 0x1000, 1).unwrap();
+    let d = m.fork(b, "D").unwrap();
+    assert_eq!(m.read(d, 0x1000).unwrap().value, 1);
+    assert_eq!(m.stats().table_frames, 4);
+    m.check_invariants().unwrap();
+}

@@ -432,3 +432,15 @@ fn translate_exercise_is_the_rust_exercise_and_refuses_bad_input() {
         assert!(text.contains(expected), "{expected:?} in {text:?}");
     }
 }
+
+/// A one-level table over a wide page number (36 bits, a hash map) on a 32-bit target: no table
+/// is sized by shifting a 32-bit usize past its width (a trap in checked builds).
+#[wasm_bindgen_test]
+fn a_wide_single_level_table_works_where_usize_is_32_bits() {
+    for config in ["levels=1 vbits=48", "levels=1 vbits=44", "levels=1 vbits=36 page=16", "levels=1 vbits=64 page=16"] {
+        let text = format!("config frames=8 {config}\nspawn A flat\nwrite A 0x12345 7\nread A 0x12345\n");
+        let sim = Simulator::new(s(&text)).unwrap();
+        sim.run(n(10.0)).unwrap();
+        assert_eq!(num(&get(&sim.stats().unwrap(), "total"), "accesses"), 2.0, "{config}");
+    }
+}

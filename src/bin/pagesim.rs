@@ -489,7 +489,9 @@ fn cmd_run(file: &str, text: &str, json: bool, explain: bool) -> Result<ExitCode
             (false, _) => String::new(),
             (true, None) => format!(" · copy-on-write faults {} · shared frames {}", s.cow_faults, m.shared_frames()),
             (true, Some(pss)) => {
-                format!(" · copy-on-write faults {} · rss {} · pss {pss:.2}", s.cow_faults, s.resident)
+                // rss counts the frames of its page tables too (tables=ram), as the JSON's does.
+                let rss = s.resident + s.table_frames;
+                format!(" · copy-on-write faults {} · rss {rss} · pss {pss:.2}", s.cow_faults)
             }
         };
         writeln!(out, "{}{}", stats_line("total", m.stats(), m.config()), extra(m.stats(), None)).map_err(output)?;

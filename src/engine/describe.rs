@@ -131,7 +131,11 @@ impl Machine {
                      ({} importance, the largest footprint among the least important: {})",
                     self.no_room(),
                     importance.name(),
-                    plural(*footprint, "page", "pages")
+                    if self.config().tables_in_ram {
+                        plural(*footprint, "frame or slot", "frames and slots") + " with its page tables"
+                    } else {
+                        plural(*footprint, "page", "pages")
+                    }
                 )
             }
             Event::NoBlock { pid, needed, free, largest } => {

@@ -297,17 +297,19 @@ impl PageTable {
             }
             self.meta[level].push(fresh);
         }
-        let n = 1usize << self.bits[level];
+        // (Only dense levels, of at most 2^12 entries, are allocated whole: a wider level's width
+        // would not fit a 32-bit usize.)
+        let n = || 1usize << self.bits[level];
         let t = self.tables[level];
         self.tables[level] += 1;
         if level + 1 == self.levels {
             if let Leaves::Dense(v) = &mut self.leaves {
-                let len = v.len();
+                let (len, n) = (v.len(), n());
                 v.resize(len + n, Pte::default());
                 self.bytes += (n * std::mem::size_of::<Pte>()) as u64;
             }
         } else if let Inner::Dense(v) = &mut self.inner[level].tables {
-            let len = v.len();
+            let (len, n) = (v.len(), n());
             v.resize(len + n, ABSENT);
             self.bytes += (n * std::mem::size_of::<u32>()) as u64;
         }

@@ -383,6 +383,7 @@ fn parse_alloc(p: &mut LineParser<'_>, config: &Config, names: &Names) -> Result
     let mut at = None;
     let mut share = None;
     let mut huge = false;
+    let (mut at_col, mut share_col) = (0, 0);
     while let Some(t) = p.peek() {
         p.next += 1;
         let lower = t.text.to_ascii_lowercase();
@@ -408,6 +409,7 @@ fn parse_alloc(p: &mut LineParser<'_>, config: &Config, names: &Names) -> Result
                 return p.err(t.col + key as u32, format!("expected {what}, found {}", quoted(value)));
             }
             share = Some((kind, value.to_string()));
+            share_col = t.col;
         } else if lower == "huge" && !huge {
             if let Some(problem) = config.huge_problem() {
                 return p.err(t.col, problem);
@@ -420,6 +422,7 @@ fn parse_alloc(p: &mut LineParser<'_>, config: &Config, names: &Names) -> Result
             let (addr, tok) = p.number("an address")?;
             check_addr(p, config, addr, tok)?;
             at = Some(addr);
+            at_col = tok.col;
         } else {
             let found = quoted(t.text);
             return p.err(
@@ -429,14 +432,14 @@ fn parse_alloc(p: &mut LineParser<'_>, config: &Config, names: &Names) -> Result
         }
     }
     if huge && share.is_some() {
-        return p.err(label.col, "huge pages map private memory only: not with shared= or file=");
+        return p.err(share_col, "huge pages map private memory only: not with shared= or file=");
     }
     if huge {
         let huge_size = config.page_size << config.huge_shift();
         if let Some(addr) = at.filter(|a| a % huge_size != 0) {
             let size = format_size(huge_size);
-            return p
-                .err(label.col, format!("a huge-page region starts on a {size} boundary, and {addr:#x} is not one"));
+            let why = format!("a huge-page region starts at a multiple of its huge page ({size} = {huge_size:#x}), and {addr:#x} is not one");
+            return p.err(at_col, why);
         }
     }
     Ok(CommandKind::Alloc { name, label: label.text.to_string(), bytes, perms, at, share, huge })

@@ -13,6 +13,7 @@ use super::{Machine, Pid};
 use crate::engine::events::{AccessEvent, AccessResult, Eviction, FaultKind, VictimReason};
 use crate::engine::page_table::{Backing, Pte, PteState, TlbSlot, NONE};
 use crate::engine::process::Perms;
+use crate::engine::sharing::owner_object;
 use crate::engine::tlb::HUGE_TAG;
 
 /// The TLB tag of the huge page holding page `vpn` (`shift`: pages a huge page covers, as a shift).
@@ -93,18 +94,25 @@ impl Machine {
 
     /// `n` free frames in a row from a multiple of `n`, now process `pid`'s (pages `base`…),
     /// pinned. The row with the fewest pages in use is chosen and those pages are evicted; a row
-    /// with a page table or another huge page's frame cannot be used. O(frames): once per huge page.
+    /// with a page table or another huge page's frame cannot be used, nor one whose pages need
+    /// more swap slots than are free (so the evictions never stop halfway: a huge fault that
+    /// fails changes nothing). O(frames): once per huge page.
     fn take_huge_row(&mut self, pid: Pid, base: u64, n: u64) -> Result<HugeRow, AccessResult> {
         let frames = self.config.frames as u64;
         let mut best: Option<(u64, u64)> = None; // (first frame, pages in use)
+        let free_slots = self.swap.free_count() as u64;
         let mut start = 0;
         while start + n <= frames {
-            let mut used = 0;
+            let (mut used, mut slots) = (0, 0);
             let usable = (start..start + n).all(|f| {
-                let free = self.frames.is_free(f as u32);
-                used += !free as u64;
-                free || self.frames.evictable(f as u32)
-            });
+                let f = f as u32;
+                if self.frames.is_free(f) {
+                    return true;
+                }
+                used += 1;
+                slots += self.eviction_needs_slot(f) as u64;
+                self.frames.evictable(f)
+            }) && slots <= free_slots;
             if usable && best.is_none_or(|(_, u)| used < u) {
                 best = Some((start, used));
                 if used == 0 {
@@ -161,6 +169,20 @@ impl Machine {
             self.frames.pin(f);
         }
         Ok(row)
+    }
+
+    /// Would evicting the page in frame `f` write it to a swap slot? (As [`Machine::evict_frame`]
+    /// decides: a file's page goes to its file, clean code and a clean page with a copy in swap are
+    /// dropped; the rest take a slot.)
+    fn eviction_needs_slot(&self, f: u32) -> bool {
+        let frame = self.frames.get(f);
+        if owner_object(frame.owner).is_some() {
+            return true; // a shared-memory page no process maps goes to swap
+        }
+        let Some(entry) = self.processes.get(frame.owner as usize).and_then(|p| p.page_table.get(frame.vpn)) else {
+            return true;
+        };
+        !(entry.file() || (frame.code && !frame.dirty) || (!frame.dirty && entry.swap_copy != NONE))
     }
 
     /// After a TLB miss on page `vpn` of a huge page re-cached it in `slot`: every page of the

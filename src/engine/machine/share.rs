@@ -373,10 +373,22 @@ impl Machine {
             + par.regions.len() as u64 * (budget::REGION_COST + MAP_ENTRY_COST)
             + par.page_table.entry_count() * MAP_ENTRY_COST;
         self.check_budget(growth + budget::PROCESS_COST)?;
+        // With page tables in frames the child's tables need frames, and a fork that cannot have
+        // them fails as a whole (Linux's ENOMEM): the machine as it was is kept to go back to.
+        let tables = par.page_table.all_table_frames().len() as u64;
+        let before = self.config.tables_in_ram.then(|| self.clone());
         let flat = par.flat;
         let regions: Vec<Region> = par.regions.iter().cloned().collect();
         let next_label = par.next_label;
-        let c = self.create_process(child, flat, false)? as usize;
+        let c = match self.create_process(child, flat, false) {
+            Ok(c) => c as usize,
+            Err(e) => {
+                if let Some(before) = before {
+                    *self = before;
+                }
+                return Err(e);
+            }
+        };
         self.processes[c].next_label = next_label;
         for r in &regions {
             self.processes[c].regions.insert(r.clone());
@@ -388,10 +400,11 @@ impl Machine {
         let mut shared = 0u64;
         for vpn in self.processes[pp].page_table.valid_in_range(0, u64::MAX) {
             // With `tables=ram` the child's tables take frames as a page would: that may evict
-            // (so the entry is read after), and the OOM killer may end either process.
-            if self.config.tables_in_ram && (self.ensure_tables(c, vpn).is_err() || !self.processes[pp].alive()) {
-                self.drop_empty_tables(c, vpn);
-                break;
+            // (so the entry is read after); without a frame the whole fork is undone.
+            if self.config.tables_in_ram && self.ensure_tables_no_kill(c, vpn).is_err() {
+                let no_swap = self.config.swap_slots == 0;
+                *self = before.expect("kept when tables are in frames");
+                return Err(SimError::NoFrameForTables { name: child.to_string(), tables, no_swap });
             }
             let Some(&pte) = self.processes[pp].page_table.get(vpn) else {
                 continue;

@@ -55,16 +55,21 @@ impl Machine {
     /// `tables=ram`: makes the tables missing on process `p`'s walk to `vpn` before its first touch,
     /// top first. If a frame cannot be had, the tables just made go again and the access fails.
     pub(super) fn ensure_tables(&mut self, p: usize, vpn: u64) -> Result<(), AccessResult> {
-        self.make_tables(p, vpn, true)
+        self.make_tables(p, vpn, true, true)
+    }
+
+    /// [`Machine::ensure_tables`] without the OOM killer (a fork fails instead).
+    pub(super) fn ensure_tables_no_kill(&mut self, p: usize, vpn: u64) -> Result<(), AccessResult> {
+        self.make_tables(p, vpn, true, false)
     }
 
     /// [`Machine::ensure_tables`] for a huge page from `vpn`: its entry is one level up, so the
     /// last-level table under it takes no frame.
     pub(super) fn ensure_tables_above_leaf(&mut self, p: usize, vpn: u64) -> Result<(), AccessResult> {
-        self.make_tables(p, vpn, false)
+        self.make_tables(p, vpn, false, true)
     }
 
-    fn make_tables(&mut self, p: usize, vpn: u64, leaf_in_frame: bool) -> Result<(), AccessResult> {
+    fn make_tables(&mut self, p: usize, vpn: u64, leaf_in_frame: bool, kill: bool) -> Result<(), AccessResult> {
         let levels = self.config.levels;
         loop {
             let missing = self.processes[p].page_table.missing_tables(vpn) as u32;
@@ -77,7 +82,7 @@ impl Machine {
                 continue;
             }
             let first_vpn = self.processes[p].page_table.first_vpn_at(level, vpn);
-            match self.table_frame(p, level, first_vpn, true) {
+            match self.table_frame(p, level, first_vpn, kill) {
                 Ok(f) => self.add_table_in(p, vpn, f),
                 Err(failed) => {
                     self.drop_empty_tables(p, vpn);
