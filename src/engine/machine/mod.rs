@@ -454,6 +454,10 @@ impl Machine {
             return Err(SimError::TooManyProcesses { max: MAX_PROCESSES });
         }
         self.check_budget(budget::PROCESS_COST + if with_code { budget::REGION_COST } else { 0 })?;
+        // With page tables in frames and none free, the top-level table's frame may have to be
+        // taken from a victim; if none can go, the search for one (a clock hand, cleared bits)
+        // is undone with the rest: a refused spawn changes nothing.
+        let before = (self.config.tables_in_ram && self.frames.free_count() == 0).then(|| self.clone());
         let pid = self.processes.len() as Pid;
         let regions = Regions::default();
         let page_table = PageTable::new(&self.config);
@@ -472,9 +476,14 @@ impl Machine {
         self.usage.records += budget::PROCESS_COST;
         if self.config.tables_in_ram {
             if let Err(e) = self.take_root_table(pid as usize) {
-                let dropped = self.processes.pop().expect("just pushed");
-                self.usage.records -= budget::PROCESS_COST;
-                self.usage.page_tables -= dropped.page_table.heap_bytes() as u64;
+                match before {
+                    Some(before) => *self = before,
+                    None => {
+                        let dropped = self.processes.pop().expect("just pushed");
+                        self.usage.records -= budget::PROCESS_COST;
+                        self.usage.page_tables -= dropped.page_table.heap_bytes() as u64;
+                    }
+                }
                 return Err(e);
             }
         }
