@@ -53,7 +53,8 @@ export function drawFrames(g, fg, frames, names, config) {
     }
     if (fl & g.F.HAND) g.drawHand(x, y, s);
     if (s >= 30) {
-      g.font(8, 400, true); g.ctx.fillStyle = pid >= 0 ? textOn(processColour(g.palette, pid)) : g.palette.muted;
+      const fill = fl & g.F.TABLE ? g.palette.table : pid >= 0 ? processColour(g.palette, pid) : null;
+      g.font(8, 400, true); g.ctx.fillStyle = fill ? textOn(fill) : g.palette.muted;
       g.ctx.globalAlpha = 0.75; g.ctx.textAlign = 'left'; g.ctx.textBaseline = 'top';
       g.ctx.fillText(g.fitText(String(f), s - 14), x + 3, y + 2); g.ctx.globalAlpha = 1;
     }
