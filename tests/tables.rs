@@ -212,3 +212,19 @@ fn a_fork_whose_child_cannot_have_its_tables_fails_and_changes_nothing() {
     assert_eq!(m.stats().table_frames, 4);
     m.check_invariants().unwrap();
 }
+
+#[test]
+fn when_page_tables_fill_memory_the_oom_killer_says_so() {
+    // One frame: A's top-level table. B's spawn would need another; A's page needs a level-1 table.
+    let config = Config { frames: 2, swap_slots: 8, tables_in_ram: true, ..Config::default() };
+    let mut m = Machine::new(config).unwrap();
+    let a = m.spawn("A", 0).unwrap();
+    let b = m.spawn("B", 0).unwrap();
+    m.allocate(b, 4096, Perms::RW, Some(0x1000), None).unwrap();
+    m.take_events();
+    m.write(b, 0x1000, 1).unwrap();
+    let kill = m.take_events().into_iter().find(|e| matches!(e, Event::OomKill { .. })).expect("a kill");
+    let text = m.describe(&kill);
+    assert!(text.contains("the frames hold page tables and huge pages") && !text.contains("swap is full"), "{text}");
+    assert!(m.process(a).unwrap().ended.is_some(), "A: the same footprint as B (one table frame each), started first");
+}

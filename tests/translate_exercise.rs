@@ -210,6 +210,9 @@ fn bad_levels_and_counts_are_clear_errors() {
     fails_with(&[&t[..], &["--count", "1"]].concat(), "the count must be from 2 to 100 addresses, not 1");
     fails_with(&[&t[..], &["--count", "101"]].concat(), "the count must be from 2 to 100 addresses, not 101");
     fails_with(&["exercise", "--kind", "tlb", "--levels", "2"], "--levels: only a translation exercise");
+    // A policy exercise's flags are refused, not ignored.
+    fails_with(&[&t[..], &["--policy", "lru"]].concat(), "are for a policy exercise");
+    fails_with(&["exercise", "--kind", "tlb", "--frames", "3"], "are for a policy exercise");
     // The limits themselves are fine.
     for args in [["--levels", "1"], ["--levels", "3"], ["--count", "2"], ["--count", "100"]] {
         assert!(pagesim(&[&t[..], &args].concat()).status.success(), "{args:?}");

@@ -222,6 +222,14 @@ fn main() -> ExitCode {
             answers,
             json,
         } => match (kind.as_str(), reference, policy, frames) {
+            // The policy exercise's flags mean nothing to the others: said, not ignored.
+            ("translate" | "tlb", reference, policy, frames)
+                if reference.is_some() || policy.is_some() || frames.is_some() || !policies.is_empty() =>
+            {
+                Err(Failure(format!(
+                    "--kind {kind}: --policy, --frames, --reference and --policies are for a policy exercise (--kind policy)"
+                )))
+            }
             ("translate", ..) => cmd_translate_exercise(seed, count, levels, answers, json),
             _ if levels.is_some() => {
                 Err(Failure("--levels: only a translation exercise (--kind translate) has levels".into()))

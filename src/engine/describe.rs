@@ -119,7 +119,7 @@ impl Machine {
                 }
                 s
             }
-            Event::OomKill { pid, importance, footprint, for_pid } => {
+            Event::OomKill { pid, importance, footprint, for_pid, no_victim } => {
                 let name = self.name_of(*pid);
                 let whose = if pid == for_pid {
                     "its own fault".to_string()
@@ -129,7 +129,7 @@ impl Machine {
                 format!(
                     "out of memory: {whose} needs a frame and no page can go ({}) → the OOM killer kills {name} \
                      ({} importance, the largest footprint among the least important: {})",
-                    self.no_room(),
+                    if *no_victim { "the frames hold page tables and huge pages" } else { self.no_room() },
                     importance.name(),
                     if self.config().tables_in_ram {
                         plural(*footprint, "frame or slot", "frames and slots") + " with its page tables"

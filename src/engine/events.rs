@@ -248,6 +248,9 @@ pub enum Event {
         importance: Importance,
         footprint: u64,
         for_pid: u32,
+        /// No page was there to choose: every frame in use held a page table or a huge page
+        /// (otherwise the policy's victim needed a swap slot and none was free).
+        no_victim: bool,
     },
     /// `tables=ram`: a page table of `pid` at `level` (0 = the top) now occupies `frame`, which
     /// `evicted` left if no frame was free.

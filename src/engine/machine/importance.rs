@@ -8,6 +8,7 @@ use super::{Machine, Pid};
 use crate::engine::config::OomMode;
 use crate::engine::error::SimError;
 use crate::engine::events::{AccessResult, Event, Eviction};
+use crate::engine::page_table::NONE;
 use crate::engine::policy::ReplacementPolicy;
 use crate::engine::process::{ExitCause, Importance};
 use crate::engine::sharing::owner_object;
@@ -92,7 +93,8 @@ impl Machine {
             let Some(victim) = self.oom_victim() else { return Err(failed(&full)) };
             let footprint = self.footprint(victim);
             let importance = self.processes[victim].importance;
-            self.log(Event::OomKill { pid: victim as Pid, importance, footprint, for_pid: pid });
+            let no_victim = full.frame == NONE;
+            self.log(Event::OomKill { pid: victim as Pid, importance, footprint, for_pid: pid, no_victim });
             self.end_process(victim, ExitCause::OutOfMemory);
             if victim == pid as usize {
                 return Err(failed(&full));
