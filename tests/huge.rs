@@ -2,6 +2,7 @@
 //! entry covers it, it is never evicted, and freeing it gives every frame back. (Random scenarios
 //! with huge regions run in tests/properties.rs and tests/history.rs.)
 
+use pagesim::engine::config::OomMode;
 use pagesim::engine::events::{AccessResult, Event, FaultKind};
 use pagesim::engine::translate::EntryTarget;
 use pagesim::engine::{Config, Machine, Perms, SimError};
@@ -91,7 +92,15 @@ fn a_huge_page_is_never_evicted_and_its_row_is_made_free_by_evicting_small_pages
 #[test]
 fn with_no_row_to_be_had_a_huge_fault_is_out_of_memory_and_changes_nothing() {
     // 8 frames: the row is all of memory; a page table in it (tables=ram) can never go.
-    let config = Config { frames: 8, page_size: 64, va_bits: 12, levels: 2, tables_in_ram: true, ..Config::default() };
+    let config = Config {
+        frames: 8,
+        page_size: 64,
+        va_bits: 12,
+        levels: 2,
+        tables_in_ram: true,
+        oom: OomMode::Fail,
+        ..Config::default()
+    };
     let mut m = Machine::new(config).unwrap();
     let a = m.spawn("A", 0).unwrap();
     let big = m.allocate_huge(a, 512, Perms::RW, None, None).unwrap();
@@ -185,5 +194,27 @@ fn a_huge_fault_that_cannot_have_its_row_changes_nothing() {
     r.run_to_end().unwrap();
     let m = r.machine();
     assert_eq!((m.stats().swap_outs, m.stats().out_of_memory), (0, 1), "{:?}", m.stats());
+    m.check_invariants().unwrap();
+}
+
+#[test]
+fn with_oom_kill_a_huge_fault_without_a_row_ends_the_largest_process_as_a_page_fault_would() {
+    // No swap: B's 15 dirty pages fill both rows and cannot go; the OOM killer ends B (the larger
+    // footprint), and A's huge page has its row.
+    let config = Config { frames: 16, page_size: 64, va_bits: 12, levels: 2, swap_slots: 0, ..Config::default() };
+    let mut m = Machine::new(config).unwrap();
+    let a = m.spawn("A", 0).unwrap();
+    let b = m.spawn("B", 0).unwrap();
+    m.allocate(b, 15 * 64, Perms::RW, Some(0x400), None).unwrap();
+    for page in 0..15u64 {
+        m.write(b, 0x400 + page * 64, 1).unwrap();
+    }
+    let big = m.allocate_huge(a, 512, Perms::RW, None, None).unwrap();
+    m.take_events();
+    let e = m.write(a, big, 9).unwrap();
+    assert!(matches!(e.result, AccessResult::PageFault { kind: FaultKind::ZeroFillHuge { .. }, .. }), "{e:?}");
+    assert!(m.take_events().iter().any(|e| matches!(e, Event::OomKill { pid, .. } if *pid == b)));
+    assert!(m.process(b).unwrap().ended.is_some());
+    assert_eq!(m.read(a, big).unwrap().value, 9);
     m.check_invariants().unwrap();
 }

@@ -48,11 +48,16 @@ impl Machine {
         if self.config.tables_in_ram {
             self.ensure_tables_above_leaf(p, base)?;
         }
-        let row = match self.take_huge_row(pid, base, n) {
-            Ok(row) => row,
-            Err(failed) => {
-                self.drop_empty_tables(p, base);
-                return Err(failed);
+        // No row to be had: as for a page, the OOM killer may end processes until one is.
+        let row = loop {
+            match self.take_huge_row(pid, base, n) {
+                Ok(row) => break row,
+                Err(failed) => {
+                    if !self.oom_kill_for(pid, true) {
+                        self.drop_empty_tables(p, base);
+                        return Err(failed);
+                    }
+                }
             }
         };
         let tag = huge_tag(vpn, self.huge_shift);

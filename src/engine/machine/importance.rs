@@ -107,6 +107,21 @@ impl Machine {
         }
     }
 
+    /// With `oom=kill`, ends the process the OOM killer picks because process `pid` needs memory
+    /// that no page can give up (`no_victim`: none was there to choose). Returns whether one was
+    /// ended and it was not `pid` itself (so trying again makes sense).
+    pub(super) fn oom_kill_for(&mut self, pid: Pid, no_victim: bool) -> bool {
+        if self.config.oom == OomMode::Fail {
+            return false;
+        }
+        let Some(victim) = self.oom_victim() else { return false };
+        let footprint = self.footprint(victim);
+        let importance = self.processes[victim].importance;
+        self.log(Event::OomKill { pid: victim as Pid, importance, footprint, for_pid: pid, no_victim });
+        self.end_process(victim, ExitCause::OutOfMemory);
+        victim != pid as usize
+    }
+
     /// Resident and swapped pages of process `p`, and the frames its page tables take
     /// (`tables=ram`).
     fn footprint(&self, p: usize) -> u64 {
