@@ -397,7 +397,7 @@ impl PageTable {
     /// into the fault path (it has other callers since sharing).
     #[inline(always)]
     pub fn insert(&mut self, vpn: u64, pte: Pte) -> &mut Pte {
-        let table = self.ensure_path(vpn, &mut std::iter::empty());
+        let table = self.ensure_path(vpn);
         let last = self.levels - 1;
         let at = (table << self.bits[last]) | (vpn & self.mask[last]);
         let slot = match &mut self.leaves {
@@ -428,33 +428,35 @@ impl PageTable {
         }
     }
 
-    /// The last-level table on the walk to `vpn`, creating missing tables on the way; a new
-    /// table takes the next of `frames` (`tables=ram`), or none.
+    /// The last-level table on the walk to `vpn`, creating missing tables on the way (with
+    /// `tables=ram` the machine has made them already: [`PageTable::add_table`]).
     #[inline(always)]
-    fn ensure_path(&mut self, vpn: u64, frames: &mut dyn Iterator<Item = u32>) -> u64 {
+    fn ensure_path(&mut self, vpn: u64) -> u64 {
         let mut table = 0u64;
         for lvl in 0..self.levels - 1 {
             let (at, existing) = self.inner[lvl].child(table, vpn);
-            let child = if existing != ABSENT {
-                existing
-            } else {
-                let child = self.new_table(lvl + 1);
-                match &mut self.inner[lvl].tables {
-                    Inner::Dense(v) => v[at as usize] = child,
-                    Inner::Sparse(m) => {
-                        m.insert(at, child);
-                        self.bytes += SPARSE_ENTRY_BYTES;
-                    }
-                }
-                if self.in_ram {
-                    self.meta[lvl][table as usize].live += 1;
-                    self.meta[lvl + 1][child as usize].frame = frames.next().unwrap_or(NONE);
-                }
-                child
-            };
+            let child = if existing != ABSENT { existing } else { self.new_child(lvl, table, at, NONE) };
             table = child as u64;
         }
         table
+    }
+
+    /// A new table of level `lvl + 1`, linked at position `at` of table `table` of level `lvl`,
+    /// in frame `f` (`tables=ram`; `NONE`: in no frame). Returns its number.
+    fn new_child(&mut self, lvl: usize, table: u64, at: u64, f: u32) -> u32 {
+        let child = self.new_table(lvl + 1);
+        match &mut self.inner[lvl].tables {
+            Inner::Dense(v) => v[at as usize] = child,
+            Inner::Sparse(m) => {
+                m.insert(at, child);
+                self.bytes += SPARSE_ENTRY_BYTES;
+            }
+        }
+        if self.in_ram {
+            self.meta[lvl][table as usize].live += 1;
+            self.meta[lvl + 1][child as usize].frame = f;
+        }
+        child
     }
 
     /// Tables the walk to `vpn` lacks: what a first touch of it must create.
@@ -471,16 +473,7 @@ impl PageTable {
                 table = child as u64;
                 continue;
             }
-            let child = self.new_table(lvl + 1);
-            match &mut self.inner[lvl].tables {
-                Inner::Dense(v) => v[at as usize] = child,
-                Inner::Sparse(m) => {
-                    m.insert(at, child);
-                    self.bytes += SPARSE_ENTRY_BYTES;
-                }
-            }
-            self.meta[lvl][table as usize].live += 1;
-            self.meta[lvl + 1][child as usize].frame = f;
+            self.new_child(lvl, table, at, f);
             return;
         }
     }

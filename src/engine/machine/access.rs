@@ -24,6 +24,13 @@ pub(super) struct SwapFull {
     pub(super) frame: u32,
 }
 
+impl SwapFull {
+    /// The access's result: out of memory, naming the victim that could not go.
+    pub(super) fn out_of_memory(&self) -> AccessResult {
+        AccessResult::OutOfMemory { victim_pid: self.pid, victim_vpn: self.vpn, victim_frame: self.frame }
+    }
+}
+
 impl Machine {
     /// Reads the byte at `addr`. Faults are events, not errors: the returned event says what
     /// happened; `Err` means the request itself was invalid (unknown process, address too wide) or

@@ -160,8 +160,7 @@ impl Machine {
                     for e in emptied {
                         self.release_frame(e);
                     }
-                    let (victim_pid, victim_vpn, victim_frame) = (full.pid, full.vpn, full.frame);
-                    return Err(AccessResult::OutOfMemory { victim_pid, victim_vpn, victim_frame });
+                    return Err(full.out_of_memory());
                 }
             }
         }

@@ -81,11 +81,7 @@ impl Machine {
         code: bool,
         mut full: SwapFull,
     ) -> Result<(u32, Option<Eviction>), AccessResult> {
-        let failed = |full: &SwapFull| AccessResult::OutOfMemory {
-            victim_pid: full.pid,
-            victim_vpn: full.vpn,
-            victim_frame: full.frame,
-        };
+        let failed = SwapFull::out_of_memory;
         if self.config.oom == OomMode::Fail {
             return Err(failed(&full));
         }

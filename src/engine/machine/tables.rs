@@ -4,7 +4,6 @@
 //! back to the pool with the table's last entry. The top-level table is taken at spawn and given
 //! back at exit. With `tables=free` (the default) none of this runs.
 
-use super::access::SwapFull;
 use super::{Machine, Pid};
 use crate::engine::error::SimError;
 use crate::engine::events::{AccessResult, Event};
@@ -19,9 +18,7 @@ impl Machine {
         let taken = match self.take_frame(pid, first_vpn, false) {
             Ok(taken) => taken,
             Err(full) if kill => self.out_of_memory(pid, first_vpn, false, full)?,
-            Err(SwapFull { pid: victim_pid, vpn: victim_vpn, frame: victim_frame }) => {
-                return Err(AccessResult::OutOfMemory { victim_pid, victim_vpn, victim_frame })
-            }
+            Err(full) => return Err(full.out_of_memory()),
         };
         let (f, evicted) = taken;
         if !self.processes[p].alive() {
